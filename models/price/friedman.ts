@@ -7,6 +7,7 @@ import type { FeatureMatrix } from './matrix.ts';
  * features, of which the ones past x4 are pure noise. Used by tests and the benchmark to compare learners.
  */
 export function friedman1(rows: number, columns: number, seed: number, noise = 1): { x: FeatureMatrix; y: Float64Array } {
+  if (columns < 5) throw new RangeError(`Friedman #1 needs at least 5 features, got ${columns}`);
   const rng = mulberry32(seed);
   const values = new Float64Array(rows * columns);
   const y = new Float64Array(rows);
