@@ -98,7 +98,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const forest = await new RandomForestRegressor({ trees, maxDepth: depth, seed: 0 }).fit(train);
   const forestFitSeconds = seconds(t);
   const predictMs: number[] = [];
-  let predicted = new Float64Array(0);
+  let predicted: Float64Array = new Float64Array(0);
   for (let i = 0; i < 7; i++) {
     t = performance.now();
     predicted = forest.predict(test.x);
