@@ -5,7 +5,8 @@
  * 50 ms, accuracy on par with scikit-learn's RandomForestRegressor (run on the same CSVs when /usr/bin/python3 has
  * scikit-learn: `apt-get install -y python3-sklearn`). ml-random-forest is timed at a small size only (it is ~quadratic
  * in rows) and reported as a ratio. Gradient boosting is measured alongside, against scikit-learn's
- * HistGradientBoostingRegressor.
+ * HistGradientBoostingRegressor. Last, the PriceModel against cost-plus and ridge on the synthetic pricing world,
+ * on a time-based holdout (the latest 15% of quotations).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,10 @@ import { RandomForestRegression } from 'ml-random-forest';
 import type { BenchContext } from './run.ts';
 import { friedman1 } from '../models/price/friedman.ts';
 import { GradientBoostingRegressor } from '../models/price/gradient-boosting.ts';
+import { evaluateOnHoldout } from '../models/price/holdout-evaluation.ts';
 import type { FeatureMatrix } from '../models/price/matrix.ts';
 import { errorMetrics } from '../models/price/metrics.ts';
+import { pricingWorld, PRICING_FEATURES } from '../models/price/pricing-world.ts';
 import { RandomForestRegressor } from '../models/price/random-forest.ts';
 
 export const title = 'Price model learners: histogram random forest and gradient boosting vs scikit-learn and ml-random-forest';
@@ -138,6 +141,13 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const oursSmallSeconds = seconds(t);
   const oursSmallRmse = errorMetrics(test.y, ours.predict(test.x)).rmse;
 
+  const quotations = full ? 20_000 : 5_000;
+  ctx.log(`PriceModel vs baselines: ${quotations} synthetic quotations, time-based holdout`);
+  t = performance.now();
+  const pricing = await evaluateOnHoldout(pricingWorld(quotations, 1), PRICING_FEATURES, { seed: 0 });
+  const priceModelSeconds = seconds(t);
+  const round = (v: number) => Number(v.toFixed(2));
+
   const medianPredictMs = Number(median(predictMs).toFixed(1));
   return {
     trainRows,
@@ -165,5 +175,16 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     oursSameSizeFitSeconds: oursSmallSeconds,
     oursSameSizeRmse: Number(oursSmallRmse.toFixed(4)),
     speedupVsMlRandomForest: Number((mlFitSeconds / oursSmallSeconds).toFixed(1)),
+    priceQuotations: quotations,
+    priceHoldoutRows: pricing.holdoutRows,
+    priceChosenLearner: pricing.chosen,
+    priceFitAndScoreSeconds: priceModelSeconds,
+    priceModelRmse: round(pricing.model.rmse),
+    priceModelMapePct: round(pricing.model.mape),
+    costPlusRmse: round(pricing.costPlus.rmse),
+    costPlusMapePct: round(pricing.costPlus.mape),
+    ridgeRmse: round(pricing.ridge.rmse),
+    ridgeMapePct: round(pricing.ridge.mape),
+    priceInterval80Coverage: round(pricing.intervalCoverage),
   };
 }
