@@ -8,14 +8,6 @@ export interface FeatureMatrix {
   columns: number;
 }
 
-export function matrixFromRows(rows: ReadonlyArray<ArrayLike<number>>, columns: number): FeatureMatrix {
-  const values = new Float64Array(rows.length * columns);
-  for (let r = 0; r < rows.length; r++) {
-    for (let f = 0; f < columns; f++) values[r * columns + f] = rows[r][f];
-  }
-  return { values, rows: rows.length, columns };
-}
-
 /** The rows at the given indices, in that order (time-based splits, holdouts). */
 export function selectRows(matrix: FeatureMatrix, indices: ArrayLike<number>): FeatureMatrix {
   const { columns } = matrix;

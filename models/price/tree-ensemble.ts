@@ -42,17 +42,6 @@ export function assembleEnsemble(trees: readonly GrownTree[], base: number, scal
   return e;
 }
 
-/** Each tree's own prediction for one row (the spread of a forest's trees). */
-export function perTreePredictions(e: TreeEnsemble, row: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(e.roots.length);
-  for (let t = 0; t < e.roots.length; t++) {
-    let node = e.roots[t];
-    while (e.feature[node] >= 0) node = row[e.feature[node]] <= e.threshold[node] ? e.left[node] : e.left[node] + 1;
-    out[t] = e.value[node];
-  }
-  return out;
-}
-
 export interface EnsembleArtifact {
   base: number;
   scale: number;
