@@ -1,0 +1,68 @@
+import { InputError } from '../../platform/errors.ts';
+import type { ModelArtifact, Params } from '../contract.ts';
+import type { ArtifactEncoding } from './artifact-encoding.ts';
+import { checkFamily } from './version-id.ts';
+
+/** What one training run leaves in the registry: immutable once written. */
+export interface ModelVersion {
+  family: string;
+  /** `<family>-<number>`, numbers increasing per family. */
+  version: string;
+  params: Params;
+  /** The bookings the model learned from, as ISO dates. */
+  dataWindow: { from: string; to: string };
+  /** Version of the feature definitions the rows were computed with. */
+  featuresVersion: string;
+  /** Scores on the holdout, by metric name (rmse, mae, silhouette…). */
+  metrics: Record<string, number>;
+  /** Two versions' metrics are comparable only when measured on the same holdout. */
+  holdoutId: string;
+  /** `git:<commit>` or `<package>@<version>`. */
+  codeVersion: string;
+  createdAt: string;
+  artifact: { url: string; key: string; sha256: string; bytes: number; encoding: ArtifactEncoding };
+}
+
+/** What a training run hands to `register`; the registry adds the version number, code version and checksum. */
+export interface VersionInput {
+  dataWindow: { from: string | Date; to: string | Date };
+  featuresVersion: string;
+  metrics: Record<string, number>;
+  holdoutId: string;
+  artifact: ModelArtifact;
+  /** Store the artefact gzip-compressed (worth it for large JSON artefacts). */
+  compress?: boolean;
+}
+
+function isoDate(value: string | Date, field: string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InputError(`${field} must be a date, got "${String(value)}"`, field);
+  return date.toISOString();
+}
+
+function nonEmpty(value: string, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new InputError(`${field} must be a non-empty string`, field);
+  return value;
+}
+
+/** Checks a registration before anything is written; each problem names its field. */
+export function checkVersionInput(input: VersionInput): { from: string; to: string } {
+  const artifact = input.artifact;
+  if (!artifact || typeof artifact !== 'object' || typeof artifact.family !== 'string') {
+    throw new InputError('artifact must be a ModelArtifact (family, formatVersion, params, state)', 'artifact');
+  }
+  checkFamily(artifact.family);
+  if (!input.dataWindow) throw new InputError('dataWindow {from, to} is required', 'dataWindow');
+  const from = isoDate(input.dataWindow.from, 'dataWindow.from');
+  const to = isoDate(input.dataWindow.to, 'dataWindow.to');
+  if (from > to) throw new InputError(`dataWindow.from (${from}) is after dataWindow.to (${to})`, 'dataWindow');
+  nonEmpty(input.featuresVersion, 'featuresVersion');
+  nonEmpty(input.holdoutId, 'holdoutId');
+  if (!input.metrics || typeof input.metrics !== 'object') throw new InputError('metrics must be an object of name → number', 'metrics');
+  for (const [name, value] of Object.entries(input.metrics)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new InputError(`metric ${name} must be a finite number, got ${String(value)}`, `metrics.${name}`);
+    }
+  }
+  return { from, to };
+}
