@@ -44,6 +44,13 @@ test('finds the 4 latent segments: k = 4 and ARI ≥ 0.8 on held-out customers, 
   assert.equal(Math.max(...Object.entries(model.silhouettes).map(([, s]) => s)), silhouette);
 });
 
+test('comparing k on a sample, then fitting the chosen k on everyone, finds the same segments', async () => {
+  const sampled = await new CustomerSegmenter({ seed: 5, searchSample: 1000, silhouetteSample: 300 }).fit(train);
+  assert.equal(sampled.metrics().segments, 4);
+  assert.ok(adjustedRandIndex(sampled.predict(holdout.rows), holdout.truth) >= 0.8);
+  assert.ok(adjustedRandIndex(sampled.predict(holdout.rows), model.predict(holdout.rows)) >= 0.95);
+});
+
 test('profiles give sizes, centroids in original units and readable names', () => {
   const profiles = model.profiles();
   assert.equal(profiles.length, 4);

@@ -19,6 +19,8 @@ export type SegmenterParams = {
   varianceToKeep: number;
   /** Customers sampled (seeded) to score the silhouette of each k; the cost is quadratic in this number. */
   silhouetteSample: number;
+  /** Customers sampled (seeded) to compare the k; only the chosen k is fitted on every customer. */
+  searchSample: number;
   /** k-means++ starts per k; the one with the lowest within-segment sum of squares is kept. */
   restarts: number;
   maxIterations: number;
@@ -30,6 +32,7 @@ export const DEFAULT_SEGMENTER_PARAMS: SegmenterParams = {
   maxSegments: 8,
   varianceToKeep: 0.9,
   silhouetteSample: 2000,
+  searchSample: 20_000,
   restarts: 3,
   maxIterations: 100,
   seed: 0,
@@ -66,6 +69,7 @@ function checkParams(p: SegmenterParams): void {
   checkInteger('minSegments', p.minSegments, 2, 50);
   checkInteger('maxSegments', p.maxSegments, p.minSegments, 50);
   checkInteger('silhouetteSample', p.silhouetteSample, 50, 20_000);
+  checkInteger('searchSample', p.searchSample, p.silhouetteSample, 10_000_000);
   checkInteger('restarts', p.restarts, 1, 50);
   checkInteger('maxIterations', p.maxIterations, 1, 10_000);
   checkInteger('seed', p.seed, 0, 2 ** 32 - 1);

@@ -5,8 +5,9 @@ import { sampleIndices, silhouetteScore } from './silhouette.ts';
 /**
  * k-means for each k in a range, keeping the k with the best silhouette. Each k gets several seeded k-means++
  * starts and keeps the one with the lowest within-segment sum of squares, since one unlucky start can merge
- * two true segments and split a third. The silhouette is scored on one seeded sample shared by every k,
- * so the comparison is fair and stays fast at 100k customers.
+ * two true segments and split a third. To stay fast at 100k customers, the k are compared on a seeded sample
+ * (`searchSample` customers for k-means, `silhouetteSample` of those for the quadratic silhouette, the same for
+ * every k so the comparison is fair); only the chosen k is then fitted on every customer.
  */
 export interface SearchOptions {
   minSegments: number;
@@ -14,6 +15,7 @@ export interface SearchOptions {
   restarts: number;
   maxIterations: number;
   silhouetteSample: number;
+  searchSample: number;
   seed: number;
 }
 
@@ -22,7 +24,7 @@ export interface SegmentSearch {
   /** Segment of each point, 0-based. */
   labels: number[];
   centroids: number[][];
-  /** Silhouette by k, on the sample. */
+  /** Silhouette by k, on the sample: the search's figures, and for the chosen k the final segments'. */
   silhouettes: Record<number, number>;
 }
 
@@ -63,15 +65,21 @@ export function bestKMeans(points: number[][], k: number, options: Pick<SearchOp
 }
 
 export function searchSegments(points: number[][], options: SearchOptions): SegmentSearch {
-  const sample = sampleIndices(points.length, options.silhouetteSample, substream(options.seed, 'silhouette-sample'));
-  const samplePoints = sample.map((i) => points[i]);
-  let best: SegmentSearch | undefined;
+  const searchRows = sampleIndices(points.length, options.searchSample, substream(options.seed, 'search-sample'));
+  const searchPoints = searchRows.map((i) => points[i]);
+  const scored = sampleIndices(searchRows.length, options.silhouetteSample, substream(options.seed, 'silhouette-sample'));
+  const scoredPoints = scored.map((i) => searchPoints[i]);
   const silhouettes: Record<number, number> = {};
+  let best: { k: number; labels: number[]; centroids: number[][] } | undefined;
   for (let k = options.minSegments; k <= options.maxSegments; k++) {
-    const { labels, centroids } = bestKMeans(points, k, options);
-    silhouettes[k] = silhouetteScore(samplePoints, sample.map((i) => labels[i]), k);
+    const { labels, centroids } = bestKMeans(searchPoints, k, options);
+    silhouettes[k] = silhouetteScore(scoredPoints, scored.map((i) => labels[i]), k);
     // Strictly better only: on a tie the smaller k wins, fewer segments being easier to act on.
-    if (!best || silhouettes[k] > silhouettes[best.k]) best = { k, labels, centroids, silhouettes };
+    if (!best || silhouettes[k] > silhouettes[best.k]) best = { k, labels, centroids };
   }
-  return best!;
+  const { k } = best!;
+  if (searchRows.length === points.length) return { ...best!, silhouettes };
+  const final = bestKMeans(points, k, options);
+  silhouettes[k] = silhouetteScore(scoredPoints, scored.map((i) => final.labels[searchRows[i]]), k);
+  return { k, labels: final.labels, centroids: final.centroids, silhouettes };
 }
