@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError, NotFoundError, SpiritError } from '../../platform/errors.ts';
 import type { ModelArtifact } from '../contract.ts';
+import { CustomerSegmenter } from '../segmentation/customer-segmenter.ts';
+import { syntheticCustomers } from '../segmentation/synthetic-customers.ts';
 import { CorruptArtifactError } from './artifact-encoding.ts';
 import { ModelRegistry } from './model-registry.ts';
 import type { VersionInput } from './model-version.ts';
@@ -219,4 +221,22 @@ test('a lock held too long gives an error naming the lock file and its holder', 
     await release();
   }
   assert.equal((await registry.register(run({ rmse: 1 }))).version, 'price-000001');
+});
+
+test('a fitted segmentation model goes through the registry and predicts identically when loaded back', async () => {
+  const customers = syntheticCustomers(600, { seed: 4 });
+  const model = await new CustomerSegmenter({ seed: 2, maxSegments: 5 }).fit(customers);
+  const registry = freshRegistry();
+  const version = await registry.register({
+    dataWindow: { from: '2023-01-01', to: '2025-12-31' },
+    featuresVersion: 'customer-features-v1',
+    metrics: model.metrics(),
+    holdoutId: 'customers-2025-12-31',
+    artifact: model.toArtifact(),
+    compress: true,
+  });
+  await registry.evaluateForPromotion('segmentation', version.version, { metric: 'silhouette', direction: 'higher', tolerance: 0 });
+  const served = CustomerSegmenter.fromArtifact(await registry.loadArtifact(await registry.get('segmentation', 'champion')));
+  assert.deepEqual(served.predict(customers.rows), model.predict(customers.rows));
+  assert.equal(version.params.seed, 2);
 });
