@@ -1,0 +1,84 @@
+import { InputError } from '../../platform/errors.ts';
+import type { ItineraryInfo } from './catalogue.ts';
+import type { CustomerProfile } from './cold-start.ts';
+import type { Interaction } from './interactions.ts';
+import { averagePrecision, hit, ndcg } from './ranking-metrics.ts';
+import { ALGORITHMS, ItineraryRecommender, type RecommenderAlgorithm, type RecommenderParams } from './recommender.ts';
+
+/**
+ * The offline protocol. Train on interactions before a cut-off date; for every customer with a positive interaction
+ * after it, rank the whole catalogue (no sampled negatives, which flatter every model) leaving out what the customer
+ * already interacted with in training, and score the top k against the itineraries they newly turned to.
+ * Customers new after the cut-off are kept: they get the cold-start ranking, as they would in production.
+ * An itinerary first seen after the cut-off stays relevant though no model can rank it, so scores are not inflated.
+ */
+export interface RankingReport {
+  hitRate: number;
+  ndcg: number;
+  map: number;
+  /** Share of the catalogue that appears in at least one customer's top k. */
+  coverage: number;
+  customers: number;
+}
+
+/** Per customer, the itineraries they turned to after the cut-off and had not touched before it. */
+export function heldOutTargets(test: readonly Interaction[], seenInTraining: (userId: string) => readonly string[]): Map<string, Set<string>> {
+  const targets = new Map<string, Set<string>>();
+  for (const it of test) {
+    if (!(it.weight > 0)) continue;
+    let set = targets.get(it.userId);
+    if (!set) targets.set(it.userId, (set = new Set()));
+    set.add(it.itemId);
+  }
+  for (const [userId, set] of targets) {
+    for (const seen of seenInTraining(userId)) set.delete(seen);
+    if (set.size === 0) targets.delete(userId);
+  }
+  return targets;
+}
+
+export function evaluateRanking(model: ItineraryRecommender, test: readonly Interaction[], k: number): RankingReport {
+  const targets = heldOutTargets(test, (userId) => model.interactedItems(userId));
+  const catalogue = model.itemIds;
+  const offered = new Uint8Array(catalogue.length);
+  const scores = new Float32Array(catalogue.length);
+  let hits = 0;
+  let gain = 0;
+  let precision = 0;
+  for (const [userId, relevant] of targets) {
+    const { top } = model.rank(userId, k, { excludeInteracted: true }, undefined, scores);
+    for (const i of top) offered[i] = 1;
+    const ranked = Array.from(top, (i) => catalogue[i]);
+    hits += hit(ranked, relevant);
+    gain += ndcg(ranked, relevant, k);
+    precision += averagePrecision(ranked, relevant, k);
+  }
+  const n = targets.size;
+  const coverage = offered.reduce((a, b) => a + b, 0) / Math.max(1, catalogue.length);
+  return { hitRate: n ? hits / n : 0, ndcg: n ? gain / n : 0, map: n ? precision / n : 0, coverage, customers: n };
+}
+
+export interface ModelComparison {
+  k: number;
+  results: Record<RecommenderAlgorithm, RankingReport & { trainSeconds: number }>;
+  /** The algorithm with the best NDCG@k, the one to put in production. */
+  chosen: RecommenderAlgorithm;
+}
+
+/** Fits popularity, SVD and ALS on the same training set and scores them by the protocol above. */
+export async function compareRecommenders(
+  data: { train: readonly Interaction[]; test: readonly Interaction[]; items?: readonly ItineraryInfo[]; customers?: readonly CustomerProfile[] },
+  k: number,
+  params: Partial<Omit<RecommenderParams, 'algorithm'>> = {},
+): Promise<ModelComparison> {
+  if (data.test.length === 0) throw new InputError('the test set is empty: nothing to evaluate on', 'test');
+  const results = {} as ModelComparison['results'];
+  for (const algorithm of ALGORITHMS) {
+    const started = performance.now();
+    const model = await new ItineraryRecommender({ ...params, algorithm }).fit({ interactions: data.train, items: data.items, customers: data.customers });
+    const trainSeconds = (performance.now() - started) / 1000;
+    results[algorithm] = { ...evaluateRanking(model, data.test, k), trainSeconds };
+  }
+  const chosen = ALGORITHMS.reduce((best, a) => (results[a].ndcg > results[best].ndcg ? a : best), 'popularity' as RecommenderAlgorithm);
+  return { k, results, chosen };
+}
