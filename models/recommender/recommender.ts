@@ -217,8 +217,14 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     return { personal: false, group };
   }
 
+  /** The catalogue in scoring order. */
   get itemIds(): readonly string[] {
     return this.fitted.items.ids;
+  }
+
+  /** Customers seen in training, the ones batch scoring covers. */
+  get customerIds(): readonly string[] {
+    return this.fitted.users.ids;
   }
 
   /** The itineraries a customer interacted with in the training data (none for a customer the model has not seen). */
