@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../platform/errors.ts';
+import { coverage, mape, mase, seasonalNaiveScale, smape } from './accuracy.ts';
+import { DemandForecaster, type DemandForecasterParams } from './demand-forecaster.ts';
+import type { Forecast } from './forecast.ts';
+import { DEFAULT_SEASONALITIES, isoDay, mainPeriod, type Frequency } from './frequency.ts';
+import type { DemandSeries } from './series.ts';
+import { forecastSeries, type Strategy } from './series-fit.ts';
+import { parseCompetitionCsv, type CompetitionSeries } from './tourism-competition.ts';
+
+/**
+ * The tourism forecasting competition benchmark behind `spirit-ml forecast-benchmark` and `npm run bench -- demand`:
+ * fit every series of `FREQUENCY_in.csv`, forecast as many steps as `FREQUENCY_oos.csv` holds, and score the
+ * chosen forecaster next to seasonal naive and each model alone. MASE is scaled by the in-sample seasonal naive
+ * (m = 12 / 4 / 1, and 7 for daily, 52 for weekly); MAPE skips steps whose actual value is zero.
+ */
+export const COMPETITION_FREQUENCIES = ['monthly', 'quarterly', 'yearly', 'weekly', 'daily'] as const;
+export type CompetitionFrequency = (typeof COMPETITION_FREQUENCIES)[number];
+
+export interface Accuracy {
+  mase: number;
+  smape: number;
+  mape: number;
+  cover80: number;
+  cover95: number;
+}
+
+export interface FrequencyResult {
+  frequency: CompetitionFrequency;
+  series: number;
+  horizon: number;
+  strategy: string;
+  chosen: Accuracy;
+  seasonalNaive: Accuracy;
+  /** Each model alone, and the per-series best, for comparison. */
+  alternatives: Record<string, Accuracy>;
+  fitSeconds: number;
+  /** CPU seconds per model (backtests and final fits) summed over worker threads. */
+  modelSeconds: Record<string, number>;
+  /** Steps skipped by MAPE because the actual value was zero. */
+  mapeZeroActualsSkipped: number;
+}
+
+/** The start of a competition series as a date: period = month, quarter, week or day of year. */
+export function competitionStart(series: CompetitionSeries, frequency: Frequency): string {
+  const { startYear: year, startPeriod: period } = series;
+  switch (frequency) {
+    case 'monthly':
+      return isoDay(new Date(Date.UTC(year, period - 1, 1)));
+    case 'quarterly':
+      return isoDay(new Date(Date.UTC(year, (period - 1) * 3, 1)));
+    case 'yearly':
+      return `${year}-01-01`;
+    case 'weekly':
+      return isoDay(new Date(Date.UTC(year, 0, 1 + 7 * (period - 1))));
+    case 'daily':
+      return isoDay(new Date(Date.UTC(year, 0, period)));
+  }
+}
+
+export function readCompetition(dir: string, frequency: CompetitionFrequency): { train: DemandSeries[]; actual: Float64Array[] } | undefined {
+  const files = ['in', 'oos'].map((part) => path.join(dir, `${frequency}_${part}.csv`));
+  if (!files.every(existsSync)) return undefined;
+  const [train, test] = files.map((file) => parseCompetitionCsv(readFileSync(file, 'utf8'), file, frequency !== 'yearly'));
+  if (train.length !== test.length || train.some((s, i) => s.name.toLowerCase() !== test[i].name.toLowerCase())) {
+    throw new InputError(`${files[0]} and ${files[1]} do not hold the same series in the same order`, 'dir');
+  }
+  return { train: train.map((s) => ({ id: s.name, start: competitionStart(s, frequency), values: s.values })), actual: test.map((s) => s.values) };
+}
+
+function score(train: readonly DemandSeries[], actual: readonly Float64Array[], forecasts: readonly Forecast[], period: number): Accuracy & { zeros: number } {
+  let sums = { mase: 0, smape: 0, mape: 0, mapeSeries: 0, cover80: 0, cover95: 0 };
+  let zeros = 0;
+  forecasts.forEach((f, i) => {
+    const a = actual[i];
+    const p = mape(a, f.mean);
+    const c = coverage(a, f);
+    zeros += a.length - p.steps;
+    sums = {
+      mase: sums.mase + mase(a, f.mean, seasonalNaiveScale(train[i].values, period)),
+      smape: sums.smape + smape(a, f.mean),
+      mape: sums.mape + (Number.isFinite(p.value) ? p.value : 0),
+      mapeSeries: sums.mapeSeries + (Number.isFinite(p.value) ? 1 : 0),
+      cover80: sums.cover80 + c.cover80,
+      cover95: sums.cover95 + c.cover95,
+    };
+  });
+  const n = forecasts.length;
+  const r = (v: number, digits = 3) => Number(v.toFixed(digits));
+  return { mase: r(sums.mase / n), smape: r(sums.smape / n, 2), mape: r(sums.mape / sums.mapeSeries, 2), cover80: r(sums.cover80 / n), cover95: r(sums.cover95 / n), zeros };
+}
+
+export async function runCompetitionBenchmark(dir: string, frequency: CompetitionFrequency, params: Partial<DemandForecasterParams> = {}): Promise<FrequencyResult | undefined> {
+  const data = readCompetition(dir, frequency);
+  if (!data) return undefined;
+  const horizon = data.actual[0].length;
+  const seasonalities = DEFAULT_SEASONALITIES[frequency];
+  const period = mainPeriod(seasonalities);
+  const forecaster = new DemandForecaster(params);
+  const t0 = performance.now();
+  await forecaster.fit({ series: data.train, frequency, seasonalities, horizon });
+  const fitSeconds = (performance.now() - t0) / 1000;
+  const fits = forecaster.toArtifact().state.series;
+  const forecastsOf = (strategy: Strategy) => fits.map((fit) => forecastSeries(fit, horizon, strategy, forecaster.params.seed));
+  const { zeros, ...chosen } = score(data.train, data.actual, forecastsOf(forecaster.params.strategy as Strategy), period);
+  const alternatives: Record<string, Accuracy> = {};
+  for (const strategy of ['best', ...fits[0].models.map((m) => m.model)] as Strategy[]) {
+    if (strategy === forecaster.params.strategy) continue;
+    const { zeros: _skipped, ...accuracy } = score(data.train, data.actual, forecastsOf(strategy), period);
+    alternatives[strategy] = accuracy;
+  }
+  const modelSeconds = Object.fromEntries(Object.entries(forecaster.fitSeconds()).map(([m, s]) => [m, Number(s.toFixed(2))]));
+  return {
+    frequency,
+    series: fits.length,
+    horizon,
+    strategy: forecaster.params.strategy,
+    chosen,
+    seasonalNaive: alternatives.seasonal_naive,
+    alternatives,
+    fitSeconds: Number(fitSeconds.toFixed(2)),
+    modelSeconds,
+    mapeZeroActualsSkipped: zeros,
+  };
+}

@@ -1,0 +1,209 @@
+import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact, type Params } from '../contract.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import type { BacktestScore } from './backtest.ts';
+import { fitInParallel } from './fit-pool.ts';
+import type { Forecast } from './forecast.ts';
+import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, periodIndex, periodStart, type Frequency } from './frequency.ts';
+import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
+import { fitSeries, forecastSeries, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
+import { STATISTICAL_MODELS } from './statistical-models.ts';
+
+/**
+ * The demand forecasting family (`demand`): many series of bookings or travellers per destination and departure,
+ * fitted in one call; per series, seasonal naive, ETS, Theta (and harmonic regression with Peru's calendar when
+ * the data has several seasonalities) are backtested from rolling origins and combined by their accuracy.
+ */
+export interface DemandForecasterParams extends Params {
+  /** `ensemble` (backtest-weighted combination), `best` (per-series choice), or one model's name. */
+  strategy: string;
+  /** Rolling-origin cut-offs per series. */
+  origins: number;
+  /** Weights ∝ 1 / MASE^weightPower. */
+  weightPower: number;
+  /** Missing periods in the long table: `zero` (nothing booked) or `error`. */
+  gaps: string;
+  seed: number;
+  /** Worker threads for fitting; 1 fits on the calling thread. */
+  workers: number;
+}
+
+export interface DemandFitOptions {
+  frequency: Frequency;
+  /** Seasonal periods in steps of the frequency (default: weekly and yearly for daily data, 12 for monthly…). */
+  seasonalities?: readonly number[];
+  /** Steps ahead the forecasts are for; backtests score that many steps. */
+  horizon: number;
+}
+
+export interface DemandFitData extends DemandFitOptions {
+  /** A long table (`series_id`, `date`, `value`)… */
+  rows?: readonly DemandObservation[];
+  /** …or series already on their grid. */
+  series?: readonly DemandSeries[];
+}
+
+export interface DemandQuery {
+  seriesId: string;
+  horizon?: number;
+}
+
+/** A forecast with the first day of each forecast period. */
+export interface DemandForecast extends Forecast {
+  seriesId: string;
+  dates: string[];
+}
+
+interface DemandState {
+  frequency: Frequency;
+  seasonalities: number[];
+  horizon: number;
+  series: SeriesFit[];
+}
+
+const FORMAT_VERSION = 1;
+
+const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2 };
+
+export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, DemandForecast> {
+  readonly family = 'demand';
+  readonly params: DemandForecasterParams;
+  private state_: DemandState | undefined;
+  private index_ = new Map<string, SeriesFit>();
+
+  constructor(params: Partial<DemandForecasterParams> = {}) {
+    this.params = { ...DEFAULTS, ...params } as DemandForecasterParams;
+    const strategies = ['ensemble', 'best', ...STATISTICAL_MODELS];
+    if (!strategies.includes(this.params.strategy)) throw new InputError(`strategy must be one of ${strategies.join(', ')}, got "${this.params.strategy}"`, 'strategy');
+    if (!Number.isInteger(this.params.origins) || this.params.origins < 1) throw new InputError(`origins must be a whole number ≥ 1, got ${this.params.origins}`, 'origins');
+    if (this.params.gaps !== 'zero' && this.params.gaps !== 'error') throw new InputError(`gaps must be "zero" or "error", got "${this.params.gaps}"`, 'gaps');
+  }
+
+  fit(data: DemandFitData): Promise<this>;
+  fit(rows: readonly DemandObservation[], options: DemandFitOptions): Promise<this>;
+  async fit(dataOrRows: DemandFitData | readonly DemandObservation[], maybeOptions?: DemandFitOptions): Promise<this> {
+    const data: DemandFitData = Array.isArray(dataOrRows) ? { ...maybeOptions!, rows: dataOrRows } : (dataOrRows as DemandFitData);
+    const { frequency, horizon } = data;
+    if (!FREQUENCIES.includes(frequency)) throw new InputError(`frequency must be one of ${FREQUENCIES.join(', ')}, got "${String(frequency)}"`, 'frequency');
+    if (!Number.isInteger(horizon) || horizon < 1) throw new InputError(`horizon must be a whole number ≥ 1, got ${horizon}`, 'horizon');
+    const seasonalities = [...(data.seasonalities ?? DEFAULT_SEASONALITIES[frequency])];
+    if (seasonalities.some((s) => !(s > 1))) throw new InputError(`seasonalities must be periods greater than 1, got ${seasonalities.join(', ')}`, 'seasonalities');
+    let series: readonly DemandSeries[];
+    if (data.series) {
+      for (const s of data.series) checkSeries(s, frequency);
+      series = data.series;
+    } else if (data.rows) {
+      series = seriesFromLongTable(data.rows, frequency, this.params.gaps as GapPolicy);
+    } else {
+      throw new InputError('fit needs rows (a long table) or series', 'rows');
+    }
+    if (series.length === 0) throw new InputError('no series to fit', 'rows');
+    const ids = new Set<string>();
+    for (const s of series) {
+      if (ids.has(s.id)) throw new InputError(`series ${s.id} appears twice`, 'series_id');
+      ids.add(s.id);
+    }
+    const fits = await fitInParallel(
+      { series: series.map((s) => ({ id: s.id, start: s.start, values: s.values })), context: { frequency, seasonalities, period: mainPeriod(seasonalities) }, plan: this.plan(horizon), seed: this.params.seed },
+      this.params.workers,
+    );
+    this.setState({ frequency, seasonalities, horizon, series: fits });
+    return this;
+  }
+
+  predict(query: DemandQuery): DemandForecast;
+  predict(seriesId: string, horizon?: number): DemandForecast;
+  predict(queryOrId: DemandQuery | string, maybeHorizon?: number): DemandForecast {
+    const state = this.fitted();
+    const { seriesId, horizon = state.horizon } = typeof queryOrId === 'string' ? { seriesId: queryOrId, horizon: maybeHorizon } : queryOrId;
+    const fit = this.index_.get(seriesId);
+    if (!fit) throw new NotFoundError(`series ${seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
+    return this.describe(fit, this.checkHorizon(horizon));
+  }
+
+  /** On-demand forecast of a series that was not fitted (fits its models now, with this forecaster's settings). */
+  forecast(series: DemandSeries, horizon?: number): DemandForecast {
+    const state = this.fitted();
+    checkSeries(series, state.frequency);
+    const h = this.checkHorizon(horizon ?? state.horizon);
+    const context = { frequency: state.frequency, seasonalities: state.seasonalities, period: mainPeriod(state.seasonalities), start: series.start };
+    return this.describe(fitSeries(series, context, this.plan(state.horizon), this.params.seed), h);
+  }
+
+  get seriesIds(): string[] {
+    return this.fitted().series.map((s) => s.id);
+  }
+
+  /** Backtest scores of one series, per model, and its combination weights and best model. */
+  backtestOf(seriesId: string): Pick<SeriesFit, 'backtest' | 'weights' | 'best'> {
+    const fit = this.index_.get(seriesId);
+    if (!fit) throw new NotFoundError(`series ${seriesId} was not fitted`, 'seriesId');
+    return { backtest: fit.backtest, weights: fit.weights, best: fit.best };
+  }
+
+  /** Backtest MASE, sMAPE and coverage per model, averaged over series, overall and per step ahead. */
+  backtestSummary(): Record<string, BacktestScore & { series: number }> {
+    const out: Record<string, BacktestScore & { series: number }> = {};
+    const groups = new Map<string, BacktestScore[]>();
+    for (const fit of this.fitted().series) {
+      for (const [model, score] of Object.entries(fit.backtest)) if (Number.isFinite(score.mase)) groups.set(model, [...(groups.get(model) ?? []), score]);
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    for (const [model, scores] of groups) {
+      const steps = scores[0].perStep.mase.length;
+      const perStep = (key: 'mase' | 'cover80' | 'cover95') => Array.from({ length: steps }, (_, h) => mean(scores.map((s) => s.perStep[key][h])));
+      out[model] = {
+        series: scores.length,
+        mase: mean(scores.map((s) => s.mase)),
+        smape: mean(scores.map((s) => s.smape)),
+        cover80: mean(scores.map((s) => s.cover80)),
+        cover95: mean(scores.map((s) => s.cover95)),
+        perStep: { mase: perStep('mase'), cover80: perStep('cover80'), cover95: perStep('cover95') },
+      };
+    }
+    return out;
+  }
+
+  /** Seconds spent fitting, per model, summed over series (both workers' time counts). */
+  fitSeconds(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const fit of this.fitted().series) for (const [model, s] of Object.entries(fit.seconds)) out[model] = (out[model] ?? 0) + s;
+    return out;
+  }
+
+  toArtifact(): ModelArtifact<DemandState> {
+    return { family: this.family, formatVersion: FORMAT_VERSION, params: { ...this.params }, state: this.fitted() };
+  }
+
+  static fromArtifact(artifact: ModelArtifact): DemandForecaster {
+    checkArtifact(artifact, 'demand', FORMAT_VERSION);
+    const forecaster = new DemandForecaster(artifact.params as Partial<DemandForecasterParams>);
+    forecaster.setState(artifact.state as DemandState);
+    return forecaster;
+  }
+
+  private plan(horizon: number): BacktestPlan {
+    return { horizon, origins: this.params.origins, step: Math.max(1, Math.floor(horizon / 2)), weightPower: this.params.weightPower };
+  }
+
+  private setState(state: DemandState): void {
+    this.state_ = state;
+    this.index_ = new Map(state.series.map((s) => [s.id, s]));
+  }
+
+  private fitted(): DemandState {
+    if (!this.state_) throw new ModelStateError('DemandForecaster is not fitted: call fit() or fromArtifact() first');
+    return this.state_;
+  }
+
+  private checkHorizon(horizon: number): number {
+    if (!Number.isInteger(horizon) || horizon < 1) throw new InputError(`horizon must be a whole number ≥ 1, got ${horizon}`, 'horizon');
+    return horizon;
+  }
+
+  private describe(fit: SeriesFit, horizon: number): DemandForecast {
+    const state = this.fitted();
+    const f = forecastSeries(fit, horizon, this.params.strategy as Strategy, this.params.seed);
+    const first = periodIndex(parseDate(fit.start, 'start'), state.frequency) + fit.n;
+    return { seriesId: fit.id, dates: Array.from({ length: horizon }, (_, h) => isoDay(periodStart(first + h, state.frequency))), ...f };
+  }
+}

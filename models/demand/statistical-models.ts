@@ -1,0 +1,77 @@
+import type { Rng } from '../../platform/random.ts';
+import { autoEts } from './ets-fit.ts';
+import { etsForecast, type EtsParams, type EtsSpec } from './ets.ts';
+import type { Forecast } from './forecast.ts';
+import type { Frequency } from './frequency.ts';
+import { fitHarmonic, harmonicForecast, type HarmonicState } from './harmonic-regression.ts';
+import { fitSeasonalNaive, seasonalNaiveForecast, type SeasonalNaiveState } from './seasonal-naive.ts';
+import { fitTheta, thetaForecast, type ThetaState } from './theta.ts';
+
+/**
+ * The per-series statistical models behind one name each, with JSON-safe fitted states, so the forecaster,
+ * the backtests and the artefact treat them alike.
+ */
+export const STATISTICAL_MODELS = ['seasonal_naive', 'ets', 'theta', 'harmonic'] as const;
+export type StatisticalModel = (typeof STATISTICAL_MODELS)[number];
+
+export interface EtsSnapshot {
+  spec: EtsSpec;
+  params: EtsParams;
+  level: number;
+  slope: number;
+  seasonal: number[];
+  n: number;
+  sigma2: number;
+}
+
+export type FittedModel =
+  | { model: 'seasonal_naive'; state: SeasonalNaiveState }
+  | { model: 'ets'; state: EtsSnapshot }
+  | { model: 'theta'; state: ThetaState }
+  | { model: 'harmonic'; state: HarmonicState };
+
+/** What a model may need besides the values: the grid, the first date, the seasonal periods. */
+export interface SeriesContext {
+  frequency: Frequency;
+  start: string;
+  seasonalities: readonly number[];
+  /** Shortest whole seasonal period, for seasonal naive, ETS and Theta. */
+  period: number;
+}
+
+/** Harmonic regression earns its keep with several or long seasonalities; below a week of periods ETS is enough. */
+export function modelsFor(context: SeriesContext): StatisticalModel[] {
+  const several = context.seasonalities.length > 1 || context.seasonalities.some((p) => p > 24);
+  return several ? ['seasonal_naive', 'ets', 'theta', 'harmonic'] : ['seasonal_naive', 'ets', 'theta'];
+}
+
+export function fitModel(model: StatisticalModel, y: Float64Array, context: SeriesContext): FittedModel {
+  switch (model) {
+    case 'seasonal_naive':
+      return { model, state: fitSeasonalNaive(y, context.period) };
+    case 'ets': {
+      // ETS seasonality beyond 24 periods has too many initial states to estimate well (as R's ets refuses).
+      const fit = autoEts(y, context.period <= 24 ? context.period : 1);
+      return { model, state: { spec: fit.spec, params: fit.params, level: fit.state.level, slope: fit.state.slope, seasonal: Array.from(fit.state.seasonal), n: fit.n, sigma2: fit.sigma2 } };
+    }
+    case 'theta':
+      return { model, state: fitTheta(y, context.period) };
+    case 'harmonic':
+      return { model, state: fitHarmonic(y, context.frequency, context.start, context.seasonalities) };
+  }
+}
+
+export function forecastModel(fitted: FittedModel, horizon: number, rng: Rng): Forecast {
+  switch (fitted.model) {
+    case 'seasonal_naive':
+      return seasonalNaiveForecast(fitted.state, horizon);
+    case 'ets': {
+      const s = fitted.state;
+      return etsForecast(s.spec, s.params, { level: s.level, slope: s.slope, seasonal: Float64Array.from(s.seasonal) }, s.n, s.sigma2, horizon, rng);
+    }
+    case 'theta':
+      return thetaForecast(fitted.state, horizon);
+    case 'harmonic':
+      return harmonicForecast(fitted.state, horizon);
+  }
+}
