@@ -31,23 +31,29 @@ export function sparseTimesDense(m: SparseMatrix, dense: Float64Array, width: nu
 
 /**
  * Orthonormal columns by modified Gram-Schmidt, run twice ("twice is enough", Giraud et al.), in place.
+ * The work is done on a column-major copy, so each dot product reads contiguous memory.
  * A column that vanishes (rank below the width) is left at zero.
  */
 export function orthonormaliseColumns(a: Float64Array, rows: number, width: number): Float64Array {
+  const columns = new Float64Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) columns[c * rows + r] = a[r * width + c];
   for (let pass = 0; pass < 2; pass++) {
     for (let c = 0; c < width; c++) {
+      const col = columns.subarray(c * rows, (c + 1) * rows);
       for (let prev = 0; prev < c; prev++) {
+        const other = columns.subarray(prev * rows, (prev + 1) * rows);
         let dot = 0;
-        for (let r = 0; r < rows; r++) dot += a[r * width + c] * a[r * width + prev];
-        for (let r = 0; r < rows; r++) a[r * width + c] -= dot * a[r * width + prev];
+        for (let r = 0; r < rows; r++) dot += col[r] * other[r];
+        for (let r = 0; r < rows; r++) col[r] -= dot * other[r];
       }
       let norm = 0;
-      for (let r = 0; r < rows; r++) norm += a[r * width + c] ** 2;
+      for (let r = 0; r < rows; r++) norm += col[r] * col[r];
       norm = Math.sqrt(norm);
       const scale = norm > 1e-10 ? 1 / norm : 0;
-      for (let r = 0; r < rows; r++) a[r * width + c] *= scale;
+      for (let r = 0; r < rows; r++) col[r] *= scale;
     }
   }
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) a[r * width + c] = columns[c * rows + r];
   return a;
 }
 
