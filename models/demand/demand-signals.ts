@@ -1,0 +1,83 @@
+import { InputError } from '../../platform/errors.ts';
+
+/**
+ * Demand signals for pricing, as pure functions: how full a departure is expected to be, and whether bookings
+ * run ahead of or behind last year at the same lead time. Load factors are unconstrained demand over capacity,
+ * so a value above 1 says demand exceeds the seats (a reason to price up), not that the departure overbooks.
+ */
+export interface LoadFactor {
+  /** Expected travellers at departure / capacity. */
+  expected: number;
+  lo80: number;
+  hi80: number;
+  /** Expected travellers at departure: already booked plus the forecast still to come. */
+  expectedTravellers: number;
+}
+
+export function expectedLoadFactor(departure: {
+  capacity: number;
+  bookedTravellers: number;
+  /** Forecast of travellers still to book before departure (e.g. the sum of a demand forecast's steps). */
+  remaining: { mean: number; lo80: number; hi80: number };
+}): LoadFactor {
+  const { capacity, bookedTravellers, remaining } = departure;
+  if (!(capacity > 0)) throw new InputError(`capacity must be positive, got ${capacity}`, 'capacity');
+  if (!(bookedTravellers >= 0)) throw new InputError(`bookedTravellers must be zero or more, got ${bookedTravellers}`, 'bookedTravellers');
+  if (![remaining.mean, remaining.lo80, remaining.hi80].every(Number.isFinite)) throw new InputError('remaining forecast has a non-finite bound', 'remaining');
+  const travellers = (extra: number) => bookedTravellers + Math.max(0, extra);
+  return {
+    expected: travellers(remaining.mean) / capacity,
+    lo80: travellers(remaining.lo80) / capacity,
+    hi80: travellers(remaining.hi80) / capacity,
+    expectedTravellers: travellers(remaining.mean),
+  };
+}
+
+/** Sum of a forecast's steps as a total with approximate bounds (bounds of the steps added: a conservative range). */
+export function totalOfSteps(forecast: { mean: ArrayLike<number>; lo80: ArrayLike<number>; hi80: ArrayLike<number> }, steps: number): { mean: number; lo80: number; hi80: number } {
+  let mean = 0;
+  let lo80 = 0;
+  let hi80 = 0;
+  for (let h = 0; h < Math.min(steps, forecast.mean.length); h++) {
+    mean += forecast.mean[h];
+    lo80 += forecast.lo80[h];
+    hi80 += forecast.hi80[h];
+  }
+  return { mean, lo80, hi80 };
+}
+
+export interface BookingPace {
+  /** Bookings so far / bookings last year at the same lead time (1 = same pace). */
+  pace: number;
+  leadTimeDays: number;
+  bookedNow: number;
+  bookedLastYear: number;
+  /** Last year's final bookings scaled by the pace: a naive projection of the final count. */
+  projectedFinal: number;
+}
+
+/**
+ * Pace of a departure's bookings against the same departure last year, at the same number of days before
+ * departure. `lastYear` is the cumulative count by lead time (days before departure → bookings made by then).
+ */
+export function bookingPace(input: { leadTimeDays: number; bookedNow: number; lastYear: ReadonlyMap<number, number> | Record<number, number> }): BookingPace {
+  const { leadTimeDays, bookedNow } = input;
+  if (!Number.isInteger(leadTimeDays) || leadTimeDays < 0) throw new InputError(`leadTimeDays must be a whole number of days ≥ 0, got ${leadTimeDays}`, 'leadTimeDays');
+  if (!(bookedNow >= 0)) throw new InputError(`bookedNow must be zero or more, got ${bookedNow}`, 'bookedNow');
+  const curve = input.lastYear instanceof Map ? input.lastYear : new Map(Object.entries(input.lastYear).map(([k, v]) => [Number(k), v]));
+  if (curve.size === 0) throw new InputError('lastYear has no bookings curve to compare with', 'lastYear');
+  // Cumulative bookings only grow as departure nears, so the value at a lead time is the one at the nearest
+  // recorded lead time at or above it (bookings made by then).
+  let atLead = 0;
+  let nearest = Infinity;
+  let final = 0;
+  for (const [lead, count] of curve) {
+    if (lead >= leadTimeDays && lead < nearest) {
+      nearest = lead;
+      atLead = count;
+    }
+    final = Math.max(final, count);
+  }
+  const pace = atLead > 0 ? bookedNow / atLead : bookedNow > 0 ? Infinity : 1;
+  return { pace, leadTimeDays, bookedNow, bookedLastYear: atLead, projectedFinal: Number.isFinite(pace) ? final * pace : bookedNow };
+}
