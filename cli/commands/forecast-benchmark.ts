@@ -8,7 +8,7 @@ import { STATISTICAL_MODELS } from '../../models/demand/statistical-models.ts';
  * `spirit-ml forecast-benchmark`: the demand forecaster on the tourism forecasting competition data
  * (1,311 real series), printing one JSON line per frequency.
  */
-const STRATEGIES = ['ensemble', 'best', ...STATISTICAL_MODELS] as const;
+const STRATEGIES = ['ensemble', 'best', ...STATISTICAL_MODELS, 'nbeats'] as const;
 
 export const command: Command = {
   name: 'forecast-benchmark',
@@ -21,6 +21,8 @@ export const command: Command = {
     'weight-power': { type: 'string', short: 'p', multiple: false, description: 'Combination weights ∝ 1/MASE^power', default: '2' },
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per series', default: '3' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },
+    'statistical-only': { type: 'boolean', short: 'S', multiple: false, description: 'Leave out the global N-BEATS network (TensorFlow.js)', default: false },
+    epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
   },
   details:
     'Prints per frequency: { frequency, series, horizon, strategy, chosen: { mase, smape, mape, cover80, cover95 }, seasonalNaive, ' +
@@ -37,6 +39,8 @@ export const command: Command = {
       weightPower: numberArg(args, 'weight-power', { min: 0, max: 20 }),
       origins: intArg(args, 'origins', { min: 1, max: 20 }),
       workers: intArg(args, 'workers', { min: 1, max: 64 }),
+      neural: args.values['statistical-only'] !== true,
+      neuralEpochs: intArg(args, 'epochs', { min: 1, max: 1000 }),
     };
     let found = 0;
     for (const frequency of frequencies as CompetitionFrequency[]) {

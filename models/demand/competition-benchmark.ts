@@ -6,7 +6,7 @@ import { DemandForecaster, type DemandForecasterParams } from './demand-forecast
 import type { Forecast } from './forecast.ts';
 import { DEFAULT_SEASONALITIES, isoDay, mainPeriod, type Frequency } from './frequency.ts';
 import type { DemandSeries } from './series.ts';
-import { forecastSeries, type Strategy } from './series-fit.ts';
+import type { Strategy } from './series-fit.ts';
 import { parseCompetitionCsv, type CompetitionSeries } from './tourism-competition.ts';
 
 /**
@@ -102,10 +102,10 @@ export async function runCompetitionBenchmark(dir: string, frequency: Competitio
   await forecaster.fit({ series: data.train, frequency, seasonalities, horizon });
   const fitSeconds = (performance.now() - t0) / 1000;
   const fits = forecaster.toArtifact().state.series;
-  const forecastsOf = (strategy: Strategy) => fits.map((fit) => forecastSeries(fit, horizon, strategy, forecaster.params.seed));
+  const forecastsOf = (strategy: Strategy) => fits.map((fit) => forecaster.predict({ seriesId: fit.id, horizon, strategy }));
   const { zeros, ...chosen } = score(data.train, data.actual, forecastsOf(forecaster.params.strategy as Strategy), period);
   const alternatives: Record<string, Accuracy> = {};
-  for (const strategy of ['best', ...fits[0].models.map((m) => m.model)] as Strategy[]) {
+  for (const strategy of ['ensemble', 'best', ...Object.keys(fits[0].weights)] as Strategy[]) {
     if (strategy === forecaster.params.strategy) continue;
     const { zeros: _skipped, ...accuracy } = score(data.train, data.actual, forecastsOf(strategy), period);
     alternatives[strategy] = accuracy;

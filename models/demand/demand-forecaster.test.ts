@@ -57,7 +57,7 @@ test('same seed, same forecasts, with one or two worker threads; the artefact ro
 test('an on-demand forecast for a series that was not fitted', async () => {
   const model = await new DemandForecaster({ workers: 1 }).fit(table.filter((r) => r.series_id === 'cusco' || r.series_id === 'lima'), options);
   const values = monthlySeries({ level: 80, trendPerMonth: 0, seasonAmplitude: 0.2, months: 48, noiseSd: 3, seed: 9 });
-  const f = model.forecast({ id: 'new-trek', start: '2019-01-01', values }, 6);
+  const f = await model.forecast({ id: 'new-trek', start: '2019-01-01', values }, 6);
   assert.equal(f.dates[0], '2023-01-01');
   assert.equal(f.mean.length, 6);
   assert.throws(() => model.predict('new-trek'), /not in the fitted table/);

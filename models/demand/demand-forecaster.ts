@@ -3,9 +3,11 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import type { BacktestScore } from './backtest.ts';
 import { fitInParallel } from './fit-pool.ts';
 import type { Forecast } from './forecast.ts';
+import { nbeatsForecasts, restoreNetwork, serialiseNetwork, trainNBeats, type NBeatsParams, type SerialisedNetwork } from './nbeats.ts';
+import type { tf } from './tf-backend.ts';
 import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, periodIndex, periodStart, type Frequency } from './frequency.ts';
 import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
-import { fitSeries, forecastSeries, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
+import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
 
 /**
@@ -25,6 +27,10 @@ export interface DemandForecasterParams extends Params {
   seed: number;
   /** Worker threads for fitting; 1 fits on the calling thread. */
   workers: number;
+  /** Adds the global N-BEATS network (TensorFlow.js) to every series' candidates. */
+  neural: boolean;
+  /** Training epochs of the network, which bound its training time. */
+  neuralEpochs: number;
 }
 
 export interface DemandFitOptions {
@@ -45,6 +51,8 @@ export interface DemandFitData extends DemandFitOptions {
 export interface DemandQuery {
   seriesId: string;
   horizon?: number;
+  /** Overrides the forecaster's strategy for this query (e.g. `seasonal_naive` as a reference). */
+  strategy?: Strategy;
 }
 
 /** A forecast with the first day of each forecast period. */
@@ -53,26 +61,54 @@ export interface DemandForecast extends Forecast {
   dates: string[];
 }
 
+type StoredForecast = Record<keyof Forecast, number[]>;
+
+interface NeuralState {
+  params: NBeatsParams;
+  network: SerialisedNetwork;
+  q80: number[];
+  q95: number[];
+  backend: string;
+  trainSeconds: number;
+  /** Each fitted series' forecast from its latest window (the network needs no refit to forecast). */
+  forecasts: Record<string, StoredForecast>;
+}
+
 interface DemandState {
   frequency: Frequency;
   seasonalities: number[];
   horizon: number;
   series: SeriesFit[];
+  neural?: NeuralState;
+}
+
+const NEURAL = 'nbeats';
+
+function storeForecast(f: Forecast): StoredForecast {
+  return { mean: Array.from(f.mean), lo80: Array.from(f.lo80), hi80: Array.from(f.hi80), lo95: Array.from(f.lo95), hi95: Array.from(f.hi95) };
+}
+
+/** The first `horizon` steps of a stored forecast, or nothing when it is shorter. */
+function loadForecast(f: StoredForecast, horizon: number): Forecast | undefined {
+  if (f.mean.length < horizon) return undefined;
+  const take = (path: number[]) => Float64Array.from(path.slice(0, horizon));
+  return { mean: take(f.mean), lo80: take(f.lo80), hi80: take(f.hi80), lo95: take(f.lo95), hi95: take(f.hi95) };
 }
 
 const FORMAT_VERSION = 1;
 
-const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2 };
+const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
 
 export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, DemandForecast> {
   readonly family = 'demand';
   readonly params: DemandForecasterParams;
   private state_: DemandState | undefined;
   private index_ = new Map<string, SeriesFit>();
+  private network_: tf.LayersModel | undefined;
 
   constructor(params: Partial<DemandForecasterParams> = {}) {
     this.params = { ...DEFAULTS, ...params } as DemandForecasterParams;
-    const strategies = ['ensemble', 'best', ...STATISTICAL_MODELS];
+    const strategies = ['ensemble', 'best', ...STATISTICAL_MODELS, NEURAL];
     if (!strategies.includes(this.params.strategy)) throw new InputError(`strategy must be one of ${strategies.join(', ')}, got "${this.params.strategy}"`, 'strategy');
     if (!Number.isInteger(this.params.origins) || this.params.origins < 1) throw new InputError(`origins must be a whole number ≥ 1, got ${this.params.origins}`, 'origins');
     if (this.params.gaps !== 'zero' && this.params.gaps !== 'error') throw new InputError(`gaps must be "zero" or "error", got "${this.params.gaps}"`, 'gaps');
@@ -102,31 +138,90 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
       if (ids.has(s.id)) throw new InputError(`series ${s.id} appears twice`, 'series_id');
       ids.add(s.id);
     }
+    const period = mainPeriod(seasonalities);
+    const plan = this.plan(horizon);
+    const cutoffs = series.map((s) => seriesCutoffs(s.values.length, period, plan));
+    const neural = this.params.neural ? await this.trainNeural(series, cutoffs, period, horizon) : undefined;
     const fits = await fitInParallel(
-      { series: series.map((s) => ({ id: s.id, start: s.start, values: s.values })), context: { frequency, seasonalities, period: mainPeriod(seasonalities) }, plan: this.plan(horizon), seed: this.params.seed },
+      {
+        series: series.map((s, i) => ({ id: s.id, start: s.start, values: s.values, external: neural ? { [NEURAL]: neural.backtests[i] } : undefined })),
+        context: { frequency, seasonalities, period },
+        plan,
+        seed: this.params.seed,
+      },
       this.params.workers,
     );
-    this.setState({ frequency, seasonalities, horizon, series: fits });
+    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural?.state });
     return this;
+  }
+
+  /**
+   * The network learns from every series' history up to its earliest backtest cut-off, so all its backtest
+   * forecasts are out of sample, like the statistical models' ones; it then forecasts from each latest window.
+   */
+  private async trainNeural(series: readonly DemandSeries[], cutoffs: number[][], period: number, horizon: number) {
+    const params: NBeatsParams = {
+      inputLength: Math.max(2 * horizon, 2 * period, 4),
+      horizon,
+      blocks: 3,
+      units: 64,
+      layersPerBlock: 2,
+      epochs: this.params.neuralEpochs,
+      batchSize: 256,
+      learningRate: 1e-3,
+      windowsPerSeries: 12,
+      seed: this.params.seed,
+    };
+    const t0 = performance.now();
+    const trained = await trainNBeats(series.map((s) => s.values), series.map((s, i) => cutoffs[i][0] ?? s.values.length), params);
+    const backtests = series.map((s, i) => nbeatsForecasts(trained, cutoffs[i].map((end) => ({ values: s.values, end })), params));
+    const latest = nbeatsForecasts(trained, series.map((s) => ({ values: s.values, end: s.values.length })), params);
+    this.network_ = trained.model;
+    const state: NeuralState = {
+      params,
+      network: await serialiseNetwork(trained.model),
+      q80: trained.q80,
+      q95: trained.q95,
+      backend: trained.backend,
+      trainSeconds: (performance.now() - t0) / 1000,
+      forecasts: Object.fromEntries(series.map((s, i) => [s.id, storeForecast(latest[i])])),
+    };
+    return { state, backtests };
   }
 
   predict(query: DemandQuery): DemandForecast;
   predict(seriesId: string, horizon?: number): DemandForecast;
   predict(queryOrId: DemandQuery | string, maybeHorizon?: number): DemandForecast {
     const state = this.fitted();
-    const { seriesId, horizon = state.horizon } = typeof queryOrId === 'string' ? { seriesId: queryOrId, horizon: maybeHorizon } : queryOrId;
+    const query: DemandQuery = typeof queryOrId === 'string' ? { seriesId: queryOrId, horizon: maybeHorizon } : queryOrId;
+    const { seriesId, horizon = state.horizon, strategy = this.params.strategy as Strategy } = query;
     const fit = this.index_.get(seriesId);
     if (!fit) throw new NotFoundError(`series ${seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
-    return this.describe(fit, this.checkHorizon(horizon));
+    const stored = state.neural?.forecasts[seriesId];
+    const h = this.checkHorizon(horizon);
+    const neural = stored && loadForecast(stored, h);
+    return this.describe(fit, h, neural ? { [NEURAL]: neural } : {}, strategy);
   }
 
-  /** On-demand forecast of a series that was not fitted (fits its models now, with this forecaster's settings). */
-  forecast(series: DemandSeries, horizon?: number): DemandForecast {
+  /**
+   * On-demand forecast of a series that was not fitted: its statistical models are fitted now, with this
+   * forecaster's settings, and the trained network (if any) forecasts it too, scored on the same backtests.
+   */
+  async forecast(series: DemandSeries, horizon?: number): Promise<DemandForecast> {
     const state = this.fitted();
     checkSeries(series, state.frequency);
     const h = this.checkHorizon(horizon ?? state.horizon);
-    const context = { frequency: state.frequency, seasonalities: state.seasonalities, period: mainPeriod(state.seasonalities), start: series.start };
-    return this.describe(fitSeries(series, context, this.plan(state.horizon), this.params.seed), h);
+    const period = mainPeriod(state.seasonalities);
+    const context = { frequency: state.frequency, seasonalities: state.seasonalities, period, start: series.start };
+    const plan = this.plan(state.horizon);
+    if (!state.neural) return this.describe(fitSeries(series, context, plan, this.params.seed), h);
+    this.network_ ??= await restoreNetwork(state.neural.network);
+    const trained = { model: this.network_, q80: state.neural.q80, q95: state.neural.q95 };
+    const ends = [...seriesCutoffs(series.values.length, period, plan), series.values.length];
+    const forecasts = nbeatsForecasts(trained, ends.map((end) => ({ values: series.values, end })), state.neural.params);
+    const latest = loadForecast(storeForecast(forecasts.pop()!), h);
+    const fit = fitSeries(series, context, plan, this.params.seed, { [NEURAL]: forecasts });
+    return this.describe(fit, h, latest ? { [NEURAL]: latest } : {});
   }
 
   get seriesIds(): string[] {
@@ -166,7 +261,10 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
   /** Seconds spent fitting, per model, summed over series (both workers' time counts). */
   fitSeconds(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const fit of this.fitted().series) for (const [model, s] of Object.entries(fit.seconds)) out[model] = (out[model] ?? 0) + s;
+    const state = this.fitted();
+    for (const fit of state.series) for (const [model, s] of Object.entries(fit.seconds)) out[model] = (out[model] ?? 0) + s;
+    // The network's training time, plus the scoring of its forecasts above.
+    if (state.neural) out[NEURAL] = (out[NEURAL] ?? 0) + state.neural.trainSeconds;
     return out;
   }
 
@@ -200,9 +298,14 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
     return horizon;
   }
 
-  private describe(fit: SeriesFit, horizon: number): DemandForecast {
+  /** Which backend trained the network, when there is one (`wasm`, `cpu` or `tensorflow`). */
+  get neuralBackend(): string | undefined {
+    return this.fitted().neural?.backend;
+  }
+
+  private describe(fit: SeriesFit, horizon: number, external: Record<string, Forecast> = {}, strategy = this.params.strategy as Strategy): DemandForecast {
     const state = this.fitted();
-    const f = forecastSeries(fit, horizon, this.params.strategy as Strategy, this.params.seed);
+    const f = forecastSeries(fit, horizon, strategy, this.params.seed, external);
     const first = periodIndex(parseDate(fit.start, 'start'), state.frequency) + fit.n;
     return { seriesId: fit.id, dates: Array.from({ length: horizon }, (_, h) => isoDay(periodStart(first + h, state.frequency))), ...f };
   }

@@ -79,7 +79,8 @@ export function fitSeries(
   return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), seconds };
 }
 
-export type Strategy = 'ensemble' | 'best' | StatisticalModel;
+/** How a series' forecast is made; `nbeats` is the global network, when the forecaster trained one. */
+export type Strategy = 'ensemble' | 'best' | StatisticalModel | 'nbeats';
 
 /**
  * The forecast of a fitted series: the backtest-weighted combination, the best model, or one named model.
