@@ -65,7 +65,12 @@ export function helpText(command: Command): string {
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string; default?: string | boolean }> = {};
   for (const [name, spec] of Object.entries(command.options)) {
-    options[name] = { type: spec.type, multiple: spec.multiple, short: spec.short, default: spec.default };
+    // node's parseArgs rejects keys that are present but undefined, so only set what the spec defines.
+    const option: (typeof options)[string] = { type: spec.type };
+    if (spec.multiple !== undefined) option.multiple = spec.multiple;
+    if (spec.short !== undefined) option.short = spec.short;
+    if (spec.default !== undefined) option.default = spec.default;
+    options[name] = option;
   }
   let parsed;
   try {
