@@ -5,6 +5,9 @@ import type { Command } from '../command.ts';
  * A module exports `command: Command`. Add a line here to add a subcommand.
  */
 export const COMMANDS: Array<{ name: string; summary: string; load: () => Promise<{ command: Command }> }> = [
+  { name: 'migrate', summary: 'Bring the PostgreSQL and ClickHouse schemas up to date', load: () => import('./migrate.ts') },
+  { name: 'ingest', summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse', load: () => import('./ingest.ts') },
+  { name: 'sql', summary: 'Run a read-only query on the ClickHouse warehouse and print the result', load: () => import('./sql.ts') },
   { name: 'learn', summary: 'Train a tree learner on a numeric CSV and score it on a test CSV', load: () => import('./learn.ts') },
   { name: 'forecast-benchmark', summary: 'Score the demand forecaster on the tourism forecasting competition files', load: () => import('./forecast-benchmark.ts') },
   { name: 'recommend-benchmark', summary: 'Compare popularity, SVD and ALS recommenders on a train CSV and a later test CSV', load: () => import('./recommend-benchmark.ts') },

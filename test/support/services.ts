@@ -142,10 +142,12 @@ export function testClickHouse(): Promise<ClickHouseHandle> {
   return clickhouse;
 }
 
-/** Creates (empty) and selects a database in the test ClickHouse. */
+/**
+ * Selects a database in the test ClickHouse, creating it on first use (empty: the test ClickHouse is new for
+ * every test process). Switching back to a database used earlier in the same file keeps its tables.
+ */
 export async function useClickHouseDatabase(client: ClickHouseClient, name: string): Promise<void> {
-  await client.command({ query: `DROP DATABASE IF EXISTS ${name}` });
-  await client.command({ query: `CREATE DATABASE ${name}` });
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${name}` });
   await client.command({ query: `USE ${name}` });
 }
 

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import { openPostgres } from '../platform/postgres.ts';
+import { openClickHouse } from '../platform/clickhouse.ts';
+import { migrate } from '../domain/migrate.ts';
+import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
+
+export interface Stores {
+  pg: pg.Pool;
+  clickhouse: ClickHouseClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the booking system's PostgreSQL and the ClickHouse warehouse (embedded unless configured) with their
+ * schemas up to date — what every command that touches data starts with.
+ */
+export async function openStores(config: Config, log: Logger, need: { pg?: boolean; clickhouse?: boolean } = { pg: true, clickhouse: true }): Promise<Stores> {
+  const postgres = need.pg ? await openPostgres(config, log) : undefined;
+  let clickhouse;
+  try {
+    if (postgres) await migrate(postgres.pool, log);
+    clickhouse = need.clickhouse ? await openClickHouse(config, log) : undefined;
+    if (clickhouse) await migrateWarehouse(clickhouse.client, log);
+  } catch (err) {
+    await clickhouse?.close().catch(() => undefined);
+    await postgres?.close().catch(() => undefined);
+    throw err;
+  }
+  return {
+    get pg() {
+      if (!postgres) throw new Error('PostgreSQL was not opened for this command');
+      return postgres.pool;
+    },
+    get clickhouse() {
+      if (!clickhouse) throw new Error('ClickHouse was not opened for this command');
+      return clickhouse.client;
+    },
+    async close() {
+      await clickhouse?.close().catch(() => undefined);
+      await postgres?.close();
+    },
+  };
+}

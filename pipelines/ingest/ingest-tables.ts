@@ -1,0 +1,71 @@
+/**
+ * What the ingest copies, table by table: the PostgreSQL expression for every ClickHouse column, and the
+ * key that orders rows for the watermark. The watermark columns (updated_at, then the key) come first in the
+ * select list so that the last line of a batch can be read without parsing the rest of it.
+ *
+ * Expressions are chosen so PostgreSQL's COPY text output is already what ClickHouse's TabSeparated input
+ * reads: the session runs in UTC, booleans become 0/1 and arrays become JSON text (parsed by a DEFAULT column
+ * on the ClickHouse side, since COPY cannot write ClickHouse's array literal).
+ */
+export interface IngestTable {
+  /** Same name in PostgreSQL and ClickHouse. */
+  name: string;
+  /** Primary-key columns in PostgreSQL, in watermark order after updated_at. */
+  key: string[];
+  /** ClickHouse column → PostgreSQL expression. */
+  columns: Array<[string, string]>;
+}
+
+const stamps: Array<[string, string]> = [
+  ['created_at', 'created_at'],
+];
+
+function table(name: string, key: string[], rest: Array<[string, string]>): IngestTable {
+  const keyColumns: Array<[string, string]> = key.map((k) => [k, k]);
+  return { name, key, columns: [['updated_at', 'updated_at'], ...keyColumns, ...rest, ...stamps] };
+}
+
+const same = (...names: string[]): Array<[string, string]> => names.map((n) => [n, n]);
+
+export const INGEST_TABLES: readonly IngestTable[] = [
+  table('destinations', ['id'], same('code', 'name', 'country', 'region', 'popularity')),
+  table('itineraries', ['id'], [
+    ...same('code', 'name', 'destination_id', 'duration_days'),
+    ['service_level', 'service_level::text'],
+    ['themes_json', 'array_to_json(themes)'],
+    ['active', 'active::int'],
+  ]),
+  table('itinerary_components', ['id'], [
+    ...same('itinerary_id'),
+    ['kind', 'kind::text'],
+    ...same('name', 'day_number', 'nights'),
+    ['unit', 'unit::text'],
+    ...same('unit_cost', 'unit_capacity', 'currency'),
+  ]),
+  table('departures', ['id'], same('itinerary_id', 'departure_date', 'capacity', 'seats_sold', 'status')),
+  table('customers', ['id'], same('external_ref', 'name', 'email', 'country', 'language', 'customer_type')),
+  table('customer_group_profiles', ['customer_id'], [
+    ...same('group_size', 'adults', 'children', 'seniors'),
+    ['ages_json', 'array_to_json(ages)'],
+    ['special_needs_json', 'array_to_json(special_needs)'],
+    ['preferences', 'preferences'],
+  ]),
+  table('quotations', ['id'], same(
+    'customer_id', 'itinerary_id', 'departure_id', 'departure_date', 'party_size', 'channel', 'status',
+    'current_version', 'cost_total', 'price_total', 'currency', 'quoted_at',
+  )),
+  table('quotation_versions', ['quotation_id', 'version'], same(
+    'cost_total', 'price_total', 'currency', 'price_source', 'changed_by', 'change_reason',
+  )),
+  table('bookings', ['id'], same(
+    'quotation_id', 'customer_id', 'itinerary_id', 'departure_id', 'destination_id', 'departure_date', 'party_size',
+    'status', 'channel', 'country', 'total_price', 'total_cost', 'currency', 'booked_at', 'source',
+  )),
+  table('booking_status_history', ['id'], same('booking_id', 'status', 'reason', 'changed_at')),
+  table('payments', ['id'], same('booking_id', 'amount', 'currency', 'method', 'status', 'paid_at')),
+  table('ratings', ['id'], same('booking_id', 'customer_id', 'itinerary_id', 'score', 'comment', 'rated_at')),
+];
+
+export function ingestTable(name: string): IngestTable | undefined {
+  return INGEST_TABLES.find((t) => t.name === name);
+}
