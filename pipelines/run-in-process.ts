@@ -31,11 +31,19 @@ export function topologicalOrder(steps: readonly Step[]): Step[] {
   return ordered;
 }
 
+export interface RunHooks {
+  /** How one step is run (default: `step.run`); the recording runner wraps it with run state and retries. */
+  execute?(step: Step, ctx: StepContext): Promise<StepResult>;
+  /** Told about each step not run because a step it needs failed. */
+  skipped?(step: Step, blockedBy: string): Promise<void>;
+}
+
 /**
  * Runs the steps one after another in this process. A failed step stops the steps that depend on it (they are
  * reported as skipped); independent steps still run.
  */
-export async function runInProcess(steps: readonly Step[], ctx: StepContext): Promise<StepRun[]> {
+export async function runInProcess(steps: readonly Step[], ctx: StepContext, hooks: RunHooks = {}): Promise<StepRun[]> {
+  const execute = hooks.execute ?? ((step: Step, stepCtx: StepContext) => step.run(stepCtx));
   const runs: StepRun[] = [];
   const failed = new Set<string>();
   for (const step of topologicalOrder(steps)) {
@@ -43,13 +51,14 @@ export async function runInProcess(steps: readonly Step[], ctx: StepContext): Pr
     if (blockedBy) {
       failed.add(step.name);
       runs.push({ step: step.name, status: 'skipped', seconds: 0, error: `not run: ${blockedBy} failed` });
+      await hooks.skipped?.(step, blockedBy);
       continue;
     }
     const started = performance.now();
     const log = ctx.log.child({ step: step.name, runId: ctx.runId });
     log.info('step started');
     try {
-      const result = await step.run({ ...ctx, log });
+      const result = await execute(step, { ...ctx, log });
       const seconds = (performance.now() - started) / 1000;
       log.info('step finished', { seconds: Number(seconds.toFixed(2)), ...result.outputs });
       runs.push({ step: step.name, status: 'succeeded', seconds, outputs: result.outputs });

@@ -17,6 +17,31 @@ export interface Step {
   /** Steps whose outputs this one needs (by name); derived lineage must agree with reads/writes. */
   after: string[];
   run(ctx: StepContext): Promise<StepResult>;
+  /**
+   * CPU-bound work (model training): the BullMQ runner runs it in a sandboxed child process, so the worker's
+   * event loop stays free to renew the job's lock and a crash takes down only that child.
+   */
+  heavy?: boolean;
+  /**
+   * The work splits into independent partitions (one demand forecast per destination): the BullMQ runner fans
+   * them out as child jobs across workers, the in-process runner runs them one after another. When present,
+   * runners use it instead of `run`.
+   */
+  partitions?: StepPartitions;
+}
+
+export interface StepPartitions {
+  /** The partition keys of this run (e.g. destination codes); known only once the steps before have run. */
+  list(ctx: StepContext): Promise<string[]>;
+  /** One partition's work, written where only `finish` makes it visible (a staging table, an unpromoted version). */
+  run(ctx: StepContext, partition: string): Promise<StepResult>;
+  /** Makes the partitions' work visible at once (switch to the new version) and sums up their outputs. */
+  finish(ctx: StepContext, results: PartitionResult[]): Promise<StepResult>;
+}
+
+export interface PartitionResult {
+  partition: string;
+  outputs: StepResult['outputs'];
 }
 
 export interface StepContext {

@@ -1,0 +1,96 @@
+import type { Queue } from 'bullmq';
+import { InputError } from '../../platform/errors.ts';
+import type { StepContext } from '../step.ts';
+import { DEFAULT_RETRY } from './retry-policy.ts';
+import { KEEP_JOBS, type RunJobData } from './queues.ts';
+import type { Selection } from './selection.ts';
+
+/** A recurring run: which part of the graph, when (cron with seconds, in a time zone). */
+export interface PipelineSchedule {
+  id: string;
+  description: string;
+  pattern: string;
+  tz: string;
+  selection: Selection;
+  params: StepContext['params'];
+}
+
+const CRON_FIELD = /^[\d*/,?LW#A-Z-]+$/i;
+
+function checkCron(name: string, pattern: string): string {
+  const fields = pattern.trim().split(/\s+/);
+  if ((fields.length !== 5 && fields.length !== 6) || !fields.every((f) => CRON_FIELD.test(f))) {
+    throw new InputError(`${name} must be a cron pattern of 5 or 6 fields (seconds first when 6), e.g. "0 */15 * * * *"; got "${pattern}"`, name);
+  }
+  return fields.join(' ');
+}
+
+function checkTimeZone(name: string, tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new InputError(`${name} must be an IANA time zone such as America/Lima, got "${tz}"`, name);
+  }
+  return tz;
+}
+
+/**
+ * The schedules, from the environment with defaults: the incremental ingest every 15 minutes, and the whole graph
+ * (ingest, features, training…) at 02:00 Lima time. `off` disables one.
+ *   PIPELINE_SCHEDULE_INGEST   cron, default `0 *\/15 * * * *`
+ *   PIPELINE_SCHEDULE_NIGHTLY  cron, default `0 0 2 * * *`
+ *   PIPELINE_TIMEZONE          default America/Lima
+ */
+export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): PipelineSchedule[] {
+  const tz = checkTimeZone('PIPELINE_TIMEZONE', env.PIPELINE_TIMEZONE?.trim() || 'America/Lima');
+  const schedules: PipelineSchedule[] = [];
+  const ingest = env.PIPELINE_SCHEDULE_INGEST?.trim() || '0 */15 * * * *';
+  if (ingest !== 'off') {
+    schedules.push({
+      id: 'ingest',
+      description: 'incremental ingest of the booking system',
+      pattern: checkCron('PIPELINE_SCHEDULE_INGEST', ingest),
+      tz,
+      selection: { only: ['ingest'] },
+      params: {},
+    });
+  }
+  const nightly = env.PIPELINE_SCHEDULE_NIGHTLY?.trim() || '0 0 2 * * *';
+  if (nightly !== 'off') {
+    schedules.push({
+      id: 'nightly',
+      description: 'whole pipeline: ingest, feature build, training, evaluation',
+      pattern: checkCron('PIPELINE_SCHEDULE_NIGHTLY', nightly),
+      tz,
+      selection: {},
+      params: {},
+    });
+  }
+  return schedules;
+}
+
+/**
+ * Registers the schedules as BullMQ job schedulers on the runs queue and removes ours that are no longer
+ * configured. Upserting by id makes this safe to call from every process that starts, as often as it starts:
+ * one scheduler per id, one pending job per scheduler.
+ */
+export async function upsertSchedules(runs: Queue, schedules: readonly PipelineSchedule[]): Promise<void> {
+  for (const s of schedules) {
+    const data: RunJobData = { selection: s.selection, params: s.params, trigger: 'schedule', retry: DEFAULT_RETRY };
+    await runs.upsertJobScheduler(s.id, { pattern: s.pattern, tz: s.tz }, { name: 'run', data, opts: KEEP_JOBS });
+  }
+  const wanted = new Set(schedules.map((s) => s.id));
+  for (const existing of await runs.getJobSchedulers()) {
+    if (!wanted.has(existing.key)) await runs.removeJobScheduler(existing.key);
+  }
+}
+
+/** The same schedules as crontab lines, for a deployment without Redis (no queue to hold them). */
+export function crontabLines(schedules: readonly PipelineSchedule[], command = 'spirit-ml pipeline run'): string[] {
+  return schedules.map((s) => {
+    const fields = s.pattern.split(' ');
+    const minuteFirst = fields.length === 6 ? fields.slice(1) : fields;
+    const only = s.selection.only?.map((o) => ` --only ${o}`).join('') ?? '';
+    return `CRON_TZ=${s.tz}\n${minuteFirst.join(' ')} ${command}${only}   # ${s.description}`;
+  });
+}
