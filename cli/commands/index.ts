@@ -7,6 +7,7 @@ import type { Command } from '../command.ts';
 export const COMMANDS: Array<{ name: string; summary: string; load: () => Promise<{ command: Command }> }> = [
   { name: 'migrate', summary: 'Bring the PostgreSQL and ClickHouse schemas up to date', load: () => import('./migrate.ts') },
   { name: 'ingest', summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse', load: () => import('./ingest.ts') },
+  { name: 'import bookings', summary: 'Load bookings from a CSV file (with a column mapping); bad rows go to import_rejects', load: () => import('./import-bookings.ts') },
   { name: 'sql', summary: 'Run a read-only query on the ClickHouse warehouse and print the result', load: () => import('./sql.ts') },
   { name: 'learn', summary: 'Train a tree learner on a numeric CSV and score it on a test CSV', load: () => import('./learn.ts') },
   { name: 'forecast-benchmark', summary: 'Score the demand forecaster on the tourism forecasting competition files', load: () => import('./forecast-benchmark.ts') },

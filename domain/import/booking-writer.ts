@@ -1,0 +1,192 @@
+import type pg from 'pg';
+import type { ImportedBooking, Reject, RejectCode } from './booking-row.ts';
+import type { CustomerMatcher } from './customer-matcher.ts';
+import type { DestinationMatcher } from './destination-matcher.ts';
+
+/**
+ * Loads an import's rows in batches, inside the import's transaction: each batch resolves its destinations and
+ * customers, then goes in as one multi-row INSERT per table (arrays through unnest: a fixed number of
+ * parameters whatever the batch size), with one status-history row per booking. If PostgreSQL refuses a batch
+ * for a reason the row checks did not foresee, the batch is retried row by row so that only the offending rows
+ * are rejected — with PostgreSQL's message — and every valid one is still loaded.
+ */
+export interface PendingRow {
+  line: number;
+  raw: string;
+  booking: ImportedBooking;
+}
+
+export interface WriterCounts {
+  loaded: number;
+  rejected: number;
+  byReason: Partial<Record<RejectCode, number>>;
+}
+
+interface ReadyRow extends PendingRow {
+  destinationId: number | null;
+  customerId: number | null;
+}
+
+const COLUMNS = [
+  ['id', 'bigint'],
+  ['booked_at', 'timestamptz'],
+  ['departure_date', 'date'],
+  ['party_size', 'smallint'],
+  ['status', 'text'],
+  ['channel', 'text'],
+  ['country', 'text'],
+  ['total_price', 'numeric'],
+  ['total_cost', 'numeric'],
+  ['currency', 'text'],
+  ['destination_id', 'integer'],
+  ['customer_id', 'bigint'],
+] as const;
+
+const INSERT_BOOKINGS = `INSERT INTO bookings (${COLUMNS.map(([c]) => c).join(', ')}, source)
+  SELECT *, $${COLUMNS.length + 1} FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+
+const INSERT_HISTORY = `INSERT INTO booking_status_history (booking_id, status, reason, changed_at)
+  SELECT booking_id, status, $4, changed_at FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS h(booking_id, status, changed_at)`;
+
+const INSERT_REJECTS = `INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line)
+  SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[])`;
+
+/** Raw text kept in import_rejects per row: enough to see what was wrong without storing a runaway record whole. */
+const MAX_RAW_CHARS = 10_000;
+
+export class BookingWriter {
+  readonly counts: WriterCounts = { loaded: 0, rejected: 0, byReason: {} };
+  private rows: PendingRow[] = [];
+  private rejects: Array<{ line: number; raw: string; reject: Reject }> = [];
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly importId: number,
+    private readonly destinations: DestinationMatcher | undefined,
+    private readonly customers: CustomerMatcher | undefined,
+  ) {}
+
+  get pending(): number {
+    return this.rows.length + this.rejects.length;
+  }
+
+  add(row: PendingRow): void {
+    this.rows.push(row);
+  }
+
+  reject(line: number, raw: string, reject: Reject): void {
+    this.rejects.push({ line, raw, reject });
+    this.counts.rejected += 1;
+    this.counts.byReason[reject.code] = (this.counts.byReason[reject.code] ?? 0) + 1;
+  }
+
+  /** Writes what is pending. Takes the batch at once, so rows added while it runs go to the next flush. */
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    const ready = await this.resolve(rows);
+    if (ready.length > 0) await this.insertBookings(ready);
+    const rejects = this.rejects;
+    this.rejects = [];
+    if (rejects.length > 0) {
+      await this.client.query(INSERT_REJECTS, [
+        this.importId,
+        rejects.map((r) => r.line),
+        rejects.map((r) => r.reject.field),
+        rejects.map((r) => `${r.reject.code}: ${r.reject.message}`),
+        rejects.map((r) => (r.raw.length > MAX_RAW_CHARS ? r.raw.slice(0, MAX_RAW_CHARS) + '…' : r.raw)),
+      ]);
+    }
+  }
+
+  /** Destinations first, then customers for the rows still standing: a rejected row creates no customer. */
+  private async resolve(rows: PendingRow[]): Promise<ReadyRow[]> {
+    const placed: Array<PendingRow & { destinationId: number | null }> = [];
+    for (const row of rows) {
+      let destinationId: number | null = null;
+      if (row.booking.destination !== null && this.destinations) {
+        const match = await this.destinations.resolve(this.client, row.booking.destination);
+        if (match.id === undefined) {
+          this.reject(row.line, row.raw, { field: 'destination', code: 'unknown_destination', message: match.problem });
+          continue;
+        }
+        destinationId = match.id;
+      }
+      placed.push({ ...row, destinationId });
+    }
+    if (!this.customers) return placed.map((row) => ({ ...row, customerId: null }));
+    const matches = await this.customers.resolve(
+      this.client,
+      placed.flatMap((r) => (r.booking.customerRef ? [{ ref: r.booking.customerRef, name: r.booking.customerName, country: r.booking.country }] : [])),
+    );
+    const ready: ReadyRow[] = [];
+    for (const row of placed) {
+      const match = row.booking.customerRef === null ? undefined : matches.get(row.booking.customerRef)!;
+      if (match && match.id === undefined) {
+        this.reject(row.line, row.raw, { field: 'customer_ref', code: match.code, message: match.problem });
+        continue;
+      }
+      ready.push({ ...row, customerId: match ? match.id : null });
+    }
+    return ready;
+  }
+
+  private async insertBookings(rows: ReadyRow[]): Promise<void> {
+    // Ids are drawn first so that the status history can point at its bookings without relying on RETURNING order.
+    const ids = await this.client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('bookings', 'id')) AS id FROM generate_series(1, $1)`, [rows.length]);
+    const withIds = rows.map((row, i) => ({ row, id: ids.rows[i].id }));
+    await this.client.query('SAVEPOINT import_batch');
+    try {
+      await this.insert(withIds);
+      await this.client.query('RELEASE SAVEPOINT import_batch');
+      this.counts.loaded += rows.length;
+      return;
+    } catch (err) {
+      await this.client.query('ROLLBACK TO SAVEPOINT import_batch');
+      if (!isDataError(err)) throw err;
+    }
+    for (const one of withIds) {
+      await this.client.query('SAVEPOINT import_row');
+      try {
+        await this.insert([one]);
+        await this.client.query('RELEASE SAVEPOINT import_row');
+        this.counts.loaded += 1;
+      } catch (err) {
+        await this.client.query('ROLLBACK TO SAVEPOINT import_row');
+        if (!isDataError(err)) throw err;
+        this.reject(one.row.line, one.row.raw, { field: null, code: 'database_check', message: `PostgreSQL refused the row: ${(err as Error).message}` });
+      }
+    }
+  }
+
+  private async insert(rows: Array<{ row: ReadyRow; id: string }>): Promise<void> {
+    const b = rows.map((r) => r.row.booking);
+    await this.client.query(INSERT_BOOKINGS, [
+      rows.map((r) => r.id),
+      b.map((x) => x.bookedAt),
+      b.map((x) => x.departureDate),
+      b.map((x) => x.partySize),
+      b.map((x) => x.status),
+      b.map((x) => x.channel),
+      b.map((x) => x.country),
+      b.map((x) => x.totalPrice),
+      b.map((x) => x.totalCost),
+      b.map((x) => x.currency),
+      rows.map((r) => r.row.destinationId),
+      rows.map((r) => r.row.customerId),
+      `import:${this.importId}`,
+    ]);
+    await this.client.query(INSERT_HISTORY, [
+      rows.map((r) => r.id),
+      b.map((x) => x.status),
+      b.map((x) => x.statusChangedAt ?? x.bookedAt),
+      `status at import ${this.importId}`,
+    ]);
+  }
+}
+
+/** Errors about the data (classes 22 and 23: bad value, constraint), as opposed to a lost connection. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
