@@ -1,9 +1,46 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
+
+interface ChdbRawInsert {
+  rawInsert(params: { table: string; values: Buffer; format: 'TabSeparated' | 'JSONEachRow'; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
+}
+
+/**
+ * The chDB engine behind a client, for the one thing the generic client does badly in-process: its insert turns
+ * the payload into a JS string spliced into the SQL text (measured: ~20 s for 1M booking rows), while chDB's own
+ * raw insert hands the bytes to the engine's parallel parser untouched.
+ */
+const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();
+
+export interface FormattedInsert {
+  table: string;
+  columns: readonly string[];
+  format: 'TabSeparated' | 'JSONEachRow';
+  /** Rows already encoded in `format`. */
+  body: Buffer;
+  settings?: Record<string, string | number>;
+}
+
+/** Inserts rows already encoded in a ClickHouse text format, the fastest way each kind of ClickHouse offers. */
+export async function insertFormatted(client: ClickHouseClient, insert: FormattedInsert): Promise<void> {
+  const engine = embeddedEngines.get(client);
+  if (engine) {
+    await engine.rawInsert({ table: insert.table, values: insert.body, format: insert.format, columns: insert.columns, settings: insert.settings });
+    return;
+  }
+  await client.insert({
+    table: insert.table,
+    values: Readable.from([insert.body], { objectMode: false }),
+    format: insert.format,
+    columns: insert.columns as [string, ...string[]],
+    clickhouse_settings: insert.settings,
+  });
+}
 
 /**
  * ClickHouse for analytics: the server named by CLICKHOUSE_URL, or else ClickHouse itself embedded in this
@@ -42,11 +79,13 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
       const dir = path.join(config.dataDir, 'clickhouse');
       fs.mkdirSync(dir, { recursive: true });
       const { createChdbConnection } = await import('chdb/connection');
+      const connection = createChdbConnection({ path: dir });
       client = createClient({
-        connection: createChdbConnection({ path: dir }),
+        connection,
         clickhouse_settings: { date_time_input_format: 'best_effort' },
       } as Parameters<typeof createClient>[0]);
       embedded = true;
+      embeddedEngines.set(client, connection.chdb);
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
       // chDB ignores the client's `database` option; USE binds the session, which every client of this
       // process shares, so unqualified table names resolve the same way as on a server.

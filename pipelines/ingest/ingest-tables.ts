@@ -16,13 +16,18 @@ export interface IngestTable {
   columns: Array<[string, string]>;
 }
 
-const stamps: Array<[string, string]> = [
-  ['created_at', 'created_at'],
-];
+/**
+ * timestamptz as UTC wall-clock text (`2024-01-02 10:00:00.123456`): ClickHouse's basic DateTime64 parser reads
+ * it, and it is about four times faster than the best-effort parser that the `+00` suffix would need.
+ */
+const utc = (column: string): [string, string] => [column, `(${column} AT TIME ZONE 'UTC')`];
+
+const TIMESTAMPS = new Set(['created_at', 'updated_at', 'quoted_at', 'booked_at', 'changed_at', 'paid_at', 'rated_at']);
 
 function table(name: string, key: string[], rest: Array<[string, string]>): IngestTable {
   const keyColumns: Array<[string, string]> = key.map((k) => [k, k]);
-  return { name, key, columns: [['updated_at', 'updated_at'], ...keyColumns, ...rest, ...stamps] };
+  const columns: Array<[string, string]> = [['updated_at', 'updated_at'], ...keyColumns, ...rest, ['created_at', 'created_at']];
+  return { name, key, columns: columns.map(([c, expr]) => (TIMESTAMPS.has(c) && expr === c ? utc(c) : [c, expr])) };
 }
 
 const same = (...names: string[]): Array<[string, string]> => names.map((n) => [n, n]);

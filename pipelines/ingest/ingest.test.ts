@@ -31,6 +31,17 @@ async function pgCounts(pool: pg.Pool): Promise<Record<string, number>> {
 
 const ch = (await testClickHouse()).client;
 
+function crashAt(table: string, batch: number) {
+  return (t: string, b: number) => {
+    if (t === table && b === batch) throw new Error(`simulated crash after batch ${batch} of ${table}`);
+  };
+}
+
+async function finalCount(client: ClickHouseClient, table: string): Promise<number> {
+  const result = await client.query({ query: `SELECT count() AS n FROM ${table} FINAL`, format: 'JSONEachRow' });
+  return Number((await result.json<{ n: string }>())[0].n);
+}
+
 for (const target of await postgresTargets()) {
   describe(`ingest from ${target.name} PostgreSQL into ClickHouse`, { skip: target.skip }, () => {
     let db: TestDatabase;
@@ -80,27 +91,32 @@ for (const target of await postgresTargets()) {
       assert.deepEqual(await fingerprint(ch), clean, 'a full re-copy collapses onto the same rows');
     });
 
-    it('resumes after a crash half-way and ends with the same data as one clean run', async () => {
+    it('runs a first load killed half-way again and ends with the same data', async () => {
       await useClickHouseDatabase(ch, warehouse('crash'));
       await migrateWarehouse(ch, quietLog);
-      const crash = new Error('simulated crash after the second batch of bookings');
       await assert.rejects(
-        ingest(db.pool, ch, {
-          log: quietLog,
-          lagSeconds: 0,
-          batchRows: 700,
-          concurrency: 1,
-          afterBatch: (table, batch) => {
-            if (table === 'bookings' && batch === 2) throw crash;
-          },
-        }),
+        ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
         /simulated crash/,
       );
-      const partial = await ch.query({ query: 'SELECT count() AS n FROM bookings FINAL', format: 'JSONEachRow' });
-      const partialRows = Number((await partial.json<{ n: string }>())[0].n);
-      assert.ok(partialRows > 0 && partialRows < 3000, `expected a half-copied bookings table, got ${partialRows} rows`);
-      const resumed = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700 });
-      assert.ok(resumed.tables.bookings.rows < 3000, 'the resumed run starts after the watermark, not from scratch');
+      assert.ok((await finalCount(ch, 'bookings')) < 3000, 'the crash left bookings half-copied');
+      await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700 });
+      assert.deepEqual(await fingerprint(ch), clean);
+    });
+
+    it('resumes an incremental run after a crash at its watermark and ends with the same data', async () => {
+      await db.pool.query(`UPDATE bookings SET total_price = total_price + 5 WHERE id % 2 = 0`);
+      await useClickHouseDatabase(ch, warehouse('clean'));
+      const reference = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300 });
+      assert.equal(reference.tables.bookings.rows, 1500);
+      clean = await fingerprint(ch);
+
+      await useClickHouseDatabase(ch, warehouse('crash'));
+      await assert.rejects(
+        ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
+        /simulated crash/,
+      );
+      const resumed = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300 });
+      assert.equal(resumed.tables.bookings.rows, 1500 - 600, 'the resumed run starts after the last saved batch');
       assert.deepEqual(await fingerprint(ch), clean);
     });
 

@@ -26,8 +26,9 @@ export async function seedBookingSystem(pool: pg.Pool, bookings: number): Promis
              jsonb_build_object('themes', ARRAY['culture'], 'note', E'back\\\\slash'), created_at, updated_at FROM customers;
     INSERT INTO quotations (customer_id, itinerary_id, departure_id, departure_date, party_size, channel, status, cost_total, price_total, quoted_at, created_at, updated_at)
       SELECT 1 + g % 500, 1 + g % 20, 1 + g % 300, date '2024-01-01' + 1 + g % 300, 1 + g % 6, 'web', 'converted', 500 + g % 300, 700 + g % 400,
-             timestamptz '2023-06-01' + g * interval '7 minutes', timestamptz '2023-06-01' + g * interval '7 minutes', timestamptz '2023-06-01' + g * interval '7 minutes'
-        FROM generate_series(1, $1::int) g;
+             q, q, q
+        FROM generate_series(1, $1::int) g,
+             LATERAL (SELECT (date '2024-01-01' + 1 + g % 300) - (20 + g % 200) * interval '1 day' + (g % 1440) * interval '1 minute' AS q) quoted;
     INSERT INTO quotation_versions (quotation_id, version, cost_total, price_total, changed_by, change_reason, created_at, updated_at)
       SELECT id, 1, cost_total, price_total, 'seed', NULL, created_at, created_at FROM quotations;
     INSERT INTO bookings (quotation_id, customer_id, itinerary_id, departure_id, destination_id, departure_date, party_size, status, channel, country,
