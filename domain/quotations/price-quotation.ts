@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import type { Logger } from '../../platform/log.ts';
+import { costPlusPrice, houseMarkup } from './cost-plus.ts';
+import { costQuotation, DEFAULT_COSTING_RULES, type CostComponent, type Costing, type CostingRules } from './costing.ts';
+import { loadGuideLanguageRates, type ItineraryFacts } from './catalogue.ts';
+import { bandCosts, type GroupSizeBand } from './price-table.ts';
+import type { PriceTableRow } from './quotation-versions.ts';
+import type { RoomPlan } from './room-split.ts';
+import { ScoringUnavailableError, type PriceScorer, type QuotationScore } from './scoring-client.ts';
+
+/**
+ * Costs and prices one version of a quotation, before anything is written: the costing, the cost-plus price it
+ * starts from, the scoring API's suggestion (or the fallback, with its reason) and the price table by group
+ * size. Calls to the API happen here, outside any database transaction, so a slow API never holds a lock.
+ */
+export interface PricingInput {
+  quotationId: number;
+  itinerary: ItineraryFacts;
+  components: CostComponent[];
+  partySize: number;
+  language: string;
+  rooms: RoomPlan | null;
+  departureDate: string;
+  customerId: number;
+  channel: string;
+  bands: GroupSizeBand[];
+}
+
+export interface PricedQuotation {
+  costing: Costing;
+  markup: number;
+  /** Cost-plus: the price the version carries until a suggestion is accepted. */
+  costPlusPrice: number;
+  score: QuotationScore | null;
+  fallbackReason: string | null;
+  priceTable: PriceTableRow[];
+}
+
+export interface PricingDeps {
+  pool: pg.Pool;
+  scorer: PriceScorer;
+  log: Logger;
+  rules?: Partial<Omit<CostingRules, 'guideLanguageRates'>>;
+}
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+export async function priceQuotation(deps: PricingDeps, input: PricingInput): Promise<PricedQuotation> {
+  const rules: CostingRules = { ...DEFAULT_COSTING_RULES, ...deps.rules, guideLanguageRates: await loadGuideLanguageRates(deps.pool) };
+  const costing = costQuotation(input.components, { pax: input.partySize, language: input.language, rooms: input.rooms ?? undefined }, rules);
+  const bands = bandCosts(input.components, input.language, rules, input.bands);
+  const { markup } = await houseMarkup(deps.pool, input.itinerary.serviceLevel);
+  const costPlus = costPlusPrice(costing.costTotal, markup);
+  const request = { quotationRef: String(input.quotationId), itineraryId: input.itinerary.id, departureDate: input.departureDate, customerId: input.customerId, channel: input.channel };
+
+  const [scored, tablePrices] = await Promise.allSettled([
+    deps.scorer.scoreQuotation({ ...request, partySize: input.partySize, cost: costing.costTotal, listPrice: costPlus }),
+    deps.scorer.suggestPrices(bands.map((b) => ({ ...request, partySize: b.pricedAtPax, cost: b.costTotal, listPrice: costPlusPrice(b.costTotal, markup) }))),
+  ]);
+  // A refusal (4xx) is a bug on our side or a wrong key: it stops the quotation rather than hide behind cost-plus.
+  for (const outcome of [scored, tablePrices]) {
+    if (outcome.status === 'rejected' && !(outcome.reason instanceof ScoringUnavailableError)) throw outcome.reason;
+  }
+  const fallbackReason = scored.status === 'rejected' ? (scored.reason as Error).message : null;
+  if (fallbackReason) deps.log.warn('scoring API unavailable; quotation priced cost-plus', { reason: fallbackReason, itineraryId: input.itinerary.id });
+
+  const priceTable: PriceTableRow[] = bands.map((b, i) => {
+    const suggestion = tablePrices.status === 'fulfilled' ? tablePrices.value[i] : null;
+    return {
+      minPax: b.minPax,
+      maxPax: b.maxPax,
+      pricedAtPax: b.pricedAtPax,
+      costPerPax: b.costPerPax,
+      pricePerPax: cents((suggestion ? suggestion.price : costPlusPrice(b.costTotal, markup)) / b.pricedAtPax),
+      priceSource: suggestion ? 'model' : 'cost_plus_fallback',
+      modelVersion: suggestion?.modelVersion ?? null,
+    };
+  });
+  return {
+    costing,
+    markup,
+    costPlusPrice: costPlus,
+    score: scored.status === 'fulfilled' ? scored.value : null,
+    fallbackReason,
+    priceTable,
+  };
+}

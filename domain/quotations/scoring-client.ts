@@ -1,0 +1,175 @@
+import { SpiritError } from '../../platform/errors.ts';
+import { mulberry32, type Rng } from '../../platform/random.ts';
+import { DEFAULT_RETRY_POLICY, postJsonWithRetry, ServiceUnavailableError, type RetryEvent, type RetryPolicy } from './http-retry.ts';
+
+/**
+ * Typed client of the scoring API (serving/), the only way domain code reaches the models: over HTTP, with a
+ * timeout per attempt and retries on 5xx/timeouts (http-retry.ts). `scoreQuotation` and `suggestPrices` either
+ * return a checked answer, or throw ScoringUnavailableError (the caller falls back to cost-plus) or
+ * ScoringRejectedError (a 4xx: our request or our key is wrong — a fallback would hide the bug, so it surfaces).
+ */
+export interface PriceRequest {
+  /** Our quotation id, kept in the API's request log so the suggestion can be joined to the quotation. */
+  quotationRef?: string;
+  itineraryId: number;
+  departureDate: string;
+  partySize: number;
+  /** Our cost for the whole group. */
+  cost: number;
+  /** The price the quotation carries now, for the max-change guardrail. */
+  listPrice?: number;
+  customerId?: number;
+  channel?: string;
+}
+
+export interface ReasonCode {
+  feature: string;
+  amount: number;
+  text: string;
+}
+
+export interface PriceSuggestion {
+  price: number;
+  lo80: number;
+  hi80: number;
+  reasonCodes: ReasonCode[];
+  contributions: Record<string, number>;
+  baseValue: number | null;
+  guardrail: 'floor' | 'ceiling' | 'max_change' | null;
+  unclampedPrice: number | null;
+  segment: string | null;
+  modelVersion: string;
+  featureSnapshotId: string | null;
+  features: Record<string, number>;
+  defaulted: string[];
+}
+
+export interface QuotationScore {
+  suggestion: PriceSuggestion;
+  /** Expected load factor and booking pace of the departure, when the API knows them. */
+  loadFactor: number | null;
+  pace: number | null;
+}
+
+export class ScoringUnavailableError extends SpiritError {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super('scoring_unavailable', message);
+  }
+}
+
+export class ScoringRejectedError extends SpiritError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super('scoring_rejected', message);
+  }
+}
+
+export interface ScoringClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  policy?: Partial<RetryPolicy>;
+  /** Jitter of the backoff; seeded in tests. */
+  rng?: Rng;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface PriceScorer {
+  scoreQuotation(request: PriceRequest): Promise<QuotationScore>;
+  suggestPrices(requests: PriceRequest[]): Promise<PriceSuggestion[]>;
+}
+
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const GUARDRAILS = new Set(['floor', 'ceiling', 'max_change']);
+
+function bad(path: string, what: string): never {
+  throw new ScoringUnavailableError(`the scoring API answered without a valid ${path} (${what}); treating it as unavailable`, 1);
+}
+
+/** Checks an answer field by field: a malformed answer must not become a price. */
+export function readSuggestion(raw: unknown, path: string): PriceSuggestion {
+  if (!raw || typeof raw !== 'object') bad(path, 'not an object');
+  const s = raw as Record<string, unknown>;
+  for (const key of ['price', 'lo80', 'hi80'] as const) if (!num(s[key]) || (s[key] as number) < 0) bad(`${path}.${key}`, String(s[key]));
+  if (typeof s.modelVersion !== 'string' || s.modelVersion === '') bad(`${path}.modelVersion`, String(s.modelVersion));
+  const reasons = Array.isArray(s.reasonCodes) ? s.reasonCodes : [];
+  const guardrail = s.guardrail ?? null;
+  if (guardrail !== null && !GUARDRAILS.has(String(guardrail))) bad(`${path}.guardrail`, String(guardrail));
+  const numbers = (value: unknown): Record<string, number> =>
+    value && typeof value === 'object' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => num(v)) as Array<[string, number]>) : {};
+  const reasonCodes = reasons
+    .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
+    .map((r) => ({ feature: String(r.feature ?? ''), amount: num(r.amount) ? r.amount : 0, text: String(r.text ?? '') }));
+  const segment = s.segment && typeof s.segment === 'object' ? (s.segment as { id?: unknown; name?: unknown }) : null;
+  return {
+    price: s.price as number,
+    lo80: s.lo80 as number,
+    hi80: s.hi80 as number,
+    reasonCodes,
+    // The API gives the largest contributions as reason codes; a full breakdown, when sent, wins.
+    contributions: s.contributions ? numbers(s.contributions) : Object.fromEntries(reasonCodes.map((r) => [r.feature, r.amount])),
+    baseValue: num(s.baseValue) ? s.baseValue : null,
+    guardrail: guardrail as PriceSuggestion['guardrail'],
+    unclampedPrice: num(s.modelPrice) ? s.modelPrice : null,
+    segment: segment ? (typeof segment.name === 'string' ? segment.name : `segment ${String(segment.id)}`) : null,
+    modelVersion: s.modelVersion as string,
+    featureSnapshotId: typeof s.featureSnapshotId === 'string' ? s.featureSnapshotId : null,
+    features: numbers(s.features),
+    defaulted: Array.isArray(s.defaultedFeatures) ? s.defaultedFeatures.map(String) : [],
+  };
+}
+
+export class ScoringClient implements PriceScorer {
+  private readonly policy: RetryPolicy;
+  private readonly rng: Rng;
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: ScoringClientOptions) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    this.rng = options.rng ?? mulberry32(Date.now() >>> 0);
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    let answer;
+    try {
+      answer = await postJsonWithRetry(`${this.baseUrl}${path}`, body, {
+        headers: { 'x-api-key': this.options.apiKey },
+        policy: this.policy,
+        rng: this.rng,
+        onRetry: this.options.onRetry,
+      });
+    } catch (err) {
+      if (err instanceof ServiceUnavailableError) throw new ScoringUnavailableError(`scoring API unavailable: ${err.message}`, err.attempts);
+      throw err;
+    }
+    if (answer.status >= 400) {
+      const message = answer.body && typeof answer.body === 'object' && 'message' in answer.body ? String((answer.body as { message: unknown }).message) : JSON.stringify(answer.body);
+      if (answer.status === 429) throw new ScoringUnavailableError(`scoring API is rate limiting this client: ${message}`, answer.attempts);
+      throw new ScoringRejectedError(answer.status, `scoring API refused ${path} (HTTP ${answer.status}): ${message}`);
+    }
+    return answer.body;
+  }
+
+  async scoreQuotation(request: PriceRequest): Promise<QuotationScore> {
+    const body = (await this.post('/v1/quotations/score', request)) as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object') bad('score', 'empty answer');
+    const demand = (body.demand ?? {}) as Record<string, unknown>;
+    return {
+      suggestion: readSuggestion(body.price, 'price'),
+      loadFactor: num(demand.loadFactor) ? demand.loadFactor : null,
+      pace: num(demand.pace) ? demand.pace : null,
+    };
+  }
+
+  async suggestPrices(requests: PriceRequest[]): Promise<PriceSuggestion[]> {
+    const body = (await this.post('/v1/prices/suggest', { quotations: requests })) as Record<string, unknown> | null;
+    const list = body && Array.isArray(body.suggestions) ? body.suggestions : bad('suggestions', 'not a list');
+    if (list.length !== requests.length) bad('suggestions', `${list.length} answers for ${requests.length} quotations`);
+    return list.map((s, i) => readSuggestion(s, `suggestions[${i}]`));
+  }
+}

@@ -1,0 +1,115 @@
+import type pg from 'pg';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { recordQuotationEvent } from '../quotations/quotation-events.ts';
+import { lockQuotation, writePriceVersion } from '../quotations/quotation-versions.ts';
+import { inTransaction } from '../quotations/transaction.ts';
+import { DECISION_COLUMNS, insertDecision, toDecision, type Decision } from './decision-record.ts';
+import { activeLockFor } from './price-locks.ts';
+import { ReviewConflictError } from './review-errors.ts';
+
+/**
+ * A pricing manager's decision on a pending suggestion:
+ * - accept: the quotation gets a new version at the suggested price;
+ * - override: a new version at the manager's price, with the reason (required);
+ * - reject: the price stays as it is, with the reason (required).
+ * Everything is checked before anything is written, and all of it — decision, new version, event — commits
+ * together; a suggestion is decided once (the row lock serialises two managers, the unique key backs it up).
+ */
+export type ReviewAction = 'accept' | 'override' | 'reject';
+export const REVIEW_ACTIONS: readonly ReviewAction[] = ['accept', 'override', 'reject'];
+
+export interface DecisionRequest {
+  suggestionId: number;
+  action: ReviewAction;
+  price?: number;
+  reason?: string;
+  actor: { name: string; role: string };
+}
+
+export const MAX_PRICE = 100_000_000;
+
+/** Validates the request alone (no database), so bad input is refused before any lock is taken. */
+export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; reason?: unknown }): { action: ReviewAction; price?: number; reason?: string } {
+  const action = raw.action;
+  if (!REVIEW_ACTIONS.includes(action as ReviewAction)) throw new InputError(`action must be one of ${REVIEW_ACTIONS.join(', ')}, got ${JSON.stringify(action)}`, 'action');
+  const reason = raw.reason === undefined || raw.reason === null ? undefined : raw.reason;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length > 1000)) throw new InputError('reason must be text of at most 1000 characters', 'reason');
+  const trimmed = typeof reason === 'string' ? reason.trim() : undefined;
+  if ((action === 'override' || action === 'reject') && !trimmed) {
+    throw new InputError(`reason is required to ${action} a suggestion: say why, it is kept with the decision`, 'reason');
+  }
+  if (action === 'override') {
+    const price = raw.price;
+    if (typeof price !== 'number' || !Number.isFinite(price)) throw new InputError(`price is required to override: the price to charge, got ${JSON.stringify(price)}`, 'price');
+    if (price <= 0) throw new InputError(`price must be more than 0, got ${price}`, 'price');
+    if (price > MAX_PRICE) throw new InputError(`price must be at most ${MAX_PRICE}, got ${price}`, 'price');
+    if (Math.round(price * 100) / 100 !== price) throw new InputError(`price has more than two decimals: ${price}`, 'price');
+    return { action, price, reason: trimmed };
+  }
+  if (raw.price !== undefined && raw.price !== null) throw new InputError(`price is only given to override; to ${action}, leave it out`, 'price');
+  return { action: action as ReviewAction, reason: trimmed || undefined };
+}
+
+export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest): Promise<Decision> {
+  const checked = checkDecisionRequest(request);
+  if (!Number.isInteger(request.suggestionId) || request.suggestionId < 1) throw new InputError(`suggestion id must be a positive whole number, got ${request.suggestionId}`, 'id');
+  if (!request.actor.name) throw new InputError('the decision needs the name of who makes it', 'actor');
+
+  return inTransaction(pool, async (client) => {
+    const found = await client.query(
+      `SELECT id, quotation_id, quotation_version, departure_id, state::text AS state, suggested_price::float8 AS suggested_price,
+              current_price::float8 AS current_price
+         FROM price_suggestions WHERE id = $1 FOR UPDATE`,
+      [request.suggestionId],
+    );
+    if (found.rows.length === 0) throw new NotFoundError(`there is no suggestion with id ${request.suggestionId}`, 'id');
+    const s = found.rows[0];
+    if (s.state !== 'pending') {
+      const earlier = await client.query(`SELECT ${DECISION_COLUMNS} FROM suggestion_decisions WHERE suggestion_id = $1`, [s.id]);
+      const by = earlier.rows.length ? ` by ${earlier.rows[0].decided_by} at ${(earlier.rows[0].decided_at as Date).toISOString()}` : '';
+      throw new ReviewConflictError('already_decided', `suggestion ${s.id} is already ${s.state}${by}; a decision is final`);
+    }
+    const quotation = await lockQuotation(client, Number(s.quotation_id));
+    if (quotation.version !== s.quotation_version) {
+      throw new ReviewConflictError('stale_suggestion', `suggestion ${s.id} priced version ${s.quotation_version} of quotation ${quotation.quotationId}, which is now at version ${quotation.version}`);
+    }
+    if (!['draft', 'sent'].includes(quotation.status)) {
+      throw new ReviewConflictError('quotation_closed', `quotation ${quotation.quotationId} is ${quotation.status}; its price can no longer change`);
+    }
+    if (checked.action !== 'reject') {
+      const lock = await activeLockFor(client, quotation.quotationId, s.departure_id);
+      if (lock) throw new ReviewConflictError('price_locked', `the price is locked by ${lock.lockedBy} since ${lock.lockedAt} (${lock.reason}); release lock ${lock.id} first, or reject the suggestion`);
+    }
+
+    const price = checked.action === 'accept' ? s.suggested_price : checked.action === 'override' ? (checked.price as number) : s.current_price;
+    let resultingVersion: number | null = null;
+    if (checked.action !== 'reject') {
+      const source = checked.action === 'accept' ? 'model' : 'override';
+      resultingVersion = await writePriceVersion(client, quotation, {
+        priceTotal: price,
+        priceSource: source,
+        changedBy: request.actor.name,
+        changeReason: checked.action === 'accept' ? `accepted suggestion ${s.id}${checked.reason ? `: ${checked.reason}` : ''}` : `overrode suggestion ${s.id}: ${checked.reason}`,
+      });
+      await recordQuotationEvent(client, {
+        type: 'quotation.updated', quotationId: quotation.quotationId, version: resultingVersion, actor: request.actor.name,
+        priceTotal: price, costTotal: quotation.costTotal, priceSource: source, reason: checked.reason ?? null, suggestionId: Number(s.id),
+      });
+    }
+    return insertDecision(client, {
+      suggestionId: Number(s.id),
+      action: checked.action,
+      decidedPrice: price,
+      reason: checked.reason ?? null,
+      decidedBy: request.actor.name,
+      decidedByRole: request.actor.role,
+      autoAcceptBandId: null,
+      resultingVersion,
+    });
+  });
+}
+
+export async function decisionOf(db: pg.Pool | pg.PoolClient, suggestionId: number): Promise<Decision | null> {
+  const { rows } = await db.query(`SELECT ${DECISION_COLUMNS} FROM suggestion_decisions WHERE suggestion_id = $1`, [suggestionId]);
+  return rows.length ? toDecision(rows[0]) : null;
+}
