@@ -8,9 +8,9 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * pages so the export does not hold the table in memory.
  */
 export interface LabelRow {
-  decision_id: string;
+  decision: string;
   model_version: string;
-  decided_at: string;
+  decided: string;
   features: string;
   cost: number;
   suggested_price: number;
@@ -22,7 +22,7 @@ async function* labelPages(clickhouse: ClickHouseClient, since: string | undefin
   let afterId = 0;
   for (;;) {
     const result = await clickhouse.query({
-      query: `SELECT toString(decision_id) AS decision_id, model_version, toString(decided_at) AS decided_at, features, cost, suggested_price,
+      query: `SELECT toString(decision_id) AS decision, model_version, toString(decided_at) AS decided, features, cost, suggested_price,
                      label_price, label_source
                 FROM price_training_labels
                WHERE decision_id > {after:UInt64} ${since ? 'AND decided_at >= parseDateTime64BestEffort({since:String}, 6)' : ''}
@@ -33,7 +33,7 @@ async function* labelPages(clickhouse: ClickHouseClient, since: string | undefin
     const rows = await result.json<LabelRow>();
     if (rows.length === 0) return;
     yield rows;
-    afterId = Number(rows[rows.length - 1].decision_id);
+    afterId = Number(rows[rows.length - 1].decision);
     if (rows.length < pageRows) return;
   }
 }
@@ -63,7 +63,7 @@ export async function writeTrainingLabelsCsv(clickhouse: ClickHouseClient, out: 
     for (const row of page) {
       const values = JSON.parse(row.features) as Record<string, number>;
       chunk +=
-        [...features.map((f) => (values[f] === undefined ? '' : values[f])), row.cost, row.label_price, row.suggested_price, row.label_source, row.model_version, row.decided_at, row.decision_id]
+        [...features.map((f) => (values[f] === undefined ? '' : values[f])), row.cost, row.label_price, row.suggested_price, row.label_source, row.model_version, row.decided, row.decision]
           .map(csvCell)
           .join(',') + '\n';
     }

@@ -1,0 +1,158 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { migrate } from '../migrate.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { freshDatabase, postgresTargets, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../quotations/testing/sample-catalogue.ts';
+import { unreachableScorer } from '../quotations/testing/unreachable-scorer.ts';
+import type { ScoringClient } from '../quotations/scoring-client.ts';
+import { setBand } from './auto-accept-bands.ts';
+import { decideSuggestion } from './decide-suggestion.ts';
+import { copyDecisionsToWarehouse } from './decision-warehouse.ts';
+import { reviewRates } from './review-rates.ts';
+import { quotationWithSuggestion } from './testing/suggestion-fixture.ts';
+import { writeTrainingLabelsCsv } from './training-labels.ts';
+
+const targets = await postgresTargets();
+const manager = { name: 'Ana (api-key 1)', role: 'pricing-manager' };
+
+function collect(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  return {
+    stream: new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+    text: () => chunks.join(''),
+  };
+}
+
+for (const target of targets) {
+  describe(`review decisions in ClickHouse (${target.name} PostgreSQL)`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let ch: ClickHouseClient;
+    let catalogue: SampleCatalogue;
+    let scorer: ScoringClient;
+    /** What each decision should contribute, by model version and destination, computed here from the scenario. */
+    const expected: Array<{ model: string; destination: 'cusco' | 'puno'; action: string; suggested: number; decided: number }> = [];
+
+    before(async () => {
+      db = await freshDatabase(target.baseUrl!, 'review_ch');
+      await migrate(db.pool, quietLog);
+      ch = (await testClickHouse()).client;
+      await useClickHouseDatabase(ch, `review_${target.name}`);
+      await migrateWarehouse(ch, quietLog);
+      catalogue = await seedSampleCatalogue(db.pool);
+      scorer = await unreachableScorer();
+      await setBand(db.pool, { destinationId: catalogue.destinations.puno, serviceLevel: null, maxChangePct: 3, actor: 'lead' });
+
+      // Two model versions over two destinations, every kind of decision.
+      const cusco = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };
+      const puno = { itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca };
+      const plan: Array<{ where: typeof cusco; destination: 'cusco' | 'puno'; model: string; ratio: number; action: 'accept' | 'override' | 'reject' | 'auto'; price?: number }> = [
+        { where: cusco, destination: 'cusco', model: 'price-000001', ratio: 1.1, action: 'accept' },
+        { where: cusco, destination: 'cusco', model: 'price-000001', ratio: 1.2, action: 'override', price: 0.95 },
+        { where: cusco, destination: 'cusco', model: 'price-000001', ratio: 1.3, action: 'reject' },
+        { where: cusco, destination: 'cusco', model: 'price-000002', ratio: 1.1, action: 'accept' },
+        { where: puno, destination: 'puno', model: 'price-000001', ratio: 1.02, action: 'auto' },
+        { where: puno, destination: 'puno', model: 'price-000002', ratio: 1.2, action: 'override', price: 1.1 },
+        { where: puno, destination: 'puno', model: 'price-000002', ratio: 1.01, action: 'auto' },
+      ];
+      for (const step of plan) {
+        const { suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...step.where, ratio: step.ratio, modelVersion: step.model });
+        const suggested = Math.round(currentPrice * step.ratio * 100) / 100;
+        let decided: number;
+        if (step.action === 'auto') {
+          assert.equal(suggestion.state, 'auto_accepted');
+          decided = suggested;
+        } else {
+          // An override's price is given relative to the suggestion: 0.95 = 5% under it.
+          const price = step.price === undefined ? undefined : Math.round(suggested * step.price * 100) / 100;
+          const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: step.action, price, reason: step.action === 'accept' ? undefined : 'test', actor: manager });
+          decided = decision.decidedPrice;
+        }
+        expected.push({ model: step.model, destination: step.destination, action: step.action === 'auto' ? 'auto_accept' : step.action, suggested, decided });
+      }
+    });
+    after(async () => db?.drop());
+
+    it('copies every decision once, however often the copy runs', async () => {
+      const first = await copyDecisionsToWarehouse(db.pool, ch, { batchRows: 3 });
+      assert.equal(first.copied, expected.length);
+      const again = await copyDecisionsToWarehouse(db.pool, ch);
+      assert.ok(again.copied >= 0);
+      const rows = await (await ch.query({ query: 'SELECT count() AS n, uniqExact(id) AS ids FROM suggestion_decisions FINAL', format: 'JSONEachRow' })).json<{ n: string; ids: string }>();
+      assert.equal(Number(rows[0].n), expected.length);
+      assert.equal(Number(rows[0].ids), expected.length);
+    });
+
+    it('gives acceptance rate and average override per model version and per destination', async () => {
+      await copyDecisionsToWarehouse(db.pool, ch);
+      const byModel = await reviewRates(ch, { by: 'model_version' });
+      for (const model of ['price-000001', 'price-000002']) {
+        const mine = expected.filter((e) => e.model === model);
+        const accepted = mine.filter((e) => e.action === 'accept' || e.action === 'auto_accept').length;
+        const overrides = mine.filter((e) => e.action === 'override').map((e) => (e.decided - e.suggested) / e.suggested);
+        const row = byModel.find((r) => r.modelVersion === model)!;
+        assert.equal(row.decisions, mine.length);
+        assert.equal(row.accepted, accepted);
+        assert.ok(Math.abs(row.acceptanceRate - accepted / mine.length) < 1e-9, `${model}: ${row.acceptanceRate}`);
+        assert.ok(Math.abs(row.avgOverride! - overrides.reduce((s, x) => s + x, 0) / overrides.length) < 1e-4, `${model}: ${row.avgOverride}`);
+      }
+      const byDestination = await reviewRates(ch, { by: 'destination' });
+      const puno = byDestination.find((r) => r.destinationId === catalogue.destinations.puno)!;
+      assert.equal(puno.autoAccepted, 2);
+      assert.equal(puno.acceptanceRate, 2 / 3);
+      const both = await reviewRates(ch, { by: 'model_version_destination' });
+      assert.equal(both.reduce((s, r) => s + r.decisions, 0), expected.length);
+      assert.equal(both.length, 4);
+      const v1Cusco = both.find((r) => r.modelVersion === 'price-000001' && r.destinationId === catalogue.destinations.cusco)!;
+      assert.ok(Math.abs(v1Cusco.avgOverride! - -0.05) < 1e-3, `managers priced 5% under v1 in Cusco, got ${v1Cusco.avgOverride}`);
+      assert.equal(v1Cusco.rejected, 1);
+      const future = await reviewRates(ch, { by: 'model_version', from: '2999-01-01' });
+      assert.deepEqual(future, []);
+      await assert.rejects(reviewRates(ch, { by: 'customer' as never }), /by must be one of/);
+    });
+
+    it('exports the decisions as labelled rows with the features the model saw', async () => {
+      const out = collect();
+      const count = await writeTrainingLabelsCsv(ch, out.stream, { pageRows: 2 });
+      assert.equal(count, expected.length);
+      const [header, ...lines] = out.text().trim().split('\n');
+      const columns = header.split(',');
+      for (const name of ['departure_month', 'group_size', 'lead_time_days', 'cost', 'label_price', 'label_source', 'model_version']) assert.ok(columns.includes(name), `column ${name}`);
+      const labels = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i], v])));
+      assert.deepEqual(labels.map((l) => Number(l.label_price)).sort((a, b) => a - b), expected.map((e) => e.decided).sort((a, b) => a - b));
+      assert.ok(labels.every((l) => Number(l.group_size) === 2 && Number(l.cost) > 0));
+    });
+
+    it('takes the features from the API’s scored-request log when the decision holds only the snapshot id', async () => {
+      await ch.insert({
+        table: 'scored_requests',
+        values: [{
+          request_id: 'r1', item: 0, scored_at: '2030-01-01 00:00:00.000', route: '/v1/prices/suggest', family: 'price', model_version: 'price-000001',
+          feature_snapshot_id: 'fs_only_in_log', defaulted_features: [], caller_kind: 'api-key', caller_id: '1', caller_role: 'quotation-engine',
+          subject: '1', quotation_id: null, customer_id: null, request: '{}', features: '{"group_size":7,"lead_time_days":30}', response: '{}', latency_ms: 1,
+        }],
+        format: 'JSONEachRow',
+      });
+      // A decision as the real API's answers give it: snapshot id, no values.
+      await ch.insert({
+        table: 'suggestion_decisions',
+        values: [{
+          id: 1_000_000, suggestion_id: 1_000_000, action: 'accept', decided_price: '100.00', reason: null, decided_by: 'x', decided_by_role: 'pricing-manager',
+          auto_accept_band_id: null, resulting_version: 2, quotation_id: 1, destination_id: 1, service_level: 'standard', departure_date: '2030-02-01',
+          party_size: 7, cost_total: '80.00', current_price: '95.00', suggested_price: '100.00', lo80: '90.00', hi80: '110.00', guardrail: null,
+          model_version: 'price-000001', feature_snapshot_id: 'fs_only_in_log', features: '{}', decided_at: '2030-01-01T00:00:00.000000Z',
+        }],
+        format: 'JSONEachRow',
+      });
+      const label = await (await ch.query({ query: 'SELECT features FROM price_training_labels WHERE decision_id = 1000000', format: 'JSONEachRow' })).json<{ features: string }>();
+      assert.deepEqual(JSON.parse(label[0].features), { group_size: 7, lead_time_days: 30 });
+    });
+  });
+}
