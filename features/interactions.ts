@@ -1,0 +1,86 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { DEFAULT_CONFIDENCE, type ConfidenceSettings } from '../models/recommender/confidence.ts';
+import type { Interaction } from '../models/recommender/interactions.ts';
+import { ALL_FACTS } from './known-facts.ts';
+import { chDateTime, parseChDateTime, queryRows } from './warehouse-query.ts';
+
+/**
+ * Implicit feedback for the recommender (issue 4), as of a moment: one confidence weight per (customer, itinerary)
+ * from every event known before it. The weights are the recommender's own (models/recommender/confidence.ts:
+ * booking 5, quotation 1, a rating (stars − 3) × 1, a cancellation −5 taken off the booking, each halved every
+ * 365 days of age); this is the same computation in ClickHouse, checked against `eventsToInteractions` by a test,
+ * so the warehouse table and the model agree. Pairs whose total is 0 or less are left out (never seen, for ALS).
+ */
+export const INTERACTIONS_VERSION = 'interactions-v1';
+
+export type InteractionWeights = Omit<ConfidenceSettings, 'asOf'>;
+
+export function interactionsSql(): string {
+  const decay = `pow(0.5, greatest(0, (toUnixTimestamp64Milli(as_of) - toUnixTimestamp64Milli(ts)) / 86400000) / {halfLifeDays:Float64})`;
+  return `WITH
+${ALL_FACTS.join(',\n')},
+  {asOf:DateTime64(6, 'UTC')} AS as_of
+SELECT customer_id, itinerary_id,
+  booking_weight + quotation_weight + rating_weight AS weight, booking_weight, quotation_weight, rating_weight,
+  if(rating_weight > if(quotation_weight > booking_weight, quotation_weight, booking_weight), 'rating',
+     if(quotation_weight > booking_weight, 'quotation', 'booking')) AS kind,
+  last_event_at, as_of
+FROM (
+  SELECT customer_id, itinerary_id,
+    sumIf(w * ${decay}, credited = 'booking') AS booking_weight,
+    sumIf(w * ${decay}, credited = 'quotation') AS quotation_weight,
+    sumIf(w * ${decay}, credited = 'rating') AS rating_weight,
+    max(ts) AS last_event_at
+  FROM (
+    SELECT assumeNotNull(customer_id) AS customer_id, assumeNotNull(itinerary_id) AS itinerary_id, 'booking' AS credited, {booking:Float64} AS w, known_at AS ts
+      FROM booking_facts WHERE customer_id IS NOT NULL AND itinerary_id IS NOT NULL AND known_at < as_of
+    UNION ALL
+    SELECT assumeNotNull(customer_id), assumeNotNull(itinerary_id), 'booking', -{cancellation:Float64}, known_at
+      FROM cancellation_facts WHERE customer_id IS NOT NULL AND itinerary_id IS NOT NULL AND known_at < as_of
+    UNION ALL
+    SELECT customer_id, itinerary_id, 'quotation', {quotation:Float64}, known_at FROM quotation_facts WHERE known_at < as_of
+    UNION ALL
+    SELECT customer_id, itinerary_id, 'rating', (score - 3) * {ratingStep:Float64}, known_at FROM rating_facts WHERE known_at < as_of
+  )
+  GROUP BY customer_id, itinerary_id
+)
+WHERE weight > 0`;
+}
+
+export function interactionParams(asOf: Date, weights: InteractionWeights = DEFAULT_CONFIDENCE): Record<string, unknown> {
+  return { asOf: chDateTime(asOf), ...weights };
+}
+
+type Row = { customer_id: string | number; itinerary_id: number; weight: number; kind: Interaction['kind']; last_event_at: string };
+
+function toInteraction(r: Row): Interaction {
+  return { userId: String(r.customer_id), itemId: String(r.itinerary_id), weight: r.weight, ts: parseChDateTime(r.last_event_at).getTime(), kind: r.kind };
+}
+
+/** Interactions as of `asOf`, computed from the warehouse now (e.g. at an evaluation cut-off). */
+export async function interactionsAsOf(client: ClickHouseClient, asOf: Date, weights?: InteractionWeights): Promise<Interaction[]> {
+  const rows = await queryRows<Row>(client, interactionsSql() + ' ORDER BY customer_id, itinerary_id', interactionParams(asOf, weights));
+  return rows.map(toInteraction);
+}
+
+/** The materialised table (built by build-features). */
+export async function readInteractions(client: ClickHouseClient): Promise<Interaction[]> {
+  const rows = await queryRows<Row>(client, `SELECT customer_id, itinerary_id, weight, kind, last_event_at FROM customer_itinerary_interactions ORDER BY customer_id, itinerary_id`);
+  return rows.map(toInteraction);
+}
+
+/**
+ * What customers turned to in [from, to): their bookings, weight 1, the targets of the time-split evaluation
+ * (a booking later cancelled still says what the customer wanted).
+ */
+export async function bookingsBetween(client: ClickHouseClient, from: Date, to: Date): Promise<Interaction[]> {
+  const rows = await queryRows<{ customer_id: string; itinerary_id: number; known_at: string }>(
+    client,
+    `WITH ${ALL_FACTS.join(',\n')}
+     SELECT assumeNotNull(customer_id) AS customer_id, assumeNotNull(itinerary_id) AS itinerary_id, known_at FROM booking_facts
+     WHERE customer_id IS NOT NULL AND itinerary_id IS NOT NULL AND known_at >= {from:DateTime64(6, 'UTC')} AND known_at < {to:DateTime64(6, 'UTC')}
+     ORDER BY known_at, customer_id, itinerary_id`,
+    { from: chDateTime(from), to: chDateTime(to) },
+  );
+  return rows.map((r) => ({ userId: String(r.customer_id), itemId: String(r.itinerary_id), weight: 1, ts: parseChDateTime(r.known_at).getTime(), kind: 'booking' as const }));
+}

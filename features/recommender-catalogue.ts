@@ -1,0 +1,51 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { ItineraryInfo } from '../models/recommender/catalogue.ts';
+import type { CustomerProfile } from '../models/recommender/cold-start.ts';
+import { ALL_FACTS } from './known-facts.ts';
+import { queryRows } from './warehouse-query.ts';
+
+/**
+ * What the recommender needs besides interactions: the catalogue (names for explanations, destination, level and
+ * duration for cold start, a typical price per traveller for budget rules) and customers' segment and home market
+ * for cold start. Itinerary and customer ids are the booking system's ids as strings.
+ */
+export async function readItineraryCatalogue(client: ClickHouseClient): Promise<{ items: ItineraryInfo[]; inactive: string[] }> {
+  const rows = await queryRows<{ id: number; name: string; destination: string; service_level: string; duration_days: number; price: number | null; active: number }>(
+    client,
+    `WITH ${ALL_FACTS.join(',\n')}
+     SELECT i.itinerary_id AS id, i.itinerary_name AS name, d.destination_code AS destination, i.service_level AS service_level,
+       i.duration_days AS duration_days, i.active AS active, p.price AS price
+     FROM itinerary_facts AS i
+     LEFT JOIN destination_facts AS d ON d.destination_id = i.destination_id
+     LEFT JOIN (SELECT assumeNotNull(itinerary_id) AS itinerary_id, median(total_price / party_size) AS price FROM booking_facts
+                WHERE itinerary_id IS NOT NULL GROUP BY itinerary_id) AS p ON p.itinerary_id = i.itinerary_id
+     ORDER BY id`,
+    {},
+    { join_use_nulls: 1 },
+  );
+  return {
+    items: rows.map((r) => ({
+      itemId: String(r.id),
+      name: r.name,
+      destination: r.destination ?? undefined,
+      serviceLevel: r.service_level,
+      durationDays: r.duration_days > 0 ? r.duration_days : undefined,
+      price: r.price === null ? undefined : r.price,
+    })),
+    inactive: rows.filter((r) => Number(r.active) === 0).map((r) => String(r.id)),
+  };
+}
+
+/** Home market of every customer, and their segment in the given customer_segments batch when there is one. */
+export async function readCustomerProfiles(client: ClickHouseClient, segmentationVersion: string | null): Promise<CustomerProfile[]> {
+  const rows = await queryRows<{ id: string; country: string; segment: string | null }>(
+    client,
+    `SELECT toString(c.id) AS id, c.country AS country, if(s.customer_id IS NULL, NULL, s.segment_name) AS segment
+     FROM customers AS c FINAL
+     LEFT JOIN (SELECT customer_id, segment_name FROM customer_segments WHERE model_version = {version:String}) AS s ON s.customer_id = c.id
+     ORDER BY c.id`,
+    { version: segmentationVersion ?? '' },
+    { join_use_nulls: 1 },
+  );
+  return rows.map((r) => ({ userId: r.id, homeMarket: r.country || undefined, segment: r.segment ?? undefined }));
+}

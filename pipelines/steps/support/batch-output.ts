@@ -1,0 +1,90 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { SpiritError } from '../../../platform/errors.ts';
+import { chDateTime, command, queryRows } from '../../../features/warehouse-query.ts';
+
+/**
+ * Batch outputs of training steps (migration 041): each model version writes its own partition, then a completion
+ * row in batch_outputs; readers go through the *_current views, which show the version the evaluate step switched
+ * to. So a batch being written, or one that died half-way, is never what a reader gets, and writing a version again
+ * first drops whatever a failed attempt left.
+ */
+export const BATCH_OUTPUTS = { customer_segments: 'segmentation', customer_recommendations: 'recommender', demand_forecasts: 'demand' } as const;
+export type BatchOutput = keyof typeof BATCH_OUTPUTS;
+
+const VERSION = /^[a-z][a-z0-9_]*-\d{6}$/;
+
+// Table and partition names cannot be query parameters: they are interpolated only after these checks.
+function checkOutput(output: BatchOutput): void {
+  if (!Object.hasOwn(BATCH_OUTPUTS, output)) throw new SpiritError('unknown_batch_output', `${String(output)} is not a batch output (${Object.keys(BATCH_OUTPUTS).join(', ')})`);
+}
+
+function checked(output: BatchOutput, version: string): void {
+  checkOutput(output);
+  if (!VERSION.test(version)) throw new SpiritError('bad_model_version', `model version ${JSON.stringify(version)} is not like recommender-000001`);
+}
+
+/** Writes a version's rows (chunks from an iterator), then marks the batch complete. */
+export async function writeBatch(
+  client: ClickHouseClient,
+  output: BatchOutput,
+  version: string,
+  runId: string,
+  chunks: AsyncIterable<object[]> | Iterable<object[]>,
+): Promise<{ rows: number }> {
+  checked(output, version);
+  await command(client, `ALTER TABLE ${output} DROP PARTITION '${version}'`);
+  const generatedAt = chDateTime(new Date());
+  let rows = 0;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    await client.insert({ table: output, values: chunk.map((r) => ({ model_version: version, generated_at: generatedAt, ...r })), format: 'JSONEachRow' });
+    rows += chunk.length;
+  }
+  await client.insert({ table: 'batch_outputs', values: [{ output, model_version: version, rows, run_id: runId, completed_at: chDateTime(new Date()) }], format: 'JSONEachRow' });
+  return { rows };
+}
+
+export async function isComplete(client: ClickHouseClient, output: BatchOutput, version: string): Promise<boolean> {
+  const rows = await queryRows(client, `SELECT 1 FROM batch_outputs FINAL WHERE output = {output:String} AND model_version = {version:String}`, { output, version });
+  return rows.length > 0;
+}
+
+/** The newest complete batch of an output, or null. */
+export async function newestComplete(client: ClickHouseClient, output: BatchOutput): Promise<string | null> {
+  const [row] = await queryRows<{ v: string }>(
+    client,
+    `SELECT argMax(model_version, completed_at) AS v, count() AS n FROM batch_outputs FINAL WHERE output = {output:String} HAVING n > 0`,
+    { output },
+  );
+  return row?.v ?? null;
+}
+
+export async function currentVersion(client: ClickHouseClient, output: BatchOutput): Promise<string | null> {
+  const [row] = await queryRows<{ v: string }>(
+    client,
+    `SELECT argMax(model_version, switched_at) AS v, count() AS n FROM batch_current WHERE output = {output:String} HAVING n > 0`,
+    { output },
+  );
+  return row?.v ?? null;
+}
+
+/** Points readers at a complete batch. */
+export async function switchCurrent(client: ClickHouseClient, output: BatchOutput, version: string, reason: string): Promise<void> {
+  checked(output, version);
+  if (!(await isComplete(client, output, version))) throw new SpiritError('batch_incomplete', `the ${output} batch of ${version} is not complete: readers stay where they are`);
+  await client.insert({ table: 'batch_current', values: [{ output, model_version: version, switched_at: chDateTime(new Date()), reason }], format: 'JSONEachRow' });
+}
+
+/** Drops the partitions of every version not in `keep` (old batches, and whatever failed runs left). */
+export async function pruneBatches(client: ClickHouseClient, output: BatchOutput, keep: ReadonlySet<string>): Promise<string[]> {
+  checkOutput(output);
+  const rows = await queryRows<{ v: string }>(client, `SELECT DISTINCT model_version AS v FROM ${output}`);
+  const dropped: string[] = [];
+  for (const { v } of rows) {
+    if (keep.has(v)) continue;
+    checked(output, v);
+    await command(client, `ALTER TABLE ${output} DROP PARTITION '${v}'`);
+    dropped.push(v);
+  }
+  return dropped;
+}

@@ -1,0 +1,54 @@
+import { InputError } from '../../../platform/errors.ts';
+import type { StepContext } from '../../step.ts';
+
+/**
+ * A step's sizes and switches from ctx.params, with the default a small world needs; a bad value is refused with
+ * the parameter's name rather than trained on.
+ */
+export function intParam(ctx: Pick<StepContext, 'params'>, name: string, fallback: number, min: number, max: number): number {
+  const raw = ctx.params[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`parameter ${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`, name);
+  }
+  return value;
+}
+
+export function numberParam(ctx: Pick<StepContext, 'params'>, name: string, fallback: number, min: number, max: number): number {
+  const raw = ctx.params[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InputError(`parameter ${name} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`, name);
+  }
+  return value;
+}
+
+export function boolParam(ctx: Pick<StepContext, 'params'>, name: string, fallback: boolean): boolean {
+  const raw = ctx.params[name];
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 'true' || raw === 1) return true;
+  if (raw === false || raw === 'false' || raw === 0) return false;
+  throw new InputError(`parameter ${name} must be true or false, got ${JSON.stringify(raw)}`, name);
+}
+
+export function stringParam(ctx: Pick<StepContext, 'params'>, name: string): string | undefined {
+  const raw = ctx.params[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw.trim() === '') throw new InputError(`parameter ${name} must be a non-empty string, got ${JSON.stringify(raw)}`, name);
+  return raw.trim();
+}
+
+export function dateParam(ctx: Pick<StepContext, 'params'>, name: string): Date | undefined {
+  const raw = stringParam(ctx, name);
+  if (raw === undefined) return undefined;
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  if (Number.isNaN(date.getTime())) throw new InputError(`parameter ${name} must be a date (YYYY-MM-DD or ISO 8601), got ${JSON.stringify(raw)}`, name);
+  return date;
+}
+
+/** Training seed: `seed` of the run, 0 by default. */
+export function seedParam(ctx: Pick<StepContext, 'params'>): number {
+  return intParam(ctx, 'seed', 0, 0, 2 ** 31 - 1);
+}

@@ -1,0 +1,111 @@
+import type { Step } from '../step.ts';
+import { InputError } from '../../platform/errors.ts';
+import { latestFeatureBuild } from '../../features/feature-builds.ts';
+import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
+import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
+import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { PriceModel } from '../../models/price/price-model.ts';
+import { costPlusPrice, medianMarkup } from '../../models/price/cost-plus.ts';
+import { errorMetrics } from '../../models/price/metrics.ts';
+import { logMarkup, quotationTable, type Quotation } from '../../models/price/quotations.ts';
+import { fitRidge, predictRidge } from '../../models/price/ridge.ts';
+import { holdoutWindow } from './support/holdout-window.ts';
+import { newestVersion } from './support/registry-lookup.ts';
+import { boolParam, intParam, seedParam, stringParam } from './support/step-params.ts';
+
+/**
+ * The price model (issue 3) on price_training_rows: accepted quotations (or all, with `priceAllQuotations`), their
+ * point-in-time features and the segment the newest segmentation version gives each customer as of the quote.
+ * Scored on the held-out months against cost-plus (the median markup) and a ridge regression on the same features,
+ * each learning only from quotations made before the window; the registered model is refitted on every quotation.
+ */
+const MIN_TRAIN = 100;
+const MIN_HOLDOUT = 20;
+
+export const trainPriceStep: Step = {
+  name: 'train-price',
+  description: 'Price model (forest or boosting on log markup) on point-in-time quotation features, vs cost-plus and ridge on held-out months',
+  reads: ['ch:price_training_rows', 'model:segmentation'],
+  writes: ['model:price'],
+  after: ['build-features', 'train-segments'],
+  async run(ctx) {
+    const seed = seedParam(ctx);
+    const params = {
+      seed,
+      trees: intParam(ctx, 'priceTrees', 100, 10, 2000),
+      boostingIterations: intParam(ctx, 'priceBoostingIterations', 300, 10, 5000),
+    };
+    const months = intParam(ctx, 'holdoutMonths', 3, 1, 24);
+    const build = await latestFeatureBuild(ctx.clickhouse, 'price_training_rows');
+
+    const pinned = stringParam(ctx, 'segmentationVersion');
+    const segmentation = pinned ? await ctx.registry.get('segmentation', pinned) : await newestVersion(ctx.registry, 'segmentation');
+    const segmenter = segmentation ? CustomerSegmenter.fromArtifact(await ctx.registry.loadArtifact(segmentation)) : null;
+
+    const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !boolParam(ctx, 'priceAllQuotations', false) });
+    const { quotations } = toPriceTrainingSet(rows, segmenter);
+    const window = holdoutWindow('price', build.asOf, months, boolParam(ctx, 'priceAllQuotations', false) ? 'all-quotations' : 'accepted');
+    const at = (q: Quotation) => (q.quotedAt as Date).getTime();
+    const train = quotations.filter((q) => at(q) < window.from.getTime());
+    const holdout = quotations.filter((q) => at(q) >= window.from.getTime() && at(q) < window.to.getTime());
+    if (train.length < MIN_TRAIN || holdout.length < MIN_HOLDOUT) {
+      throw new InputError(
+        `price: ${train.length} quotations before ${window.id} and ${holdout.length} in it; need ${MIN_TRAIN} and ${MIN_HOLDOUT} (lower holdoutMonths or add history)`,
+        'price_training_rows',
+      );
+    }
+
+    const names = [...PRICE_FEATURE_NAMES];
+    const trial = await new PriceModel(params).fit({ rows: train, featureNames: names });
+    const actual = holdout.map((q) => q.target);
+    const suggestions = trial.predictBatch(holdout.map((q) => ({ features: q.features, cost: q.cost })));
+    const model = errorMetrics(actual, suggestions.map((s) => s.price));
+    const markup = medianMarkup(train.map((q) => q.target), train.map((q) => q.cost));
+    const costPlus = errorMetrics(actual, holdout.map((q) => costPlusPrice(q.cost, markup)));
+    const trainTable = quotationTable(train, names);
+    const holdoutTable = quotationTable(holdout, names);
+    const ridge = fitRidge(trainTable.x, Float64Array.from(train, (q) => logMarkup(q.target, q.cost)), trial.params.ridgeAlpha);
+    const ridgeLog = predictRidge(ridge, holdoutTable.x);
+    const ridgeMetrics = errorMetrics(actual, holdout.map((q, i) => q.cost * Math.exp(ridgeLog[i])));
+    const covered = suggestions.filter((s, i) => actual[i] >= s.lo80 && actual[i] <= s.hi80).length / holdout.length;
+
+    const final = await new PriceModel(params).fit({ rows: quotations, featureNames: names });
+    const first = quotations.reduce((m, q) => Math.min(m, at(q)), Infinity);
+    const last = quotations.reduce((m, q) => Math.max(m, at(q)), -Infinity);
+    const metrics = {
+      rmse: model.rmse,
+      mae: model.mae,
+      mape: model.mape,
+      cost_plus_rmse: costPlus.rmse,
+      cost_plus_mae: costPlus.mae,
+      cost_plus_mape: costPlus.mape,
+      ridge_rmse: ridgeMetrics.rmse,
+      ridge_mape: ridgeMetrics.mape,
+      coverage80: covered,
+      train_rows: train.length,
+      holdout_rows: holdout.length,
+    };
+    const version = await ctx.registry.register({
+      artifact: final.toArtifact(),
+      dataWindow: { from: new Date(first), to: new Date(last) },
+      featuresVersion: priceFeaturesVersionTag(segmentation?.version ?? null),
+      metrics,
+      holdoutId: window.id,
+      compress: true,
+    });
+    return {
+      outputs: {
+        version: version.version,
+        learner: final.validation.chosen,
+        rows: quotations.length,
+        holdout: window.id,
+        rmse: Number(model.rmse.toFixed(1)),
+        costPlusRmse: Number(costPlus.rmse.toFixed(1)),
+        ridgeRmse: Number(ridgeMetrics.rmse.toFixed(1)),
+        coverage80: Number(covered.toFixed(3)),
+        segmentation: segmentation?.version ?? null,
+      },
+    };
+  },
+};
