@@ -5,6 +5,7 @@ import type { Command } from '../command.ts';
  * A module exports `command: Command`. Add a line here to add a subcommand.
  */
 export const COMMANDS: Array<{ name: string; summary: string; load: () => Promise<{ command: Command }> }> = [
+  { name: 'generate', summary: 'Generate a seeded Spirit Tours world into an empty PostgreSQL (and its ground truth)', load: () => import('./generate.ts') },
   { name: 'migrate', summary: 'Bring the PostgreSQL and ClickHouse schemas up to date', load: () => import('./migrate.ts') },
   { name: 'ingest', summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse', load: () => import('./ingest.ts') },
   { name: 'import bookings', summary: 'Load bookings from a CSV file (with a column mapping); bad rows go to import_rejects', load: () => import('./import-bookings.ts') },
@@ -17,4 +18,15 @@ export const COMMANDS: Array<{ name: string; summary: string; load: () => Promis
   { name: 'models promote', summary: 'Make a model version the champion of its family', load: () => import('./models.ts').then((m) => ({ command: m.promoteCommand })) },
   { name: 'models rollback', summary: 'Restore the previous champion of a family', load: () => import('./models.ts').then((m) => ({ command: m.rollbackCommand })) },
   { name: 'models decisions', summary: 'Print the promotion decisions log of a family', load: () => import('./models.ts').then((m) => ({ command: m.decisionsCommand })) },
+  { name: 'pipeline graph', summary: 'Print the pipeline: steps, what each runs after, reads and writes', load: () => import('./pipeline.ts').then((m) => ({ command: m.graphCommand })) },
+  { name: 'pipeline run', summary: 'Run the pipeline or part of it (--from STEP, --only STEP); on BullMQ when REDIS_URL is set', load: () => import('./pipeline.ts').then((m) => ({ command: m.runCommand })) },
+  { name: 'pipeline status', summary: 'Each step: last run, duration, outputs, and whether it is stale', load: () => import('./pipeline.ts').then((m) => ({ command: m.statusCommand })) },
+  { name: 'pipeline schedules', summary: 'Show or register (--apply) the pipeline schedules', load: () => import('./pipeline.ts').then((m) => ({ command: m.schedulesCommand })) },
+  { name: 'serve', summary: 'Serve the scoring API on HOST:PORT until stopped (the data and models that are there)', load: () => import('./serve.ts') },
+  { name: 'keys create', summary: 'Create an API key for the scoring API with a role (shown once)', load: () => import('./keys.ts').then((m) => ({ command: m.createCommand })) },
+  { name: 'keys list', summary: 'List the scoring API keys', load: () => import('./keys.ts').then((m) => ({ command: m.listCommand })) },
+  { name: 'keys revoke', summary: 'Revoke a scoring API key', load: () => import('./keys.ts').then((m) => ({ command: m.revokeCommand })) },
+  { name: 'worker', summary: 'Serve pipeline queues, the outbox relay and the events consumer until stopped', load: () => import('./worker.ts') },
+  { name: 'jobs failed', summary: 'List pipeline jobs that failed after their retries', load: () => import('./jobs.ts').then((m) => ({ command: m.failedCommand })) },
+  { name: 'jobs retry', summary: 'Run a failed step again with the steps it stopped', load: () => import('./jobs.ts').then((m) => ({ command: m.retryCommand })) },
 ];

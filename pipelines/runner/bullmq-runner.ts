@@ -7,7 +7,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 import type { RunRecord, RunState } from './run-state.ts';
 import { selectSteps, type Selection } from './selection.ts';
 import { queueOfStep, stepJobOptions } from './run-orchestrator.ts';
-import { QUEUE_PREFIX, KEEP_JOBS, queueName, redisConnection, runJobId, type RunJobData, type StepJobData } from './queues.ts';
+import { queuePrefix, KEEP_JOBS, queueName, redisConnection, runJobId, type RunJobData, type StepJobData } from './queues.ts';
 
 export interface EnqueueOptions {
   selection?: Selection;
@@ -38,7 +38,7 @@ export async function enqueueRun(graph: readonly Step[], state: RunState, redisU
     retryOf: opts.retryOf ?? null,
   });
   const data: RunJobData = { runId, selection, params, trigger: opts.trigger ?? 'manual', retry };
-  const flow = new FlowProducer({ connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX });
+  const flow = new FlowProducer({ connection: redisConnection(redisUrl), prefix: queuePrefix() });
   try {
     const node = await flow.add({
       name: 'run',

@@ -4,7 +4,7 @@ import type { Step } from '../step.ts';
 import { processRunJob } from './run-orchestrator.ts';
 import { processPartitionedStepJob, processStepJob } from './step-job.ts';
 import type { StepServices } from './step-services.ts';
-import { PIPELINE_QUEUES, QUEUE_PREFIX, queueName, redisConnection, type PipelineQueue, type RunJobData, type StepJobData } from './queues.ts';
+import { PIPELINE_QUEUES, queuePrefix, queueName, redisConnection, type PipelineQueue, type RunJobData, type StepJobData } from './queues.ts';
 
 const SANDBOX_FILE = fileURLToPath(new URL('./sandboxed-processor.mjs', import.meta.url));
 
@@ -42,7 +42,7 @@ export interface PipelineWorkers {
 /** Every pipeline queue, for adding jobs (orchestrator, fan-out) and for inspection. */
 export function openPipelineQueues(redisUrl: string): Record<PipelineQueue, Queue> {
   const connection = redisConnection(redisUrl);
-  return Object.fromEntries(PIPELINE_QUEUES.map((q) => [q, new Queue(queueName(q), { connection, prefix: QUEUE_PREFIX })])) as Record<PipelineQueue, Queue>;
+  return Object.fromEntries(PIPELINE_QUEUES.map((q) => [q, new Queue(queueName(q), { connection, prefix: queuePrefix() })])) as Record<PipelineQueue, Queue>;
 }
 
 /**
@@ -59,7 +59,7 @@ export function startPipelineWorkers(graph: readonly Step[], services: StepServi
     const limits = { ...DEFAULT_LIMITS[queue], ...opts.limits?.[queue] };
     const options: WorkerOptions = {
       connection,
-      prefix: QUEUE_PREFIX,
+      prefix: queuePrefix(),
       concurrency: limits.concurrency,
       ...(limits.rate ? { limiter: { max: limits.rate.max, duration: limits.rate.durationMs } } : {}),
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: Math.max(500, Math.floor(opts.lockDurationMs / 2)) } : {}),

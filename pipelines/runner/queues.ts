@@ -15,7 +15,10 @@ import type { Selection } from './selection.ts';
 export const PIPELINE_QUEUES = ['runs', 'steps', 'heavy', 'partitions'] as const;
 export type PipelineQueue = (typeof PIPELINE_QUEUES)[number];
 
-export const QUEUE_PREFIX = 'spirit';
+/** Redis key prefix of the queues (BULLMQ_PREFIX): deployments, or test suites, sharing a Redis keep apart. */
+export function queuePrefix(): string {
+  return process.env.BULLMQ_PREFIX?.trim() || 'spirit';
+}
 
 export function queueName(queue: PipelineQueue): string {
   return `pipeline-${queue}`;

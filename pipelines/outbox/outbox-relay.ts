@@ -1,0 +1,119 @@
+import type pg from 'pg';
+import type { Logger } from '../../platform/log.ts';
+import { OUTBOX_CHANNEL } from '../../domain/outbox.ts';
+import { markPublished, readUnpublished, type EventPublisher } from './outbox-event.ts';
+
+// Any constant: the same in every relay process of a database, so only one publishes at a time.
+const RELAY_LOCK = 7_201_030_031;
+
+export interface RelayOptions {
+  /** Events per read and publish. */
+  batchSize?: number;
+  /** How often to look for events when no notification came (a safety net: NOTIFY wakes it at commit). */
+  pollMs?: number;
+}
+
+/**
+ * Publishes the outbox in order. One relay at a time holds a session advisory lock (the others wait as standbys;
+ * the lock goes with the holder's connection when it dies). It reads unpublished events in seq order, publishes
+ * them, and only then stamps them published — so a relay killed in between publishes them again after restart
+ * (at least once; the consumer's side removes copies), and never skips one.
+ */
+export class OutboxRelay {
+  private stopping = false;
+  private notified = false;
+  private wake: (() => void) | undefined;
+  private done: Promise<void> | undefined;
+  published = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly publisher: EventPublisher,
+    private readonly log: Logger,
+    private readonly opts: RelayOptions = {},
+  ) {}
+
+  start(): void {
+    this.done ??= this.loop().catch((err) => {
+      this.log.error('outbox relay stopped', { error: (err as Error).message });
+      throw err;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.done?.catch(() => undefined);
+  }
+
+  /** Publishes everything unpublished now; returns how many events went out. */
+  async drain(client: Pick<pg.ClientBase, 'query'>): Promise<number> {
+    const batchSize = this.opts.batchSize ?? 500;
+    let total = 0;
+    for (;;) {
+      const events = await readUnpublished(client, batchSize);
+      if (events.length === 0) return total;
+      await this.publisher.publish(events);
+      await markPublished(client, events.map((e) => e.id));
+      total += events.length;
+      this.published += events.length;
+      if (events.length < batchSize) return total;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const pollMs = this.opts.pollMs ?? 1000;
+    while (!this.stopping) {
+      const client = await this.pool.connect();
+      let locked = false;
+      let broken = false;
+      try {
+        locked = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK])).rows[0].locked;
+        if (locked) await this.publishWhileLeader(client, pollMs);
+      } catch (err) {
+        broken = true;
+        this.log.warn('outbox relay error; starting over', { error: (err as Error).message });
+      } finally {
+        // A connection that failed may be in any state: destroy it rather than hand it back to the pool.
+        client.release(broken ? true : undefined);
+      }
+      if (!this.stopping && (!locked || broken)) await this.pause(pollMs);
+    }
+  }
+
+  private async publishWhileLeader(client: pg.PoolClient, pollMs: number): Promise<void> {
+    this.log.info('outbox relay is the publisher');
+    const onNotify = () => {
+      this.notified = true;
+      this.wake?.();
+    };
+    client.on('notification', onNotify);
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    try {
+      while (!this.stopping) {
+        this.notified = false;
+        const sent = await this.drain(client);
+        if (sent > 0) this.log.debug('outbox events published', { events: sent });
+        await this.pause(pollMs);
+      }
+    } finally {
+      client.off('notification', onNotify);
+      await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
+      await client.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK]);
+    }
+  }
+
+  /** Waits pollMs, or less when a notification arrives (or arrived while the last drain ran). */
+  private pause(ms: number): Promise<void> {
+    if (this.notified || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
