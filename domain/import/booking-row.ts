@@ -70,6 +70,9 @@ const DEFAULT_CURRENCY = 'USD';
 interface BoundField {
   index: number | undefined;
   spec: FieldSpec;
+  /** The value map as given, and keyed by lower case: exports vary in case ("ok", "OK") for the same value. */
+  exact: Map<string, string> | undefined;
+  folded: Map<string, string> | undefined;
 }
 
 export interface BoundMapping {
@@ -111,7 +114,13 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
   const fileOffset = parseUtcOffset(mapping.timeZoneOffset)!;
   const bound: Partial<Record<BookingField, BoundField>> = {};
   for (const [name, spec] of Object.entries(mapping.fields) as Array<[BookingField, FieldSpec]>) {
-    bound[name] = { spec, index: spec.column === undefined ? undefined : columnIndex(spec.column, header, columnCount, `fields.${name}.column`) };
+    const entries = Object.entries(spec.values ?? {});
+    bound[name] = {
+      spec,
+      index: spec.column === undefined ? undefined : columnIndex(spec.column, header, columnCount, `fields.${name}.column`),
+      exact: spec.values ? new Map(entries) : undefined,
+      folded: spec.values ? new Map(entries.map(([k, v]) => [k.toLowerCase(), v])) : undefined,
+    };
   }
   const nameIndex = mapping.fields.customer_ref?.nameColumn === undefined
     ? undefined
@@ -127,16 +136,7 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
     if (!field) return undefined;
     let text = field.index === undefined ? '' : cells[field.index].trim();
     if (text === '') return field.spec.default;
-    const values = field.spec.values;
-    if (values) {
-      if (Object.hasOwn(values, text)) text = values[text];
-      else {
-        // Exports often vary in case ("ok", "OK"); a key that matches ignoring case is the same value.
-        const lower = text.toLowerCase();
-        const key = Object.keys(values).find((k) => k.toLowerCase() === lower);
-        if (key !== undefined) text = values[key];
-      }
-    }
+    if (field.exact) text = field.exact.get(text) ?? field.folded!.get(text.toLowerCase()) ?? text;
     return text;
   };
 
@@ -207,13 +207,19 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
     return country;
   };
 
+  const parseBookedAt = (t: string) => parseDate('booked_at', t);
+  const parseDeparture = (t: string) => parseDate('departure_date', t);
+  const parseChangedAt = (t: string) => parseDate('status_changed_at', t);
+  const parsePrice = (t: string) => parseAmount('total_price', t);
+  const parseCost = (t: string) => parseAmount('total_cost', t);
+
   const checks: Partial<Record<BookingField, (text: string) => unknown>> = {
-    booked_at: (t) => parseDate('booked_at', t),
-    departure_date: (t) => parseDate('departure_date', t),
-    status_changed_at: (t) => parseDate('status_changed_at', t),
+    booked_at: parseBookedAt,
+    departure_date: parseDeparture,
+    status_changed_at: parseChangedAt,
     lead_time_days: parseLead,
-    total_price: (t) => parseAmount('total_price', t),
-    total_cost: (t) => parseAmount('total_cost', t),
+    total_price: parsePrice,
+    total_cost: parseCost,
     currency: parseCurrency,
     party_size: parseParty,
     status: parseStatus,
@@ -226,8 +232,8 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
   };
 
   const convert = (cells: string[]): ImportedBooking => {
-    const booked = optional(cells, 'booked_at', (t) => parseDate('booked_at', t));
-    const departure = optional(cells, 'departure_date', (t) => parseDate('departure_date', t));
+    const booked = optional(cells, 'booked_at', parseBookedAt);
+    const departure = optional(cells, 'departure_date', parseDeparture);
     const lead = optional(cells, 'lead_time_days', parseLead);
     let bookedAt: LocalDateTime;
     let departureDay: number;
@@ -248,12 +254,12 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
     if (departureDay < dayNumber(bookedAt)) {
       rejectWith('departure_date', 'departure_before_booking', `departure ${isoDate(dateFromDayNumber(departureDay))} is before the booking date ${isoDate(bookedAt)}`);
     }
-    const totalPrice = parseAmount('total_price', required(cells, 'total_price'));
+    const totalPrice = parsePrice(required(cells, 'total_price'));
     const currency = optional(cells, 'currency', parseCurrency) ?? DEFAULT_CURRENCY;
-    const totalCost = optional(cells, 'total_cost', (t) => parseAmount('total_cost', t)) ?? null;
+    const totalCost = optional(cells, 'total_cost', parseCost) ?? null;
     const partySize = parseParty(required(cells, 'party_size'));
     const status = parseStatus(required(cells, 'status'));
-    const changed = optional(cells, 'status_changed_at', (t) => parseDate('status_changed_at', t));
+    const changed = optional(cells, 'status_changed_at', parseChangedAt);
     const channel = (cell(cells, 'channel') || DEFAULT_CHANNEL).toLowerCase();
     const country = optional(cells, 'country', parseCountry) ?? null;
     return {

@@ -105,7 +105,8 @@ export class BookingWriter {
     for (const row of rows) {
       let destinationId: number | null = null;
       if (row.booking.destination !== null && this.destinations) {
-        const match = await this.destinations.resolve(this.client, row.booking.destination);
+        const known = this.destinations.known(row.booking.destination);
+        const match = known !== undefined ? { id: known } : await this.destinations.resolve(this.client, row.booking.destination);
         if (match.id === undefined) {
           this.reject(row.line, row.raw, { field: 'destination', code: 'unknown_destination', message: match.problem });
           continue;

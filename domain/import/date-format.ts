@@ -60,11 +60,12 @@ export function compileDateFormat(format: string): DateParser {
     const m = regex.exec(text.trim());
     if (!m) return undefined;
     const value: LocalDateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-    parts.forEach((part, k) => {
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k];
       const n = Number(m[k + 1]);
       if (part === 'year2') value.year = 2000 + n;
       else if (part !== 'offsetMinutes') value[part] = n;
-    });
+    }
     return valid(value) ? value : undefined;
   };
 }
@@ -95,8 +96,13 @@ function valid(v: LocalDateTime): boolean {
   // Outside these years a date in a booking file is a typo (and Date.UTC reads years below 100 as 19xx).
   if (v.year < 1900 || v.year > 2199) return false;
   if (v.month < 1 || v.month > 12 || v.day < 1) return false;
-  if (v.day > new Date(Date.UTC(v.year, v.month, 0)).getUTCDate()) return false;
+  if (v.day > daysInMonth(v.year, v.month)) return false;
   return v.hour < 24 && v.minute < 60 && v.second < 60;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Parses an offset such as "-05:00" or "+0530" into minutes east of UTC. */

@@ -43,6 +43,11 @@ export class DestinationMatcher {
     return matcher;
   }
 
+  /** The id of a destination already known, without a round trip (the common case, row after row). */
+  known(text: string): number | undefined {
+    return this.ids.get(destinationKey(text, this.match));
+  }
+
   async resolve(client: pg.ClientBase, text: string): Promise<DestinationMatch> {
     const key = destinationKey(text, this.match);
     const known = this.ids.get(key);
