@@ -156,13 +156,18 @@ export class ScoringClient implements PriceScorer {
   }
 
   async scoreQuotation(request: PriceRequest): Promise<QuotationScore> {
-    const body = (await this.post('/v1/quotations/score', request)) as Record<string, unknown> | null;
+    // Alternatives are for the sales agent's screen, not for pricing: not asked for.
+    const body = (await this.post('/v1/quotations/score', { quotation: request, alternatives: 0 })) as Record<string, unknown> | null;
     if (!body || typeof body !== 'object') bad('score', 'empty answer');
-    const demand = (body.demand ?? {}) as Record<string, unknown>;
+    const demand = body.demand && typeof body.demand === 'object' ? (body.demand as { departures?: Record<string, unknown> | null }) : null;
+    const departures = demand?.departures ?? null;
+    const expected = departures?.expectedLoadFactor as { expected?: unknown } | null | undefined;
+    const pace = departures?.pace as { pace?: unknown } | null | undefined;
     return {
       suggestion: readSuggestion(body.price, 'price'),
-      loadFactor: num(demand.loadFactor) ? demand.loadFactor : null,
-      pace: num(demand.pace) ? demand.pace : null,
+      // The load factor the pace projects when there is one, else what is booked now.
+      loadFactor: num(expected?.expected) ? expected.expected : num(departures?.loadFactor) ? (departures.loadFactor as number) : null,
+      pace: num(pace?.pace) ? pace.pace : null,
     };
   }
 
