@@ -68,13 +68,14 @@ function applySeat(departures: DepartureBook) {
   };
 }
 
-function quote(ctx: SalesContext, k: number, option: number, itinerary: number, departure: number, rng: Rng): Quote {
+/** All options of a request are quoted together, at the request's moment, on the departures' load at that moment. */
+function quote(ctx: SalesContext, k: number, itinerary: number, departure: number, rng: Rng): Quote {
   const { catalogue, customers, departures, requests, grid } = ctx;
   const c = requests.customer[k];
   const segment = SEGMENTS[customers.segment[c]];
   const it = catalogue.itineraries[itinerary];
   const party = requests.party[k];
-  const quotedMs = toSecond(requests.requestMs[k] + option * (10 + 170 * rng()) * 60_000);
+  const quotedMs = requests.requestMs[k];
   const departureDay = departures.day[departure];
   const cost = partyCost(it, party, customers.guidePremium(c));
   const logMarkup = trueLogMarkup({
@@ -166,7 +167,7 @@ export function replayRequest(ctx: SalesContext, k: number, batch: RowBatch): vo
       stats.soldOut++;
       continue;
     }
-    quotes.push(quote(ctx, k, quotes.length, itinerary, departure, rng));
+    quotes.push(quote(ctx, k, itinerary, departure, rng));
   }
   if (quotes.length === 0) {
     stats.lost++;
@@ -198,11 +199,9 @@ export function replayRequest(ctx: SalesContext, k: number, batch: RowBatch): vo
   // The agent enters the booking in the same working session.
   const bookedMs = toSecond(Math.min(decisionMs + (5 + 115 * rng()) * 60_000, departureMs - 12 * HOUR_MS));
 
-  // Alternatives sent minutes after a request on the last evening may fall after the end date: not seen yet.
-  const quotationIds = quotes.map((q) => (q.quotedMs < frame.endMs ? ++ids.quotation : 0));
+  const quotationIds = quotes.map(() => ++ids.quotation);
   for (let j = 0; j < quotes.length; j++) {
     const q = quotes[j];
-    if (quotationIds[j] === 0) continue;
     const last = q.versionMs[q.versionMs.length - 1];
     let status: string;
     let statusMs: number;
