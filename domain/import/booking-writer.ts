@@ -46,7 +46,7 @@ const INSERT_BOOKINGS = `INSERT INTO bookings (${COLUMNS.map(([c]) => c).join(',
   SELECT *, $${COLUMNS.length + 1} FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 const INSERT_HISTORY = `INSERT INTO booking_status_history (booking_id, status, reason, changed_at)
-  SELECT booking_id, status, $4, changed_at FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS h(booking_id, status, changed_at)`;
+  SELECT booking_id, status, reason, changed_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) AS h(booking_id, status, reason, changed_at)`;
 
 const INSERT_REJECTS = `INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line)
   SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[])`;
@@ -177,11 +177,14 @@ export class BookingWriter {
       rows.map((r) => r.row.customerId),
       `import:${this.importId}`,
     ]);
+    // The file gives the status a booking has now, and maybe when it got it. Without that time the booking
+    // time stands in (a status can be no older), and the reason says so, so that analyses of when bookings
+    // are cancelled can leave these rows out.
     await this.client.query(INSERT_HISTORY, [
       rows.map((r) => r.id),
       b.map((x) => x.status),
+      b.map((x) => (x.statusChangedAt ? `status at import ${this.importId}` : `status at import ${this.importId}, time unknown`)),
       b.map((x) => x.statusChangedAt ?? x.bookedAt),
-      `status at import ${this.importId}`,
     ]);
   }
 }

@@ -147,14 +147,16 @@ for (const target of await postgresTargets()) {
     });
 
     it('gives every imported booking one status-history row with its status at import', async () => {
-      const { rows } = await db.pool.query<{ status: string; history: string; changed_at: Date; booked_at: Date }>(
-        `SELECT b.status, h.status AS history, h.changed_at, b.booked_at
+      const { rows } = await db.pool.query<{ status: string; history: string; reason: string; changed_at: Date; booked_at: Date }>(
+        `SELECT b.status, h.status AS history, h.reason, h.changed_at, b.booked_at
            FROM bookings b JOIN booking_status_history h ON h.booking_id = b.id WHERE b.source = $1`,
         [`import:${first.importId}`],
       );
       assert.equal(rows.length, first.loaded);
       for (const r of rows) {
         assert.equal(r.history, r.status);
+        // The file does not say when the status was reached: the booking time stands in, and the reason says so.
+        assert.equal(r.reason, `status at import ${first.importId}, time unknown`);
         assert.equal(r.changed_at.getTime(), r.booked_at.getTime());
       }
     });
@@ -193,7 +195,7 @@ for (const target of await postgresTargets()) {
     it('creates unknown destinations when the mapping says so, and reads ;-separated Windows-1252 files without a header', async () => {
       const dir = tempDir('import-latin1');
       const file = path.join(dir, 'export.csv');
-      const text = ['2024-05-02;Nazca Lines;1.234,50;3;OK', '2024-05-03;Cañón del Colca;99,9;1;OK', '2024-05-04;NAZCA  LINES;10;2;OK', '2024-05-05;Lima;5;2;maybe', ''].join('\r\n');
+      const text = ['2024-05-02;Nazca Lines;1.234,50;3;OK;', '2024-05-03;Cañón del Colca;99,9;1;OK;2024-03-10', '2024-05-04;NAZCA  LINES;10;2;OK;', '2024-05-05;Lima;5;2;maybe;', ''].join('\r\n');
       fs.writeFileSync(file, Buffer.from(text, 'latin1'));
       const mapping: BookingMapping = parseMapping({
         encoding: 'windows-1252',
@@ -209,6 +211,7 @@ for (const target of await postgresTargets()) {
           total_price: 3,
           party_size: 4,
           status: { column: 5, values: { OK: 'confirmed' } },
+          status_changed_at: 6,
         },
       });
       const summary = await importBookings(db.pool, { file, mapping, log: quietLog });
@@ -226,6 +229,18 @@ for (const target of await postgresTargets()) {
       const names = await db.pool.query<{ name: string; region: string }>(`SELECT name, region FROM destinations WHERE code = 'canon-del-colca'`);
       assert.deepEqual(names.rows[0], { name: 'Cañón del Colca', region: 'Imported' });
       assert.deepEqual((await rejectsOf(db, summary.importId)).map((r) => [r.line_number, r.reason.split(':')[0]]), [[4, 'unknown_status']]);
+      const history = await db.pool.query<{ changed_at: Date; reason: string }>(
+        `SELECT h.changed_at, h.reason FROM booking_status_history h JOIN bookings b ON b.id = h.booking_id WHERE b.source = $1 ORDER BY b.id`,
+        [`import:${summary.importId}`],
+      );
+      assert.deepEqual(
+        history.rows.map((h) => [h.changed_at.toISOString(), h.reason]),
+        [
+          ['2024-03-03T00:00:00.000Z', `status at import ${summary.importId}, time unknown`],
+          ['2024-03-10T00:00:00.000Z', `status at import ${summary.importId}`],
+          ['2024-03-05T00:00:00.000Z', `status at import ${summary.importId}, time unknown`],
+        ],
+      );
     });
 
     it('rolls a failed import back whole and records it as failed', async () => {
