@@ -27,8 +27,8 @@ interface ReadyRow extends PendingRow {
   customerId: number | null;
 }
 
+/** The columns of a batch, in the order of the statement's parameters ($1 … $n). */
 const COLUMNS = [
-  ['id', 'bigint'],
   ['booked_at', 'timestamptz'],
   ['departure_date', 'date'],
   ['party_size', 'smallint'],
@@ -40,13 +40,26 @@ const COLUMNS = [
   ['currency', 'text'],
   ['destination_id', 'integer'],
   ['customer_id', 'bigint'],
+  ['history_reason', 'text'],
+  ['status_changed_at', 'timestamptz'],
 ] as const;
+const BOOKING_COLUMNS = COLUMNS.slice(0, 11).map(([c]) => c);
+const SOURCE = `$${COLUMNS.length + 1}`;
 
-const INSERT_BOOKINGS = `INSERT INTO bookings (${COLUMNS.map(([c]) => c).join(', ')}, source)
-  SELECT *, $${COLUMNS.length + 1} FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
-
-const INSERT_HISTORY = `INSERT INTO booking_status_history (booking_id, status, reason, changed_at)
-  SELECT booking_id, status, reason, changed_at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) AS h(booking_id, status, reason, changed_at)`;
+/**
+ * Bookings and their status history in one statement: ids are drawn once per row in a CTE that both inserts read
+ * (PostgreSQL evaluates a CTE referenced twice once), so the history points at its booking without a round trip
+ * or any reliance on the order of RETURNING.
+ */
+const INSERT_BOOKINGS = `WITH batch AS (
+    SELECT nextval(pg_get_serial_sequence('bookings', 'id')) AS id, r.*
+      FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS r(${COLUMNS.map(([c]) => c).join(', ')})
+  ), inserted AS (
+    INSERT INTO bookings (id, ${BOOKING_COLUMNS.join(', ')}, source)
+    SELECT id, ${BOOKING_COLUMNS.join(', ')}, ${SOURCE} FROM batch
+  )
+  INSERT INTO booking_status_history (booking_id, status, reason, changed_at)
+  SELECT id, status, history_reason, coalesce(status_changed_at, booked_at) FROM batch`;
 
 const INSERT_REJECTS = `INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line)
   SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[])`;
@@ -133,12 +146,9 @@ export class BookingWriter {
   }
 
   private async insertBookings(rows: ReadyRow[]): Promise<void> {
-    // Ids are drawn first so that the status history can point at its bookings without relying on RETURNING order.
-    const ids = await this.client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('bookings', 'id')) AS id FROM generate_series(1, $1)`, [rows.length]);
-    const withIds = rows.map((row, i) => ({ row, id: ids.rows[i].id }));
     await this.client.query('SAVEPOINT import_batch');
     try {
-      await this.insert(withIds);
+      await this.insert(rows);
       await this.client.query('RELEASE SAVEPOINT import_batch');
       this.counts.loaded += rows.length;
       return;
@@ -146,24 +156,28 @@ export class BookingWriter {
       await this.client.query('ROLLBACK TO SAVEPOINT import_batch');
       if (!isDataError(err)) throw err;
     }
-    for (const one of withIds) {
+    for (const row of rows) {
       await this.client.query('SAVEPOINT import_row');
       try {
-        await this.insert([one]);
+        await this.insert([row]);
         await this.client.query('RELEASE SAVEPOINT import_row');
         this.counts.loaded += 1;
       } catch (err) {
         await this.client.query('ROLLBACK TO SAVEPOINT import_row');
         if (!isDataError(err)) throw err;
-        this.reject(one.row.line, one.row.raw, { field: null, code: 'database_check', message: `PostgreSQL refused the row: ${(err as Error).message}` });
+        this.reject(row.line, row.raw, { field: null, code: 'database_check', message: `PostgreSQL refused the row: ${(err as Error).message}` });
       }
     }
   }
 
-  private async insert(rows: Array<{ row: ReadyRow; id: string }>): Promise<void> {
-    const b = rows.map((r) => r.row.booking);
+  private async insert(rows: ReadyRow[]): Promise<void> {
+    const b = rows.map((r) => r.booking);
+    // The file gives the status a booking has now, and maybe when it got it. Without that time the booking
+    // time stands in (a status can be no older), and the reason says so, so that analyses of when bookings
+    // are cancelled can leave these rows out.
+    const known = `status at import ${this.importId}`;
+    const unknown = `${known}, time unknown`;
     await this.client.query(INSERT_BOOKINGS, [
-      rows.map((r) => r.id),
       b.map((x) => x.bookedAt),
       b.map((x) => x.departureDate),
       b.map((x) => x.partySize),
@@ -173,18 +187,11 @@ export class BookingWriter {
       b.map((x) => x.totalPrice),
       b.map((x) => x.totalCost),
       b.map((x) => x.currency),
-      rows.map((r) => r.row.destinationId),
-      rows.map((r) => r.row.customerId),
+      rows.map((r) => r.destinationId),
+      rows.map((r) => r.customerId),
+      b.map((x) => (x.statusChangedAt ? known : unknown)),
+      b.map((x) => x.statusChangedAt),
       `import:${this.importId}`,
-    ]);
-    // The file gives the status a booking has now, and maybe when it got it. Without that time the booking
-    // time stands in (a status can be no older), and the reason says so, so that analyses of when bookings
-    // are cancelled can leave these rows out.
-    await this.client.query(INSERT_HISTORY, [
-      rows.map((r) => r.id),
-      b.map((x) => x.status),
-      b.map((x) => (x.statusChangedAt ? `status at import ${this.importId}` : `status at import ${this.importId}, time unknown`)),
-      b.map((x) => x.statusChangedAt ?? x.bookedAt),
     ]);
   }
 }

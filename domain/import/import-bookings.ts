@@ -110,6 +110,8 @@ export async function importBookings(pool: pg.Pool, opts: ImportOptions): Promis
 
   const client = await pool.connect();
   let importId: number | undefined;
+  // The batch being written while the next one is parsed (the connection takes one query at a time).
+  let inFlight: Promise<void> | undefined;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1847))', [`import:${sha256}`]);
@@ -144,7 +146,6 @@ export async function importBookings(pool: pg.Pool, opts: ImportOptions): Promis
     const progress = startProgress('import bookings', undefined, log);
     let read = 0;
     let blankLines = 0;
-    let inFlight: Promise<void> | undefined;
 
     const take = (record: CsvRecord) => {
       if (record.raw.trim() === '') {
@@ -160,8 +161,7 @@ export async function importBookings(pool: pg.Pool, opts: ImportOptions): Promis
       if (result.reject) writer.reject(record.line, record.raw, result.reject);
       else writer.add({ line: record.line, raw: record.raw, booking: result.booking });
     };
-    // One batch is written while the next is parsed; the connection takes one query at a time, so a flush
-    // waits for the one before it.
+    // One batch is written while the next is parsed; a flush waits for the one before it.
     const flush = async () => {
       const previousFlush = inFlight;
       if (previousFlush) await previousFlush;
@@ -209,6 +209,8 @@ export async function importBookings(pool: pg.Pool, opts: ImportOptions): Promis
     log.info('import finished', { importId, read, loaded, rejected });
     return summary;
   } catch (err) {
+    // A batch still being written would go on after ROLLBACK, outside the transaction: let it end first.
+    await inFlight?.catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
     await batches.return(undefined).catch(() => undefined);
     if (importId !== undefined) {
