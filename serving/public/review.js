@@ -1,0 +1,481 @@
+// The pricing managers' review page: sign in with an API key, work through the queue of price suggestions,
+// decide each one. Plain DOM, no framework; every value from the API is written with textContent, never as HTML.
+const KEY_STORAGE = 'spirit-review-key';
+const PAGE_SIZE = 50;
+
+const $ = (id) => document.getElementById(id);
+const state = { key: null, filters: {}, offset: 0, total: 0, items: [], selected: -1, detail: null, loading: false };
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.message ? body.message : `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.code;
+    this.field = body && body.field;
+  }
+}
+
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      ...options,
+      headers: { accept: 'application/json', 'x-api-key': state.key, ...(options.body ? { 'content-type': 'application/json' } : {}) },
+    });
+  } catch {
+    throw new ApiError(0, { code: 'unreachable', message: 'The API cannot be reached. Check your connection and try again.' });
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    const error = new ApiError(response.status, body);
+    if (response.status === 401) signOut('Your key was not accepted (unknown, revoked or expired). Sign in again.');
+    throw error;
+  }
+  return body;
+}
+
+// ---- formatting -------------------------------------------------------------------------------------------
+const moneyFormats = new Map();
+function money(value, currency = 'USD', signed = false) {
+  if (value === null || value === undefined) return '—';
+  if (!moneyFormats.has(currency)) moneyFormats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }));
+  const text = moneyFormats.get(currency).format(Math.abs(value));
+  return signed ? `${value > 0 ? '+' : value < 0 ? '−' : '±'}${text}` : value < 0 ? `−${text}` : text;
+}
+const pct = (value) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}%`;
+const ratio = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
+const pace = (value) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
+const day = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const GUARDRAILS = {
+  floor: 'Margin floor: the model’s price was under our cost plus the least margin, so it was raised.',
+  ceiling: 'Ceiling: the model’s price was above the highest allowed price, so it was lowered.',
+  max_change: 'Max change: the model’s price moved too far from the current price, so the move was limited.',
+};
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'role' || k === 'tabindex' || k === 'title') node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function showStatus(target, message, { error = false, retry } = {}) {
+  target.replaceChildren();
+  target.classList.toggle('error', error);
+  if (!message) return;
+  target.append(message);
+  if (retry) {
+    const button = el('button', { type: 'button', class: 'retry', text: 'Retry' });
+    button.addEventListener('click', retry);
+    target.append(button);
+  }
+}
+
+// ---- sign in ----------------------------------------------------------------------------------------------
+async function signIn(key) {
+  state.key = key;
+  const me = await api('/v1/review/me');
+  sessionStorage.setItem(KEY_STORAGE, key);
+  $('who-name').textContent = `${me.name} (${me.role})`;
+  $('who').hidden = false;
+  $('sign-in').hidden = true;
+  $('desk').hidden = false;
+  loadDestinations();
+  await loadQueue();
+  focusRow(0);
+}
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY_STORAGE);
+  state.key = null;
+  $('who').hidden = true;
+  $('desk').hidden = true;
+  $('sign-in').hidden = false;
+  closeDetail(false);
+  const error = $('sign-in-error');
+  error.hidden = !message;
+  error.textContent = message || '';
+  $('api-key').value = '';
+  $('api-key').focus();
+}
+
+$('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const key = $('api-key').value.trim();
+  const error = $('sign-in-error');
+  if (!key) {
+    error.hidden = false;
+    error.textContent = 'Enter your API key.';
+    return;
+  }
+  error.hidden = true;
+  const button = event.submitter || $('sign-in-form').querySelector('button');
+  button.disabled = true;
+  try {
+    await signIn(key);
+  } catch (err) {
+    state.key = null;
+    error.hidden = false;
+    error.textContent =
+      err.status === 403 ? `This key cannot review prices: ${err.message}` : err.status === 401 ? 'That key is not valid (unknown or revoked).' : err.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+$('sign-out').addEventListener('click', () => signOut());
+
+// ---- queue ------------------------------------------------------------------------------------------------
+async function loadDestinations() {
+  try {
+    const destinations = await api('/v1/review/destinations');
+    const select = $('f-destination');
+    select.replaceChildren(el('option', { value: '', text: 'All destinations' }), ...destinations.map((d) => el('option', { value: d.code, text: d.name })));
+    select.value = state.filters.destination || '';
+  } catch {
+    // The filter still works without names: the queue shows the destination of each row.
+  }
+}
+
+function queueQuery() {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(state.offset) });
+  for (const [k, v] of Object.entries(state.filters)) if (v !== '' && v !== undefined) params.set(k, v);
+  return params.toString();
+}
+
+async function loadQueue() {
+  const status = $('queue-status');
+  const table = $('queue');
+  state.loading = true;
+  table.setAttribute('aria-busy', 'true');
+  showStatus(status, 'Loading suggestions…');
+  try {
+    const page = await api(`/v1/review/suggestions?${queueQuery()}`);
+    state.items = page.items;
+    state.total = page.total;
+    renderQueue();
+    showStatus(status, page.total === 0 ? 'Nothing to review: no pending suggestion matches these filters.' : '');
+  } catch (err) {
+    if (err.status === 401) return;
+    state.items = [];
+    renderQueue();
+    showStatus(status, err.status === 400 ? `Check the filters: ${err.message}` : `Could not load the queue: ${err.message}`, { error: true, retry: loadQueue });
+  } finally {
+    state.loading = false;
+    table.removeAttribute('aria-busy');
+  }
+}
+
+function renderQueue() {
+  const rows = state.items.map((item, index) => {
+    const change = item.difference > 0 ? 'up' : item.difference < 0 ? 'down' : '';
+    const flags = el('td');
+    if (item.guardrail) flags.append(el('span', { class: 'badge', text: item.guardrail.replace('_', ' '), title: GUARDRAILS[item.guardrail] }));
+    if (item.locked) flags.append(el('span', { class: 'badge lock', text: 'locked', title: 'A price lock holds this quotation' }));
+    const row = el(
+      'tr',
+      { 'data-id': String(item.id), 'data-index': String(index), tabindex: '-1', 'aria-selected': 'false' },
+      el('td', {}, el('span', { text: day(item.departureDate) })),
+      el('td', {}, el('span', { text: item.itinerary.name }), el('span', { class: 'sub', text: `${item.destination.name} · ${item.serviceLevel} · Q${item.quotationId}` })),
+      el('td', { class: 'num', text: String(item.partySize) }),
+      el('td', { class: 'num', text: money(item.currentPrice, item.currency) }),
+      el('td', { class: 'num', text: money(item.suggestedPrice, item.currency) }),
+      el('td', { class: `num ${change}` }, el('span', { text: money(item.difference, item.currency, true) }), el('span', { class: 'sub', text: pct(item.changePct) })),
+      el('td', { class: 'num', text: `${money(item.lo80, item.currency)}–${money(item.hi80, item.currency)}` }),
+      el('td', { class: 'num', text: ratio(item.loadFactor), title: 'Expected load factor of the departure' }),
+      el('td', { class: 'num', text: pace(item.pace), title: 'Bookings vs last year at the same lead time' }),
+      flags,
+    );
+    return row;
+  });
+  $('queue-rows').replaceChildren(...rows);
+  $('queue').hidden = rows.length === 0;
+  $('queue-count').textContent = state.total ? `(${state.total})` : '';
+  const pages = Math.ceil(state.total / PAGE_SIZE);
+  $('pager').hidden = pages <= 1;
+  $('page-info').textContent = `Page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${pages}`;
+  $('prev-page').disabled = state.offset === 0;
+  $('next-page').disabled = state.offset + PAGE_SIZE >= state.total;
+  if (state.selected >= rows.length) state.selected = rows.length - 1;
+  markSelected();
+}
+
+function markSelected() {
+  for (const row of $('queue-rows').children) {
+    const selected = Number(row.dataset.index) === state.selected;
+    row.setAttribute('aria-selected', String(selected));
+    row.tabIndex = selected ? 0 : -1;
+  }
+}
+
+function focusRow(index) {
+  const rows = $('queue-rows').children;
+  if (rows.length === 0) return;
+  state.selected = Math.max(0, Math.min(rows.length - 1, index));
+  markSelected();
+  rows[state.selected].focus();
+}
+
+$('queue-rows').addEventListener('click', (event) => {
+  const row = event.target.closest('tr');
+  if (!row) return;
+  focusRow(Number(row.dataset.index));
+  openDetail(Number(row.dataset.id));
+});
+
+$('queue-rows').addEventListener('keydown', (event) => {
+  if (event.key === 'ArrowDown' || event.key === 'j') {
+    event.preventDefault();
+    focusRow(state.selected + 1);
+  } else if (event.key === 'ArrowUp' || event.key === 'k') {
+    event.preventDefault();
+    focusRow(state.selected - 1);
+  } else if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    const item = state.items[state.selected];
+    if (item) openDetail(item.id);
+  }
+});
+
+$('filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData($('filters'));
+  state.filters = Object.fromEntries([...form.entries()].filter(([, v]) => v !== ''));
+  state.offset = 0;
+  state.selected = 0;
+  closeDetail(false);
+  loadQueue();
+});
+$('filters').addEventListener('reset', () => {
+  state.filters = {};
+  state.offset = 0;
+  closeDetail(false);
+  setTimeout(loadQueue);
+});
+$('prev-page').addEventListener('click', () => {
+  state.offset = Math.max(0, state.offset - PAGE_SIZE);
+  loadQueue();
+});
+$('next-page').addEventListener('click', () => {
+  state.offset += PAGE_SIZE;
+  loadQueue();
+});
+
+// ---- one suggestion ---------------------------------------------------------------------------------------
+async function openDetail(id) {
+  const panel = $('detail');
+  panel.hidden = false;
+  panel.setAttribute('aria-busy', 'true');
+  $('detail-title').textContent = `Suggestion ${id}`;
+  showStatus($('detail-status'), 'Loading the suggestion…');
+  try {
+    const detail = await api(`/v1/review/suggestions/${id}`);
+    state.detail = detail;
+    renderDetail(detail);
+    showStatus($('detail-status'), '');
+    panel.focus();
+  } catch (err) {
+    if (err.status === 401) return;
+    showStatus($('detail-status'), `Could not load suggestion ${id}: ${err.message}`, { error: true, retry: () => openDetail(id) });
+  } finally {
+    panel.removeAttribute('aria-busy');
+  }
+}
+
+function closeDetail(refocus = true) {
+  state.detail = null;
+  $('detail').hidden = true;
+  if (refocus) focusRow(state.selected);
+}
+$('close-detail').addEventListener('click', () => closeDetail());
+
+function renderRange(d) {
+  const low = Math.min(d.lo80, d.currentPrice, d.suggestedPrice);
+  const high = Math.max(d.hi80, d.currentPrice, d.suggestedPrice);
+  const pad = (high - low) * 0.08 || 1;
+  const at = (v) => `${(((v - (low - pad)) / (high - low + 2 * pad)) * 100).toFixed(2)}%`;
+  const interval = el('div', { class: 'interval' });
+  interval.style.left = at(d.lo80);
+  interval.style.width = `calc(${at(d.hi80)} - ${at(d.lo80)})`;
+  const current = el('div', { class: 'mark current', title: `Current ${money(d.currentPrice, d.currency)}` });
+  current.style.left = at(d.currentPrice);
+  const suggested = el('div', { class: 'mark suggested', title: `Suggested ${money(d.suggestedPrice, d.currency)}` });
+  suggested.style.left = at(d.suggestedPrice);
+  $('range-track').replaceChildren(interval, current, suggested);
+  $('range-track').setAttribute('role', 'img');
+  $('range-track').setAttribute('aria-label', `80% range ${money(d.lo80, d.currency)} to ${money(d.hi80, d.currency)}; current price ${money(d.currentPrice, d.currency)}; suggested ${money(d.suggestedPrice, d.currency)}`);
+  $('range-caption').textContent = `80% range ${money(d.lo80, d.currency)}–${money(d.hi80, d.currency)} · black: current price · blue: suggested`;
+}
+
+function renderContributions(d) {
+  const reasons = d.reasonCodes.length ? d.reasonCodes : Object.entries(d.contributions).map(([feature, amount]) => ({ feature, amount, text: feature.replace(/_/g, ' ') }));
+  const largest = Math.max(1, ...reasons.map((r) => Math.abs(r.amount)));
+  $('contributions').replaceChildren(
+    ...reasons.map((r) => {
+      const fill = el('div', { class: `fill ${r.amount >= 0 ? 'up' : 'down'}` });
+      const half = (Math.abs(r.amount) / largest) * 50;
+      fill.style.width = `${half}%`;
+      fill.style.left = r.amount >= 0 ? '50%' : `${50 - half}%`;
+      // The text already leads with the amount ("+USD 42: …"); the reader gets it once.
+      const text = r.text.replace(/^[+−-]?[A-Z]{3} [\d,.]+:\s*/, '');
+      return el(
+        'li',
+        { 'aria-label': `${money(r.amount, d.currency, true)}: ${text}` },
+        el('span', { class: 'text', text }),
+        el('span', { class: `amount ${r.amount >= 0 ? 'up' : 'down'}`, text: money(r.amount, d.currency, true) }),
+        el('div', { class: 'bar', 'aria-hidden': 'true' }, fill),
+      );
+    }),
+  );
+}
+
+function renderDetail(d) {
+  $('detail-title').textContent = `${d.itinerary.name}`;
+  $('detail-sub').textContent = `${d.destination.name} · departs ${day(d.departureDate)} · ${d.partySize} pax · ${d.serviceLevel} · quotation ${d.quotationId} (version ${d.quotationVersion})`;
+  $('d-current').textContent = money(d.currentPrice, d.currency);
+  $('d-suggested').textContent = money(d.suggestedPrice, d.currency);
+  $('d-difference').textContent = `${money(d.difference, d.currency, true)} (${pct(d.changePct)})`;
+  $('d-difference').className = d.difference > 0 ? 'up' : d.difference < 0 ? 'down' : '';
+  $('d-cost').textContent = money(d.costTotal, d.currency);
+  renderRange(d);
+  $('d-demand').textContent = `Departure demand: expected load factor ${ratio(d.loadFactor)}, booking pace ${pace(d.pace)} last year’s${d.segment ? ` · customer segment: ${d.segment}` : ''}`;
+  const guardrail = $('d-guardrail');
+  guardrail.hidden = !d.guardrail;
+  if (d.guardrail) {
+    guardrail.replaceChildren(
+      el('strong', { text: 'Guardrail fired. ' }),
+      GUARDRAILS[d.guardrail] || d.guardrail,
+      d.unclampedPrice !== null ? ` The model said ${money(d.unclampedPrice, d.currency)}; the suggestion is ${money(d.suggestedPrice, d.currency)}.` : '',
+    );
+  }
+  const lock = $('d-lock');
+  lock.hidden = !d.lock;
+  if (d.lock) lock.textContent = `Price locked by ${d.lock.lockedBy} since ${new Date(d.lock.lockedAt).toLocaleString('en-GB')}: ${d.lock.reason}. It can only be rejected until the lock is released.`;
+  renderContributions(d);
+  $('d-model').textContent = `Model ${d.modelVersion}${d.defaultedFeatures.length ? ` · features defaulted: ${d.defaultedFeatures.join(', ')}` : ''}`;
+
+  const decided = $('decided');
+  const form = $('decision-form');
+  if (d.state !== 'pending') {
+    decided.hidden = false;
+    decided.textContent = d.decision
+      ? `${d.state.replace('_', '-')} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency)}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
+      : `This suggestion was ${d.state}.`;
+    form.hidden = true;
+  } else {
+    decided.hidden = true;
+    form.hidden = false;
+    form.reset();
+    for (const input of form.querySelectorAll('input[name="action"]')) input.disabled = d.locked && input.value !== 'reject';
+    $('override-price').value = String(d.suggestedPrice);
+    chooseAction(null);
+  }
+}
+
+// ---- decisions --------------------------------------------------------------------------------------------
+function chooseAction(action) {
+  const form = $('decision-form');
+  for (const input of form.querySelectorAll('input[name="action"]')) input.checked = input.value === action;
+  $('price-field').hidden = action !== 'override';
+  $('reason-field').hidden = action === null;
+  $('reason-required').textContent = action === 'accept' ? '(optional)' : '(required)';
+  $('submit-decision').disabled = action === null;
+  $('decision-error').hidden = true;
+  $('submit-decision').textContent = action === 'accept' ? 'Accept the suggested price' : action === 'override' ? 'Override with this price' : action === 'reject' ? 'Reject the suggestion' : 'Record decision';
+  if (action === 'override') {
+    $('override-price').focus();
+    $('override-price').select();
+  } else if (action) $('reason').focus();
+}
+
+$('decision-form').addEventListener('change', (event) => {
+  if (event.target.name === 'action') chooseAction(event.target.value);
+});
+
+$('decision-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const d = state.detail;
+  if (!d) return;
+  const action = new FormData($('decision-form')).get('action');
+  const reason = $('reason').value.trim();
+  const error = $('decision-error');
+  const fail = (message, focus) => {
+    error.hidden = false;
+    error.textContent = message;
+    if (focus) focus.focus();
+  };
+  const body = { action };
+  if (reason) body.reason = reason;
+  if (action === 'override') {
+    const price = Number($('override-price').value);
+    if (!$('override-price').value || !Number.isFinite(price) || price <= 0) return fail('Enter a price above 0 for the whole party.', $('override-price'));
+    body.price = Math.round(price * 100) / 100;
+  }
+  if ((action === 'override' || action === 'reject') && !reason) return fail(`Say why you ${action} it: the reason is kept with the decision.`, $('reason'));
+  const button = $('submit-decision');
+  button.disabled = true;
+  showStatus($('detail-status'), 'Recording…');
+  try {
+    const decision = await api(`/v1/review/suggestions/${d.id}/decision`, { method: 'POST', body: JSON.stringify(body) });
+    const verb = { accept: 'Accepted', override: 'Overridden', reject: 'Rejected' }[decision.action];
+    showStatus($('detail-status'), `${verb}: quotation ${decision.quotationId} now at ${money(decision.decidedPrice, d.currency)}.`);
+    const index = state.items.findIndex((i) => i.id === d.id);
+    if (index >= 0) {
+      state.items.splice(index, 1);
+      state.total -= 1;
+    }
+    renderQueue();
+    renderDetail({ ...d, state: { accept: 'accepted', override: 'overridden', reject: 'rejected' }[decision.action], decision });
+    if (state.items.length === 0) showStatus($('queue-status'), state.total > 0 ? 'Page done. Loading more…' : 'Queue done: nothing left to review for these filters.');
+    if (state.items.length === 0 && state.total > 0) {
+      state.offset = Math.max(0, state.offset - PAGE_SIZE);
+      loadQueue();
+    }
+    focusRow(Math.min(index, state.items.length - 1));
+  } catch (err) {
+    showStatus($('detail-status'), '');
+    if (err.status === 401) return;
+    const focus = err.field === 'price' ? $('override-price') : err.field === 'reason' ? $('reason') : null;
+    fail(err.status === 409 ? `Cannot record it: ${err.message}` : err.message, focus);
+    if (err.status === 409) openDetail(d.id);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+document.addEventListener('keydown', (event) => {
+  if (!state.key || event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target.closest && event.target.closest('input, select, textarea');
+  if (event.key === 'Escape') {
+    if (!$('detail').hidden) {
+      event.preventDefault();
+      closeDetail();
+    }
+    return;
+  }
+  if (typing || !state.detail || state.detail.state !== 'pending' || $('decision-form').hidden) return;
+  const action = { a: 'accept', o: 'override', r: 'reject' }[event.key];
+  if (!action) return;
+  const input = $('decision-form').querySelector(`input[value="${action}"]`);
+  if (input.disabled) return;
+  event.preventDefault();
+  chooseAction(action);
+});
+
+// ---- start ------------------------------------------------------------------------------------------------
+const saved = sessionStorage.getItem(KEY_STORAGE);
+if (saved) {
+  signIn(saved).catch(() => signOut('Your session ended. Sign in again.'));
+} else {
+  $('api-key').focus();
+}

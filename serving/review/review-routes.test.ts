@@ -1,0 +1,203 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../domain/migrate.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { unreachableScorer } from '../../domain/quotations/testing/unreachable-scorer.ts';
+import type { ScoringClient } from '../../domain/quotations/scoring-client.ts';
+import { quotationWithSuggestion } from '../../domain/suggestions/testing/suggestion-fixture.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { freshDatabase, postgresTargets, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { buildApp } from '../app.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import type { Role } from '../auth/roles.ts';
+import { listen, type HttpClient } from '../testing/http-client.ts';
+import { reviewPage } from './review-page.ts';
+import { reviewDesk } from './review-routes.ts';
+
+/** The review desk through real HTTP, with the API's own authentication, error handling and docs. */
+const targets = await postgresTargets();
+
+for (const target of targets) {
+  describe(`review desk routes on ${target.name} PostgreSQL`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let app: FastifyInstance;
+    let http: HttpClient;
+    let catalogue: SampleCatalogue;
+    let scorer: ScoringClient;
+    const keys = {} as Record<Role, string>;
+    const cusco = () => ({ itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu });
+    const puno = () => ({ itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca });
+    const state = async (id: number) => (await db.pool.query('SELECT state::text AS s FROM price_suggestions WHERE id = $1', [id])).rows[0].s;
+    const decisions = async () => (await db.pool.query('SELECT count(*)::int AS n FROM suggestion_decisions')).rows[0].n;
+
+    before(async () => {
+      db = await freshDatabase(target.baseUrl!, 'review_http');
+      await migrate(db.pool, quietLog);
+      catalogue = await seedSampleCatalogue(db.pool);
+      scorer = await unreachableScorer();
+      const clickhouse = (await testClickHouse()).client;
+      await useClickHouseDatabase(clickhouse, `review_http_${target.name}`);
+      await migrateWarehouse(clickhouse, quietLog);
+      app = await buildApp({
+        config: testConfig(),
+        log: quietLog,
+        pg: db.pool,
+        clickhouse,
+        registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
+        settings: { modelPollMs: 0 },
+        plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+      });
+      http = await listen(app);
+      for (const role of ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const) keys[role] = (await createApiKey(db.pool, { name: `${role} person`, role })).key;
+    });
+    after(async () => {
+      await app?.close();
+      await db?.drop();
+    });
+
+    it('lets only pricing managers and admins in', async () => {
+      const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const routes: Array<[string, string, unknown?]> = [
+        ['GET', '/v1/review/me'],
+        ['GET', '/v1/review/suggestions'],
+        ['GET', `/v1/review/suggestions/${suggestion.id}`],
+        ['POST', `/v1/review/suggestions/${suggestion.id}/decision`, { action: 'accept' }],
+        ['GET', '/v1/review/decisions'],
+        ['GET', '/v1/review/locks'],
+        ['POST', '/v1/review/locks', { quotationId: 1, reason: 'x' }],
+        ['GET', '/v1/review/auto-accept-bands'],
+        ['PUT', '/v1/review/auto-accept-bands', { destinationId: null, serviceLevel: null, maxChangePct: 1 }],
+      ];
+      for (const [method, path, body] of routes) {
+        assert.equal((await http.call(method, path, { body })).status, 401, `${method} ${path} without a key`);
+        for (const role of ['quotation-engine', 'analyst'] as const) {
+          const refused = await http.call(method, path, { key: keys[role], body });
+          assert.equal(refused.status, 403, `${method} ${path} as ${role}`);
+          assert.equal(refused.body.code, 'forbidden');
+        }
+      }
+      assert.equal(await state(suggestion.id), 'pending', 'refused calls decided nothing');
+      const me = await http.call('GET', '/v1/review/me', { key: keys['pricing-manager'] });
+      assert.deepEqual(me.body, { name: 'pricing-manager person', role: 'pricing-manager' });
+      assert.equal((await http.call('GET', '/v1/review/suggestions', { key: keys.admin })).status, 200);
+    });
+
+    it('serves the page without a key, under a strict content security policy', async () => {
+      const page = await http.call('GET', '/review');
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type')!, /text\/html/);
+      assert.match(page.headers.get('content-security-policy')!, /script-src 'self'/);
+      assert.match(page.text, /<script type="module" src="\/review\/review.js">/);
+      assert.equal((await http.call('GET', '/review/review.js')).status, 200);
+      assert.equal((await http.call('GET', '/review/review.css')).status, 200);
+    });
+
+    it('filters the queue and names the field of a bad filter', async () => {
+      await quotationWithSuggestion(db.pool, scorer, { ...puno(), ratio: 1.3 });
+      const key = keys['pricing-manager'];
+      const all = await http.call('GET', '/v1/review/suggestions', { key });
+      assert.equal(all.status, 200, all.text);
+      const inPuno = await http.call('GET', '/v1/review/suggestions?destination=puno', { key });
+      assert.ok(inPuno.body.total >= 1 && inPuno.body.items.every((i: { destination: { code: string } }) => i.destination.code === 'puno'));
+      const big = await http.call('GET', '/v1/review/suggestions?minChangePct=20', { key });
+      assert.ok(big.body.items.every((i: { changePct: number }) => Math.abs(i.changePct) >= 20));
+      assert.ok(big.body.total < all.body.total);
+      const window = await http.call('GET', `/v1/review/suggestions?departureFrom=${catalogue.departureDates.machuPicchu}&departureTo=${catalogue.departureDates.machuPicchu}`, { key });
+      assert.ok(window.body.items.every((i: { departureDate: string }) => i.departureDate === catalogue.departureDates.machuPicchu));
+      for (const [query, field] of [['minChangePct=-1', 'minChangePct'], ['departureFrom=2031-13-01', 'departureFrom'], ['state=lost', 'state'], ['limit=1000', 'limit'], ['colour=red', 'colour']]) {
+        const bad = await http.call('GET', `/v1/review/suggestions?${query}`, { key });
+        assert.equal(bad.status, 400, query);
+        assert.equal(bad.body.field, field, `${query}: ${bad.text}`);
+      }
+    });
+
+    it('shows one suggestion with its reasons; an unknown one is a 404', async () => {
+      const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.2, guardrail: 'max_change' });
+      const detail = await http.call('GET', `/v1/review/suggestions/${suggestion.id}`, { key: keys['pricing-manager'] });
+      assert.equal(detail.status, 200, detail.text);
+      assert.equal(detail.body.guardrail, 'max_change');
+      assert.ok(detail.body.unclampedPrice > detail.body.suggestedPrice);
+      assert.equal(detail.body.reasonCodes.length, 2);
+      assert.equal(typeof detail.body.contributions.departure_month, 'number');
+      assert.equal(detail.body.decision, null);
+      assert.equal((await http.call('GET', '/v1/review/suggestions/999999', { key: keys['pricing-manager'] })).status, 404);
+      const bad = await http.call('GET', '/v1/review/suggestions/abc', { key: keys['pricing-manager'] });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.field, 'id');
+    });
+
+    it('records decisions, refusing bad ones with the field at fault and changing nothing', async () => {
+      const key = keys['pricing-manager'];
+      const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.15 });
+      const path = `/v1/review/suggestions/${suggestion.id}/decision`;
+      const before = await decisions();
+      const refusals: Array<[unknown, string]> = [
+        [{ action: 'override', price: 2000 }, 'reason'],
+        [{ action: 'override', price: -5, reason: 'cheaper' }, 'price'],
+        [{ action: 'override', price: 'a lot', reason: 'x' }, 'price'],
+        [{ action: 'reject' }, 'reason'],
+        [{ action: 'approve' }, 'action'],
+        [{ action: 'accept', note: 'hi' }, 'note'],
+      ];
+      for (const [body, field] of refusals) {
+        const refused = await http.call('POST', path, { key, body });
+        assert.equal(refused.status, 400, JSON.stringify(body));
+        assert.equal(refused.body.field, field, `${JSON.stringify(body)}: ${refused.text}`);
+      }
+      assert.equal(await decisions(), before);
+      assert.equal(await state(suggestion.id), 'pending');
+
+      const override = await http.call('POST', path, { key, body: { action: 'override', price: 3210.5, reason: 'agreed with the agency' } });
+      assert.equal(override.status, 201, override.text);
+      assert.equal(override.body.decidedPrice, 3210.5);
+      assert.match(override.body.decidedBy, /^pricing-manager person \(api-key \d+\)$/);
+      const price = await db.pool.query('SELECT price_total::float8 AS p FROM quotations WHERE id = $1', [quotationId]);
+      assert.equal(price.rows[0].p, 3210.5);
+
+      const again = await http.call('POST', path, { key: keys.admin, body: { action: 'accept' } });
+      assert.equal(again.status, 409);
+      assert.equal(again.body.code, 'already_decided');
+      assert.equal((await http.call('POST', '/v1/review/suggestions/999999/decision', { key, body: { action: 'accept' } })).status, 404);
+      assert.equal(await decisions(), before + 1);
+
+      const log = await http.call('GET', '/v1/review/decisions?limit=5', { key });
+      assert.equal(log.body[0].suggestionId, suggestion.id);
+      assert.equal(log.body[0].reason, 'agreed with the agency');
+    });
+
+    it('locks and releases prices, and sets auto-accept bands', async () => {
+      const key = keys['pricing-manager'];
+      const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...puno(), ratio: 1.05 });
+      const lock = await http.call('POST', '/v1/review/locks', { key, body: { quotationId, reason: 'promised to the school' } });
+      assert.equal(lock.status, 201, lock.text);
+      assert.equal((await http.call('POST', '/v1/review/locks', { key, body: { quotationId, reason: 'again' } })).body.code, 'already_locked');
+      const queued = await http.call('GET', '/v1/review/suggestions?destination=puno', { key });
+      assert.equal(queued.body.items.find((i: { id: number }) => i.id === suggestion.id).locked, true);
+      const locked = await http.call('POST', `/v1/review/suggestions/${suggestion.id}/decision`, { key, body: { action: 'accept' } });
+      assert.equal(locked.status, 409);
+      assert.equal(locked.body.code, 'price_locked');
+      assert.equal((await http.call('POST', `/v1/review/locks/${lock.body.id}/release`, { key })).status, 200);
+      assert.equal((await http.call('POST', `/v1/review/locks/${lock.body.id}/release`, { key })).status, 409);
+      assert.equal((await http.call('POST', `/v1/review/suggestions/${suggestion.id}/decision`, { key, body: { action: 'accept' } })).status, 201);
+      assert.equal((await http.call('POST', '/v1/review/locks', { key, body: { reason: 'nothing named' } })).status, 400);
+
+      const band = await http.call('PUT', '/v1/review/auto-accept-bands', { key, body: { destinationId: catalogue.destinations.puno, serviceLevel: 'standard', maxChangePct: 4 } });
+      assert.equal(band.status, 200, band.text);
+      const auto = await quotationWithSuggestion(db.pool, scorer, { ...puno(), ratio: 1.03 });
+      assert.equal(auto.suggestion.state, 'auto_accepted');
+      const tooWide = await http.call('PUT', '/v1/review/auto-accept-bands', { key, body: { destinationId: null, serviceLevel: null, maxChangePct: 80 } });
+      assert.equal(tooWide.status, 400);
+      assert.equal(tooWide.body.field, 'maxChangePct');
+    });
+
+    it('documents its routes in the API’s OpenAPI document', async () => {
+      const doc = await http.call('GET', '/docs/json');
+      assert.equal(doc.status, 200);
+      for (const path of ['/v1/review/suggestions', '/v1/review/suggestions/{id}/decision', '/v1/review/locks', '/v1/review/auto-accept-bands']) assert.ok(doc.body.paths[path], path);
+      assert.equal(doc.body.paths['/review'], undefined, 'the page is not an API route');
+    });
+  });
+}

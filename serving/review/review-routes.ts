@@ -1,0 +1,125 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import { Type } from 'typebox';
+import { SpiritError } from '../../platform/errors.ts';
+import { listBands, setBand } from '../../domain/suggestions/auto-accept-bands.ts';
+import { decideSuggestion } from '../../domain/suggestions/decide-suggestion.ts';
+import { listDecisions } from '../../domain/suggestions/decision-log.ts';
+import { listLocks, lockPrice, releaseLock } from '../../domain/suggestions/price-locks.ts';
+import { ReviewConflictError } from '../../domain/suggestions/review-errors.ts';
+import { getSuggestion, listQueue } from '../../domain/suggestions/review-queue.ts';
+import { ACCESS } from '../auth/roles.ts';
+import { errorResponses } from '../http/schemas.ts';
+import {
+  BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
+  SuggestionDetailSchema,
+} from './review-schemas.ts';
+
+/**
+ * The pricing managers' review desk (role pricing-manager, and admin): the queue of suggestions, one
+ * suggestion with its reasons, decisions, price locks and auto-accept bands. Routes are thin: the rules live in
+ * domain/suggestions. A decision that cannot happen now (already decided, locked price, quotation moved on)
+ * answers 409 with its code; everything else goes to the API's error handler.
+ */
+const ERRORS = [400, 401, 403, 404, 429];
+const CONFLICT = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { description: 'The suggestion or price cannot change now; `code` says why' });
+
+/** Who decides, as recorded on every decision and lock: the credential's name and id, so two "Ana"s stay apart. */
+export function actorOf(request: FastifyRequest): { name: string; role: string } {
+  const p = request.principal;
+  if (!p) throw new SpiritError('unauthorized', 'a credential is required');
+  return { name: `${p.name} (${p.kind} ${p.id})`, role: p.role };
+}
+
+const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ReviewConflictError) return reply.status(409).send(error.toJSON());
+    throw error;
+  });
+  const config = { roles: ACCESS.review };
+  const tags = ['review'];
+
+  app.get('/v1/review/me', { config, schema: { tags, summary: 'Who the credential belongs to (the page signs in with it)', response: { 200: Principal, ...errorResponses(401, 403) } } }, async (request) => {
+    const p = request.principal!;
+    return { name: p.name, role: p.role };
+  });
+
+  app.get('/v1/review/destinations', { config, schema: { tags, summary: 'Destinations, for the queue filter', response: { 200: DestinationList, ...errorResponses(401, 403) } } }, async () => {
+    const { rows } = await pool.query<{ id: number; code: string; name: string }>('SELECT id, code, name FROM destinations ORDER BY name');
+    return rows;
+  });
+
+  app.get(
+    '/v1/review/suggestions',
+    { config, schema: { tags, summary: 'The queue: suggestions by state (default pending), soonest departures first', querystring: QueueQuery, response: { 200: QueuePage, ...errorResponses(...ERRORS) } } },
+    async (request) => listQueue(pool, request.query),
+  );
+
+  app.get(
+    '/v1/review/suggestions/:id',
+    { config, schema: { tags, summary: 'One suggestion: reason codes, contributions, guardrail, features, lock and decision', params: IdParams, response: { 200: SuggestionDetailSchema, ...errorResponses(...ERRORS) } } },
+    async (request) => getSuggestion(pool, request.params.id),
+  );
+
+  app.post(
+    '/v1/review/suggestions/:id/decision',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Accept, override (price and reason) or reject (reason) a pending suggestion; final once made',
+        params: IdParams,
+        body: DecisionBody,
+        response: { 201: DecisionSchema, 409: CONFLICT, ...errorResponses(...ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const decision = await decideSuggestion(pool, { suggestionId: request.params.id, ...request.body, actor: actorOf(request) });
+      return reply.status(201).send(decision);
+    },
+  );
+
+  app.get(
+    '/v1/review/decisions',
+    { config, schema: { tags, summary: 'Decisions, newest first: the audit trail', querystring: DecisionsQuery, response: { 200: Type.Array(DecisionSchema), ...errorResponses(...ERRORS) } } },
+    async (request) => listDecisions(pool, request.query),
+  );
+
+  app.get(
+    '/v1/review/locks',
+    { config, schema: { tags, summary: 'Active price locks', response: { 200: Type.Array(LockSchema), ...errorResponses(401, 403, 429) } } },
+    async () => listLocks(pool),
+  );
+
+  app.post(
+    '/v1/review/locks',
+    { config, schema: { tags, summary: 'Lock the price of a quotation or of a departure’s quotations', body: LockBody, response: { 201: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
+    async (request, reply) => reply.status(201).send(await lockPrice(pool, { ...request.body, actor: actorOf(request).name })),
+  );
+
+  app.post(
+    '/v1/review/locks/:id/release',
+    { config, schema: { tags, summary: 'Release a price lock', params: IdParams, response: { 200: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
+    async (request) => releaseLock(pool, request.params.id, actorOf(request).name),
+  );
+
+  app.get(
+    '/v1/review/auto-accept-bands',
+    { config, schema: { tags, summary: 'Auto-accept bands per destination and service level', response: { 200: Type.Array(BandSchema), ...errorResponses(401, 403, 429) } } },
+    async () => listBands(pool),
+  );
+
+  app.put(
+    '/v1/review/auto-accept-bands',
+    { config, schema: { tags, summary: 'Set the band of a destination and/or service level (null = all)', body: BandBody, response: { 200: BandSchema, ...errorResponses(...ERRORS) } } },
+    async (request) => setBand(pool, { ...request.body, actor: actorOf(request).name }),
+  );
+};
+
+/** The plugin to hand to buildApp({ plugins }). */
+export function reviewDesk(deps: { pool: pg.Pool }): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(routes, { pool: deps.pool });
+  };
+}

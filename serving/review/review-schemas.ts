@@ -1,0 +1,147 @@
+import { Type, type TSchema } from 'typebox';
+import { EntityId, IsoDate } from '../http/schemas.ts';
+
+/** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
+const Money = (description: string) => Type.Number({ description: `${description}, in the quotation's currency` });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+
+export const SuggestionStates = ['pending', 'auto_accepted', 'accepted', 'overridden', 'rejected', 'superseded'] as const;
+
+export const QueueQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Enum([...SuggestionStates], { description: 'Which suggestions (default pending: the work to do)' })),
+    destination: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$', description: 'Destination code, e.g. cusco' })),
+    departureFrom: Type.Optional(IsoDate('Earliest departure')),
+    departureTo: Type.Optional(IsoDate('Latest departure')),
+    minChangePct: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'Smallest absolute change vs the current price, in percent' })),
+    maxChangePct: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'Largest absolute change vs the current price, in percent' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Page size (default 50)' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Rows to skip' })),
+  },
+  { additionalProperties: false },
+);
+
+const Named = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
+
+const QueueItemFields = {
+  id: Type.Integer(),
+  quotationId: Type.Integer(),
+  state: Type.Enum([...SuggestionStates]),
+  itinerary: Named,
+  destination: Named,
+  serviceLevel: Type.String(),
+  departureDate: Type.String({ format: 'date' }),
+  partySize: Type.Integer(),
+  currency: Type.String(),
+  costTotal: Money('Our cost for the party'),
+  currentPrice: Money('Price the quotation carries now'),
+  suggestedPrice: Money('Price the model suggests, after guardrails'),
+  difference: Money('Suggested minus current'),
+  changePct: Type.Number({ description: 'Difference as a percentage of the current price' }),
+  lo80: Money('Lower end of the model’s 80% range'),
+  hi80: Money('Upper end of the model’s 80% range'),
+  loadFactor: Nullable(Type.Number({ description: 'Expected load factor of the departure (1 = full)' })),
+  pace: Nullable(Type.Number({ description: 'Bookings vs last year at the same lead time (1 = same pace)' })),
+  guardrail: NullableString('Guardrail that set the suggested price: floor, ceiling or max_change'),
+  modelVersion: Type.String(),
+  locked: Type.Boolean({ description: 'A price lock holds this quotation: it cannot be accepted or overridden' }),
+  createdAt: Type.String({ format: 'date-time' }),
+};
+
+export const QueueItem = Type.Object(QueueItemFields);
+export const QueuePage = Type.Object({ total: Type.Integer(), items: Type.Array(QueueItem) });
+
+export const DecisionSchema = Type.Object({
+  id: Type.Integer(),
+  suggestionId: Type.Integer(),
+  action: Type.Enum(['auto_accept', 'accept', 'override', 'reject']),
+  decidedPrice: Money('Price the quotation carries after the decision'),
+  reason: NullableString(),
+  decidedBy: Type.String(),
+  decidedByRole: Type.String(),
+  autoAcceptBandId: Nullable(Type.Integer()),
+  resultingVersion: Nullable(Type.Integer({ description: 'Quotation version the decision created (none for a rejection)' })),
+  quotationId: Type.Integer(),
+  suggestedPrice: Type.Number(),
+  currentPrice: Type.Number(),
+  modelVersion: Type.String(),
+  decidedAt: Type.String({ format: 'date-time' }),
+});
+
+export const LockSchema = Type.Object({
+  id: Type.Integer(),
+  quotationId: Nullable(Type.Integer()),
+  departureId: Nullable(Type.Integer()),
+  reason: Type.String(),
+  lockedBy: Type.String(),
+  lockedAt: Type.String({ format: 'date-time' }),
+  releasedBy: NullableString(),
+  releasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const SuggestionDetailSchema = Type.Object({
+  ...QueueItemFields,
+  quotationVersion: Type.Integer(),
+  reasonCodes: Type.Array(Type.Object({ feature: Type.String(), amount: Type.Number(), text: Type.String() })),
+  contributions: Type.Record(Type.String(), Type.Number()),
+  baseValue: Nullable(Type.Number()),
+  unclampedPrice: Nullable(Type.Number({ description: 'The model’s price before the guardrail moved it' })),
+  segment: NullableString(),
+  featureSnapshotId: NullableString(),
+  features: Type.Record(Type.String(), Type.Number()),
+  defaultedFeatures: Type.Array(Type.String()),
+  lock: Type.Union([LockSchema, Type.Null()]),
+  decision: Type.Union([DecisionSchema, Type.Null()]),
+});
+
+export const DecisionBody = Type.Object(
+  {
+    action: Type.Enum(['accept', 'override', 'reject'], { description: 'accept the suggested price, override it with yours, or reject it (keep the current price)' }),
+    price: Type.Optional(Type.Number({ description: 'The price to charge (override only), whole party' })),
+    reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why (required to override or reject); kept with the decision' })),
+  },
+  { additionalProperties: false },
+);
+
+export const IdParams = Type.Object({ id: EntityId('Id') }, { additionalProperties: false });
+
+export const DecisionsQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Decided at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Decided before' })),
+    decidedBy: Type.Optional(Type.String({ maxLength: 300 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LockBody = Type.Object(
+  {
+    quotationId: Type.Optional(EntityId('Quotation whose price to lock')),
+    departureId: Type.Optional(EntityId('Departure whose quotations’ prices to lock')),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why the price is locked' }),
+  },
+  { additionalProperties: false },
+);
+
+export const BandSchema = Type.Object({
+  id: Type.Integer(),
+  destinationId: Nullable(Type.Integer()),
+  serviceLevel: NullableString(),
+  maxChangePct: Type.Number(),
+  updatedBy: Type.String(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const BandBody = Type.Object(
+  {
+    destinationId: Type.Union([EntityId('Destination, or null for every destination'), Type.Null()]),
+    serviceLevel: Type.Union([Type.Enum(['standard', 'superior', 'luxury']), Type.Null()]),
+    maxChangePct: Type.Number({ minimum: 0, maximum: 50, description: 'Changes up to this percentage are accepted without review' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Principal = Type.Object({ name: Type.String(), role: Type.String() });
+export const DestinationList = Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }));
