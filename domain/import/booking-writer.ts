@@ -14,17 +14,15 @@ export interface PendingRow {
   line: number;
   raw: string;
   booking: ImportedBooking;
+  /** Set when the batch is written, from the destination and customer the booking names. */
+  destinationId?: number | null;
+  customerId?: number | null;
 }
 
 export interface WriterCounts {
   loaded: number;
   rejected: number;
   byReason: Partial<Record<RejectCode, number>>;
-}
-
-interface ReadyRow extends PendingRow {
-  destinationId: number | null;
-  customerId: number | null;
 }
 
 /** The columns of a batch, in the order of the statement's parameters ($1 … $n). */
@@ -113,10 +111,11 @@ export class BookingWriter {
   }
 
   /** Destinations first, then customers for the rows still standing: a rejected row creates no customer. */
-  private async resolve(rows: PendingRow[]): Promise<ReadyRow[]> {
-    const placed: Array<PendingRow & { destinationId: number | null }> = [];
+  private async resolve(rows: PendingRow[]): Promise<PendingRow[]> {
+    const placed: PendingRow[] = [];
     for (const row of rows) {
-      let destinationId: number | null = null;
+      row.destinationId = null;
+      row.customerId = null;
       if (row.booking.destination !== null && this.destinations) {
         const known = this.destinations.known(row.booking.destination);
         const match = known !== undefined ? { id: known } : await this.destinations.resolve(this.client, row.booking.destination);
@@ -124,28 +123,31 @@ export class BookingWriter {
           this.reject(row.line, row.raw, { field: 'destination', code: 'unknown_destination', message: match.problem });
           continue;
         }
-        destinationId = match.id;
+        row.destinationId = match.id;
       }
-      placed.push({ ...row, destinationId });
+      placed.push(row);
     }
-    if (!this.customers) return placed.map((row) => ({ ...row, customerId: null }));
+    if (!this.customers) return placed;
     const matches = await this.customers.resolve(
       this.client,
       placed.flatMap((r) => (r.booking.customerRef ? [{ ref: r.booking.customerRef, name: r.booking.customerName, country: r.booking.country }] : [])),
     );
-    const ready: ReadyRow[] = [];
+    const ready: PendingRow[] = [];
     for (const row of placed) {
-      const match = row.booking.customerRef === null ? undefined : matches.get(row.booking.customerRef)!;
-      if (match && match.id === undefined) {
-        this.reject(row.line, row.raw, { field: 'customer_ref', code: match.code, message: match.problem });
-        continue;
+      if (row.booking.customerRef !== null) {
+        const match = matches.get(row.booking.customerRef)!;
+        if (match.id === undefined) {
+          this.reject(row.line, row.raw, { field: 'customer_ref', code: match.code, message: match.problem });
+          continue;
+        }
+        row.customerId = match.id;
       }
-      ready.push({ ...row, customerId: match ? match.id : null });
+      ready.push(row);
     }
     return ready;
   }
 
-  private async insertBookings(rows: ReadyRow[]): Promise<void> {
+  private async insertBookings(rows: PendingRow[]): Promise<void> {
     await this.client.query('SAVEPOINT import_batch');
     try {
       await this.insert(rows);
@@ -170,7 +172,7 @@ export class BookingWriter {
     }
   }
 
-  private async insert(rows: ReadyRow[]): Promise<void> {
+  private async insert(rows: PendingRow[]): Promise<void> {
     const b = rows.map((r) => r.booking);
     // The file gives the status a booking has now, and maybe when it got it. Without that time the booking
     // time stands in (a status can be no older), and the reason says so, so that analyses of when bookings
@@ -187,8 +189,8 @@ export class BookingWriter {
       b.map((x) => x.totalPrice),
       b.map((x) => x.totalCost),
       b.map((x) => x.currency),
-      rows.map((r) => r.destinationId),
-      rows.map((r) => r.customerId),
+      rows.map((r) => r.destinationId ?? null),
+      rows.map((r) => r.customerId ?? null),
       b.map((x) => (x.statusChangedAt ? known : unknown)),
       b.map((x) => x.statusChangedAt),
       `import:${this.importId}`,

@@ -25,6 +25,12 @@ function dayFirst(ms: number, withTime: boolean): string {
   return withTime ? `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : date;
 }
 
+/** 12345.5 → "12,345.50", the way spreadsheets export amounts (toLocaleString is ten times slower). */
+function withThousands(amount: number): string {
+  const [whole, cents] = amount.toFixed(2).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+
 export interface SyntheticFileReport {
   rows: number;
   badRows: number;
@@ -50,7 +56,7 @@ export async function writeSyntheticBookingsCsv(file: string, rows: number, seed
       dayFirst(booked, true),
       rng() < 0.5 ? dayFirst(departure, false) : '',
       '',
-      amount >= 1000 ? `"${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}"` : amount.toFixed(2),
+      amount >= 1000 ? `"${withThousands(amount)}"` : amount.toFixed(2),
       'USD',
       String(pax),
       pick(rng, STATES),
