@@ -15,6 +15,7 @@ import { memberQuotation } from './member-view.ts';
 import { checkQuotationRequest, type QuotationRequest } from './quotation-request.ts';
 import { convertToBooking, approveQuotation } from './quotation-status.ts';
 import { readQuotation } from './read-quotation.ts';
+import { ensureReviewWork } from './sample-quotations.ts';
 import { reviseQuotation } from './revise-quotation.ts';
 import { ScoringClient, ScoringRejectedError } from './scoring-client.ts';
 import { copyCatalogueFromWarehouse } from './testing/catalogue-from-warehouse.ts';
@@ -195,6 +196,17 @@ for (const target of targets) {
       const wrongKey = new ScoringClient({ baseUrl, apiKey: 'spk_' + 'x'.repeat(43), rng: mulberry32(1) });
       await assert.rejects(createQuotation({ ...deps(), scorer: wrongKey }, request, 'agent:17'), (e: unknown) => e instanceof ScoringRejectedError && e.status === 401);
       assert.equal(await count(), before);
+    });
+
+    it('gives the review desk work on a fresh world, once', async () => {
+      await db.pool.query(`UPDATE price_suggestions SET state = 'superseded' WHERE state = 'pending'`);
+      const work = await ensureReviewWork(deps(), { count: 4, seed: 5 });
+      assert.deepEqual(work, { created: 4, pending: 4, autoAccepted: 0, fallback: 0, failed: 0 });
+      const queued = await db.pool.query(`SELECT count(*)::int AS n FROM price_suggestions WHERE state = 'pending'`);
+      assert.equal(queued.rows[0].n, 4);
+      const again = await ensureReviewWork(deps(), { count: 4, seed: 5 });
+      assert.equal(again.created, 0);
+      assert.equal(again.pending, 4);
     });
 
     it('refuses bad requests with the field at fault and writes nothing', async () => {

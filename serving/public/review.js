@@ -42,16 +42,19 @@ async function api(path, options = {}) {
 
 // ---- formatting -------------------------------------------------------------------------------------------
 const moneyFormats = new Map();
-function money(value, currency = 'USD', signed = false) {
+// Whole units in the queue, where they are compared at a glance; cents where a price is set or recorded.
+function money(value, currency = 'USD', signed = false, cents = false) {
   if (value === null || value === undefined) return '—';
-  if (!moneyFormats.has(currency)) moneyFormats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }));
-  const text = moneyFormats.get(currency).format(Math.abs(value));
+  const key = `${currency}:${cents}`;
+  if (!moneyFormats.has(key)) moneyFormats.set(key, new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }));
+  const text = moneyFormats.get(key).format(Math.abs(value));
   return signed ? `${value > 0 ? '+' : value < 0 ? '−' : '±'}${text}` : value < 0 ? `−${text}` : text;
 }
 const pct = (value) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}%`;
 const ratio = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
 const pace = (value) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
 const day = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const STATE_LABELS = { accepted: 'Accepted', auto_accepted: 'Accepted automatically (inside its band)', overridden: 'Overridden', rejected: 'Rejected', superseded: 'Superseded' };
 const GUARDRAILS = {
   floor: 'Margin floor: the model’s price was under our cost plus the least margin, so it was raised.',
   ceiling: 'Ceiling: the model’s price was above the highest allowed price, so it was lowered.',
@@ -186,7 +189,7 @@ function renderQueue() {
       'tr',
       { 'data-id': String(item.id), 'data-index': String(index), tabindex: '-1', 'aria-selected': 'false' },
       el('td', {}, el('span', { text: day(item.departureDate) })),
-      el('td', {}, el('span', { text: item.itinerary.name }), el('span', { class: 'sub', text: `${item.destination.name} · ${item.serviceLevel} · Q${item.quotationId}` })),
+      el('td', { class: 'itinerary' }, el('span', { text: item.itinerary.name }), el('span', { class: 'sub', text: `${item.destination.name} · ${item.serviceLevel} · Q${item.quotationId}` })),
       el('td', { class: 'num', text: String(item.partySize) }),
       el('td', { class: 'num', text: money(item.currentPrice, item.currency) }),
       el('td', { class: 'num', text: money(item.suggestedPrice, item.currency) }),
@@ -342,11 +345,11 @@ function renderContributions(d) {
 function renderDetail(d) {
   $('detail-title').textContent = `${d.itinerary.name}`;
   $('detail-sub').textContent = `${d.destination.name} · departs ${day(d.departureDate)} · ${d.partySize} pax · ${d.serviceLevel} · quotation ${d.quotationId} (version ${d.quotationVersion})`;
-  $('d-current').textContent = money(d.currentPrice, d.currency);
-  $('d-suggested').textContent = money(d.suggestedPrice, d.currency);
-  $('d-difference').textContent = `${money(d.difference, d.currency, true)} (${pct(d.changePct)})`;
+  $('d-current').textContent = money(d.currentPrice, d.currency, false, true);
+  $('d-suggested').textContent = money(d.suggestedPrice, d.currency, false, true);
+  $('d-difference').textContent = `${money(d.difference, d.currency, true, true)} (${pct(d.changePct)})`;
   $('d-difference').className = d.difference > 0 ? 'up' : d.difference < 0 ? 'down' : '';
-  $('d-cost').textContent = money(d.costTotal, d.currency);
+  $('d-cost').textContent = money(d.costTotal, d.currency, false, true);
   renderRange(d);
   $('d-demand').textContent = `Departure demand: expected load factor ${ratio(d.loadFactor)}, booking pace ${pace(d.pace)} last year’s${d.segment ? ` · customer segment: ${d.segment}` : ''}`;
   const guardrail = $('d-guardrail');
@@ -362,14 +365,14 @@ function renderDetail(d) {
   lock.hidden = !d.lock;
   if (d.lock) lock.textContent = `Price locked by ${d.lock.lockedBy} since ${new Date(d.lock.lockedAt).toLocaleString('en-GB')}: ${d.lock.reason}. It can only be rejected until the lock is released.`;
   renderContributions(d);
-  $('d-model').textContent = `Model ${d.modelVersion}${d.defaultedFeatures.length ? ` · features defaulted: ${d.defaultedFeatures.join(', ')}` : ''}`;
+  $('d-model').textContent = `Model version ${d.modelVersion}${d.defaultedFeatures.length ? ` · features defaulted: ${d.defaultedFeatures.join(', ')}` : ''}`;
 
   const decided = $('decided');
   const form = $('decision-form');
   if (d.state !== 'pending') {
     decided.hidden = false;
     decided.textContent = d.decision
-      ? `${d.state.replace('_', '-')} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency)}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
+      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency, false, true)}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
       : `This suggestion was ${d.state}.`;
     form.hidden = true;
   } else {
@@ -428,7 +431,7 @@ $('decision-form').addEventListener('submit', async (event) => {
   try {
     const decision = await api(`/v1/review/suggestions/${d.id}/decision`, { method: 'POST', body: JSON.stringify(body) });
     const verb = { accept: 'Accepted', override: 'Overridden', reject: 'Rejected' }[decision.action];
-    showStatus($('detail-status'), `${verb}: quotation ${decision.quotationId} now at ${money(decision.decidedPrice, d.currency)}.`);
+    showStatus($('detail-status'), `${verb}: quotation ${decision.quotationId} now at ${money(decision.decidedPrice, d.currency, false, true)}.`);
     const index = state.items.findIndex((i) => i.id === d.id);
     if (index >= 0) {
       state.items.splice(index, 1);

@@ -1,0 +1,163 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { migrate } from '../../domain/migrate.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { unreachableScorer } from '../../domain/quotations/testing/unreachable-scorer.ts';
+import { quotationWithSuggestion } from '../../domain/suggestions/testing/suggestion-fixture.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { embeddedPostgresUrl, freshDatabase, quietLog, requireServices, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { buildApp } from '../app.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { reviewPage } from './review-page.ts';
+import { reviewDesk } from './review-routes.ts';
+
+/**
+ * The review page end to end in headless Chromium (Debian's package, driven by playwright-core): sign in with a
+ * key, see the queue, open a suggestion with the keyboard, override it with a reason, and find the decision in
+ * PostgreSQL. A screenshot is kept in test-artifacts/ (or TEST_ARTIFACTS_DIR).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const chromiumSkip = fs.existsSync(CHROMIUM) ? undefined : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); skipping the review page's browser test`;
+if (chromiumSkip) {
+  if (requireServices) throw new Error(`${chromiumSkip.split(';')[0]}, and REQUIRE_SERVICES=1 needs it`);
+  process.stderr.write(`# ${chromiumSkip}\n`);
+}
+const ARTIFACTS = process.env.TEST_ARTIFACTS_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts');
+
+describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let catalogue: SampleCatalogue;
+  const keys = { manager: '', engine: '' };
+  let target: { id: number; quotationId: number };
+
+  before(async () => {
+    db = await freshDatabase(await embeddedPostgresUrl(), 'review_page');
+    await migrate(db.pool, quietLog);
+    catalogue = await seedSampleCatalogue(db.pool);
+    const scorer = await unreachableScorer();
+    const mp = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };
+    const tt = { itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca };
+    await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.06 });
+    const guarded = await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.25, partySize: 4, guardrail: 'max_change' });
+    await quotationWithSuggestion(db.pool, scorer, { ...tt, ratio: 0.9 });
+    target = { id: guarded.suggestion.id, quotationId: guarded.quotationId };
+
+    const clickhouse = (await testClickHouse()).client;
+    await useClickHouseDatabase(clickhouse, 'review_page');
+    await migrateWarehouse(clickhouse, quietLog);
+    app = await buildApp({
+      config: testConfig(),
+      log: quietLog,
+      pg: db.pool,
+      clickhouse,
+      registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
+      settings: { modelPollMs: 0 },
+      plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+    });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    keys.manager = (await createApiKey(db.pool, { name: 'Rosa Mamani', role: 'pricing-manager' })).key;
+    keys.engine = (await createApiKey(db.pool, { name: 'quotation engine', role: 'quotation-engine' })).key;
+
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text());
+    });
+    after(() => assert.deepEqual(problems, [], 'the page logged no script errors'));
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('refuses a wrong key and a key without the pricing-manager role, saying why', async () => {
+    await page.goto(`${base}/review`);
+    await page.getByLabel('API key').fill('spk_' + 'n'.repeat(43));
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+    await page.getByLabel('API key').fill(keys.engine);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'cannot review prices' }).waitFor();
+    assert.equal(await page.locator('#desk').isHidden(), true);
+  });
+
+  it('signs in, shows the queue, and records an override made with the keyboard', async () => {
+    await page.getByLabel('API key').fill(keys.manager);
+    await page.keyboard.press('Enter');
+    await page.locator('#queue-rows tr').first().waitFor();
+    assert.equal(await page.locator('#queue-rows tr').count(), 3);
+    assert.match((await page.locator('#who-name').textContent())!, /Rosa Mamani \(pricing-manager\)/);
+    const firstRow = await page.locator('#queue-rows tr').first().innerText();
+    assert.match(firstRow, /Machu Picchu in 4 days/);
+    assert.match(firstRow, /\$[\d,]+/);
+
+    // Move to the suggestion with the guardrail using the arrow keys only, and open it.
+    const ids: number[] = [];
+    for (const row of await page.locator('#queue-rows tr').all()) ids.push(Number(await row.getAttribute('data-id')));
+    const steps = ids.indexOf(target.id);
+    assert.ok(steps >= 0);
+    for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate('document.activeElement.dataset.id'), String(target.id));
+    await page.keyboard.press('Enter');
+    await page.locator('#detail-title').filter({ hasText: 'Machu Picchu' }).waitFor();
+    assert.equal(await page.locator('#contributions li').count(), 2, 'a bar per reason code');
+    assert.match((await page.locator('#d-guardrail').innerText())!, /Max change/);
+    assert.match((await page.locator('#d-demand').innerText())!, /load factor 82%.*pace 1.15×/);
+
+    await page.keyboard.press('o');
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'override-price');
+    await page.keyboard.type('2345.67');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'reason');
+    // Enter without a reason is refused by the page before it reaches the API.
+    await page.keyboard.press('Enter');
+    await page.locator('#decision-error').filter({ hasText: 'Say why' }).waitFor();
+    await page.keyboard.type('matched the competitor for a group of four');
+    await page.keyboard.press('Enter');
+    await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
+    assert.equal(await page.locator('#queue-rows tr').count(), 2, 'the decided suggestion left the queue');
+
+    const { rows } = await db.pool.query(
+      `SELECT d.action, d.decided_price::float8 AS price, d.reason, d.decided_by, s.state::text AS state, q.price_total::float8 AS quotation_price
+         FROM suggestion_decisions d JOIN price_suggestions s ON s.id = d.suggestion_id JOIN quotations q ON q.id = d.quotation_id
+        WHERE d.suggestion_id = $1`,
+      [target.id],
+    );
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].action, 'override');
+    assert.equal(rows[0].price, 2345.67);
+    assert.equal(rows[0].reason, 'matched the competitor for a group of four');
+    assert.match(rows[0].decided_by, /^Rosa Mamani \(api-key \d+\)$/);
+    assert.equal(rows[0].state, 'overridden');
+    assert.equal(rows[0].quotation_price, 2345.67);
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'review-page.png'), fullPage: true });
+  });
+
+  it('says so when no suggestion matches the filters', async () => {
+    await page.locator('#f-from').fill('2000-01-01');
+    await page.locator('#f-to').fill('2000-01-31');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Nothing to review' }).waitFor();
+    assert.equal(await page.locator('#queue').isHidden(), true);
+  });
+});
