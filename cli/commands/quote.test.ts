@@ -1,0 +1,71 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { migrate } from '../../domain/migrate.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { closedPort } from '../../domain/quotations/testing/unreachable-scorer.ts';
+import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
+
+/** `spirit-ml quote …` as a user runs it: a separate process on a real PostgreSQL. */
+const root = new URL('../..', import.meta.url).pathname;
+
+function spiritMl(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'quote', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('spirit-ml quote', () => {
+  let db: TestDatabase;
+  let catalogue: SampleCatalogue;
+  let env: Record<string, string>;
+
+  before(async () => {
+    db = await freshDatabase(await embeddedPostgresUrl(), 'quote_cli');
+    await migrate(db.pool, quietLog);
+    catalogue = await seedSampleCatalogue(db.pool);
+    env = { DATABASE_URL: db.url, SPIRIT_DATA_DIR: tempDir('quote-cli') };
+  });
+  after(async () => db?.drop());
+
+  it('makes a quotation at cost-plus when the API is down, says so, and shows it with its history', async () => {
+    const api = `http://127.0.0.1:${await closedPort()}`;
+    const made = await spiritMl(env, 'create', '--customer', String(catalogue.customers.german), '--itinerary', String(catalogue.itineraries.machuPicchu), '--date', catalogue.departureDates.machuPicchu, '--pax', '3', '--api', api, '--key', 'spk_unused', '--by', 'agent:cli', '--json');
+    assert.equal(made.code, 0, made.err);
+    const quotation = JSON.parse(made.out);
+    assert.equal(quotation.priceSource, 'cost_plus_fallback');
+    assert.equal(quotation.fallback.used, true);
+    assert.equal(quotation.suggestion, null);
+    assert.match(quotation.lines.find((l: { kind: string }) => l.kind === 'guide').detail, /de-speaking guide/);
+
+    const shown = await spiritMl(env, 'show', String(quotation.id));
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /cost-plus fallback/);
+    assert.match(shown.out, /v1 .* agent:cli/);
+    assert.match(shown.out, /2–3 pax/);
+  });
+
+  it('exits 2 naming what is wrong', async () => {
+    const missing = await spiritMl(env, 'create', '--itinerary', '1', '--date', '2031-01-01', '--pax', '2', '--key', 'k');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--customer is required/);
+    const badDate = await spiritMl(env, 'create', '--customer', '1', '--itinerary', '1', '--date', '2031-02-30', '--pax', '2', '--key', 'k');
+    assert.equal(badDate.code, 2);
+    assert.match(badDate.err, /departureDate must be a date/);
+    const badId = await spiritMl(env, 'show', 'Q12');
+    assert.equal(badId.code, 2);
+    assert.match(badId.err, /ID must be a quotation id/);
+    const badSince = await spiritMl(env, 'labels', '--out', '/tmp/x.csv', '--since', 'yesterday');
+    assert.equal(badSince.code, 2, badSince.err);
+    assert.match(badSince.err, /--since must be a date/);
+    // A well-formed id that does not exist is not a usage error: exit 1, with the reason.
+    const unknown = await spiritMl(env, 'show', '999999');
+    assert.equal(unknown.code, 1, unknown.err);
+    assert.match(unknown.err, /no quotation with id 999999/);
+  });
+});
