@@ -1,0 +1,67 @@
+import type { Command } from '../command.ts';
+import { openStores } from '../stores.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { registryLocation } from '../../models/registry/registry-location.ts';
+import { buildApp } from '../../serving/app.ts';
+
+/** How long in-flight requests get to finish after SIGINT/SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * `spirit-ml serve`: the scoring API alone, on the data that is there (no generation, no pipeline). Opens
+ * PostgreSQL and ClickHouse (embedded unless DATABASE_URL / CLICKHOUSE_URL), migrates both, loads the champions
+ * from the registry and listens on HOST:PORT until SIGINT or SIGTERM, then stops taking requests, lets those in
+ * flight finish, writes the scored-request log and closes the stores.
+ */
+export const command: Command = {
+  name: 'serve',
+  summary: 'Serve the scoring API on HOST:PORT (default 127.0.0.1:8080) until stopped',
+  options: {},
+  details: [
+    'Environment: HOST, PORT, SPIRIT_DATA_DIR, DATABASE_URL, CLICKHOUSE_URL, REDIS_URL (shared cache and rate limits),',
+    'MODEL_REGISTRY_URL, JWT_SECRET (share it between replicas), RATE_LIMIT_PER_MINUTE, MODEL_POLL_SECONDS,',
+    'FEATURE_TIMEOUT_MS, PRICE_MIN_MARGIN, PRICE_MAX_CHANGE_VS_LIST. See serving/README.md.',
+    'Create a key first: spirit-ml keys create --name NAME --role ROLE',
+  ].join('\n'),
+  async run(_args, { config, log, out }) {
+    const stores = await openStores(config, log);
+    let app;
+    try {
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)) });
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      await app?.close().catch(() => undefined);
+      await stores.close().catch(() => undefined);
+      throw err;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    out(
+      [
+        `Spirit ML scoring API listening on ${base}`,
+        `  API      ${base}/v1   (header X-API-Key: <key>; create one with: spirit-ml keys create --name NAME --role ROLE)`,
+        `  Docs     ${base}/docs`,
+        `  Health   ${base}/health   ${base}/ready`,
+        `  Metrics  ${base}/metrics  (admin key)`,
+        '',
+      ].join('\n'),
+    );
+
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    log.info('shutting down', { signal });
+    const forced = setTimeout(() => {
+      log.error('shutdown took too long; exiting', { graceMs: SHUTDOWN_GRACE_MS });
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    forced.unref();
+    await app.close();
+    await stores.close();
+    clearTimeout(forced);
+    return 0;
+  },
+};

@@ -1,0 +1,178 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Redis } from 'ioredis';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import type { ModelRegistry } from '../models/registry/model-registry.ts';
+import { installAuthentication } from './auth/authentication.ts';
+import { jwtSecret } from './auth/jwt-secret.ts';
+import { ApiKeyVerifier } from './auth/key-verifier.ts';
+import { ChampionModels } from './champions/champion-models.ts';
+import type { ServingContext } from './context.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
+import { createApiMetrics } from './metrics/api-metrics.ts';
+import { MemoryFeatureCache } from './online/memory-cache.ts';
+import { OnlineFeatures } from './online/online-features.ts';
+import { RedisFeatureCache } from './online/redis-cache.ts';
+import type { ServingSources } from './online/sources.ts';
+import { warehouseSources } from './online/warehouse-sources.ts';
+import { RequestLog } from './request-log/request-log.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { demandRoutes } from './routes/demand.ts';
+import { destinationRoutes } from './routes/destinations.ts';
+import { healthRoutes } from './routes/health.ts';
+import { priceRoutes } from './routes/prices.ts';
+import { quotationRoutes } from './routes/quotations.ts';
+import { recommendationRoutes } from './routes/recommendations.ts';
+import { segmentRoutes } from './routes/segments.ts';
+import { loadServingSettings, type ServingSettings } from './settings.ts';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  pg: pg.Pool;
+  clickhouse: ClickHouseClient;
+  registry: ModelRegistry;
+  /**
+   * More routes, registered after the API's own (e.g. the review desk: serving/review, serving/public). Every
+   * route of theirs under /v1/ must declare `config.roles`; authentication, rate limits, errors and docs apply.
+   */
+  plugins?: FastifyPluginAsync[];
+  /** Overrides of the environment's serving settings (tests shorten polls and timeouts). */
+  settings?: Partial<ServingSettings>;
+  /** Replaces the ClickHouse-backed sources of online data (another store, or a test's slow one). */
+  sources?: ServingSources;
+}
+
+/** A caller's X-Request-Id is kept when it is a sensible token, so their logs and ours join; else a new id. */
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+}
+
+/**
+ * The scoring API: one fastify plugin per area (prices, recommendations, segments, demand, quotations,
+ * destinations, admin, auth, health), TypeBox schemas on every route, the OpenAPI document and /docs generated
+ * from them. Models are loaded from the registry before this returns and polled for new champions afterwards.
+ * The app is not listening: `npm start`/`spirit-ml serve` call listen, tests use inject or listen on port 0.
+ * Closing the app stops the poll, flushes the scored-request log and closes its own connections (not the
+ * PostgreSQL pool or the ClickHouse client, which belong to the caller).
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const settings: ServingSettings = { ...loadServingSettings(), ...deps.settings };
+  const log = deps.log.child({ component: 'api' });
+  const metrics = createApiMetrics();
+
+  let redis: Redis | undefined;
+  if (deps.config.redisUrl) {
+    const { Redis: RedisClient } = await import('ioredis');
+    // Short timeouts: a slow Redis must turn into a cache miss, not a slow request.
+    redis = new RedisClient(deps.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: settings.featureTimeoutMs, connectTimeout: 2000, enableOfflineQueue: true });
+    redis.on('error', (err) => log.warn('redis error', { error: err.message }));
+    await redis.connect().catch((err) => log.warn('redis not reachable at start; cache lookups miss until it is', { error: (err as Error).message }));
+  }
+  const cache = redis ? new RedisFeatureCache(redis) : new MemoryFeatureCache();
+  const champions = new ChampionModels(deps.registry, log, metrics);
+  const requestLog = new RequestLog(deps.clickhouse, log, metrics, {
+    flushMs: settings.requestLogFlushMs,
+    batchRows: settings.requestLogBatchRows,
+    maxBuffered: settings.requestLogMaxBuffered,
+  });
+  const verifier = new ApiKeyVerifier(deps.pg, log, settings.keyCacheMs);
+  const ctx: ServingContext = {
+    config: deps.config,
+    settings,
+    log,
+    pg: deps.pg,
+    clickhouse: deps.clickhouse,
+    champions,
+    online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
+    sources: deps.sources ?? warehouseSources(deps.clickhouse),
+    requestLog,
+    metrics,
+  };
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.bodyLimitBytes,
+    genReqId: requestId,
+    routerOptions: { maxParamLength: 200 },
+  }).setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.addHook('onClose', async () => {
+    await champions.close();
+    await requestLog.close();
+    await verifier.close();
+    await cache.close();
+    if (redis) await redis.quit().catch(() => redis!.disconnect());
+  });
+
+  try {
+    await champions.refresh();
+    champions.startPolling(settings.modelPollMs);
+    requestLog.start();
+    await verifier.listen();
+
+    installErrorHandler(app, log);
+    app.addHook('onSend', async (request, reply, payload) => {
+      reply.header('x-request-id', request.id);
+      return payload;
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+      metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      log.debug('request', { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
+    });
+
+    await app.register(fastifyJwt, { secret: jwtSecret(deps.config.dataDir, settings.jwtSecret), sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
+    installAuthentication(app, { verifier, metrics });
+    await app.register(fastifyRateLimit, {
+      global: true,
+      // After authentication (onRequest), so the limit is per credential rather than per address.
+      hook: 'preHandler',
+      max: settings.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => (request.principal ? `${request.principal.kind}:${request.principal.id}` : request.ip),
+      allowList: (request) => request.routeOptions.config.roles === undefined,
+      ...(redis ? { redis, nameSpace: 'spirit:rate:', skipOnError: true } : {}),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: 'rate_limited',
+        message: `rate limit of ${context.max} requests per minute for this credential reached; retry in ${context.after}`,
+      }),
+    });
+    await app.register(fastifySwagger, { openapi: openApiDocument(), transform: transformRouteForDocs });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+    await app.register(healthRoutes, { ctx });
+    await app.register(
+      async (v1) => {
+        await v1.register(authRoutes, { ctx });
+        await v1.register(priceRoutes, { ctx });
+        await v1.register(quotationRoutes, { ctx });
+        await v1.register(recommendationRoutes, { ctx });
+        await v1.register(segmentRoutes, { ctx });
+        await v1.register(demandRoutes, { ctx });
+        await v1.register(destinationRoutes, { ctx });
+        await v1.register(adminRoutes, { ctx, verifier });
+      },
+      { prefix: '/v1' },
+    );
+    for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+  return app;
+}

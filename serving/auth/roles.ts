@@ -1,0 +1,30 @@
+import { InputError } from '../../platform/errors.ts';
+
+/**
+ * Who may call what. A credential carries exactly one role; each route names the roles it accepts, and every
+ * /v1 route must name them (the app refuses to start otherwise), so a route cannot be left open by omission.
+ */
+export const ROLES = ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function checkRole(value: unknown, field = 'role'): Role {
+  if (!isRole(value)) throw new InputError(`${field} must be one of ${ROLES.join(', ')}, got "${String(value)}"`, field);
+  return value;
+}
+
+/**
+ * The access groups routes use. Scoring prices is for those who build or approve quotes; reads of model outputs
+ * (recommendations, segments, demand) also for analysts; warehouse data for analysts and managers; operating the
+ * service for admins. Admins are in every group so one key can check the whole API.
+ */
+export const ACCESS = {
+  score: ['quotation-engine', 'pricing-manager', 'admin'],
+  read: ['quotation-engine', 'pricing-manager', 'analyst', 'admin'],
+  data: ['pricing-manager', 'analyst', 'admin'],
+  review: ['pricing-manager', 'admin'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,50 @@
+import type { ModelArtifact } from '../../models/contract.ts';
+import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import type { ModelRegistry } from '../../models/registry/model-registry.ts';
+import type { ModelVersion } from '../../models/registry/model-version.ts';
+import type { PriceModel } from '../../models/price/price-model.ts';
+import type { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import type { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+
+/**
+ * The model families the API serves, and how each is rebuilt from its artefact. Loaders import their family
+ * lazily: the demand family pulls in TensorFlow.js, which a process that never serves it should not pay for.
+ */
+/**
+ * A price model with the segmentation version it was trained with: its `customer_segment` feature must be computed
+ * with that version's numbering (features/customer-segment.ts), whatever the segmentation champion is today.
+ */
+export interface PricingModel {
+  price: PriceModel;
+  segmenter: CustomerSegmenter | null;
+  segmentationVersion: string | null;
+}
+
+export interface ServedModels {
+  price: PricingModel;
+  segmentation: CustomerSegmenter;
+  recommender: ItineraryRecommender;
+  demand: DemandForecaster;
+}
+
+export type Family = keyof ServedModels;
+
+export const FAMILIES: readonly Family[] = ['price', 'segmentation', 'recommender', 'demand'];
+
+export type FamilyLoaders = { [F in Family]: (artifact: ModelArtifact, record: ModelVersion, registry: ModelRegistry) => Promise<ServedModels[F]> };
+
+export const FAMILY_LOADERS: FamilyLoaders = {
+  price: async (artifact, record, registry) => {
+    const price = (await import('../../models/price/price-model.ts')).PriceModel.fromArtifact(artifact);
+    const { segmenterForPriceModel } = await import('../../features/customer-segment.ts');
+    return { price, ...(await segmenterForPriceModel(registry, record)) };
+  },
+  segmentation: async (artifact) => (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact),
+  recommender: async (artifact) => (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact),
+  demand: async (artifact) => (await import('../../models/demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
+};
+
+/** What a route says when its family has no model, so the caller knows what to do about it. */
+export function noChampionMessage(family: Family): string {
+  return `no ${family} model is being served: the ${family} family has no champion in the model registry yet (train one, or promote a version with: spirit-ml models promote ${family} VERSION)`;
+}

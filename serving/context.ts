@@ -1,0 +1,28 @@
+import type pg from 'pg';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import type { ChampionModels } from './champions/champion-models.ts';
+import type { ApiMetrics } from './metrics/api-metrics.ts';
+import type { OnlineFeatures } from './online/online-features.ts';
+import type { ServingSources } from './online/sources.ts';
+import type { RequestLog } from './request-log/request-log.ts';
+import type { ServingSettings } from './settings.ts';
+
+/** What the route plugins share: stores, models, online features, the request log and metrics. */
+export interface ServingContext {
+  config: Config;
+  settings: ServingSettings;
+  log: Logger;
+  pg: pg.Pool;
+  clickhouse: ClickHouseClient;
+  champions: ChampionModels;
+  online: OnlineFeatures;
+  sources: ServingSources;
+  requestLog: RequestLog;
+  metrics: ApiMetrics;
+}
+
+export interface RouteOptions {
+  ctx: ServingContext;
+}

@@ -1,0 +1,23 @@
+import { InputError } from '../../platform/errors.ts';
+
+const DAY_MS = 86_400_000;
+/** Windows longer than this are refused: no question the API answers needs more, and each costs a scan. */
+export const MAX_WINDOW_DAYS = 731;
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** A [from, to] window of days with defaults, checked: from ≤ to and at most MAX_WINDOW_DAYS long. */
+export function dateWindow(from: string | undefined, to: string | undefined, defaults: { from: string; days: number }): { from: string; to: string } {
+  const start = from ?? defaults.from;
+  const end = to ?? addDays(start, defaults.days);
+  if (end < start) throw new InputError(`to (${end}) is before from (${start})`, 'to');
+  const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS;
+  if (days > MAX_WINDOW_DAYS) throw new InputError(`the window from ${start} to ${end} is ${days} days; at most ${MAX_WINDOW_DAYS}`, 'to');
+  return { from: start, to: end };
+}

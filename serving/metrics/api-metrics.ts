@@ -1,0 +1,41 @@
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics.ts';
+
+/** Every series the API exposes on /metrics, made once per app so that two apps in one process do not mix. */
+export interface ApiMetrics {
+  registry: MetricsRegistry;
+  requests: Counter;
+  requestSeconds: Histogram;
+  scored: Counter;
+  modelInfo: Gauge;
+  modelLoads: Counter;
+  featureLookups: Counter;
+  featuresDefaulted: Counter;
+  requestLogRows: Counter;
+  requestLogBuffered: Gauge;
+  authFailures: Counter;
+}
+
+export function createApiMetrics(): ApiMetrics {
+  const registry = new MetricsRegistry();
+  const metrics: ApiMetrics = {
+    registry,
+    requests: registry.counter('spirit_http_requests_total', 'HTTP requests by route pattern, method and status code', ['route', 'method', 'status']),
+    requestSeconds: registry.histogram('spirit_http_request_duration_seconds', 'Time from request received to response sent', ['route', 'method']),
+    scored: registry.counter('spirit_scored_items_total', 'Items scored (one per quotation of a batch), by model family and version', ['family', 'version']),
+    modelInfo: registry.gauge('spirit_model_loaded', 'The model version being served for each family (value 1); absent when a family has none', ['family', 'version']),
+    modelLoads: registry.counter('spirit_model_loads_total', 'Attempts to load a champion artefact, by outcome (loaded or failed)', ['family', 'outcome']),
+    featureLookups: registry.counter('spirit_feature_lookups_total', 'Online feature lookups by kind and where the value came from (cache, store, default)', ['kind', 'source']),
+    featuresDefaulted: registry.counter('spirit_features_defaulted_total', 'Features served with their default value because the store was slow, down or had none', ['kind']),
+    requestLogRows: registry.counter('spirit_request_log_rows_total', 'Scored-request log rows by outcome (written to ClickHouse, dropped after the buffer filled)', ['outcome']),
+    requestLogBuffered: registry.gauge('spirit_request_log_buffered_rows', 'Scored-request log rows waiting to be written'),
+    authFailures: registry.counter('spirit_auth_failures_total', 'Refused credentials by reason (missing, invalid, revoked, expired, forbidden)', ['reason']),
+  };
+  const memory = registry.gauge('process_resident_memory_bytes', 'Resident set size of the API process');
+  const heap = registry.gauge('nodejs_heap_used_bytes', 'V8 heap in use');
+  registry.onCollect(() => {
+    const usage = process.memoryUsage();
+    memory.set({}, usage.rss);
+    heap.set({}, usage.heapUsed);
+  });
+  return metrics;
+}

@@ -1,0 +1,149 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createApiMetrics } from '../metrics/api-metrics.ts';
+import { MACHINE_REDIS_URL, quietLog, serviceSkipReason } from '../../test/support/services.ts';
+import { FEATURE_TTL_MS } from './feature-cache.ts';
+import { MemoryFeatureCache } from './memory-cache.ts';
+import { OnlineFeatures } from './online-features.ts';
+import { RedisFeatureCache } from './redis-cache.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A store that answers after `delayMs`, counting its queries. */
+function slowStore<T>(value: T, delayMs: number) {
+  const store = { calls: 0, load: async () => (store.calls++, await sleep(delayMs), value) };
+  return store;
+}
+
+describe('memory feature cache', () => {
+  it('serves a value until its time-to-live, then misses', async () => {
+    let now = 1_000_000;
+    const cache = new MemoryFeatureCache(100, () => now);
+    await cache.set('price:a', { x: 1 }, 15 * 60_000);
+    now += 15 * 60_000 - 1;
+    assert.deepEqual(await cache.get('price:a'), { x: 1 });
+    now += 1;
+    assert.equal(await cache.get('price:a'), undefined);
+  });
+
+  it('keeps at most maxEntries, dropping the oldest first', async () => {
+    const cache = new MemoryFeatureCache(3);
+    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, key, 60_000);
+    assert.equal(cache.size, 3);
+    assert.equal(await cache.get('a'), undefined);
+    assert.equal(await cache.get('d'), 'd');
+  });
+
+  it('gives each kind of feature its own time-to-live: availability minutes, prices a quarter hour, profiles a day', () => {
+    assert.ok(FEATURE_TTL_MS.availability <= 10 * 60_000);
+    assert.equal(FEATURE_TTL_MS.price, 15 * 60_000);
+    assert.equal(FEATURE_TTL_MS.profile, 24 * 3_600_000);
+  });
+});
+
+describe('online features', () => {
+  it('answers from the store, then from the cache', async () => {
+    const metrics = createApiMetrics();
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, metrics, quietLog);
+    const store = slowStore({ popularity: 42 }, 5);
+    const first = await online.lookup('price', 'cusco', store.load);
+    const second = await online.lookup('price', 'cusco', store.load);
+    assert.deepEqual([first.source, second.source], ['store', 'cache']);
+    assert.deepEqual(second.value, { popularity: 42 });
+    assert.equal(store.calls, 1);
+    assert.equal(metrics.featureLookups.value({ kind: 'price', source: 'cache' }), 1);
+  });
+
+  it('does not wait on a slow store beyond the timeout, and the late answer fills the cache', async () => {
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 30, createApiMetrics(), quietLog);
+    const store = slowStore('late', 120);
+    const started = performance.now();
+    const first = await online.lookup('profile', 'customer:1', store.load);
+    const waited = performance.now() - started;
+    assert.equal(first.source, 'default');
+    assert.equal(first.source === 'default' && first.reason, 'timeout');
+    assert.ok(waited < 110, `waited ${waited.toFixed(0)} ms for a 30 ms timeout`);
+    await sleep(150);
+    const second = await online.lookup('profile', 'customer:1', store.load);
+    assert.deepEqual([second.source, second.value], ['cache', 'late']);
+    assert.equal(store.calls, 1);
+  });
+
+  it('shares one store query between concurrent misses of a key', async () => {
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, createApiMetrics(), quietLog);
+    const store = slowStore(7, 20);
+    const answers = await Promise.all(Array.from({ length: 25 }, () => online.lookup('availability', 'w', store.load)));
+    assert.ok(answers.every((a) => a.value === 7));
+    assert.equal(store.calls, 1);
+  });
+
+  it('runs at most maxConcurrentLoads store queries at once', async () => {
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 5000, createApiMetrics(), quietLog, 3);
+    let running = 0;
+    let peak = 0;
+    const load = async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(10);
+      running--;
+      return 1;
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => online.lookup('price', `k${i}`, load)));
+    assert.equal(peak, 3);
+  });
+
+  it('answers "default" when the store fails, and caches nothing', async () => {
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, createApiMetrics(), quietLog);
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error('ClickHouse is down');
+    };
+    const first = await online.lookup('price', 'x', failing);
+    const second = await online.lookup('price', 'x', failing);
+    assert.deepEqual([first.source, second.source], ['default', 'default']);
+    assert.equal(calls, 2);
+  });
+});
+
+const redisSkip = await serviceSkipReason('Redis', MACHINE_REDIS_URL);
+
+describe('online features on Redis', { skip: redisSkip }, () => {
+  let redis: Redis;
+  const prefix = `spirit:test:${process.pid}:${Date.now()}:`;
+  before(async () => {
+    redis = new Redis(MACHINE_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+  });
+  after(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('shares values between two API processes (two caches on one Redis) and expires them', async () => {
+    const first = new OnlineFeatures(new RedisFeatureCache(redis, prefix), 1000, createApiMetrics(), quietLog);
+    const second = new OnlineFeatures(new RedisFeatureCache(redis, prefix), 1000, createApiMetrics(), quietLog);
+    const store = slowStore({ loadFactor: 0.5 }, 5);
+    assert.equal((await first.lookup('availability', 'dep-1', store.load)).source, 'store');
+    const shared = await second.lookup('availability', 'dep-1', store.load);
+    assert.deepEqual([shared.source, shared.value], ['cache', { loadFactor: 0.5 }]);
+    assert.equal(store.calls, 1);
+    const ttl = await redis.pttl(`${prefix}availability:dep-1`);
+    assert.ok(ttl > 0 && ttl <= FEATURE_TTL_MS.availability, `ttl ${ttl}`);
+    const cache = new RedisFeatureCache(redis, prefix);
+    await cache.set('short', 1, 50);
+    await sleep(120);
+    assert.equal(await cache.get('short'), undefined);
+  });
+
+  it('treats an unreachable Redis as a miss, not a failure', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const online = new OnlineFeatures(new RedisFeatureCache(dead, prefix), 1000, createApiMetrics(), quietLog);
+    const answer = await online.lookup('price', 'x', async () => 3);
+    assert.deepEqual([answer.source, answer.value], ['store', 3]);
+    dead.disconnect();
+  });
+});

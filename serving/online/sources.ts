@@ -1,0 +1,86 @@
+import type { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+
+/**
+ * What the routes read from the warehouse at request time, as one interface, so each route names what it needs
+ * and tests or other deployments can supply another implementation. The ClickHouse implementation is in
+ * warehouse-sources.ts; the price and customer features themselves come from features/ (one definition for
+ * training and serving), not from SQL written here.
+ */
+
+/** A quotation as the caller describes it when asking for a price. */
+export interface QuotationInput {
+  itineraryId: number;
+  /** YYYY-MM-DD */
+  departureDate: string;
+  partySize: number;
+  /** Total cost of the quotation (all components for the whole party), in the price currency. */
+  cost: number;
+  customerId?: number;
+  listPrice?: number;
+  channel?: string;
+  quotedAt: Date;
+}
+
+export interface ItineraryFacts {
+  itineraryId: number;
+  code: string;
+  name: string;
+  destinationId: number;
+  destinationCode: string;
+  serviceLevel: string;
+  durationDays: number;
+}
+
+/** A customer's segmentation features now (NaN = unknown) and whether they have any booking history. */
+export interface CustomerFeatures {
+  values: Record<string, number>;
+  hasHistory: boolean;
+}
+
+/** One quotation's price features from features/price-features-online.ts. */
+export interface QuoteFeatures {
+  values: Record<string, number>;
+  defaulted: string[];
+  /** Which definitions, segmentation version and ingested data gave the values. */
+  snapshotId: string;
+}
+
+export interface DemandWindow {
+  departures: number;
+  capacity: number;
+  /** Travellers on bookings not cancelled, for departures in the window, booked by `asOf`. */
+  bookedTravellers: number;
+  /** Last year's same window: cumulative travellers booked by days before its start (lead → travellers). */
+  lastYearByLead: Record<number, number>;
+}
+
+export interface DestinationSummary {
+  code: string;
+  name: string;
+  country: string;
+  bookings: number;
+  travellers: number;
+  revenue: number;
+  cancelled: number;
+}
+
+export interface ServingSources {
+  /**
+   * The price features of one quotation as of its quote time, with the customer's segment from the segmentation
+   * version the price model was trained with.
+   */
+  priceFeatures(quotation: QuotationInput, segmentation: { segmenter: CustomerSegmenter | null; segmentationVersion: string | null }): Promise<QuoteFeatures>;
+  /** Median of each named price feature over the training rows: the last-resort default of a feature. */
+  priceFeatureMedians(names: readonly string[]): Promise<Record<string, number>>;
+  /** A customer's segmentation features now, or null when the warehouse does not know the customer. */
+  customerFeatures(customerId: number): Promise<CustomerFeatures | null>;
+  /** A customer's home market (country code), or null when the warehouse does not know the customer. */
+  customerCountry(customerId: number): Promise<string | null>;
+  itinerary(itineraryId: number): Promise<ItineraryFacts | null>;
+  /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to]. */
+  availableItineraries(from: string, to: string): Promise<string[]>;
+  /** Itineraries (ids as text) the customer booked, not cancelled, departing in [from, to]. */
+  bookedItineraries(customerId: number, from: string, to: string): Promise<string[]>;
+  demandWindow(destinationCode: string, from: string, to: string, asOf: Date): Promise<DemandWindow | null>;
+  destinations(from: string, to: string): Promise<DestinationSummary[]>;
+}

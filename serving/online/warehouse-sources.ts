@@ -1,0 +1,151 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { PRICE_ROW_COLUMNS } from '../../features/price-feature-sql.ts';
+import { nanIfNull, queryRows } from '../../features/warehouse-query.ts';
+import { customerFeaturesFor } from '../../features/customer-features.ts';
+import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
+import type { DemandWindow, DestinationSummary, ItineraryFacts, ServingSources } from './sources.ts';
+
+/** The same calendar day a year earlier (29 February becomes 1 March). */
+function yearBefore(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCFullYear(date.getUTCFullYear() - 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Lead times (days before the window starts) at which last year's bookings are counted for the pace. */
+export const PACE_LEADS = [0, 7, 14, 30, 45, 60, 90, 120, 180, 270, 365];
+
+/**
+ * The online data of the API, read from the ClickHouse warehouse (deduplicated with FINAL). Catalogue,
+ * availability and the demand window are plain reads written here; the price and customer features are
+ * features/'s online functions, the same definitions the models were trained on.
+ */
+export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
+  return {
+    async priceFeatures(quotation, segmentation) {
+      const features = await priceFeaturesForQuote(
+        clickhouse,
+        { itineraryId: quotation.itineraryId, departureDate: quotation.departureDate, partySize: quotation.partySize, quotedAt: quotation.quotedAt, customerId: quotation.customerId ?? null, costTotal: quotation.cost },
+        segmentation,
+      );
+      return { values: features.values, defaulted: features.defaulted, snapshotId: features.snapshotId };
+    },
+
+    async customerFeatures(customerId) {
+      const found = await customerFeaturesFor(clickhouse, customerId);
+      return found ? { values: found.values, hasHistory: found.hasHistory } : null;
+    },
+
+    async customerCountry(customerId) {
+      const [row] = await queryRows<{ country: string }>(clickhouse, 'SELECT country FROM customers FINAL WHERE id = {id:UInt64}', { id: customerId });
+      return row ? row.country : null;
+    },
+
+    async priceFeatureMedians(names): Promise<Record<string, number>> {
+      // Column names go into the SQL text, so only the training table's own columns are accepted.
+      const columns = names.filter((n) => (PRICE_ROW_COLUMNS as readonly string[]).includes(n));
+      if (columns.length === 0) return {};
+      const [row] = await queryRows<Record<string, number | null>>(clickhouse, `SELECT ${columns.map((c) => `median(${c}) AS ${c}`).join(', ')} FROM price_training_rows`);
+      return Object.fromEntries(columns.map((c) => [c, nanIfNull(row?.[c])]));
+    },
+
+    async itinerary(itineraryId): Promise<ItineraryFacts | null> {
+      const rows = await queryRows<{ id: number; code: string; name: string; destination_id: number; destination_code: string; service_level: string; duration_days: number }>(
+        clickhouse,
+        `SELECT i.id AS id, i.code AS code, i.name AS name, d.id AS destination_id, d.code AS destination_code, i.service_level AS service_level, i.duration_days AS duration_days
+         FROM itineraries AS i FINAL
+         INNER JOIN destinations AS d FINAL ON d.id = i.destination_id
+         WHERE i.id = {id:UInt32}`,
+        { id: itineraryId },
+      );
+      const row = rows[0];
+      if (!row) return null;
+      return { itineraryId: Number(row.id), code: row.code, name: row.name, destinationId: Number(row.destination_id), destinationCode: row.destination_code, serviceLevel: row.service_level, durationDays: Number(row.duration_days) };
+    },
+
+    async availableItineraries(from, to): Promise<string[]> {
+      const rows = await queryRows<{ itinerary_id: string }>(
+        clickhouse,
+        `SELECT DISTINCT toString(itinerary_id) AS itinerary_id FROM departures FINAL
+         WHERE departure_date BETWEEN {from:Date} AND {to:Date} AND status = 'scheduled' AND seats_sold < capacity`,
+        { from, to },
+      );
+      return rows.map((r) => r.itinerary_id);
+    },
+
+    async bookedItineraries(customerId, from, to): Promise<string[]> {
+      const rows = await queryRows<{ itinerary_id: string }>(
+        clickhouse,
+        `SELECT DISTINCT toString(assumeNotNull(itinerary_id)) AS itinerary_id FROM bookings FINAL
+         WHERE customer_id = {customer:UInt64} AND itinerary_id IS NOT NULL AND status != 'cancelled'
+           AND departure_date BETWEEN {from:Date} AND {to:Date}`,
+        { customer: customerId, from, to },
+      );
+      return rows.map((r) => r.itinerary_id);
+    },
+
+    async demandWindow(destinationCode, from, to, asOf): Promise<DemandWindow | null> {
+      const params = { destination: destinationCode, from, to, asOf: asOf.toISOString().slice(0, 10) };
+      const [capacity] = await queryRows<{ destinations: string; departures: string; capacity: string }>(
+        clickhouse,
+        `SELECT (SELECT count() FROM destinations FINAL WHERE code = {destination:String}) AS destinations,
+           count() AS departures, sum(d.capacity) AS capacity
+         FROM departures AS d FINAL
+         INNER JOIN itineraries AS i FINAL ON i.id = d.itinerary_id
+         INNER JOIN destinations AS ds FINAL ON ds.id = i.destination_id
+         WHERE ds.code = {destination:String} AND d.departure_date BETWEEN {from:Date} AND {to:Date} AND d.status != 'cancelled'`,
+        params,
+      );
+      if (Number(capacity.destinations) === 0) return null;
+      // Travellers booked for this window by now, and for last year's window by how many days before its start.
+      const rows = await queryRows<{ last_year: number; lead: string; travellers: string }>(
+        clickhouse,
+        `SELECT bk.departure_date < {from:Date} AS last_year,
+           if(last_year, greatest(0, dateDiff('day', toDate(bk.booked_at), {lastYearFrom:Date})), 0) AS lead,
+           sum(bk.party_size) AS travellers
+         FROM bookings AS bk FINAL
+         LEFT JOIN itineraries AS i FINAL ON i.id = bk.itinerary_id
+         INNER JOIN destinations AS ds FINAL ON ds.id = coalesce(bk.destination_id, i.destination_id)
+         WHERE ds.code = {destination:String} AND bk.status != 'cancelled'
+           AND ((bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at) <= {asOf:Date})
+             OR bk.departure_date BETWEEN {lastYearFrom:Date} AND {lastYearTo:Date})
+         GROUP BY last_year, lead`,
+        { ...params, lastYearFrom: yearBefore(from), lastYearTo: yearBefore(to) },
+      );
+      let bookedTravellers = 0;
+      const lastYearByLead: Record<number, number> = Object.fromEntries(PACE_LEADS.map((lead) => [lead, 0]));
+      for (const row of rows) {
+        const travellers = Number(row.travellers);
+        if (!Number(row.last_year)) bookedTravellers += travellers;
+        // Booked `lead` days before the start counts at every lead time up to that one.
+        else for (const lead of PACE_LEADS) if (Number(row.lead) >= lead) lastYearByLead[lead] += travellers;
+      }
+      return { departures: Number(capacity.departures), capacity: Number(capacity.capacity), bookedTravellers, lastYearByLead };
+    },
+
+    async destinations(from, to): Promise<DestinationSummary[]> {
+      const rows = await queryRows<{ code: string; name: string; country: string; bookings: string; travellers: string; revenue: string; cancelled: string }>(
+        clickhouse,
+        `SELECT ds.code AS code, ds.name AS name, ds.country AS country,
+           countIf(b.status != 'cancelled') AS bookings, sumIf(b.party_size, b.status != 'cancelled') AS travellers,
+           sumIf(toFloat64(b.total_price), b.status != 'cancelled') AS revenue, countIf(b.status = 'cancelled') AS cancelled
+         FROM bookings AS b FINAL
+         LEFT JOIN itineraries AS i FINAL ON i.id = b.itinerary_id
+         INNER JOIN destinations AS ds FINAL ON ds.id = coalesce(b.destination_id, i.destination_id)
+         WHERE b.departure_date BETWEEN {from:Date} AND {to:Date}
+         GROUP BY ds.code, ds.name, ds.country
+         ORDER BY revenue DESC, code`,
+        { from, to },
+      );
+      return rows.map((r) => ({
+        code: r.code,
+        name: r.name,
+        country: r.country,
+        bookings: Number(r.bookings),
+        travellers: Number(r.travellers),
+        revenue: Math.round(Number(r.revenue) * 100) / 100,
+        cancelled: Number(r.cancelled),
+      }));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { quietLog, testClickHouse, useClickHouseDatabase } from '../../test/support/services.ts';
+import { createApiMetrics } from '../metrics/api-metrics.ts';
+import { canonicalJson, featureSnapshotId } from './feature-snapshot.ts';
+import { clickhouseTime, RequestLog, type ScoredRequestRow } from './request-log.ts';
+
+function row(i: number): ScoredRequestRow {
+  return {
+    request_id: `req-${i}`,
+    item: 0,
+    scored_at: clickhouseTime(new Date(Date.UTC(2026, 0, 1, 0, 0, i))),
+    route: '/v1/prices/suggest',
+    family: 'price',
+    model_version: 'price-000001',
+    feature_snapshot_id: featureSnapshotId({ i }),
+    defaulted_features: i % 2 ? ['season_score'] : [],
+    caller_kind: 'api-key',
+    caller_id: '1',
+    caller_role: 'quotation-engine',
+    subject: `Q-${i}`,
+    quotation_id: i,
+    customer_id: null,
+    request: '{}',
+    features: JSON.stringify({ group_size: i }),
+    response: '{}',
+    latency_ms: 1.5,
+  };
+}
+
+async function count(client: ClickHouseClient): Promise<number> {
+  const result = await client.query({ query: 'SELECT count() AS n FROM scored_requests', format: 'JSONEachRow' });
+  return Number((await result.json<{ n: string }>())[0].n);
+}
+
+describe('feature snapshot ids', () => {
+  it('depend on the values, not on the order of keys', () => {
+    assert.equal(featureSnapshotId({ a: 1, b: { c: 2, d: [1, 2] } }), featureSnapshotId({ b: { d: [1, 2], c: 2 }, a: 1 }));
+    assert.notEqual(featureSnapshotId({ a: 1 }), featureSnapshotId({ a: 2 }));
+    assert.equal(canonicalJson({ b: 1, a: [null, 'x'] }), '{"a":[null,"x"],"b":1}');
+  });
+});
+
+describe('scored-request log', () => {
+  let client: ClickHouseClient;
+  before(async () => {
+    client = (await testClickHouse()).client;
+  });
+
+  it('writes buffered rows to ClickHouse in batches, off the caller’s path', async () => {
+    await useClickHouseDatabase(client, 'request_log_batches');
+    await migrateWarehouse(client, quietLog);
+    const metrics = createApiMetrics();
+    const log = new RequestLog(client, quietLog, metrics, { flushMs: 60_000, batchRows: 4, maxBuffered: 100 });
+    for (let i = 0; i < 3; i++) log.record(row(i));
+    assert.equal(log.pending, 3, 'below a batch nothing is written before the timer');
+    log.record(row(3));
+    await log.flush();
+    for (let i = 4; i < 6; i++) log.record(row(i));
+    await log.close();
+    assert.equal(await count(client), 6);
+    assert.equal(metrics.requestLogRows.value({ outcome: 'written' }), 6);
+    const result = await client.query({ query: `SELECT subject, defaulted_features, JSONExtractInt(features, 'group_size') AS g FROM scored_requests WHERE request_id = 'req-5'`, format: 'JSONEachRow' });
+    assert.deepEqual(await result.json(), [{ subject: 'Q-5', defaulted_features: ['season_score'], g: 5 }]);
+  });
+
+  it('keeps rows while ClickHouse refuses them and writes them once it accepts again', async () => {
+    await useClickHouseDatabase(client, 'request_log_retry');
+    const metrics = createApiMetrics();
+    const log = new RequestLog(client, quietLog, metrics, { flushMs: 60_000, batchRows: 10, maxBuffered: 100 });
+    log.record(row(1));
+    log.record(row(2));
+    await log.flush();
+    assert.equal(log.pending, 2, 'the table does not exist yet: rows wait');
+    await migrateWarehouse(client, quietLog);
+    await log.flush();
+    assert.equal(log.pending, 0);
+    assert.equal(await count(client), 2);
+    await log.close();
+  });
+
+  it('drops the oldest rows past maxBuffered and counts them', async () => {
+    await useClickHouseDatabase(client, 'request_log_bound');
+    const metrics = createApiMetrics();
+    const log = new RequestLog(client, quietLog, metrics, { flushMs: 60_000, batchRows: 1000, maxBuffered: 5 });
+    for (let i = 0; i < 8; i++) log.record(row(i));
+    assert.equal(log.pending, 5);
+    assert.equal(metrics.requestLogRows.value({ outcome: 'dropped' }), 3);
+    await migrateWarehouse(client, quietLog);
+    await log.close();
+    const result = await client.query({ query: 'SELECT request_id FROM scored_requests ORDER BY request_id', format: 'JSONEachRow' });
+    assert.deepEqual((await result.json<{ request_id: string }>()).map((r) => r.request_id), ['req-3', 'req-4', 'req-5', 'req-6', 'req-7']);
+  });
+});

@@ -1,0 +1,116 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from '../../platform/log.ts';
+import type { ApiMetrics } from '../metrics/api-metrics.ts';
+
+/** One scored item, as it lands in ClickHouse's scored_requests (pipelines/warehouse/migrations/010). */
+export interface ScoredRequestRow {
+  request_id: string;
+  item: number;
+  scored_at: string;
+  route: string;
+  family: string;
+  model_version: string;
+  feature_snapshot_id: string;
+  defaulted_features: string[];
+  caller_kind: string;
+  caller_id: string;
+  caller_role: string;
+  subject: string;
+  quotation_id: number | null;
+  customer_id: number | null;
+  request: string;
+  features: string;
+  response: string;
+  latency_ms: number;
+}
+
+export const SCORED_REQUESTS_TABLE = 'scored_requests';
+
+/** ClickHouse's basic DateTime64 text, which every input format setting accepts. */
+export function clickhouseTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * The log of scored requests, written off the request path: `record` only appends to a buffer, which is
+ * inserted into ClickHouse every `flushMs` or as soon as `batchRows` are waiting. While ClickHouse is
+ * unreachable rows wait (and are retried) up to `maxBuffered`; past that the oldest are dropped, counted in
+ * /metrics and logged — a full buffer must not take the API's memory with it.
+ */
+export class RequestLog {
+  private buffer: ScoredRequestRow[] = [];
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private dropped = 0;
+
+  constructor(
+    private readonly clickhouse: ClickHouseClient,
+    private readonly log: Logger,
+    private readonly metrics: ApiMetrics,
+    private readonly options: { flushMs: number; batchRows: number; maxBuffered: number },
+  ) {
+    metrics.registry.onCollect(() => metrics.requestLogBuffered.set({}, this.buffer.length));
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  record(row: ScoredRequestRow): void {
+    this.buffer.push(row);
+    if (this.buffer.length > this.options.maxBuffered) {
+      const excess = this.buffer.length - this.options.maxBuffered;
+      this.buffer.splice(0, excess);
+      this.noteDropped(excess);
+    }
+    if (this.buffer.length >= this.options.batchRows && !this.flushing) void this.flush();
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes what is buffered; resolves when that write is over (successful or not). */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.buffer.length === 0) return Promise.resolve();
+    this.flushing = this.writeBatches().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async writeBatches(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.batchRows);
+      try {
+        await this.clickhouse.insert({ table: SCORED_REQUESTS_TABLE, values: batch, format: 'JSONEachRow' });
+        this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.length);
+      } catch (err) {
+        // Back to the front, in order, for the next flush; the bound on the buffer still holds.
+        this.buffer = batch.concat(this.buffer);
+        const excess = this.buffer.length - this.options.maxBuffered;
+        if (excess > 0) {
+          this.buffer.splice(0, excess);
+          this.noteDropped(excess);
+        }
+        this.log.warn('scored-request log not written; will retry', { rows: batch.length, buffered: this.buffer.length, error: (err as Error).message });
+        return;
+      }
+    }
+  }
+
+  private noteDropped(count: number): void {
+    this.metrics.requestLogRows.inc({ outcome: 'dropped' }, count);
+    this.dropped += count;
+    this.log.error('scored-request log buffer full: oldest rows dropped', { dropped: count, droppedTotal: this.dropped, maxBuffered: this.options.maxBuffered });
+  }
+
+  /** Stops the timer and writes what is left (one attempt: a process shutting down cannot wait for ClickHouse forever). */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    await this.flush();
+    if (this.buffer.length > 0) this.log.error('scored-request log rows lost at shutdown', { rows: this.buffer.length });
+  }
+}

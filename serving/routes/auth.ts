@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLES } from '../auth/roles.ts';
+import type { RouteOptions } from '../context.ts';
+import { ForbiddenError } from '../http/api-errors.ts';
+import { errorResponses } from '../http/schemas.ts';
+
+/**
+ * POST /v1/auth/token: an API key buys a short-lived JWT with the key's role (for browsers and services that
+ * should not hold the long-lived key in memory). A token cannot buy another token, so a leaked one ends at its
+ * expiry; revoking the key stops new tokens at once.
+ */
+export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  app.post(
+    '/auth/token',
+    {
+      config: { roles: ROLES },
+      // The body is optional: a POST without one asks for the default lifetime.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange an API key for a bearer token (JWT, HS256) with the same role',
+        body: Type.Object(
+          { ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: ctx.settings.tokenTtlSeconds, description: 'Lifetime, at most the server’s TOKEN_TTL_SECONDS' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ token: Type.String(), tokenType: Type.Literal('Bearer'), role: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+          ...errorResponses(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.kind !== 'api-key') throw new ForbiddenError('tokens are issued for API keys only; use your key to get a new token');
+      const ttl = request.body.ttlSeconds ?? ctx.settings.tokenTtlSeconds;
+      const token = app.jwt.sign({ sub: `key:${principal.id}`, role: principal.role, name: principal.name }, { expiresIn: ttl });
+      return { token, tokenType: 'Bearer' as const, role: principal.role, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
+    },
+  );
+};

@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+import { EntityId, IsoDate, ScoredFields } from '../http/schemas.ts';
+
+export const MAX_BATCH = 500;
+export const CHANNELS = ['web', 'agent', 'phone', 'email', 'partner'] as const;
+
+/** One quotation to price: what the quotation engine knows when it asks. */
+export const QuotationToPrice = Type.Object(
+  {
+    quotationRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Your reference for the quotation (its id), echoed back and logged' })),
+    customerId: Type.Optional(EntityId('Customer the quotation is for; omit for a walk-in')),
+    itineraryId: Type.Integer({ minimum: 1, maximum: 4_294_967_295, description: 'Itinerary of the catalogue' }),
+    departureDate: IsoDate('Departure date'),
+    partySize: Type.Integer({ minimum: 1, maximum: 200, description: 'Travellers in the party' }),
+    cost: Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Total cost of the quotation for the whole party, USD' }),
+    listPrice: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Catalogue price for this party, USD; enables the max-change guardrail' })),
+    channel: Type.Optional(Type.Enum([...CHANNELS], { description: 'Sales channel' })),
+    quotedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the quote is made (default now); features are as of this moment' })),
+    features: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), Type.Number(), {
+        additionalProperties: false,
+        maxProperties: 64,
+        description: 'Feature values to use as given, e.g. to replay a logged suggestion (its `features`) or to ask "what if"',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ReasonCodeSchema = Type.Object({
+  feature: Type.String(),
+  amount: Type.Number({ description: 'USD this feature adds to (or takes from) the price' }),
+  text: Type.String({ description: 'e.g. "+USD 42: departure in July"' }),
+});
+
+export const PriceSuggestionSchema = Type.Object({
+  quotationRef: Type.Union([Type.String(), Type.Null()]),
+  price: Type.Number({ description: 'Suggested price for the whole party after guardrails, USD' }),
+  lo80: Type.Number({ description: 'Lower end of the model’s 80% range' }),
+  hi80: Type.Number({ description: 'Upper end of the model’s 80% range' }),
+  currency: Type.String(),
+  modelPrice: Type.Number({ description: 'The model’s price before guardrails' }),
+  guardrail: Type.Union([Type.Enum(['floor', 'ceiling', 'max_change']), Type.Null()], { description: 'The guardrail that set the price, if any' }),
+  reasonCodes: Type.Array(ReasonCodeSchema),
+  baseValue: Type.Number({ description: 'The model’s price for an average quotation of this cost' }),
+  contributions: Type.Record(Type.String(), Type.Number(), { description: 'Every feature’s part of the model price, USD; baseValue + their sum = modelPrice' }),
+  segment: Type.Union([Type.Object({ id: Type.Integer(), name: Type.Union([Type.String(), Type.Null()]), modelVersion: Type.String() }), Type.Null()]),
+  ...ScoredFields,
+  featureSource: Type.Union([Type.String(), Type.Null()], { description: 'Feature definitions, segmentation version and ingested data the values came from (null when the warehouse did not answer)' }),
+});

@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { InputError } from '../../platform/errors.ts';
+import { ACCESS } from '../auth/roles.ts';
+import type { RouteOptions } from '../context.ts';
+import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
+import { recordScored } from '../request-log/record-scored.ts';
+import { suggestPrices, type PriceRequest } from '../scoring/price-suggestions.ts';
+import { MAX_BATCH, PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
+
+/** The number in a quotation reference like "4711" or "Q-4711", so logged suggestions join the quotations table. */
+export function quotationIdOf(ref: string | undefined): number | null {
+  const digits = ref === undefined ? null : /^(?:[A-Za-z]+-)?(\d{1,15})$/.exec(ref);
+  return digits ? Number(digits[1]) : null;
+}
+
+/** POST /v1/prices/suggest: a suggested price for one quotation or a batch of up to 500. */
+export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  app.post(
+    '/prices/suggest',
+    {
+      config: { roles: ACCESS.score },
+      schema: {
+        tags: ['prices'],
+        summary: 'Suggested price, 80% range, reasons, guardrail and segment for one quotation or a batch',
+        description: `Send \`{ "quotation": {…} }\` or \`{ "quotations": [ … ] }\` (1 to ${MAX_BATCH}). Answers come in request order.`,
+        body: Type.Object(
+          {
+            quotation: Type.Optional(QuotationToPrice),
+            quotations: Type.Optional(Type.Array(QuotationToPrice, { minItems: 1, maxItems: MAX_BATCH })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ suggestions: Type.Array(PriceSuggestionSchema) }), ...errorResponses(...SCORED_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const { quotation, quotations } = request.body;
+      if ((quotation === undefined) === (quotations === undefined)) {
+        throw new InputError('send exactly one of quotation (one) or quotations (a batch)', quotation === undefined ? 'quotation' : 'quotations');
+      }
+      const items: PriceRequest[] = quotations ?? [quotation!];
+      const scored = await suggestPrices(ctx, items);
+      scored.forEach((s, index) =>
+        recordScored(ctx, request, reply, {
+          family: 'price',
+          modelVersion: s.answer.modelVersion,
+          featureSnapshotId: s.answer.featureSnapshotId,
+          defaultedFeatures: s.answer.defaultedFeatures,
+          item: index,
+          subject: s.request.quotationRef ?? `itinerary:${s.request.itineraryId}`,
+          quotationId: quotationIdOf(s.request.quotationRef),
+          customerId: s.request.customerId ?? null,
+          input: { ...s.request, quotedAt: s.quotation.quotedAt.toISOString() },
+          features: s.features,
+          response: s.answer,
+        }),
+      );
+      return { suggestions: scored.map((s) => s.answer) };
+    },
+  );
+};

@@ -1,0 +1,128 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { SpiritError } from '../../platform/errors.ts';
+import { ACCESS } from '../auth/roles.ts';
+import type { RouteOptions } from '../context.ts';
+import { ModelUnavailableError } from '../http/api-errors.ts';
+import { addDays } from '../http/date-window.ts';
+import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
+import { recordScored } from '../request-log/record-scored.ts';
+import { demandOutlook, type DemandOutlook } from '../scoring/demand-outlook.ts';
+import { suggestPrices } from '../scoring/price-suggestions.ts';
+import { recommendItineraries, type RecommendationAnswer } from '../scoring/recommendations.ts';
+import { DemandOutlookSchema } from './demand.ts';
+import { PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
+import { quotationIdOf } from './prices.ts';
+import { RecommendationsSchema } from './recommendation-schemas.ts';
+
+/** Demand is looked at this many days either side of the departure; alternatives this many. */
+const DEMAND_DAYS = 7;
+const ALTERNATIVE_DAYS = 30;
+
+type Unavailable = { family: string; message: string };
+
+/**
+ * Runs one optional part of the answer: a family without a model, or a store that failed, leaves that part null
+ * and says why, rather than failing the quote (the price is the part that cannot be missing).
+ */
+async function optional<T>(family: string, unavailable: Unavailable[], work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ModelUnavailableError || (err instanceof SpiritError && err.code === 'not_found')) {
+      unavailable.push({ family, message: err.message });
+      return null;
+    }
+    throw err;
+  }
+}
+
+/**
+ * POST /v1/quotations/score: what the quotation engine needs for one quote in a single call — the suggested price
+ * (with range, reasons, guardrail and segment), the demand around the departure (load factor, pace, forecast) and
+ * alternative itineraries for the customer. Each part carries its model version.
+ */
+export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  app.post(
+    '/quotations/score',
+    {
+      config: { roles: ACCESS.score },
+      schema: {
+        tags: ['quotations'],
+        summary: 'Price, demand around the departure and alternative itineraries for one quotation',
+        description: 'Only the price is required to answer; demand and alternatives are null (and listed in `unavailable`) when their family has no model.',
+        body: Type.Object(
+          {
+            quotation: QuotationToPrice,
+            alternatives: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, default: 3, description: 'Alternative itineraries to suggest (needs customerId; default 3)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            price: PriceSuggestionSchema,
+            demand: Type.Union([DemandOutlookSchema, Type.Null()]),
+            alternatives: Type.Union([RecommendationsSchema, Type.Null()]),
+            unavailable: Type.Array(Type.Object({ family: Type.String(), message: Type.String() })),
+          }),
+          ...errorResponses(...SCORED_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { quotation } = request.body;
+      const alternativesWanted = request.body.alternatives ?? 3;
+      const [priced] = await suggestPrices(ctx, [quotation]);
+      const unavailable: Unavailable[] = [];
+      const destination = priced.itinerary?.destinationCode;
+      const [demand, alternatives] = await Promise.all([
+        destination
+          ? optional<DemandOutlook>('demand', unavailable, () =>
+              demandOutlook(ctx, { destination, from: addDays(quotation.departureDate, -DEMAND_DAYS), to: addDays(quotation.departureDate, DEMAND_DAYS) }),
+            )
+          : Promise.resolve(null),
+        quotation.customerId !== undefined && alternativesWanted > 0
+          ? optional<RecommendationAnswer>('recommender', unavailable, async () => {
+              const from = addDays(quotation.departureDate, -ALTERNATIVE_DAYS);
+              const scored = await recommendItineraries(ctx, {
+                customerId: quotation.customerId!,
+                k: alternativesWanted,
+                from: from < priced.quotation.quotedAt.toISOString().slice(0, 10) ? priced.quotation.quotedAt.toISOString().slice(0, 10) : from,
+                to: addDays(quotation.departureDate, ALTERNATIVE_DAYS),
+                exclude: [quotation.itineraryId],
+              });
+              return scored.answer;
+            })
+          : Promise.resolve(null),
+      ]);
+      if (!destination) unavailable.push({ family: 'demand', message: 'the itinerary’s destination was not known in time' });
+
+      const subject = quotation.quotationRef ?? `itinerary:${quotation.itineraryId}`;
+      const base = { subject, quotationId: quotationIdOf(quotation.quotationRef), customerId: quotation.customerId ?? null };
+      recordScored(ctx, request, reply, {
+        ...base,
+        family: 'price',
+        modelVersion: priced.answer.modelVersion,
+        featureSnapshotId: priced.answer.featureSnapshotId,
+        defaultedFeatures: priced.answer.defaultedFeatures,
+        input: { ...quotation, quotedAt: priced.quotation.quotedAt.toISOString() },
+        features: priced.features,
+        response: priced.answer,
+      });
+      for (const part of [demand, alternatives]) {
+        if (!part) continue;
+        recordScored(ctx, request, reply, {
+          ...base,
+          family: part === demand ? 'demand' : 'recommender',
+          modelVersion: part.modelVersion,
+          featureSnapshotId: part.featureSnapshotId,
+          defaultedFeatures: part.defaultedFeatures,
+          input: request.body,
+          features: null,
+          response: part,
+        });
+      }
+      return { price: priced.answer, demand, alternatives, unavailable };
+    },
+  );
+};

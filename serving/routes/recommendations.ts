@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { ModelStateError } from '../../models/contract.ts';
+import { ACCESS } from '../auth/roles.ts';
+import type { RouteOptions } from '../context.ts';
+import { ModelUnavailableError } from '../http/api-errors.ts';
+import { dateWindow, today } from '../http/date-window.ts';
+import { EntityId, errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
+import { recordScored } from '../request-log/record-scored.ts';
+import { recommendItineraries } from '../scoring/recommendations.ts';
+import { RecommendationsSchema } from './recommendation-schemas.ts';
+
+/** Recommendations for a customer, and itineraries like one another, from the served recommender. */
+export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  app.get(
+    '/customers/:id/recommendations',
+    {
+      config: { roles: ACCESS.read },
+      schema: {
+        tags: ['recommendations'],
+        summary: 'Itineraries to offer a customer, with free seats in the departure window and within budget',
+        params: Type.Object({ id: EntityId('Customer id') }),
+        querystring: Type.Object(
+          {
+            k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'How many (default 10)' })),
+            from: Type.Optional(IsoDate('Start of the departure window (default today)')),
+            to: Type.Optional(IsoDate('End of the departure window (default from + 180 days)')),
+            budget: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: 'Budget per traveller, USD' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RecommendationsSchema, ...errorResponses(...SCORED_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const window = dateWindow(request.query.from, request.query.to, { from: today(), days: 180 });
+      const { answer, features } = await recommendItineraries(ctx, { customerId: id, k: request.query.k ?? 10, budget: request.query.budget, ...window });
+      recordScored(ctx, request, reply, {
+        family: 'recommender',
+        modelVersion: answer.modelVersion,
+        featureSnapshotId: answer.featureSnapshotId,
+        defaultedFeatures: answer.defaultedFeatures,
+        subject: `customer:${id}`,
+        customerId: id,
+        input: { customerId: id, ...request.query, ...window },
+        features,
+        response: answer,
+      });
+      return answer;
+    },
+  );
+
+  app.get(
+    '/itineraries/:id/similar',
+    {
+      config: { roles: ACCESS.read },
+      schema: {
+        tags: ['recommendations'],
+        summary: 'Itineraries most like one (cosine of the recommender’s itinerary factors)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 4_294_967_295, description: 'Itinerary id' }) }),
+        querystring: Type.Object({ k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            itineraryId: Type.Integer(),
+            items: Type.Array(Type.Object({ itineraryId: Type.Integer(), similarity: Type.Number() })),
+            modelVersion: Type.String(),
+          }),
+          ...errorResponses(...SCORED_ERRORS, 404),
+        },
+      },
+    },
+    async (request) => {
+      const served = ctx.champions.get('recommender');
+      const { id } = request.params;
+      let similar;
+      try {
+        similar = served.model.similarItems(String(id), request.query.k ?? 10);
+      } catch (err) {
+        if (err instanceof InputError && err.field === 'itemId') throw new NotFoundError(`itinerary ${id} is not in the catalogue the recommender ${served.version} was trained on`, 'id');
+        if (err instanceof ModelStateError) throw new ModelUnavailableError('recommender', `the served recommender ${served.version} cannot compare itineraries: ${err.message}`);
+        throw err;
+      }
+      return { itineraryId: id, items: similar.map((s) => ({ itineraryId: Number(s.itemId), similarity: Number(s.similarity.toFixed(6)) })), modelVersion: served.version };
+    },
+  );
+};

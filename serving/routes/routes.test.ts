@@ -1,0 +1,353 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../domain/migrate.ts';
+import { customerFeaturesFor } from '../../features/customer-features.ts';
+import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
+import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
+import { queryRows } from '../../features/warehouse-query.ts';
+import { PriceModel } from '../../models/price/price-model.ts';
+import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { buildApp, type AppDeps } from '../app.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import type { Role } from '../auth/roles.ts';
+import { warehouseSources } from '../online/warehouse-sources.ts';
+import { featuresFromRequest } from '../scoring/price-feature-row.ts';
+import { listen, type HttpClient } from '../testing/http-client.ts';
+import { buildServingWorld, type ServingWorld } from '../testing/serving-world.ts';
+
+const DAY_MS = 86_400_000;
+const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('scoring API routes on a small booking world', () => {
+  let clickhouse: ClickHouseClient;
+  let world: ServingWorld;
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let http: HttpClient;
+  let deps: AppDeps;
+  const keys = {} as Record<Role, string>;
+  /** A customer with bookings (known to the models) and their favourite itinerary. */
+  let regular: { customerId: number; itineraryId: number };
+
+  before(async () => {
+    clickhouse = (await testClickHouse()).client;
+    await useClickHouseDatabase(clickhouse, 'serving_routes');
+    world = await buildServingWorld(clickhouse, { customers: 150, seed: 11 });
+    db = await freshDatabase(await embeddedPostgresUrl(), 'serving_routes');
+    await migrate(db.pool, quietLog);
+    for (const role of ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const) keys[role] = (await createApiKey(db.pool, { name: role, role })).key;
+    // The first lookups of a cold cache run the feature SQL; these tests want their answers, not the defaults.
+    deps = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse, registry: world.registry, settings: { featureTimeoutMs: 20_000, modelPollMs: 0, requestLogFlushMs: 60_000 } };
+    app = await buildApp(deps);
+    http = await listen(app);
+    const [row] = await queryRows<{ customer_id: string; itinerary_id: number }>(
+      clickhouse,
+      `SELECT customer_id, argMax(itinerary_id, weight) AS itinerary_id FROM customer_itinerary_interactions GROUP BY customer_id ORDER BY count() DESC, customer_id LIMIT 1`,
+    );
+    regular = { customerId: Number(row.customer_id), itineraryId: Number(row.itinerary_id) };
+  });
+  after(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const quote = (overrides: Record<string, unknown> = {}) => ({ itineraryId: regular.itineraryId, departureDate: inDays(45), partySize: 2, cost: 1800, customerId: regular.customerId, ...overrides });
+
+  describe('POST /v1/prices/suggest', () => {
+    it('prices a quotation with the served model and the features/ definitions, with range, reasons and segment', async () => {
+      const quotedAt = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+      const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-77', quotedAt }) } });
+      assert.equal(response.status, 200, response.text);
+      const [s] = response.body.suggestions;
+      assert.equal(s.quotationRef, 'Q-77');
+      assert.equal(s.modelVersion, world.versions.price.version);
+      assert.ok(s.lo80 < s.modelPrice && s.modelPrice < s.hi80, `${s.lo80} < ${s.modelPrice} < ${s.hi80}`);
+      assert.ok(s.price >= 1800 * 1.1 - 0.01, 'never under the margin floor');
+      assert.ok(s.reasonCodes.length > 0 && s.reasonCodes.every((r: { text: string }) => /^[+−]USD [\d,]+: /.test(r.text)), JSON.stringify(s.reasonCodes));
+      assert.match(s.featureSnapshotId, /^fs_[0-9a-f]{24}$/);
+      assert.match(s.featureSource, /^price-features-v1\+segmentation-\d+@/);
+      assert.deepEqual(s.segment?.modelVersion, world.versions.segmentation.version);
+
+      // The same features computed outside the API, with the same model, give the same price.
+      const model = PriceModel.fromArtifact(await world.registry.loadArtifact(world.versions.price));
+      const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
+      const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmenter, segmentationVersion: world.versions.segmentation.version });
+      const expected = model.predict(features.values, 1800);
+      assert.ok(Math.abs(expected.price - s.modelPrice) < 0.01, `offline ${expected.price} vs served ${s.modelPrice}`);
+      assert.deepEqual(s.defaultedFeatures, features.defaulted.filter((f) => f !== 'cost'));
+    });
+
+    it('prices a batch in request order, one model version for all', async () => {
+      const batch = [1, 2, 3].map((n) => quote({ quotationRef: `B-${n}`, partySize: n * 2, cost: 900 * n }));
+      const response = await http.call('POST', '/v1/prices/suggest', { key: keys['pricing-manager'], body: { quotations: batch } });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.body.suggestions.map((s: { quotationRef: string }) => s.quotationRef), ['B-1', 'B-2', 'B-3']);
+      assert.equal(new Set(response.body.suggestions.map((s: { modelVersion: string }) => s.modelVersion)).size, 1);
+      assert.ok(response.body.suggestions[2].price > response.body.suggestions[0].price, 'three times the cost, a higher price');
+    });
+
+    it('applies the max-change guardrail against the list price and says so', async () => {
+      const plain = (await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote() } })).body.suggestions[0];
+      const listPrice = Math.round(plain.modelPrice * 0.7);
+      const guarded = (await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ listPrice }) } })).body.suggestions[0];
+      assert.equal(guarded.guardrail, 'max_change');
+      assert.ok(Math.abs(guarded.price - listPrice * 1.25) < 0.02, `${guarded.price} vs ${listPrice * 1.25}`);
+      assert.equal(guarded.modelPrice, plain.modelPrice);
+    });
+
+    it('refuses an unknown itinerary, a departure before the quote, and both or neither of quotation/quotations, naming the field', async () => {
+      const cases: Array<[unknown, string]> = [
+        [{ quotation: quote({ itineraryId: 99_999 }) }, 'itineraryId'],
+        [{ quotations: [quote(), quote({ departureDate: inDays(-3) })] }, 'quotations[1].departureDate'],
+        [{ quotation: quote(), quotations: [quote()] }, 'quotations'],
+        [{}, 'quotation'],
+        [{ quotations: Array.from({ length: 501 }, () => quote()) }, 'quotations'],
+        [{ quotation: { ...quote(), cost: undefined } }, 'quotation.cost'],
+        [{ quotation: quote({ partySize: 'two' }) }, 'quotation.partySize'],
+        [{ quotation: quote({ partySize: 0 }) }, 'quotation.partySize'],
+        [{ quotation: quote({ cost: -5 }) }, 'quotation.cost'],
+        [{ quotation: quote({ departureDate: '2026-02-30' }) }, 'quotation.departureDate'],
+        [{ quotation: quote({ discount: 10 }) }, 'quotation.discount'],
+        [{ quotation: quote({ channel: 'pigeon' }) }, 'quotation.channel'],
+        [{ quotation: quote({ features: { 'Bad Name': 1 } }) }, 'quotation.features'],
+      ];
+      for (const [body, field] of cases) {
+        const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
+        assert.equal(response.status, 400, `${field}: ${response.status} ${response.text.slice(0, 200)}`);
+        assert.equal(response.body.code, 'invalid_input');
+        assert.ok(response.body.field === field || response.body.field?.startsWith(field), `expected field ${field}, got ${response.body.field} (${response.body.message})`);
+        assert.ok(response.body.message.includes(response.body.field), response.body.message);
+      }
+      const notJson = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: '{"quotation": ', headers: { 'content-type': 'application/json' } });
+      assert.deepEqual([notJson.status, notJson.body.field], [400, 'body']);
+      const wrongType = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: 'cost=1', headers: { 'content-type': 'text/csv' } });
+      assert.equal(wrongType.status, 415);
+    });
+  });
+
+  describe('recommendations and similar itineraries', () => {
+    it('recommends k itineraries with free seats in the window, none the customer booked in it, within budget', async () => {
+      const from = inDays(10);
+      const to = inDays(70);
+      // Fill every departure of one itinerary in the window: it must disappear from the answers.
+      const full = await queryRows<Record<string, unknown>>(clickhouse, `SELECT * EXCEPT (updated_at) FROM departures FINAL WHERE itinerary_id = {it:UInt32} AND departure_date BETWEEN {from:Date} AND {to:Date}`, {
+        it: regular.itineraryId,
+        from,
+        to,
+      });
+      await clickhouse.insert({ table: 'departures', values: full.map((d) => ({ ...d, seats_sold: d.capacity, updated_at: '2099-01-01 00:00:00' })), format: 'JSONEachRow' });
+      const catalogue = new Map((await readItineraryCatalogue(clickhouse)).items.map((i) => [Number(i.itemId), i]));
+      const budget = [...catalogue.values()].map((i) => i.price ?? Infinity).sort((a, b) => a - b)[Math.floor(catalogue.size / 2)];
+      const response = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=5&from=${from}&to=${to}&budget=${budget}`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      const answer = response.body;
+      assert.equal(answer.items.length, 5);
+      assert.equal(answer.personal, true);
+      assert.equal(answer.modelVersion, world.versions.recommender.version);
+      assert.deepEqual(answer.defaultedFeatures, []);
+      for (const item of answer.items) {
+        assert.notEqual(item.itineraryId, regular.itineraryId, 'a full itinerary is not offered');
+        assert.ok((catalogue.get(item.itineraryId)?.price ?? Infinity) <= budget, `itinerary ${item.itineraryId} is over budget`);
+        assert.ok(item.explanation.length > 0);
+      }
+      const booked = await queryRows<{ itinerary_id: number }>(clickhouse, `SELECT DISTINCT itinerary_id FROM bookings FINAL WHERE customer_id = {c:UInt64} AND status != 'cancelled' AND departure_date BETWEEN {from:Date} AND {to:Date}`, { c: regular.customerId, from, to });
+      for (const b of booked) assert.ok(!answer.items.some((i: { itineraryId: number }) => i.itineraryId === Number(b.itinerary_id)));
+    });
+
+    it('answers a customer the model has not seen from customers like them, and 404 for one that does not exist', async () => {
+      const [stranger] = await queryRows<{ id: string }>(clickhouse, `SELECT id FROM customers FINAL WHERE id NOT IN (SELECT customer_id FROM customer_itinerary_interactions) ORDER BY id LIMIT 1`);
+      const cold = await http.call('GET', `/v1/customers/${stranger.id}/recommendations?k=3`, { key: keys['quotation-engine'] });
+      assert.equal(cold.status, 200, cold.text);
+      assert.equal(cold.body.personal, false);
+      assert.equal(cold.body.items.length, 3);
+      assert.match(cold.body.items[0].explanation, /popular/);
+      const missing = await http.call('GET', '/v1/customers/987654321/recommendations', { key: keys['quotation-engine'] });
+      assert.deepEqual([missing.status, missing.body.field], [404, 'id']);
+    });
+
+    it('lists similar itineraries, never the itinerary itself, and 404 for one not in the catalogue', async () => {
+      const response = await http.call('GET', `/v1/itineraries/${regular.itineraryId}/similar?k=4`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.body.items.length, 4);
+      assert.ok(response.body.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
+      const similarities = response.body.items.map((i: { similarity: number }) => i.similarity);
+      assert.deepEqual(similarities, [...similarities].sort((a, b) => b - a));
+      assert.equal((await http.call('GET', '/v1/itineraries/99999/similar', { key: keys.analyst })).status, 404);
+      const badK = await http.call('GET', `/v1/itineraries/${regular.itineraryId}/similar?k=0`, { key: keys.analyst });
+      assert.deepEqual([badK.status, badK.body.field], [400, 'k']);
+    });
+  });
+
+  describe('segments, demand and destinations', () => {
+    it('gives the segment the served segmentation model assigns to the customer’s history now', async () => {
+      const response = await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
+      const features = await customerFeaturesFor(clickhouse, regular.customerId);
+      const expected = segmenter.predict([segmenter.featureNames.map((n) => features!.values[n])])[0];
+      assert.equal(response.body.segment.id, expected);
+      assert.equal(response.body.segment.name, segmenter.profiles()[expected].name);
+      assert.equal(response.body.hasHistory, true);
+      assert.equal((await http.call('GET', '/v1/customers/987654321/segment', { key: keys.analyst })).status, 404);
+      assert.equal((await http.call('GET', '/v1/customers/abc/segment', { key: keys.analyst })).body.field, 'id');
+    });
+
+    it('forecasts a destination’s window with bounds, and gives its departures’ load factor and pace', async () => {
+      const from = inDays(7);
+      const to = inDays(63);
+      const response = await http.call('GET', `/v1/demand?destination=cusco&from=${from}&to=${to}&granularity=month`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      const outlook = response.body;
+      assert.equal(outlook.modelVersion, world.versions.demand.version);
+      assert.ok(outlook.forecast.length >= 2 && outlook.forecast.length <= 4, JSON.stringify(outlook.forecast));
+      for (const p of outlook.forecast) assert.ok(p.lo95 <= p.lo80 && p.lo80 <= p.mean && p.mean <= p.hi80 && p.hi80 <= p.hi95, JSON.stringify(p));
+      const [capacity] = await queryRows<{ c: string }>(
+        clickhouse,
+        `SELECT sum(d.capacity) AS c FROM departures AS d FINAL JOIN itineraries AS i FINAL ON i.id = d.itinerary_id JOIN destinations AS ds FINAL ON ds.id = i.destination_id
+         WHERE ds.code = 'cusco' AND d.departure_date BETWEEN {from:Date} AND {to:Date} AND d.status != 'cancelled'`,
+        { from, to },
+      );
+      assert.equal(outlook.departures.capacity, Number(capacity.c));
+      assert.ok(outlook.departures.loadFactor >= 0 && outlook.departures.loadFactor <= 1);
+      const weekly = await http.call('GET', `/v1/demand?destination=cusco&from=${from}&to=${to}`, { key: keys.analyst });
+      assert.equal(weekly.body.granularity, 'week');
+      assert.ok(weekly.body.forecast.length >= 8);
+      const total = (rows: Array<{ mean: number }>) => rows.reduce((s, p) => s + p.mean, 0);
+      assert.ok(total(weekly.body.forecast) >= total(outlook.forecast) - 1e-6, 'months hold every overlapping week');
+      const cases: Array<[string, number, string]> = [
+        ['destination=atlantis', 404, 'destination'],
+        ['destination=cusco&granularity=day', 400, 'granularity'],
+        ['destination=cusco&granularity=hour', 400, 'granularity'],
+        [`destination=cusco&from=${to}&to=${from}`, 400, 'to'],
+        ['destination=Cusco!', 400, 'destination'],
+        ['from=2026-01-01', 400, 'destination'],
+      ];
+      for (const [query, status, field] of cases) {
+        const bad = await http.call('GET', `/v1/demand?${query}`, { key: keys.analyst });
+        assert.deepEqual([bad.status, bad.body.field], [status, field], `${query}: ${bad.text}`);
+      }
+    });
+
+    it('reports bookings and revenue per destination from the warehouse', async () => {
+      const response = await http.call('GET', `/v1/destinations?from=${inDays(-400)}&to=${inDays(0)}`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      const [cusco] = await queryRows<{ revenue: number; bookings: string }>(
+        clickhouse,
+        `SELECT sum(toFloat64(total_price)) AS revenue, count() AS bookings FROM bookings FINAL WHERE destination_id = 1 AND status != 'cancelled' AND departure_date BETWEEN {from:Date} AND {to:Date}`,
+        { from: inDays(-400), to: inDays(0) },
+      );
+      const row = response.body.destinations.find((d: { code: string }) => d.code === 'cusco');
+      assert.equal(row.bookings, Number(cusco.bookings));
+      assert.ok(Math.abs(row.revenue - cusco.revenue) < 0.01);
+      assert.deepEqual(response.body.destinations.map((d: { revenue: number }) => d.revenue), [...response.body.destinations.map((d: { revenue: number }) => d.revenue)].sort((a, b) => b - a));
+    });
+  });
+
+  describe('POST /v1/quotations/score', () => {
+    it('answers price, demand around the departure and alternatives in one call', async () => {
+      const response = await http.call('POST', '/v1/quotations/score', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: '4711' }), alternatives: 2 } });
+      assert.equal(response.status, 200, response.text);
+      const { price, demand, alternatives, unavailable } = response.body;
+      assert.equal(price.modelVersion, world.versions.price.version);
+      assert.equal(demand.modelVersion, world.versions.demand.version);
+      assert.equal(alternatives.items.length, 2);
+      assert.ok(alternatives.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
+      assert.deepEqual(unavailable, []);
+    });
+  });
+
+  describe('request log, replay, cache and operations', () => {
+    it('logs every scored item to ClickHouse, and a logged suggestion replays to the same price', async () => {
+      const requestId = `replay-${Date.now()}`;
+      const original = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-900', partySize: 3 }) }, headers: { 'x-request-id': requestId } });
+      assert.equal(original.headers.get('x-request-id'), requestId);
+      await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-segment` } });
+      await app.close();
+      app = await buildApp(deps);
+      http = await listen(app);
+      const [logged] = await queryRows<{ model_version: string; feature_snapshot_id: string; request: string; features: string; response: string; caller_role: string; quotation_id: string; family: string }>(
+        clickhouse,
+        `SELECT * FROM scored_requests WHERE request_id = {id:String}`,
+        { id: requestId },
+      );
+      assert.ok(logged, 'closing the app wrote the buffered log');
+      assert.deepEqual([logged.family, logged.model_version, logged.caller_role, Number(logged.quotation_id)], ['price', world.versions.price.version, 'quotation-engine', 900]);
+      assert.equal(logged.feature_snapshot_id, original.body.suggestions[0].featureSnapshotId);
+      const [segmentRow] = await queryRows<{ family: string }>(clickhouse, `SELECT family FROM scored_requests WHERE request_id = {id:String}`, { id: `${requestId}-segment` });
+      assert.equal(segmentRow.family, 'segmentation');
+
+      const replayed = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: { ...JSON.parse(logged.request), features: JSON.parse(logged.features) } } });
+      const again = replayed.body.suggestions[0];
+      assert.equal(again.modelPrice, JSON.parse(logged.response).modelPrice);
+      assert.equal(again.featureSnapshotId, logged.feature_snapshot_id);
+    });
+
+    it('answers within the timeout when the feature store is slow, naming the defaulted features, then serves the late values', async () => {
+      const real = warehouseSources(clickhouse);
+      const slow = { ...real, priceFeatures: async (...args: Parameters<typeof real.priceFeatures>) => (await sleep(600), real.priceFeatures(...args)) };
+      const slowApp = await buildApp({ ...deps, sources: slow, settings: { ...deps.settings, featureTimeoutMs: 80 } });
+      const client = await listen(slowApp);
+      try {
+        const body = { quotation: quote({ partySize: 5, cost: 2500 }) };
+        // Warm the catalogue (not slowed down), so only the price features are late.
+        await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ partySize: 1, cost: 10 }) } });
+        await sleep(1500);
+        const started = performance.now();
+        const first = await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
+        const ms = performance.now() - started;
+        assert.equal(first.status, 200, first.text);
+        assert.ok(ms < 500, `answered in ${ms.toFixed(0)} ms while the store takes 600`);
+        const defaulted = first.body.suggestions[0].defaultedFeatures;
+        assert.ok(defaulted.includes('destination_popularity') && defaulted.includes('customer_segment'), defaulted.join(','));
+        assert.ok(!defaulted.includes('group_size') && !defaulted.includes('lead_time_days'), 'what the request says is never defaulted');
+        // The lookup goes on after the answer and fills the cache for the next request.
+        let later = first;
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(200)) {
+          later = await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
+          if (!later.body.suggestions[0].defaultedFeatures.includes('destination_popularity')) break;
+        }
+        assert.ok(!later.body.suggestions[0].defaultedFeatures.includes('destination_popularity'), 'the late answer filled the cache');
+      } finally {
+        await slowApp.close();
+      }
+    });
+
+    it('computes from the request the same values the feature SQL does, for when the store does not answer', async () => {
+      for (const q of [quote(), quote({ departureDate: inDays(200), partySize: 7 }), quote({ departureDate: inDays(3), customerId: undefined })]) {
+        const quotedAt = new Date();
+        const itinerary = await warehouseSources(clickhouse).itinerary(q.itineraryId as number);
+        const quotation = { itineraryId: q.itineraryId, departureDate: q.departureDate as string, partySize: q.partySize as number, cost: q.cost, customerId: q.customerId as number | undefined, quotedAt };
+        const fromRequest = featuresFromRequest(quotation, itinerary);
+        const fromSql = await priceFeaturesForQuote(clickhouse, { ...quotation, costTotal: q.cost });
+        for (const [name, value] of Object.entries(fromRequest)) assert.equal(value, fromSql.values[name], `${name} for ${JSON.stringify(q)}`);
+        assert.equal(Object.keys(fromRequest).length, 6);
+      }
+    });
+
+    it('documents every route, with who may call it, at /docs', async () => {
+      const docs = await http.call('GET', '/docs/json');
+      const paths = Object.keys(docs.body.paths);
+      for (const path of ['/v1/prices/suggest', '/v1/quotations/score', '/v1/customers/{id}/recommendations', '/v1/itineraries/{id}/similar', '/v1/customers/{id}/segment', '/v1/demand', '/v1/destinations', '/v1/admin/models', '/health', '/ready']) {
+        assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
+      }
+      const suggest = docs.body.paths['/v1/prices/suggest'].post;
+      assert.match(suggest.description, /Roles: quotation-engine, pricing-manager, admin/);
+      assert.deepEqual(suggest.security, [{ apiKey: [] }, { bearer: [] }]);
+      assert.equal((await http.call('GET', '/docs')).status, 200);
+    });
+
+    it('counts scored items per model version in /metrics', async () => {
+      const scored = (text: string) => Number(new RegExp(`spirit_scored_items_total\\{family="price",version="${world.versions.price.version}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+      const before = scored((await http.call('GET', '/metrics', { key: keys.admin })).text);
+      await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotations: [quote(), quote()] } });
+      const text = (await http.call('GET', '/metrics', { key: keys.admin })).text;
+      assert.equal(scored(text), before + 2);
+      assert.match(text, new RegExp(`spirit_model_loaded\\{family="demand",version="${world.versions.demand.version}"\\} 1`));
+      assert.match(text, /spirit_http_request_duration_seconds_bucket\{route="\/v1\/prices\/suggest",method="POST",le="0.01"\} \d+/);
+    });
+  });
+});

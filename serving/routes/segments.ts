@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { NotFoundError } from '../../platform/errors.ts';
+import { ACCESS } from '../auth/roles.ts';
+import type { RouteOptions } from '../context.ts';
+import { EntityId, errorResponses, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+import { recordScored } from '../request-log/record-scored.ts';
+import { segmentProfiles } from '../scoring/segment-names.ts';
+
+const SegmentAnswer = Type.Object({
+  customerId: Type.Integer(),
+  hasHistory: Type.Boolean({ description: 'False for a customer with no booking yet: no segment is assigned' }),
+  segment: Type.Union([
+    Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String(), share: Type.Number({ description: 'Share of customers in this segment at training' }) }),
+    Type.Null(),
+  ]),
+  features: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Segmentation features now; null = unknown (the model uses the training median)' }),
+  ...ScoredFields,
+});
+
+/** GET /v1/customers/:id/segment: the served segmentation model applied to the customer's history as of now. */
+export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  app.get(
+    '/customers/:id/segment',
+    {
+      config: { roles: ACCESS.read },
+      schema: {
+        tags: ['segments'],
+        summary: 'The customer’s segment, with its name and description',
+        params: Type.Object({ id: EntityId('Customer id') }),
+        response: { 200: SegmentAnswer, ...errorResponses(...SCORED_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const served = ctx.champions.get('segmentation');
+      const { id } = request.params;
+      const lookup = await ctx.online.lookup('profile', `customer-features:${id}`, () => ctx.sources.customerFeatures(id));
+      if (lookup.source !== 'default' && lookup.value === null) throw new NotFoundError(`customer ${id} is not in the booking system`, 'id');
+      const names = served.model.featureNames;
+      const values = lookup.value?.values ?? {};
+      const row = names.map((n) => values[n] ?? NaN);
+      const defaulted = names.filter((_, i) => !Number.isFinite(row[i]));
+      if (lookup.source === 'default') ctx.metrics.featuresDefaulted.inc({ kind: 'profile' }, names.length);
+      // Without any booking the features say nothing about the customer: no segment rather than the median one.
+      const hasHistory = lookup.value?.hasHistory ?? false;
+      let segment = null;
+      if (hasHistory) {
+        const id = served.model.predict([row])[0];
+        const profile = segmentProfiles(served.model)[id];
+        segment = { id, name: profile?.name ?? `segment ${id}`, description: profile?.description ?? '', share: Number((profile?.share ?? 0).toFixed(4)) };
+      }
+      const features = Object.fromEntries(names.map((n, i) => [n, Number.isFinite(row[i]) ? row[i] : null]));
+      const answer = {
+        customerId: id,
+        hasHistory,
+        segment,
+        features,
+        modelVersion: served.version,
+        featureSnapshotId: featureSnapshotId(features),
+        defaultedFeatures: lookup.source === 'default' ? [...names] : defaulted,
+      };
+      recordScored(ctx, request, reply, {
+        family: 'segmentation',
+        modelVersion: served.version,
+        featureSnapshotId: answer.featureSnapshotId,
+        defaultedFeatures: answer.defaultedFeatures,
+        subject: `customer:${id}`,
+        customerId: id,
+        input: { customerId: id },
+        features,
+        response: answer,
+      });
+      return answer;
+    },
+  );
+};

@@ -1,0 +1,178 @@
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { bookingPace, expectedLoadFactor } from '../../models/demand/demand-signals.ts';
+import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import type { ServingContext } from '../context.ts';
+import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+
+/**
+ * The demand outlook of a destination over a window: the forecast of travellers booking in each period (the
+ * series `destination/<code>/travellers` of features/demand-series.ts, counted on the day the booking is made),
+ * and for the departures in the window their capacity, what is booked, the pace against the same window last
+ * year and the load factor that pace projects.
+ */
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+const FREQUENCY_OF: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
+const ORDER = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly'];
+/** Forecasts further ahead than this many periods of the model are refused rather than computed. */
+const MAX_STEPS = 800;
+const DAY_MS = 86_400_000;
+
+export interface DemandQuery {
+  destination: string;
+  from: string;
+  to: string;
+  granularity?: Granularity;
+}
+
+export interface ForecastPeriod {
+  start: string;
+  mean: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+export interface DemandOutlook {
+  destination: string;
+  measure: 'travellers';
+  granularity: Granularity;
+  window: { from: string; to: string };
+  forecast: ForecastPeriod[];
+  departures: {
+    count: number;
+    capacity: number;
+    bookedTravellers: number;
+    /** Booked / capacity now. */
+    loadFactor: number | null;
+    /** Booked plus what the pace projects, / capacity, with the forecast's relative 80% range. */
+    expectedLoadFactor: { expected: number; lo80: number; hi80: number } | null;
+    /** Bookings so far against the same window last year at the same lead time (1 = same pace). */
+    pace: { pace: number | null; leadTimeDays: number; bookedLastYear: number; projectedFinal: number } | null;
+  } | null;
+  modelVersion: string;
+  featureSnapshotId: string;
+  defaultedFeatures: string[];
+}
+
+function frequencyOf(model: DemandForecaster): string {
+  // The fitted frequency is part of the artefact's state; toArtifact hands it out without copying.
+  return (model.toArtifact().state as { frequency: string }).frequency;
+}
+
+function round(value: number, digits = 3): number {
+  return Number(value.toFixed(digits));
+}
+
+/** Start of the coarser period a day falls in (weeks start on Monday, like the series). */
+function periodStart(day: string, granularity: Granularity): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (granularity === 'week') date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  if (granularity === 'month') date.setUTCDate(1);
+  return date.toISOString().slice(0, 10);
+}
+
+function checkGranularity(frequency: string, granularity: Granularity): void {
+  if (ORDER.indexOf(FREQUENCY_OF[granularity]) < ORDER.indexOf(frequency)) {
+    throw new InputError(`granularity ${granularity} is finer than the served demand model (${frequency}); ask for ${GRANULARITIES.filter((g) => ORDER.indexOf(FREQUENCY_OF[g]) >= ORDER.indexOf(frequency)).join(' or ')}`, 'granularity');
+  }
+}
+
+export function forecastWindow(model: DemandForecaster, seriesId: string, query: DemandQuery, granularity: Granularity): ForecastPeriod[] {
+  const frequency = frequencyOf(model);
+  checkGranularity(frequency, granularity);
+  // Ask for enough steps to reach the end of the window, growing the horizon as needed.
+  let steps = 8;
+  let forecast = model.predict(seriesId, steps);
+  while (forecast.dates[forecast.dates.length - 1] < query.to && steps < MAX_STEPS) {
+    steps = Math.min(MAX_STEPS, steps * 2);
+    forecast = model.predict(seriesId, steps);
+  }
+  if (forecast.dates[forecast.dates.length - 1] < query.to) {
+    throw new InputError(`to ${query.to} is more than ${MAX_STEPS} ${frequency} periods ahead of the data`, 'to');
+  }
+  const periods = new Map<string, ForecastPeriod>();
+  forecast.dates.forEach((date, h) => {
+    // A model period belongs to the window when it overlaps it.
+    if (date > query.to) return;
+    const next = h + 1 < forecast.dates.length ? forecast.dates[h + 1] : new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
+    if (next <= query.from) return;
+    const key = periodStart(date, granularity);
+    const p = periods.get(key) ?? { start: key, mean: 0, lo80: 0, hi80: 0, lo95: 0, hi95: 0 };
+    // Bounds of coarser periods are the sums of the steps' bounds: conservative (wider than a joint interval).
+    p.mean += forecast.mean[h];
+    p.lo80 += forecast.lo80[h];
+    p.hi80 += forecast.hi80[h];
+    p.lo95 += forecast.lo95[h];
+    p.hi95 += forecast.hi95[h];
+    periods.set(key, p);
+  });
+  return [...periods.values()].map((p) => ({ start: p.start, mean: round(p.mean), lo80: round(p.lo80), hi80: round(p.hi80), lo95: round(p.lo95), hi95: round(p.hi95) }));
+}
+
+export function seriesIdFor(destination: string): string {
+  return `destination/${destination}/travellers`;
+}
+
+export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now = new Date()): Promise<DemandOutlook> {
+  const served = ctx.champions.get('demand');
+  const seriesId = seriesIdFor(query.destination);
+  if (!served.model.seriesIds.includes(seriesId)) {
+    throw new NotFoundError(`the demand model ${served.version} has no series for destination "${query.destination}" (${seriesId})`, 'destination');
+  }
+  const frequency = frequencyOf(served.model);
+  const granularity = query.granularity ?? (Object.entries(FREQUENCY_OF).find(([, f]) => f === frequency)?.[0] as Granularity | undefined) ?? 'month';
+  checkGranularity(frequency, granularity);
+  // The forecast of one version for one window does not change: computed once, then served from the cache.
+  const forecastKey = [served.version, seriesId, granularity, query.from, query.to].join('|');
+  const cached = await ctx.online.lookup('demand', forecastKey, async () => forecastWindow(served.model, seriesId, query, granularity));
+  const forecast = cached.value ?? forecastWindow(served.model, seriesId, query, granularity);
+
+  const asOf = now.toISOString().slice(0, 10);
+  const window = await ctx.online.lookup('demand', `window:${query.destination}|${query.from}|${query.to}|${asOf}`, () => ctx.sources.demandWindow(query.destination, query.from, query.to, now));
+  const defaulted = window.source === 'default' ? ['departures'] : [];
+  if (defaulted.length) ctx.metrics.featuresDefaulted.inc({ kind: 'demand' });
+  let departures: DemandOutlook['departures'] = null;
+  if (window.value) {
+    const w = window.value;
+    const leadTimeDays = Math.max(0, Math.round((Date.parse(`${query.from}T00:00:00Z`) - Date.parse(`${asOf}T00:00:00Z`)) / DAY_MS));
+    const hasLastYear = Object.values(w.lastYearByLead).some((v) => v > 0);
+    const pace = hasLastYear ? bookingPace({ leadTimeDays, bookedNow: w.bookedTravellers, lastYear: w.lastYearByLead }) : null;
+    let expected: { expected: number; lo80: number; hi80: number } | null = null;
+    if (w.capacity > 0 && pace && Number.isFinite(pace.projectedFinal)) {
+      const total = forecast.reduce((s, p) => ({ mean: s.mean + p.mean, lo80: s.lo80 + p.lo80, hi80: s.hi80 + p.hi80 }), { mean: 0, lo80: 0, hi80: 0 });
+      const remaining = Math.max(0, pace.projectedFinal - w.bookedTravellers);
+      // The pace projects the amount; the forecast's relative range says how uncertain such an amount is.
+      const low = total.mean > 0 ? total.lo80 / total.mean : 1;
+      const high = total.mean > 0 ? total.hi80 / total.mean : 1;
+      const lf = expectedLoadFactor({ capacity: w.capacity, bookedTravellers: w.bookedTravellers, remaining: { mean: remaining, lo80: remaining * low, hi80: remaining * high } });
+      expected = { expected: round(lf.expected), lo80: round(lf.lo80), hi80: round(lf.hi80) };
+    }
+    departures = {
+      count: w.departures,
+      capacity: w.capacity,
+      bookedTravellers: w.bookedTravellers,
+      loadFactor: w.capacity > 0 ? round(w.bookedTravellers / w.capacity) : null,
+      expectedLoadFactor: expected,
+      pace: pace
+        ? { pace: Number.isFinite(pace.pace) ? round(pace.pace) : null, leadTimeDays, bookedLastYear: pace.bookedLastYear, projectedFinal: round(pace.projectedFinal, 1) }
+        : null,
+    };
+  } else if (window.source !== 'default') {
+    throw new NotFoundError(`there is no destination "${query.destination}"`, 'destination');
+  }
+  const features = { seriesId, window: window.value ?? null };
+  return {
+    destination: query.destination,
+    measure: 'travellers',
+    granularity,
+    window: { from: query.from, to: query.to },
+    forecast,
+    departures,
+    modelVersion: served.version,
+    featureSnapshotId: featureSnapshotId(features),
+    defaultedFeatures: defaulted,
+  };
+}

@@ -1,0 +1,161 @@
+import { InputError } from '../../platform/errors.ts';
+import { applyGuardrails, type GuardrailName } from '../../models/price/guardrails.ts';
+import type { ReasonCode } from '../../models/price/reason-codes.ts';
+import type { LoadedModel } from '../champions/champion-models.ts';
+import type { ServingContext } from '../context.ts';
+import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
+import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
+import { describePriceFeature } from './price-reasons.ts';
+import { segmentProfiles } from './segment-names.ts';
+
+/** One quotation to price, as the API receives it. */
+export interface PriceRequest {
+  /** The caller's reference (its quotation id), echoed back and logged. */
+  quotationRef?: string;
+  customerId?: number;
+  itineraryId: number;
+  departureDate: string;
+  partySize: number;
+  cost: number;
+  listPrice?: number;
+  channel?: string;
+  quotedAt?: string;
+  /** Feature values to use as given (replaying a logged suggestion, or a what-if). */
+  features?: Record<string, number>;
+}
+
+export interface PriceSuggestionAnswer {
+  quotationRef: string | null;
+  price: number;
+  lo80: number;
+  hi80: number;
+  currency: string;
+  /** The model's price before the guardrails. */
+  modelPrice: number;
+  guardrail: GuardrailName | null;
+  reasonCodes: ReasonCode[];
+  /** The model's price for an average quotation of this cost; baseValue + Σ contributions = modelPrice. */
+  baseValue: number;
+  /** Every feature's part of the model price, USD. */
+  contributions: Record<string, number>;
+  /** The customer's segment (null for a new customer, or when no segmentation model is served). */
+  segment: { id: number; name: string | null; modelVersion: string } | null;
+  modelVersion: string;
+  featureSnapshotId: string;
+  /** Which feature definitions, segmentation version and ingested data the warehouse values came from (null: none did). */
+  featureSource: string | null;
+  defaultedFeatures: string[];
+}
+
+export interface ScoredPrice {
+  answer: PriceSuggestionAnswer;
+  request: PriceRequest;
+  features: Record<string, number>;
+  quotation: QuotationInput;
+  itinerary: ItineraryFacts | null;
+}
+
+const CURRENCY = 'USD';
+const HOUR_MS = 3_600_000;
+const SEGMENT_FEATURE = 'customer_segment';
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/**
+ * Prices one quotation or a batch with the served price model (one model for the whole batch, taken once, so a
+ * hot swap never mixes versions within an answer). Per quotation: catalogue facts and the price features from the
+ * warehouse through the cache, within the request's time budget (the customer's segment by the segmentation
+ * version the price model was trained with); the model's price, 80% range and reasons; then the guardrails.
+ */
+export async function suggestPrices(ctx: ServingContext, requests: readonly PriceRequest[], now = new Date()): Promise<ScoredPrice[]> {
+  const priced = ctx.champions.get('price');
+  const deadline = performance.now() + ctx.settings.featureTimeoutMs;
+  const budget = () => deadline - performance.now();
+  // Started alongside the quotations' own lookups, so a cold start does not spend the budget on it first.
+  const medians = ctx.online
+    .lookup('catalogue', `price-medians:${priced.version}`, () => ctx.sources.priceFeatureMedians(priced.model.price.featureNames), budget())
+    .then((lookup) => lookup.value);
+  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, request, requests.length > 1 ? index : undefined, now, budget, medians)));
+}
+
+async function suggestOne(
+  ctx: ServingContext,
+  priced: LoadedModel<'price'>,
+  request: PriceRequest,
+  index: number | undefined,
+  now: Date,
+  budget: () => number,
+  medians: Promise<Record<string, number> | undefined>,
+): Promise<ScoredPrice> {
+  const where = index === undefined ? '' : `quotations[${index}].`;
+  const quotedAt = request.quotedAt ? new Date(request.quotedAt) : now;
+  if (Number.isNaN(quotedAt.getTime())) throw new InputError(`${where}quotedAt must be a date-time, got "${request.quotedAt}"`, `${where}quotedAt`);
+  if (request.departureDate < quotedAt.toISOString().slice(0, 10)) {
+    throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quotedAt.toISOString().slice(0, 10)})`, `${where}departureDate`);
+  }
+  const quotation: QuotationInput = {
+    itineraryId: request.itineraryId,
+    departureDate: request.departureDate,
+    partySize: request.partySize,
+    cost: request.cost,
+    customerId: request.customerId,
+    listPrice: request.listPrice,
+    channel: request.channel,
+    quotedAt,
+  };
+
+  const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), budget());
+  if (itineraryLookup.source !== 'default' && itineraryLookup.value === null) {
+    throw new InputError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${where}itineraryId`);
+  }
+  const itinerary = itineraryLookup.value ?? null;
+
+  // Features as of the start of the quote's hour: quotes of one hour share a lookup, and nothing after the quote is seen.
+  const asOf = new Date(Math.floor(quotedAt.getTime() / HOUR_MS) * HOUR_MS);
+  const { segmenter, segmentationVersion } = priced.model;
+  let warehouse: QuoteFeatures | undefined;
+  if (itinerary) {
+    const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
+    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), budget());
+    warehouse = lookup.value;
+  }
+
+  const row = assembleFeatureRow(priced.model.price.featureNames, {
+    explicit: request.features,
+    warehouse: warehouse?.values,
+    warehouseDefaulted: warehouse?.defaulted,
+    request: featuresFromRequest(quotation, itinerary),
+    medians: await medians,
+  });
+  if (row.defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'price' }, row.defaulted.length);
+
+  const profiles = segmenter ? segmentProfiles(segmenter) : undefined;
+  const segmentName = (segment: number) => profiles?.[segment]?.name;
+  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describePriceFeature(segmentName), currency: CURRENCY, maxReasons: 5 });
+  const guarded = applyGuardrails(suggestion.price, { cost: request.cost, listPrice: request.listPrice }, {
+    minMargin: ctx.settings.minMargin,
+    maxChangeVsList: request.listPrice === undefined ? undefined : ctx.settings.maxChangeVsList,
+  });
+  const segmentValue = warehouse?.values[SEGMENT_FEATURE] ?? row.values[SEGMENT_FEATURE];
+  const answer: PriceSuggestionAnswer = {
+    quotationRef: request.quotationRef ?? null,
+    price: round2(guarded.price),
+    lo80: round2(suggestion.lo80),
+    hi80: round2(suggestion.hi80),
+    currency: CURRENCY,
+    modelPrice: round2(suggestion.price),
+    guardrail: guarded.fired,
+    reasonCodes: suggestion.reasonCodes.map((r) => ({ feature: r.feature, amount: round2(r.amount), text: r.text })),
+    baseValue: round2(suggestion.baseValue),
+    contributions: Object.fromEntries(Object.entries(suggestion.contributions).map(([name, amount]) => [name, round2(amount)])),
+    segment: segmentValue === undefined || segmentValue < 0 || !segmentationVersion ? null : { id: segmentValue, name: segmentName(segmentValue) ?? null, modelVersion: segmentationVersion },
+    modelVersion: priced.version,
+    featureSnapshotId: featureSnapshotId(row.values),
+    featureSource: warehouse?.snapshotId ?? null,
+    defaultedFeatures: row.defaulted,
+  };
+  return { answer, request, features: row.values, quotation, itinerary };
+}

@@ -1,0 +1,109 @@
+import { NotFoundError } from '../../platform/errors.ts';
+import type { BusinessRules } from '../../models/recommender/business-rules.ts';
+import type { ServingContext } from '../context.ts';
+import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+
+/**
+ * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
+ * query time: only itineraries with free seats in the departure window, none the customer already booked in it,
+ * within their budget per traveller. Model ids are the warehouse's itinerary and customer ids as text (the
+ * convention of the training step), answered as numbers.
+ */
+export interface RecommendationQuery {
+  customerId: number;
+  k: number;
+  from: string;
+  to: string;
+  /** Budget per traveller, USD. */
+  budget?: number;
+  exclude?: number[];
+}
+
+export interface RecommendedItinerary {
+  itineraryId: number;
+  score: number;
+  explanation: string;
+  basedOn: number | null;
+}
+
+export interface RecommendationAnswer {
+  customerId: number;
+  window: { from: string; to: string };
+  /** False for a customer the model has not seen: they get what customers like them book (cold start). */
+  personal: boolean;
+  items: RecommendedItinerary[];
+  modelVersion: string;
+  featureSnapshotId: string;
+  defaultedFeatures: string[];
+}
+
+export interface ScoredRecommendations {
+  answer: RecommendationAnswer;
+  features: Record<string, unknown>;
+}
+
+const availableSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** A cached availability list as a set, built once per cached list (the in-process cache hands back the same array). */
+function asSet(ids: readonly string[]): ReadonlySet<string> {
+  let set = availableSets.get(ids);
+  if (!set) {
+    set = new Set(ids);
+    availableSets.set(ids, set);
+  }
+  return set;
+}
+
+export async function recommendItineraries(ctx: ServingContext, query: RecommendationQuery): Promise<ScoredRecommendations> {
+  const served = ctx.champions.get('recommender');
+  const model = served.model;
+  const userId = String(query.customerId);
+  const known = model.interactedItems(userId).length > 0;
+  const deadline = performance.now() + ctx.settings.featureTimeoutMs;
+  const budget = () => deadline - performance.now();
+
+  const [available, booked, country] = await Promise.all([
+    ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), budget()),
+    ctx.online.lookup('availability', `booked:${query.customerId}|${query.from}|${query.to}`, () => ctx.sources.bookedItineraries(query.customerId, query.from, query.to), budget()),
+    // Only a customer the model has not seen needs their home market (cold start by market).
+    known ? undefined : ctx.online.lookup('profile', `country:${query.customerId}`, () => ctx.sources.customerCountry(query.customerId), budget()),
+  ]);
+  if (country && country.source !== 'default' && country.value === null) {
+    throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
+  }
+  const defaulted: string[] = [];
+  if (available.source === 'default') defaulted.push('availability');
+  if (booked.source === 'default') defaulted.push('booked_this_season');
+  if (country?.source === 'default') defaulted.push('home_market');
+  if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
+
+  const rules: BusinessRules = {
+    // Without an answer on availability, nothing is filtered: better an itinerary to check than none.
+    available: available.value ? asSet(available.value) : undefined,
+    bookedThisSeason: booked.value ?? [],
+    maxPrice: query.budget,
+    exclude: query.exclude?.map(String),
+  };
+  const homeMarket = country?.value ?? undefined;
+  const items = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
+  const features = {
+    window: { from: query.from, to: query.to },
+    available: available.value ?? null,
+    bookedThisSeason: booked.value ?? null,
+    homeMarket: homeMarket ?? null,
+    budget: query.budget ?? null,
+    exclude: query.exclude ?? [],
+  };
+  return {
+    answer: {
+      customerId: query.customerId,
+      window: { from: query.from, to: query.to },
+      personal: known,
+      items: items.map((r) => ({ itineraryId: Number(r.itemId), score: Number(r.score.toFixed(6)), explanation: r.explanation, basedOn: r.basedOn === undefined ? null : Number(r.basedOn) })),
+      modelVersion: served.version,
+      featureSnapshotId: featureSnapshotId(features),
+      defaultedFeatures: defaulted,
+    },
+    features,
+  };
+}

@@ -1,0 +1,81 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { buildCustomerFeatures, buildDemandSeries, buildInteractions, buildPriceTrainingRows } from '../../features/build-feature-tables.ts';
+import { CUSTOMER_FEATURES_VERSION, readCustomerFeatures } from '../../features/customer-features.ts';
+import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
+import { DEMAND_SERIES_VERSION, readDemandSeries } from '../../features/demand-series.ts';
+import { INTERACTIONS_VERSION, readInteractions } from '../../features/interactions.ts';
+import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
+import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
+import { writeWarehouseWorld, type WorldTruth } from '../../features/testing/warehouse-world.ts';
+import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { PriceModel } from '../../models/price/price-model.ts';
+import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import type { ModelVersion } from '../../models/registry/model-version.ts';
+import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { quietLog, tempDir } from '../../test/support/services.ts';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * For the API's tests: a small booking world in a fresh ClickHouse database (features/testing/warehouse-world.ts,
+ * ending today so "now" is inside it), its feature tables built by features/, and a registry with a small model
+ * of every family trained on them and promoted — the same path the pipeline takes, at a size that runs in seconds.
+ */
+export interface ServingWorld {
+  registry: ModelRegistry;
+  registryDir: string;
+  truth: WorldTruth;
+  today: string;
+  versions: Record<'segmentation' | 'price' | 'recommender' | 'demand', ModelVersion>;
+}
+
+export async function buildServingWorld(client: ClickHouseClient, options: { customers?: number; seed?: number; families?: Array<'segmentation' | 'price' | 'recommender' | 'demand'> } = {}): Promise<ServingWorld> {
+  const families = new Set(options.families ?? ['segmentation', 'price', 'recommender', 'demand']);
+  await migrateWarehouse(client, quietLog);
+  const today = new Date().toISOString().slice(0, 10);
+  const truth = await writeWarehouseWorld(client, { customers: options.customers ?? 300, years: 3, seed: options.seed ?? 7, endDate: today });
+  const asOf = new Date(`${today}T00:00:00Z`);
+  const registryDir = tempDir('registry');
+  const registry = ModelRegistry.open(pathToFileURL(registryDir).href);
+  const window = { from: truth.start, to: asOf };
+  const versions = {} as ServingWorld['versions'];
+
+  let segmenter: CustomerSegmenter | null = null;
+  if (families.has('segmentation') || families.has('price')) {
+    await buildCustomerFeatures(client, asOf);
+    const customers = await readCustomerFeatures(client);
+    segmenter = await new CustomerSegmenter({ seed: 1, maxSegments: 4, restarts: 1, silhouetteSample: 200, searchSample: 1000 }).fit(customers);
+    versions.segmentation = await registry.register({ artifact: segmenter.toArtifact(), dataWindow: window, featuresVersion: CUSTOMER_FEATURES_VERSION, metrics: segmenter.metrics(), holdoutId: 'test' });
+    await registry.promote('segmentation', versions.segmentation.version);
+  }
+  if (families.has('price')) {
+    await buildPriceTrainingRows(client);
+    const set = toPriceTrainingSet(await readPriceTrainingRows(client), segmenter);
+    const model = await new PriceModel({ learner: 'forest', trees: 20, maxDepth: 8, workers: 1, seed: 1 }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
+    versions.price = await registry.register({
+      artifact: model.toArtifact(),
+      dataWindow: window,
+      featuresVersion: priceFeaturesVersionTag(versions.segmentation.version),
+      metrics: { rmse: model.validation.learners.forest!.rmse },
+      holdoutId: 'test',
+    });
+    await registry.promote('price', versions.price.version);
+  }
+  if (families.has('recommender')) {
+    await buildInteractions(client, asOf);
+    const catalogue = await readItineraryCatalogue(client);
+    const model = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 1 }).fit({ interactions: await readInteractions(client), items: catalogue.items });
+    versions.recommender = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: INTERACTIONS_VERSION, metrics: { ndcg: 0 }, holdoutId: 'test' });
+    await registry.promote('recommender', versions.recommender.version);
+  }
+  if (families.has('demand')) {
+    await buildDemandSeries(client, asOf);
+    const rows = (await readDemandSeries(client, 'weekly', 'travellers')).filter((r) => r.series_id.startsWith('destination/'));
+    const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit(rows, { frequency: 'weekly', horizon: 8 });
+    versions.demand = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: DEMAND_SERIES_VERSION, metrics: { mase: 1 }, holdoutId: 'test' });
+    await registry.promote('demand', versions.demand.version);
+  }
+  return { registry, registryDir, truth, today, versions };
+}
