@@ -107,8 +107,13 @@ export class BulkLoad {
   async commit(): Promise<void> {
     const started = performance.now();
     try {
-      for (const ix of this.indexes) await this.client.query(ix.definition);
-      for (const fk of this.constraints) await this.client.query(`ALTER TABLE ${fk.table} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
+      const timed = async (what: string, sql: string) => {
+        const t = performance.now();
+        await this.client.query(sql);
+        this.log.debug('bulk load rebuilt', { what, seconds: Number(((performance.now() - t) / 1000).toFixed(2)) });
+      };
+      for (const ix of this.indexes) await timed(ix.name, ix.definition);
+      for (const fk of this.constraints) await timed(`${fk.table}.${fk.name}`, `ALTER TABLE ${fk.table} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
       for (const table of TABLES) {
         if (!(TABLE_COLUMNS[table] as readonly string[]).includes('id')) continue;
         await this.client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), max(id)) FROM ${table} HAVING max(id) IS NOT NULL`);

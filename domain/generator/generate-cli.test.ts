@@ -8,6 +8,8 @@ import { readGroundTruth } from './ground-truth.ts';
 
 /** `spirit-ml generate`: exit 2 with a message naming the flag on bad arguments; a real run; refusal to overwrite. */
 const root = new URL('../..', import.meta.url).pathname;
+// Probed before any suite is declared: the suites below block the event loop (spawnSync) and would starve the probe.
+const targets = await postgresTargets();
 
 function generate(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'generate', ...args], {
@@ -45,7 +47,6 @@ describe('spirit-ml generate arguments', () => {
   });
 });
 
-const targets = await postgresTargets();
 for (const target of targets) {
   describe(`spirit-ml generate on ${target.name} PostgreSQL`, { skip: target.skip }, () => {
     let db: TestDatabase | undefined;
