@@ -134,6 +134,6 @@ LEFT JOIN customer_profiles AS p ON p.customer_id = q.customer_id`;
 export const WAREHOUSE_QUOTES = `
   SELECT qf.quotation_id AS row_key, qf.customer_id AS customer_id, qf.itinerary_id AS itinerary_id, qf.departure_date AS departure_date,
     qf.party_size AS party_size, qf.known_at AS quoted_at, qf.cost_total AS cost_total, qf.price_total AS price,
-    toUInt8(qf.status = 'converted' OR qf.quotation_id IN (SELECT assumeNotNull(quotation_id) FROM bookings FINAL WHERE quotation_id IS NOT NULL)) AS accepted
+    toUInt8(qf.status IN ('converted', 'approved') OR qf.quotation_id IN (SELECT assumeNotNull(quotation_id) FROM bookings FINAL WHERE quotation_id IS NOT NULL)) AS accepted
   FROM quotation_facts AS qf
   WHERE qf.cost_total > 0 AND qf.price_total > 0 AND qf.party_size > 0`;

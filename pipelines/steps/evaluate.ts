@@ -1,6 +1,6 @@
 import type { Step } from '../step.ts';
 import type { Decision } from '../../models/registry/model-registry.ts';
-import { BATCH_OUTPUTS, currentVersion, isComplete, pruneBatches, switchCurrent, type BatchOutput } from './support/batch-output.ts';
+import { BATCH_OUTPUTS, currentVersion, isComplete, switchCurrent, type BatchOutput } from './support/batch-output.ts';
 import { beatsBaseline, FAMILY_PROMOTIONS } from './support/promotion.ts';
 import { newestVersion } from './support/registry-lookup.ts';
 import { numberParam } from './support/step-params.ts';
@@ -11,14 +11,13 @@ import { numberParam } from './support/step-params.ts';
  * holdout; otherwise challenger. The holdout is a window of whole months, so on the first run of a new month the
  * champion's score is on an older window and not comparable: then the version is promoted only if it beats its own
  * baseline on its window (cost-plus, popularity, seasonal naive, customer_type), and the decision says so.
- * Then readers of the batch tables are switched to the champion's batch, and batches of versions that are neither
- * champion, challenger nor the newest are dropped.
+ * Then readers of the batch tables are switched to the champion's batch (after a rollback too, on the next run).
  */
 export const evaluateStep: Step = {
   name: 'evaluate',
   description: 'Promotion by the registry rule (same holdout) or, when the holdout moved on, by beating the baseline; batch readers switched to champions',
-  reads: ['model:segmentation', 'model:price', 'model:recommender', 'model:demand', 'ch:batch_outputs'],
-  writes: ['model:aliases', 'ch:batch_current', 'ch:customer_segments', 'ch:customer_recommendations', 'ch:demand_forecasts'],
+  reads: ['model:segmentation', 'model:price', 'model:recommender', 'model:demand', 'ch:customer_segments', 'ch:customer_recommendations', 'ch:demand_forecasts'],
+  writes: ['model:aliases', 'ch:batch_current'],
   after: ['train-segments', 'train-price', 'train-recommender', 'train-demand'],
   async run(ctx) {
     const registry = ctx.registry;
@@ -51,7 +50,6 @@ export const evaluateStep: Step = {
 
     for (const [output, family] of Object.entries(BATCH_OUTPUTS) as Array<[BatchOutput, string]>) {
       const aliases = await registry.aliases(family);
-      const newest = await newestVersion(registry, family);
       if (aliases.champion && (await currentVersion(ctx.clickhouse, output)) !== aliases.champion) {
         if (await isComplete(ctx.clickhouse, output, aliases.champion)) {
           await switchCurrent(ctx.clickhouse, output, aliases.champion, `champion of ${family}`);
@@ -60,9 +58,6 @@ export const evaluateStep: Step = {
           ctx.log.warn('champion has no complete batch; readers stay on the current one', { output, champion: aliases.champion });
         }
       }
-      const keep = new Set([aliases.champion, aliases.challenger, newest?.version, await currentVersion(ctx.clickhouse, output)].filter((v): v is string => typeof v === 'string'));
-      const dropped = await pruneBatches(ctx.clickhouse, output, keep);
-      if (dropped.length) ctx.log.info('old batches dropped', { output, versions: dropped });
     }
     return { outputs };
   },

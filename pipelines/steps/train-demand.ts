@@ -31,8 +31,9 @@ export const trainDemandStep: Step = {
   name: 'train-demand',
   description: 'Daily demand forecaster per destination (bookings, travellers) vs seasonal naive on held-out months; next 365 days written',
   reads: ['ch:demand_series'],
-  writes: ['model:demand', 'ch:demand_forecasts', 'ch:batch_outputs'],
+  writes: ['model:demand', 'ch:demand_forecasts'],
   after: ['build-features'],
+  heavy: true,
   async run(ctx) {
     const client = ctx.clickhouse;
     const params = {
@@ -108,7 +109,7 @@ export const trainDemandStep: Step = {
       const [, code, measure] = id.split('/');
       return f.dates.map((date, h) => ({ series_id: id, entity_code: code, measure, date, mean: f.mean[h], lo80: f.lo80[h], hi80: f.hi80[h], lo95: f.lo95[h], hi95: f.hi95[h] }));
     });
-    const batch = await writeBatch(client, 'demand_forecasts', version.version, ctx.runId, forecasts);
+    const batch = await writeBatch(client, 'demand_forecasts', version.version, ctx.runId, forecasts, await ctx.registry.aliases('demand'));
     return {
       outputs: {
         version: version.version,

@@ -30,8 +30,9 @@ export const trainRecommenderStep: Step = {
   name: 'train-recommender',
   description: 'Recommender: popularity / SVD / implicit ALS compared on held-out bookings, the best refitted, top 50 per customer written',
   reads: ['ch:customer_itinerary_interactions', 'ch:bookings', 'ch:quotations', 'ch:ratings', 'ch:booking_status_history', 'ch:itineraries', 'ch:customers', 'ch:customer_segments'],
-  writes: ['model:recommender', 'ch:customer_recommendations', 'ch:batch_outputs'],
+  writes: ['model:recommender', 'ch:customer_recommendations'],
   after: ['build-features', 'train-segments'],
+  heavy: true,
   async run(ctx) {
     const client = ctx.clickhouse;
     const seed = seedParam(ctx);
@@ -79,7 +80,7 @@ export const trainRecommenderStep: Step = {
         yield chunk.map((r) => ({ customer_id: Number(r.userId), rank: r.rank, itinerary_id: Number(r.itemId), score: r.score }));
       }
     }
-    const batch = await writeBatch(client, 'customer_recommendations', version.version, ctx.runId, rows());
+    const batch = await writeBatch(client, 'customer_recommendations', version.version, ctx.runId, rows(), await ctx.registry.aliases('recommender'));
     return {
       outputs: {
         version: version.version,

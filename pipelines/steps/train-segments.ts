@@ -35,8 +35,9 @@ export const trainSegmentsStep: Step = {
   name: 'train-segments',
   description: 'Customer segmentation: scaling + PCA + k-means (k by silhouette), scored on held-out customers, segments written per customer',
   reads: ['ch:customer_features'],
-  writes: ['model:segmentation', 'ch:customer_segments', 'ch:batch_outputs'],
+  writes: ['model:segmentation', 'ch:customer_segments'],
   after: ['build-features'],
+  heavy: true,
   async run(ctx) {
     const seed = seedParam(ctx);
     const params = {
@@ -76,9 +77,14 @@ export const trainSegmentsStep: Step = {
     });
     const labels = model.predict(data.rows);
     const names = model.profiles().map((p) => p.name);
-    const { rows } = await writeBatch(ctx.clickhouse, 'customer_segments', version.version, ctx.runId, [
-      data.customerIds.map((customerId, i) => ({ customer_id: customerId, segment: labels[i], segment_name: names[labels[i]] })),
-    ]);
+    const { rows } = await writeBatch(
+      ctx.clickhouse,
+      'customer_segments',
+      version.version,
+      ctx.runId,
+      [data.customerIds.map((customerId, i) => ({ customer_id: customerId, segment: labels[i], segment_name: names[labels[i]] }))],
+      await ctx.registry.aliases('segmentation'),
+    );
     return {
       outputs: {
         version: version.version,

@@ -6,7 +6,8 @@ import { chDateTime, command, queryRows } from '../../../features/warehouse-quer
  * Batch outputs of training steps (migration 041): each model version writes its own partition, then a completion
  * row in batch_outputs; readers go through the *_current views, which show the version the evaluate step switched
  * to. So a batch being written, or one that died half-way, is never what a reader gets, and writing a version again
- * first drops whatever a failed attempt left.
+ * first drops whatever a failed attempt left. The completion rows belong to their output (one writer per asset):
+ * `ch:customer_recommendations` means the partitions and their rows in batch_outputs.
  */
 export const BATCH_OUTPUTS = { customer_segments: 'segmentation', customer_recommendations: 'recommender', demand_forecasts: 'demand' } as const;
 export type BatchOutput = keyof typeof BATCH_OUTPUTS;
@@ -23,14 +24,18 @@ function checked(output: BatchOutput, version: string): void {
   if (!VERSION.test(version)) throw new SpiritError('bad_model_version', `model version ${JSON.stringify(version)} is not like recommender-000001`);
 }
 
-/** Writes a version's rows (chunks from an iterator), then marks the batch complete. */
+/**
+ * Writes a version's rows (chunks from an iterator), marks the batch complete, then drops the batches of versions
+ * no reader can need: all but this one, the family's champion and challenger, and the one readers are on.
+ */
 export async function writeBatch(
   client: ClickHouseClient,
   output: BatchOutput,
   version: string,
   runId: string,
   chunks: AsyncIterable<object[]> | Iterable<object[]>,
-): Promise<{ rows: number }> {
+  aliases: { champion: string | null; challenger: string | null },
+): Promise<{ rows: number; dropped: string[] }> {
   checked(output, version);
   await command(client, `ALTER TABLE ${output} DROP PARTITION '${version}'`);
   const generatedAt = chDateTime(new Date());
@@ -41,7 +46,8 @@ export async function writeBatch(
     rows += chunk.length;
   }
   await client.insert({ table: 'batch_outputs', values: [{ output, model_version: version, rows, run_id: runId, completed_at: chDateTime(new Date()) }], format: 'JSONEachRow' });
-  return { rows };
+  const keep = new Set([version, aliases.champion, aliases.challenger, await currentVersion(client, output)].filter((v): v is string => typeof v === 'string'));
+  return { rows, dropped: await pruneBatches(client, output, keep) };
 }
 
 export async function isComplete(client: ClickHouseClient, output: BatchOutput, version: string): Promise<boolean> {
