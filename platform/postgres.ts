@@ -32,13 +32,17 @@ export async function openPostgres(config: Config, log: Logger, opts: { max?: nu
   }
   const server = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), config.embeddedPgPort, log);
   const pool = new pg.Pool({ connectionString: server.url, max: opts.max ?? 8, options: SESSION_OPTIONS });
-  pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
+  let closing = false;
+  // Stopping the embedded server ends any connection still idle in another pool of this process; that is
+  // expected then, and only worth a warning otherwise.
+  pool.on('error', (err) => (closing ? log.debug : log.warn)('postgres idle client error', { error: err.message }));
   await probe(pool, server.url);
   return {
     pool,
     url: server.url,
     embedded: true,
     async close() {
+      closing = true;
       await pool.end();
       await server.stop();
     },
