@@ -13,7 +13,7 @@ import { ReviewConflictError } from './review-errors.ts';
  * - override: a new version at the manager's price, with the reason (required);
  * - reject: the price stays as it is, with the reason (required).
  * Everything is checked before anything is written, and all of it — decision, new version, event — commits
- * together; a suggestion is decided once (the row lock serialises two managers, the unique key backs it up).
+ * together; a suggestion is decided once (the row locks serialise two managers, the unique key backs it up).
  */
 export type ReviewAction = 'accept' | 'override' | 'reject';
 export const REVIEW_ACTIONS: readonly ReviewAction[] = ['accept', 'override', 'reject'];
@@ -56,20 +56,23 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
   if (!request.actor.name) throw new InputError('the decision needs the name of who makes it', 'actor');
 
   return inTransaction(pool, async (client) => {
+    const owner = await client.query<{ quotation_id: string }>('SELECT quotation_id FROM price_suggestions WHERE id = $1', [request.suggestionId]);
+    if (owner.rows.length === 0) throw new NotFoundError(`there is no suggestion with id ${request.suggestionId}`, 'id');
+    // The quotation first, then its suggestion: the order every writer of a quotation takes, so two of them
+    // (a decision and a change of the quotation) wait for each other instead of deadlocking.
+    const quotation = await lockQuotation(client, Number(owner.rows[0].quotation_id));
     const found = await client.query(
       `SELECT id, quotation_id, quotation_version, departure_id, state::text AS state, suggested_price::float8 AS suggested_price,
               current_price::float8 AS current_price
          FROM price_suggestions WHERE id = $1 FOR UPDATE`,
       [request.suggestionId],
     );
-    if (found.rows.length === 0) throw new NotFoundError(`there is no suggestion with id ${request.suggestionId}`, 'id');
     const s = found.rows[0];
     if (s.state !== 'pending') {
       const earlier = await client.query(`SELECT ${DECISION_COLUMNS} FROM suggestion_decisions WHERE suggestion_id = $1`, [s.id]);
       const by = earlier.rows.length ? ` by ${earlier.rows[0].decided_by} at ${(earlier.rows[0].decided_at as Date).toISOString()}` : '';
       throw new ReviewConflictError('already_decided', `suggestion ${s.id} is already ${s.state}${by}; a decision is final`);
     }
-    const quotation = await lockQuotation(client, Number(s.quotation_id));
     if (quotation.version !== s.quotation_version) {
       throw new ReviewConflictError('stale_suggestion', `suggestion ${s.id} priced version ${s.quotation_version} of quotation ${quotation.quotationId}, which is now at version ${quotation.version}`);
     }

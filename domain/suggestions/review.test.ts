@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { migrate } from '../migrate.ts';
 import { freshDatabase, postgresTargets, quietLog, type TestDatabase } from '../../test/support/services.ts';
 import { readQuotation } from '../quotations/read-quotation.ts';
+import { reviseQuotation } from '../quotations/revise-quotation.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../quotations/testing/sample-catalogue.ts';
 import { unreachableScorer } from '../quotations/testing/unreachable-scorer.ts';
 import type { ScoringClient } from '../quotations/scoring-client.ts';
@@ -153,6 +154,20 @@ for (const target of targets) {
       assert.equal(failed.reason.code, 'already_decided');
       const count = await db.pool.query('SELECT count(*)::int AS n FROM suggestion_decisions WHERE suggestion_id = $1', [suggestion.id]);
       assert.equal(count.rows[0].n, 1);
+    });
+
+    it('a decision and a change of the same quotation at once end cleanly, never in a deadlock', async () => {
+      for (let round = 0; round < 4; round++) {
+        const { quotationId, suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.2 });
+        const outcomes = await Promise.allSettled([
+          decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'accept', actor: manager }),
+          reviseQuotation({ pool: db.pool, scorer, log: quietLog }, quotationId, { partySize: 3, reason: 'one more traveller' }, 'agent:test'),
+        ]);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') assert.ok(['already_decided', 'quotation_changed', 'stale_suggestion'].includes(outcome.reason.code), `round ${round}: ${outcome.reason.message}`);
+        }
+        assert.ok(outcomes.some((o) => o.status === 'fulfilled'));
+      }
     });
 
     it('keeps decisions and what was suggested immutable in the database itself', async () => {
