@@ -62,13 +62,17 @@ export async function batchForecast(
     if (value !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)))) throw new InputError(`${field} must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`, field);
   }
   const { from, params } = versionFilter(options.modelVersion, 'demand_forecasts_current', 'demand_forecasts');
-  const rows = await queryRows<BatchForecastDay & { model_version: string }>(
+  // The day is read as `day`: an alias named `date` would replace the column in the WHERE clause.
+  const rows = await queryRows<Omit<BatchForecastDay, 'date'> & { day: string; model_version: string }>(
     client,
-    `SELECT toString(date) AS date, mean, lo80, hi80, lo95, hi95, model_version FROM ${from} AND series_id = {seriesId:String}
+    `SELECT toString(date) AS day, mean, lo80, hi80, lo95, hi95, model_version FROM ${from} AND series_id = {seriesId:String}
        AND date >= {from:Date} AND date <= {to:Date} ORDER BY date`,
     { ...params, seriesId, from: options.from ?? '1970-01-01', to: options.to ?? '2149-06-06' },
   );
-  return { modelVersion: rows[0]?.model_version ?? null, days: rows.map(({ model_version: _, ...day }) => day) };
+  return {
+    modelVersion: rows[0]?.model_version ?? null,
+    days: rows.map((r) => ({ date: r.day, mean: r.mean, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95 })),
+  };
 }
 
 /** The customer's segment in the current (or a given) customer_segments batch; undefined when not covered. */

@@ -1,0 +1,84 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { pathToFileURL } from 'node:url';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import type { StepContext } from '../step.ts';
+import type pg from 'pg';
+import { migrateWarehouse } from '../warehouse/migrate.ts';
+import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
+import { queryRows } from '../../features/warehouse-query.ts';
+import { currentVersion, writeBatch } from './support/batch-output.ts';
+import { evaluateStep } from './evaluate.ts';
+
+/**
+ * Promotion decisions on registered demand versions whose metrics and holdouts are set by the test: the artefacts
+ * are never loaded by evaluate, so they are empty forecaster states.
+ */
+describe('evaluate step', () => {
+  let client: ClickHouseClient;
+  let registry: ModelRegistry;
+  let ctx: StepContext;
+  const register = (holdoutId: string, mase: number, naive: number) =>
+    registry.register({
+      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
+      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
+      featuresVersion: 'demand-series-v1',
+      metrics: { mase, seasonal_naive_mase: naive },
+      holdoutId,
+    });
+  const forecastRows = (n: number) => [Array.from({ length: n }, (_, i) => ({ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: `2025-07-${String(i + 1).padStart(2, '0')}`, mean: n, lo80: 0, hi80: 2 * n, lo95: 0, hi95: 3 * n }))];
+  const currentRows = async () => Number((await queryRows<{ n: string }>(client, `SELECT count() AS n FROM demand_forecasts_current`))[0].n);
+  const last = async () => (await registry.decisions('demand')).at(-1)!;
+
+  before(async () => {
+    ({ client } = await testClickHouse());
+    await useClickHouseDatabase(client, 'evaluate_step');
+    await migrateWarehouse(client, quietLog);
+    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
+    ctx = { config: testConfig(), log: quietLog, pg: undefined as unknown as pg.Pool, clickhouse: client, registry, runId: 'run', params: {} };
+  });
+
+  it('makes the first version champion and points readers at its batch', async () => {
+    const v1 = await register('demand:A', 1.0, 1.2);
+    await writeBatch(client, 'demand_forecasts', v1.version, 'run', forecastRows(3), await registry.aliases('demand'));
+    const { outputs } = await evaluateStep.run(ctx);
+    assert.equal(outputs.demand, 'demand-000001 promoted');
+    assert.equal(outputs.price, 'no version');
+    assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000001');
+    assert.deepEqual(await queryRows(client, `SELECT DISTINCT model_version FROM demand_forecasts_current`), [{ model_version: 'demand-000001' }]);
+  });
+
+  it('keeps the champion when a version is worse on the same holdout, and judges a version once', async () => {
+    await register('demand:A', 1.1, 1.2);
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000002 challenger');
+    assert.equal((await last()).reason, "mase 1.1 is worse than champion's 1 (tolerance 0.01)");
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000002 already judged');
+    assert.equal((await registry.aliases('demand')).champion, 'demand-000001');
+  });
+
+  it('promotes on a new holdout only a version that beats its baseline there, and moves readers when its batch is complete', async () => {
+    const v3 = await register('demand:B', 0.9, 1.0);
+    await writeBatch(client, 'demand_forecasts', v3.version, 'run', forecastRows(5), await registry.aliases('demand'));
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000003 promoted');
+    const decision = await last();
+    assert.equal(decision.action, 'promote');
+    assert.match(decision.reason, /holdout moved on \(demand:B\); mase 0\.9 beats the baseline's 1 on it/);
+    assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000003');
+    assert.equal(await currentRows(), 5);
+
+    await register('demand:C', 1.3, 1.2);
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000004 challenger');
+    assert.match((await last()).reason, /holdouts differ/);
+  });
+
+  it('leaves readers on the current batch when the champion has none complete', async () => {
+    const v5 = await register('demand:C', 1.0, 1.2);
+    // Rows written but never marked complete: a run that died while writing.
+    await client.insert({ table: 'demand_forecasts', values: forecastRows(2)[0].map((r) => ({ ...r, model_version: v5.version, generated_at: '2025-07-01 00:00:00' })), format: 'JSONEachRow' });
+    await registry.promote('demand', v5.version, 'by hand');
+    await evaluateStep.run(ctx);
+    assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000003');
+    assert.equal(await currentRows(), 5);
+  });
+});

@@ -1,0 +1,56 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../platform/errors.ts';
+import { PriceModel } from '../../models/price/price-model.ts';
+import { segmenterForPriceModel } from '../../features/customer-segment.ts';
+import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
+import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
+import { parseChDateTime } from '../../features/warehouse-query.ts';
+import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { trainPriceStep } from './train-price.ts';
+
+describe('train-price step', () => {
+  let f: PipelineFixture;
+
+  before(async () => {
+    f = await pipelineFixture('train_price', { customers: 1000, years: 3 });
+    await f.run(['build-features', 'train-segments', 'train-price', 'evaluate'], { priceTrees: 40, priceBoostingIterations: 120 });
+  });
+
+  it('registers a model that beats cost-plus and ridge on the held-out months', async () => {
+    const v = await f.registry.get('price', 'champion');
+    assert.equal(v.holdoutId, 'price:2025-04-01..2025-07-01:accepted');
+    assert.ok(v.metrics.rmse < 0.8 * v.metrics.cost_plus_rmse, `RMSE ${v.metrics.rmse} vs cost-plus ${v.metrics.cost_plus_rmse}`);
+    assert.ok(v.metrics.rmse < v.metrics.ridge_rmse, `RMSE ${v.metrics.rmse} vs ridge ${v.metrics.ridge_rmse}`);
+    assert.ok(v.metrics.coverage80 > 0.6 && v.metrics.coverage80 < 0.97, `80% range held ${v.metrics.coverage80}`);
+    assert.ok(v.metrics.holdout_rows >= 20 && v.metrics.train_rows > v.metrics.holdout_rows);
+    assert.equal(v.featuresVersion, 'price-features-v1+segmentation-000001');
+    assert.ok(v.dataWindow.to < '2025-07-01' && v.dataWindow.from < '2022-12-31', JSON.stringify(v.dataWindow));
+  });
+
+  it('suggests, in serving, the price the model gives the quotation’s training row', async () => {
+    const v = await f.registry.get('price', 'champion');
+    const model = PriceModel.fromArtifact(await f.registry.loadArtifact(v));
+    const { segmenter, segmentationVersion } = await segmenterForPriceModel(f.registry, v);
+    assert.equal(segmentationVersion, 'segmentation-000001');
+    const rows = await readPriceTrainingRows(f.client);
+    const set = toPriceTrainingSet(rows, segmenter);
+    for (const i of [rows.length - 1, rows.length - 50, Math.floor(rows.length / 2)]) {
+      const row = rows[i];
+      const online = await priceFeaturesForQuote(
+        f.client,
+        { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: Number(row.group_size), quotedAt: parseChDateTime(String(row.quoted_at)), customerId: Number(row.customer_id), costTotal: Number(row.cost) },
+        { segmenter, segmentationVersion },
+      );
+      const served = model.predict(online.values, online.cost);
+      const trained = model.predict(set.quotations[i].features, set.quotations[i].cost);
+      assert.ok(Math.abs(served.price - trained.price) < 1e-6, `quotation ${row.quotation_id}: ${served.price} vs ${trained.price}`);
+      assert.ok(served.lo80 < served.price && served.price < served.hi80);
+    }
+  });
+
+  it('refuses a bad size parameter by name', async () => {
+    await assert.rejects(trainPriceStep.run(f.context({ priceTrees: 0 })), (err: unknown) => err instanceof InputError && err.field === 'priceTrees');
+    await assert.rejects(trainPriceStep.run(f.context({ holdoutMonths: 30 })), (err: unknown) => err instanceof InputError && err.field === 'holdoutMonths');
+  });
+});

@@ -1,0 +1,72 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { batchRecommendations } from '../../features/batch-lookups.ts';
+import { queryRows } from '../../features/warehouse-query.ts';
+import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { defaultFactors } from './train-recommender.ts';
+
+describe('train-recommender step', () => {
+  let f: PipelineFixture;
+  const partitionRows = async () =>
+    Object.fromEntries(
+      (await queryRows<{ v: string; n: string }>(f.client, `SELECT model_version AS v, count() AS n FROM customer_recommendations GROUP BY v ORDER BY v`)).map((r) => [r.v, Number(r.n)]),
+    );
+
+  before(async () => {
+    f = await pipelineFixture('train_recommender', { customers: 1000, years: 3 });
+    await f.run(['build-features', 'train-segments', 'train-recommender', 'evaluate']);
+  });
+
+  it('registers the best of popularity, SVD and ALS, which beats popularity on held-out bookings', async () => {
+    const v = await f.registry.get('recommender', 'champion');
+    assert.equal(v.holdoutId, 'recommender:2025-04-01..2025-07-01');
+    assert.ok(v.metrics.ndcg10 > v.metrics.popularity_ndcg10, `NDCG@10 ${v.metrics.ndcg10} vs popularity ${v.metrics.popularity_ndcg10}`);
+    assert.ok(v.metrics.ndcg10 >= v.metrics.svd_ndcg10 && v.metrics.ndcg10 >= v.metrics.als_ndcg10);
+    assert.ok(v.metrics.customers_evaluated >= 50);
+    assert.equal(v.params.factors, defaultFactors(54));
+  });
+
+  it('writes each customer’s top 50, best first, without what they already interacted with', async () => {
+    const v = await f.registry.get('recommender', 'champion');
+    const model = ItineraryRecommender.fromArtifact(await f.registry.loadArtifact(v));
+    const bad = await queryRows<{ customer_id: string }>(
+      f.client,
+      `SELECT customer_id FROM customer_recommendations_current
+       GROUP BY customer_id HAVING count() > 50 OR min(rank) != 1 OR max(rank) != count() OR uniqExact(itinerary_id) != count()`,
+    );
+    assert.deepEqual(bad, []);
+    const seen = await queryRows(
+      f.client,
+      `SELECT 1 FROM customer_recommendations_current AS r INNER JOIN customer_itinerary_interactions AS i ON i.customer_id = r.customer_id AND i.itinerary_id = r.itinerary_id LIMIT 1`,
+    );
+    assert.deepEqual(seen, []);
+    const [{ customers }] = await queryRows<{ customers: string }>(f.client, `SELECT uniqExact(customer_id) AS customers FROM customer_recommendations_current`);
+    assert.equal(Number(customers), model.customerIds.length);
+    const top = await batchRecommendations(f.client, 1, { k: 10 });
+    assert.equal(top.length, 10);
+    assert.ok(top.every((r, i) => r.rank === i + 1 && r.modelVersion === v.version && (i === 0 || r.score <= top[i - 1].score)));
+    const scored = model.recommend('1', 10, { excludeInteracted: true });
+    assert.deepEqual(top.map((r) => String(r.itineraryId)), scored.map((r) => r.itemId));
+  });
+
+  it('leaves one complete, consistent batch for readers when run again, and drops batches nobody needs', async () => {
+    const first = await partitionRows();
+    assert.deepEqual(Object.keys(first), ['recommender-000001']);
+    await f.run(['train-recommender', 'evaluate']);
+    const second = await partitionRows();
+    assert.deepEqual(Object.keys(second), ['recommender-000001', 'recommender-000002']);
+    assert.equal(second['recommender-000002'], first['recommender-000001'], 'same data, same seed: the same batch');
+    const current = await queryRows<{ v: string; n: string; dup: string }>(
+      f.client,
+      `SELECT model_version AS v, count() AS n, count() - uniqExact(customer_id, rank) AS dup FROM customer_recommendations_current GROUP BY v`,
+    );
+    const champion = (await f.registry.aliases('recommender')).champion!;
+    assert.deepEqual(current.map((r) => [r.v, Number(r.n), Number(r.dup)]), [[champion, second[champion], 0]]);
+    // A third run keeps its own batch, the champion's and the challenger's, not the rest.
+    await f.run(['train-recommender']);
+    const aliases = await f.registry.aliases('recommender');
+    const keep = new Set(['recommender-000003', aliases.champion, aliases.challenger].filter(Boolean));
+    assert.deepEqual(Object.keys(await partitionRows()), [...keep].sort());
+  });
+});
