@@ -12,6 +12,9 @@ import { InputError } from '../platform/errors.ts';
  *   await client.query('UPDATE quotations SET status = $2 WHERE id = $1', [id, 'approved']);
  *   await recordEvent(client, { aggregateType: 'quotation', aggregateId: id, type: 'quotation.approved', payload: { by } });
  *   await client.query('COMMIT');
+ *
+ * A transaction that records events of several aggregates should record them in a fixed order (by id): each
+ * aggregate is locked until commit, and two transactions taking the same locks in opposite orders deadlock.
  */
 export const DOMAIN_EVENT_TYPES = [
   'quotation.created',

@@ -78,7 +78,8 @@ export const command: Command = {
     }
     const graphFile = args.values.graph as string | undefined;
     if (graphFile) process.env.PIPELINE_GRAPH = graphFile;
-    const graph = await loadPipelineGraph(graphFile);
+    // Only the pipeline queues need the graph: a relay or consumer must start even while a step is broken.
+    const graph = pipelineRoles.length > 0 ? await loadPipelineGraph(graphFile) : [];
     const services = await openStepServices(ctx.config, ctx.log);
     const stops: Array<() => Promise<void>> = [];
     try {

@@ -17,7 +17,9 @@ export async function readUnpublished(client: Pick<pg.ClientBase, 'query'>, limi
   const { rows } = await client.query<OutboxEvent>(
     `SELECT id::text, seq::text, aggregate_type, aggregate_id, aggregate_seq, type, payload::text AS payload,
             to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS occurred_at
-       FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+       FROM outbox_events WHERE published_at IS NULL
+      -- Qualified: a bare "seq" would sort by the text column of that name in the select list.
+      ORDER BY outbox_events.seq LIMIT $1`,
     [limit],
   );
   return rows;

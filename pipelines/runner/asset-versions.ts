@@ -22,11 +22,11 @@ export interface AssetVersionSources {
  * - `ch:<table>`: the table's uuid, its highest insert block and its highest mutation version — an insert, a
  *   mutation or a swap to a rebuilt table changes it, a background merge does not;
  * - `model:<family>`: the newest registered version and the champion;
- * - anything else: the run that last wrote it successfully.
+ * - anything else: the runs that last wrote it successfully (one per writing step).
  * A step is stale when any of these differs from what its last successful run recorded.
  */
 export class AssetVersions {
-  private readonly writers: Map<string, string>;
+  private readonly writers: Map<string, string[]>;
 
   constructor(graph: readonly Step[], private readonly sources: AssetVersionSources) {
     this.writers = writersOf(graph);
@@ -44,9 +44,8 @@ export class AssetVersions {
       else if (kind === 'model') versions[asset] = await this.modelVersion(name);
       else {
         lastSuccesses ??= await this.sources.state.lastSuccesses();
-        const writer = this.writers.get(asset);
-        const last = writer ? lastSuccesses.get(writer) : undefined;
-        versions[asset] = last ? `run:${last.runId}` : 'unversioned';
+        const runs = (this.writers.get(asset) ?? []).map((w) => lastSuccesses!.get(w)).filter((r) => r !== undefined);
+        versions[asset] = runs.length > 0 ? runs.map((r) => `${r.step}@${r.runId}`).sort().join(',') : 'unversioned';
       }
     }
     return versions;

@@ -8,13 +8,13 @@ const ASSET = /^[a-z]+:[A-Za-z0-9_./-]+$/;
 
 /**
  * Checks that a pipeline graph can be run and that its declared lineage holds: unique step names, known steps in
- * `after`, no cycle, one writer per asset, and every step that reads an asset written by another step runs after
- * that step (directly or through others) — otherwise `--from` and stale detection would lie.
+ * `after`, no cycle, and every step that reads an asset runs after every other step that writes it (directly or
+ * through others) — otherwise `--from` and stale detection would lie. An asset may have several writers (a
+ * shared table where each step owns its rows); its readers then wait for all of them.
  * Returns the steps in run order.
  */
 export function checkGraph(steps: readonly Step[]): Step[] {
   const names = new Set<string>();
-  const writerOf = new Map<string, string>();
   for (const step of steps) {
     if (!STEP_NAME.test(step.name)) throw new SpiritError('pipeline_step_name', `step name "${step.name}" must be lower-case words joined by "-"`);
     if (names.has(step.name)) throw new SpiritError('pipeline_duplicate_step', `two steps are named ${step.name}`);
@@ -22,19 +22,16 @@ export function checkGraph(steps: readonly Step[]): Step[] {
     for (const asset of [...step.reads, ...step.writes]) {
       if (!ASSET.test(asset)) throw new SpiritError('pipeline_asset', `step ${step.name}: asset "${asset}" must look like kind:name (pg:bookings, ch:features, model:price)`);
     }
-    for (const asset of step.writes) {
-      const other = writerOf.get(asset);
-      if (other) throw new SpiritError('pipeline_two_writers', `${asset} is written by both ${other} and ${step.name}; give each asset one writer`);
-      writerOf.set(asset, step.name);
-    }
   }
   const ordered = topologicalOrder(steps);
   const ancestors = ancestorsOf(ordered);
+  const writers = writersOf(steps);
   for (const step of ordered) {
     for (const asset of step.reads) {
-      const writer = writerOf.get(asset);
-      if (writer && writer !== step.name && !ancestors.get(step.name)!.has(writer)) {
-        throw new SpiritError('pipeline_lineage', `step ${step.name} reads ${asset}, written by ${writer}, but does not run after it; add "${writer}" to its after`);
+      for (const writer of writers.get(asset) ?? []) {
+        if (writer !== step.name && !ancestors.get(step.name)!.has(writer)) {
+          throw new SpiritError('pipeline_lineage', `step ${step.name} reads ${asset}, written by ${writer}, but does not run after it; add "${writer}" to its after`);
+        }
       }
     }
   }
@@ -55,7 +52,9 @@ export function ancestorsOf(ordered: readonly Step[]): Map<string, Set<string>> 
   return ancestors;
 }
 
-/** Which step writes each asset. */
-export function writersOf(steps: readonly Step[]): Map<string, string> {
-  return new Map(steps.flatMap((s) => s.writes.map((asset) => [asset, s.name] as const)));
+/** Which steps write each asset. */
+export function writersOf(steps: readonly Step[]): Map<string, string[]> {
+  const writers = new Map<string, string[]>();
+  for (const step of steps) for (const asset of step.writes) writers.set(asset, [...(writers.get(asset) ?? []), step.name]);
+  return writers;
 }

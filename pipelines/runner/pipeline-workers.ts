@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Step } from '../step.ts';
 import { processRunJob } from './run-orchestrator.ts';
-import { processPartitionedStepJob, processStepJob } from './step-job.ts';
+import { processStepJob } from './step-job.ts';
+import { processPartitionedStepJob } from './partitioned-step-job.ts';
 import type { StepServices } from './step-services.ts';
 import { PIPELINE_QUEUES, queuePrefix, queueName, redisConnection, type PipelineQueue, type RunJobData, type StepJobData } from './queues.ts';
 

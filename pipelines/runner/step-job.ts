@@ -1,9 +1,8 @@
-import { UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import type { PartitionResult, Step, StepResult } from '../step.ts';
 import { AssetVersions } from './asset-versions.ts';
-import { checkOutputs, errorText, executeStep } from './execute-step.ts';
+import { checkOutputs, executeStep } from './execute-step.ts';
 import type { StepServices } from './step-services.ts';
-import { KEEP_JOBS, partitionJobId, type PartitionJobData, type PipelineQueue, type StepJobData } from './queues.ts';
+import type { PartitionJobData, StepJobData } from './queues.ts';
 
 /** What a step job needs of its BullMQ job; a sandboxed job offers the same. */
 export interface StepJobLike {
@@ -13,14 +12,24 @@ export interface StepJobLike {
   opts: { attempts?: number };
 }
 
-function stepOf(graph: readonly Step[], name: string): Step {
+/**
+ * An error BullMQ does not retry (it goes by the name, which survives the trip out of a sandboxed child).
+ * Made here rather than imported, so sandboxed children do not load BullMQ to run a step.
+ */
+export function unrecoverable(message: string): Error {
+  const err = new Error(message);
+  err.name = 'UnrecoverableError';
+  return err;
+}
+
+export function stepOf(graph: readonly Step[], name: string): Step {
   const step = graph.find((s) => s.name === name);
   // Retrying cannot help: the worker's graph has no such step (an older or newer deploy).
-  if (!step) throw new UnrecoverableError(`this worker's pipeline has no step named ${name}`);
+  if (!step) throw unrecoverable(`this worker's pipeline has no step named ${name}`);
   return step;
 }
 
-function attemptOf(job: StepJobLike): { number: number; final: boolean } {
+export function attemptOf(job: StepJobLike): { number: number; final: boolean } {
   const number = job.attemptsMade + 1;
   return { number, final: number >= (job.opts.attempts ?? 1) };
 }
@@ -34,61 +43,10 @@ export async function processStepJob(job: StepJobLike, graph: readonly Step[], s
   return result.outputs;
 }
 
-/**
- * A fanned-out step: first queue one child job per partition (spread over every worker serving `partitions`)
- * and wait; when they are all done, `finish` publishes their work. A partition that fails for good fails this
- * job too (failParentOnFailure), and the run's orchestrator records it.
- */
-export async function processPartitionedStepJob(
-  job: Job<StepJobData>,
-  token: string,
-  graph: readonly Step[],
-  services: StepServices,
-  queues: Record<PipelineQueue, Queue>,
-): Promise<StepResult['outputs']> {
-  const step = stepOf(graph, job.data.step);
-  const partitions = step.partitions!;
-  const ctx = await services.contextFor(step, job.data.runId, job.data.params);
-  const { state } = services;
-  const attempt = attemptOf(job);
-  try {
-    if (job.data.phase !== 'finishing') {
-      const versions = new AssetVersions(graph, { pg: services.pg, clickhouse: services.clickhouse, registry: services.registry, state });
-      await state.stepStarted(job.data.runId, step.name, attempt.number, await versions.of(step.reads));
-      const keys = await partitions.list(ctx);
-      for (const partition of keys) {
-        const data: PartitionJobData = { runId: job.data.runId, step: step.name, partition, params: job.data.params };
-        await queues.partitions.add('partition', data, {
-          jobId: partitionJobId(job.data.runId, step.name, partition),
-          attempts: job.data.retry.attempts,
-          backoff: { type: 'exponential', delay: job.data.retry.delayMs, jitter: job.data.retry.jitter },
-          ...KEEP_JOBS,
-          failParentOnFailure: true,
-          parent: { id: job.id!, queue: job.queueQualifiedName },
-        });
-      }
-      await job.updateData({ ...job.data, phase: 'finishing' });
-      ctx.log.info('step fanned out', { partitions: keys.length });
-      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-    }
-    const values = await job.getChildrenValues<PartitionResult>();
-    const results = Object.values(values).sort((a, b) => a.partition.localeCompare(b.partition));
-    const result = await partitions.finish(ctx, results);
-    checkOutputs(step.name, result);
-    await state.stepSucceeded(job.data.runId, step.name, null, result.outputs);
-    return result.outputs;
-  } catch (err) {
-    if (!(err instanceof WaitingChildrenError)) {
-      await state.stepFailed(job.data.runId, step.name, null, errorText(err), attempt.final);
-    }
-    throw err;
-  }
-}
-
 /** One partition of a fanned-out step, in a sandboxed child. */
 export async function processPartitionJob(data: PartitionJobData, graph: readonly Step[], services: StepServices): Promise<PartitionResult> {
   const step = stepOf(graph, data.step);
-  if (!step.partitions) throw new UnrecoverableError(`step ${step.name} has no partitions in this worker's pipeline`);
+  if (!step.partitions) throw unrecoverable(`step ${step.name} has no partitions in this worker's pipeline`);
   const ctx = await services.contextFor(step, data.runId, data.params);
   const result = await step.partitions.run(ctx, data.partition);
   checkOutputs(`${step.name}[${data.partition}]`, result);
