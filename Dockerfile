@@ -1,0 +1,12 @@
+# spirit-ml: one image for the API (serve), the workers (worker) and one-off commands (migrate, pipeline…).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY . .
+# The data directory holds nothing shared in a deployment (servers hold the data; models are a volume).
+RUN mkdir -p /srv/spirit/data /srv/spirit/models && chown -R node:node /srv/spirit
+USER node
+ENTRYPOINT ["node", "bin/spirit-ml.js"]
+CMD ["serve"]

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { requireServices } from '../test/support/services.ts';
+
+/**
+ * docker-compose.yml, validated by Debian's docker-compose (`config` needs no Docker engine) and checked against
+ * what the code reads: every variable of platform/config.ts that a server deployment needs, pointing at services
+ * that exist, with health checks, volumes and replicas.
+ */
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const run = promisify(execFile);
+
+async function composeAvailable(): Promise<string | undefined> {
+  try {
+    await run('docker-compose', ['version']);
+    return undefined;
+  } catch {
+    if (requireServices) throw new Error('docker-compose is required (REQUIRE_SERVICES=1): apt-get install docker-compose');
+    const reason = 'docker-compose is not installed; skipping the compose validation (apt-get install docker-compose)';
+    process.stderr.write(`# ${reason}\n`);
+    return reason;
+  }
+}
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  deploy?: { replicas?: number };
+  volumes?: Array<string | { source: string; target: string }>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/** The variables platform/config.ts reads, found in its source so a new one cannot be forgotten here. */
+function configVariables(): string[] {
+  const source = fs.readFileSync(new URL('../platform/config.ts', import.meta.url), 'utf8');
+  const names = new Set<string>();
+  for (const m of source.matchAll(/env\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]);
+  for (const m of source.matchAll(/intSetting\(env, '([A-Z][A-Z0-9_]*)'/g)) names.add(m[1]);
+  return [...names].sort();
+}
+
+describe('docker-compose.yml', async () => {
+  const skip = await composeAvailable();
+
+  it('is valid and runs every service the code expects, wired the way the code reads it', { skip }, async () => {
+    const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'spirit' } });
+    const compose = parse(stdout) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+    const services = compose.services;
+    for (const name of ['postgres', 'clickhouse', 'redis', 'api', 'worker', 'scheduler']) assert.ok(services[name], `service ${name}`);
+    for (const name of ['postgres', 'clickhouse', 'redis', 'api']) assert.ok(services[name].healthcheck?.test.length, `${name} has a health check`);
+    assert.equal(services.api.deploy?.replicas, 2);
+    assert.equal(services.worker.deploy?.replicas, 2);
+
+    const variables = configVariables();
+    assert.ok(variables.includes('DATABASE_URL') && variables.includes('REDIS_URL'), `config variables found: ${variables.join(', ')}`);
+    // Only the embedded databases read these; a deployment has servers.
+    const embeddedOnly = new Set(['EMBEDDED_PG_PORT']);
+    const apiOnly = new Set(['HOST', 'PORT']);
+    for (const name of ['api', 'worker', 'scheduler']) {
+      const env = services[name].environment ?? {};
+      for (const variable of variables) {
+        if (embeddedOnly.has(variable) || (apiOnly.has(variable) && name !== 'api')) continue;
+        assert.ok(env[variable] !== undefined && env[variable] !== '', `${name} sets ${variable}`);
+      }
+      assert.equal(new URL(env.DATABASE_URL).hostname, 'postgres');
+      assert.equal(new URL(env.CLICKHOUSE_URL).hostname, 'clickhouse');
+      assert.equal(new URL(env.REDIS_URL).hostname, 'redis');
+      assert.ok(env.MODEL_REGISTRY_URL.startsWith('file:///'), 'models on a shared volume');
+      const mounts = (services[name].volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+      assert.ok(mounts.some((m) => m.split(':')[0] === 'models' && m.split(':')[1] === new URL(env.MODEL_REGISTRY_URL).pathname), `${name} mounts the models volume where MODEL_REGISTRY_URL points`);
+      for (const dependency of ['postgres', 'clickhouse', 'redis']) assert.equal(services[name].depends_on?.[dependency]?.condition, 'service_healthy', `${name} waits for ${dependency}`);
+    }
+    assert.equal(services.api.environment!.HOST, '0.0.0.0');
+    assert.ok(services.api.environment!.JWT_SECRET, 'replicas share a JWT secret');
+    assert.deepEqual(services.api.command, ['serve']);
+    assert.equal(services.worker.command![0], 'worker');
+    assert.match(services.worker.command!.join(' '), /--queues \S*heavy/);
+    assert.match(services.scheduler.command!.join(' '), /--queues runs,outbox-relay/);
+    for (const volume of ['postgres-data', 'clickhouse-data', 'redis-data', 'models']) assert.ok(volume in compose.volumes, `volume ${volume}`);
+
+    // The analysts' read-only ClickHouse user.
+    const init = (services.clickhouse.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('docker-entrypoint-initdb.d'));
+    assert.ok(init, 'an init script for ClickHouse');
+    const script = fs.readFileSync(init.split(':')[0], 'utf8');
+    assert.match(script, /CREATE USER IF NOT EXISTS analyst .*readonly = 1/);
+    assert.match(script, /GRANT SELECT ON/);
+  });
+
+  it('builds one image whose entry point is the CLI', () => {
+    const dockerfile = fs.readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    assert.match(dockerfile, /ENTRYPOINT \["node", "bin\/spirit-ml.js"\]/);
+    assert.ok(fs.existsSync(new URL('../.dockerignore', import.meta.url)));
+  });
+});
