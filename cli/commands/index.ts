@@ -6,6 +6,7 @@ import type { Command } from '../command.ts';
  */
 export const COMMANDS: Array<{ name: string; summary: string; load: () => Promise<{ command: Command }> }> = [
   { name: 'generate', summary: 'Generate a seeded Spirit Tours world into an empty PostgreSQL (and its ground truth)', load: () => import('./generate.ts') },
+  { name: 'start', summary: 'Run everything on this machine: databases, sample data, pipeline, models and the API', load: () => import('./start.ts') },
   { name: 'migrate', summary: 'Bring the PostgreSQL and ClickHouse schemas up to date', load: () => import('./migrate.ts') },
   { name: 'ingest', summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse', load: () => import('./ingest.ts') },
   { name: 'import bookings', summary: 'Load bookings from a CSV file (with a column mapping); bad rows go to import_rejects', load: () => import('./import-bookings.ts') },
@@ -29,10 +30,6 @@ export const COMMANDS: Array<{ name: string; summary: string; load: () => Promis
   { name: 'quote create', summary: 'Build a quotation (costing, price, suggestion) through the running scoring API', load: () => import('./quote.ts').then((m) => ({ command: m.createCommand })) },
   { name: 'quote show', summary: 'Print a quotation: costing, price table, members’ shares and price history', load: () => import('./quote.ts').then((m) => ({ command: m.showCommand })) },
   { name: 'quote labels', summary: 'Export pricing managers’ decisions as labelled CSV for the next price training', load: () => import('./quote.ts').then((m) => ({ command: m.labelsCommand })) },
-  { name: 'serve', summary: 'Serve the scoring API on HOST:PORT until stopped (the data and models that are there)', load: () => import('./serve.ts') },
-  { name: 'keys create', summary: 'Create an API key for the scoring API with a role (shown once)', load: () => import('./keys.ts').then((m) => ({ command: m.createCommand })) },
-  { name: 'keys list', summary: 'List the scoring API keys', load: () => import('./keys.ts').then((m) => ({ command: m.listCommand })) },
-  { name: 'keys revoke', summary: 'Revoke a scoring API key', load: () => import('./keys.ts').then((m) => ({ command: m.revokeCommand })) },
   { name: 'worker', summary: 'Serve pipeline queues, the outbox relay and the events consumer until stopped', load: () => import('./worker.ts') },
   { name: 'jobs failed', summary: 'List pipeline jobs that failed after their retries', load: () => import('./jobs.ts').then((m) => ({ command: m.failedCommand })) },
   { name: 'jobs retry', summary: 'Run a failed step again with the steps it stopped', load: () => import('./jobs.ts').then((m) => ({ command: m.retryCommand })) },

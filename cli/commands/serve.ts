@@ -3,6 +3,8 @@ import { openStores } from '../stores.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
 import { buildApp } from '../../serving/app.ts';
+import { reviewDesk } from '../../serving/review/review-routes.ts';
+import { reviewPage } from '../../serving/review/review-page.ts';
 
 /** How long in-flight requests get to finish after SIGINT/SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -27,7 +29,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)) });
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage()] });
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       await app?.close().catch(() => undefined);

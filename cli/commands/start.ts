@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import type { Command } from '../command.ts';
+import { intArg } from '../command.ts';
+import { openStores } from '../stores.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { registryLocation } from '../../models/registry/registry-location.ts';
+import { loadPipelineGraph } from '../../pipelines/graph.ts';
+import { runPipelineInProcess } from '../../pipelines/runner/in-process-runner.ts';
+import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { generateWorld } from '../../domain/generator/index.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
+import { reviewDesk } from '../../serving/review/review-routes.ts';
+import { reviewPage } from '../../serving/review/review-page.ts';
+import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
+import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
+
+const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
+
+/**
+ * The main job on embedded defaults: databases, a sample world on first run, the pipeline (ingest, features,
+ * models), then the API. Everything lives under the data directory, so a second start reuses it.
+ */
+export const command: Command = {
+  name: 'start',
+  summary: 'Run everything on this machine: databases, sample data, pipeline, models and the API',
+  options: {
+    customers: { type: 'string', description: 'Customers in the generated sample world (first run only)', default: '3000' },
+    years: { type: 'string', description: 'Years of history in the sample world (first run only)', default: '3' },
+    seed: { type: 'string', description: 'Seed of the sample world and of model training', default: '42' },
+    retrain: { type: 'boolean', description: 'Run the model steps even when every family already has a champion' },
+    'no-serve': { type: 'boolean', description: 'Stop after the pipeline instead of starting the API' },
+  },
+  details: [
+    'Data lives under SPIRIT_DATA_DIR (default ./.spirit-ml). Set DATABASE_URL / CLICKHOUSE_URL to use servers.',
+    'The API listens on HOST:PORT (default 127.0.0.1:8080). API keys for each role are written to',
+    '<data dir>/api-keys.json on the first run.',
+  ].join('\n'),
+  async run(args, { config, log, out }) {
+    const customers = intArg(args, 'customers', { min: 10, max: 10_000_000 });
+    const years = intArg(args, 'years', { min: 1, max: 20 });
+    const seed = intArg(args, 'seed', { min: 0, max: 2 ** 31 - 1 });
+    const started = performance.now();
+    const say = (line: string) => process.stderr.write(`spirit-ml: ${line}\n`);
+
+    say(`data directory ${config.dataDir}`);
+    const stores = await openStores(config, log);
+    const registry = ModelRegistry.open(registryLocation(config.dataDir));
+    let closing = false;
+    const shutdown = async (code: number) => {
+      if (closing) return;
+      closing = true;
+      await stores.close().catch(() => undefined);
+      process.exit(code);
+    };
+
+    try {
+      const { rows } = await stores.pg.query<{ n: string }>('SELECT count(*) AS n FROM customers');
+      if (Number(rows[0].n) === 0) {
+        say(`generating a sample world: ${customers.toLocaleString('en-US')} customers, ${years} years, seed ${seed}`);
+        const world = await generateWorld(stores.pg, { customers, years, seed, log });
+        say(`sample world ready in ${world.seconds.toFixed(1)} s: ${formatCounts(world.counts)}`);
+      } else {
+        say(`reusing the booking system in place (${Number(rows[0].n).toLocaleString('en-US')} customers)`);
+      }
+
+      const missing = await championsMissing(registry);
+      const graph = await loadPipelineGraph();
+      const train = args.values.retrain === true || missing.length > 0;
+      const selection = train ? {} : { only: ['ingest'] };
+      say(train ? `pipeline: ${graph.map((s) => s.name).join(' → ')}` : 'every model family has a champion: ingest only (--retrain to train again)');
+      const services = await openStepServices(config, log, { pg: stores.pg, clickhouse: stores.clickhouse, registry });
+      const report = await runPipelineInProcess(graph, services, { selection, params: { seed, ingestLagSeconds: 0 }, trigger: 'manual' });
+      const runs = report.steps;
+      for (const run of runs) say(`  ${run.step.padEnd(20)} ${run.status.padEnd(9)} ${run.seconds.toFixed(1).padStart(6)} s  ${run.error ?? summarise(run.outputs)}`);
+      const failed = runs.filter((r) => r.status !== 'succeeded');
+      if (failed.length > 0) say(`${failed.length} step(s) did not succeed; the API serves what is available (families without a model answer 503)`);
+
+      if (args.values['no-serve'] === true) {
+        await stores.close();
+        return failed.length > 0 ? 1 : 0;
+      }
+      const keys = await ensureApiKeys(stores.pg, config.dataDir);
+      const app = await buildApp({
+        config,
+        log,
+        pg: stores.pg,
+        clickhouse: stores.clickhouse,
+        registry,
+        plugins: [reviewDesk({ pool: stores.pg }), reviewPage()],
+      });
+      const address = await app.listen({ host: config.host, port: config.port });
+      const base = address.replace('0.0.0.0', '127.0.0.1');
+      // The quotation engine quotes a few upcoming departures through the API, so the review desk has work;
+      // nothing happens when suggestions are already pending (a restart does not pile up more).
+      const work = await ensureReviewWork(
+        { pool: stores.pg, scorer: new ScoringClient({ baseUrl: base, apiKey: keys.keys['quotation-engine'] }), log },
+        { count: 24, seed },
+      );
+      say(`review desk: ${work.pending} suggestion(s) pending`);
+      out(
+        [
+          '',
+          `Spirit ML is running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s).`,
+          `  API            ${base}/v1   (send the header  x-api-key: <key>)`,
+          `  API docs       ${base}/docs`,
+          `  Health         ${base}/health   ${base}/ready`,
+          `  Review desk    ${base}/review`,
+          `  API keys       ${keys.file}`,
+          `  Try it         curl -H "x-api-key: ${keys.keys.analyst}" ${base}/v1/destinations`,
+          '',
+          'Stop with Ctrl+C. `npm start` again reuses the data; the embedded ClickHouse is held by this process',
+          'while it runs (see README: querying while the API runs).',
+          '',
+        ].join('\n'),
+      );
+      const stop = async () => {
+        await app.close().catch(() => undefined);
+        await shutdown(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<never>(() => undefined);
+    } catch (err) {
+      await stores.close().catch(() => undefined);
+      throw err;
+    }
+  },
+};
+
+async function championsMissing(registry: ModelRegistry): Promise<string[]> {
+  const missing: string[] = [];
+  for (const family of ['price', 'segmentation', 'recommender', 'demand']) {
+    const aliases = await registry.aliases(family).catch(() => undefined);
+    if (!aliases?.champion) missing.push(family);
+  }
+  return missing;
+}
+
+/** One key per role on the first run, kept (readable by this user only) so the next start shows the same. */
+async function ensureApiKeys(pool: Parameters<typeof createApiKey>[0], dataDir: string): Promise<{ file: string; keys: Record<string, string> }> {
+  const file = path.join(dataDir, 'api-keys.json');
+  if (fs.existsSync(file)) return { file, keys: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string> };
+  const keys: Record<string, string> = {};
+  for (const role of ROLES) keys[role] = (await createApiKey(pool, { name: `npm start (${role})`, role })).key;
+  fs.writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  return { file, keys };
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+    .join(', ');
+}
+
+function summarise(outputs: Record<string, unknown> | undefined): string {
+  if (!outputs) return '';
+  return Object.entries(outputs)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toFixed(4)) : String(v)}`)
+    .join(' ');
+}
