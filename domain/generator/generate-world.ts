@@ -258,14 +258,14 @@ export async function generateWorld(pool: pg.Pool, options: GenerateOptions): Pr
     await load.commit();
     log.info('world loaded', { seconds: Number(((performance.now() - committing) / 1000).toFixed(2)), step: 'indexes, foreign keys, analyze' });
 
-    const customersWithBookings = sales.stats.booked;
     const stats = {
       tripRequests: requests.count,
-      optionsSoldOut: sales.stats.soldOut,
-      requestsLostToSoldOut: sales.stats.lost,
+      // Options with no departure that had room within ±14 days of the wanted date (sold out, or none scheduled).
+      optionsWithoutDeparture: sales.stats.soldOut,
+      requestsWithoutDeparture: sales.stats.lost,
       bookings: sales.stats.booked,
       bookingsCancelledByEndDate: sales.stats.cancelled,
-      bookingsPerCustomer: Number((customersWithBookings / options.customers).toFixed(3)),
+      bookingsPerCustomer: Number((sales.stats.booked / options.customers).toFixed(3)),
       departures: departures.count,
     };
     const truth = truthOf(options, frame, catalogue, plans, customerTruth, stats);

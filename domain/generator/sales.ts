@@ -149,7 +149,7 @@ function writeQuotation(ctx: SalesContext, k: number, q: Quote, id: number, stat
 }
 
 export function replayRequest(ctx: SalesContext, k: number, batch: RowBatch): void {
-  const { frame, catalogue, customers, requests, departures, events, ids, stats } = ctx;
+  const { frame, customers, requests, departures, events, ids, stats } = ctx;
   const requestMs = requests.requestMs[k];
   events.drain(requestMs, applySeat(departures));
   stats.requests++;
@@ -209,7 +209,8 @@ export function replayRequest(ctx: SalesContext, k: number, batch: RowBatch): vo
       // Accepted at the decision, converted when the booking is entered.
       if (decisionMs < frame.endMs && bookedMs >= frame.endMs) [status, statusMs] = ['approved', decisionMs];
       else [status, statusMs] = ['converted', bookedMs];
-    } else if (books || rng() < CONVERSION.declinedShare) [status, statusMs] = ['rejected', books ? decisionMs : toSecond(last + DAY_MS * (1 + 6 * rng()))];
+    } else if (books) [status, statusMs] = ['rejected', Math.max(decisionMs, last)];
+    else if (rng() < CONVERSION.declinedShare) [status, statusMs] = ['rejected', toSecond(last + DAY_MS * (1 + 6 * rng()))];
     else [status, statusMs] = ['expired', last + NEGOTIATION.validityDays * DAY_MS];
     writeQuotation(ctx, k, q, quotationIds[j], status, statusMs, batch);
   }

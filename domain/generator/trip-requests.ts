@@ -1,5 +1,5 @@
 /**
- * Trip requests drawn customer by customer, kept in compact columns (≈ 40 bytes each, no row text) until they
+ * Trip requests drawn customer by customer, kept in compact columns (≈ 30 bytes each, no row text) until they
  * are replayed in time order: a request is a customer asking, at a moment, for a trip around a travel date for a
  * party, with up to three itineraries to quote.
  */
