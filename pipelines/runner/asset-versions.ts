@@ -21,7 +21,8 @@ export interface AssetVersionSources {
  * - `pg:<table>`: the newest updated_at (every table's trigger bumps it; deletions are not seen);
  * - `ch:<table>`: the table's uuid, its highest insert block and its highest mutation version — an insert, a
  *   mutation or a swap to a rebuilt table changes it, a background merge does not;
- * - `model:<family>`: the newest registered version and the champion;
+ * - `model:<family>`: the newest registered version (not the champion: promotion is the evaluate step's output,
+ *   and counting it would make the trainings before it stale the moment it ran);
  * - anything else: the runs that last wrote it successfully (one per writing step).
  * A step is stale when any of these differs from what its last successful run recorded.
  */
@@ -87,8 +88,6 @@ export class AssetVersions {
     if (!FAMILY.test(family)) return 'invalid-name';
     const versions = await this.sources.registry.list(family).catch(() => []);
     if (versions.length === 0) return 'none';
-    const latest = versions.map((v) => v.version).sort().at(-1);
-    const champion = (await this.sources.registry.aliases(family)).champion ?? 'none';
-    return `${latest}/champion=${champion}`;
+    return versions.map((v) => v.version).sort().at(-1)!;
   }
 }
