@@ -11,6 +11,14 @@ const root = new URL('../..', import.meta.url).pathname;
 // Probed before any suite is declared: the suites below block the event loop (spawnSync) and would starve the probe.
 const targets = await postgresTargets();
 
+const dirs: string[] = [];
+process.on('exit', () => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function scratch(label: string): string {
+  const dir = tempDir(label);
+  dirs.push(dir);
+  return dir;
+}
+
 function generate(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'generate', ...args], {
     cwd: root,
@@ -31,7 +39,7 @@ describe('spirit-ml generate arguments', () => {
   ];
   for (const [args, message] of bad) {
     it(`exits 2 on ${args.join(' ')}`, () => {
-      const r = generate(args, { SPIRIT_DATA_DIR: tempDir('generate-cli-bad') });
+      const r = generate(args, { SPIRIT_DATA_DIR: scratch('generate-cli-bad') });
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, message);
       assert.equal(r.out, '');
@@ -54,7 +62,7 @@ for (const target of targets) {
 
     it('generates, writes the ground truth to the data directory, then refuses to run again on the same database', async () => {
       db = await freshDatabase(target.baseUrl!, 'generate_cli');
-      const dataDir = tempDir('generate-cli');
+      const dataDir = scratch('generate-cli');
       const env = { DATABASE_URL: db.url, SPIRIT_DATA_DIR: dataDir };
       const r = generate(['--customers', '60', '--years', '1', '--seed', '3', '--end-date', '2025-06-01'], env);
       assert.equal(r.code, 0, r.err);

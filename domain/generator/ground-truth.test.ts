@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freshDatabase, postgresTargets, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
 import { DESTINATIONS } from './catalogue-data.ts';
@@ -25,9 +26,11 @@ for (const target of targets) {
     before(async () => {
       db = await freshDatabase(target.baseUrl!, 'generator_truth');
       const world = await generateWorld(db.pool, { customers: 300, years: 2, seed: 5, endDate: '2025-06-01', log: quietLog });
-      const file = path.join(tempDir('truth'), 'nested', 'world-seed-5.json');
+      const dir = tempDir('truth');
+      const file = path.join(dir, 'nested', 'world-seed-5.json');
       writeGroundTruth(world.truth, file);
       truth = readGroundTruth(file);
+      fs.rmSync(dir, { recursive: true, force: true });
       assert.deepEqual(truth, JSON.parse(JSON.stringify(world.truth)));
     });
     after(async () => db?.drop());
