@@ -39,7 +39,7 @@ export const command: Command = {
     '<data dir>/api-keys.json on the first run.',
   ].join('\n'),
   async run(args, { config, log, out }) {
-    const customers = intArg(args, 'customers', { min: 10, max: 10_000_000 });
+    const customers = intArg(args, 'customers', { min: 10, max: 2_000_000 });
     const years = intArg(args, 'years', { min: 1, max: 20 });
     const seed = intArg(args, 'seed', { min: 0, max: 2 ** 31 - 1 });
     const started = performance.now();

@@ -31,7 +31,7 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export function portAnswers(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const timer = setTimeout(() => {
