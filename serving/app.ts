@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis.on('error', (err) => log.warn('redis error', { error: err.message }));
     await redis.connect().catch((err) => log.warn('redis not reachable at start; cache lookups miss until it is', { error: (err as Error).message }));
   }
-  const cache = redis ? new RedisFeatureCache(redis) : new MemoryFeatureCache();
+  const cache = redis ? new RedisFeatureCache(redis, `${settings.redisPrefix}features:`) : new MemoryFeatureCache();
   const champions = new ChampionModels(deps.registry, log, metrics);
   const requestLog = new RequestLog(deps.clickhouse, log, metrics, {
     flushMs: settings.requestLogFlushMs,
@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       timeWindow: 60_000,
       keyGenerator: (request) => (request.principal ? `${request.principal.kind}:${request.principal.id}` : request.ip),
       allowList: (request) => request.routeOptions.config.roles === undefined,
-      ...(redis ? { redis, nameSpace: 'spirit:rate:', skipOnError: true } : {}),
+      ...(redis ? { redis, nameSpace: `${settings.redisPrefix}rate:`, skipOnError: true } : {}),
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         code: 'rate_limited',

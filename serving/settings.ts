@@ -25,6 +25,8 @@ export interface ServingSettings {
   requestLogBatchRows: number;
   /** Rows held while ClickHouse is unreachable; beyond this the oldest are dropped (and counted). */
   requestLogMaxBuffered: number;
+  /** Prefix of every Redis key the API writes (cache, rate-limit counts), so environments can share one Redis. */
+  redisPrefix: string;
   /** Guardrails when no per-destination rule applies: least margin over cost, largest change vs the list price. */
   minMargin: number;
   maxChangeVsList: number;
@@ -62,6 +64,7 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 1000, 10, 600_000),
     requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2000, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),
+    redisPrefix: env.REDIS_KEY_PREFIX?.trim() || 'spirit:',
     minMargin: fractionSetting(env, 'PRICE_MIN_MARGIN', 0.1, -0.99, 10),
     maxChangeVsList: fractionSetting(env, 'PRICE_MAX_CHANGE_VS_LIST', 0.25, 0, 10),
   };

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../domain/migrate.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
-import { freshDatabase, postgresTargets, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { embeddedPostgresUrl, freshDatabase, MACHINE_REDIS_URL, postgresTargets, quietLog, serviceSkipReason, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp, type AppDeps } from '../app.ts';
 import { listen, type HttpClient } from '../testing/http-client.ts';
 import { createApiKey, hashKey, KEY_PREFIX, listApiKeys, revokeApiKey } from './api-keys.ts';
@@ -212,3 +212,43 @@ for (const target of targets) {
     });
   });
 }
+
+const redisSkip = await serviceSkipReason('Redis', MACHINE_REDIS_URL);
+
+describe('two API processes on one Redis (REDIS_URL)', { skip: redisSkip }, () => {
+  let db: TestDatabase;
+  const apps: FastifyInstance[] = [];
+  before(async () => {
+    db = await freshDatabase(await embeddedPostgresUrl(), 'serving_redis');
+    await migrate(db.pool, quietLog);
+    await useClickHouseDatabase(clickhouse, 'serving_redis');
+    await migrateWarehouse(clickhouse, quietLog);
+  });
+  after(async () => {
+    for (const app of apps) await app.close();
+    await db?.drop();
+  });
+
+  it('share one rate-limit count per credential and one feature cache', async () => {
+    const config = testConfig({ REDIS_URL: MACHINE_REDIS_URL });
+    const deps: AppDeps = { config, log: quietLog, pg: db.pool, clickhouse, registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href), settings: { rateLimitPerMinute: 4, modelPollMs: 0, redisPrefix: `spirit-test:${process.pid}:${Date.now()}:` } };
+    const [first, second] = [await buildApp(deps), await buildApp(deps)];
+    apps.push(first, second);
+    const clients = [await listen(first), await listen(second)];
+    const { key } = await createApiKey(db.pool, { name: `redis ${Date.now()}`, role: 'analyst' });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await clients[i % 2].call('GET', '/v1/destinations', { key })).status);
+    assert.deepEqual(statuses.slice(0, 4).every((s) => s !== 429), true, statuses.join(','));
+    assert.deepEqual(statuses.slice(4), [429, 429], 'the two processes counted together');
+    // The report cached by the first process is what the second answers from.
+    const { key: other } = await createApiKey(db.pool, { name: `redis other ${Date.now()}`, role: 'analyst' });
+    const fromFirst = await clients[0].call('GET', '/v1/destinations?from=2020-01-01&to=2020-12-31', { key: other });
+    assert.equal(fromFirst.status, 200);
+    const metricsKey = (await createApiKey(db.pool, { name: 'metrics', role: 'admin' })).key;
+    const lookups = async (source: string) =>
+      Number(new RegExp(`spirit_feature_lookups_total\\{kind="report",source="${source}"\\} (\\d+)`).exec((await clients[1].call('GET', '/metrics', { key: metricsKey })).text)?.[1] ?? 0);
+    const [cacheBefore, storeBefore] = [await lookups('cache'), await lookups('store')];
+    await clients[1].call('GET', '/v1/destinations?from=2020-01-01&to=2020-12-31', { key: other });
+    assert.deepEqual([await lookups('cache'), await lookups('store')], [cacheBefore + 1, storeBefore]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { insertFormatted } from '../../platform/clickhouse.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 
@@ -25,6 +26,11 @@ export interface ScoredRequestRow {
 }
 
 export const SCORED_REQUESTS_TABLE = 'scored_requests';
+
+const SCORED_REQUEST_COLUMNS = [
+  'request_id', 'item', 'scored_at', 'route', 'family', 'model_version', 'feature_snapshot_id', 'defaulted_features', 'caller_kind',
+  'caller_id', 'caller_role', 'subject', 'quotation_id', 'customer_id', 'request', 'features', 'response', 'latency_ms',
+] as const satisfies ReadonlyArray<keyof ScoredRequestRow>;
 
 /** ClickHouse's basic DateTime64 text, which every input format setting accepts. */
 export function clickhouseTime(date: Date): string {
@@ -83,7 +89,9 @@ export class RequestLog {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
-        await this.clickhouse.insert({ table: SCORED_REQUESTS_TABLE, values: batch, format: 'JSONEachRow' });
+        // Encoded here, one JSON line per row, and handed over as is: the fastest insert each kind of ClickHouse offers.
+        const body = Buffer.from(batch.map((row) => JSON.stringify(row)).join('\n'));
+        await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body });
         this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.length);
       } catch (err) {
         // Back to the front, in order, for the next flush; the bound on the buffer still holds.

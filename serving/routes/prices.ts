@@ -5,13 +5,22 @@ import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
 import { recordScored } from '../request-log/record-scored.ts';
-import { suggestPrices, type PriceRequest } from '../scoring/price-suggestions.ts';
+import { suggestPrices, type PriceRequest, type PriceSuggestionAnswer } from '../scoring/price-suggestions.ts';
 import { MAX_BATCH, PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
 
 /** The number in a quotation reference like "4711" or "Q-4711", so logged suggestions join the quotations table. */
 export function quotationIdOf(ref: string | undefined): number | null {
   const digits = ref === undefined ? null : /^(?:[A-Za-z]+-)?(\d{1,15})$/.exec(ref);
   return digits ? Number(digits[1]) : null;
+}
+
+/**
+ * What the log keeps of a price answer: the numbers to join with outcomes. Reason codes and contributions are left
+ * out (two thirds of the answer); replaying the logged features against the logged version gives them back.
+ */
+export function loggedAnswer(answer: PriceSuggestionAnswer): Omit<PriceSuggestionAnswer, 'reasonCodes' | 'contributions'> {
+  const { reasonCodes: _reasons, contributions: _contributions, ...kept } = answer;
+  return kept;
 }
 
 /** POST /v1/prices/suggest: a suggested price for one quotation or a batch of up to 500. */
@@ -53,7 +62,7 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           customerId: s.request.customerId ?? null,
           input: { ...s.request, quotedAt: s.quotation.quotedAt.toISOString() },
           features: s.features,
-          response: s.answer,
+          response: loggedAnswer(s.answer),
         }),
       );
       return { suggestions: scored.map((s) => s.answer) };

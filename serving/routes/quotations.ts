@@ -12,7 +12,7 @@ import { suggestPrices } from '../scoring/price-suggestions.ts';
 import { recommendItineraries, type RecommendationAnswer } from '../scoring/recommendations.ts';
 import { DemandOutlookSchema } from './demand.ts';
 import { PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
-import { quotationIdOf } from './prices.ts';
+import { loggedAnswer, quotationIdOf } from './prices.ts';
 import { RecommendationsSchema } from './recommendation-schemas.ts';
 
 /** Demand is looked at this many days either side of the departure; alternatives this many. */
@@ -107,7 +107,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         defaultedFeatures: priced.answer.defaultedFeatures,
         input: { ...quotation, quotedAt: priced.quotation.quotedAt.toISOString() },
         features: priced.features,
-        response: priced.answer,
+        response: loggedAnswer(priced.answer),
       });
       for (const part of [demand, alternatives]) {
         if (!part) continue;

@@ -126,6 +126,8 @@ describe('scoring API routes on a small booking world', () => {
       assert.deepEqual([notJson.status, notJson.body.field], [400, 'body']);
       const wrongType = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: 'cost=1', headers: { 'content-type': 'text/csv' } });
       assert.equal(wrongType.status, 415);
+      const huge = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'x'.repeat(2_000_000) }) } });
+      assert.deepEqual([huge.status, huge.body.field], [413, 'body']);
     });
   });
 

@@ -1,0 +1,90 @@
+/**
+ * The server side of bench/serving.bench.ts, run as its own process so that autocannon (in the bench's process)
+ * and the API do not share an event loop. `--mode bare` serves two bare fastify routes (the baseline: what the
+ * machine gives a route that does nothing); `--mode api` builds a booking world in embedded ClickHouse, trains and
+ * registers a model of every family, starts the real API, warms its cache with the requests the bench will send,
+ * and prints one JSON line with the port, a key and those requests.
+ */
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { Type } from 'typebox';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { migrate } from '../../domain/migrate.ts';
+import { queryRows } from '../../features/warehouse-query.ts';
+import { createLogger } from '../../platform/log.ts';
+import { embeddedPostgresUrl, freshDatabase, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
+import { buildApp } from '../app.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { buildServingWorld } from './serving-world.ts';
+
+const { values } = parseArgs({ options: { mode: { type: 'string', default: 'api' }, customers: { type: 'string', default: '1000' } } });
+const log = createLogger('error');
+const DAY_MS = 86_400_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function ready(payload: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ ready: true, ...payload }) + '\n');
+}
+
+process.once('SIGTERM', () => process.exit(0));
+
+if (values.mode === 'bare') {
+  const app = Fastify({ logger: false }).setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.get('/bare', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
+  app.post(
+    '/bare',
+    { schema: { body: Type.Object({ itineraryId: Type.Integer(), partySize: Type.Integer(), cost: Type.Number() }), response: { 200: Type.Object({ price: Type.Number() }) } } },
+    async (request) => ({ price: (request.body as { cost: number }).cost * 1.3 }),
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  ready({ port: (app.server.address() as { port: number }).port });
+} else {
+  const started = performance.now();
+  const clickhouse = (await testClickHouse()).client;
+  await useClickHouseDatabase(clickhouse, 'bench_serving');
+  const world = await buildServingWorld(clickhouse, { customers: Number(values.customers), seed: 2026 });
+  const db = await freshDatabase(await embeddedPostgresUrl(), 'bench_serving');
+  await migrate(db.pool, log);
+  const key = (await createApiKey(db.pool, { name: 'bench', role: 'admin' })).key;
+  const app = await buildApp({
+    config: testConfig(),
+    log,
+    pg: db.pool,
+    clickhouse,
+    registry: world.registry,
+    // The rate limit protects against one runaway caller; here one caller stands for a whole fleet.
+    settings: { rateLimitPerMinute: 100_000_000 },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+
+  // The quotation engine's traffic: repeat quotes of a set of itineraries, departures and parties.
+  const itineraries = await queryRows<{ id: number }>(clickhouse, 'SELECT id FROM itineraries FINAL ORDER BY id LIMIT 40');
+  const quotations = itineraries.map(({ id }, i) => ({
+    itineraryId: Number(id),
+    departureDate: new Date(Date.now() + (30 + (i % 9) * 10) * DAY_MS).toISOString().slice(0, 10),
+    partySize: 1 + (i % 6),
+    cost: 800 + 150 * (i % 7),
+    customerId: 1 + i,
+  }));
+  const customers = (await queryRows<{ customer_id: string }>(clickhouse, 'SELECT DISTINCT customer_id FROM customer_itinerary_interactions ORDER BY customer_id LIMIT 200')).map((r) => Number(r.customer_id));
+
+  // Warm the cache: ask everything once, then again until no answer has a defaulted feature (the first answers
+  // may have timed out while their lookups went on to fill the cache).
+  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  const base = `http://127.0.0.1:${port}`;
+  for (let round = 0; round < 60; round++) {
+    let cold = 0;
+    for (const quotation of quotations) {
+      const answer = (await (await fetch(`${base}/v1/prices/suggest`, { method: 'POST', headers, body: JSON.stringify({ quotation }) })).json()) as { suggestions: Array<{ featureSource: string | null }> };
+      if (answer.suggestions[0].featureSource === null) cold++;
+    }
+    for (const customer of customers) {
+      const answer = (await (await fetch(`${base}/v1/customers/${customer}/recommendations?k=10`, { headers })).json()) as { defaultedFeatures: string[] };
+      if (answer.defaultedFeatures.length) cold++;
+    }
+    if (cold === 0) break;
+    await sleep(1000);
+  }
+  ready({ port, key, quotations, customers, setupSeconds: Number(((performance.now() - started) / 1000).toFixed(1)), counts: world.truth.counts });
+}
