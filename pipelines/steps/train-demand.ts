@@ -7,7 +7,7 @@ import { coverage, mase, seasonalNaiveScale, smape } from '../../models/demand/a
 import type { DemandObservation } from '../../models/demand/series.ts';
 import { writeBatch } from './support/batch-output.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
-import { boolParam, intParam, seedParam } from './support/step-params.ts';
+import { boolParam, choiceParam, intParam, seedParam } from './support/step-params.ts';
 
 /**
  * Daily demand per destination (issue 5): bookings and travellers, from demand_series. The forecaster learns from
@@ -15,10 +15,14 @@ import { boolParam, intParam, seedParam } from './support/step-params.ts';
  * compared with the seasonal naive forecast's on the same days. The registered forecaster is refitted on every
  * day, and its next `forecastDays` (365) days per series go to demand_forecasts with the version.
  * The N-BEATS network is off by default (`demandNeural`): on a few dozen daily series it costs more time than it
- * adds accuracy; the statistical ensemble (seasonal naive, ETS, Theta, harmonic regression with Peru's calendar)
- * does the work.
+ * adds accuracy; the statistical models (seasonal naive, ETS, Theta, harmonic regression with Peru's calendar) do
+ * the work. Each series uses the model its backtests found best (`demandStrategy`, default `best`): daily bookings
+ * per destination are sparse, and there the backtest-weighted average loses to the per-series choice (held-out
+ * MASE, generated worlds of 1,200 / 3,000 customers: best 1.014 / 1.054, ensemble 1.088 / 1.064, seasonal naive
+ * 1.082 / 1.265; synthetic test world 0.907 vs 0.909).
  */
 const WEEK = 7;
+const STRATEGIES = ['best', 'ensemble', 'seasonal_naive', 'ets', 'theta', 'harmonic', 'nbeats'] as const;
 const DAY_MS = 86_400_000;
 
 function bySeries(rows: readonly DemandObservation[]): Map<string, DemandObservation[]> {
@@ -41,6 +45,7 @@ export const trainDemandStep: Step = {
       workers: intParam(ctx, 'workers', 2, 1, 64),
       neural: boolParam(ctx, 'demandNeural', false),
       origins: intParam(ctx, 'demandOrigins', 3, 1, 10),
+      strategy: choiceParam(ctx, 'demandStrategy', STRATEGIES, 'best'),
     };
     const forecastDays = intParam(ctx, 'forecastDays', 365, 1, 3650);
     const build = await latestFeatureBuild(client, 'demand_series');
@@ -118,6 +123,7 @@ export const trainDemandStep: Step = {
         mase: Number(metrics.mase.toFixed(3)),
         seasonalNaiveMase: Number(metrics.seasonal_naive_mase.toFixed(3)),
         coverage80: Number(metrics.coverage80.toFixed(3)),
+        strategy: params.strategy,
         forecastRows: batch.rows,
       },
     };

@@ -52,3 +52,10 @@ export function dateParam(ctx: Pick<StepContext, 'params'>, name: string): Date 
 export function seedParam(ctx: Pick<StepContext, 'params'>): number {
   return intParam(ctx, 'seed', 0, 0, 2 ** 31 - 1);
 }
+
+export function choiceParam<T extends string>(ctx: Pick<StepContext, 'params'>, name: string, choices: readonly T[], fallback: T): T {
+  const raw = ctx.params[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !choices.includes(raw as T)) throw new InputError(`parameter ${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`, name);
+  return raw as T;
+}
