@@ -85,6 +85,11 @@ export async function retryFailedQueueJob(
     const { runId, step } = job.data as { runId: string; step: string };
     const queued = await enqueueRun(graph, state, redisUrl, { selection: { from: step }, trigger: 'retry', retryOf: runId, params: (job.data as { params?: Record<string, string> }).params ?? {} });
     await job.remove().catch(() => undefined);
+    // A failed partition failed its step's job too: both are answered by the new run.
+    if (queue === 'partitions') {
+      const stepJob = await queues.steps.getJob(stepJobId(runId, step));
+      if (stepJob && (await stepJob.isFailed())) await stepJob.remove().catch(() => undefined);
+    }
     return { runId: queued.runId };
   }
   throw new NotFoundError(`no failed job ${id} in the pipeline queues (spirit-ml jobs failed lists them)`, 'id');

@@ -1,0 +1,79 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../../domain/migrate.ts';
+import { freshDatabase, postgresTargets, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
+import { createFixtureTables } from './fixtures/sales-graph.ts';
+
+/** `spirit-ml pipeline …` and `jobs failed` as a person runs them (in process: no REDIS_URL). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const GRAPH = fileURLToPath(new URL('./fixtures/sales-graph.ts', import.meta.url));
+
+async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'error', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('spirit-ml pipeline graph', () => {
+  it('prints each step with what it runs after, reads and writes, and how it runs', async () => {
+    const { code, stdout } = await cli(['pipeline', 'graph', '--graph', GRAPH], {});
+    assert.equal(code, 0);
+    assert.match(stdout, /^build {2}\[heavy: sandboxed\]$/m);
+    assert.match(stdout, /^forecast {2}\[heavy: sandboxed, fanned out by partition\]$/m);
+    assert.match(stdout, /after: {2}build, forecast\n {2}reads: {2}pg:sales_build pg:sales_forecast/);
+  });
+});
+
+for (const target of await postgresTargets()) {
+  describe(`spirit-ml pipeline run / status on ${target.name} PostgreSQL`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let env: Record<string, string>;
+    before(async () => {
+      db = await freshDatabase(target.baseUrl!, 'pipeline_cli');
+      await migrate(db.pool, quietLog);
+      await createFixtureTables(db.pool);
+      env = { DATABASE_URL: db.url, SPIRIT_DATA_DIR: tempDir('pipeline-cli') };
+    });
+    after(async () => db?.drop());
+
+    it('runs part of the graph, shows it in status, and lists a failed step', async () => {
+      const run = await cli(['pipeline', 'run', '--graph', GRAPH, '--only', 'extract', '--json'], env);
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as { status: string; steps: Array<{ step: string; status: string; outputs: Record<string, number> }> };
+      assert.equal(report.status, 'succeeded');
+      assert.deepEqual(report.steps.map((s) => [s.step, s.status, s.outputs.rows]), [['extract', 'succeeded', 30]]);
+
+      await db.pool.query(`UPDATE fixture_control SET fail = true WHERE step = 'build'`);
+      const failing = await cli(['pipeline', 'run', '--graph', GRAPH, '--from', 'build', '--attempts', '1'], env);
+      assert.equal(failing.code, 1, 'exit 1 when a step failed');
+      assert.match(failing.stdout, /^build +failed +1 +\S+ +build told to fail$/m);
+      assert.match(failing.stdout, /^summarise +skipped .*not run: build failed$/m);
+
+      const status = await cli(['pipeline', 'status', '--graph', GRAPH, '--json'], env);
+      assert.equal(status.code, 0, status.stderr);
+      const steps = new Map((JSON.parse(status.stdout) as Array<{ step: string; stale: boolean; reasons: string[]; lastRun?: { status: string } }>).map((s) => [s.step, s]));
+      assert.equal(steps.get('extract')!.stale, false);
+      assert.equal(steps.get('build')!.lastRun!.status, 'failed');
+      assert.deepEqual(steps.get('build')!.reasons, ['never succeeded']);
+
+      const failed = await cli(['jobs', 'failed', '--json'], env);
+      assert.deepEqual((JSON.parse(failed.stdout) as Array<{ step: string; error: string }>).map((f) => [f.step, f.error]), [['build', 'build told to fail']]);
+    });
+
+    it('refuses an unknown step with exit 2, naming the option', async () => {
+      const { code, stderr } = await cli(['pipeline', 'run', '--graph', GRAPH, '--from', 'nope'], env);
+      assert.equal(code, 2);
+      assert.match(stderr, /--from: no step named "nope"/);
+    });
+  });
+}
