@@ -30,7 +30,8 @@ import { enqueueRun, waitForRun } from '../pipelines/runner/bullmq-runner.ts';
 import { openPipelineQueues } from '../pipelines/runner/pipeline-workers.ts';
 import { OutboxRelay } from '../pipelines/outbox/outbox-relay.ts';
 import { clickHousePublisher } from '../pipelines/outbox/clickhouse-events.ts';
-import { spawnCli } from '../pipelines/runner/fixtures/cli-process.ts';
+import { spawnCli, waitFor } from '../pipelines/runner/fixtures/cli-process.ts';
+import { openRedis } from '../pipelines/outbox/redis-event-stream.ts';
 import { tempDir } from '../test/support/services.ts';
 
 export const title = 'Pipelines: nightly graph in process, BullMQ with 1 and 2 workers, outbox event latency (commit → ClickHouse)';
@@ -149,7 +150,19 @@ async function eventLatency(ctx: BenchContext, pgUrl: string, pool: pg.Pool, cli
   try {
     await Promise.all([relay.ready, consumer.ready]);
     committed = await writeEvents(pool, count, perSecond);
-    await new Promise((r) => setTimeout(r, 3000));
+    const writingEnded = performance.now();
+    const redis = openRedis(REDIS_URL);
+    try {
+      await waitFor('every event published and consumed', async () => {
+        if ((await pool.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')).rowCount !== 0) return false;
+        const group = ((await redis.xinfo('GROUPS', stream)) as unknown[][])[0];
+        const info = Object.fromEntries(Array.from({ length: group.length / 2 }, (_, i) => [group[2 * i], group[2 * i + 1]]));
+        return Number(info.pending) === 0 && Number(info.lag) === 0;
+      }, 300_000, 100);
+    } finally {
+      redis.disconnect();
+    }
+    figures.redisDrainAfterWritesSeconds = Number(((performance.now() - writingEnded) / 1000).toFixed(2));
   } finally {
     await relay.kill('SIGTERM');
     await consumer.kill('SIGTERM');
@@ -168,11 +181,11 @@ async function eventLatency(ctx: BenchContext, pgUrl: string, pool: pg.Pool, cli
   await clickhouse.command({ query: 'USE bench_events_local' });
   await migrateWarehouse(clickhouse, log);
   await pool.query('UPDATE outbox_events SET published_at = now() WHERE published_at IS NULL');
-  const localRelay = new OutboxRelay(pool, clickHousePublisher(clickhouse), log);
+  const localRelay = new OutboxRelay(pool, clickHousePublisher(clickhouse), log, { minIntervalMs: 1000 });
   localRelay.start();
   try {
     const local = await writeEvents(pool, count, perSecond);
-    await new Promise((r) => setTimeout(r, 2000));
+    await waitFor('every event published', async () => (await pool.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 300_000, 100);
     const rows = await (await clickhouse.query({ query: RECEIVED, format: 'JSONEachRow' })).json<{ id: string; at: string }>();
     const direct = latencies(rows, local);
     Object.assign(figures, { inProcessLatencyP50Ms: direct.p50, inProcessLatencyP99Ms: direct.p99, inProcessLatencyMaxMs: direct.max });

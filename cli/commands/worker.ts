@@ -95,6 +95,7 @@ export const command: Command = {
       if (roles.includes('outbox-relay')) {
         const { OutboxRelay } = await import('../../pipelines/outbox/outbox-relay.ts');
         let publisher;
+        let minIntervalMs = 0;
         if (redisUrl) {
           const { openRedis, redisStreamPublisher, streamSettings } = await import('../../pipelines/outbox/redis-event-stream.ts');
           const redis = openRedis(redisUrl);
@@ -103,8 +104,9 @@ export const command: Command = {
         } else {
           const { clickHousePublisher } = await import('../../pipelines/outbox/clickhouse-events.ts');
           publisher = clickHousePublisher(await services.clickhouse());
+          minIntervalMs = 1000;
         }
-        const relay = new OutboxRelay(services.pg, publisher, ctx.log.child({ role: 'outbox-relay' }));
+        const relay = new OutboxRelay(services.pg, publisher, ctx.log.child({ role: 'outbox-relay' }), { minIntervalMs });
         relay.start();
         stops.unshift(() => relay.stop());
       }

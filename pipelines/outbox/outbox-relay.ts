@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
 import { OUTBOX_CHANNEL } from '../../domain/outbox.ts';
@@ -11,6 +12,11 @@ export interface RelayOptions {
   batchSize?: number;
   /** How often to look for events when no notification came (a safety net: NOTIFY wakes it at commit). */
   pollMs?: number;
+  /**
+   * Least time between two publishes. 0 for a Redis stream (an XADD is cheap); about a second when publishing
+   * straight into ClickHouse, where every insert is a part and a part per commit would make it throttle inserts.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -90,7 +96,11 @@ export class OutboxRelay {
     client.on('notification', onNotify);
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     try {
+      let lastDrain = 0;
       while (!this.stopping) {
+        const since = Date.now() - lastDrain;
+        if (since < (this.opts.minIntervalMs ?? 0)) await sleep((this.opts.minIntervalMs ?? 0) - since);
+        lastDrain = Date.now();
         this.notified = false;
         const sent = await this.drain(client);
         if (sent > 0) this.log.debug('outbox events published', { events: sent });

@@ -6,7 +6,8 @@ import { recordEvent, type DomainEvent } from '../../domain/outbox.ts';
 import { InputError } from '../../platform/errors.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { clickHousePublisher } from './clickhouse-events.ts';
+import { appendEvents, clickHousePublisher } from './clickhouse-events.ts';
+import { readUnpublished } from './outbox-event.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { waitFor } from '../runner/fixtures/cli-process.ts';
 
@@ -70,7 +71,7 @@ for (const target of await postgresTargets()) {
       await bad({ payload: [] as unknown as Record<string, unknown> }, 'payload');
     });
 
-    it('without Redis, the relay appends committed events to ClickHouse within seconds, each once', async () => {
+    it('without Redis, the relay appends committed events to ClickHouse within seconds, and copies of an event fold away', async () => {
       const ch = await testClickHouse();
       await useClickHouseDatabase(ch.client, `outbox_inproc_${target.name}`);
       await migrateWarehouse(ch.client, quietLog);
@@ -88,6 +89,13 @@ for (const target of await postgresTargets()) {
         assert.deepEqual(seen, outbox.map((r) => r.id), 'every committed event, once');
         const unpublished = await db.pool.query(`SELECT 1 FROM outbox_events WHERE published_at IS NULL`);
         assert.equal(unpublished.rowCount, 0);
+
+        // A relay that died after publishing and before stamping publishes the same events again.
+        await relay.stop();
+        await db.pool.query('UPDATE outbox_events SET published_at = NULL');
+        await appendEvents(ch.client, await readUnpublished(db.pool, 10_000));
+        const counts = await (await ch.client.query({ query: 'SELECT count() AS raw, uniqExact(id) AS ids, (SELECT count() FROM events FINAL) AS final FROM events', format: 'JSONEachRow' })).json<{ raw: string; ids: string; final: string }>();
+        assert.deepEqual(counts.map((c) => [Number(c.raw), Number(c.ids), Number(c.final)]), [[2 * outbox.length, outbox.length, outbox.length]], 'the copies are folded away');
       } finally {
         await relay.stop();
       }

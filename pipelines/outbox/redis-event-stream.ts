@@ -71,7 +71,7 @@ export class EventsConsumer {
     private readonly clickhouse: ClickHouseClient,
     private readonly settings: StreamSettings,
     private readonly log: Logger,
-    private readonly opts: { batchSize?: number; blockMs?: number } = {},
+    private readonly opts: { batchSize?: number; blockMs?: number; flushMs?: number } = {},
   ) {}
 
   async ensureGroup(): Promise<void> {
@@ -106,15 +106,29 @@ export class EventsConsumer {
       await this.handle(entries);
     }
     let lastClaim = 0;
+    const read = async (blockMs: number): Promise<StreamEntries> => {
+      const fresh = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', key, '>')) as Array<[string, StreamEntries]> | null;
+      return fresh?.[0]?.[1] ?? [];
+    };
     while (!this.stopping) {
       if (Date.now() - lastClaim > this.settings.claimIdleMs / 2) {
         lastClaim = Date.now();
         const claimed = (await this.redis.xautoclaim(key, group, consumer, this.settings.claimIdleMs, '0', 'COUNT', count)) as [string, StreamEntries];
         if (claimed[1].length > 0) await this.handle(claimed[1]);
       }
-      const fresh = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', this.opts.blockMs ?? 500, 'STREAMS', key, '>')) as Array<[string, StreamEntries]> | null;
-      const entries = fresh?.[0]?.[1] ?? [];
-      if (entries.length > 0) await this.handle(entries);
+      const batch = await read(this.opts.blockMs ?? 500);
+      if (batch.length === 0) continue;
+      // Gather for a moment before inserting: every insert is a part in ClickHouse, and a part per event would
+      // have ClickHouse slow inserts down to merge them. A second of delay is nothing next to "within a minute".
+      const deadline = Date.now() + (this.opts.flushMs ?? 1000);
+      while (batch.length < count && !this.stopping) {
+        const wait = deadline - Date.now();
+        if (wait <= 0) break;
+        const more = await read(wait);
+        if (more.length === 0) break;
+        batch.push(...more);
+      }
+      await this.handle(batch);
     }
   }
 
