@@ -7,6 +7,7 @@
  * `--scale small` uses a smaller world and shorter runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -77,6 +78,10 @@ async function stop(server: Server): Promise<void> {
 
 interface LoadResult {
   requestsPerSecond: number;
+  /** CPU the server process spent per request (all its threads): what a request costs, whatever else the machine runs. */
+  serverCpuMsPerRequest: number;
+  /** Of which on the JavaScript thread (fastify, handlers, models, encoding the log); the rest is chDB and GC threads. */
+  serverMainThreadCpuMsPerRequest: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -86,10 +91,26 @@ interface LoadResult {
   seconds: number;
 }
 
-async function load(options: AutocannonOptions): Promise<LoadResult> {
+/** CPU seconds (user + system) from a /proc stat file (Linux clock ticks are 1/100 s). */
+function cpuSeconds(statFile: string): number {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The whole process (every thread) and its main thread, whose task id is the process id. */
+function processCpu(pid: number): { all: number; main: number } {
+  return { all: cpuSeconds(`/proc/${pid}/stat`), main: cpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+async function load(server: Server, options: AutocannonOptions): Promise<LoadResult> {
+  const before = processCpu(server.child.pid!);
   const result = await autocannon({ connections: CONNECTIONS, ...options });
+  const after = processCpu(server.child.pid!);
+  const perRequest = (seconds: number) => Number(((1000 * seconds) / Math.max(1, result.requests.total)).toFixed(3));
   return {
     requestsPerSecond: Math.round(result.requests.average),
+    serverCpuMsPerRequest: perRequest(after.all - before.all),
+    serverMainThreadCpuMsPerRequest: perRequest(after.main - before.main),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
@@ -108,8 +129,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   ctx.log('baseline: a bare fastify route in its own process');
   const bare = await startServer(['--mode', 'bare'], ctx.log);
   const bareUrl = `http://127.0.0.1:${bare.info.port}`;
-  const bareGet = await load({ url: `${bareUrl}/bare`, duration });
-  const barePost = await load({ url: `${bareUrl}/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ itineraryId: 1, partySize: 2, cost: 1000 }), duration });
+  const bareGet = await load(bare, { url: `${bareUrl}/bare`, duration });
+  const barePost = await load(bare, { url: `${bareUrl}/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ itineraryId: 1, partySize: 2, cost: 1000 }), duration });
   await stop(bare);
 
   ctx.log('API: generating the world, training the models, warming the cache');
@@ -120,11 +141,11 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const priceRequests = (api.info.quotations as unknown[]).map((quotation) => ({ method: 'POST' as const, path: '/v1/prices/suggest', headers, body: JSON.stringify({ quotation }) }));
   const recommendationRequests = (api.info.customers as number[]).map((c) => ({ method: 'GET' as const, path: `/v1/customers/${c}/recommendations?k=10`, headers }));
 
-  const priceAt2000 = await load({ url, requests: priceRequests, overallRate: 2000, duration });
-  const priceMax = await load({ url, requests: priceRequests, duration });
-  const recommendationsMax = await load({ url, requests: recommendationRequests, duration });
-  const recommendationsAt5000 = await load({ url, requests: recommendationRequests, overallRate: 5000, duration });
-  const batch = await load({
+  const priceAt2000 = await load(api, { url, requests: priceRequests, overallRate: 2000, duration });
+  const priceMax = await load(api, { url, requests: priceRequests, duration });
+  const recommendationsMax = await load(api, { url, requests: recommendationRequests, duration });
+  const recommendationsAt5000 = await load(api, { url, requests: recommendationRequests, overallRate: 5000, duration });
+  const batch = await load(api, {
     url,
     connections: 2,
     amount: small ? 10 : 40,
@@ -154,5 +175,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     priceVsBarePost: Number((priceMax.requestsPerSecond / Math.max(1, barePost.requestsPerSecond)).toFixed(3)),
     recommendationsVsBareGet: Number((recommendationsMax.requestsPerSecond / Math.max(1, bareGet.requestsPerSecond)).toFixed(3)),
     replicasFor10kReqPerSecond: { priceSuggest: replicas(priceMax.requestsPerSecond), recommendations: replicas(recommendationsMax.requestsPerSecond) },
+    // What one API process would sustain with a core of its own: 1 / its CPU per request (autocannon needs the other).
+    // `apiThreadOnly` leaves out chDB's threads, i.e. the request log's inserts, which a ClickHouse server would take.
+    requestsPerCpuSecond: {
+      bareGet: Math.round(1000 / bareGet.serverCpuMsPerRequest),
+      barePost: Math.round(1000 / barePost.serverCpuMsPerRequest),
+      priceSuggest: Math.round(1000 / priceMax.serverCpuMsPerRequest),
+      priceSuggestApiThreadOnly: Math.round(1000 / priceMax.serverMainThreadCpuMsPerRequest),
+      recommendations: Math.round(1000 / recommendationsMax.serverCpuMsPerRequest),
+      recommendationsApiThreadOnly: Math.round(1000 / recommendationsMax.serverMainThreadCpuMsPerRequest),
+    },
   };
 }

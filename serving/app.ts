@@ -124,15 +124,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await verifier.listen();
 
     installErrorHandler(app, log);
-    app.addHook('onSend', async (request, reply, payload) => {
+    // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+    const debugRequests = deps.config.logLevel === 'debug';
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
-      return payload;
+      done();
     });
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
       metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
-      log.debug('request', { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
+      if (debugRequests) log.debug('request', { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
+      done();
     });
 
     await app.register(fastifyJwt, { secret: jwtSecret(deps.config.dataDir, settings.jwtSecret), sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });

@@ -4,12 +4,27 @@ const DAY_MS = 86_400_000;
 /** Windows longer than this are refused: no question the API answers needs more, and each costs a scan. */
 export const MAX_WINDOW_DAYS = 731;
 
+const ADD_DAYS_MEMO = new Map<string, string>();
+
+/** A day plus some days; memoised (bounded) since the same few windows are asked for all day. */
 export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const key = `${day}+${days}`;
+  let result = ADD_DAYS_MEMO.get(key);
+  if (result === undefined) {
+    result = new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+    if (ADD_DAYS_MEMO.size >= 10_000) ADD_DAYS_MEMO.clear();
+    ADD_DAYS_MEMO.set(key, result);
+  }
+  return result;
 }
 
-export function today(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+let memo = { dayNumber: -1, day: '' };
+
+/** Today's date (UTC), computed once per day: every request with a default window asks for it. */
+export function today(now = Date.now()): string {
+  const dayNumber = Math.floor(now / DAY_MS);
+  if (dayNumber !== memo.dayNumber) memo = { dayNumber, day: new Date(dayNumber * DAY_MS).toISOString().slice(0, 10) };
+  return memo.day;
 }
 
 /** A [from, to] window of days with defaults, checked: from ≤ to and at most MAX_WINDOW_DAYS long. */

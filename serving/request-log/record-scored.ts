@@ -35,9 +35,43 @@ export function recordScored(ctx: ServingContext, request: FastifyRequest, reply
     subject: scored.subject,
     quotation_id: scored.quotationId ?? null,
     customer_id: scored.customerId ?? null,
-    request: JSON.stringify(scored.input),
-    features: JSON.stringify(scored.features),
-    response: JSON.stringify(scored.response),
+    request: scored.input,
+    features: scored.features,
+    response: scored.response,
     latency_ms: Number(reply.elapsedTime.toFixed(3)),
+  });
+}
+
+/** Snapshot ids of availability lists already in the log (bounded: forgetting one only logs its list again). */
+const loggedAvailability = new Set<string>();
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Recommendations log the availability they were filtered with as a snapshot id; the list itself is logged once per
+ * id, as a row of family `availability` whose feature_snapshot_id is that id (join on it to replay).
+ */
+export function recordAvailabilityOnce(ctx: ServingContext, request: FastifyRequest, window: { from: string; to: string }, availability: { snapshotId: string; itineraries: readonly string[] }): void {
+  if (loggedAvailability.has(availability.snapshotId)) return;
+  if (loggedAvailability.size >= MAX_REMEMBERED) loggedAvailability.clear();
+  loggedAvailability.add(availability.snapshotId);
+  ctx.requestLog.record({
+    request_id: request.id,
+    item: 0,
+    scored_at: clickhouseTime(new Date()),
+    route: request.routeOptions.url ?? '',
+    family: 'availability',
+    model_version: '',
+    feature_snapshot_id: availability.snapshotId,
+    defaulted_features: [],
+    caller_kind: request.principal?.kind ?? '',
+    caller_id: request.principal?.id ?? '',
+    caller_role: request.principal?.role ?? '',
+    subject: `${window.from}..${window.to}`,
+    quotation_id: null,
+    customer_id: null,
+    request: window,
+    features: [...availability.itineraries].sort(),
+    response: {},
+    latency_ms: 0,
   });
 }

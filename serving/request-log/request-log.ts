@@ -19,13 +19,16 @@ export interface ScoredRequestRow {
   subject: string;
   quotation_id: number | null;
   customer_id: number | null;
-  request: string;
-  features: string;
-  response: string;
+  /** JSON values (objects, arrays or text): ClickHouse keeps each as its JSON text in a String column. */
+  request: unknown;
+  features: unknown;
+  response: unknown;
   latency_ms: number;
 }
 
 export const SCORED_REQUESTS_TABLE = 'scored_requests';
+
+const NESTED_JSON_AS_TEXT = { input_format_json_read_objects_as_strings: 1, input_format_json_read_arrays_as_strings: 1 };
 
 const SCORED_REQUEST_COLUMNS = [
   'request_id', 'item', 'scored_at', 'route', 'family', 'model_version', 'feature_snapshot_id', 'defaulted_features', 'caller_kind',
@@ -90,8 +93,10 @@ export class RequestLog {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
         // Encoded here, one JSON line per row, and handed over as is: the fastest insert each kind of ClickHouse offers.
+        // request/features/response stay nested JSON (not JSON in a string): one encoding instead of two, and no
+        // escaped quotes for ClickHouse to undo; it stores each nested value's text as the String column.
         const body = Buffer.from(batch.map((row) => JSON.stringify(row)).join('\n'));
-        await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body });
+        await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body, settings: NESTED_JSON_AS_TEXT });
         this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.length);
       } catch (err) {
         // Back to the front, in order, for the next flush; the bound on the buffer still holds.

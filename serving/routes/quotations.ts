@@ -6,10 +6,10 @@ import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
 import { addDays } from '../http/date-window.ts';
 import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
-import { recordScored } from '../request-log/record-scored.ts';
+import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { demandOutlook, type DemandOutlook } from '../scoring/demand-outlook.ts';
 import { suggestPrices } from '../scoring/price-suggestions.ts';
-import { recommendItineraries, type RecommendationAnswer } from '../scoring/recommendations.ts';
+import { recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
 import { DemandOutlookSchema } from './demand.ts';
 import { PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
 import { loggedAnswer, quotationIdOf } from './prices.ts';
@@ -82,16 +82,16 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
             )
           : Promise.resolve(null),
         quotation.customerId !== undefined && alternativesWanted > 0
-          ? optional<RecommendationAnswer>('recommender', unavailable, async () => {
+          ? optional<ScoredRecommendations>('recommender', unavailable, async () => {
               const from = addDays(quotation.departureDate, -ALTERNATIVE_DAYS);
-              const scored = await recommendItineraries(ctx, {
+              const quoteDay = priced.quotation.quotedAt.toISOString().slice(0, 10);
+              return recommendItineraries(ctx, {
                 customerId: quotation.customerId!,
                 k: alternativesWanted,
-                from: from < priced.quotation.quotedAt.toISOString().slice(0, 10) ? priced.quotation.quotedAt.toISOString().slice(0, 10) : from,
+                from: from < quoteDay ? quoteDay : from,
                 to: addDays(quotation.departureDate, ALTERNATIVE_DAYS),
                 exclude: [quotation.itineraryId],
               });
-              return scored.answer;
             })
           : Promise.resolve(null),
       ]);
@@ -109,20 +109,32 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         features: priced.features,
         response: loggedAnswer(priced.answer),
       });
-      for (const part of [demand, alternatives]) {
-        if (!part) continue;
+      if (demand) {
         recordScored(ctx, request, reply, {
           ...base,
-          family: part === demand ? 'demand' : 'recommender',
-          modelVersion: part.modelVersion,
-          featureSnapshotId: part.featureSnapshotId,
-          defaultedFeatures: part.defaultedFeatures,
-          input: request.body,
-          features: null,
-          response: part,
+          family: 'demand',
+          modelVersion: demand.modelVersion,
+          featureSnapshotId: demand.featureSnapshotId,
+          defaultedFeatures: demand.defaultedFeatures,
+          input: { destination: demand.destination, ...demand.window },
+          features: { departures: demand.departures },
+          response: demand,
         });
       }
-      return { price: priced.answer, demand, alternatives, unavailable };
+      if (alternatives) {
+        if (alternatives.availability) recordAvailabilityOnce(ctx, request, alternatives.answer.window, alternatives.availability);
+        recordScored(ctx, request, reply, {
+          ...base,
+          family: 'recommender',
+          modelVersion: alternatives.answer.modelVersion,
+          featureSnapshotId: alternatives.answer.featureSnapshotId,
+          defaultedFeatures: alternatives.answer.defaultedFeatures,
+          input: { customerId: quotation.customerId, k: alternativesWanted, exclude: [quotation.itineraryId], ...alternatives.answer.window },
+          features: alternatives.features,
+          response: alternatives.answer,
+        });
+      }
+      return { price: priced.answer, demand, alternatives: alternatives?.answer ?? null, unavailable };
     },
   );
 };

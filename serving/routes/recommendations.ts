@@ -7,7 +7,7 @@ import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
 import { dateWindow, today } from '../http/date-window.ts';
 import { EntityId, errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
-import { recordScored } from '../request-log/record-scored.ts';
+import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { recommendItineraries } from '../scoring/recommendations.ts';
 import { RecommendationsSchema } from './recommendation-schemas.ts';
 
@@ -36,7 +36,8 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
     async (request, reply) => {
       const { id } = request.params;
       const window = dateWindow(request.query.from, request.query.to, { from: today(), days: 180 });
-      const { answer, features } = await recommendItineraries(ctx, { customerId: id, k: request.query.k ?? 10, budget: request.query.budget, ...window });
+      const { answer, features, availability } = await recommendItineraries(ctx, { customerId: id, k: request.query.k ?? 10, budget: request.query.budget, ...window });
+      if (availability) recordAvailabilityOnce(ctx, request, window, availability);
       recordScored(ctx, request, reply, {
         family: 'recommender',
         modelVersion: answer.modelVersion,

@@ -268,6 +268,7 @@ describe('scoring API routes on a small booking world', () => {
       const original = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-900', partySize: 3 }) }, headers: { 'x-request-id': requestId } });
       assert.equal(original.headers.get('x-request-id'), requestId);
       await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-segment` } });
+      const recommended = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=3&from=${inDays(100)}&to=${inDays(130)}`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs` } });
       await app.close();
       app = await buildApp(deps);
       http = await listen(app);
@@ -281,6 +282,13 @@ describe('scoring API routes on a small booking world', () => {
       assert.equal(logged.feature_snapshot_id, original.body.suggestions[0].featureSnapshotId);
       const [segmentRow] = await queryRows<{ family: string }>(clickhouse, `SELECT family FROM scored_requests WHERE request_id = {id:String}`, { id: `${requestId}-segment` });
       assert.equal(segmentRow.family, 'segmentation');
+      // A recommendation logs its availability as a snapshot id; the list is in the log once, under that id.
+      const [recsRow] = await queryRows<{ features: string }>(clickhouse, `SELECT features FROM scored_requests WHERE request_id = {id:String} AND family = 'recommender'`, { id: `${requestId}-recs` });
+      const availableId = JSON.parse(recsRow.features).available as string;
+      const lists = await queryRows<{ features: string }>(clickhouse, `SELECT features FROM scored_requests WHERE family = 'availability' AND feature_snapshot_id = {id:String}`, { id: availableId });
+      assert.equal(lists.length, 1);
+      const available = new Set(JSON.parse(lists[0].features) as string[]);
+      for (const item of recommended.body.items) assert.ok(available.has(String(item.itineraryId)));
 
       const replayed = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: { ...JSON.parse(logged.request), features: JSON.parse(logged.features) } } });
       const again = replayed.body.suggestions[0];

@@ -39,19 +39,30 @@ export interface RecommendationAnswer {
 
 export interface ScoredRecommendations {
   answer: RecommendationAnswer;
+  /** What the answer was computed from; the availability list appears as its snapshot id (see `availability`). */
   features: Record<string, unknown>;
+  /** The availability list and its id, for the log to keep once per id rather than with every answer. */
+  availability: { snapshotId: string; itineraries: readonly string[] } | null;
 }
 
-const availableSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+interface AvailabilityView {
+  set: ReadonlySet<string>;
+  snapshotId: string;
+}
 
-/** A cached availability list as a set, built once per cached list (the in-process cache hands back the same array). */
-function asSet(ids: readonly string[]): ReadonlySet<string> {
-  let set = availableSets.get(ids);
-  if (!set) {
-    set = new Set(ids);
-    availableSets.set(ids, set);
+const availabilityViews = new WeakMap<readonly string[], AvailabilityView>();
+
+/**
+ * A cached availability list as a set and a snapshot id, built once per list: the in-process cache hands back the
+ * same array until it expires, so thousands of requests share the work.
+ */
+function viewOf(ids: readonly string[]): AvailabilityView {
+  let view = availabilityViews.get(ids);
+  if (!view) {
+    view = { set: new Set(ids), snapshotId: featureSnapshotId([...ids].sort()) };
+    availabilityViews.set(ids, view);
   }
-  return set;
+  return view;
 }
 
 export async function recommendItineraries(ctx: ServingContext, query: RecommendationQuery): Promise<ScoredRecommendations> {
@@ -77,9 +88,10 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   if (country?.source === 'default') defaulted.push('home_market');
   if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
 
+  const availability = available.value ? viewOf(available.value) : undefined;
   const rules: BusinessRules = {
     // Without an answer on availability, nothing is filtered: better an itinerary to check than none.
-    available: available.value ? asSet(available.value) : undefined,
+    available: availability?.set,
     bookedThisSeason: booked.value ?? [],
     maxPrice: query.budget,
     exclude: query.exclude?.map(String),
@@ -88,7 +100,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const items = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
   const features = {
     window: { from: query.from, to: query.to },
-    available: available.value ?? null,
+    available: availability?.snapshotId ?? null,
     bookedThisSeason: booked.value ?? null,
     homeMarket: homeMarket ?? null,
     budget: query.budget ?? null,
@@ -105,5 +117,6 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
       defaultedFeatures: defaulted,
     },
     features,
+    availability: availability && available.value ? { snapshotId: availability.snapshotId, itineraries: available.value } : null,
   };
 }
