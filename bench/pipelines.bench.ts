@@ -31,7 +31,7 @@ import { openPipelineQueues } from '../pipelines/runner/pipeline-workers.ts';
 import { OutboxRelay } from '../pipelines/outbox/outbox-relay.ts';
 import { clickHousePublisher } from '../pipelines/outbox/clickhouse-events.ts';
 import { spawnCli, waitFor } from '../pipelines/runner/fixtures/cli-process.ts';
-import { openRedis } from '../pipelines/outbox/redis-event-stream.ts';
+import { consumerCaughtUp, openRedis } from '../pipelines/outbox/redis-event-stream.ts';
 import { tempDir } from '../test/support/services.ts';
 
 export const title = 'Pipelines: nightly graph in process, BullMQ with 1 and 2 workers, outbox event latency (commit → ClickHouse)';
@@ -155,9 +155,7 @@ async function eventLatency(ctx: BenchContext, pgUrl: string, pool: pg.Pool, cli
     try {
       await waitFor('every event published and consumed', async () => {
         if ((await pool.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')).rowCount !== 0) return false;
-        const group = ((await redis.xinfo('GROUPS', stream)) as unknown[][])[0];
-        const info = Object.fromEntries(Array.from({ length: group.length / 2 }, (_, i) => [group[2 * i], group[2 * i + 1]]));
-        return Number(info.pending) === 0 && Number(info.lag) === 0;
+        return consumerCaughtUp(redis, { key: stream, group: 'clickhouse' });
       }, 300_000, 100);
     } finally {
       redis.disconnect();

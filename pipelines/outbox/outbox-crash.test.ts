@@ -9,7 +9,7 @@ import { openClickHouse } from '../../platform/clickhouse.ts';
 import { mulberry32, randInt } from '../../platform/random.ts';
 import { freshDatabase, MACHINE_REDIS_URL, postgresTargets, quietLog, serviceSkipReason, tempDir } from '../../test/support/services.ts';
 import { spawnCli, waitFor, type CliProcess } from '../runner/fixtures/cli-process.ts';
-import { openRedis } from './redis-event-stream.ts';
+import { consumerCaughtUp, openRedis } from './redis-event-stream.ts';
 import type { OutboxEvent } from './outbox-event.ts';
 
 /**
@@ -82,11 +82,7 @@ for (const target of await postgresTargets()) {
         await writers;
 
         await waitFor('the relay to publish everything', async () => (await db.pool.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')).rowCount === 0, 60_000, 100);
-        await waitFor('the consumer to acknowledge everything', async () => {
-          const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
-          const info = Object.fromEntries(Array.from({ length: groups[0].length / 2 }, (_, i) => [groups[0][2 * i], groups[0][2 * i + 1]]));
-          return Number(info.pending) === 0 && Number(info.lag) === 0;
-        }, 60_000, 100);
+        await waitFor('the consumer to acknowledge everything', () => consumerCaughtUp(redis, { key: stream, group: 'clickhouse' }), 60_000, 100);
         // Let the consumer close the embedded ClickHouse cleanly, then read it from here.
         await processes.consumer!.kill('SIGTERM');
         await processes.relay!.kill('SIGTERM');

@@ -139,6 +139,21 @@ export class EventsConsumer {
   }
 }
 
+function fields(reply: unknown[]): Record<string, unknown> {
+  return Object.fromEntries(Array.from({ length: reply.length / 2 }, (_, i) => [String(reply[2 * i]), reply[2 * i + 1]]));
+}
+
+/**
+ * Whether the consumer group has taken and acknowledged everything on the stream. Compares ids rather than
+ * trusting XINFO's `lag`, which Redis reports as unknown (nil) for a group created on a stream that already had
+ * entries.
+ */
+export async function consumerCaughtUp(redis: Redis, settings: Pick<StreamSettings, 'key' | 'group'>): Promise<boolean> {
+  const stream = fields((await redis.xinfo('STREAM', settings.key)) as unknown[]);
+  const group = ((await redis.xinfo('GROUPS', settings.key)) as unknown[][]).map(fields).find((g) => g.name === settings.group);
+  return !!group && group['last-delivered-id'] === stream['last-generated-id'] && Number(group.pending) === 0;
+}
+
 export function openRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
