@@ -1,7 +1,8 @@
 import { InputError } from '../../platform/errors.ts';
 import { applyGuardrails, type GuardrailName } from '../../models/price/guardrails.ts';
-import type { ReasonCode } from '../../models/price/reason-codes.ts';
+import type { Describe, ReasonCode } from '../../models/price/reason-codes.ts';
 import type { LoadedModel } from '../champions/champion-models.ts';
+import type { PricingModel } from '../champions/families.ts';
 import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
@@ -60,6 +61,19 @@ const CURRENCY = 'USD';
 const HOUR_MS = 3_600_000;
 const SEGMENT_FEATURE = 'customer_segment';
 
+const describers = new WeakMap<PricingModel, Describe>();
+
+/** Reason texts for a served model (with its segments' names), made once per model rather than per request. */
+function describerFor(model: PricingModel): Describe {
+  let describe = describers.get(model);
+  if (!describe) {
+    const profiles = model.segmenter ? segmentProfiles(model.segmenter) : undefined;
+    describe = describePriceFeature((segment) => profiles?.[segment]?.name);
+    describers.set(model, describe);
+  }
+  return describe;
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -72,13 +86,13 @@ function round2(value: number): number {
  */
 export async function suggestPrices(ctx: ServingContext, requests: readonly PriceRequest[], now = new Date()): Promise<ScoredPrice[]> {
   const priced = ctx.champions.get('price');
+  // Each lookup gets what is left of one time budget for the whole request.
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
-  const budget = () => deadline - performance.now();
   // Started alongside the quotations' own lookups, so a cold start does not spend the budget on it first.
   const medians = ctx.online
-    .lookup('catalogue', `price-medians:${priced.version}`, () => ctx.sources.priceFeatureMedians(priced.model.price.featureNames), budget())
+    .lookup('catalogue', `price-medians:${priced.version}`, () => ctx.sources.priceFeatureMedians(priced.model.price.featureNames), deadline - performance.now())
     .then((lookup) => lookup.value);
-  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, request, requests.length > 1 ? index : undefined, now, budget, medians)));
+  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, request, requests.length > 1 ? index : undefined, now, deadline, medians)));
 }
 
 async function suggestOne(
@@ -87,7 +101,7 @@ async function suggestOne(
   request: PriceRequest,
   index: number | undefined,
   now: Date,
-  budget: () => number,
+  deadline: number,
   medians: Promise<Record<string, number> | undefined>,
 ): Promise<ScoredPrice> {
   const where = index === undefined ? '' : `quotations[${index}].`;
@@ -107,7 +121,7 @@ async function suggestOne(
     quotedAt,
   };
 
-  const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), budget());
+  const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), deadline - performance.now());
   if (itineraryLookup.source !== 'default' && itineraryLookup.value === null) {
     throw new InputError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${where}itineraryId`);
   }
@@ -119,7 +133,7 @@ async function suggestOne(
   let warehouse: QuoteFeatures | undefined;
   if (itinerary) {
     const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
-    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), budget());
+    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), deadline - performance.now());
     warehouse = lookup.value;
   }
 
@@ -133,8 +147,7 @@ async function suggestOne(
   if (row.defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'price' }, row.defaulted.length);
 
   const profiles = segmenter ? segmentProfiles(segmenter) : undefined;
-  const segmentName = (segment: number) => profiles?.[segment]?.name;
-  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describePriceFeature(segmentName), currency: CURRENCY, maxReasons: 5 });
+  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5 });
   const guarded = applyGuardrails(suggestion.price, { cost: request.cost, listPrice: request.listPrice }, {
     minMargin: ctx.settings.minMargin,
     maxChangeVsList: request.listPrice === undefined ? undefined : ctx.settings.maxChangeVsList,
@@ -151,7 +164,7 @@ async function suggestOne(
     reasonCodes: suggestion.reasonCodes.map((r) => ({ feature: r.feature, amount: round2(r.amount), text: r.text })),
     baseValue: round2(suggestion.baseValue),
     contributions: Object.fromEntries(Object.entries(suggestion.contributions).map(([name, amount]) => [name, round2(amount)])),
-    segment: segmentValue === undefined || segmentValue < 0 || !segmentationVersion ? null : { id: segmentValue, name: segmentName(segmentValue) ?? null, modelVersion: segmentationVersion },
+    segment: segmentValue === undefined || segmentValue < 0 || !segmentationVersion ? null : { id: segmentValue, name: profiles?.[segmentValue]?.name ?? null, modelVersion: segmentationVersion },
     modelVersion: priced.version,
     featureSnapshotId: featureSnapshotId(row.values),
     featureSource: warehouse?.snapshotId ?? null,

@@ -71,13 +71,12 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const userId = String(query.customerId);
   const known = model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
-  const budget = () => deadline - performance.now();
 
   const [available, booked, country] = await Promise.all([
-    ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), budget()),
-    ctx.online.lookup('availability', `booked:${query.customerId}|${query.from}|${query.to}`, () => ctx.sources.bookedItineraries(query.customerId, query.from, query.to), budget()),
+    ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
+    ctx.online.lookup('availability', `booked:${query.customerId}|${query.from}|${query.to}`, () => ctx.sources.bookedItineraries(query.customerId, query.from, query.to), deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
-    known ? undefined : ctx.online.lookup('profile', `country:${query.customerId}`, () => ctx.sources.customerCountry(query.customerId), budget()),
+    known ? undefined : ctx.online.lookup('profile', `country:${query.customerId}`, () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
   ]);
   if (country && country.source !== 'default' && country.value === null) {
     throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
