@@ -47,7 +47,12 @@ export function clickhouseTime(date: Date): string {
  * /metrics and logged — a full buffer must not take the API's memory with it.
  */
 export class RequestLog {
-  private buffer: ScoredRequestRow[] = [];
+  /**
+   * Rows as JSON lines, encoded when recorded: a row waits up to a flush interval, long enough to be promoted to
+   * V8's old generation, where one string per row costs the garbage collector far less than the object graphs it
+   * was made from (measured: about half the API's CPU per request went to GC threads before).
+   */
+  private buffer: string[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
@@ -67,7 +72,7 @@ export class RequestLog {
   }
 
   record(row: ScoredRequestRow): void {
-    this.buffer.push(row);
+    this.buffer.push(JSON.stringify(row));
     if (this.buffer.length > this.options.maxBuffered) {
       const excess = this.buffer.length - this.options.maxBuffered;
       this.buffer.splice(0, excess);
@@ -92,10 +97,10 @@ export class RequestLog {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchRows);
       try {
-        // Encoded here, one JSON line per row, and handed over as is: the fastest insert each kind of ClickHouse offers.
+        // Handed over as is, one JSON line per row: the fastest insert each kind of ClickHouse offers.
         // request/features/response stay nested JSON (not JSON in a string): one encoding instead of two, and no
         // escaped quotes for ClickHouse to undo; it stores each nested value's text as the String column.
-        const body = Buffer.from(batch.map((row) => JSON.stringify(row)).join('\n'));
+        const body = Buffer.from(batch.join('\n'));
         await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body, settings: NESTED_JSON_AS_TEXT });
         this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.length);
       } catch (err) {
