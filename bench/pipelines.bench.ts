@@ -10,6 +10,8 @@
  *    Redis (relay and consumer processes) and without Redis (relay in process, straight into ClickHouse).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -165,13 +167,22 @@ async function eventLatency(ctx: BenchContext, pgUrl: string, pool: pg.Pool, cli
     await relay.kill('SIGTERM');
     await consumer.kill('SIGTERM');
   }
-  // The consumer's embedded ClickHouse is read by another process, as an analyst would (spirit-ml sql).
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'sql', '--format', 'json', RECEIVED], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-    maxBuffer: 64 * 2 ** 20,
-  });
-  const viaRedis = latencies(stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; at: string }), committed);
+  // The consumer's embedded ClickHouse can be opened by one process at a time, and not twice by this one: read it
+  // from a child, through a file (a CLI's stdout to a pipe may be cut when the process exits).
+  const outFile = path.join(tempDir('bench-events-read'), 'received.json');
+  const reader = [
+    `import fs from 'node:fs';`,
+    `import { loadConfig } from ${JSON.stringify(new URL('../platform/config.ts', import.meta.url).href)};`,
+    `import { createLogger } from ${JSON.stringify(new URL('../platform/log.ts', import.meta.url).href)};`,
+    `import { openClickHouse } from ${JSON.stringify(new URL('../platform/clickhouse.ts', import.meta.url).href)};`,
+    `const ch = await openClickHouse(loadConfig({ SPIRIT_DATA_DIR: ${JSON.stringify(dir)}, CLICKHOUSE_DATABASE: 'bench_events' }), createLogger('error'));`,
+    `const rows = await (await ch.client.query({ query: ${JSON.stringify(RECEIVED)}, format: 'JSONEachRow' })).json();`,
+    `fs.writeFileSync(${JSON.stringify(outFile)}, JSON.stringify(rows));`,
+    `await ch.close();`,
+    `process.exit(0);`,
+  ].join('\n');
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', reader], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const viaRedis = latencies(JSON.parse(fs.readFileSync(outFile, 'utf8')) as Array<{ id: string; at: string }>, committed);
   Object.assign(figures, { redisLatencyP50Ms: viaRedis.p50, redisLatencyP99Ms: viaRedis.p99, redisLatencyMaxMs: viaRedis.max });
 
   // Without Redis: the relay in this process appends to this process's ClickHouse.
