@@ -20,7 +20,10 @@ export interface ServingSettings {
   featureTimeoutMs: number;
   /** How long a verified API key is trusted without asking PostgreSQL again (revocation also clears it at once). */
   keyCacheMs: number;
-  /** The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. */
+  /**
+   * The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. Few large
+   * inserts: every part ClickHouse writes is merged again later, and with chDB those merges run in this process.
+   */
   requestLogFlushMs: number;
   requestLogBatchRows: number;
   /** Rows held while ClickHouse is unreachable; beyond this the oldest are dropped (and counted). */
@@ -61,8 +64,8 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     modelPollMs: intSetting(env, 'MODEL_POLL_SECONDS', 10, 0, 86_400) * 1000,
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
     keyCacheMs: intSetting(env, 'API_KEY_CACHE_SECONDS', 30, 0, 3600) * 1000,
-    requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 1000, 10, 600_000),
-    requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2000, 1, 1_000_000),
+    requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 5000, 10, 600_000),
+    requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 20_000, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),
     redisPrefix: env.REDIS_KEY_PREFIX?.trim() || 'spirit:',
     minMargin: fractionSetting(env, 'PRICE_MIN_MARGIN', 0.1, -0.99, 10),

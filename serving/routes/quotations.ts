@@ -9,7 +9,7 @@ import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
 import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { demandOutlook, type DemandOutlook } from '../scoring/demand-outlook.ts';
 import { suggestPrices } from '../scoring/price-suggestions.ts';
-import { recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
+import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
 import { DemandOutlookSchema } from './demand.ts';
 import { PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
 import { loggedAnswer, quotationIdOf } from './prices.ts';
@@ -131,7 +131,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           defaultedFeatures: alternatives.answer.defaultedFeatures,
           input: { customerId: quotation.customerId, k: alternativesWanted, exclude: [quotation.itineraryId], ...alternatives.answer.window },
           features: alternatives.features,
-          response: alternatives.answer,
+          response: loggedRecommendations(alternatives.answer),
         });
       }
       return { price: priced.answer, demand, alternatives: alternatives?.answer ?? null, unavailable };

@@ -8,7 +8,7 @@ import { ModelUnavailableError } from '../http/api-errors.ts';
 import { dateWindow, today } from '../http/date-window.ts';
 import { EntityId, errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
 import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
-import { recommendItineraries } from '../scoring/recommendations.ts';
+import { loggedRecommendations, recommendItineraries } from '../scoring/recommendations.ts';
 import { RecommendationsSchema } from './recommendation-schemas.ts';
 
 /** Recommendations for a customer, and itineraries like one another, from the served recommender. */
@@ -47,7 +47,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
         customerId: id,
         input: { customerId: id, ...request.query, ...window },
         features,
-        response: answer,
+        response: loggedRecommendations(answer),
       });
       return answer;
     },

@@ -119,3 +119,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     availability: availability && available.value ? { snapshotId: availability.snapshotId, itineraries: available.value } : null,
   };
 }
+
+/** What the log keeps of an answer: which itineraries, in which order, with which scores (explanations replay). */
+export function loggedRecommendations(answer: RecommendationAnswer) {
+  return { personal: answer.personal, items: answer.items.map((item) => [item.itineraryId, item.score]) };
+}
