@@ -67,5 +67,6 @@ export async function main(argv: string[]): Promise<number> {
 
 const code = await main(process.argv.slice(2));
 // Embedded databases and pools may hold the event loop open; a CLI run ends when its command does,
-// except the long-running ones (start, serve, worker) which never return.
-process.exit(code);
+// except the long-running ones (start, serve, worker) which never return. Exit only once stdout has been
+// flushed: a pipe takes large outputs in pieces, and exiting at once would cut them short.
+process.stdout.write('', () => process.exit(code));
