@@ -16,6 +16,8 @@ import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
+import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
+import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
 
 const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
 
@@ -116,7 +118,13 @@ export const command: Command = {
           '',
         ].join('\n'),
       );
+      // Domain events (quotations, bookings, payments) reach ClickHouse's `events` table through the outbox. With
+      // REDIS_URL the relay and its consumer run in `spirit-ml worker`; here, in this process, straight to
+      // ClickHouse, at most one insert a second (each insert is a part).
+      const relay = config.redisUrl ? undefined : new OutboxRelay(stores.pg, clickHousePublisher(stores.clickhouse), log, { minIntervalMs: 1000 });
+      relay?.start();
       const stop = async () => {
+        await relay?.stop();
         await app.close().catch(() => undefined);
         await shutdown(0);
       };
