@@ -6,7 +6,8 @@ import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
 import { dateWindow, today } from '../http/date-window.ts';
-import { EntityId, errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
+import { EntityId, errorResponses, IsoDate, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries } from '../scoring/recommendations.ts';
 import { RecommendationsSchema } from './recommendation-schemas.ts';
@@ -66,13 +67,13 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
           200: Type.Object({
             itineraryId: Type.Integer(),
             items: Type.Array(Type.Object({ itineraryId: Type.Integer(), similarity: Type.Number() })),
-            modelVersion: Type.String(),
+            ...ScoredFields,
           }),
           ...errorResponses(...SCORED_ERRORS, 404),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const served = ctx.champions.get('recommender');
       const { id } = request.params;
       let similar;
@@ -83,7 +84,26 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
         if (err instanceof ModelStateError) throw new ModelUnavailableError('recommender', `the served recommender ${served.version} cannot compare itineraries: ${err.message}`);
         throw err;
       }
-      return { itineraryId: id, items: similar.map((s) => ({ itineraryId: Number(s.itemId), similarity: Number(s.similarity.toFixed(6)) })), modelVersion: served.version };
+      // Nothing is looked up: the answer depends on the itinerary and the model alone.
+      const features = { itineraryId: id, k: request.query.k ?? 10 };
+      const answer = {
+        itineraryId: id,
+        items: similar.map((s) => ({ itineraryId: Number(s.itemId), similarity: Number(s.similarity.toFixed(6)) })),
+        modelVersion: served.version,
+        featureSnapshotId: featureSnapshotId(features),
+        defaultedFeatures: [],
+      };
+      recordScored(ctx, request, reply, {
+        family: 'recommender',
+        modelVersion: served.version,
+        featureSnapshotId: answer.featureSnapshotId,
+        defaultedFeatures: [],
+        subject: `itinerary:${id}`,
+        input: features,
+        features,
+        response: { items: answer.items.map((item) => [item.itineraryId, item.similarity]) },
+      });
+      return answer;
     },
   );
 };

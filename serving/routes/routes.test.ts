@@ -176,6 +176,8 @@ describe('scoring API routes on a small booking world', () => {
       assert.equal(response.status, 200, response.text);
       assert.equal(response.body.items.length, 4);
       assert.ok(response.body.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
+      assert.equal(response.body.modelVersion, world.versions.recommender.version);
+      assert.match(response.body.featureSnapshotId, /^fs_/);
       const similarities = response.body.items.map((i: { similarity: number }) => i.similarity);
       assert.deepEqual(similarities, [...similarities].sort((a, b) => b - a));
       assert.equal((await http.call('GET', '/v1/itineraries/99999/similar', { key: keys.analyst })).status, 404);
