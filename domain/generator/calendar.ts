@@ -1,28 +1,10 @@
+import { easterDay } from '../../models/demand/calendar-events.ts';
 import { dayNumber, yearOf } from './time.ts';
 
 /**
  * The dates that move travel: Easter (Semana Santa moves every year) and yearly windows around fixed or
  * Easter-relative dates. Windows are expressed in day numbers so seasons.ts can paint them onto a day grid.
  */
-
-/** Easter Sunday of a year (Gregorian computus, Meeus/Jones/Butcher), as a day number. */
-export function easterSunday(year: number): number {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return dayNumber(year, month, day);
-}
 
 export type Anchor = { kind: 'fixed'; month: number; day: number } | { kind: 'easter'; offset: number };
 
@@ -34,7 +16,7 @@ export interface YearlyWindow {
 }
 
 function anchorDay(anchor: Anchor, year: number): number {
-  return anchor.kind === 'fixed' ? dayNumber(year, anchor.month, anchor.day) : easterSunday(year) + anchor.offset;
+  return anchor.kind === 'fixed' ? dayNumber(year, anchor.month, anchor.day) : easterDay(year) + anchor.offset;
 }
 
 /** Every [first, last] day range of the window that touches [fromDay, toDay]. */

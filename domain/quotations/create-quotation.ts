@@ -6,7 +6,7 @@ import { recordQuotationEvent } from './quotation-events.ts';
 import { addMembers, type NewMember } from './quotation-members.ts';
 import type { QuotationRequest } from './quotation-request.ts';
 import { writeVersion } from './quotation-versions.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 
 /**
  * Builds a quotation: costs the itinerary (or a custom list of components) for the group, prices it cost-plus,

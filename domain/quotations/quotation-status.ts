@@ -5,7 +5,7 @@ import { supersedePending } from '../suggestions/record-suggestion.ts';
 import { ReviewConflictError } from '../suggestions/review-errors.ts';
 import { recordQuotationEvent } from './quotation-events.ts';
 import { lockQuotation } from './quotation-versions.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 
 /**
  * The end of a quotation's life: the customer approves or rejects it, and an approved one is converted into a

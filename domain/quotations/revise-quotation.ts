@@ -11,7 +11,7 @@ import { currentMembers, replaceMembers, type NewMember } from './quotation-memb
 import type { QuotationChange } from './quotation-request.ts';
 import { lockQuotation, writeVersion } from './quotation-versions.ts';
 import type { RoomPlan } from './room-split.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 
 /**
  * Changes a quotation (group size, date, language, rooms, members, components): it is costed and priced again

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { recordQuotationEvent } from '../quotations/quotation-events.ts';
 import { lockQuotation, writePriceVersion } from '../quotations/quotation-versions.ts';
-import { inTransaction } from '../quotations/transaction.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 import { DECISION_COLUMNS, insertDecision, toDecision, type Decision } from './decision-record.ts';
 import { activeLockFor } from './price-locks.ts';
 import { ReviewConflictError } from './review-errors.ts';

@@ -4,7 +4,7 @@ import { createQuotation } from '../../quotations/create-quotation.ts';
 import { DEFAULT_BANDS } from '../../quotations/price-table.ts';
 import { lockQuotation } from '../../quotations/quotation-versions.ts';
 import type { PriceScorer } from '../../quotations/scoring-client.ts';
-import { inTransaction } from '../../quotations/transaction.ts';
+import { inTransaction } from '../../../platform/transaction.ts';
 import { recordSuggestion, type RecordedSuggestion, type SuggestionInput } from '../record-suggestion.ts';
 
 /**

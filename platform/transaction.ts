@@ -2,7 +2,8 @@ import type pg from 'pg';
 
 /**
  * Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws,
- * so a quotation, its version, its detail and its events are written together or not at all.
+ * so everything it writes (a quotation with its versions and events, a decision with its suggestion…) lands
+ * together or not at all.
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
