@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import type { Command } from '../command.ts';
 import { intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
@@ -11,6 +10,7 @@ import { runPipelineInProcess } from '../../pipelines/runner/in-process-runner.t
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
 import { generateWorld } from '../../domain/generator/index.ts';
 import { buildApp } from '../../serving/app.ts';
+import { FAMILIES } from '../../serving/champions/families.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
@@ -140,7 +140,7 @@ export const command: Command = {
 
 async function championsMissing(registry: ModelRegistry): Promise<string[]> {
   const missing: string[] = [];
-  for (const family of ['price', 'segmentation', 'recommender', 'demand']) {
+  for (const family of FAMILIES) {
     const aliases = await registry.aliases(family).catch(() => undefined);
     if (!aliases?.champion) missing.push(family);
   }
