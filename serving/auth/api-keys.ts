@@ -126,3 +126,10 @@ export async function findActiveApiKey(pool: pg.Pool, key: string): Promise<Veri
   if (rows.length === 0) return undefined;
   return { id: String(rows[0].id), name: rows[0].name, role: rows[0].role as Role };
 }
+
+/** Whether the key with this id exists and is not revoked: what keeps a revoked key's tokens from working. */
+export async function isApiKeyActive(pool: pg.Pool, id: string): Promise<boolean> {
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) return false;
+  const { rows } = await pool.query('SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+  return rows.length > 0;
+}

@@ -129,6 +129,26 @@ for (const target of targets) {
       assert.equal(status, 401, 'the revocation reached the API through LISTEN/NOTIFY');
     });
 
+    it('ends the tokens of a revoked key with it, although tokens are signed and keys cached', async () => {
+      const created = await createApiKey(db.pool, { name: 'token holder', role: 'analyst' });
+      const token = (await http.call('POST', '/v1/auth/token', { key: created.key, body: { ttlSeconds: 3600 } })).body.token as string;
+      assert.equal((await http.call('GET', '/v1/admin/models', { token })).status, 403, 'the token works (as an analyst)');
+      await revokeApiKey(db.pool, created.id);
+      let refused = { status: 0, body: {} as Record<string, unknown> };
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline) {
+        refused = await http.call('GET', '/v1/admin/models', { token });
+        if (refused.status === 401) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(refused.status, 401, 'an hour-long token stopped with its key');
+      assert.match(String(refused.body.message), /key this token was issued for is unknown or revoked/);
+      const forged = app.jwt.sign({ sub: 'key:987654', role: 'admin', name: 'nobody' });
+      assert.equal((await http.call('GET', '/v1/admin/models', { token: forged })).status, 401, 'a token for a key that never existed');
+      const notAKey = app.jwt.sign({ sub: 'someone', role: 'admin', name: 'someone' });
+      assert.equal((await http.call('GET', '/v1/admin/models', { token: notAKey })).status, 401, 'a token whose subject is no key');
+    });
+
     it('exchanges a key for a token with its role; tokens work until they expire and cannot buy tokens', async () => {
       const issued = await http.call('POST', '/v1/auth/token', { key: keys.analyst, body: { ttlSeconds: 120 } });
       assert.equal(issued.status, 200);

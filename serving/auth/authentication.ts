@@ -29,6 +29,9 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** Tokens name the key they were issued for as their subject (routes/auth.ts). */
+const KEY_SUBJECT = /^key:([1-9][0-9]{0,17})$/;
+
 function credentialOf(request: FastifyRequest): { kind: 'api-key' | 'token'; value: string } | undefined {
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey !== '') return { kind: 'api-key', value: apiKey.trim() };
@@ -88,6 +91,12 @@ export function installAuthentication(app: FastifyInstance, deps: { verifier: Ap
       }
       if (typeof claims.sub !== 'string' || !isRole(claims.role)) {
         return refuse('invalid', new UnauthorizedError('the bearer token has no subject or no known role'));
+      }
+      // A token is only as good as the key it was bought with: revoking the key ends its tokens too.
+      const keyId = KEY_SUBJECT.exec(claims.sub)?.[1];
+      if (keyId === undefined || !(await deps.verifier.isKeyActive(keyId))) {
+        reply.header('www-authenticate', 'Bearer realm="spirit-ml", error="invalid_token"');
+        return refuse('revoked', new UnauthorizedError('the API key this token was issued for is unknown or revoked: ask for a new token with an active key'));
       }
       principal = { kind: 'token', id: claims.sub, name: typeof claims.name === 'string' ? claims.name : claims.sub, role: claims.role };
     }

@@ -8,7 +8,7 @@ import { errorResponses } from '../http/schemas.ts';
 /**
  * POST /v1/auth/token: an API key buys a short-lived JWT with the key's role (for browsers and services that
  * should not hold the long-lived key in memory). A token cannot buy another token, so a leaked one ends at its
- * expiry; revoking the key stops new tokens at once.
+ * expiry at the latest; revoking the key ends its tokens at once (authentication checks the key behind every token).
  */
 export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   app.post(
