@@ -16,6 +16,7 @@ import { installAuthentication } from './auth/authentication.ts';
 import { jwtSecret } from './auth/jwt-secret.ts';
 import { ApiKeyVerifier } from './auth/key-verifier.ts';
 import { ChampionModels } from './champions/champion-models.ts';
+import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
@@ -30,6 +31,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { demandRoutes } from './routes/demand.ts';
 import { destinationRoutes } from './routes/destinations.ts';
+import { guardrailRoutes } from './routes/guardrails.ts';
 import { healthRoutes } from './routes/health.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { quotationRoutes } from './routes/quotations.ts';
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxBuffered: settings.requestLogMaxBuffered,
   });
   const verifier = new ApiKeyVerifier(deps.pg, log, settings.keyCacheMs);
+  const guardrails = new GuardrailBook(deps.pg, log);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -96,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pg: deps.pg,
     clickhouse: deps.clickhouse,
     champions,
+    guardrails,
     online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
     sources: deps.sources ?? warehouseSources(deps.clickhouse),
     requestLog,
@@ -113,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await champions.close();
     await requestLog.close();
     await verifier.close();
+    await guardrails.close();
     await cache.close();
     if (redis) await redis.quit().catch(() => redis!.disconnect());
   });
@@ -122,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     champions.startPolling(settings.modelPollMs);
     requestLog.start();
     await verifier.listen();
+    await guardrails.start();
 
     installErrorHandler(app, log);
     // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
@@ -163,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       async (v1) => {
         await v1.register(authRoutes, { ctx });
         await v1.register(priceRoutes, { ctx });
+        await v1.register(guardrailRoutes, { ctx });
         await v1.register(quotationRoutes, { ctx });
         await v1.register(recommendationRoutes, { ctx });
         await v1.register(segmentRoutes, { ctx });

@@ -3,13 +3,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
 import type { ChampionModels } from './champions/champion-models.ts';
+import type { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
 import type { RequestLog } from './request-log/request-log.ts';
 import type { ServingSettings } from './settings.ts';
 
-/** What the route plugins share: stores, models, online features, the request log and metrics. */
+/** What the route plugins share: stores, models, guardrails, online features, the request log and metrics. */
 export interface ServingContext {
   config: Config;
   settings: ServingSettings;
@@ -17,6 +18,8 @@ export interface ServingContext {
   pg: pg.Pool;
   clickhouse: ClickHouseClient;
   champions: ChampionModels;
+  /** The guardrail rules in force, held in memory and reloaded on change. */
+  guardrails: GuardrailBook;
   online: OnlineFeatures;
   sources: ServingSources;
   requestLog: RequestLog;

@@ -30,9 +30,6 @@ export interface ServingSettings {
   requestLogMaxBuffered: number;
   /** Prefix of every Redis key the API writes (cache, rate-limit counts), so environments can share one Redis. */
   redisPrefix: string;
-  /** Guardrails when no per-destination rule applies: least margin over cost, largest change vs the list price. */
-  minMargin: number;
-  maxChangeVsList: number;
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -40,14 +37,6 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) throw new InputError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`, name);
-  return value;
-}
-
-function fractionSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new InputError(`${name} must be a number between ${min} and ${max}, got "${raw}"`, name);
   return value;
 }
 
@@ -68,7 +57,5 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 20_000, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),
     redisPrefix: env.REDIS_KEY_PREFIX?.trim() || 'spirit:',
-    minMargin: fractionSetting(env, 'PRICE_MIN_MARGIN', 0.1, -0.99, 10),
-    maxChangeVsList: fractionSetting(env, 'PRICE_MAX_CHANGE_VS_LIST', 0.25, 0, 10),
   };
 }

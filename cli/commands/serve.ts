@@ -22,7 +22,7 @@ export const command: Command = {
   details: [
     'Environment: HOST, PORT, SPIRIT_DATA_DIR, DATABASE_URL, CLICKHOUSE_URL, REDIS_URL (shared cache and rate limits),',
     'MODEL_REGISTRY_URL, JWT_SECRET (share it between replicas), RATE_LIMIT_PER_MINUTE, MODEL_POLL_SECONDS,',
-    'FEATURE_TIMEOUT_MS, PRICE_MIN_MARGIN, PRICE_MAX_CHANGE_VS_LIST. See serving/README.md.',
+    'FEATURE_TIMEOUT_MS. Guardrails are data: spirit-ml guardrails --help. See serving/README.md.',
     'Create a key first: spirit-ml keys create --name NAME --role ROLE',
   ].join('\n'),
   async run(_args, { config, log, out }) {

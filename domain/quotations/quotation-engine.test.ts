@@ -94,6 +94,11 @@ for (const target of targets) {
       assert.equal(suggestion.modelVersion, world.versions.price.version);
       assert.ok(suggestion.reasonCodes.length > 0, 'the API explains its price');
       assert.ok(suggestion.suggestedPrice >= suggestion.costTotal * 1.1 - 0.01, 'the margin floor holds');
+      assert.deepEqual(
+        [suggestion.guardrails?.version, suggestion.guardrails?.ruleId, suggestion.guardrails?.minMargin, suggestion.guardrails?.floor],
+        [1, 1, 0.1, Math.round(suggestion.costTotal * 1.1 * 100) / 100],
+        'the suggestion keeps the rule it was held to (the migration’s default) and its floor',
+      );
       assert.ok(suggestion.lo80 <= suggestion.hi80);
       assert.match(suggestion.featureSnapshotId!, /^fs_/);
 

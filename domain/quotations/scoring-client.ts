@@ -36,12 +36,29 @@ export interface PriceSuggestion {
   contributions: Record<string, number>;
   baseValue: number | null;
   guardrail: 'floor' | 'ceiling' | 'max_change' | null;
+  /** The rule the price was held to and its limits for this quotation (null from an API that does not say). */
+  guardrails: AppliedGuardrails | null;
   unclampedPrice: number | null;
   segment: string | null;
   modelVersion: string;
   featureSnapshotId: string | null;
   features: Record<string, number>;
   defaulted: string[];
+}
+
+/** The guardrail rule a price was held to, as the scoring API reports it (serving/routes/guardrail-schemas.ts). */
+export interface AppliedGuardrails {
+  version: number;
+  ruleId: number;
+  destinationId: number | null;
+  serviceLevel: string | null;
+  minMargin: number;
+  maxMargin: number | null;
+  maxPricePerPax: number | null;
+  maxChangeVsList: number | null;
+  floor: number;
+  ceiling: number | null;
+  listBand: { lo: number; hi: number } | null;
 }
 
 export interface QuotationScore {
@@ -90,6 +107,30 @@ function bad(path: string, what: string): never {
   throw new ScoringUnavailableError(`the scoring API answered without a valid ${path} (${what}); treating it as unavailable`, 1);
 }
 
+function readGuardrails(raw: unknown, path: string): AppliedGuardrails | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object') bad(path, 'not an object');
+  const g = raw as Record<string, unknown>;
+  const need = (key: string): number => (num(g[key]) ? (g[key] as number) : bad(`${path}.${key}`, String(g[key])));
+  const maybe = (key: string): number | null => (g[key] === null || g[key] === undefined ? null : need(key));
+  const band = g.listBand as Record<string, unknown> | null | undefined;
+  if (band !== null && band !== undefined && (typeof band !== 'object' || !num(band.lo) || !num(band.hi))) bad(`${path}.listBand`, JSON.stringify(band));
+  if (g.serviceLevel !== null && g.serviceLevel !== undefined && typeof g.serviceLevel !== 'string') bad(`${path}.serviceLevel`, String(g.serviceLevel));
+  return {
+    version: need('version'),
+    ruleId: need('ruleId'),
+    destinationId: maybe('destinationId'),
+    serviceLevel: (g.serviceLevel as string | null | undefined) ?? null,
+    minMargin: need('minMargin'),
+    maxMargin: maybe('maxMargin'),
+    maxPricePerPax: maybe('maxPricePerPax'),
+    maxChangeVsList: maybe('maxChangeVsList'),
+    floor: need('floor'),
+    ceiling: maybe('ceiling'),
+    listBand: band ? { lo: band.lo as number, hi: band.hi as number } : null,
+  };
+}
+
 /** Checks an answer field by field: a malformed answer must not become a price. */
 export function readSuggestion(raw: unknown, path: string): PriceSuggestion {
   if (!raw || typeof raw !== 'object') bad(path, 'not an object');
@@ -104,6 +145,7 @@ export function readSuggestion(raw: unknown, path: string): PriceSuggestion {
   const reasonCodes = reasons
     .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
     .map((r) => ({ feature: String(r.feature ?? ''), amount: num(r.amount) ? r.amount : 0, text: String(r.text ?? '') }));
+  const guardrails = readGuardrails(s.guardrails, `${path}.guardrails`);
   const segment = s.segment && typeof s.segment === 'object' ? (s.segment as { id?: unknown; name?: unknown }) : null;
   return {
     price: s.price as number,
@@ -114,6 +156,7 @@ export function readSuggestion(raw: unknown, path: string): PriceSuggestion {
     contributions: s.contributions ? numbers(s.contributions) : Object.fromEntries(reasonCodes.map((r) => [r.feature, r.amount])),
     baseValue: num(s.baseValue) ? s.baseValue : null,
     guardrail: guardrail as PriceSuggestion['guardrail'],
+    guardrails,
     unclampedPrice: num(s.modelPrice) ? s.modelPrice : null,
     segment: segment ? (typeof segment.name === 'string' ? segment.name : `segment ${String(segment.id)}`) : null,
     modelVersion: s.modelVersion as string,

@@ -4,6 +4,7 @@ import { writePriceVersion, type CurrentVersion } from '../quotations/quotation-
 import { bandFor, insideBand } from './auto-accept-bands.ts';
 import { insertDecision, type Decision } from './decision-record.ts';
 import { activeLockFor } from './price-locks.ts';
+import type { AppliedGuardrails } from '../quotations/scoring-client.ts';
 
 /**
  * A price the scoring API suggested for a quotation becomes a suggestion, in the quotation's transaction.
@@ -30,6 +31,7 @@ export interface SuggestionInput {
     contributions: Record<string, number>;
     baseValue: number | null;
     guardrail: string | null;
+    guardrails?: AppliedGuardrails | null;
     unclampedPrice: number | null;
     segment: string | null;
     modelVersion: string;
@@ -62,15 +64,15 @@ export async function recordSuggestion(client: pg.PoolClient, input: SuggestionI
   const { rows } = await client.query<{ id: string; change_ratio: number }>(
     `INSERT INTO price_suggestions (quotation_id, quotation_version, itinerary_id, destination_id, service_level, departure_id, departure_date,
         party_size, currency, cost_total, current_price, suggested_price, lo80, hi80, reason_codes, contributions, base_value, guardrail,
-        unclamped_price, segment, model_version, feature_snapshot_id, features, defaulted_features, load_factor, pace)
-     VALUES ($1, $2, $3, $4, $5::service_level, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+        unclamped_price, segment, model_version, feature_snapshot_id, features, defaulted_features, load_factor, pace, guardrails)
+     VALUES ($1, $2, $3, $4, $5::service_level, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
      RETURNING id, change_ratio`,
     [
       quotation.quotationId, quotation.version, input.itineraryId, input.destinationId, input.serviceLevel, input.departureId, input.departureDate,
       input.partySize, input.currency, quotation.costTotal, quotation.priceTotal, round2(s.price), round2(s.lo80), round2(Math.max(s.hi80, s.lo80)),
       JSON.stringify(s.reasonCodes), JSON.stringify(s.contributions), s.baseValue === null ? null : round2(s.baseValue), s.guardrail,
       s.unclampedPrice === null ? null : round2(s.unclampedPrice), s.segment, s.modelVersion, s.featureSnapshotId, JSON.stringify(s.features),
-      s.defaulted, input.loadFactor, input.pace,
+      s.defaulted, input.loadFactor, input.pace, s.guardrails == null ? null : JSON.stringify(s.guardrails),
     ],
   );
   const id = Number(rows[0].id);

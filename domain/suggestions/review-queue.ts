@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { decisionOf } from './decide-suggestion.ts';
 import type { Decision } from './decision-record.ts';
 import { activeLockFor, type PriceLock } from './price-locks.ts';
+import type { AppliedGuardrails } from '../quotations/scoring-client.ts';
 
 /**
  * The pricing managers' queue: suggestions with what a manager needs to judge them at a glance — current and
@@ -56,6 +57,8 @@ export interface SuggestionDetail extends QueueItem {
   contributions: Record<string, number>;
   baseValue: number | null;
   unclampedPrice: number | null;
+  /** The guardrail rule the suggestion was held to and its limits in currency (null for older suggestions). */
+  guardrails: AppliedGuardrails | null;
   segment: string | null;
   featureSnapshotId: string | null;
   features: Record<string, number>;
@@ -161,7 +164,7 @@ export async function listQueue(db: pg.Pool | pg.PoolClient, filter: QueueFilter
 export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Promise<SuggestionDetail> {
   const { rows } = await db.query(
     `${SELECT}, s.quotation_version, s.departure_id, s.reason_codes, s.contributions, s.base_value::float8 AS base_value,
-            s.unclamped_price::float8 AS unclamped_price, s.segment, s.feature_snapshot_id, s.features, s.defaulted_features
+            s.unclamped_price::float8 AS unclamped_price, s.guardrails, s.segment, s.feature_snapshot_id, s.features, s.defaulted_features
      ${FROM} WHERE s.id = $1`,
     [id],
   );
@@ -174,6 +177,7 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
     contributions: r.contributions,
     baseValue: r.base_value,
     unclampedPrice: r.unclamped_price,
+    guardrails: r.guardrails,
     segment: r.segment,
     featureSnapshotId: r.feature_snapshot_id,
     features: r.features,

@@ -1,38 +1,57 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
-import { applyGuardrails, marginFloor } from './guardrails.ts';
+import { applyGuardrails, ceilingOf, marginFloor } from './guardrails.ts';
 
-test('no rule fires on a price inside every limit', () => {
-  assert.deepEqual(applyGuardrails(1200, { cost: 1000, listPrice: 1250 }, { minMargin: 0.1, maxPrice: 2000, maxChangeVsList: 0.2 }), { price: 1200, fired: null, unclamped: 1200 });
+const couple = { cost: 1000, partySize: 2 };
+
+test('no rule fires on a price inside every limit, and the answer shows the limits', () => {
+  assert.deepEqual(applyGuardrails(1200, { ...couple, listPrice: 1250 }, { minMargin: 0.1, maxMargin: 1, maxChangeVsList: 0.2 }), {
+    price: 1200,
+    fired: null,
+    unclamped: 1200,
+    floor: 1100,
+    ceiling: 2000,
+    listBand: { lo: 1000, hi: 1500 },
+  });
 });
 
 test('floor: never under cost x (1 + minMargin)', () => {
   assert.equal(marginFloor(1000, 0.15), 1150);
-  assert.deepEqual(applyGuardrails(900, { cost: 1000 }, { minMargin: 0.15 }), { price: 1150, fired: 'floor', unclamped: 900 });
+  const guarded = applyGuardrails(900, couple, { minMargin: 0.15 });
+  assert.deepEqual([guarded.price, guarded.fired, guarded.unclamped, guarded.ceiling, guarded.listBand], [1150, 'floor', 900, null, null]);
 });
 
-test('ceiling: never over maxPrice', () => {
-  assert.deepEqual(applyGuardrails(5000, { cost: 1000 }, { minMargin: 0.1, maxPrice: 3000 }), { price: 3000, fired: 'ceiling', unclamped: 5000 });
+test('ceiling: the lower of the margin ceiling and the per-traveller ceiling', () => {
+  assert.equal(applyGuardrails(5000, couple, { minMargin: 0.1, maxMargin: 1 }).price, 2000);
+  assert.equal(applyGuardrails(5000, couple, { minMargin: 0.1, maxMargin: 1 }).fired, 'ceiling');
+  assert.equal(ceilingOf(couple, { minMargin: 0.1, maxMargin: 1, maxPricePerPax: 800 }), 1600, 'two travellers at 800');
+  assert.equal(ceilingOf({ cost: 1000, partySize: 4 }, { minMargin: 0.1, maxMargin: 1, maxPricePerPax: 800 }), 2000, 'four travellers: the margin ceiling is lower');
+  assert.equal(applyGuardrails(1700, couple, { minMargin: 0.1, maxPricePerPax: 800 }).fired, 'ceiling');
 });
 
-test('max_change: stays within the allowed move from the list price, both ways', () => {
-  assert.deepEqual(applyGuardrails(1500, { cost: 500, listPrice: 1000 }, { minMargin: 0.1, maxChangeVsList: 0.2 }), { price: 1200, fired: 'max_change', unclamped: 1500 });
-  const down = applyGuardrails(700, { cost: 500, listPrice: 1000 }, { minMargin: 0.1, maxChangeVsList: 0.2 });
+test('max_change: stays within the allowed move from the list price, both ways; not applied without a list price', () => {
+  const up = applyGuardrails(1500, { cost: 500, partySize: 2, listPrice: 1000 }, { minMargin: 0.1, maxChangeVsList: 0.2 });
+  assert.deepEqual([up.price, up.fired], [1200, 'max_change']);
+  const down = applyGuardrails(700, { cost: 500, partySize: 2, listPrice: 1000 }, { minMargin: 0.1, maxChangeVsList: 0.2 });
   assert.equal(down.fired, 'max_change');
   assert.ok(Math.abs(down.price - 800) < 1e-9);
+  assert.equal(applyGuardrails(1500, { cost: 500, partySize: 2 }, { minMargin: 0.1, maxChangeVsList: 0.2 }).fired, null);
 });
 
 test('precedence: the margin floor wins over the ceiling and the list price', () => {
-  assert.deepEqual(applyGuardrails(1000, { cost: 1000, listPrice: 900 }, { minMargin: 0.2, maxPrice: 1100, maxChangeVsList: 0.1 }), { price: 1200, fired: 'floor', unclamped: 1000 });
-  assert.equal(applyGuardrails(2000, { cost: 100, listPrice: 1900 }, { minMargin: 0.1, maxPrice: 1500, maxChangeVsList: 0.5 }).fired, 'ceiling');
+  assert.equal(applyGuardrails(1000, { ...couple, listPrice: 900 }, { minMargin: 0.2, maxPricePerPax: 550, maxChangeVsList: 0.1 }).price, 1200);
+  assert.equal(applyGuardrails(1000, { ...couple, listPrice: 900 }, { minMargin: 0.2, maxPricePerPax: 550, maxChangeVsList: 0.1 }).fired, 'floor');
+  assert.equal(applyGuardrails(2000, { cost: 100, partySize: 2, listPrice: 1900 }, { minMargin: 0.1, maxPricePerPax: 750, maxChangeVsList: 0.5 }).fired, 'ceiling');
 });
 
 test('bad rules and contexts name the field', () => {
   const isInput = (field: string) => (e: unknown) => e instanceof InputError && e.field === field;
-  assert.throws(() => applyGuardrails(100, { cost: 0 }, { minMargin: 0.1 }), isInput('cost'));
-  assert.throws(() => applyGuardrails(NaN, { cost: 10 }, { minMargin: 0.1 }), isInput('price'));
-  assert.throws(() => applyGuardrails(100, { cost: 10 }, { minMargin: -1 }), isInput('minMargin'));
-  assert.throws(() => applyGuardrails(100, { cost: 10 }, { minMargin: 0.1, maxChangeVsList: 0.2 }), isInput('listPrice'));
-  assert.throws(() => applyGuardrails(100, { cost: 10 }, { minMargin: 0.1, maxPrice: -3 }), isInput('maxPrice'));
+  assert.throws(() => applyGuardrails(100, { cost: 0, partySize: 1 }, { minMargin: 0.1 }), isInput('cost'));
+  assert.throws(() => applyGuardrails(NaN, { cost: 10, partySize: 1 }, { minMargin: 0.1 }), isInput('price'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 0 }, { minMargin: 0.1 }), isInput('partySize'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: -1 }), isInput('minMargin'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxPricePerPax: -3 }), isInput('maxPricePerPax'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.3, maxMargin: 0.2 }), isInput('maxMargin'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxChangeVsList: -0.1 }), isInput('maxChangeVsList'));
 });

@@ -342,6 +342,18 @@ function renderContributions(d) {
   );
 }
 
+/** The room the guardrail rule left this quotation, and which rule (of which version) it was. */
+function renderLimits(d) {
+  const limits = $('d-limits');
+  const g = d.guardrails;
+  limits.hidden = !g;
+  if (!g) return;
+  const scope = g.destinationId === null && g.serviceLevel === null ? 'the default rule' : `the rule for ${g.destinationId === null ? 'every destination' : d.destination.name}, ${g.serviceLevel ?? 'every level'}`;
+  const parts = [`floor ${money(g.floor, d.currency)}`, g.ceiling === null ? 'no ceiling' : `ceiling ${money(g.ceiling, d.currency)}`];
+  if (g.listBand) parts.push(`list price band ${money(g.listBand.lo, d.currency)}–${money(g.listBand.hi, d.currency)}`);
+  limits.textContent = `Guardrails: ${parts.join(' · ')} — ${scope} (rule ${g.ruleId}, guardrails version ${g.version})`;
+}
+
 function renderDetail(d) {
   $('detail-title').textContent = `${d.itinerary.name}`;
   $('detail-sub').textContent = `${d.destination.name} · departs ${day(d.departureDate)} · ${d.partySize} pax · ${d.serviceLevel} · quotation ${d.quotationId} (version ${d.quotationVersion})`;
@@ -352,6 +364,7 @@ function renderDetail(d) {
   $('d-cost').textContent = money(d.costTotal, d.currency, false, true);
   renderRange(d);
   $('d-demand').textContent = `Departure demand: expected load factor ${ratio(d.loadFactor)}, booking pace ${pace(d.pace)} last year’s${d.segment ? ` · customer segment: ${d.segment}` : ''}`;
+  renderLimits(d);
   const guardrail = $('d-guardrail');
   guardrail.hidden = !d.guardrail;
   if (d.guardrail) {

@@ -120,6 +120,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.locator('#detail-title').filter({ hasText: 'Machu Picchu' }).waitFor();
     assert.equal(await page.locator('#contributions li').count(), 2, 'a bar per reason code');
     assert.match((await page.locator('#d-guardrail').innerText())!, /Max change/);
+    assert.match((await page.locator('#d-limits').innerText())!, /Guardrails: floor \$[\d,]+ · no ceiling · list price band \$[\d,]+–\$[\d,]+ — the default rule \(rule 1, guardrails version 1\)/);
     assert.match((await page.locator('#d-demand').innerText())!, /load factor 82%.*pace 1.15×/);
 
     await page.keyboard.press('o');

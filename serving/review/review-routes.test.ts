@@ -119,6 +119,8 @@ for (const target of targets) {
       const detail = await http.call('GET', `/v1/review/suggestions/${suggestion.id}`, { key: keys['pricing-manager'] });
       assert.equal(detail.status, 200, detail.text);
       assert.equal(detail.body.guardrail, 'max_change');
+      assert.deepEqual([detail.body.guardrails.version, detail.body.guardrails.ruleId, detail.body.guardrails.maxChangeVsList], [1, 1, 0.25], 'the rule it was held to');
+      assert.ok(detail.body.guardrails.floor > detail.body.costTotal && detail.body.guardrails.listBand.hi > detail.body.currentPrice);
       assert.ok(detail.body.unclampedPrice > detail.body.suggestedPrice);
       assert.equal(detail.body.reasonCodes.length, 2);
       assert.equal(typeof detail.body.contributions.departure_month, 'number');

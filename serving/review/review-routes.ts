@@ -1,14 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { SpiritError } from '../../platform/errors.ts';
 import { listBands, setBand } from '../../domain/suggestions/auto-accept-bands.ts';
 import { decideSuggestion } from '../../domain/suggestions/decide-suggestion.ts';
 import { listDecisions } from '../../domain/suggestions/decision-log.ts';
 import { listLocks, lockPrice, releaseLock } from '../../domain/suggestions/price-locks.ts';
 import { ReviewConflictError } from '../../domain/suggestions/review-errors.ts';
 import { getSuggestion, listQueue } from '../../domain/suggestions/review-queue.ts';
+import { actorOf } from '../auth/actor.ts';
 import { ACCESS } from '../auth/roles.ts';
 import { errorResponses } from '../http/schemas.ts';
 import {
@@ -24,13 +24,6 @@ import {
  */
 const ERRORS = [400, 401, 403, 404, 429];
 const CONFLICT = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { description: 'The suggestion or price cannot change now; `code` says why' });
-
-/** Who decides, as recorded on every decision and lock: the credential's name and id, so two "Ana"s stay apart. */
-export function actorOf(request: FastifyRequest): { name: string; role: string } {
-  const p = request.principal;
-  if (!p) throw new SpiritError('unauthorized', 'a credential is required');
-  return { name: `${p.name} (${p.kind} ${p.id})`, role: p.role };
-}
 
 const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.setErrorHandler((error, _request, reply) => {

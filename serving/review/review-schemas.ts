@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { EntityId, IsoDate } from '../http/schemas.ts';
+import { AppliedGuardrailsSchema } from '../routes/guardrail-schemas.ts';
 
 /** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
 const Money = (description: string) => Type.Number({ description: `${description}, in the quotation's currency` });
@@ -87,6 +88,7 @@ export const SuggestionDetailSchema = Type.Object({
   contributions: Type.Record(Type.String(), Type.Number()),
   baseValue: Nullable(Type.Number()),
   unclampedPrice: Nullable(Type.Number({ description: 'The model’s price before the guardrail moved it' })),
+  guardrails: Nullable(AppliedGuardrailsSchema),
   segment: NullableString(),
   featureSnapshotId: NullableString(),
   features: Type.Record(Type.String(), Type.Number()),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { EntityId, IsoDate, ScoredFields } from '../http/schemas.ts';
+import { AppliedGuardrailsSchema } from './guardrail-schemas.ts';
 
 export const MAX_BATCH = 500;
 export const CHANNELS = ['web', 'agent', 'phone', 'email', 'partner'] as const;
@@ -13,7 +14,7 @@ export const QuotationToPrice = Type.Object(
     departureDate: IsoDate('Departure date'),
     partySize: Type.Integer({ minimum: 1, maximum: 200, description: 'Travellers in the party' }),
     cost: Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Total cost of the quotation for the whole party, USD' }),
-    listPrice: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Catalogue price for this party, USD; enables the max-change guardrail' })),
+    listPrice: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Catalogue price for this party, USD; the max-change guardrail holds the price near it' })),
     channel: Type.Optional(Type.Enum([...CHANNELS], { description: 'Sales channel' })),
     quotedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the quote is made (default now); features are as of this moment' })),
     features: Type.Optional(
@@ -41,6 +42,7 @@ export const PriceSuggestionSchema = Type.Object({
   currency: Type.String(),
   modelPrice: Type.Number({ description: 'The model’s price before guardrails' }),
   guardrail: Type.Union([Type.Enum(['floor', 'ceiling', 'max_change']), Type.Null()], { description: 'The guardrail that set the price, if any' }),
+  guardrails: AppliedGuardrailsSchema,
   reasonCodes: Type.Array(ReasonCodeSchema),
   baseValue: Type.Number({ description: 'The model’s price for an average quotation of this cost' }),
   contributions: Type.Record(Type.String(), Type.Number(), { description: 'Every feature’s part of the model price, USD; baseValue + their sum = modelPrice' }),

@@ -27,6 +27,8 @@ export function loggedAnswer(answer: PriceSuggestionAnswer) {
     modelPrice: answer.modelPrice,
     baseValue: answer.baseValue,
     guardrail: answer.guardrail,
+    guardrailVersion: answer.guardrails.version,
+    guardrailRule: answer.guardrails.ruleId,
     segment: answer.segment?.id ?? null,
     featureSource: answer.featureSource,
   };

@@ -1,4 +1,5 @@
 import { InputError } from '../../platform/errors.ts';
+import type { GuardrailPolicy } from '../../models/price/guardrail-policy.ts';
 import { applyGuardrails, type GuardrailName } from '../../models/price/guardrails.ts';
 import type { Describe, ReasonCode } from '../../models/price/reason-codes.ts';
 import type { LoadedModel } from '../champions/champion-models.ts';
@@ -34,7 +35,10 @@ export interface PriceSuggestionAnswer {
   currency: string;
   /** The model's price before the guardrails. */
   modelPrice: number;
+  /** The guardrail that set the price, if one had to. */
   guardrail: GuardrailName | null;
+  /** The rule the price was held to and its limits for this quotation. */
+  guardrails: AppliedGuardrails;
   reasonCodes: ReasonCode[];
   /** The model's price for an average quotation of this cost; baseValue + Σ contributions = modelPrice. */
   baseValue: number;
@@ -47,6 +51,23 @@ export interface PriceSuggestionAnswer {
   /** Which feature definitions, segmentation version and ingested data the warehouse values came from (null: none did). */
   featureSource: string | null;
   defaultedFeatures: string[];
+}
+
+export interface AppliedGuardrails {
+  /** Version of the rule set (spirit-ml guardrails history; GET /v1/guardrails?version=). */
+  version: number;
+  ruleId: number;
+  /** The rule's scope: null = every destination / every level. */
+  destinationId: number | null;
+  serviceLevel: string | null;
+  minMargin: number;
+  maxMargin: number | null;
+  maxPricePerPax: number | null;
+  maxChangeVsList: number | null;
+  /** The limits in USD for this quotation: cost x (1 + minMargin), the lower ceiling, the band around the list price. */
+  floor: number;
+  ceiling: number | null;
+  listBand: { lo: number; hi: number } | null;
 }
 
 export interface ScoredPrice {
@@ -86,18 +107,21 @@ function round2(value: number): number {
  */
 export async function suggestPrices(ctx: ServingContext, requests: readonly PriceRequest[], now = new Date()): Promise<ScoredPrice[]> {
   const priced = ctx.champions.get('price');
+  // Like the model, one rule set for the whole batch, even if it changes while the batch is priced.
+  const guardrails = ctx.guardrails.policy;
   // Each lookup gets what is left of one time budget for the whole request.
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
   // Started alongside the quotations' own lookups, so a cold start does not spend the budget on it first.
   const medians = ctx.online
     .lookup('catalogue', `price-medians:${priced.version}`, () => ctx.sources.priceFeatureMedians(priced.model.price.featureNames), deadline - performance.now())
     .then((lookup) => lookup.value);
-  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, request, requests.length > 1 ? index : undefined, now, deadline, medians)));
+  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, guardrails, request, requests.length > 1 ? index : undefined, now, deadline, medians)));
 }
 
 async function suggestOne(
   ctx: ServingContext,
   priced: LoadedModel<'price'>,
+  guardrails: GuardrailPolicy,
   request: PriceRequest,
   index: number | undefined,
   now: Date,
@@ -148,10 +172,9 @@ async function suggestOne(
 
   const profiles = segmenter ? segmentProfiles(segmenter) : undefined;
   const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5 });
-  const guarded = applyGuardrails(suggestion.price, { cost: request.cost, listPrice: request.listPrice }, {
-    minMargin: ctx.settings.minMargin,
-    maxChangeVsList: request.listPrice === undefined ? undefined : ctx.settings.maxChangeVsList,
-  });
+  // An itinerary the catalogue did not answer for in time has no known scope: the default rule holds it.
+  const rule = guardrails.ruleFor(itinerary?.destinationId ?? null, itinerary?.serviceLevel ?? null);
+  const guarded = applyGuardrails(suggestion.price, { cost: request.cost, partySize: request.partySize, listPrice: request.listPrice }, rule);
   const segmentValue = warehouse?.values[SEGMENT_FEATURE] ?? row.values[SEGMENT_FEATURE];
   const answer: PriceSuggestionAnswer = {
     quotationRef: request.quotationRef ?? null,
@@ -161,6 +184,19 @@ async function suggestOne(
     currency: CURRENCY,
     modelPrice: round2(suggestion.price),
     guardrail: guarded.fired,
+    guardrails: {
+      version: guardrails.version,
+      ruleId: rule.id,
+      destinationId: rule.destinationId,
+      serviceLevel: rule.serviceLevel,
+      minMargin: rule.minMargin,
+      maxMargin: rule.maxMargin ?? null,
+      maxPricePerPax: rule.maxPricePerPax ?? null,
+      maxChangeVsList: rule.maxChangeVsList ?? null,
+      floor: round2(guarded.floor),
+      ceiling: guarded.ceiling === null ? null : round2(guarded.ceiling),
+      listBand: guarded.listBand && { lo: round2(guarded.listBand.lo), hi: round2(guarded.listBand.hi) },
+    },
     reasonCodes: suggestion.reasonCodes.map((r) => ({ feature: r.feature, amount: round2(r.amount), text: r.text })),
     baseValue: round2(suggestion.baseValue),
     contributions: Object.fromEntries(Object.entries(suggestion.contributions).map(([name, amount]) => [name, round2(amount)])),

@@ -110,6 +110,13 @@ export async function freshDatabase(baseUrl: string, label: string): Promise<Tes
       await pool.end();
       const again = new pg.Client({ connectionString: baseUrl });
       await again.connect();
+      // pool.end() resolves before the server has seen every socket close. FORCE would terminate such a connection,
+      // and its client, already out of the pool, would raise the error as an uncaught exception in a later test.
+      for (let wait = 0; wait < 100; wait++) {
+        const { rows } = await again.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();
     },

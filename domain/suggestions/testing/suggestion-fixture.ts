@@ -76,6 +76,11 @@ export async function suggest(pool: pg.Pool, quotationId: number, spec: Pick<Sug
         contributions: { departure_month: season, lead_time_days: lead },
         baseValue: null,
         guardrail: spec.guardrail ?? null,
+        // The API's default rule, at 10% over cost and ±25% around the current price.
+        guardrails: {
+          version: 1, ruleId: 1, destinationId: null, serviceLevel: null, minMargin: 0.1, maxMargin: null, maxPricePerPax: null, maxChangeVsList: 0.25,
+          floor: Math.round(quotation.costTotal * 110) / 100, ceiling: null, listBand: { lo: Math.round(quotation.priceTotal * 75) / 100, hi: Math.round(quotation.priceTotal * 125) / 100 },
+        },
         unclampedPrice: spec.guardrail ? Math.round(price * 1.2 * 100) / 100 : price,
         segment: 'Culture seekers',
         modelVersion: spec.modelVersion ?? 'price-000001',
