@@ -19,7 +19,9 @@ CREATE TABLE price_guardrails (
   max_change_vs_list  double precision CHECK (max_change_vs_list >= 0 AND max_change_vs_list <= 10),
   reason              text NOT NULL CHECK (length(trim(reason)) BETWEEN 1 AND 1000),
   changed_by          text NOT NULL,
-  changed_at          timestamptz NOT NULL DEFAULT now(),
+  -- When the revision was written; rows never change, so updated_at stays equal to it.
+  created_at          timestamptz NOT NULL DEFAULT now(),
+  updated_at          timestamptz NOT NULL DEFAULT now(),
   UNIQUE NULLS NOT DISTINCT (destination_id, service_level, revision),
   CHECK (active = (min_margin IS NOT NULL)),
   CHECK (max_margin IS NULL OR max_margin > min_margin),

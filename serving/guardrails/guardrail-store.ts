@@ -47,7 +47,7 @@ export interface GuardrailChange extends GuardrailScope {
 type Db = pg.Pool | pg.PoolClient;
 
 const COLUMNS = `g.id, g.destination_id, d.code AS destination_code, g.service_level::text AS service_level, g.revision, g.active,
-  g.min_margin, g.max_margin, g.max_price_per_pax::float8 AS max_price_per_pax, g.max_change_vs_list, g.reason, g.changed_by, g.changed_at`;
+  g.min_margin, g.max_margin, g.max_price_per_pax::float8 AS max_price_per_pax, g.max_change_vs_list, g.reason, g.changed_by, g.created_at AS changed_at`;
 const FROM = 'price_guardrails g LEFT JOIN destinations d ON d.id = g.destination_id';
 
 function toRecord(r: Record<string, unknown>): GuardrailRecord {
