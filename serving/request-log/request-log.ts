@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { insertFormatted } from '../../platform/clickhouse.ts';
+import { EncodedRows } from './encoded-rows.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 
@@ -28,7 +29,17 @@ export interface ScoredRequestRow {
 
 export const SCORED_REQUESTS_TABLE = 'scored_requests';
 
-const NESTED_JSON_AS_TEXT = { input_format_json_read_objects_as_strings: 1, input_format_json_read_arrays_as_strings: 1 };
+const INSERT_SETTINGS = {
+  input_format_json_read_objects_as_strings: 1,
+  input_format_json_read_arrays_as_strings: 1,
+  // One thread: with chDB the insert runs in the API's process, and a parser on every core takes the core the API's
+  // own thread answers on — a latency spike at every flush. A log of scored requests is never in a hurry.
+  input_format_parallel_parsing: 0,
+  max_insert_threads: 1,
+  max_threads: 1,
+  // And the lowest priority: where cores are short, answering requests comes before writing their log.
+  os_thread_priority: 19,
+};
 
 const SCORED_REQUEST_COLUMNS = [
   'request_id', 'item', 'scored_at', 'route', 'family', 'model_version', 'feature_snapshot_id', 'defaulted_features', 'caller_kind',
@@ -48,11 +59,10 @@ export function clickhouseTime(date: Date): string {
  */
 export class RequestLog {
   /**
-   * Rows as JSON lines, encoded when recorded: a row waits up to a flush interval, long enough to be promoted to
-   * V8's old generation, where one string per row costs the garbage collector far less than the object graphs it
-   * was made from (measured: about half the API's CPU per request went to GC threads before).
+   * Rows as JSON lines, encoded to bytes when recorded (encoded-rows.ts): nothing of a row's object graph outlives
+   * its request, and a flush does not join strings on the API's thread.
    */
-  private buffer: string[] = [];
+  private readonly buffer = new EncodedRows();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
@@ -63,7 +73,7 @@ export class RequestLog {
     private readonly metrics: ApiMetrics,
     private readonly options: { flushMs: number; batchRows: number; maxBuffered: number },
   ) {
-    metrics.registry.onCollect(() => metrics.requestLogBuffered.set({}, this.buffer.length));
+    metrics.registry.onCollect(() => metrics.requestLogBuffered.set({}, this.buffer.rows));
   }
 
   start(): void {
@@ -73,45 +83,44 @@ export class RequestLog {
 
   record(row: ScoredRequestRow): void {
     this.buffer.push(JSON.stringify(row));
-    if (this.buffer.length > this.options.maxBuffered) {
-      const excess = this.buffer.length - this.options.maxBuffered;
-      this.buffer.splice(0, excess);
+    if (this.buffer.rows > this.options.maxBuffered) {
+      const excess = this.buffer.rows - this.options.maxBuffered;
+      this.buffer.dropOldest(excess);
       this.noteDropped(excess);
     }
-    if (this.buffer.length >= this.options.batchRows && !this.flushing) void this.flush();
+    if (this.buffer.rows >= this.options.batchRows && !this.flushing) void this.flush();
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.rows;
   }
 
   /** Writes what is buffered; resolves when that write is over (successful or not). */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.buffer.length === 0) return Promise.resolve();
+    if (this.buffer.rows === 0) return Promise.resolve();
     this.flushing = this.writeBatches().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
   private async writeBatches(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.batchRows);
+    while (this.buffer.rows > 0) {
+      const batch = this.buffer.take(this.options.batchRows);
       try {
         // Handed over as is, one JSON line per row: the fastest insert each kind of ClickHouse offers.
         // request/features/response stay nested JSON (not JSON in a string): one encoding instead of two, and no
         // escaped quotes for ClickHouse to undo; it stores each nested value's text as the String column.
-        const body = Buffer.from(batch.join('\n'));
-        await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body, settings: NESTED_JSON_AS_TEXT });
-        this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.length);
+        await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body: batch.body, settings: INSERT_SETTINGS });
+        this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.rows);
       } catch (err) {
         // Back to the front, in order, for the next flush; the bound on the buffer still holds.
-        this.buffer = batch.concat(this.buffer);
-        const excess = this.buffer.length - this.options.maxBuffered;
+        this.buffer.putBack(batch);
+        const excess = this.buffer.rows - this.options.maxBuffered;
         if (excess > 0) {
-          this.buffer.splice(0, excess);
+          this.buffer.dropOldest(excess);
           this.noteDropped(excess);
         }
-        this.log.warn('scored-request log not written; will retry', { rows: batch.length, buffered: this.buffer.length, error: (err as Error).message });
+        this.log.warn('scored-request log not written; will retry', { rows: batch.rows, buffered: this.buffer.rows, error: (err as Error).message });
         return;
       }
     }
@@ -129,6 +138,6 @@ export class RequestLog {
     this.timer = undefined;
     await this.flushing;
     await this.flush();
-    if (this.buffer.length > 0) this.log.error('scored-request log rows lost at shutdown', { rows: this.buffer.length });
+    if (this.buffer.rows > 0) this.log.error('scored-request log rows lost at shutdown', { rows: this.buffer.rows });
   }
 }

@@ -65,6 +65,23 @@ function viewOf(ids: readonly string[]): AvailabilityView {
   return view;
 }
 
+/**
+ * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
+ * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
+ * outlives its inputs. Within, by the rest of the inputs. A Redis cache hands out new lists each time: nothing is
+ * remembered then, and the answer is computed as before.
+ */
+const rememberedAnswers = new WeakMap<object, WeakMap<readonly string[], Map<string, ScoredRecommendations>>>();
+const MAX_ANSWERS_PER_LIST = 64;
+
+function answersFor(model: object, bookedList: readonly string[]): Map<string, ScoredRecommendations> {
+  let byList = rememberedAnswers.get(model);
+  if (!byList) rememberedAnswers.set(model, (byList = new WeakMap()));
+  let answers = byList.get(bookedList);
+  if (!answers) byList.set(bookedList, (answers = new Map()));
+  return answers;
+}
+
 export async function recommendItineraries(ctx: ServingContext, query: RecommendationQuery): Promise<ScoredRecommendations> {
   const served = ctx.champions.get('recommender');
   const model = served.model;
@@ -88,6 +105,11 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
 
   const availability = available.value ? viewOf(available.value) : undefined;
+  // An answer is a function of the model and these inputs; with every input from the cache, it is already known.
+  const memo = defaulted.length === 0 && booked.value ? answersFor(model, booked.value) : undefined;
+  const memoKey = memo && [query.customerId, query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability?.snapshotId ?? ''].join('|');
+  const remembered = memo && memo.get(memoKey!);
+  if (remembered) return remembered;
   const rules: BusinessRules = {
     // Without an answer on availability, nothing is filtered: better an itinerary to check than none.
     available: availability?.set,
@@ -105,7 +127,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     budget: query.budget ?? null,
     exclude: query.exclude ?? [],
   };
-  return {
+  const scored: ScoredRecommendations = {
     answer: {
       customerId: query.customerId,
       window: { from: query.from, to: query.to },
@@ -118,6 +140,11 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     features,
     availability: availability && available.value ? { snapshotId: availability.snapshotId, itineraries: available.value } : null,
   };
+  if (memo) {
+    if (memo.size >= MAX_ANSWERS_PER_LIST) memo.clear();
+    memo.set(memoKey!, scored);
+  }
+  return scored;
 }
 
 /** What the log keeps of an answer: which itineraries, in which order, with which scores (explanations replay). */

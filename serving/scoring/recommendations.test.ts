@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { travelWorld, worldHoldout } from '../../models/recommender/travel-world.ts';
+import { quietLog } from '../../test/support/services.ts';
+import type { ServingContext } from '../context.ts';
+import { createApiMetrics } from '../metrics/api-metrics.ts';
+import { FEATURE_TTL_MS } from '../online/feature-cache.ts';
+import { MemoryFeatureCache } from '../online/memory-cache.ts';
+import { OnlineFeatures } from '../online/online-features.ts';
+import type { ServingSources } from '../online/sources.ts';
+import { recommendItineraries } from './recommendations.ts';
+
+// Served models know customers and itineraries by their warehouse ids as text.
+const numeric = (id: string) => String(Number(id.replace(/\D/g, '')));
+const world = travelWorld({ customers: 300, itineraries: 60, eventsPerCustomer: 8, seed: 4 });
+const interactions = worldHoldout(world, new Date('2030-01-01T00:00:00Z')).train.map((e) => ({ ...e, userId: numeric(e.userId), itemId: numeric(e.itemId) }));
+const items = world.items.map((i) => ({ ...i, itemId: numeric(i.itemId) }));
+const model = await new ItineraryRecommender({ seed: 1, iterations: 3, workers: 1 }).fit({ interactions, items });
+const customer = Number(interactions[0].userId);
+
+/** The serving context the function reads, over the real in-process cache with a clock the test moves. */
+function context(sources: Partial<ServingSources>, now: () => number) {
+  const metrics = createApiMetrics();
+  return {
+    settings: { featureTimeoutMs: 1000 },
+    champions: { get: () => ({ model, version: 'recommender-000001' }) },
+    online: new OnlineFeatures(new MemoryFeatureCache(1000, now), 1000, metrics, quietLog),
+    sources,
+    metrics,
+  } as unknown as ServingContext;
+}
+
+test('a repeated read with every input cached is the remembered answer; new inputs make a new one', async () => {
+  let now = 1_000_000;
+  let booked: string[] = [];
+  const available = items.map((i) => i.itemId);
+  const calls = { available: 0, booked: 0 };
+  const ctx = context(
+    {
+      availableItineraries: async () => (calls.available++, available),
+      bookedItineraries: async () => (calls.booked++, [...booked]),
+      customerCountry: async () => 'DE',
+    },
+    () => now,
+  );
+  const query = { customerId: customer, k: 5, from: '2027-01-01', to: '2027-06-30' };
+  const first = await recommendItineraries(ctx, query);
+  const again = await recommendItineraries(ctx, query);
+  assert.equal(first.answer.personal, true, 'a customer the model knows');
+  assert.equal(again, first, 'the same inputs from the cache give the remembered answer');
+  assert.notEqual(await recommendItineraries(ctx, { ...query, k: 3 }), first, 'another k is another answer');
+  assert.equal((await recommendItineraries(ctx, { ...query, k: 3 })).answer.items.length, 3);
+
+  // The customer books the first recommendation; once their booked list expires from the cache, it is gone.
+  booked = [String(first.answer.items[0].itineraryId)];
+  now += FEATURE_TTL_MS.availability - 1;
+  assert.equal(await recommendItineraries(ctx, query), first, 'within the time-to-live the cached inputs still hold');
+  now += 2;
+  const fresh = await recommendItineraries(ctx, query);
+  assert.notEqual(fresh, first);
+  assert.ok(!fresh.answer.items.some((item) => item.itineraryId === first.answer.items[0].itineraryId), 'the booked itinerary is no longer recommended');
+  assert.equal(calls.booked, 2);
+});
