@@ -44,3 +44,13 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
     },
   };
 }
+
+/** Runs `work` on the booking system's PostgreSQL alone (schema up to date), closing it afterwards. */
+export async function withPostgres<T>(config: Config, log: Logger, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const stores = await openStores(config, log, { pg: true, clickhouse: false });
+  try {
+    return await work(stores.pg);
+  } finally {
+    await stores.close();
+  }
+}

@@ -7,7 +7,7 @@ import {
 } from '../../serving/guardrails/guardrail-store.ts';
 import type { CliContext, Command, OptionSpec, ParsedArgs } from '../command.ts';
 import { choiceArg, intArg, numberArg, stringArg } from '../command.ts';
-import { openStores } from '../stores.ts';
+import { withPostgres } from '../stores.ts';
 import { alignedTable } from './models.ts';
 
 /**
@@ -23,15 +23,6 @@ const AUTHOR_OPTIONS: Record<string, OptionSpec> = {
   reason: { type: 'string', short: 'r', description: 'Why (required; kept in the history)' },
   by: { type: 'string', description: 'Who changes it (default cli:<user>)' },
 };
-
-async function withPostgres<T>(ctx: CliContext, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const stores = await openStores(ctx.config, ctx.log, { pg: true, clickhouse: false });
-  try {
-    return await work(stores.pg);
-  } finally {
-    await stores.close();
-  }
-}
 
 async function scopeOf(pool: pg.Pool, args: ParsedArgs): Promise<GuardrailScope> {
   const destination = args.values.destination === undefined ? null : stringArg(args, 'destination');
@@ -71,7 +62,7 @@ export const listCommand: Command = {
   details: 'A quotation is held to the most specific rule: destination and level, then destination, then level, then the default (* *).',
   async run(args, ctx) {
     const version = args.values.version === undefined ? null : intArg(args, 'version', { min: 1 });
-    const { policy, records } = await withPostgres(ctx, (pool) => loadGuardrails(pool, version));
+    const { policy, records } = await withPostgres(ctx.config, ctx.log, (pool) => loadGuardrails(pool, version));
     if (args.values.json) {
       ctx.out(JSON.stringify({ version: policy.version, rules: records }, null, 2) + '\n');
       return;
@@ -103,7 +94,7 @@ export const setCommand: Command = {
     const minMargin = numberArg(args, 'min-margin', { min: -0.99 });
     const change = { minMargin, maxMargin: optionalNumber(args, 'max-margin', -0.99), maxPricePerPax: optionalNumber(args, 'max-price-per-pax', 0), maxChangeVsList: optionalNumber(args, 'max-change-vs-list', 0) };
     const reason = stringArg(args, 'reason');
-    const written = await withPostgres(ctx, async (pool) => setGuardrail(pool, { ...(await scopeOf(pool, args)), ...change, reason, actor: actor(args) }));
+    const written = await withPostgres(ctx.config, ctx.log, async (pool) => setGuardrail(pool, { ...(await scopeOf(pool, args)), ...change, reason, actor: actor(args) }));
     printRecord(ctx, Boolean(args.values.json), written, 'set');
   },
 };
@@ -115,7 +106,7 @@ export const removeCommand: Command = {
   details: 'The default rule (no --destination, no --level) can be changed with `guardrails set` but not removed.',
   async run(args, ctx) {
     const reason = stringArg(args, 'reason');
-    const written = await withPostgres(ctx, async (pool) => removeGuardrail(pool, { ...(await scopeOf(pool, args)), reason, actor: actor(args) }));
+    const written = await withPostgres(ctx.config, ctx.log, async (pool) => removeGuardrail(pool, { ...(await scopeOf(pool, args)), reason, actor: actor(args) }));
     printRecord(ctx, Boolean(args.values.json), written, 'removed');
   },
 };
@@ -127,7 +118,7 @@ export const historyCommand: Command = {
   async run(args, ctx) {
     const limit = intArg(args, 'limit', { min: 1, max: 10_000, fallback: 200 });
     const scoped = args.values.destination !== undefined || args.values.level !== undefined;
-    const records = await withPostgres(ctx, async (pool) => guardrailHistory(pool, { scope: scoped ? await scopeOf(pool, args) : undefined, limit }));
+    const records = await withPostgres(ctx.config, ctx.log, async (pool) => guardrailHistory(pool, { scope: scoped ? await scopeOf(pool, args) : undefined, limit }));
     if (args.values.json) {
       ctx.out(JSON.stringify(records, null, 2) + '\n');
       return;

@@ -1,9 +1,9 @@
 import { UsageError } from '../../platform/errors.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../serving/auth/api-keys.ts';
 import { ROLES } from '../../serving/auth/roles.ts';
-import type { CliContext, Command, OptionSpec } from '../command.ts';
+import type { Command, OptionSpec } from '../command.ts';
 import { choiceArg, stringArg } from '../command.ts';
-import { openStores } from '../stores.ts';
+import { withPostgres } from '../stores.ts';
 import { alignedTable } from './models.ts';
 
 /**
@@ -11,15 +11,6 @@ import { alignedTable } from './models.ts';
  * printed once, at creation; only its hash is kept.
  */
 const JSON_OPTION: OptionSpec = { type: 'boolean', short: 'j', multiple: false, description: 'Print JSON instead of text' };
-
-async function withPostgres<T>(ctx: CliContext, work: (pool: import('pg').Pool) => Promise<T>): Promise<T> {
-  const stores = await openStores(ctx.config, ctx.log, { pg: true, clickhouse: false });
-  try {
-    return await work(stores.pg);
-  } finally {
-    await stores.close();
-  }
-}
 
 export const createCommand: Command = {
   name: 'keys create',
@@ -33,7 +24,7 @@ export const createCommand: Command = {
   async run(args, ctx) {
     const name = stringArg(args, 'name');
     const role = choiceArg(args, 'role', ROLES);
-    const created = await withPostgres(ctx, (pool) => createApiKey(pool, { name, role }));
+    const created = await withPostgres(ctx.config, ctx.log, (pool) => createApiKey(pool, { name, role }));
     if (args.values.json) {
       ctx.out(JSON.stringify(created, null, 2) + '\n');
       return;
@@ -47,7 +38,7 @@ export const listCommand: Command = {
   summary: 'List API keys (id, name, role, prefix, created, revoked)',
   options: { json: JSON_OPTION },
   async run(args, ctx) {
-    const keys = await withPostgres(ctx, (pool) => listApiKeys(pool));
+    const keys = await withPostgres(ctx.config, ctx.log, (pool) => listApiKeys(pool));
     if (args.values.json) {
       ctx.out(JSON.stringify(keys, null, 2) + '\n');
       return;
@@ -73,7 +64,7 @@ export const revokeCommand: Command = {
   async run(args, ctx) {
     const id = args.positionals[0];
     if (!/^[1-9][0-9]{0,17}$/.test(id ?? '')) throw new UsageError(`ID must be a key id (a positive whole number), got "${id ?? ''}"`, 'ID');
-    const revoked = await withPostgres(ctx, (pool) => revokeApiKey(pool, id));
+    const revoked = await withPostgres(ctx.config, ctx.log, (pool) => revokeApiKey(pool, id));
     if (args.values.json) {
       ctx.out(JSON.stringify(revoked, null, 2) + '\n');
       return;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import type pg from 'pg';
 import { UsageError } from '../../platform/errors.ts';
 import { createQuotation } from '../../domain/quotations/create-quotation.ts';
 import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
@@ -9,24 +8,15 @@ import { readQuotation, type QuotationView } from '../../domain/quotations/read-
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { copyDecisionsToWarehouse } from '../../domain/suggestions/decision-warehouse.ts';
 import { writeTrainingLabelsCsv } from '../../domain/suggestions/training-labels.ts';
-import type { CliContext, Command, OptionSpec } from '../command.ts';
+import type { Command, OptionSpec } from '../command.ts';
 import { choiceArg, intArg, stringArg } from '../command.ts';
-import { openStores } from '../stores.ts';
+import { openStores, withPostgres } from '../stores.ts';
 
 /**
  * `spirit-ml quote create|show|labels`: build a quotation from the command line through the running scoring API,
  * print a quotation with its price history, and export the pricing managers' decisions as training labels.
  */
 const JSON_OPTION: OptionSpec = { type: 'boolean', short: 'j', description: 'Print JSON instead of text' };
-
-async function withPostgres<T>(ctx: CliContext, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const stores = await openStores(ctx.config, ctx.log, { pg: true, clickhouse: false });
-  try {
-    return await work(stores.pg);
-  } finally {
-    await stores.close();
-  }
-}
 
 const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -79,7 +69,7 @@ export const createCommand: Command = {
     });
     const baseUrl = stringArg(args, 'api', `http://${ctx.config.host}:${ctx.config.port}`);
     const actor = stringArg(args, 'by', `cli:${os.userInfo().username}`);
-    const view = await withPostgres(ctx, async (pool) => {
+    const view = await withPostgres(ctx.config, ctx.log, async (pool) => {
       const created = await createQuotation({ pool, scorer: new ScoringClient({ baseUrl, apiKey: key }), log: ctx.log }, request, actor);
       return { created, quotation: await readQuotation(pool, created.quotationId) };
     });
@@ -100,7 +90,7 @@ export const showCommand: Command = {
   async run(args, ctx) {
     const id = Number(args.positionals[0]);
     if (!Number.isInteger(id) || id < 1) throw new UsageError(`ID must be a quotation id (a positive whole number), got "${args.positionals[0]}"`, 'ID');
-    const quotation = await withPostgres(ctx, (pool) => readQuotation(pool, id));
+    const quotation = await withPostgres(ctx.config, ctx.log, (pool) => readQuotation(pool, id));
     ctx.out(args.values.json ? JSON.stringify(quotation, null, 2) + '\n' : describe(quotation));
   },
 };
