@@ -66,7 +66,7 @@ describe('spirit-ml guardrails', () => {
   });
 
   it('exits 2 naming the argument for bad input, and writes nothing', async () => {
-    const before = (await loadGuardrails(db.pool)).policy.version;
+    const versionBefore = (await loadGuardrails(db.pool)).policy.version;
     const cases: Array<[string[], RegExp]> = [
       [['set', '--min-margin', 'ten', '--reason', 'x'], /--min-margin must be a number/],
       [['set', '--reason', 'x'], /--min-margin is required/],
@@ -82,6 +82,6 @@ describe('spirit-ml guardrails', () => {
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.code} ${run.err}`);
       assert.match(run.err, message, args.join(' '));
     }
-    assert.equal((await loadGuardrails(db.pool)).policy.version, before);
+    assert.equal((await loadGuardrails(db.pool)).policy.version, versionBefore);
   });
 });

@@ -47,9 +47,12 @@ function checkName(name: unknown): string {
   return name.trim();
 }
 
+/** A key id as text: what `keys list` shows and a token's subject carries. */
+const KEY_ID = /^[1-9][0-9]{0,17}$/;
+
 function checkId(id: unknown): string {
   const text = String(id);
-  if (!/^[1-9][0-9]{0,17}$/.test(text)) throw new InputError(`id must be a key id (a positive whole number), got "${text}"`, 'id');
+  if (!KEY_ID.test(text)) throw new InputError(`id must be a key id (a positive whole number), got "${text}"`, 'id');
   return text;
 }
 
@@ -129,7 +132,7 @@ export async function findActiveApiKey(pool: pg.Pool, key: string): Promise<Veri
 
 /** Whether the key with this id exists and is not revoked: what keeps a revoked key's tokens from working. */
 export async function isApiKeyActive(pool: pg.Pool, id: string): Promise<boolean> {
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) return false;
+  if (!KEY_ID.test(id)) return false;
   const { rows } = await pool.query('SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
   return rows.length > 0;
 }

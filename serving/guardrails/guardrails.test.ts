@@ -156,7 +156,7 @@ describe('guardrails as data: per destination and service level, editable, versi
   });
 
   it('refuses bad rules with 400 naming the field, unknown destinations with 404, and changes nothing', async () => {
-    const before = (await http.call('GET', '/v1/guardrails', { key: keys.analyst })).body.version;
+    const versionBefore = (await http.call('GET', '/v1/guardrails', { key: keys.analyst })).body.version;
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ destinationId: null, serviceLevel: null, reason: 'x' }, 400, 'minMargin'],
       [{ destinationId: null, serviceLevel: null, minMargin: 'ten', reason: 'x' }, 400, 'minMargin'],
@@ -178,7 +178,7 @@ describe('guardrails as data: per destination and service level, editable, versi
     const removeDefault = await http.call('POST', '/v1/guardrails/remove', { key: keys['pricing-manager'], body: { destinationId: null, serviceLevel: null, reason: 'x' } });
     assert.deepEqual([removeDefault.status, removeDefault.body.field], [400, 'scope']);
     assert.equal((await http.call('GET', '/v1/guardrails?version=0', { key: keys.analyst })).status, 400);
-    assert.equal((await http.call('GET', '/v1/guardrails', { key: keys.analyst })).body.version, before, 'nothing was written');
+    assert.equal((await http.call('GET', '/v1/guardrails', { key: keys.analyst })).body.version, versionBefore, 'nothing was written');
   });
 
   it('keeps the rules it holds when PostgreSQL cannot be reached for a reload', async () => {

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { EntityId, IsoDate } from '../http/schemas.ts';
+import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
 import { AppliedGuardrailsSchema } from '../routes/guardrail-schemas.ts';
 
 /** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
@@ -139,7 +140,7 @@ export const BandSchema = Type.Object({
 export const BandBody = Type.Object(
   {
     destinationId: Type.Union([EntityId('Destination, or null for every destination'), Type.Null()]),
-    serviceLevel: Type.Union([Type.Enum(['standard', 'superior', 'luxury']), Type.Null()]),
+    serviceLevel: Type.Union([Type.Enum([...SERVICE_LEVELS]), Type.Null()]),
     maxChangePct: Type.Number({ minimum: 0, maximum: 50, description: 'Changes up to this percentage are accepted without review' }),
   },
   { additionalProperties: false },
