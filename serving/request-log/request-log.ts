@@ -59,10 +59,10 @@ export function clickhouseTime(date: Date): string {
  */
 export class RequestLog {
   /**
-   * Rows as JSON lines, encoded to bytes when recorded (encoded-rows.ts): nothing of a row's object graph outlives
-   * its request, and a flush does not join strings on the API's thread.
+   * Rows as JSON lines, encoded to bytes when recorded into reused slabs of at most `batchRows` rows (encoded-rows.ts):
+   * nothing of a row's object graph outlives its request, and a flush neither joins strings nor allocates.
    */
-  private readonly buffer = new EncodedRows();
+  private readonly buffer: EncodedRows;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
@@ -73,6 +73,7 @@ export class RequestLog {
     private readonly metrics: ApiMetrics,
     private readonly options: { flushMs: number; batchRows: number; maxBuffered: number },
   ) {
+    this.buffer = new EncodedRows(undefined, options.batchRows);
     metrics.registry.onCollect(() => metrics.requestLogBuffered.set({}, this.buffer.rows));
   }
 
@@ -104,14 +105,14 @@ export class RequestLog {
   }
 
   private async writeBatches(): Promise<void> {
-    while (this.buffer.rows > 0) {
-      const batch = this.buffer.take(this.options.batchRows);
+    for (let batch = this.buffer.take(); batch; batch = this.buffer.take()) {
       try {
         // Handed over as is, one JSON line per row: the fastest insert each kind of ClickHouse offers.
         // request/features/response stay nested JSON (not JSON in a string): one encoding instead of two, and no
         // escaped quotes for ClickHouse to undo; it stores each nested value's text as the String column.
         await insertFormatted(this.clickhouse, { table: SCORED_REQUESTS_TABLE, columns: SCORED_REQUEST_COLUMNS, format: 'JSONEachRow', body: batch.body, settings: INSERT_SETTINGS });
         this.metrics.requestLogRows.inc({ outcome: 'written' }, batch.rows);
+        this.buffer.release(batch);
       } catch (err) {
         // Back to the front, in order, for the next flush; the bound on the buffer still holds.
         this.buffer.putBack(batch);
