@@ -6,6 +6,7 @@ const lines = (batch: RowBatch | undefined) => (batch ? batch.body.toString('utf
 
 function takeAll(rows: EncodedRows): string[] {
   const out: string[] = [];
+  rows.seal();
   for (let batch = rows.take(); batch; batch = rows.take()) {
     out.push(...lines(batch));
     rows.release(batch);
@@ -31,7 +32,9 @@ test('takes the oldest rows in order as JSON lines, a slab at a time, with multi
 test('a batch holds at most maxRows rows', () => {
   const rows = new EncodedRows(1024, 3);
   for (let i = 0; i < 7; i++) rows.push(`{"i":${i}}`);
-  assert.deepEqual([rows.take()!.rows, rows.take()!.rows, rows.take()!.rows, rows.take()], [3, 3, 1, undefined]);
+  assert.deepEqual([rows.take()!.rows, rows.take()!.rows, rows.take()], [3, 3, undefined], 'the last row is still being written into its slab');
+  rows.seal();
+  assert.deepEqual([rows.take()!.rows, rows.take()], [1, undefined]);
 });
 
 test('a batch put back comes out first, as it was, and dropping forgets exactly the oldest rows', () => {
@@ -49,6 +52,7 @@ test('a batch put back comes out first, as it was, and dropping forgets exactly 
 test('rows taken are not overwritten by rows recorded after (an insert may still be reading them)', () => {
   const rows = new EncodedRows(64, 100);
   rows.push('{"keep":"me"}');
+  rows.seal();
   const batch = rows.take()!;
   for (let i = 0; i < 20; i++) rows.push(`{"later":${i}}`);
   assert.deepEqual(lines(batch), ['{"keep":"me"}']);
@@ -57,11 +61,25 @@ test('rows taken are not overwritten by rows recorded after (an insert may still
 test('a released slab is written again: no new memory once the slabs in use are there', () => {
   const rows = new EncodedRows(64, 100);
   rows.push('{"n":1}');
+  rows.seal();
   const first = rows.take()!;
   const bytes = first.slab.bytes;
   rows.release(first);
   rows.push('{"n":2}');
+  rows.seal();
   const second = rows.take()!;
   assert.equal(second.slab.bytes, bytes, 'the same buffer');
   assert.deepEqual(lines(second), ['{"n":2}']);
+});
+
+test('rows recorded after a seal wait for the next one (a flush writes what was waiting when it began)', () => {
+  const rows = new EncodedRows(1024, 100);
+  rows.push('{"before":1}');
+  rows.seal();
+  rows.push('{"after":1}');
+  assert.deepEqual(lines(rows.take()), ['{"before":1}']);
+  assert.equal(rows.take(), undefined);
+  assert.equal(rows.rows, 1);
+  rows.seal();
+  assert.deepEqual(lines(rows.take()), ['{"after":1}']);
 });

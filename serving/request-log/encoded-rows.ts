@@ -75,12 +75,19 @@ export class EncodedRows {
     return { bytes: Buffer.allocUnsafe(Math.max(this.slabBytes, need)), used: 0, ends: [], first: 0 };
   }
 
-  /** The oldest waiting rows (at most `maxRows`, one slab), taken out until released or put back; undefined when none wait. */
+  /** Closes the slab being written into: the rows waiting now can be taken, rows recorded after go to a new slab. */
+  seal(): void {
+    if (this.sealed < this.slabs.length) this.sealed++;
+  }
+
+  /**
+   * The oldest sealed rows (at most `maxRows`, one slab), taken out until released or put back; undefined when no
+   * sealed slab waits. Rows still being written into a slab are not taken until it is sealed (full, or by `seal`).
+   */
   take(): RowBatch | undefined {
-    const slab = this.slabs[0];
-    if (!slab) return undefined;
-    this.slabs.shift();
-    if (this.sealed > 0) this.sealed--;
+    if (this.sealed === 0) return undefined;
+    const slab = this.slabs.shift()!;
+    this.sealed--;
     const rows = slab.ends.length - slab.first;
     this.count -= rows;
     const start = slab.first === 0 ? 0 : slab.ends[slab.first - 1];

@@ -66,6 +66,30 @@ describe('scored-request log', () => {
     assert.deepEqual(await result.json(), [{ subject: 'Q-5', defaulted_features: ['season_score'], g: 5 }]);
   });
 
+  it('a flush writes the rows waiting when it began; rows recorded during it wait for the next flush', async () => {
+    // Under steady traffic, writing also what arrived during the insert (and then what arrived during that one, …)
+    // was an endless run of inserts of a few dozen rows, each a part for ClickHouse to merge.
+    await useClickHouseDatabase(client, 'request_log_flush_bound');
+    await migrateWarehouse(client, quietLog);
+    const metrics = createApiMetrics();
+    const log = new RequestLog(client, quietLog, metrics, { flushMs: 60_000, batchRows: 10_000, maxBuffered: 100_000 });
+    for (let i = 0; i < 500; i++) log.record(row(i));
+    let flushed = false;
+    const flushing = log.flush().then(() => (flushed = true));
+    let during = 0;
+    while (!flushed) {
+      log.record(row(500 + during++));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await flushing;
+    assert.ok(during > 0, 'rows were recorded while the insert ran');
+    assert.equal(metrics.requestLogRows.value({ outcome: 'written' }), 500);
+    assert.equal(log.pending, during);
+    assert.equal(await count(client), 500);
+    await log.close();
+    assert.equal(await count(client), 500 + during);
+  });
+
   it('keeps rows while ClickHouse refuses them and writes them once it accepts again', async () => {
     await useClickHouseDatabase(client, 'request_log_retry');
     const metrics = createApiMetrics();

@@ -104,7 +104,14 @@ export class RequestLog {
     return this.flushing;
   }
 
+  /**
+   * Writes the rows waiting when the flush began, and only those. Rows recorded during the inserts wait for the next
+   * flush: writing them too, then what arrived during that, and so on, was an endless run of inserts of a few dozen
+   * rows each under steady traffic (measured: 2,200 inserts in 30 s at 2,000 rows/s, each a part for ClickHouse to
+   * merge again — some 0.4 of a core, on the cores the API answers on).
+   */
   private async writeBatches(): Promise<void> {
+    this.buffer.seal();
     for (let batch = this.buffer.take(); batch; batch = this.buffer.take()) {
       try {
         // Handed over as is, one JSON line per row: the fastest insert each kind of ClickHouse offers.
