@@ -56,7 +56,7 @@ export class EncodedRows {
     const need = Buffer.byteLength(line) + 1;
     let slab = this.sealed < this.slabs.length ? this.slabs[this.slabs.length - 1] : undefined;
     if (slab && (slab.used + need > slab.bytes.length || slab.ends.length >= this.maxRows)) {
-      this.sealed++;
+      this.seal();
       slab = undefined;
     }
     if (!slab) {
@@ -96,7 +96,10 @@ export class EncodedRows {
 
   /** A batch that was written: its slab can hold new rows. */
   release(batch: RowBatch): void {
-    const { slab } = batch;
+    this.recycle(batch.slab);
+  }
+
+  private recycle(slab: Slab): void {
     if (slab.bytes.length !== this.slabBytes || this.spare.length >= this.spareSlabs) return;
     slab.used = 0;
     slab.ends.length = 0;
@@ -124,7 +127,7 @@ export class EncodedRows {
       if (slab.first === slab.ends.length) {
         this.slabs.shift();
         if (this.sealed > 0) this.sealed--;
-        this.release({ body: slab.bytes, rows: 0, slab });
+        this.recycle(slab);
       }
     }
   }
