@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-const ROOTS = ['platform', 'cli', 'domain', 'pipelines', 'features', 'models', 'serving', 'notebooks', 'test'];
+const ROOTS = ['platform', 'cli', 'domain', 'pipelines', 'features', 'models', 'serving', 'notebooks', 'bench', 'test'];
 const root = new URL('..', import.meta.url).pathname;
 
 function walk(dir, found) {

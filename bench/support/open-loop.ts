@@ -1,4 +1,4 @@
-import http from 'node:http';
+import net from 'node:net';
 
 /**
  * A constant-rate, open-loop load generator (the model of wrk2): request i is due at start + i/rate whether or not
@@ -10,6 +10,11 @@ import http from 'node:http';
  * start of the second (bursts of the whole rate at once), and its coordinated-omission correction assumes one
  * request per millisecond per connection, so one slow answer of R ms is recorded as R answers. Both distort the
  * tail at a fixed rate; autocannon stays the tool for closed-loop maximum throughput.
+ *
+ * Like wrk2, it writes requests encoded once in advance on plain keep-alive sockets and reads only the status line
+ * and Content-Length of each answer. On two cores the generator shares the machine with the API it measures, so
+ * its own cost is part of every figure: Node's http client cost 0.050 ms of CPU per request, this 0.023 ms
+ * (5,000 GET/s against the bare route, two runs each, same minute).
  */
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -42,6 +47,7 @@ export interface OpenLoopResult {
   p99Ms: number;
   p999Ms: number;
   maxMs: number;
+  /** Requests without an answer: refused or reset connections, answers that could not be read. */
   errors: number;
   non2xx: number;
   /** Connections opened: how much concurrency the server's latency demanded at this rate. */
@@ -54,14 +60,54 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const HEAD_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = /\r\ncontent-length: *(\d+)/i;
+
+/** One request on the wire: request line, headers (with Host and Content-Length) and body. */
+export function encodeRequest(target: URL, request: LoadRequest): Buffer {
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers: Record<string, string> = { host: target.host, ...request.headers };
+  if (body) headers['content-length'] = String(body.length);
+  const head = `${request.method} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
+  return body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
+}
+
+/**
+ * Reads whole answers off the front of what a connection received: the status of each, and what is left over.
+ * Only Content-Length framing is read (what fastify sends); a chunked answer is an error, reported as such.
+ */
+export function readAnswers(received: Buffer, onAnswer: (status: number) => void): Buffer | null {
+  let rest: Buffer | null = received;
+  while (rest) {
+    const end: number = rest.indexOf(HEAD_END);
+    if (end < 0) break;
+    const head = rest.toString('latin1', 0, end);
+    const length = CONTENT_LENGTH.exec(head);
+    if (!length) throw new Error(`open loop: an answer without Content-Length (${head.split('\r\n')[0]}); only Content-Length framing is read`);
+    const size: number = end + HEAD_END.length + Number(length[1]);
+    if (rest.length < size) break;
+    onAnswer(Number(head.slice(9, 12)));
+    rest = rest.length > size ? rest.subarray(size) : null;
+  }
+  return rest;
+}
+
+interface Connection {
+  socket: net.Socket;
+  /** The request it is waiting on, -1 when idle. */
+  inFlight: number;
+  received: Buffer | null;
+}
 
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { rate, seconds, requests } = options;
   if (!(rate > 0) || !(seconds > 0) || requests.length === 0) throw new Error('openLoop needs a positive rate and duration and at least one request');
   const warmup = options.warmupSeconds ?? 1;
+  const maxSockets = options.maxSockets ?? 64;
   const target = new URL(options.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
-  let sockets = 0;
+  const wire = requests.map((request) => encodeRequest(target, request));
   const total = Math.round(rate * (warmup + seconds));
   const measuredFrom = Math.round(rate * warmup);
   const latencies = new Float64Array(total - measuredFrom);
@@ -71,7 +117,12 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   let done = 0;
   let firstMeasuredAt = 0;
   let lastMeasuredAt = 0;
-  const bodies = requests.map((r) => (r.body === undefined ? undefined : Buffer.from(r.body)));
+  let sockets = 0;
+  const open = new Set<Connection>();
+  const idle: Connection[] = [];
+  // Due requests waiting for a free connection, oldest first.
+  const queue: number[] = [];
+  let queueHead = 0;
 
   const start = performance.now();
   const intervalMs = 1000 / rate;
@@ -79,7 +130,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
 
   return new Promise<OpenLoopResult>((resolve) => {
     const finish = () => {
-      agent.destroy();
+      for (const connection of open) connection.socket.destroy();
       const sorted = latencies.subarray(0, measured).sort();
       const span = (lastMeasuredAt - firstMeasuredAt) / 1000;
       resolve({
@@ -96,37 +147,64 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         sockets,
       });
     };
-    const settle = (index: number, due: number, ok: boolean, status: number) => {
+    const settle = (index: number, status: number | undefined) => {
       const now = performance.now();
-      if (!ok) errors++;
+      if (status === undefined) errors++;
       else if (status < 200 || status >= 300) non2xx++;
       if (index >= measuredFrom) {
         if (firstMeasuredAt === 0) firstMeasuredAt = now;
         lastMeasuredAt = now;
-        latencies[measured++] = now - due;
+        latencies[measured++] = now - (start + index * intervalMs);
       }
       if (++done === total) finish();
     };
-    const send = (index: number) => {
-      const due = start + index * intervalMs;
-      const spec = requests[index % requests.length];
-      const body = bodies[index % requests.length];
-      const req = http.request(
-        { host: target.hostname, port: target.port, method: spec.method, path: spec.path, agent, headers: body ? { ...spec.headers, 'content-length': body.length } : spec.headers },
-        (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => settle(index, due, true, res.statusCode ?? 0));
-          res.on('error', () => settle(index, due, false, 0));
-        },
-      );
-      req.on('socket', (socket) => {
-        if (!(socket as { counted?: boolean }).counted) {
-          (socket as { counted?: boolean }).counted = true;
-          sockets++;
+    const write = (connection: Connection, index: number) => {
+      connection.inFlight = index;
+      connection.socket.write(wire[index % wire.length]);
+    };
+    const nextFor = (connection: Connection) => {
+      if (queueHead < queue.length) {
+        write(connection, queue[queueHead++]);
+        if (queueHead === queue.length) queue.length = queueHead = 0;
+      } else {
+        connection.inFlight = -1;
+        idle.push(connection);
+      }
+    };
+    const connect = (): Connection => {
+      const connection: Connection = { socket: net.connect({ host: target.hostname, port: Number(target.port), noDelay: true }), inFlight: -1, received: null };
+      sockets++;
+      open.add(connection);
+      const lost = () => {
+        if (!open.delete(connection)) return;
+        const at = idle.indexOf(connection);
+        if (at >= 0) idle.splice(at, 1);
+        if (connection.inFlight >= 0) settle(connection.inFlight, undefined);
+        connection.inFlight = -1;
+        // What was waiting goes out on a new connection rather than waiting for a send that will not come.
+        if (queueHead < queue.length && done < total) nextFor(connect());
+      };
+      connection.socket.on('data', (chunk: Buffer) => {
+        const received = connection.received ? Buffer.concat([connection.received, chunk]) : chunk;
+        try {
+          connection.received = readAnswers(received, (status) => {
+            const index = connection.inFlight;
+            settle(index, status);
+            nextFor(connection);
+          });
+        } catch {
+          connection.socket.destroy();
+          lost();
         }
       });
-      req.on('error', () => settle(index, due, false, 0));
-      req.end(body);
+      connection.socket.on('error', lost);
+      connection.socket.on('close', lost);
+      return connection;
+    };
+    const send = (index: number) => {
+      const connection = idle.pop() ?? (open.size < maxSockets ? connect() : undefined);
+      if (connection) write(connection, index);
+      else queue.push(index);
     };
     // Wake about every millisecond and send whatever has fallen due: the schedule, not the timer, sets the rate.
     const tick = () => {

@@ -2,7 +2,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServingContext } from '../context.ts';
 import { clickhouseTime } from './request-log.ts';
 
-export interface ScoredItem {
+/**
+ * An answer's features and response as JSON members (`"features":…,"response":…`), encoded once for an answer that
+ * is served — and logged — again and again (a remembered recommendation), rather than once per request.
+ */
+export class EncodedParts {
+  private constructor(readonly json: string) {}
+
+  static of(features: unknown, response: unknown): EncodedParts {
+    return new EncodedParts(`"features":${JSON.stringify(features) ?? 'null'},"response":${JSON.stringify(response) ?? 'null'}`);
+  }
+}
+
+interface ScoredItemBase {
   family: string;
   modelVersion: string;
   featureSnapshotId: string;
@@ -13,14 +25,14 @@ export interface ScoredItem {
   quotationId?: number | null;
   customerId?: number | null;
   input: unknown;
-  features: unknown;
-  response: unknown;
 }
+
+export type ScoredItem = ScoredItemBase & ({ features: unknown; response: unknown } | { encoded: EncodedParts });
 
 /** Queues one scored item for the scored-request log (never waits on ClickHouse) and counts it in /metrics. */
 export function recordScored(ctx: ServingContext, request: FastifyRequest, reply: FastifyReply, scored: ScoredItem): void {
   ctx.metrics.scored.inc({ family: scored.family, version: scored.modelVersion });
-  ctx.requestLog.record({
+  const row = {
     request_id: request.id,
     item: scored.item ?? 0,
     scored_at: clickhouseTime(new Date()),
@@ -36,10 +48,10 @@ export function recordScored(ctx: ServingContext, request: FastifyRequest, reply
     quotation_id: scored.quotationId ?? null,
     customer_id: scored.customerId ?? null,
     request: scored.input,
-    features: scored.features,
-    response: scored.response,
     latency_ms: Number(reply.elapsedTime.toFixed(3)),
-  });
+  };
+  if ('encoded' in scored) ctx.requestLog.recordWith(row, scored.encoded.json);
+  else ctx.requestLog.record({ ...row, features: scored.features, response: scored.response });
 }
 
 /** Snapshot ids of availability lists already in the log (bounded: forgetting one only logs its list again). */

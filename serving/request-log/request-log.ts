@@ -83,7 +83,17 @@ export class RequestLog {
   }
 
   record(row: ScoredRequestRow): void {
-    this.buffer.push(JSON.stringify(row));
+    this.push(JSON.stringify(row));
+  }
+
+  /** A row whose features and response are already JSON members (`"features":…,"response":…`, see EncodedParts). */
+  recordWith(row: Omit<ScoredRequestRow, 'features' | 'response'>, featuresAndResponse: string): void {
+    const head = JSON.stringify(row);
+    this.push(`${head.slice(0, -1)},${featuresAndResponse}}`);
+  }
+
+  private push(line: string): void {
+    this.buffer.push(line);
     if (this.buffer.rows > this.options.maxBuffered) {
       const excess = this.buffer.rows - this.options.maxBuffered;
       this.buffer.dropOldest(excess);

@@ -270,7 +270,12 @@ describe('scoring API routes on a small booking world', () => {
       const original = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-900', partySize: 3 }) }, headers: { 'x-request-id': requestId } });
       assert.equal(original.headers.get('x-request-id'), requestId);
       await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-segment` } });
-      const recommended = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=3&from=${inDays(100)}&to=${inDays(130)}`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs` } });
+      const recommendationsPath = `/v1/customers/${regular.customerId}/recommendations?k=3&from=${inDays(100)}&to=${inDays(130)}`;
+      const recommended = await http.call('GET', recommendationsPath, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs` } });
+      // Asked again with every input cached: the remembered answer, sent and logged from its encodings.
+      const recommendedAgain = await http.call('GET', recommendationsPath, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs-again` } });
+      assert.deepEqual(recommendedAgain.body, recommended.body);
+      assert.equal(recommendedAgain.headers.get('content-type'), 'application/json; charset=utf-8');
       await app.close();
       app = await buildApp(deps);
       http = await listen(app);
@@ -285,7 +290,18 @@ describe('scoring API routes on a small booking world', () => {
       const [segmentRow] = await queryRows<{ family: string }>(clickhouse, `SELECT family FROM scored_requests WHERE request_id = {id:String}`, { id: `${requestId}-segment` });
       assert.equal(segmentRow.family, 'segmentation');
       // A recommendation logs its availability as a snapshot id; the list is in the log once, under that id.
-      const [recsRow] = await queryRows<{ features: string }>(clickhouse, `SELECT features FROM scored_requests WHERE request_id = {id:String} AND family = 'recommender'`, { id: `${requestId}-recs` });
+      const recsRows = await queryRows<{ request_id: string; features: string; response: string; request: string; model_version: string }>(
+        clickhouse,
+        `SELECT request_id, features, response, request, model_version FROM scored_requests WHERE request_id IN ({ids:Array(String)}) AND family = 'recommender' ORDER BY request_id`,
+        { ids: [`${requestId}-recs`, `${requestId}-recs-again`] },
+      );
+      assert.deepEqual(recsRows.map((r) => r.request_id), [`${requestId}-recs`, `${requestId}-recs-again`]);
+      const [recsRow, recsAgainRow] = recsRows;
+      assert.deepEqual(JSON.parse(recsAgainRow.features), JSON.parse(recsRow.features));
+      assert.deepEqual(JSON.parse(recsAgainRow.request), JSON.parse(recsRow.request));
+      assert.equal(recsAgainRow.model_version, world.versions.recommender.version);
+      assert.deepEqual(JSON.parse(recsRow.response).items, recommended.body.items.map((item: { itineraryId: number; score: number }) => [item.itineraryId, item.score]));
+      assert.deepEqual(JSON.parse(recsAgainRow.response), JSON.parse(recsRow.response));
       const availableId = JSON.parse(recsRow.features).available as string;
       const lists = await queryRows<{ features: string }>(clickhouse, `SELECT features FROM scored_requests WHERE family = 'availability' AND feature_snapshot_id = {id:String}`, { id: availableId });
       assert.equal(lists.length, 1);
