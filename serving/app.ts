@@ -5,7 +5,7 @@ import fastifyJwt from '@fastify/jwt';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { validatorCompiler } from './http/validator-compiler.ts';
 import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
@@ -111,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: settings.bodyLimitBytes,
     genReqId: requestId,
     routerOptions: { maxParamLength: 200 },
-  }).setValidatorCompiler(TypeBoxValidatorCompiler);
+  }).setValidatorCompiler(validatorCompiler);
 
   app.addHook('onClose', async () => {
     await champions.close();
