@@ -41,6 +41,13 @@ describe('feature snapshot ids', () => {
     assert.notEqual(featureSnapshotId({ a: 1 }), featureSnapshotId({ a: 2 }));
     assert.equal(canonicalJson({ b: 1, a: [null, 'x'] }), '{"a":[null,"x"],"b":1}');
   });
+
+  it('stay the ids already in the log (computed before canonicalJson was rewritten as loops)', () => {
+    const answerFeatures = { window: { from: '2027-01-01', to: '2027-06-30' }, available: 'fs_abc', bookedThisSeason: ['12', '7'], homeMarket: null, budget: 1500.25, exclude: [], z: undefined, 'ñ key': 'q"uote\n', n: [1, -0.5, 1e21, true, null] };
+    const priceRow = { lead_time_days: 45, party_size: 4, customer_segment: 2, destination_popularity: 0.8371234, cost_per_pax: 1300 };
+    assert.equal(featureSnapshotId(answerFeatures), 'fs_3e97eee1e54c6ed82a6a2623');
+    assert.equal(featureSnapshotId(priceRow), 'fs_86296f8fb19d1410e4d7608b');
+  });
 });
 
 describe('scored-request log', () => {
