@@ -54,6 +54,8 @@ export interface AppDeps {
   settings?: Partial<ServingSettings>;
   /** Replaces the ClickHouse-backed sources of online data (another store, or a test's slow one). */
   sources?: ServingSources;
+  /** Where the scored-request log is written, when not into `clickhouse` (a ClickHouse kept for logs). */
+  requestLogClickHouse?: ClickHouseClient;
 }
 
 /** A caller's X-Request-Id is kept when it is a sensible token, so their logs and ours join; else a new id. */
@@ -85,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const cache = redis ? new RedisFeatureCache(redis, `${settings.redisPrefix}features:`) : new MemoryFeatureCache();
   const champions = new ChampionModels(deps.registry, log, metrics);
-  const requestLog = new RequestLog(deps.clickhouse, log, metrics, {
+  const requestLog = new RequestLog(deps.requestLogClickHouse ?? deps.clickhouse, log, metrics, {
     flushMs: settings.requestLogFlushMs,
     batchRows: settings.requestLogBatchRows,
     maxBuffered: settings.requestLogMaxBuffered,

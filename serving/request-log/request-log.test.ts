@@ -1,10 +1,12 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClickHouseClient } from '@clickhouse/client';
+import http from 'node:http';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase } from '../../test/support/services.ts';
 import { createApiMetrics } from '../metrics/api-metrics.ts';
 import { canonicalJson, featureSnapshotId } from './feature-snapshot.ts';
+import { EncodedParts } from './record-scored.ts';
 import { clickhouseTime, RequestLog, type ScoredRequestRow } from './request-log.ts';
 
 function row(i: number): ScoredRequestRow {
@@ -54,6 +56,53 @@ describe('scored-request log', () => {
   let client: ClickHouseClient;
   before(async () => {
     client = (await testClickHouse()).client;
+  });
+
+  it('writes a row whose features and response came encoded exactly like one that did not', async () => {
+    await useClickHouseDatabase(client, 'request_log_encoded');
+    await migrateWarehouse(client, quietLog);
+    const log = new RequestLog(client, quietLog, createApiMetrics(), { flushMs: 60_000, batchRows: 100, maxBuffered: 100 });
+    const features = { window: { from: '2027-01-01', to: '2027-02-01' }, bookedThisSeason: ['3'], budget: null };
+    const response = { personal: true, items: [[12, 0.91], [7, 0.5]] };
+    log.record({ ...row(1), features, response });
+    const { features: _f, response: _r, ...head } = { ...row(2), features, response };
+    log.recordWith(head, EncodedParts.of(features, response).json);
+    await log.close();
+    const result = await client.query({ query: 'SELECT request_id, subject, features, response FROM scored_requests ORDER BY request_id', format: 'JSONEachRow' });
+    const rows = await result.json<{ request_id: string; subject: string; features: string; response: string }>();
+    assert.deepEqual(rows.map((r) => [r.request_id, r.subject]), [['req-1', 'Q-1'], ['req-2', 'Q-2']]);
+    assert.equal(rows[1].features, rows[0].features);
+    assert.equal(rows[1].response, rows[0].response);
+    assert.deepEqual(JSON.parse(rows[1].response), response);
+  });
+
+  it('writes to a ClickHouse server over HTTP (CLICKHOUSE_URL, or a ClickHouse of its own)', async () => {
+    // No ClickHouse server runs here: a stand-in that keeps what it is sent shows the insert the API makes over HTTP.
+    // (This found that the log could not be written to a server at all: @clickhouse/client refused the JSON lines.)
+    const received: Array<{ query: string; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ query: new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '', body });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const remote = createClient({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, compression: { request: false, response: false } });
+    try {
+      const log = new RequestLog(remote, quietLog, createApiMetrics(), { flushMs: 60_000, batchRows: 100, maxBuffered: 100 });
+      for (let i = 0; i < 3; i++) log.record(row(i));
+      await log.close();
+      const inserts = received.filter((r) => /^INSERT INTO/i.test(r.query));
+      assert.equal(inserts.length, 1);
+      assert.match(inserts[0].query, /^INSERT INTO `scored_requests` \(`request_id`, `item`, .*`latency_ms`\) FORMAT JSONEachRow$/);
+      assert.deepEqual(inserts[0].body.trim().split('\n').map((line) => JSON.parse(line).request_id), ['req-0', 'req-1', 'req-2']);
+    } finally {
+      await remote.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('writes buffered rows to ClickHouse in batches, off the caller’s path', async () => {
