@@ -5,8 +5,12 @@
  * cached recommendation reads with p99 under 20 ms; zero errors. The API runs in its own process (so the load does
  * not share its event loop) on a generated booking world with a model of every family, its cache warmed first.
  * The goals at a fixed rate are measured open loop (support/open-loop.ts: requests due on a schedule, latency from
- * when each was due, 64 keep-alive connections); the most each route sustains is measured closed loop with
- * autocannon (50 connections). `--scale small` uses a smaller world and shorter runs.
+ * when each was due, 64 keep-alive connections), three runs each — on two shared cores one run's p99 can be twice
+ * the next one's, so the figures are every run, their median, and how many met the goal. They are measured on a
+ * fresh server before the closed-loop runs: autocannon at full speed writes ~200,000 log rows in a minute, and with
+ * the embedded ClickHouse their merges would still be running during whatever is measured next. The most each
+ * route sustains is then measured closed loop with autocannon (50 connections). `--scale small` uses a smaller
+ * world and shorter runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -109,6 +113,34 @@ interface RateResult extends OpenLoopResult {
   serverMainThreadCpuMsPerRequest: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const RUNS_PER_GOAL = 3;
+
+interface GoalRuns {
+  goal: string;
+  /** p99 of each run, in order. */
+  p99Ms: number[];
+  medianP99Ms: number;
+  /** Runs that met the goal, e.g. "2 of 3". */
+  met: string;
+  runs: RateResult[];
+}
+
+/** The same open-loop run RUNS_PER_GOAL times, a pause between (the log's flush and its inserts happen then, not during). */
+async function goalRuns(server: Server, url: string, rate: number, seconds: number, requests: LoadRequest[], goal: { text: string; p99Ms: number }): Promise<GoalRuns> {
+  const runs: RateResult[] = [];
+  for (let i = 0; i < RUNS_PER_GOAL; i++) {
+    if (i > 0) await sleep(3000);
+    runs.push(await atRate(server, url, rate, seconds, requests));
+  }
+  const p99Ms = runs.map((r) => r.p99Ms);
+  const met = runs.filter((r) => r.p99Ms < goal.p99Ms && r.errors === 0 && r.non2xx === 0 && r.achievedRate >= 0.98 * rate).length;
+  return { goal: goal.text, p99Ms, medianP99Ms: [...p99Ms].sort((a, b) => a - b)[Math.floor(p99Ms.length / 2)], met: `${met} of ${runs.length}`, runs };
+}
+
+const PRICE_GOAL = { text: 'p99 < 10 ms at 2,000 req/s, no errors', p99Ms: 10 };
+const RECOMMENDATIONS_GOAL = { text: '≥ 5,000 req/s with p99 < 20 ms, no errors', p99Ms: 20 };
+
 /** Open loop at a fixed rate, with the server's CPU per request over the run. */
 async function atRate(server: Server, url: string, rate: number, seconds: number, requests: LoadRequest[]): Promise<RateResult> {
   const before = processCpu(server.child.pid!);
@@ -162,10 +194,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const priceRequests = (api.info.quotations as unknown[]).map((quotation) => ({ method: 'POST' as const, path: '/v1/prices/suggest', headers, body: JSON.stringify({ quotation }) }));
   const recommendationRequests = (api.info.customers as number[]).map((c) => ({ method: 'GET' as const, path: `/v1/customers/${c}/recommendations?k=10`, headers }));
 
-  const priceAt2000 = await atRate(api, url, 2000, duration, priceRequests);
+  ctx.log(`goal rates, ${RUNS_PER_GOAL} runs each`);
+  const priceAt2000 = await goalRuns(api, url, 2000, duration, priceRequests, PRICE_GOAL);
+  const recommendationsAt5000 = await goalRuns(api, url, 5000, duration, recommendationRequests, RECOMMENDATIONS_GOAL);
+  ctx.log('closed loop: as fast as it goes');
   const priceMax = await load(api, { url, requests: priceRequests, duration });
   const recommendationsMax = await load(api, { url, requests: recommendationRequests, duration });
-  const recommendationsAt5000 = await atRate(api, url, 5000, duration, recommendationRequests);
   const batch = await load(api, {
     url,
     connections: 2,
@@ -180,8 +214,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const offBox = await startServer(['--mode', 'api', '--customers', small ? '300' : '2000', '--log-off-box'], ctx.log);
   const offBoxUrl = `http://127.0.0.1:${offBox.info.port}`;
   const offBoxHeaders = { 'x-api-key': offBox.info.key, 'content-type': 'application/json' };
-  const offBoxPrice = await atRate(offBox, offBoxUrl, 2000, duration, (offBox.info.quotations as unknown[]).map((quotation) => ({ method: 'POST' as const, path: '/v1/prices/suggest', headers: offBoxHeaders, body: JSON.stringify({ quotation }) })));
-  const offBoxRecommendations = await atRate(offBox, offBoxUrl, 5000, duration, (offBox.info.customers as number[]).map((c) => ({ method: 'GET' as const, path: `/v1/customers/${c}/recommendations?k=10`, headers: offBoxHeaders })));
+  const offBoxPrice = await goalRuns(offBox, offBoxUrl, 2000, duration, (offBox.info.quotations as unknown[]).map((quotation) => ({ method: 'POST' as const, path: '/v1/prices/suggest', headers: offBoxHeaders, body: JSON.stringify({ quotation }) })), PRICE_GOAL);
+  const offBoxRecommendations = await goalRuns(offBox, offBoxUrl, 5000, duration, (offBox.info.customers as number[]).map((c) => ({ method: 'GET' as const, path: `/v1/customers/${c}/recommendations?k=10`, headers: offBoxHeaders })), RECOMMENDATIONS_GOAL);
   await stop(offBox);
 
   // The original system's target: over 10,000 req/s at p95 < 200 ms across a cluster. One replica here is one process
@@ -197,19 +231,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     barePostAt2000,
     bareGetAt5000,
     priceSuggestAt2000: priceAt2000,
-    priceSuggestMax: priceMax,
-    priceGoal: 'p99 < 10 ms at 2,000 req/s, no errors',
-    priceGoalMet: priceAt2000.p99Ms < 10 && priceAt2000.errors === 0 && priceAt2000.non2xx === 0 && priceAt2000.achievedRate >= 1900,
-    recommendationsMax,
     recommendationsAt5000,
-    recommendationsGoal: '≥ 5,000 req/s with p99 < 20 ms, no errors',
-    recommendationsGoalMet: recommendationsAt5000.achievedRate >= 4900 && recommendationsAt5000.p99Ms < 20 && recommendationsAt5000.errors === 0 && recommendationsAt5000.non2xx === 0,
-    logOffBox: {
-      priceSuggestAt2000: offBoxPrice,
-      recommendationsAt5000: offBoxRecommendations,
-      priceGoalMet: offBoxPrice.p99Ms < 10 && offBoxPrice.errors + offBoxPrice.non2xx === 0 && offBoxPrice.achievedRate >= 1900,
-      recommendationsGoalMet: offBoxRecommendations.p99Ms < 20 && offBoxRecommendations.errors + offBoxRecommendations.non2xx === 0 && offBoxRecommendations.achievedRate >= 4900,
-    },
+    logOffBox: { priceSuggestAt2000: offBoxPrice, recommendationsAt5000: offBoxRecommendations },
+    priceSuggestMax: priceMax,
+    recommendationsMax,
     batchOf500: { p50Ms: batch.p50Ms, p99Ms: batch.p99Ms, quotationsPerSecond: Math.round((500 * batch.requests) / batch.seconds), errors: batch.errors + batch.non2xx },
     priceVsBarePost: Number((priceMax.requestsPerSecond / Math.max(1, barePost.requestsPerSecond)).toFixed(3)),
     recommendationsVsBareGet: Number((recommendationsMax.requestsPerSecond / Math.max(1, bareGet.requestsPerSecond)).toFixed(3)),

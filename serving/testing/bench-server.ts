@@ -1,12 +1,17 @@
 /**
- * The server side of bench/serving.bench.ts, run as its own process so that autocannon (in the bench's process)
- * and the API do not share an event loop. `--mode bare` serves two bare fastify routes (the baseline: what the
- * machine gives a route that does nothing); `--mode api` builds a booking world in embedded ClickHouse, trains and
- * registers a model of every family, starts the real API (with `--log-off-box`, its request log held rather than
- * written into the in-process ClickHouse), warms its cache with the requests the bench will send,
- * and prints one JSON line with the port, a key and those requests.
+ * The server side of bench/serving.bench.ts, run as its own process so that the load generator (in the bench's
+ * process) and the API do not share an event loop. `--mode bare` serves two bare fastify routes (the baseline: what
+ * the machine gives a route that does nothing); `--mode api` builds a booking world in embedded ClickHouse, trains
+ * and registers a model of every family, starts the real API (with `--log-off-box`, its request log sent over HTTP
+ * to a ClickHouse stand-in in another process, clickhouse-sink.ts, instead of into the in-process ClickHouse), warms
+ * its cache with the requests the bench will send, and prints one JSON line with the port, a key and those requests.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
@@ -27,7 +32,23 @@ function ready(payload: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ready: true, ...payload }) + '\n');
 }
 
-process.once('SIGTERM', () => process.exit(0));
+const stopOnExit: Array<() => void> = [];
+process.once('SIGTERM', () => {
+  for (const stop of stopOnExit) stop();
+  process.exit(0);
+});
+
+/** Starts clickhouse-sink.ts in its own process and returns a client for it. */
+async function clickhouseSink(): Promise<ClickHouseClient> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'clickhouse-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  stopOnExit.push(() => child.kill('SIGTERM'));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`clickhouse sink exited with ${code}`)));
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  const { port } = JSON.parse(line) as { port: number };
+  return createClient({ url: `http://127.0.0.1:${port}`, compression: { request: false, response: false } });
+}
 
 if (values.mode === 'bare') {
   const app = Fastify({ logger: false }).setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -53,10 +74,11 @@ if (values.mode === 'bare') {
     pg: db.pool,
     clickhouse,
     registry: world.registry,
+    // --log-off-box: the API's own cost when the log's ClickHouse is another machine (CLICKHOUSE_URL), without
+    // chDB's parsing, inserts and merges on these two cores.
+    ...(values['log-off-box'] ? { requestLogClickHouse: await clickhouseSink() } : {}),
     // The rate limit protects against one runaway caller; here one caller stands for a whole fleet.
-    // --log-off-box: the scored-request log is kept, not written, during the run — the API's own cost when the
-    // log's ClickHouse is another machine (CLICKHOUSE_URL), without chDB's inserts and merges on these two cores.
-    settings: { rateLimitPerMinute: 100_000_000, ...(values['log-off-box'] ? { requestLogFlushMs: 600_000, requestLogBatchRows: 1_000_000, requestLogMaxBuffered: 10_000_000 } : {}) },
+    settings: { rateLimitPerMinute: 100_000_000 },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
