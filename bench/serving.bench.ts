@@ -210,7 +210,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   // The same goals with the scored-request log not written into the in-process ClickHouse during the run: what the
   // API costs when the log's ClickHouse is another machine (CLICKHOUSE_URL), as in the deployable stack.
-  ctx.log('API again, its request log held rather than written to the in-process ClickHouse');
+  ctx.log('API again, its request log sent to a ClickHouse stand-in in another process rather than into the in-process ClickHouse');
   const offBox = await startServer(['--mode', 'api', '--customers', small ? '300' : '2000', '--log-off-box'], ctx.log);
   const offBoxUrl = `http://127.0.0.1:${offBox.info.port}`;
   const offBoxHeaders = { 'x-api-key': offBox.info.key, 'content-type': 'application/json' };
