@@ -51,7 +51,10 @@ export function recordScored(ctx: ServingContext, request: FastifyRequest, reply
     latency_ms: Number(reply.elapsedTime.toFixed(3)),
   };
   if ('encoded' in scored) ctx.requestLog.recordWith(row, scored.encoded.json);
-  else ctx.requestLog.record({ ...row, features: scored.features, response: scored.response });
+  // Object.assign, not a spread: `{ ...row, features, response }` of this 16-field row took V8's slow path, 3.3–4.6 µs
+  // instead of 0.15 µs (bench microbenchmark), and in the API it was most of the old generation's growth under price
+  // traffic (3.3 → 1.25 MB/s at 2,000 requests/s), i.e. of the full collections that stop the API thread.
+  else ctx.requestLog.record(Object.assign(row, { features: scored.features, response: scored.response }));
 }
 
 /** Snapshot ids of availability lists already in the log (bounded: forgetting one only logs its list again). */

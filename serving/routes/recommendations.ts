@@ -57,7 +57,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
         defaultedFeatures: answer.defaultedFeatures,
         subject: `customer:${id}`,
         customerId: id,
-        input: { customerId: id, ...request.query, ...window },
+        input: Object.assign({ customerId: id }, request.query, window),
         encoded: encoded.logged,
       });
       return sendSerialized(reply, encoded.body);
