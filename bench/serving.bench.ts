@@ -163,6 +163,20 @@ async function atRate(server: Server, url: string, rate: number, seconds: number
   return { ...result, serverCpuMsPerRequest: perRequest(after.all - before.all), serverMainThreadCpuMsPerRequest: perRequest(after.main - before.main) };
 }
 
+/**
+ * The scored-request log's rows so far, from the API's /metrics: with the log's inserts and merges at low priority
+ * (AppDeps.ownsProcess), a log that fell behind would show as rows still buffered or dropped.
+ */
+async function requestLogRows(server: Server): Promise<{ written: number; dropped: number; buffered: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${server.info.port}/metrics`, { headers: { 'x-api-key': server.info.key } })).text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    written: value(/^spirit_request_log_rows_total\{outcome="written"\} (\d+)/m),
+    dropped: value(/^spirit_request_log_rows_total\{outcome="dropped"\} (\d+)/m),
+    buffered: value(/^spirit_request_log_buffered_rows (\d+)/m),
+  };
+}
+
 async function load(server: Server, options: AutocannonOptions): Promise<LoadResult> {
   const before = processCpu(server.child.pid!);
   const result = await autocannon({ connections: CONNECTIONS, ...options });
@@ -215,6 +229,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     amount: small ? 10 : 40,
     requests: [{ method: 'POST', path: '/v1/prices/suggest', headers, body: JSON.stringify({ quotations: Array.from({ length: 500 }, (_, i) => (api.info.quotations as unknown[])[i % api.info.quotations.length]) }) }],
   });
+  // A second for the last flush, then what the log kept up with over every run above.
+  await sleep(1500);
+  const apiLog = await requestLogRows(api);
   await stop(api);
 
   // The same goals with the scored-request log not written into the in-process ClickHouse during the run: what the
@@ -224,6 +241,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const offBoxSends = apiRequests(offBox);
   const offBoxPrice = await goalRuns(offBox, offBoxSends.url, duration, offBoxSends.price, PRICE_GOAL);
   const offBoxRecommendations = await goalRuns(offBox, offBoxSends.url, duration, offBoxSends.recommendations, RECOMMENDATIONS_GOAL);
+  await sleep(1500);
+  const offBoxLog = await requestLogRows(offBox);
   await stop(offBox);
 
   // The original system's target: over 10,000 req/s at p95 < 200 ms across a cluster. One replica here is one process
@@ -240,7 +259,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     bareGetAt5000,
     priceSuggestAt2000: priceAt2000,
     recommendationsAt5000,
-    logOffBox: { priceSuggestAt2000: offBoxPrice, recommendationsAt5000: offBoxRecommendations },
+    logOffBox: { priceSuggestAt2000: offBoxPrice, recommendationsAt5000: offBoxRecommendations, requestLogRows: offBoxLog },
+    requestLogRows: apiLog,
     priceSuggestMax: priceMax,
     recommendationsMax,
     batchOf500: { p50Ms: batch.p50Ms, p99Ms: batch.p99Ms, quotationsPerSecond: Math.round((500 * batch.requests) / batch.seconds), errors: batch.errors + batch.non2xx },

@@ -11,7 +11,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
-import { keepOtherThreadsLowered } from '../platform/thread-priority.ts';
 import type { ModelRegistry } from '../models/registry/model-registry.ts';
 import { installAuthentication } from './auth/authentication.ts';
 import { jwtSecret } from './auth/jwt-secret.ts';
@@ -57,12 +56,6 @@ export interface AppDeps {
   sources?: ServingSources;
   /** Where the scored-request log is written, when not into `clickhouse` (a ClickHouse kept for logs). */
   requestLogClickHouse?: ClickHouseClient;
-  /**
-   * The app is its process's main job (`serve`, `start`, the bench server): while it runs, every other thread of the
-   * process is kept at priority `settings.backgroundNice` (platform/thread-priority.ts). Off by default: a test
-   * process builds dozens of apps and its other threads are other tests' work.
-   */
-  ownsProcess?: boolean;
 }
 
 /** A caller's X-Request-Id is kept when it is a sensible token, so their logs and ours join; else a new id. */
@@ -135,10 +128,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await champions.refresh();
     champions.startPolling(settings.modelPollMs);
     requestLog.start();
-    if (deps.ownsProcess && settings.backgroundNice > 0) {
-      const stop = keepOtherThreadsLowered(settings.backgroundNice);
-      app.addHook('onClose', async () => stop());
-    }
     await verifier.listen();
     await guardrails.start();
 

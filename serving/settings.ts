@@ -21,21 +21,17 @@ export interface ServingSettings {
   /** How long a verified API key is trusted without asking PostgreSQL again (revocation also clears it at once). */
   keyCacheMs: number;
   /**
-   * The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. Every part
-   * ClickHouse writes is merged again later, so fewer, larger inserts cost less in all; but with chDB each insert
-   * runs in this process, and one of 20,000 rows took a core for ~0.3 s — the requests answered meanwhile were
-   * the recommendation goal's tail (p99 50-180 ms at 5,000 reads/s). A second's worth at most is the balance.
+   * The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. With chDB
+   * each insert runs in this process, on the cores that answer requests, and holds a core for as long as it takes:
+   * `npm run bench -- request-log-insert` (5,000 recommendation rows/s) measured the longest insert at 49, 71, 160,
+   * 274 and 599 ms for batches of 1,000, 2,500, 5,000, 10,000 and 20,000 rows, for about the same CPU per row
+   * (24–30 µs including the merges; 1,000-row batches the most). 20,000 was the default, and its inserts were the
+   * recommendation reads' tail; 2,500 holds a core a ninth as long.
    */
   requestLogFlushMs: number;
   requestLogBatchRows: number;
   /** Rows held while ClickHouse is unreachable; beyond this the oldest are dropped (and counted). */
   requestLogMaxBuffered: number;
-  /**
-   * Priority (nice, 0-19) of every thread of the API's process but the one that answers requests: the embedded
-   * ClickHouse's inserts and merges, V8's concurrent marking and the libuv pool then take what cores the requests
-   * leave. 0 leaves priorities alone. Applied only where the API owns its process (AppDeps.ownsProcess).
-   */
-  backgroundNice: number;
   /** Prefix of every Redis key the API writes (cache, rate-limit counts), so environments can share one Redis. */
   redisPrefix: string;
 }
@@ -62,9 +58,8 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
     keyCacheMs: intSetting(env, 'API_KEY_CACHE_SECONDS', 30, 0, 3600) * 1000,
     requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 1000, 10, 600_000),
-    requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 5000, 1, 1_000_000),
+    requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2500, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),
-    backgroundNice: intSetting(env, 'API_BACKGROUND_NICE', 19, 0, 19),
     redisPrefix: env.REDIS_KEY_PREFIX?.trim() || 'spirit:',
   };
 }

@@ -92,7 +92,6 @@ export const command: Command = {
         clickhouse: stores.clickhouse,
         registry,
         plugins: [reviewDesk({ pool: stores.pg }), reviewPage()],
-        ownsProcess: true,
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const base = address.replace('0.0.0.0', '127.0.0.1');

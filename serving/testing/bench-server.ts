@@ -79,8 +79,6 @@ if (values.mode === 'bare') {
     ...(values['log-off-box'] ? { requestLogClickHouse: await clickhouseSink() } : {}),
     // The rate limit protects against one runaway caller; here one caller stands for a whole fleet.
     settings: { rateLimitPerMinute: 100_000_000 },
-    // As in `serve`: the API is this process's job, its other threads (chDB, V8's marking) come second.
-    ownsProcess: true,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
