@@ -20,6 +20,7 @@ import { queryRows } from '../../features/warehouse-query.ts';
 import { createLogger } from '../../platform/log.ts';
 import { embeddedPostgresUrl, freshDatabase, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
 import { buildApp } from '../app.ts';
+import { disableAllocationSitePretenuring } from '../../platform/v8-pretenuring.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { buildServingWorld } from './serving-world.ts';
 
@@ -61,6 +62,8 @@ if (values.mode === 'bare') {
   await app.listen({ host: '127.0.0.1', port: 0 });
   ready({ port: (app.server.address() as { port: number }).port });
 } else {
+  // As `serve` does (platform/v8-pretenuring.ts), from the start: the bench measures the API as it is run.
+  disableAllocationSitePretenuring();
   const started = performance.now();
   const clickhouse = (await testClickHouse()).client;
   await useClickHouseDatabase(clickhouse, 'bench_serving');
