@@ -76,10 +76,16 @@ async function startServer(args: string[], log: (m: string) => void): Promise<Se
   return { child, info };
 }
 
-async function stop(server: Server): Promise<void> {
+/** SIGTERM, and SIGKILL if the server has not exited 30 s later (said so in the log): a stuck exit must not hang the bench. */
+async function stop(server: Server, log: (m: string) => void): Promise<void> {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    log(`server ${server.child.pid} had not exited 30 s after SIGTERM; killed`);
+    server.child.kill('SIGKILL');
+  }, 30_000);
   await exited;
+  clearTimeout(timer);
 }
 
 interface LoadResult {
@@ -210,7 +216,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   // The floor at the goal rates: this generator, this machine, a route that does nothing. A p99 above it is the API's.
   const barePostAt2000 = await atRate(bare, bareUrl, 2000, duration, [barePostBody]);
   const bareGetAt5000 = await atRate(bare, bareUrl, 5000, duration, [{ method: 'GET', path: '/bare' }]);
-  await stop(bare);
+  await stop(bare, ctx.log);
 
   ctx.log('API: generating the world, training the models, warming the cache');
   const api = await startServer(['--mode', 'api', '--customers', small ? '300' : '2000'], ctx.log);
@@ -232,7 +238,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   // A second for the last flush, then what the log kept up with over every run above.
   await sleep(1500);
   const apiLog = await requestLogRows(api);
-  await stop(api);
+  await stop(api, ctx.log);
 
   // The same goals with the scored-request log not written into the in-process ClickHouse during the run: what the
   // API costs when the log's ClickHouse is another machine (CLICKHOUSE_URL), as in the deployable stack.
@@ -243,7 +249,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const offBoxRecommendations = await goalRuns(offBox, offBoxSends.url, duration, offBoxSends.recommendations, RECOMMENDATIONS_GOAL);
   await sleep(1500);
   const offBoxLog = await requestLogRows(offBox);
-  await stop(offBox);
+  await stop(offBox, ctx.log);
 
   // The original system's target: over 10,000 req/s at p95 < 200 ms across a cluster. One replica here is one process
   // on two cores; replicas for the target = 10,000 / what one sustains (recommendation reads, the lighter call).

@@ -33,9 +33,11 @@ function ready(payload: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ready: true, ...payload }) + '\n');
 }
 
-const stopOnExit: Array<() => void> = [];
-process.once('SIGTERM', () => {
-  for (const stop of stopOnExit) stop();
+const stopOnExit: Array<() => unknown> = [];
+// Closed before exiting, in order: exiting with the embedded ClickHouse still inserting or merging has hung in its
+// exit handlers (a lock never released), leaving the bench waiting for an exit that did not come.
+process.once('SIGTERM', async () => {
+  for (const stop of stopOnExit) await Promise.resolve(stop()).catch(() => undefined);
   process.exit(0);
 });
 
@@ -65,7 +67,8 @@ if (values.mode === 'bare') {
   // As `serve` does (platform/v8-pretenuring.ts), from the start: the bench measures the API as it is run.
   disableAllocationSitePretenuring();
   const started = performance.now();
-  const clickhouse = (await testClickHouse()).client;
+  const handle = await testClickHouse();
+  const clickhouse = handle.client;
   await useClickHouseDatabase(clickhouse, 'bench_serving');
   const world = await buildServingWorld(clickhouse, { customers: Number(values.customers), seed: 2026 });
   const db = await freshDatabase(await embeddedPostgresUrl(), 'bench_serving');
@@ -84,6 +87,8 @@ if (values.mode === 'bare') {
     settings: { rateLimitPerMinute: 100_000_000 },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  // The app first (it writes what the request log holds), then ClickHouse.
+  stopOnExit.unshift(() => app.close(), () => handle.close());
   const port = (app.server.address() as { port: number }).port;
 
   // The quotation engine's traffic: repeat quotes of a set of itineraries, departures and parties.
