@@ -7,10 +7,9 @@
  * insert — how long a core is held at once, which is what the requests answered meanwhile feel. Baseline: N = 20,000,
  * the default before this bench (REQUEST_LOG_BATCH_ROWS).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './run.ts';
+import { processCpu } from './support/process-cpu.ts';
+import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
 import { createApiMetrics } from '../serving/metrics/api-metrics.ts';
 import { RequestLog, clickhouseTime, type ScoredRequestRow } from '../serving/request-log/request-log.ts';
 import { queryRows } from '../features/warehouse-query.ts';
@@ -19,20 +18,10 @@ import { quietLog, testClickHouse, useClickHouseDatabase } from '../test/support
 
 export const title = 'Scored-request log into the embedded ClickHouse: CPU per row and longest insert by batch size (vs 20,000 rows)';
 
-const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RATE = 5000;
 const TICK_MS = 10;
 const BATCH_SIZES = [1000, 2500, 5000, 10_000, 20_000];
 const BASELINE = 20_000;
-
-/** CPU seconds of this process (every thread) and of its JavaScript thread, from /proc (Linux ticks are 1/100 s). */
-function cpu(): { all: number; main: number } {
-  const read = (file: string) => {
-    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  };
-  return { all: read('/proc/self/stat'), main: read(`/proc/self/task/${process.pid}/stat`) };
-}
 
 /** Rows shaped like a recommendation read's (measured in the serving bench: ~840 bytes of JSON each). */
 function recommendationRows(count: number): ScoredRequestRow[] {
@@ -80,15 +69,15 @@ interface SizeResult {
   partsAfterMerges: number;
 }
 
-async function measure(batchRows: number, totalRows: number, rows: ScoredRequestRow[], ddl: string): Promise<SizeResult> {
+async function measure(batchRows: number, totalRows: number, rows: ScoredRequestRow[]): Promise<SizeResult> {
   const { client } = await testClickHouse();
   await useClickHouseDatabase(client, `bench_request_log_${batchRows}`);
-  await client.command({ query: ddl });
+  await migrateWarehouse(client, quietLog);
   // Flushed by this bench every batchRows rows, never by its timer, so every insert has the size being measured.
   const log = new RequestLog(client, quietLog, createApiMetrics(), { flushMs: 3_600_000, batchRows: 10_000_000, maxBuffered: 10_000_000 });
   const inserts: number[] = [];
   const flushes: Array<Promise<void>> = [];
-  const before = cpu();
+  const before = processCpu(process.pid);
   const start = performance.now();
   let recorded = 0;
   let sinceFlush = 0;
@@ -113,7 +102,7 @@ async function measure(batchRows: number, totalRows: number, rows: ScoredRequest
     if (Number(running) === 0 && waited >= 2000) break;
     await sleep(500);
   }
-  const after = cpu();
+  const after = processCpu(process.pid);
   const [{ parts }] = await queryRows<{ parts: string }>(client, "SELECT count() AS parts FROM system.parts WHERE database = currentDatabase() AND table = 'scored_requests' AND active");
   await log.close();
   const sorted = [...inserts].sort((a, b) => a - b);
@@ -133,12 +122,11 @@ async function measure(batchRows: number, totalRows: number, rows: ScoredRequest
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const totalRows = ctx.scale === 'small' ? 40_000 : 200_000;
-  const ddl = readFileSync(path.join(ROOT, 'pipelines/warehouse/migrations/010_scored_requests.sql'), 'utf8').replace(/--.*$/gm, '');
   const rows = recommendationRows(2000);
   const bySize: SizeResult[] = [];
   for (const batchRows of BATCH_SIZES) {
     ctx.log(`batches of ${batchRows} rows: ${totalRows} rows at ${RATE}/s`);
-    bySize.push(await measure(batchRows, totalRows, rows, ddl));
+    bySize.push(await measure(batchRows, totalRows, rows));
   }
   const baseline = bySize.find((r) => r.batchRows === BASELINE)!;
   const cheapest = bySize.reduce((best, r) => (r.chdbMicrosecondsPerRow < best.chdbMicrosecondsPerRow ? r : best));

@@ -13,7 +13,6 @@
  * world and shorter runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -21,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { BenchContext } from './run.ts';
 import { openLoop, type LoadRequest, type OpenLoopResult } from './support/open-loop.ts';
+import { processCpu } from './support/process-cpu.ts';
 
 /** The part of autocannon's API used here (the package ships no typings). */
 interface AutocannonOptions {
@@ -103,16 +103,6 @@ interface LoadResult {
   seconds: number;
 }
 
-/** CPU seconds (user + system) from a /proc stat file (Linux clock ticks are 1/100 s). */
-function cpuSeconds(statFile: string): number {
-  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The whole process (every thread) and its main thread, whose task id is the process id. */
-function processCpu(pid: number): { all: number; main: number } {
-  return { all: cpuSeconds(`/proc/${pid}/stat`), main: cpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
-}
 
 interface RateResult extends OpenLoopResult {
   serverCpuMsPerRequest: number;
@@ -170,8 +160,8 @@ async function atRate(server: Server, url: string, rate: number, seconds: number
 }
 
 /**
- * The scored-request log's rows so far, from the API's /metrics: with the log's inserts and merges at low priority
- * (AppDeps.ownsProcess), a log that fell behind would show as rows still buffered or dropped.
+ * The scored-request log's rows so far, from the API's /metrics: a log whose inserts fell behind the load would show
+ * as rows still buffered or dropped.
  */
 async function requestLogRows(server: Server): Promise<{ written: number; dropped: number; buffered: number }> {
   const text = await (await fetch(`http://127.0.0.1:${server.info.port}/metrics`, { headers: { 'x-api-key': server.info.key } })).text();
