@@ -122,7 +122,7 @@ interface GoalRuns {
   runs: RateResult[];
 }
 
-/** The same open-loop run RUNS_PER_GOAL times, a pause between (the log's flush and its inserts happen then, not during). */
+/** The same open-loop run RUNS_PER_GOAL times, with a 3 s pause between them. */
 async function goalRuns(server: Server, url: string, seconds: number, requests: LoadRequest[], goal: { text: string; rate: number; p99Ms: number }): Promise<GoalRuns> {
   const { rate } = goal;
   const runs: RateResult[] = [];
