@@ -8,5 +8,6 @@ COPY . .
 # The data directory holds nothing shared in a deployment (servers hold the data; models are a volume).
 RUN mkdir -p /srv/spirit/data /srv/spirit/models && chown -R node:node /srv/spirit
 USER node
-ENTRYPOINT ["node", "bin/spirit-ml.js"]
+# --no-memory-reducer: V8 flags for a serving process, given at start (platform/serving-v8.ts).
+ENTRYPOINT ["node", "--no-memory-reducer", "bin/spirit-ml.js"]
 CMD ["serve"]

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import type { BenchContext } from './run.ts';
 import { openLoop, type LoadRequest, type OpenLoopResult } from './support/open-loop.ts';
 import { processCpu } from './support/process-cpu.ts';
+import { SERVING_V8_FLAGS } from '../platform/serving-v8.ts';
 
 /** The part of autocannon's API used here (the package ships no typings). */
 interface AutocannonOptions {
@@ -53,9 +54,9 @@ interface Server {
   info: Record<string, any>;
 }
 
-/** Starts the bench server in its own process and waits for its "ready" line. */
+/** Starts the bench server in its own process, with the V8 flags the API is started with, and waits for its "ready" line. */
 async function startServer(args: string[], log: (m: string) => void): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'serving/testing/bench-server.ts'), ...args], {
+  const child = spawn(process.execPath, [...SERVING_V8_FLAGS, '--import', 'tsx', path.join(ROOT, 'serving/testing/bench-server.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'error' },

@@ -3,7 +3,7 @@ import { openStores } from '../stores.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
 import { buildApp } from '../../serving/app.ts';
-import { disableAllocationSitePretenuring } from '../../platform/v8-pretenuring.ts';
+import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 
@@ -27,7 +27,7 @@ export const command: Command = {
     'Create a key first: spirit-ml keys create --name NAME --role ROLE',
   ].join('\n'),
   async run(_args, { config, log, out }) {
-    disableAllocationSitePretenuring();
+    tuneV8ForServing(log);
     const stores = await openStores(config, log);
     let app;
     try {

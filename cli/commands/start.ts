@@ -18,7 +18,7 @@ import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
 import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
-import { disableAllocationSitePretenuring } from '../../platform/v8-pretenuring.ts';
+import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 
 const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
 
@@ -86,8 +86,8 @@ export const command: Command = {
         return failed.length > 0 ? 1 : 0;
       }
       const keys = await ensureApiKeys(stores.pg, config.dataDir);
-      // From here this process serves requests (the pipeline above is done): see platform/v8-pretenuring.ts.
-      disableAllocationSitePretenuring();
+      // From here this process serves requests (the pipeline above is done): see platform/serving-v8.ts.
+      tuneV8ForServing(log);
       const app = await buildApp({
         config,
         log,

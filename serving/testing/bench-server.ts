@@ -20,7 +20,7 @@ import { queryRows } from '../../features/warehouse-query.ts';
 import { createLogger } from '../../platform/log.ts';
 import { embeddedPostgresUrl, freshDatabase, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
 import { buildApp } from '../app.ts';
-import { disableAllocationSitePretenuring } from '../../platform/v8-pretenuring.ts';
+import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { buildServingWorld } from './serving-world.ts';
 
@@ -64,14 +64,18 @@ if (values.mode === 'bare') {
   await app.listen({ host: '127.0.0.1', port: 0 });
   ready({ port: (app.server.address() as { port: number }).port });
 } else {
-  // As `serve` does (platform/v8-pretenuring.ts), from the start: the bench measures the API as it is run.
-  disableAllocationSitePretenuring();
+  // As `serve` does (platform/serving-v8.ts), from the start: the bench measures the API as it is run (the bench
+  // starts this process with SERVING_V8_FLAGS, as npm start and the spirit-ml command start theirs).
+  tuneV8ForServing(log);
   const started = performance.now();
   const handle = await testClickHouse();
   const clickhouse = handle.client;
   await useClickHouseDatabase(clickhouse, 'bench_serving');
   const world = await buildServingWorld(clickhouse, { customers: Number(values.customers), seed: 2026 });
   const db = await freshDatabase(await embeddedPostgresUrl(), 'bench_serving');
+  // The embedded PostgreSQL stops with this process, and may do so before the pool's idle clients are closed: that is
+  // an error event on the pool, which must not turn a clean exit into a crash (platform/postgres.ts does the same).
+  db.pool.on('error', () => undefined);
   await migrate(db.pool, log);
   const key = (await createApiKey(db.pool, { name: 'bench', role: 'admin' })).key;
   const app = await buildApp({
