@@ -9,6 +9,7 @@ export interface ApiMetrics {
   modelInfo: Gauge;
   modelLoads: Counter;
   featureLookups: Counter;
+  featureRefreshes: Counter;
   featuresDefaulted: Counter;
   requestLogRows: Counter;
   requestLogBuffered: Gauge;
@@ -25,6 +26,7 @@ export function createApiMetrics(): ApiMetrics {
     modelInfo: registry.gauge('spirit_model_loaded', 'The model version being served for each family (value 1); absent when a family has none', ['family', 'version']),
     modelLoads: registry.counter('spirit_model_loads_total', 'Attempts to load a champion artefact, by outcome (loaded or failed)', ['family', 'outcome']),
     featureLookups: registry.counter('spirit_feature_lookups_total', 'Online feature lookups by kind and where the value came from (cache, store, default)', ['kind', 'source']),
+    featureRefreshes: registry.counter('spirit_feature_refreshes_total', 'Cached online features fetched again before they expired (refresh ahead), by kind and outcome (refreshed, failed)', ['kind', 'outcome']),
     featuresDefaulted: registry.counter('spirit_features_defaulted_total', 'Features served with their default value because the store was slow, down or had none', ['kind']),
     requestLogRows: registry.counter('spirit_request_log_rows_total', 'Scored-request log rows by outcome (written to ClickHouse, dropped after the buffer filled)', ['outcome']),
     requestLogBuffered: registry.gauge('spirit_request_log_buffered_rows', 'Scored-request log rows waiting to be written'),

@@ -4,10 +4,28 @@
  */
 export interface FeatureCache {
   readonly kind: 'memory' | 'redis';
-  get(key: string): Promise<unknown>;
+  /** The value under `key` while it has not expired. */
+  get(key: string): Promise<CachedFeature | undefined>;
+  /** Keeps `value` for `ttlMs`; it is due for a refresh once REFRESH_AFTER of that has passed. */
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** The clock entries are kept by (milliseconds; injectable in the memory cache so tests can move time). */
+  now(): number;
   close(): Promise<void>;
 }
+
+export interface CachedFeature {
+  readonly value: unknown;
+  /** From this time (the cache's clock) a lookup that reads the value also fetches a new one, in the background. */
+  readonly refreshAfter: number;
+}
+
+/**
+ * Refresh ahead: a value read in the last fifth of its time-to-live is fetched again in the background while the
+ * cached one is answered. Under traffic a key in use therefore never expires — without it every hot key went cold
+ * at once at the end of its time-to-live, and for a couple of seconds requests waited up to the feature timeout and
+ * were answered with defaults. A value is still never served past its time-to-live: a key nobody reads expires.
+ */
+export const REFRESH_AFTER = 0.8;
 
 /**
  * How long each kind of online feature may be served from the cache: seat availability changes by the minute,

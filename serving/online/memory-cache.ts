@@ -1,26 +1,31 @@
-import type { FeatureCache } from './feature-cache.ts';
+import { REFRESH_AFTER, type CachedFeature, type FeatureCache } from './feature-cache.ts';
+
+interface Entry extends CachedFeature {
+  readonly expiresAt: number;
+}
 
 /**
  * The in-process cache: a Map with an expiry per entry and a bound on entries (the oldest inserted go first,
- * which for TTL'd values is close to the soonest to expire). `now` is injectable so tests can move time.
+ * which for TTL'd values is close to the soonest to expire). A hit hands back the stored entry itself: nothing is
+ * allocated per lookup. `now` is injectable so tests can move time.
  */
 export class MemoryFeatureCache implements FeatureCache {
   readonly kind = 'memory' as const;
-  private readonly entries = new Map<string, { value: unknown; until: number }>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly maxEntries = 200_000,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {}
 
-  async get(key: string): Promise<unknown> {
+  async get(key: string): Promise<CachedFeature | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.until <= this.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry;
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
@@ -29,7 +34,8 @@ export class MemoryFeatureCache implements FeatureCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { value, until: this.now() + ttlMs });
+    const now = this.now();
+    this.entries.set(key, { value, refreshAfter: now + REFRESH_AFTER * ttlMs, expiresAt: now + ttlMs });
   }
 
   get size(): number {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createApiMetrics } from '../metrics/api-metrics.ts';
 import { MACHINE_REDIS_URL, quietLog, serviceSkipReason } from '../../test/support/services.ts';
-import { FEATURE_TTL_MS } from './feature-cache.ts';
+import { FEATURE_TTL_MS, REFRESH_AFTER } from './feature-cache.ts';
 import { MemoryFeatureCache } from './memory-cache.ts';
 import { OnlineFeatures } from './online-features.ts';
 import { RedisFeatureCache } from './redis-cache.ts';
@@ -22,7 +22,7 @@ describe('memory feature cache', () => {
     const cache = new MemoryFeatureCache(100, () => now);
     await cache.set('price:a', { x: 1 }, 15 * 60_000);
     now += 15 * 60_000 - 1;
-    assert.deepEqual(await cache.get('price:a'), { x: 1 });
+    assert.deepEqual((await cache.get('price:a'))?.value, { x: 1 });
     now += 1;
     assert.equal(await cache.get('price:a'), undefined);
   });
@@ -32,7 +32,7 @@ describe('memory feature cache', () => {
     for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, key, 60_000);
     assert.equal(cache.size, 3);
     assert.equal(await cache.get('a'), undefined);
-    assert.equal(await cache.get('d'), 'd');
+    assert.equal((await cache.get('d'))?.value, 'd');
   });
 
   it('gives each kind of feature its own time-to-live: availability minutes, prices a quarter hour, profiles a day', () => {
@@ -93,6 +93,74 @@ describe('online features', () => {
     assert.equal(peak, 3);
   });
 
+  it('refreshes a value read in the last fifth of its time-to-live in the background, answering the cached one meanwhile', async () => {
+    let now = 1_000_000;
+    const metrics = createApiMetrics();
+    const online = new OnlineFeatures(new MemoryFeatureCache(100, () => now), 1000, metrics, quietLog);
+    let seats = 10;
+    let calls = 0;
+    const load = async () => (calls++, await sleep(5), seats);
+    const ttl = FEATURE_TTL_MS.availability;
+    assert.deepEqual(await online.lookup('availability', 'dep-1', load), { value: 10, source: 'store' });
+
+    seats = 7;
+    now += REFRESH_AFTER * ttl - 1;
+    assert.deepEqual(await online.lookup('availability', 'dep-1', load), { value: 10, source: 'cache' });
+    assert.equal(calls, 1, 'not due yet');
+
+    now += 1;
+    const reads = await Promise.all(Array.from({ length: 5 }, () => online.lookup('availability', 'dep-1', load)));
+    assert.ok(reads.every((r) => r.source === 'cache' && r.value === 10), 'due: still answered from the cache, without waiting');
+    await sleep(30);
+    assert.equal(calls, 2, 'one refresh for five reads');
+    assert.equal(metrics.featureRefreshes.value({ kind: 'availability', outcome: 'refreshed' }), 1);
+
+    // Past the first value's time-to-live, the refreshed one serves, with a time-to-live of its own.
+    now += ttl - REFRESH_AFTER * ttl + 1;
+    assert.deepEqual(await online.lookup('availability', 'dep-1', load), { value: 7, source: 'cache' });
+    assert.equal(calls, 2);
+  });
+
+  it('lets a value nobody reads expire: no refresh without a read', async () => {
+    let now = 1_000_000;
+    const online = new OnlineFeatures(new MemoryFeatureCache(100, () => now), 1000, createApiMetrics(), quietLog);
+    const store = slowStore('v', 1);
+    await online.lookup('price', 'k', store.load);
+    now += FEATURE_TTL_MS.price;
+    await sleep(10);
+    assert.equal(store.calls, 1);
+    assert.equal((await online.lookup('price', 'k', store.load)).source, 'store', 'expired: a miss');
+    assert.equal(store.calls, 2);
+  });
+
+  it('keeps serving the cached value until it expires when its refresh fails, asking the store at most once a second', async () => {
+    let now = 1_000_000;
+    const metrics = createApiMetrics();
+    const online = new OnlineFeatures(new MemoryFeatureCache(100, () => now), 1000, metrics, quietLog);
+    let calls = 0;
+    let down = false;
+    const load = async () => {
+      calls++;
+      if (down) throw new Error('ClickHouse is down');
+      return 'cached';
+    };
+    await online.lookup('price', 'k', load);
+    down = true;
+    now += REFRESH_AFTER * FEATURE_TTL_MS.price;
+    for (let i = 0; i < 10; i++) {
+      assert.deepEqual(await online.lookup('price', 'k', load), { value: 'cached', source: 'cache' });
+      await sleep(2);
+    }
+    assert.equal(calls, 2, 'one failed refresh, not one per read');
+    assert.equal(metrics.featureRefreshes.value({ kind: 'price', outcome: 'failed' }), 1);
+    now += 1000;
+    await online.lookup('price', 'k', load);
+    await sleep(2);
+    assert.equal(calls, 3, 'tried again a second later');
+    now += FEATURE_TTL_MS.price;
+    assert.equal((await online.lookup('price', 'k', load)).source, 'default', 'expired, store down: the default');
+  });
+
   it('answers "default" when the store fails, and caches nothing', async () => {
     const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, createApiMetrics(), quietLog);
     let calls = 0;
@@ -130,9 +198,14 @@ describe('online features on Redis', { skip: redisSkip }, () => {
     const shared = await second.lookup('availability', 'dep-1', store.load);
     assert.deepEqual([shared.source, shared.value], ['cache', { loadFactor: 0.5 }]);
     assert.equal(store.calls, 1);
-    const ttl = await redis.pttl(`${prefix}availability:dep-1`);
+    const ttl = await redis.pttl(`${prefix}v2:availability:dep-1`);
     assert.ok(ttl > 0 && ttl <= FEATURE_TTL_MS.availability, `ttl ${ttl}`);
     const cache = new RedisFeatureCache(redis, prefix);
+    const before = Date.now();
+    await cache.set('refreshed', 'x', 60_000);
+    const entry = await cache.get('refreshed');
+    assert.equal(entry?.value, 'x');
+    assert.ok(entry && entry.refreshAfter >= before + REFRESH_AFTER * 60_000 && entry.refreshAfter <= Date.now() + REFRESH_AFTER * 60_000, 'due for a refresh after the same share of its time-to-live as in memory');
     await cache.set('short', 1, 50);
     await sleep(120);
     assert.equal(await cache.get('short'), undefined);

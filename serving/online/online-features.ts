@@ -2,6 +2,9 @@ import type { Logger } from '../../platform/log.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import { FEATURE_TTL_MS, type FeatureCache, type FeatureKind } from './feature-cache.ts';
 
+/** How long after a failed refresh a key's store is asked again (its cached value serves meanwhile). */
+const REFRESH_RETRY_MS = 1000;
+
 export type Lookup<T> = { value: T; source: 'cache' | 'store' } | { value: undefined; source: 'default'; reason: 'timeout' | 'error' };
 
 /**
@@ -9,9 +12,13 @@ export type Lookup<T> = { value: T; source: 'cache' | 'store' } | { value: undef
  * request never waits on the store longer than `timeoutMs`. A lookup that times out answers "use the default"
  * while the store query goes on in the background and fills the cache for the next request; concurrent misses
  * of one key share that query, so a cold cache under load costs one query per key, not one per request.
+ * A cached value read in the last part of its time-to-live (feature-cache.ts, REFRESH_AFTER) is answered as it is
+ * while the same shared query fetches its successor, so a key in use does not go cold.
  */
 export class OnlineFeatures {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Keys whose refresh failed, and when to try again: a store that is down is not asked again on every read. */
+  private readonly refreshRetryAt = new Map<string, number>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
   private lastErrorLog = 0;
@@ -32,20 +39,14 @@ export class OnlineFeatures {
     const cacheKey = `${kind}:${key}`;
     const cached = await this.cache.get(cacheKey);
     if (cached !== undefined) {
+      if (cached.refreshAfter <= this.cache.now()) this.refresh(kind, cacheKey, load);
       this.metrics.featureLookups.inc({ kind, source: 'cache' });
-      return { value: cached as T, source: 'cache' };
+      return { value: cached.value as T, source: 'cache' };
     }
     let pending = this.inFlight.get(cacheKey) as Promise<T> | undefined;
     if (!pending) {
       if (this.queue.length >= this.maxQueuedLoads) return this.defaulted(kind, 'error');
-      pending = this.limited(load).then(async (value) => {
-        await this.cache.set(cacheKey, value, FEATURE_TTL_MS[kind]);
-        return value;
-      });
-      this.inFlight.set(cacheKey, pending);
-      void pending
-        .catch((err) => this.reportError(kind, err as Error))
-        .finally(() => this.inFlight.delete(cacheKey));
+      pending = this.fetch(kind, cacheKey, load);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -61,6 +62,42 @@ export class OnlineFeatures {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** One store query for a key, shared by whoever asks while it runs; its value goes into the cache. */
+  private fetch<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>): Promise<T> {
+    const pending = this.limited(load).then(async (value) => {
+      // Nothing to keep: a later lookup asks the store again, as it did before this one.
+      if (value !== undefined) await this.cache.set(cacheKey, value, FEATURE_TTL_MS[kind]);
+      return value;
+    });
+    this.inFlight.set(cacheKey, pending);
+    void pending
+      .catch((err) => this.reportError(kind, err as Error))
+      .finally(() => this.inFlight.delete(cacheKey));
+    return pending;
+  }
+
+  /**
+   * Fetches a cached value's successor in the background (the caller is answered from the cache meanwhile). Once per
+   * key at a time; after a failure, not again for a second, while the cached value serves until it expires.
+   */
+  private refresh<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>): void {
+    if (this.inFlight.has(cacheKey) || this.queue.length >= this.maxQueuedLoads) return;
+    const retryAt = this.refreshRetryAt.get(cacheKey);
+    if (retryAt !== undefined && retryAt > this.cache.now()) return;
+    this.fetch(kind, cacheKey, load).then(
+      () => {
+        this.refreshRetryAt.delete(cacheKey);
+        this.metrics.featureRefreshes.inc({ kind, outcome: 'refreshed' });
+      },
+      () => {
+        // Bounded: keys of a store that stays down, which are retried (and so dropped) on their next read anyway.
+        if (this.refreshRetryAt.size >= 10_000) this.refreshRetryAt.clear();
+        this.refreshRetryAt.set(cacheKey, this.cache.now() + REFRESH_RETRY_MS);
+        this.metrics.featureRefreshes.inc({ kind, outcome: 'failed' });
+      },
+    );
   }
 
   /** Runs `load` when fewer than maxConcurrentLoads are running, else when a running one hands over its slot. */

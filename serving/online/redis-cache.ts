@@ -1,23 +1,34 @@
 import type { Redis } from 'ioredis';
-import type { FeatureCache } from './feature-cache.ts';
+import { REFRESH_AFTER, type CachedFeature, type FeatureCache } from './feature-cache.ts';
 
 /**
  * The shared cache when REDIS_URL is set: one JSON value per key with its time-to-live in Redis (SET … PX), so
  * every API replica sees what one of them fetched. A Redis error is a miss, never a failed request: the caller
  * then asks ClickHouse (within its timeout) or uses the defaults.
+ *
+ * Each key holds `{ refreshAfter, value }` (milliseconds since the epoch: replicas' clocks only need to agree to
+ * within a fraction of a time-to-live). The keys live under `v2:`: a value written by an API version that stored
+ * the bare value is not misread, it simply misses.
  */
 export class RedisFeatureCache implements FeatureCache {
   readonly kind = 'redis' as const;
+  private readonly prefix: string;
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'spirit:features:',
-  ) {}
+    prefix = 'spirit:features:',
+  ) {
+    this.prefix = `${prefix}v2:`;
+  }
 
-  async get(key: string): Promise<unknown> {
+  now(): number {
+    return Date.now();
+  }
+
+  async get(key: string): Promise<CachedFeature | undefined> {
     try {
       const text = await this.redis.get(this.prefix + key);
-      return text === null ? undefined : JSON.parse(text);
+      return text === null ? undefined : (JSON.parse(text) as CachedFeature);
     } catch {
       return undefined;
     }
@@ -25,7 +36,8 @@ export class RedisFeatureCache implements FeatureCache {
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     try {
-      await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      const entry: CachedFeature = { refreshAfter: this.now() + REFRESH_AFTER * ttlMs, value };
+      await this.redis.set(this.prefix + key, JSON.stringify(entry), 'PX', Math.max(1, Math.round(ttlMs)));
     } catch {
       // The value is simply not shared this time.
     }
