@@ -92,7 +92,7 @@ export class OnlineFeatures {
         this.metrics.featureRefreshes.inc({ kind, outcome: 'refreshed' });
       },
       () => {
-        // Bounded: keys of a store that stays down, which are retried (and so dropped) on their next read anyway.
+        // Only keys whose last refresh failed are kept here (until one succeeds); a store down for long cannot grow it without bound.
         if (this.refreshRetryAt.size >= 10_000) this.refreshRetryAt.clear();
         this.refreshRetryAt.set(cacheKey, this.cache.now() + REFRESH_RETRY_MS);
         this.metrics.featureRefreshes.inc({ kind, outcome: 'failed' });
