@@ -121,6 +121,33 @@ describe('online features', () => {
     assert.equal(calls, 2);
   });
 
+  it('keeps the cached object when a refresh brings back the same value, so what was derived from it stays valid', async () => {
+    let now = 1_000_000;
+    const online = new OnlineFeatures(new MemoryFeatureCache(100, () => now), 1000, createApiMetrics(), quietLog);
+    let itineraries = ['12', '40'];
+    let calls = 0;
+    const load = async () => (calls++, [...itineraries]);
+    const first = (await online.lookup('availability', 'window', load)).value;
+    const ttl = FEATURE_TTL_MS.availability;
+    now += REFRESH_AFTER * ttl;
+    await online.lookup('availability', 'window', load);
+    await sleep(10);
+    now += ttl / 2;
+    const afterRefresh = await online.lookup('availability', 'window', load);
+    assert.equal(calls, 2);
+    assert.equal(afterRefresh.source, 'cache');
+    assert.equal(afterRefresh.value, first, 'the same object, past the first time-to-live');
+
+    itineraries = ['12'];
+    now += REFRESH_AFTER * ttl;
+    await online.lookup('availability', 'window', load);
+    await sleep(10);
+    const changed = await online.lookup('availability', 'window', load);
+    assert.equal(calls, 3);
+    assert.notEqual(changed.value, first);
+    assert.deepEqual(changed.value, ['12']);
+  });
+
   it('lets a value nobody reads expire: no refresh without a read', async () => {
     let now = 1_000_000;
     const online = new OnlineFeatures(new MemoryFeatureCache(100, () => now), 1000, createApiMetrics(), quietLog);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../platform/log.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import { FEATURE_TTL_MS, type FeatureCache, type FeatureKind } from './feature-cache.ts';
@@ -39,7 +40,7 @@ export class OnlineFeatures {
     const cacheKey = `${kind}:${key}`;
     const cached = await this.cache.get(cacheKey);
     if (cached !== undefined) {
-      if (cached.refreshAfter <= this.cache.now()) this.refresh(kind, cacheKey, load);
+      if (cached.refreshAfter <= this.cache.now()) this.refresh(kind, cacheKey, load, cached.value as T);
       this.metrics.featureLookups.inc({ kind, source: 'cache' });
       return { value: cached.value as T, source: 'cache' };
     }
@@ -64,9 +65,15 @@ export class OnlineFeatures {
     }
   }
 
-  /** One store query for a key, shared by whoever asks while it runs; its value goes into the cache. */
-  private fetch<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>): Promise<T> {
-    const pending = this.limited(load).then(async (value) => {
+  /**
+   * One store query for a key, shared by whoever asks while it runs; its value goes into the cache. A refresh that
+   * brings back what is cached keeps the cached object itself, so whatever was derived from it and is remembered by
+   * identity (recommendations' remembered answers, availability sets and snapshot ids) stays valid, rather than
+   * every hot key's answers being computed again in the same instant after each refresh.
+   */
+  private fetch<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>, cachedValue?: T): Promise<T> {
+    const pending = this.limited(load).then(async (loaded) => {
+      const value = cachedValue !== undefined && isDeepStrictEqual(loaded, cachedValue) ? cachedValue : loaded;
       // Nothing to keep: a later lookup asks the store again, as it did before this one.
       if (value !== undefined) await this.cache.set(cacheKey, value, FEATURE_TTL_MS[kind]);
       return value;
@@ -82,11 +89,11 @@ export class OnlineFeatures {
    * Fetches a cached value's successor in the background (the caller is answered from the cache meanwhile). Once per
    * key at a time; after a failure, not again for a second, while the cached value serves until it expires.
    */
-  private refresh<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>): void {
+  private refresh<T>(kind: FeatureKind, cacheKey: string, load: () => Promise<T>, cachedValue: T): void {
     if (this.inFlight.has(cacheKey) || this.queue.length >= this.maxQueuedLoads) return;
     const retryAt = this.refreshRetryAt.get(cacheKey);
     if (retryAt !== undefined && retryAt > this.cache.now()) return;
-    this.fetch(kind, cacheKey, load).then(
+    this.fetch(kind, cacheKey, load, cachedValue).then(
       () => {
         this.refreshRetryAt.delete(cacheKey);
         this.metrics.featureRefreshes.inc({ kind, outcome: 'refreshed' });

@@ -5,7 +5,7 @@ import { travelWorld, worldHoldout } from '../../models/recommender/travel-world
 import { quietLog } from '../../test/support/services.ts';
 import type { ServingContext } from '../context.ts';
 import { createApiMetrics } from '../metrics/api-metrics.ts';
-import { FEATURE_TTL_MS } from '../online/feature-cache.ts';
+import { FEATURE_TTL_MS, REFRESH_AFTER } from '../online/feature-cache.ts';
 import { MemoryFeatureCache } from '../online/memory-cache.ts';
 import { OnlineFeatures } from '../online/online-features.ts';
 import type { ServingSources } from '../online/sources.ts';
@@ -61,4 +61,30 @@ test('a repeated read with every input cached is the remembered answer; new inpu
   assert.notEqual(fresh, first);
   assert.ok(!fresh.answer.items.some((item) => item.itineraryId === first.answer.items[0].itineraryId), 'the booked itinerary is no longer recommended');
   assert.equal(calls.booked, 2);
+});
+
+test('the remembered answer outlives its inputs\' time-to-live while refreshes bring the same inputs back', async () => {
+  let now = 1_000_000;
+  const available = items.map((i) => i.itemId);
+  const calls = { available: 0, booked: 0 };
+  const ctx = context(
+    {
+      // Each query answers new arrays, as the warehouse does.
+      availableItineraries: async () => (calls.available++, [...available]),
+      bookedItineraries: async () => (calls.booked++, []),
+      customerCountry: async () => 'DE',
+    },
+    () => now,
+  );
+  const query = { customerId: customer, k: 5, from: '2027-01-01', to: '2027-06-30' };
+  const first = await recommendItineraries(ctx, query);
+  for (let cycle = 0; cycle < 3; cycle++) {
+    now += REFRESH_AFTER * FEATURE_TTL_MS.availability;
+    assert.equal(await recommendItineraries(ctx, query), first);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(calls.booked, 4, 'refreshed three times');
+  assert.equal(calls.available, 4);
+  now += FEATURE_TTL_MS.availability / 2;
+  assert.equal(await recommendItineraries(ctx, query), first, 'past the first lists\' time-to-live, still the remembered answer');
 });
