@@ -22,10 +22,15 @@ export interface CachedFeature {
 /**
  * Refresh ahead: a value read in the last fifth of its time-to-live is fetched again in the background while the
  * cached one is answered. Under traffic a key in use therefore never expires — without it every hot key went cold
- * at once at the end of its time-to-live, and for a couple of seconds requests waited up to the feature timeout and
- * were answered with defaults. A value is still never served past its time-to-live: a key nobody reads expires.
+ * at once at the end of its time-to-live, and for a couple of seconds requests waited on the feature timeout while
+ * the store refilled them. A value is still never served past its time-to-live: a key nobody reads expires.
  */
 export const REFRESH_AFTER = 0.8;
+
+/** When a value stored at `storedAt` for `ttlMs` is due for a refresh (both caches keep it by this rule). */
+export function refreshDueAt(storedAt: number, ttlMs: number): number {
+  return storedAt + REFRESH_AFTER * ttlMs;
+}
 
 /**
  * How long each kind of online feature may be served from the cache: seat availability changes by the minute,

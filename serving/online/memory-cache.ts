@@ -1,4 +1,4 @@
-import { REFRESH_AFTER, type CachedFeature, type FeatureCache } from './feature-cache.ts';
+import { refreshDueAt, type CachedFeature, type FeatureCache } from './feature-cache.ts';
 
 interface Entry extends CachedFeature {
   readonly expiresAt: number;
@@ -35,7 +35,7 @@ export class MemoryFeatureCache implements FeatureCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     const now = this.now();
-    this.entries.set(key, { value, refreshAfter: now + REFRESH_AFTER * ttlMs, expiresAt: now + ttlMs });
+    this.entries.set(key, { value, refreshAfter: refreshDueAt(now, ttlMs), expiresAt: now + ttlMs });
   }
 
   get size(): number {

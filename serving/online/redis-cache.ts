@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { REFRESH_AFTER, type CachedFeature, type FeatureCache } from './feature-cache.ts';
+import { refreshDueAt, type CachedFeature, type FeatureCache } from './feature-cache.ts';
 
 /**
  * The shared cache when REDIS_URL is set: one JSON value per key with its time-to-live in Redis (SET … PX), so
@@ -36,7 +36,7 @@ export class RedisFeatureCache implements FeatureCache {
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     try {
-      const entry: CachedFeature = { refreshAfter: this.now() + REFRESH_AFTER * ttlMs, value };
+      const entry: CachedFeature = { refreshAfter: refreshDueAt(this.now(), ttlMs), value };
       await this.redis.set(this.prefix + key, JSON.stringify(entry), 'PX', Math.max(1, Math.round(ttlMs)));
     } catch {
       // The value is simply not shared this time.
