@@ -46,11 +46,19 @@ function configVariables(): string[] {
   return [...names].sort();
 }
 
+/** Compose takes every secret from the environment; these stand in for an operator's. */
+const SECRETS: Record<string, string> = {
+  JWT_SECRET: 'k8Jw1xZp0QvR3tYu6WiO9eAs2DfG5hJkLzXcVbNm',
+  POSTGRES_PASSWORD: 'pg-Qm3vT8xR1wZ6yN4b',
+  CLICKHOUSE_PASSWORD: 'ch-Hs7kP2dL9fJ5gA1c',
+  CLICKHOUSE_ANALYST_PASSWORD: 'an-Vx4nB8mC2zQ6wE0r',
+};
+
 describe('docker-compose.yml', async () => {
   const skip = await composeAvailable();
 
   it('is valid and runs every service the code expects, wired the way the code reads it', { skip }, async () => {
-    const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'spirit' } });
+    const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: { ...process.env, ...SECRETS, COMPOSE_PROJECT_NAME: 'spirit' } });
     const compose = parse(stdout) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
     const services = compose.services;
     for (const name of ['postgres', 'clickhouse', 'redis', 'api', 'worker', 'scheduler']) assert.ok(services[name], `service ${name}`);
@@ -78,7 +86,11 @@ describe('docker-compose.yml', async () => {
       for (const dependency of ['postgres', 'clickhouse', 'redis']) assert.equal(services[name].depends_on?.[dependency]?.condition, 'service_healthy', `${name} waits for ${dependency}`);
     }
     assert.equal(services.api.environment!.HOST, '0.0.0.0');
-    assert.ok(services.api.environment!.JWT_SECRET, 'replicas share a JWT secret');
+    assert.equal(services.api.environment!.JWT_SECRET, SECRETS.JWT_SECRET, 'replicas share the JWT secret given to compose');
+    // Only the API is reachable from outside the stack: the databases hold customers' data.
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== 'api') assert.equal((service as { ports?: unknown[] }).ports, undefined, `${name} publishes no port`);
+    }
     assert.deepEqual(services.api.command, ['serve']);
     assert.equal(services.worker.command![0], 'worker');
     assert.match(services.worker.command!.join(' '), /--queues \S*heavy/);
@@ -91,6 +103,22 @@ describe('docker-compose.yml', async () => {
     const script = fs.readFileSync(init.split(':')[0], 'utf8');
     assert.match(script, /CREATE USER IF NOT EXISTS analyst .*readonly = 1/);
     assert.match(script, /GRANT SELECT ON/);
+  });
+
+  it('refuses to start without each secret, and defaults none', { skip }, async () => {
+    for (const name of Object.keys(SECRETS)) {
+      const others = Object.fromEntries(Object.entries(SECRETS).filter(([k]) => k !== name));
+      const env: NodeJS.ProcessEnv = { ...process.env, ...others, COMPOSE_PROJECT_NAME: 'spirit' };
+      delete env[name];
+      await assert.rejects(run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env }), (err: Error & { stderr?: string }) => {
+        assert.match(String(err.stderr ?? err.message), new RegExp(`set ${name}`));
+        return true;
+      });
+    }
+    const text = fs.readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8');
+    for (const m of text.matchAll(/\$\{([A-Z_]*(?:PASSWORD|SECRET)[A-Z_]*)([^}]*)\}/g)) {
+      assert.match(m[2], /^:\?/, `\${${m[1]}} must be required (:?), not defaulted`);
+    }
   });
 
   it('builds one image whose entry point is the CLI', () => {

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { validatorCompiler } from './http/validator-compiler.ts';
@@ -15,10 +14,15 @@ import type { ModelRegistry } from '../models/registry/model-registry.ts';
 import { installAuthentication } from './auth/authentication.ts';
 import { jwtSecret } from './auth/jwt-secret.ts';
 import { ApiKeyVerifier } from './auth/key-verifier.ts';
+import { RateCounts } from './auth/rate-counts.ts';
+import { installRateLimit } from './auth/rate-limit.ts';
+import { installAuditTrail } from './audit/audit-trail.ts';
+import { ANSWER_HEADERS, installBrowserPolicy } from './http/browser-policy.ts';
+import { installTextHygiene } from './http/text-hygiene.ts';
 import { ChampionModels } from './champions/champion-models.ts';
 import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, installErrorHandler } from './http/error-handler.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
 import { MemoryFeatureCache } from './online/memory-cache.ts';
@@ -74,6 +78,8 @@ function requestId(request: IncomingMessage): string {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const settings: ServingSettings = { ...loadServingSettings(), ...deps.settings };
+  // Checked before anything is opened, so a refused secret leaves nothing running.
+  const secret = jwtSecret(deps.config.dataDir, settings.jwtSecret, { sharedDatabase: deps.config.databaseUrl !== undefined });
   const log = deps.log.child({ component: 'api' });
   const metrics = createApiMetrics();
 
@@ -92,7 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     batchRows: settings.requestLogBatchRows,
     maxBuffered: settings.requestLogMaxBuffered,
   });
-  const verifier = new ApiKeyVerifier(deps.pg, log, settings.keyCacheMs);
+  const verifier = new ApiKeyVerifier(deps.pg, log, { cacheMs: settings.keyCacheMs, outageGraceMs: settings.keyOutageGraceMs, onLookup: () => metrics.keyLookups.inc({}) });
+  const counts = new RateCounts(redis, `${settings.redisPrefix}rate:`, log);
   const guardrails = new GuardrailBook(deps.pg, log);
   const ctx: ServingContext = {
     config: deps.config,
@@ -112,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: settings.bodyLimitBytes,
     genReqId: requestId,
+    trustProxy: settings.trustProxy,
+    clientErrorHandler,
     routerOptions: { maxParamLength: 200 },
   }).setValidatorCompiler(validatorCompiler);
 
@@ -132,10 +141,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await guardrails.start();
 
     installErrorHandler(app, log);
+    installTextHygiene(app);
     // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
     const debugRequests = deps.config.logLevel === 'debug';
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      reply.headers(ANSWER_HEADERS);
       done();
     });
     app.addHook('onResponse', (request, reply, done) => {
@@ -146,23 +157,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       done();
     });
 
-    await app.register(fastifyJwt, { secret: jwtSecret(deps.config.dataDir, settings.jwtSecret), sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
-    installAuthentication(app, { verifier, metrics });
-    await app.register(fastifyRateLimit, {
-      global: true,
-      // After authentication (onRequest), so the limit is per credential rather than per address.
-      hook: 'preHandler',
-      max: settings.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => (request.principal ? `${request.principal.kind}:${request.principal.id}` : request.ip),
-      allowList: (request) => request.routeOptions.config.roles === undefined,
-      ...(redis ? { redis, nameSpace: `${settings.redisPrefix}rate:`, skipOnError: true } : {}),
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        code: 'rate_limited',
-        message: `rate limit of ${context.max} requests per minute for this credential reached; retry in ${context.after}`,
-      }),
-    });
+    await app.register(fastifyJwt, { secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
+    await installBrowserPolicy(app, settings.corsOrigins);
+    installAuthentication(app, { verifier, metrics, counts, maxTokenTtlSeconds: settings.tokenTtlSeconds, failedCredentialsPerMinute: settings.failedCredentialsPerMinute });
+    installRateLimit(app, { counts, perMinute: settings.rateLimitPerMinute });
+    installAuditTrail(app, { pool: deps.pg, log });
     await app.register(fastifySwagger, { openapi: openApiDocument(), transform: transformRouteForDocs });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

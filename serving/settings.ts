@@ -6,12 +6,18 @@ import { InputError } from '../platform/errors.ts';
  * can shorten the poll interval or the feature timeout without touching the environment.
  */
 export interface ServingSettings {
-  /** HS256 secret for JWT bearer tokens; unset means a secret generated once per data directory. */
+  /** HS256 secret for JWT bearer tokens; unset means a secret generated once per data directory (single machine only). */
   jwtSecret: string | undefined;
-  /** Lifetime of the tokens POST /v1/auth/token hands out. */
+  /** Longest lifetime of the tokens POST /v1/auth/token hands out; tokens claiming longer are refused. */
   tokenTtlSeconds: number;
-  /** Requests per minute allowed to one credential (API key or token subject). */
+  /** Requests per minute allowed to one API key, its tokens included. */
   rateLimitPerMinute: number;
+  /** Refused credentials one client address may present per minute before it is refused without a lookup. */
+  failedCredentialsPerMinute: number;
+  /** Origins whose pages may call the API from a browser (CORS); empty means none. `*` allows any, without credentials. */
+  corsOrigins: string[];
+  /** Trust X-Forwarded-For from a proxy in front (TLS terminator, load balancer) for the client's address. */
+  trustProxy: boolean;
   /** Largest request body; a batch of 500 quotations is about 150 KB. */
   bodyLimitBytes: number;
   /** How often the registry is asked whether a family's champion changed. 0 turns polling off. */
@@ -20,13 +26,12 @@ export interface ServingSettings {
   featureTimeoutMs: number;
   /** How long a verified API key is trusted without asking PostgreSQL again (revocation also clears it at once). */
   keyCacheMs: number;
+  /** How long an already-verified key keeps working while PostgreSQL does not answer. */
+  keyOutageGraceMs: number;
   /**
    * The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. With chDB
-   * each insert runs in this process, on the cores that answer requests, and holds a core for as long as it takes:
-   * `npm run bench -- request-log-insert` (5,000 recommendation rows/s) measured the longest insert at 49, 71, 160,
-   * 274 and 599 ms for batches of 1,000, 2,500, 5,000, 10,000 and 20,000 rows, for about the same CPU per row
-   * (24–30 µs including the merges; 1,000-row batches the most). 20,000 was the default, and its inserts were the
-   * recommendation reads' tail; 2,500 holds a core a ninth as long.
+   * each insert runs in this process, on the cores that answer requests, and holds a core for as long as it takes,
+   * so batches are kept small (bench/results/latest-request-log-insert.md has the trade-off measured).
    */
   requestLogFlushMs: number;
   requestLogBatchRows: number;
@@ -44,19 +49,50 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
-export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): ServingSettings {
-  const jwtSecret = env.JWT_SECRET?.trim() || undefined;
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    throw new InputError('JWT_SECRET must be at least 32 characters (an HS256 key shorter than its hash is guessable)', 'JWT_SECRET');
+/** `https://a.example, https://b.example` → the list; each must be an origin (scheme, host, port), or `*` alone. */
+function originsSetting(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  if (origins.includes('*')) {
+    if (origins.length > 1) throw new InputError('CORS_ORIGINS is either * alone or a list of origins, not both', 'CORS_ORIGINS');
+    return ['*'];
   }
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new InputError(`CORS_ORIGINS must list origins such as https://quotes.example.com (no path, no trailing slash), got "${origin}"`, 'CORS_ORIGINS');
+    }
+  }
+  return origins;
+}
+
+function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new InputError(`${name} must be true or false, got "${raw}"`, name);
+}
+
+export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): ServingSettings {
   return {
-    jwtSecret,
+    jwtSecret: env.JWT_SECRET?.trim() || undefined,
     tokenTtlSeconds: intSetting(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 86_400),
     rateLimitPerMinute: intSetting(env, 'RATE_LIMIT_PER_MINUTE', 300_000, 1, 100_000_000),
+    failedCredentialsPerMinute: intSetting(env, 'FAILED_CREDENTIALS_PER_MINUTE', 30, 1, 1_000_000),
+    corsOrigins: originsSetting(env),
+    trustProxy: booleanSetting(env, 'TRUST_PROXY', false),
     bodyLimitBytes: intSetting(env, 'API_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     modelPollMs: intSetting(env, 'MODEL_POLL_SECONDS', 10, 0, 86_400) * 1000,
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
     keyCacheMs: intSetting(env, 'API_KEY_CACHE_SECONDS', 30, 0, 3600) * 1000,
+    keyOutageGraceMs: intSetting(env, 'API_KEY_OUTAGE_GRACE_SECONDS', 600, 0, 86_400) * 1000,
     requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 1000, 10, 600_000),
     requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2500, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),

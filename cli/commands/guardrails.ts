@@ -1,5 +1,5 @@
-import os from 'node:os';
 import type pg from 'pg';
+import { cliActor, type Actor } from '../../platform/audit-log.ts';
 import { NotFoundError, UsageError } from '../../platform/errors.ts';
 import { describeScope } from '../../models/price/guardrail-policy.ts';
 import {
@@ -39,8 +39,10 @@ function optionalNumber(args: ParsedArgs, name: string, min: number): number | n
   return args.values[name] === undefined ? null : numberArg(args, name, { min });
 }
 
-function actor(args: ParsedArgs): string {
-  return args.values.by === undefined ? `cli:${os.userInfo().username}` : stringArg(args, 'by');
+/** The machine's user, or the person named with --by (an operator entering a change for someone), as the CLI. */
+function actor(args: ParsedArgs): Actor {
+  const local = cliActor();
+  return args.values.by === undefined ? local : { ...local, name: stringArg(args, 'by') };
 }
 
 const percent = (fraction: number | null) => (fraction === null ? '-' : `${Number((fraction * 100).toFixed(2))}%`);

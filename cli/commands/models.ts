@@ -1,9 +1,12 @@
+import { appendAudit, cliActor } from '../../platform/audit-log.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { AliasState } from '../../models/registry/aliases.ts';
 import { ModelRegistry, type Decision } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
 import type { CliContext, Command, OptionSpec, ParsedArgs } from '../command.ts';
+import { withPostgres } from '../stores.ts';
 
 /**
  * `spirit-ml models …`: look at the model registry and move its aliases by hand.
@@ -116,6 +119,20 @@ export const showCommand: Command = {
   },
 };
 
+/**
+ * A champion change by hand, recorded in the audit log: the record is written in a transaction that commits only
+ * once the registry has changed, so neither lands without the other (short of a crash between the two).
+ */
+async function audited(ctx: CliContext, target: string, action: string, change: () => Promise<Decision>): Promise<Decision> {
+  return withPostgres(ctx.config, ctx.log, (pool) =>
+    inTransaction(pool, async (client) => {
+      const decision = await change();
+      await appendAudit(client, cliActor(), { action, target, before: { champion: decision.championBefore }, after: { champion: decision.championAfter, reason: decision.reason } });
+      return decision;
+    }),
+  );
+}
+
 export const promoteCommand: Command = {
   name: 'models promote',
   summary: 'Make a version the champion of its family (the old champion can be restored with rollback)',
@@ -129,7 +146,7 @@ export const promoteCommand: Command = {
     const registry = openRegistry(ctx);
     const family = positional(args, 0, 'FAMILY');
     const target = await registry.get(family, positional(args, 1, 'VERSION'));
-    ctx.out(decisionText(await registry.promote(family, target.version, String(args.values.reason))));
+    ctx.out(decisionText(await audited(ctx, `model:${family}/${target.version}`, 'model.promote', () => registry.promote(family, target.version, String(args.values.reason)))));
   },
 };
 
@@ -141,7 +158,8 @@ export const rollbackCommand: Command = {
   details: LOCATION_NOTE,
   async run(args, ctx) {
     const registry = openRegistry(ctx);
-    ctx.out(decisionText(await registry.rollback(positional(args, 0, 'FAMILY'), String(args.values.reason))));
+    const family = positional(args, 0, 'FAMILY');
+    ctx.out(decisionText(await audited(ctx, `model:${family}`, 'model.rollback', () => registry.rollback(family, String(args.values.reason)))));
   },
 };
 

@@ -113,8 +113,8 @@ export const command: Command = {
           `  API docs       ${base}/docs`,
           `  Health         ${base}/health   ${base}/ready`,
           `  Review desk    ${base}/review`,
-          `  API keys       ${keys.file}`,
-          `  Try it         curl -H "x-api-key: ${keys.keys.analyst}" ${base}/v1/destinations`,
+          `  API keys       ${keys.file}   (one per role, readable by you only; lists show prefixes: ${keyPrefixes(keys.keys)})`,
+          `  Try it         curl -H "x-api-key: $(node -p "require('${keys.file}').analyst")" ${base}/v1/destinations`,
           '',
           'Stop with Ctrl+C. `npm start` again reuses the data; the embedded ClickHouse is held by this process',
           'while it runs (see README: querying while the API runs).',
@@ -158,6 +158,13 @@ async function ensureApiKeys(pool: Parameters<typeof createApiKey>[0], dataDir: 
   for (const role of ROLES) keys[role] = (await createApiKey(pool, { name: `npm start (${role})`, role })).key;
   fs.writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return { file, keys };
+}
+
+/** Keys are shown whole once, in the file; elsewhere only by the prefix that `keys list` shows too. */
+function keyPrefixes(keys: Record<string, string>): string {
+  return Object.entries(keys)
+    .map(([role, key]) => `${role} ${key.slice(0, 10)}…`)
+    .join(', ');
 }
 
 function formatCounts(counts: Record<string, number>): string {

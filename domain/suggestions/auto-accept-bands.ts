@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 
 /**
  * Auto-accept bands: small moves need no person. A suggestion whose change against the current price is within
@@ -50,8 +52,8 @@ export function insideBand(changeRatio: number, band: AutoAcceptBand): boolean {
 }
 
 export async function setBand(
-  db: Db,
-  input: { destinationId: number | null; serviceLevel: string | null; maxChangePct: number; actor: string },
+  db: pg.Pool,
+  input: { destinationId: number | null; serviceLevel: string | null; maxChangePct: number; actor: Actor },
 ): Promise<AutoAcceptBand> {
   if (input.serviceLevel !== null && !SERVICE_LEVELS.includes(input.serviceLevel as ServiceLevel)) {
     throw new InputError(`serviceLevel must be one of ${SERVICE_LEVELS.join(', ')} or null, got ${JSON.stringify(input.serviceLevel)}`, 'serviceLevel');
@@ -63,13 +65,21 @@ export async function setBand(
     const found = await db.query('SELECT 1 FROM destinations WHERE id = $1', [input.destinationId]);
     if (found.rowCount === 0) throw new NotFoundError(`there is no destination with id ${input.destinationId}`, 'destinationId');
   }
-  const { rows } = await db.query(
-    `INSERT INTO auto_accept_bands (destination_id, service_level, max_change_pct, updated_by) VALUES ($1, $2::service_level, $3, $4)
-     ON CONFLICT (destination_id, service_level) DO UPDATE SET max_change_pct = EXCLUDED.max_change_pct, updated_by = EXCLUDED.updated_by
-     RETURNING ${COLUMNS}`,
-    [input.destinationId, input.serviceLevel, input.maxChangePct, input.actor],
-  );
-  return toBand(rows[0]);
+  return inTransaction(db, async (client) => {
+    const { rows: before } = await client.query(
+      `SELECT ${COLUMNS} FROM auto_accept_bands WHERE destination_id IS NOT DISTINCT FROM $1 AND service_level IS NOT DISTINCT FROM $2::service_level FOR UPDATE`,
+      [input.destinationId, input.serviceLevel],
+    );
+    const { rows } = await client.query(
+      `INSERT INTO auto_accept_bands (destination_id, service_level, max_change_pct, updated_by) VALUES ($1, $2::service_level, $3, $4)
+       ON CONFLICT (destination_id, service_level) DO UPDATE SET max_change_pct = EXCLUDED.max_change_pct, updated_by = EXCLUDED.updated_by
+       RETURNING ${COLUMNS}`,
+      [input.destinationId, input.serviceLevel, input.maxChangePct, input.actor.name],
+    );
+    const band = toBand(rows[0]);
+    await appendAudit(client, input.actor, { action: 'auto_accept_band.set', target: `auto_accept_band:${band.id}`, before: before.length ? toBand(before[0]) : undefined, after: band });
+    return band;
+  });
 }
 
 export async function listBands(db: Db): Promise<AutoAcceptBand[]> {
@@ -77,11 +87,14 @@ export async function listBands(db: Db): Promise<AutoAcceptBand[]> {
   return rows.map(toBand);
 }
 
-export async function removeBand(db: Db, id: number): Promise<void> {
+export async function removeBand(db: pg.Pool, id: number, actor: Actor): Promise<void> {
   // A band that auto-accepted something is referenced by those decisions; set it to 0% instead of deleting.
   try {
-    const { rowCount } = await db.query('DELETE FROM auto_accept_bands WHERE id = $1', [id]);
-    if (rowCount === 0) throw new NotFoundError(`there is no auto-accept band with id ${id}`, 'id');
+    await inTransaction(db, async (client) => {
+      const { rows } = await client.query(`DELETE FROM auto_accept_bands WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+      if (rows.length === 0) throw new NotFoundError(`there is no auto-accept band with id ${id}`, 'id');
+      await appendAudit(client, actor, { action: 'auto_accept_band.remove', target: `auto_accept_band:${id}`, before: toBand(rows[0]) });
+    });
   } catch (err) {
     if ((err as { code?: string }).code === '23503') {
       throw new InputError(`band ${id} has accepted suggestions and is kept for their audit; set its maxChangePct to 0 to stop it`, 'id');

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { recordQuotationEvent } from '../quotations/quotation-events.ts';
 import { lockQuotation, writePriceVersion } from '../quotations/quotation-versions.ts';
@@ -23,7 +24,7 @@ export interface DecisionRequest {
   action: ReviewAction;
   price?: number;
   reason?: string;
-  actor: { name: string; role: string };
+  actor: Actor;
 }
 
 export const MAX_PRICE = 100_000_000;
@@ -99,7 +100,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
         priceTotal: price, costTotal: quotation.costTotal, priceSource: source, reason: checked.reason ?? null, suggestionId: Number(s.id),
       });
     }
-    return insertDecision(client, {
+    const decision = await insertDecision(client, {
       suggestionId: Number(s.id),
       action: checked.action,
       decidedPrice: price,
@@ -109,6 +110,13 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       autoAcceptBandId: null,
       resultingVersion,
     });
+    await appendAudit(client, request.actor, {
+      action: 'suggestion.decide',
+      target: `suggestion:${s.id}`,
+      before: { state: 'pending', suggestedPrice: s.suggested_price, currentPrice: s.current_price, quotationVersion: s.quotation_version },
+      after: decision,
+    });
+    return decision;
   });
 }
 

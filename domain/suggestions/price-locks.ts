@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 import { ReviewConflictError } from './review-errors.ts';
 
 /**
@@ -35,8 +37,8 @@ function toLock(r: Record<string, unknown>): PriceLock {
 }
 
 export async function lockPrice(
-  db: Db,
-  input: { quotationId?: number; departureId?: number; reason: string; actor: string },
+  db: pg.Pool,
+  input: { quotationId?: number; departureId?: number; reason: string; actor: Actor },
 ): Promise<PriceLock> {
   const { quotationId, departureId } = input;
   if ((quotationId === undefined) === (departureId === undefined)) {
@@ -49,11 +51,15 @@ export async function lockPrice(
   const exists = await db.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
   if (exists.rowCount === 0) throw new NotFoundError(`there is no ${table === 'quotations' ? 'quotation' : 'departure'} with id ${id}`, quotationId !== undefined ? 'quotationId' : 'departureId');
   try {
-    const { rows } = await db.query(
-      `INSERT INTO price_locks (quotation_id, departure_id, reason, locked_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [quotationId ?? null, departureId ?? null, reason, input.actor],
-    );
-    return toLock(rows[0]);
+    return await inTransaction(db, async (client) => {
+      const { rows } = await client.query(
+        `INSERT INTO price_locks (quotation_id, departure_id, reason, locked_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [quotationId ?? null, departureId ?? null, reason, input.actor.name],
+      );
+      const lock = toLock(rows[0]);
+      await appendAudit(client, input.actor, { action: 'price_lock.create', target: `price_lock:${lock.id}`, after: lock });
+      return lock;
+    });
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
       throw new ReviewConflictError('already_locked', `the price of ${quotationId !== undefined ? `quotation ${quotationId}` : `departure ${departureId}`} is already locked`);
@@ -62,12 +68,18 @@ export async function lockPrice(
   }
 }
 
-export async function releaseLock(db: Db, lockId: number, actor: string): Promise<PriceLock> {
-  const { rows } = await db.query(
-    `UPDATE price_locks SET released_by = $2, released_at = now() WHERE id = $1 AND released_at IS NULL RETURNING ${COLUMNS}`,
-    [lockId, actor],
-  );
-  if (rows.length > 0) return toLock(rows[0]);
+export async function releaseLock(db: pg.Pool, lockId: number, actor: Actor): Promise<PriceLock> {
+  const released = await inTransaction(db, async (client) => {
+    const { rows } = await client.query(
+      `UPDATE price_locks SET released_by = $2, released_at = now() WHERE id = $1 AND released_at IS NULL RETURNING ${COLUMNS}`,
+      [lockId, actor.name],
+    );
+    if (rows.length === 0) return undefined;
+    const lock = toLock(rows[0]);
+    await appendAudit(client, actor, { action: 'price_lock.release', target: `price_lock:${lockId}`, before: { ...lock, releasedBy: null, releasedAt: null }, after: lock });
+    return lock;
+  });
+  if (released) return released;
   const existing = await db.query(`SELECT ${COLUMNS} FROM price_locks WHERE id = $1`, [lockId]);
   if (existing.rows.length === 0) throw new NotFoundError(`there is no price lock with id ${lockId}`, 'lockId');
   const lock = toLock(existing.rows[0]);

@@ -48,7 +48,7 @@ for (const target of targets) {
       await migrateWarehouse(ch, quietLog);
       catalogue = await seedSampleCatalogue(db.pool);
       scorer = await unreachableScorer();
-      await setBand(db.pool, { destinationId: catalogue.destinations.puno, serviceLevel: null, maxChangePct: 3, actor: 'lead' });
+      await setBand(db.pool, { destinationId: catalogue.destinations.puno, serviceLevel: null, maxChangePct: 3, actor: { name: 'lead', role: 'pricing-manager' } });
 
       // Two model versions over two destinations, every kind of decision.
       const cusco = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };

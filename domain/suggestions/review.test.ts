@@ -58,8 +58,8 @@ for (const target of targets) {
     });
 
     it('accepts by itself inside the most specific band, and never when a guardrail fired', async () => {
-      await setBand(db.pool, { destinationId: null, serviceLevel: null, maxChangePct: 5, actor: 'lead' });
-      await setBand(db.pool, { destinationId: catalogue.destinations.cusco, serviceLevel: null, maxChangePct: 2, actor: 'lead' });
+      await setBand(db.pool, { destinationId: null, serviceLevel: null, maxChangePct: 5, actor: { name: 'lead', role: 'pricing-manager' } });
+      await setBand(db.pool, { destinationId: catalogue.destinations.cusco, serviceLevel: null, maxChangePct: 2, actor: { name: 'lead', role: 'pricing-manager' } });
       const cusco = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.03 });
       assert.equal(cusco.suggestion.state, 'pending', 'cusco has a 2% band');
       assert.match(cusco.suggestion.pendingBecause!, /outside the ±2% band/);
@@ -181,10 +181,10 @@ for (const target of targets) {
     });
 
     it('a locked price is not changed by any suggestion until the lock is released', async () => {
-      await setBand(db.pool, { destinationId: catalogue.destinations.puno, serviceLevel: 'standard', maxChangePct: 10, actor: 'lead' });
+      await setBand(db.pool, { destinationId: catalogue.destinations.puno, serviceLevel: 'standard', maxChangePct: 10, actor: { name: 'lead', role: 'pricing-manager' } });
       const { quotationId, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...tt(), ratio: 1.5 });
-      const lock = await lockPrice(db.pool, { quotationId, reason: 'price promised to the school group', actor: manager.name });
-      await assert.rejects(lockPrice(db.pool, { quotationId, reason: 'again', actor: manager.name }), (e: Error & { code?: string }) => e.code === 'already_locked');
+      const lock = await lockPrice(db.pool, { quotationId, reason: 'price promised to the school group', actor: manager });
+      await assert.rejects(lockPrice(db.pool, { quotationId, reason: 'again', actor: manager }), (e: Error & { code?: string }) => e.code === 'already_locked');
       // Inside the 10% band, but locked: it waits, and a person cannot accept or override it either.
       const inBand = await suggest(db.pool, quotationId, { ratio: 1.04 });
       assert.equal(inBand.state, 'pending');
@@ -194,19 +194,19 @@ for (const target of targets) {
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: inBand.id, action: 'override', price: 999, reason: 'x', actor: manager }), (e: Error & { code?: string }) => e.code === 'price_locked');
       assert.deepEqual(await snapshot(quotationId), before);
       assert.equal((await getSuggestion(db.pool, inBand.id)).lock!.id, lock.id);
-      await releaseLock(db.pool, lock.id, manager.name);
-      await assert.rejects(releaseLock(db.pool, lock.id, manager.name), (e: Error & { code?: string }) => e.code === 'lock_released');
+      await releaseLock(db.pool, lock.id, manager);
+      await assert.rejects(releaseLock(db.pool, lock.id, manager), (e: Error & { code?: string }) => e.code === 'lock_released');
       const decision = await decideSuggestion(db.pool, { suggestionId: inBand.id, action: 'accept', actor: manager });
       assert.equal(decision.decidedPrice, Math.round(currentPrice * 1.04 * 100) / 100);
     });
 
     it('a departure lock holds every quotation of the departure', async () => {
-      const lock = await lockPrice(db.pool, { departureId: catalogue.departures.machuPicchu, reason: 'fixed group departure rate', actor: manager.name });
+      const lock = await lockPrice(db.pool, { departureId: catalogue.departures.machuPicchu, reason: 'fixed group departure rate', actor: manager });
       const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.3 });
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'accept', actor: manager }), (e: Error & { code?: string }) => e.code === 'price_locked');
       const rejected = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'reject', reason: 'departure price is fixed', actor: manager });
       assert.equal(rejected.action, 'reject');
-      await releaseLock(db.pool, lock.id, manager.name);
+      await releaseLock(db.pool, lock.id, manager);
     });
 
     it('a newer suggestion supersedes the pending one of the same quotation', async () => {

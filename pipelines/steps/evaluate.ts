@@ -1,3 +1,4 @@
+import { appendAudit, pipelineActor } from '../../platform/audit-log.ts';
 import type { Step } from '../step.ts';
 import type { Decision } from '../../models/registry/model-registry.ts';
 import { BATCH_OUTPUTS, currentVersion, isComplete, switchCurrent, type BatchOutput } from './support/batch-output.ts';
@@ -45,6 +46,9 @@ export const evaluateStep: Step = {
         );
       }
       ctx.log.info('promotion decision', { family, version: candidate.version, outcome: decision.outcome, reason: decision.reason });
+      if (decision.outcome === 'promoted') {
+        await appendAudit(ctx.pg, pipelineActor('evaluate'), { action: 'model.promote', target: `model:${family}/${candidate.version}`, before: { champion: decision.championBefore }, after: { champion: decision.championAfter, reason: decision.reason } });
+      }
       outputs[family] = `${candidate.version} ${decision.outcome}`;
     }
 

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import { appendAudit, cliActor, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 import { checkRole, type Role } from './roles.ts';
 
 /**
@@ -12,7 +14,10 @@ import { checkRole, type Role } from './roles.ts';
  * be an index probe on the hash itself, with no per-row salt to try.
  */
 export const KEY_PREFIX = 'spk_';
-/** Channel on which revocations are announced; API processes LISTEN to it and drop their cached verdicts. */
+/**
+ * Channel on which key changes are announced (payload: the key id); API processes LISTEN to it and check their
+ * cached verdicts again, positive (a revocation) and negative (a key created with an id a token already named).
+ */
 export const KEYS_CHANNEL = 'spirit_api_keys_changed';
 
 export interface ApiKeyRecord {
@@ -76,45 +81,45 @@ function record(row: Row): ApiKeyRecord {
   };
 }
 
-/** Creates a key; the returned `key` is the only time it exists in clear. */
-export async function createApiKey(pool: pg.Pool, input: { name: string; role: string }): Promise<{ id: string; key: string; role: Role; name: string }> {
+/**
+ * Creates a key; the returned `key` is the only time it exists in clear. Written to the audit log with its actor
+ * (by default the operating-system user of this process: code that calls this directly runs on this machine).
+ */
+export async function createApiKey(
+  pool: pg.Pool,
+  input: { name: string; role: string },
+  actor: Actor = cliActor(),
+): Promise<{ id: string; key: string; role: Role; name: string; prefix: string }> {
   const name = checkName(input.name);
   const role = checkRole(input.role);
   const key = KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
-  const { rows } = await pool.query<{ id: string }>('INSERT INTO api_keys (name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4) RETURNING id', [
-    name,
-    role,
-    hashKey(key),
-    key.slice(0, KEY_PREFIX.length + 6),
-  ]);
-  return { id: String(rows[0].id), key, role, name };
+  const prefix = key.slice(0, KEY_PREFIX.length + 6);
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string }>('INSERT INTO api_keys (name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4) RETURNING id', [name, role, hashKey(key), prefix]);
+    const id = String(rows[0].id);
+    await appendAudit(client, actor, { action: 'api_key.create', target: `api_key:${id}`, after: { id, name, role, prefix } });
+    await client.query('SELECT pg_notify($1, $2)', [KEYS_CHANNEL, id]);
+    return { id, key, role, name, prefix };
+  });
 }
 
 /** Revokes a key (again is harmless) and tells listening API processes; unknown ids are a NotFoundError. */
-export async function revokeApiKey(pool: pg.Pool, id: string | number): Promise<ApiKeyRecord> {
+export async function revokeApiKey(pool: pg.Pool, id: string | number, actor: Actor = cliActor()): Promise<ApiKeyRecord> {
   const keyId = checkId(id);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
+    const { rows: before } = await client.query<Row>('SELECT id, name, role, key_prefix, created_at, revoked_at FROM api_keys WHERE id = $1 FOR UPDATE', [keyId]);
+    if (before.length === 0) throw new NotFoundError(`there is no API key with id ${keyId}`, 'id');
     const { rows } = await client.query<Row>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
        RETURNING id, name, role, key_prefix, created_at, revoked_at`,
       [keyId],
     );
-    if (rows.length === 0) {
-      await client.query('ROLLBACK');
-      throw new NotFoundError(`there is no API key with id ${keyId}`, 'id');
-    }
+    const [was, now] = [record(before[0]), record(rows[0])];
+    if (was.revokedAt === null) await appendAudit(client, actor, { action: 'api_key.revoke', target: `api_key:${keyId}`, before: was, after: now });
     // NOTIFY is delivered at commit, so a listener never hears of a revocation that was rolled back.
     await client.query('SELECT pg_notify($1, $2)', [KEYS_CHANNEL, keyId]);
-    await client.query('COMMIT');
-    return record(rows[0]);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return now;
+  });
 }
 
 export async function listApiKeys(pool: pg.Pool): Promise<ApiKeyRecord[]> {
@@ -130,9 +135,10 @@ export async function findActiveApiKey(pool: pg.Pool, key: string): Promise<Veri
   return { id: String(rows[0].id), name: rows[0].name, role: rows[0].role as Role };
 }
 
-/** Whether the key with this id exists and is not revoked: what keeps a revoked key's tokens from working. */
-export async function isApiKeyActive(pool: pg.Pool, id: string): Promise<boolean> {
-  if (!KEY_ID.test(id)) return false;
-  const { rows } = await pool.query('SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
-  return rows.length > 0;
+/** The key with this id when it exists and is not revoked: a bearer token's identity and role come from here. */
+export async function findActiveApiKeyById(pool: pg.Pool, id: string): Promise<VerifiedKey | undefined> {
+  if (!KEY_ID.test(id)) return undefined;
+  const { rows } = await pool.query<{ id: string; name: string; role: string }>('SELECT id, name, role FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+  if (rows.length === 0) return undefined;
+  return { id: String(rows[0].id), name: rows[0].name, role: rows[0].role as Role };
 }

@@ -1,15 +1,19 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthorizedError } from '../http/api-errors.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../http/api-errors.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
-import { looksLikeApiKey } from './api-keys.ts';
+import { looksLikeApiKey, type VerifiedKey } from './api-keys.ts';
+import { checkClaims } from './bearer-tokens.ts';
 import type { ApiKeyVerifier } from './key-verifier.ts';
-import { isRole, type Role } from './roles.ts';
+import type { RateCounts } from './rate-counts.ts';
+import type { Role } from './roles.ts';
 
-/** Who is calling: an API key (id = key id) or a bearer token (id = its subject). */
+/** Who is calling: the API key behind the request, whether it came as the key itself or as a token bought with it. */
 export interface Principal {
   kind: 'api-key' | 'token';
+  /** The key's id: what limits, logs and the audit trail count by, for the key and its tokens alike. */
   id: string;
   name: string;
+  /** Always the key record's role, never a token's claim. */
   role: Role;
 }
 
@@ -23,14 +27,17 @@ declare module 'fastify' {
   }
 }
 
-declare module '@fastify/jwt' {
-  interface FastifyJWT {
-    payload: { sub: string; role: Role; name: string };
-  }
+export interface AuthenticationDeps {
+  verifier: ApiKeyVerifier;
+  metrics: ApiMetrics;
+  counts: RateCounts;
+  /** Longest token lifetime this server hands out; longer-lived tokens are refused whoever signed them. */
+  maxTokenTtlSeconds: number;
+  /** Failed credentials one client address may present per minute before it is refused without a lookup. */
+  failedCredentialsPerMinute: number;
 }
 
-/** Tokens name the key they were issued for as their subject (routes/auth.ts). */
-const KEY_SUBJECT = /^key:([1-9][0-9]{0,17})$/;
+const FAILURE_WINDOW_MS = 60_000;
 
 function credentialOf(request: FastifyRequest): { kind: 'api-key' | 'token'; value: string } | undefined {
   const apiKey = request.headers['x-api-key'];
@@ -48,8 +55,12 @@ function credentialOf(request: FastifyRequest): { kind: 'api-key' | 'token'; val
  * after it, including the review desk's, is covered). Routes say who may call them with `config.roles`; a /v1
  * route without it stops the app at start-up. Missing or bad credential → 401, a role the route does not
  * accept → 403.
+ *
+ * Guessing is limited per client address: after `failedCredentialsPerMinute` refused credentials, the address
+ * gets 429 for the rest of the minute for any key the verifier has not already found valid, so a flood of
+ * made-up keys costs no database lookups while the address's valid keys go on working.
  */
-export function installAuthentication(app: FastifyInstance, deps: { verifier: ApiKeyVerifier; metrics: ApiMetrics }): void {
+export function installAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
@@ -58,9 +69,45 @@ export function installAuthentication(app: FastifyInstance, deps: { verifier: Ap
     }
   });
 
-  const refuse = (reason: string, error: Error): never => {
+  const failedBucket = (request: FastifyRequest) => `failed:${request.ip}`;
+
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, reason: string, message: string): Promise<never> => {
     deps.metrics.authFailures.inc({ reason });
-    throw error;
+    await deps.counts.hit(failedBucket(request), FAILURE_WINDOW_MS);
+    reply.header('www-authenticate', 'Bearer realm="spirit-ml", error="invalid_token"');
+    throw new UnauthorizedError(message);
+  };
+
+  const refuseGuessing = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const failed = await deps.counts.read(failedBucket(request));
+    if (failed.current < deps.failedCredentialsPerMinute) return;
+    deps.metrics.authFailures.inc({ reason: 'throttled' });
+    const seconds = Math.max(1, Math.ceil(failed.ttl / 1000));
+    reply.header('retry-after', String(seconds));
+    throw new RateLimitedError(`too many refused credentials from this address; retry in ${seconds} s with a valid key`);
+  };
+
+  const keyOf = async (request: FastifyRequest, reply: FastifyReply, credential: { kind: 'api-key' | 'token'; value: string }): Promise<{ key: VerifiedKey; kind: Principal['kind'] }> => {
+    if (credential.kind === 'api-key') {
+      if (!deps.verifier.vouchedFor(credential.value)) await refuseGuessing(request, reply);
+      const key = await deps.verifier.verify(credential.value);
+      if (!key) return refuse(request, reply, 'invalid', 'the API key is unknown or revoked');
+      return { key, kind: 'api-key' };
+    }
+    let claims: Record<string, unknown>;
+    try {
+      claims = app.jwt.verify(credential.value);
+    } catch (err) {
+      const expired = (err as { code?: string }).code === 'FAST_JWT_EXPIRED';
+      return refuse(request, reply, expired ? 'expired' : 'invalid', expired ? 'the token has expired: ask for a new one at POST /v1/auth/token' : 'the bearer token is not valid');
+    }
+    const verdict = checkClaims(claims, deps.maxTokenTtlSeconds);
+    if ('refused' in verdict) return refuse(request, reply, 'invalid', verdict.refused);
+    if (!deps.verifier.vouchedForId(verdict.keyId)) await refuseGuessing(request, reply);
+    // A token is only as good as the key it was bought with: revoking the key ends its tokens too.
+    const key = await deps.verifier.keyById(verdict.keyId);
+    if (!key) return refuse(request, reply, 'revoked', 'the API key this token was issued for is unknown or revoked: ask for a new token with an active key');
+    return { key, kind: 'token' };
   };
 
   app.addHook('onRequest', async (request, reply) => {
@@ -68,41 +115,15 @@ export function installAuthentication(app: FastifyInstance, deps: { verifier: Ap
     if (!roles) return;
     const credential = credentialOf(request);
     if (!credential) {
+      deps.metrics.authFailures.inc({ reason: 'missing' });
       reply.header('www-authenticate', 'Bearer realm="spirit-ml"');
-      refuse('missing', new UnauthorizedError('a credential is required: send an API key in the X-API-Key header, or Authorization: Bearer <key or token>'));
-      return;
+      throw new UnauthorizedError('a credential is required: send an API key in the X-API-Key header, or Authorization: Bearer <key or token>');
     }
-    let principal: Principal;
-    if (credential.kind === 'api-key') {
-      const key = await deps.verifier.verify(credential.value);
-      if (!key) {
-        reply.header('www-authenticate', 'Bearer realm="spirit-ml", error="invalid_token"');
-        return refuse('invalid', new UnauthorizedError('the API key is unknown or revoked'));
-      }
-      principal = { kind: 'api-key', id: key.id, name: key.name, role: key.role };
-    } else {
-      let claims: { sub?: unknown; role?: unknown; name?: unknown };
-      try {
-        claims = app.jwt.verify(credential.value);
-      } catch (err) {
-        const expired = (err as { code?: string }).code === 'FAST_JWT_EXPIRED';
-        reply.header('www-authenticate', 'Bearer realm="spirit-ml", error="invalid_token"');
-        return refuse(expired ? 'expired' : 'invalid', new UnauthorizedError(expired ? 'the token has expired: ask for a new one at POST /v1/auth/token' : 'the bearer token is not valid'));
-      }
-      if (typeof claims.sub !== 'string' || !isRole(claims.role)) {
-        return refuse('invalid', new UnauthorizedError('the bearer token has no subject or no known role'));
-      }
-      // A token is only as good as the key it was bought with: revoking the key ends its tokens too.
-      const keyId = KEY_SUBJECT.exec(claims.sub)?.[1];
-      if (keyId === undefined || !(await deps.verifier.isKeyActive(keyId))) {
-        reply.header('www-authenticate', 'Bearer realm="spirit-ml", error="invalid_token"');
-        return refuse('revoked', new UnauthorizedError('the API key this token was issued for is unknown or revoked: ask for a new token with an active key'));
-      }
-      principal = { kind: 'token', id: claims.sub, name: typeof claims.name === 'string' ? claims.name : claims.sub, role: claims.role };
-    }
-    request.principal = principal;
-    if (!roles.includes(principal.role)) {
-      refuse('forbidden', new ForbiddenError(`role ${principal.role} may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${roles.join(', ')}`));
+    const { key, kind } = await keyOf(request, reply, credential);
+    request.principal = { kind, id: key.id, name: key.name, role: key.role };
+    if (!roles.includes(key.role)) {
+      deps.metrics.authFailures.inc({ reason: 'forbidden' });
+      throw new ForbiddenError(`role ${key.role} may not call ${request.method} ${request.routeOptions.url}; it needs one of: ${roles.join(', ')}`);
     }
   });
 }

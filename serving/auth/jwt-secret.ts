@@ -1,21 +1,61 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../../platform/errors.ts';
+
+/** An HS256 key shorter than its hash output is guessable offline from any token. */
+export const MIN_SECRET_BYTES = 32;
 
 /**
- * The HS256 secret for bearer tokens: JWT_SECRET when set (every replica of the API must share it), else a
- * secret generated on first start and kept under the data directory (readable by its owner only), so tokens
- * survive a restart of a single-machine install without any configuration.
+ * Secrets that have been published as examples (ours included) or are common placeholders: anyone can sign
+ * tokens with them, so the API refuses to start with one.
  */
-export function jwtSecret(dataDir: string, configured: string | undefined): string {
-  if (configured) return configured;
+const KNOWN_EXAMPLES = [
+  'change-me-shared-by-every-api-replica',
+  'change-me',
+  'changeme',
+  'secret',
+  'your-256-bit-secret',
+  'supersecret',
+  'jwt-secret',
+  'please-change-this-secret',
+];
+
+/** Why this configured secret must not be used, or undefined when it may. */
+export function weakSecretReason(secret: string): string | undefined {
+  const lowered = secret.toLowerCase();
+  if (KNOWN_EXAMPLES.some((example) => lowered === example || lowered.startsWith('change-me') || lowered.startsWith('changeme'))) {
+    return 'JWT_SECRET is a published example value: anyone can sign tokens with it; generate one, e.g. `openssl rand -base64 48`';
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    return `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (an HS256 key shorter than its hash is guessable); generate one, e.g. \`openssl rand -base64 48\``;
+  }
+  if (new Set(secret).size < 8) return 'JWT_SECRET repeats too few characters to be random; generate one, e.g. `openssl rand -base64 48`';
+  return undefined;
+}
+
+/**
+ * The HS256 secret for bearer tokens. JWT_SECRET when set, and then it must be strong. Without it, a single
+ * machine (embedded PostgreSQL) gets a secret generated on first start and kept under the data directory
+ * (readable by its owner only); an API on a shared database (DATABASE_URL) refuses to start, because its
+ * replicas could not agree on a secret and none may be defaulted.
+ */
+export function jwtSecret(dataDir: string, configured: string | undefined, options: { sharedDatabase: boolean }): string {
+  if (configured !== undefined) {
+    const weak = weakSecretReason(configured);
+    if (weak) throw new InputError(weak, 'JWT_SECRET');
+    return configured;
+  }
+  if (options.sharedDatabase) {
+    throw new InputError('JWT_SECRET is required when the API runs on a database server (DATABASE_URL): every replica must share it; generate one, e.g. `openssl rand -base64 48`', 'JWT_SECRET');
+  }
   const file = path.join(dataDir, 'serving', 'jwt-secret');
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = crypto.randomBytes(48).toString('base64url');
   try {
     // 'wx' fails if another process wrote it first; then that one's secret is the one to use.

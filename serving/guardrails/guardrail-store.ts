@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { describeScope, GuardrailPolicy, type ScopedGuardrailRule } from '../../models/price/guardrail-policy.ts';
@@ -41,7 +42,7 @@ export interface GuardrailChange extends GuardrailScope {
   maxPricePerPax?: number | null;
   maxChangeVsList?: number | null;
   reason: string;
-  actor: string;
+  actor: Actor;
 }
 
 type Db = pg.Pool | pg.PoolClient;
@@ -130,14 +131,15 @@ async function checkDestination(db: Db, destinationId: number | null): Promise<v
   if (rowCount === 0) throw new NotFoundError(`there is no destination with id ${destinationId}`, 'destinationId');
 }
 
-async function appendRevision(client: pg.PoolClient, scope: GuardrailScope, values: { active: boolean; rule: GuardrailRule | null; reason: string; actor: string }): Promise<GuardrailRecord> {
+async function appendRevision(client: pg.PoolClient, scope: GuardrailScope, values: { active: boolean; rule: GuardrailRule | null; reason: string; actor: Actor }): Promise<GuardrailRecord> {
   // Writers of the rule set take turns (edits are rare), so revisions and the set's versions never interleave;
   // readers are not blocked.
   await client.query('LOCK TABLE price_guardrails IN SHARE ROW EXCLUSIVE MODE');
-  const { rows: current } = await client.query<{ revision: number; active: boolean }>(
-    `SELECT revision, active FROM price_guardrails WHERE destination_id IS NOT DISTINCT FROM $1 AND service_level IS NOT DISTINCT FROM $2::service_level ORDER BY id DESC LIMIT 1`,
+  const { rows: currentRows } = await client.query(
+    `SELECT ${COLUMNS} FROM ${FROM} WHERE g.destination_id IS NOT DISTINCT FROM $1 AND g.service_level IS NOT DISTINCT FROM $2::service_level ORDER BY g.id DESC LIMIT 1`,
     [scope.destinationId, scope.serviceLevel],
   );
+  const current = currentRows.map(toRecord);
   if (!values.active && !current[0]?.active) {
     throw new NotFoundError(`there is no guardrail rule of its own for ${describeScope(scope)} to remove`, 'scope');
   }
@@ -145,12 +147,19 @@ async function appendRevision(client: pg.PoolClient, scope: GuardrailScope, valu
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO price_guardrails (destination_id, service_level, revision, active, min_margin, max_margin, max_price_per_pax, max_change_vs_list, reason, changed_by)
      VALUES ($1, $2::service_level, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [scope.destinationId, scope.serviceLevel, (current[0]?.revision ?? 0) + 1, values.active, rule?.minMargin ?? null, rule?.maxMargin ?? null, rule?.maxPricePerPax ?? null, rule?.maxChangeVsList ?? null, values.reason, values.actor],
+    [scope.destinationId, scope.serviceLevel, (current[0]?.revision ?? 0) + 1, values.active, rule?.minMargin ?? null, rule?.maxMargin ?? null, rule?.maxPricePerPax ?? null, rule?.maxChangeVsList ?? null, values.reason, values.actor.name],
   );
   // Delivered at commit: a listener never reloads for a change that was rolled back.
   await client.query('SELECT pg_notify($1, $2)', [GUARDRAILS_CHANNEL, String(rows[0].id)]);
   const { rows: written } = await client.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE g.id = $1`, [rows[0].id]);
-  return toRecord(written[0]);
+  const record = toRecord(written[0]);
+  await appendAudit(client, values.actor, {
+    action: values.active ? 'guardrail.set' : 'guardrail.remove',
+    target: `guardrail:${describeScope(scope)}`,
+    before: current[0]?.active ? current[0] : undefined,
+    after: record,
+  });
+  return record;
 }
 
 /** Sets the rule of one scope (a new revision); unset limits are not applied. */
@@ -170,7 +179,7 @@ export async function setGuardrail(pool: pg.Pool, change: GuardrailChange): Prom
 }
 
 /** Removes a scope's own rule (a new, inactive revision): its quotations fall back to the broader rule. */
-export async function removeGuardrail(pool: pg.Pool, scope: GuardrailScope & { reason: string; actor: string }): Promise<GuardrailRecord> {
+export async function removeGuardrail(pool: pg.Pool, scope: GuardrailScope & { reason: string; actor: Actor }): Promise<GuardrailRecord> {
   checkScope(scope);
   if (scope.destinationId === null && scope.serviceLevel === null) {
     throw new InputError('the default guardrail can be changed but not removed: a quotation outside every other scope must still be guarded', 'scope');

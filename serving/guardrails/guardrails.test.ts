@@ -190,7 +190,7 @@ describe('guardrails as data: per destination and service level, editable, versi
     await pool.end();
     await book.reload();
     assert.equal(book.policy.version, held);
-    await setGuardrail(db.pool, { destinationId: null, serviceLevel: null, minMargin: 0.1, maxChangeVsList: 0.25, reason: 'back to normal', actor: 'test' });
+    await setGuardrail(db.pool, { destinationId: null, serviceLevel: null, minMargin: 0.1, maxChangeVsList: 0.25, reason: 'back to normal', actor: { name: 'test', role: 'admin' } });
     assert.ok((await loadGuardrails(db.pool)).policy.version > held);
   });
 });

@@ -16,6 +16,25 @@ export class ForbiddenError extends SpiritError {
   }
 }
 
+export class RateLimitedError extends SpiritError {
+  constructor(message: string) {
+    super('rate_limited', message);
+  }
+}
+
+/**
+ * A store the route needs does not answer (PostgreSQL restarting, a failover): the caller should retry shortly,
+ * and is told when with Retry-After. The cause is logged, never sent: it may name hosts or files.
+ */
+export class StoreUnavailableError extends SpiritError {
+  constructor(
+    message: string,
+    override readonly cause?: Error,
+  ) {
+    super('store_unavailable', message);
+  }
+}
+
 /** A family with no champion model, or whose model cannot be loaded: the route cannot answer yet. */
 export class ModelUnavailableError extends SpiritError {
   constructor(

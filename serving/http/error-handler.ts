@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -17,6 +19,31 @@ export function fieldPath(pointer: string, extra?: string): string {
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '');
+}
+
+/** Fastify's own refusals, under the API's documented codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+  FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_ASYNC_CONSTRAINT: 'bad_request',
+};
+
+/** How long a caller is asked to wait when a store is away: a PostgreSQL restart takes a few seconds. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Errors of a connection to PostgreSQL, Redis or ClickHouse that went away or never came: node's socket errors,
+ * PostgreSQL's admin shutdown / cannot-connect classes (57P01–57P03, 08xxx) and pg-pool's own messages.
+ */
+function isConnectionFailure(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND)$/.test(code) || /^(57P0[123]|08...)$/.test(code))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(error.message);
 }
 
 type ValidationParams = Record<string, unknown>;
@@ -62,12 +89,23 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
     if (error instanceof SpiritError) {
       const status = httpStatusOf(error);
       if (status >= 500 && status !== 503) log.error('request failed', { reqId: request.id, route: request.routeOptions.url, error: error.message, stack: error.stack });
+      if (status === 503) {
+        if (!reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        const cause = (error as { cause?: Error }).cause;
+        if (cause) log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: cause.message });
+      }
       return reply.status(status).send(error.toJSON());
+    }
+    if (isConnectionFailure(error)) {
+      // A database that went away mid-request: the caller can retry, it is not their fault nor a bug of ours.
+      log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: error.message });
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.status(503).send({ code: 'store_unavailable', message: 'a database this route needs does not answer right now; retry shortly' });
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = (error as FastifyError).code;
-      const body: ErrorBody = { code: status === 429 ? 'rate_limited' : code ? code.replace(/^FST_ERR_/, '').toLowerCase() : 'bad_request', message: error.message };
+      const body: ErrorBody = { code: FASTIFY_CODES[code ?? ''] ?? (status === 429 ? 'rate_limited' : 'bad_request'), message: error.message };
       if (code?.startsWith('FST_ERR_CTP_')) body.field = 'body';
       return reply.status(status).send(body);
     }
@@ -78,4 +116,24 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ code: 'not_found', message: `there is no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}; see /docs` });
   });
+}
+
+/**
+ * Requests Node refuses before fastify sees them (a URL or headers past the size limit, a malformed request
+ * line, a client too slow to send its headers) are answered in the API's own `{ code, message }` shape too.
+ * Given to Fastify({ clientErrorHandler }).
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request_too_large', 'the URL and headers are larger than the server accepts (16 KB); send large input in a body']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request took too long to arrive']
+        : [400, 'bad_request', 'the request is not well-formed HTTP'];
+  const body = JSON.stringify({ code, message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }

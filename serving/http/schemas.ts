@@ -3,7 +3,10 @@ import { Type, type TSchema } from 'typebox';
 /** Schemas several areas share: the error body, ids, dates, and the fields every scored answer carries. */
 export const ErrorBody = Type.Object(
   {
-    code: Type.String({ description: 'Stable code for programs: invalid_input, unauthorized, forbidden, not_found, rate_limited, model_unavailable…' }),
+    code: Type.String({
+      description:
+        'Stable code for programs: invalid_input, invalid_json, body_too_large, unsupported_media_type, request_too_large, bad_request, unauthorized, forbidden, not_found, conflict codes of the review desk, rate_limited, model_unavailable, store_unavailable, internal',
+    }),
     message: Type.String({ description: 'What went wrong and what to do, for people' }),
     field: Type.Optional(Type.String({ description: 'The request field at fault, e.g. quotations[3].cost' })),
   },
@@ -28,7 +31,14 @@ export const SCORED_ERRORS = [400, 401, 403, 429, 503];
 
 export const IsoDate = (description: string) => Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
 
-export const EntityId = (description: string) => Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991, description });
+/**
+ * Ids are bounded by the column they name, so an id out of range is a 400 naming the field, never an error of
+ * PostgreSQL's. Catalogue ids (destinations, itineraries, departures, components) are `integer` columns.
+ */
+export const CatalogueId = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
+
+/** Record ids (customers, quotations, bookings, suggestions, locks, bands, keys) are `bigint`, within JavaScript's exact integers. */
+export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
 
 /** Fields of every scored answer: which model answered, from which features, and which of them were defaults. */
 export const ScoredFields = {

@@ -14,6 +14,7 @@ export interface ApiMetrics {
   requestLogRows: Counter;
   requestLogBuffered: Gauge;
   authFailures: Counter;
+  keyLookups: Counter;
 }
 
 export function createApiMetrics(): ApiMetrics {
@@ -30,7 +31,8 @@ export function createApiMetrics(): ApiMetrics {
     featuresDefaulted: registry.counter('spirit_features_defaulted_total', 'Features served with their default value because the store was slow, down or had none', ['kind']),
     requestLogRows: registry.counter('spirit_request_log_rows_total', 'Scored-request log rows by outcome (written to ClickHouse, dropped after the buffer filled)', ['outcome']),
     requestLogBuffered: registry.gauge('spirit_request_log_buffered_rows', 'Scored-request log rows waiting to be written'),
-    authFailures: registry.counter('spirit_auth_failures_total', 'Refused credentials by reason (missing, invalid, revoked, expired, forbidden)', ['reason']),
+    authFailures: registry.counter('spirit_auth_failures_total', 'Refused credentials by reason (missing, invalid, revoked, expired, forbidden, throttled)', ['reason']),
+    keyLookups: registry.counter('spirit_key_lookups_total', 'API keys and token subjects looked up in PostgreSQL (not answered from the cache)', []),
   };
   const memory = registry.gauge('process_resident_memory_bytes', 'Resident set size of the API process');
   const heap = registry.gauge('nodejs_heap_used_bytes', 'V8 heap in use');

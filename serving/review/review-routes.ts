@@ -31,6 +31,7 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
     throw error;
   });
   const config = { roles: ACCESS.review };
+  const recorded = { roles: ACCESS.review, audit: 'recorded' as const };
   const tags = ['review'];
 
   app.get('/v1/review/me', { config, schema: { tags, summary: 'Who the credential belongs to (the page signs in with it)', response: { 200: Principal, ...errorResponses(401, 403) } } }, async (request) => {
@@ -58,7 +59,7 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
   app.post(
     '/v1/review/suggestions/:id/decision',
     {
-      config,
+      config: recorded,
       schema: {
         tags,
         summary: 'Accept, override (price and reason) or reject (reason) a pending suggestion; final once made',
@@ -87,14 +88,14 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
 
   app.post(
     '/v1/review/locks',
-    { config, schema: { tags, summary: 'Lock the price of a quotation or of a departure’s quotations', body: LockBody, response: { 201: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
-    async (request, reply) => reply.status(201).send(await lockPrice(pool, { ...request.body, actor: actorOf(request).name })),
+    { config: recorded, schema: { tags, summary: 'Lock the price of a quotation or of a departure’s quotations', body: LockBody, response: { 201: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
+    async (request, reply) => reply.status(201).send(await lockPrice(pool, { ...request.body, actor: actorOf(request) })),
   );
 
   app.post(
     '/v1/review/locks/:id/release',
-    { config, schema: { tags, summary: 'Release a price lock', params: IdParams, response: { 200: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
-    async (request) => releaseLock(pool, request.params.id, actorOf(request).name),
+    { config: recorded, schema: { tags, summary: 'Release a price lock', params: IdParams, response: { 200: LockSchema, 409: CONFLICT, ...errorResponses(...ERRORS) } } },
+    async (request) => releaseLock(pool, request.params.id, actorOf(request)),
   );
 
   app.get(
@@ -105,8 +106,8 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
 
   app.put(
     '/v1/review/auto-accept-bands',
-    { config, schema: { tags, summary: 'Set the band of a destination and/or service level (null = all)', body: BandBody, response: { 200: BandSchema, ...errorResponses(...ERRORS) } } },
-    async (request) => setBand(pool, { ...request.body, actor: actorOf(request).name }),
+    { config: recorded, schema: { tags, summary: 'Set the band of a destination and/or service level (null = all)', body: BandBody, response: { 200: BandSchema, ...errorResponses(...ERRORS) } } },
+    async (request) => setBand(pool, { ...request.body, actor: actorOf(request) }),
   );
 };
 

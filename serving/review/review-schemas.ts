@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { EntityId, IsoDate } from '../http/schemas.ts';
+import { CatalogueId, IsoDate, RecordId } from '../http/schemas.ts';
 import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
 import { AppliedGuardrailsSchema } from '../routes/guardrail-schemas.ts';
 
@@ -107,7 +107,7 @@ export const DecisionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const IdParams = Type.Object({ id: EntityId('Id') }, { additionalProperties: false });
+export const IdParams = Type.Object({ id: RecordId('Id') }, { additionalProperties: false });
 
 export const DecisionsQuery = Type.Object(
   {
@@ -121,8 +121,8 @@ export const DecisionsQuery = Type.Object(
 
 export const LockBody = Type.Object(
   {
-    quotationId: Type.Optional(EntityId('Quotation whose price to lock')),
-    departureId: Type.Optional(EntityId('Departure whose quotations’ prices to lock')),
+    quotationId: Type.Optional(RecordId('Quotation whose price to lock')),
+    departureId: Type.Optional(CatalogueId('Departure whose quotations’ prices to lock')),
     reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why the price is locked' }),
   },
   { additionalProperties: false },
@@ -139,7 +139,7 @@ export const BandSchema = Type.Object({
 
 export const BandBody = Type.Object(
   {
-    destinationId: Type.Union([EntityId('Destination, or null for every destination'), Type.Null()]),
+    destinationId: Type.Union([CatalogueId('Destination, or null for every destination'), Type.Null()]),
     serviceLevel: Type.Union([Type.Enum([...SERVICE_LEVELS]), Type.Null()]),
     maxChangePct: Type.Number({ minimum: 0, maximum: 50, description: 'Changes up to this percentage are accepted without review' }),
   },

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { readAudit } from '../../platform/audit-log.ts';
+import { actorOf } from '../auth/actor.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import type { ApiKeyVerifier } from '../auth/key-verifier.ts';
 import { ACCESS, ROLES } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses, RecordId } from '../http/schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -26,6 +28,20 @@ const ApiKeySchema = Type.Object({
 });
 
 const ADMIN_ERRORS = errorResponses(400, 401, 403, 429);
+
+const AuditRecordSchema = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String({ description: 'Who: the credential’s name and key id, cli:<user> or pipeline:<step>' }),
+  actorKeyId: Nullable(Type.String()),
+  role: Type.String(),
+  source: Type.String({ description: 'api, cli or pipeline' }),
+  action: Type.String({ description: 'e.g. api_key.create, guardrail.set, suggestion.decide, model.promote' }),
+  target: Type.String(),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown()),
+  requestId: Type.String(),
+});
 
 /** Operating the service: which models are served (and why not), reloading them, and API keys. */
 export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: ApiKeyVerifier }> = async (app, { ctx, verifier }) => {
@@ -73,19 +89,19 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
   app.post(
     '/admin/keys',
     {
-      config: { roles: ACCESS.admin },
+      config: { roles: ACCESS.admin, audit: 'recorded' },
       schema: {
         tags: ['admin'],
-        summary: 'Create an API key; the key is in this answer only',
+        summary: 'Create an API key; the key is in this answer only (lists show its prefix)',
         body: Type.Object(
           { name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Enum([...ROLES]) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), key: Type.String() }), ...ADMIN_ERRORS },
+        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), prefix: Type.String(), key: Type.String() }), ...ADMIN_ERRORS },
       },
     },
     async (request, reply) => {
-      const created = await createApiKey(ctx.pg, request.body);
+      const created = await createApiKey(ctx.pg, request.body, actorOf(request));
       ctx.log.info('api key created', { id: created.id, role: created.role, by: request.principal?.id });
       return reply.status(201).send(created);
     },
@@ -94,7 +110,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
   app.delete(
     '/admin/keys/:id',
     {
-      config: { roles: ACCESS.admin },
+      config: { roles: ACCESS.admin, audit: 'recorded' },
       schema: {
         tags: ['admin'],
         summary: 'Revoke an API key (effective at once on every API process listening to PostgreSQL)',
@@ -103,10 +119,35 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       },
     },
     async (request) => {
-      const revoked = await revokeApiKey(ctx.pg, request.params.id);
-      verifier.invalidate();
+      const revoked = await revokeApiKey(ctx.pg, request.params.id, actorOf(request));
+      verifier.forget(revoked.id);
       ctx.log.info('api key revoked', { id: revoked.id, by: request.principal?.id });
       return revoked;
+    },
+  );
+
+  app.get(
+    '/admin/audit',
+    {
+      config: { roles: ACCESS.admin },
+      schema: {
+        tags: ['admin'],
+        summary: 'The audit log, newest first: every write with who, role, what, before/after, when and request id',
+        querystring: Type.Object(
+          {
+            action: Type.Optional(Type.String({ pattern: '^[a-z_]+(\\.[a-z_]+)*$', maxLength: 100, description: 'An action (guardrail.set) or a family of them (guardrail)' })),
+            since: Type.Optional(Type.String({ format: 'date-time', description: 'At or after this moment' })),
+            before: Type.Optional(RecordId('Only records with a smaller id (the next page)')),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 100' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ records: Type.Array(AuditRecordSchema) }), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      const { action, since, before, limit } = request.query;
+      return { records: await readAudit(ctx.pg, { action, since: since ? new Date(since) : undefined, beforeId: before === undefined ? undefined : String(before), limit }) };
     },
   );
 };

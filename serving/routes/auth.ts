@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { tokenSubject } from '../auth/bearer-tokens.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ForbiddenError } from '../http/api-errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 
 /**
- * POST /v1/auth/token: an API key buys a short-lived JWT with the key's role (for browsers and services that
+ * POST /v1/auth/token: an API key buys a short-lived JWT that acts with the key's role (for browsers and services that
  * should not hold the long-lived key in memory). A token cannot buy another token, so a leaked one ends at its
  * expiry at the latest; revoking the key ends its tokens at once (authentication checks the key behind every token).
  */
@@ -36,7 +37,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       const principal = request.principal!;
       if (principal.kind !== 'api-key') throw new ForbiddenError('tokens are issued for API keys only; use your key to get a new token');
       const ttl = request.body.ttlSeconds ?? ctx.settings.tokenTtlSeconds;
-      const token = app.jwt.sign({ sub: `key:${principal.id}`, role: principal.role, name: principal.name }, { expiresIn: ttl });
+      // The subject and the times only: who the bearer is, and with which role, is read from the key at each use.
+      const token = app.jwt.sign({ sub: tokenSubject(principal.id) }, { expiresIn: ttl });
       return { token, tokenType: 'Bearer' as const, role: principal.role, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
     },
   );

@@ -1,12 +1,12 @@
 import { Type, type TSchema } from 'typebox';
-import { EntityId } from '../http/schemas.ts';
+import { CatalogueId } from '../http/schemas.ts';
 import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
 
 /** Schemas of the guardrail routes: the rules in force, one change, the history. */
 const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
 
 const Scope = {
-  destinationId: Nullable(EntityId('Destination'), 'Destination the rule is for; null = every destination'),
+  destinationId: Nullable(CatalogueId('Destination'), 'Destination the rule is for; null = every destination'),
   serviceLevel: Nullable(Type.Enum([...SERVICE_LEVELS]), 'Service level the rule is for; null = every level'),
 };
 
@@ -51,7 +51,7 @@ export const GuardrailSetQuery = Type.Object(
 
 export const GuardrailHistoryQuery = Type.Object(
   {
-    destinationId: Type.Optional(EntityId('Only this destination’s scope (with serviceLevel: that pair)')),
+    destinationId: Type.Optional(CatalogueId('Only this destination’s scope (with serviceLevel: that pair)')),
     serviceLevel: Type.Optional(Type.Enum([...SERVICE_LEVELS], { description: 'Only this level’s scope (with destinationId: that pair)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Newest first; default 200' })),
   },

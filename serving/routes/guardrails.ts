@@ -44,7 +44,7 @@ export const guardrailRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
   app.put(
     '/guardrails',
     {
-      config: { roles: ACCESS.review },
+      config: { roles: ACCESS.review, audit: 'recorded' },
       schema: {
         tags,
         summary: 'Set the rule of a destination and/or service level (null = every); limits left out are not applied',
@@ -53,7 +53,7 @@ export const guardrailRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     async (request) => {
-      const written = await setGuardrail(ctx.pg, { ...request.body, actor: actorOf(request).name });
+      const written = await setGuardrail(ctx.pg, { ...request.body, actor: actorOf(request) });
       await ctx.guardrails.reload();
       return written;
     },
@@ -62,7 +62,7 @@ export const guardrailRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
   app.post(
     '/guardrails/remove',
     {
-      config: { roles: ACCESS.review },
+      config: { roles: ACCESS.review, audit: 'recorded' },
       schema: {
         tags,
         summary: 'Remove the rule of a scope: its quotations are held to the broader rule again (the default cannot be removed)',
@@ -71,7 +71,7 @@ export const guardrailRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     async (request) => {
-      const written = await removeGuardrail(ctx.pg, { ...request.body, actor: actorOf(request).name });
+      const written = await removeGuardrail(ctx.pg, { ...request.body, actor: actorOf(request) });
       await ctx.guardrails.reload();
       return written;
     },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EntityId, IsoDate, ScoredFields } from '../http/schemas.ts';
+import { CatalogueId, IsoDate, RecordId, ScoredFields } from '../http/schemas.ts';
 import { AppliedGuardrailsSchema } from './guardrail-schemas.ts';
 
 export const MAX_BATCH = 500;
@@ -9,8 +9,8 @@ export const CHANNELS = ['web', 'agent', 'phone', 'email', 'partner'] as const;
 export const QuotationToPrice = Type.Object(
   {
     quotationRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Your reference for the quotation (its id), echoed back and logged' })),
-    customerId: Type.Optional(EntityId('Customer the quotation is for; omit for a walk-in')),
-    itineraryId: Type.Integer({ minimum: 1, maximum: 4_294_967_295, description: 'Itinerary of the catalogue' }),
+    customerId: Type.Optional(RecordId('Customer the quotation is for; omit for a walk-in')),
+    itineraryId: CatalogueId('Itinerary of the catalogue'),
     departureDate: IsoDate('Departure date'),
     partySize: Type.Integer({ minimum: 1, maximum: 200, description: 'Travellers in the party' }),
     cost: Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Total cost of the quotation for the whole party, USD' }),

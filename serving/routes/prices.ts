@@ -39,7 +39,7 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
   app.post(
     '/prices/suggest',
     {
-      config: { roles: ACCESS.score },
+      config: { roles: ACCESS.score, audit: 'not-a-write' },
       schema: {
         tags: ['prices'],
         summary: 'Suggested price, 80% range, reasons, guardrail and segment for one quotation or a batch',

@@ -46,7 +46,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
   app.post(
     '/quotations/score',
     {
-      config: { roles: ACCESS.score },
+      config: { roles: ACCESS.score, audit: 'not-a-write' },
       schema: {
         tags: ['quotations'],
         summary: 'Price, demand around the departure and alternative itineraries for one quotation',

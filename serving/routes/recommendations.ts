@@ -7,7 +7,7 @@ import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
 import { dateWindow, today } from '../http/date-window.ts';
 import { sendSerialized } from '../http/send-serialized.ts';
-import { EntityId, errorResponses, IsoDate, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { CatalogueId, errorResponses, IsoDate, RecordId, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { EncodedParts, recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
@@ -29,7 +29,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       schema: {
         tags: ['recommendations'],
         summary: 'Itineraries to offer a customer, with free seats in the departure window and within budget',
-        params: Type.Object({ id: EntityId('Customer id') }),
+        params: Type.Object({ id: RecordId('Customer id') }),
         querystring: Type.Object(
           {
             k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'How many (default 10)' })),
@@ -71,7 +71,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       schema: {
         tags: ['recommendations'],
         summary: 'Itineraries most like one (cosine of the recommender’s itinerary factors)',
-        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 4_294_967_295, description: 'Itinerary id' }) }),
+        params: Type.Object({ id: CatalogueId('Itinerary id') }),
         querystring: Type.Object({ k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }, { additionalProperties: false }),
         response: {
           200: Type.Object({

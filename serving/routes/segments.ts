@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { NotFoundError } from '../../platform/errors.ts';
 import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { EntityId, errorResponses, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { RecordId, errorResponses, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { recordScored } from '../request-log/record-scored.ts';
 import { segmentProfiles } from '../scoring/segment-names.ts';
@@ -28,7 +28,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       schema: {
         tags: ['segments'],
         summary: 'The customer’s segment, with its name and description',
-        params: Type.Object({ id: EntityId('Customer id') }),
+        params: Type.Object({ id: RecordId('Customer id') }),
         response: { 200: SegmentAnswer, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
