@@ -18,7 +18,7 @@ import { RateCounts } from './auth/rate-counts.ts';
 import { installRateLimit } from './auth/rate-limit.ts';
 import { installAuditTrail } from './audit/audit-trail.ts';
 import { ANSWER_HEADERS, installBrowserPolicy } from './http/browser-policy.ts';
-import { installTextHygiene } from './http/text-hygiene.ts';
+import { installTextHygiene, parseQueryString } from './http/text-hygiene.ts';
 import { ChampionModels } from './champions/champion-models.ts';
 import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestId,
     trustProxy: settings.trustProxy,
     clientErrorHandler,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
   }).setValidatorCompiler(validatorCompiler);
 
   app.addHook('onClose', async () => {
@@ -158,7 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
 
     await app.register(fastifyJwt, { secret, sign: { algorithm: 'HS256' }, verify: { algorithms: ['HS256'] } });
-    await installBrowserPolicy(app, settings.corsOrigins);
+    installBrowserPolicy(app, settings.corsOrigins);
     installAuthentication(app, { verifier, metrics, counts, maxTokenTtlSeconds: settings.tokenTtlSeconds, failedCredentialsPerMinute: settings.failedCredentialsPerMinute });
     installRateLimit(app, { counts, perMinute: settings.rateLimitPerMinute });
     installAuditTrail(app, { pool: deps.pg, log });

@@ -34,6 +34,38 @@ const PROBLEM = 'must be valid UTF-8 text without NUL characters';
 /** JSON escapes that can produce bad text; a body without any skips the walk. */
 const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F]|[fF][fF][fF][dD])/;
 
+/**
+ * The query string, decoded strictly: a `%` sequence that is not UTF-8 becomes U+FFFD (and so a 400 naming the
+ * parameter) instead of being kept as literal text, which a client that escaped `%` as `%25` could also have
+ * meant. `+` is a space; a repeated name gives an array, as fastify's own parser does. Given to
+ * Fastify({ routerOptions: { querystringParser } }).
+ */
+export function parseQueryString(text: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null);
+  if (text === '') return result;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeStrictly(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeStrictly(pair.slice(eq + 1));
+    const existing = result[name];
+    if (existing === undefined) result[name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else result[name] = [existing, value];
+  }
+  return result;
+}
+
+function decodeStrictly(component: string): string {
+  const spaced = component.includes('+') ? component.replace(/\+/g, ' ') : component;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return '\uFFFD';
+  }
+}
+
 export function installTextHygiene(app: FastifyInstance): void {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   const parseJson = app.getDefaultJsonParser('error', 'error');
