@@ -17,6 +17,14 @@ interface ChdbRawInsert {
  */
 const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();
 
+/** The data directory of an embedded client: more chDB sessions can be opened on it in this process. */
+const embeddedPaths = new WeakMap<ClickHouseClient, string>();
+
+/** Where an embedded (chDB) client keeps its data, or undefined for a server's client. */
+export function embeddedDataPath(client: ClickHouseClient): string | undefined {
+  return embeddedPaths.get(client);
+}
+
 export interface FormattedInsert {
   table: string;
   columns: readonly string[];
@@ -93,6 +101,7 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
       } as Parameters<typeof createClient>[0]);
       embedded = true;
       embeddedEngines.set(client, connection.chdb);
+      embeddedPaths.set(client, dir);
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
       // chDB ignores the client's `database` option; USE binds the session, which every client of this
       // process shares, so unqualified table names resolve the same way as on a server.
