@@ -58,6 +58,27 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
+ * The other process that has the embedded ClickHouse under `dir` open, from the status file ClickHouse keeps
+ * there (`PID: n`), if it is still running. Checked before opening: chDB only says it failed (and prints the lock
+ * error on stderr), and the process holding the directory is who can answer instead (its API).
+ */
+function embeddedHolder(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(/^PID: (\d+)/m.exec(fs.readFileSync(path.join(dir, 'status'), 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
  * ClickHouse for analytics: the server named by CLICKHOUSE_URL, or else ClickHouse itself embedded in this
  * process (chDB) under the data directory. Both are a `@clickhouse/client` client, so every query, insert and
  * parameter binding is the same code.
@@ -93,6 +114,8 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
       fs.mkdirSync(dir, { recursive: true });
+      const holder = embeddedHolder(dir);
+      if (holder !== undefined) throw new Error(`Cannot lock file ${path.join(dir, 'status')}: held by process ${holder}`);
       const { createChdbConnection } = await import('chdb/connection');
       const connection = createChdbConnection({ path: dir });
       client = createClient({

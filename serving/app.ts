@@ -177,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(segmentRoutes, { ctx });
         await v1.register(demandRoutes, { ctx });
         await v1.register(destinationRoutes, { ctx });
+        await v1.register((await import('./routes/analytics.ts')).analyticsRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });
       },
       { prefix: '/v1' },
