@@ -17,6 +17,14 @@ interface ChdbRawInsert {
  */
 const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();
 
+/** The data directory of an embedded client: more chDB sessions can be opened on it in this process. */
+const embeddedPaths = new WeakMap<ClickHouseClient, string>();
+
+/** Where an embedded (chDB) client keeps its data, or undefined for a server's client. */
+export function embeddedDataPath(client: ClickHouseClient): string | undefined {
+  return embeddedPaths.get(client);
+}
+
 export interface FormattedInsert {
   table: string;
   columns: readonly string[];
@@ -47,6 +55,27 @@ export async function insertFormatted(client: ClickHouseClient, insert: Formatte
 /** A table or column name as a ClickHouse identifier: backquoted, backquotes and backslashes escaped. */
 export function quoteIdentifier(name: string): string {
   return '`' + name.replace(/[\\`]/g, (c) => '\\' + c) + '`';
+}
+
+/**
+ * The other process that has the embedded ClickHouse under `dir` open, from the status file ClickHouse keeps
+ * there (`PID: n`), if it is still running. Checked before opening: chDB only says it failed (and prints the lock
+ * error on stderr), and the process holding the directory is who can answer instead (its API).
+ */
+function embeddedHolder(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(/^PID: (\d+)/m.exec(fs.readFileSync(path.join(dir, 'status'), 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 /**
@@ -85,6 +114,8 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
       fs.mkdirSync(dir, { recursive: true });
+      const holder = embeddedHolder(dir);
+      if (holder !== undefined) throw new Error(`Cannot lock file ${path.join(dir, 'status')}: held by process ${holder}`);
       const { createChdbConnection } = await import('chdb/connection');
       const connection = createChdbConnection({ path: dir });
       client = createClient({
@@ -93,6 +124,7 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
       } as Parameters<typeof createClient>[0]);
       embedded = true;
       embeddedEngines.set(client, connection.chdb);
+      embeddedPaths.set(client, dir);
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
       // chDB ignores the client's `database` option; USE binds the session, which every client of this
       // process shares, so unqualified table names resolve the same way as on a server.

@@ -17,6 +17,9 @@ export interface Config {
   clickhouseUrl: string | undefined;
   clickhouseUser: string | undefined;
   clickhousePassword: string | undefined;
+  /** A ClickHouse user for analysts' queries (readonly, SELECT on the warehouse only); see platform/analyst-sql. */
+  clickhouseAnalystUser: string | undefined;
+  clickhouseAnalystPassword: string | undefined;
   clickhouseDatabase: string;
   /** Redis URL; unset means jobs run in-process and caches live in memory. */
   redisUrl: string | undefined;
@@ -53,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL),
     clickhouseUser: nonEmpty(env.CLICKHOUSE_USER),
     clickhousePassword: env.CLICKHOUSE_PASSWORD,
+    clickhouseAnalystUser: nonEmpty(env.CLICKHOUSE_ANALYST_USER),
+    clickhouseAnalystPassword: env.CLICKHOUSE_ANALYST_PASSWORD,
     clickhouseDatabase: nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit',
     redisUrl: nonEmpty(env.REDIS_URL),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',

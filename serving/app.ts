@@ -32,6 +32,7 @@ import type { ServingSources } from './online/sources.ts';
 import { warehouseSources } from './online/warehouse-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { demandRoutes } from './routes/demand.ts';
 import { destinationRoutes } from './routes/destinations.ts';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(segmentRoutes, { ctx });
         await v1.register(demandRoutes, { ctx });
         await v1.register(destinationRoutes, { ctx });
+        await v1.register(analyticsRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });
       },
       { prefix: '/v1' },

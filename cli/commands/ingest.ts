@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { intArg, numberArg } from '../command.ts';
 import { openStores } from '../stores.ts';
+import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { INGEST_TABLES } from '../../pipelines/ingest/ingest-tables.ts';
 
@@ -26,6 +27,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     try {
       const report = await ingest(stores.pg, stores.clickhouse, { log, ...options });
+      await refreshMarts(stores.clickhouse);
       out(JSON.stringify(report, null, 2) + '\n');
     } finally {
       await stores.close();

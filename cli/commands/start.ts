@@ -19,6 +19,7 @@ import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
 import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
+import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 
 const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
 
@@ -76,6 +77,7 @@ export const command: Command = {
       say(train ? `pipeline: ${graph.map((s) => s.name).join(' → ')}` : 'every model family has a champion: ingest only (--retrain to train again)');
       const services = await openStepServices(config, log, { pg: stores.pg, clickhouse: stores.clickhouse, registry });
       const report = await runPipelineInProcess(graph, services, { selection, params: { seed, ingestLagSeconds: 0 }, trigger: 'manual' });
+      await refreshMarts(stores.clickhouse);
       const runs = report.steps;
       for (const run of runs) say(`  ${run.step.padEnd(20)} ${run.status.padEnd(9)} ${run.seconds.toFixed(1).padStart(6)} s  ${run.error ?? summarise(run.outputs)}`);
       const failed = runs.filter((r) => r.status !== 'succeeded');

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../command.ts';
+import { stringArg } from '../command.ts';
+import { UsageError } from '../../platform/errors.ts';
+import { openAnalystSource } from '../analyst-source.ts';
+import { paramArgs } from './sql.ts';
+import { parseNotebook } from '../../notebooks/engine/parse-notebook.ts';
+import { runNotebook } from '../../notebooks/engine/run-notebook.ts';
+
+export const command: Command = {
+  name: 'notebook run',
+  summary: 'Run an analyst notebook (Markdown, SQL, Vega-Lite) into one self-contained HTML report',
+  positionals: [{ name: 'FILE', description: 'The notebook, e.g. notebooks/booking-pace.md' }],
+  options: {
+    param: { type: 'string', multiple: true, description: 'A notebook parameter NAME=VALUE (repeatable; see its front matter)' },
+    out: { type: 'string', description: 'Where to write the HTML report, e.g. report.html' },
+  },
+  details: [
+    'Each SQL cell runs as `spirit-ml sql` runs a query (the analyst guard, read-only, with limits), locally or, while',
+    '`npm start` holds the embedded ClickHouse, through its API. Charts are rendered to SVG here; the report needs no',
+    'network and no script. Notebook format: notebooks/README.md.',
+  ].join('\n'),
+  async run(args, { config, log, out }) {
+    const file = args.positionals[0];
+    if (!fs.existsSync(file)) throw new UsageError(`FILE ${file} does not exist`, 'FILE');
+    const target = stringArg(args, 'out');
+    if (!fs.existsSync(path.dirname(path.resolve(target)))) throw new UsageError(`--out ${target}: its folder does not exist`, 'out');
+    const notebook = parseNotebook(fs.readFileSync(file, 'utf8'), file);
+    const params = paramArgs(args);
+    const source = await openAnalystSource(config, log, (line) => process.stderr.write(`spirit-ml notebook run: ${line}\n`));
+    try {
+      const report = await runNotebook(notebook, params, (query) => source.run(query));
+      fs.writeFileSync(target, report.html);
+      const charts = report.sections.filter((s) => s.kind === 'chart').length;
+      const tables = report.sections.filter((s) => s.kind === 'table').length;
+      out(`${target}: ${notebook.title} — ${tables} table${tables === 1 ? '' : 's'}, ${charts} chart${charts === 1 ? '' : 's'} (${(report.html.length / 1024).toFixed(0)} KiB)\n`);
+    } finally {
+      await source.close();
+    }
+  },
+};

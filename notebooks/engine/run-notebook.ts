@@ -1,0 +1,105 @@
+import { marked } from 'marked';
+import { InputError } from '../../platform/errors.ts';
+import type { AnalystColumn, AnalystQuery, AnalystResult } from '../../platform/analyst-sql/index.ts';
+import { parameterTypes } from '../../platform/analyst-sql/canonical-query.ts';
+import type { Notebook } from './parse-notebook.ts';
+import { renderChart } from './render-chart.ts';
+
+/** Rows of a table shown in the report; the chart always gets every row. */
+const TABLE_ROWS = 40;
+
+export type RunQuery = (query: Pick<AnalystQuery, 'sql' | 'params' | 'format'>) => Promise<AnalystResult>;
+
+export interface ReportSection {
+  kind: 'markdown' | 'table' | 'chart';
+  html: string;
+}
+
+export interface NotebookReport {
+  title: string;
+  params: Record<string, string>;
+  sections: ReportSection[];
+  html: string;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function tableHtml(name: string, columns: AnalystColumn[], rows: unknown[][]): string {
+  const numeric = columns.map((c) => /^(Nullable\()?(U?Int|Float|Decimal)/.test(c.type));
+  const head = columns.map((c, i) => `<th${numeric[i] ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
+  const body = rows
+    .slice(0, TABLE_ROWS)
+    .map((r) => `<tr>${r.map((v, i) => `<td${numeric[i] ? ' class="num"' : ''}>${escapeHtml(cellText(v))}</td>`).join('')}</tr>`)
+    .join('\n');
+  const more = rows.length > TABLE_ROWS ? `<p class="note">${TABLE_ROWS} of ${rows.length.toLocaleString('en-US')} rows shown; the chart uses all of them.</p>` : '';
+  return `<figure class="table" data-cell="${escapeHtml(name)}"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}<figcaption>${escapeHtml(name)} · ${rows.length.toLocaleString('en-US')} rows</figcaption></figure>`;
+}
+
+/** The notebook's parameters: each declared one from --param or its default; an undeclared --param is an error. */
+export function resolveParams(notebook: Notebook, given: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(given)) {
+    if (!notebook.params.some((p) => p.name === name)) {
+      throw new InputError(`--param ${name}: the notebook declares ${notebook.params.length ? notebook.params.map((p) => p.name).join(', ') : 'no parameters'}`, 'param');
+    }
+  }
+  return Object.fromEntries(notebook.params.map((p) => [p.name, given[p.name] ?? p.default]));
+}
+
+/**
+ * Runs a notebook: each SQL cell through `runQuery` (the analyst guard, locally or through the API) with the
+ * parameters it uses, each chart rendered to SVG from its cell's rows, Markdown to HTML; then one self-contained
+ * HTML page (styles inline, no script, no external resource).
+ */
+export async function runNotebook(notebook: Notebook, given: Record<string, string>, runQuery: RunQuery, generatedAt = new Date()): Promise<NotebookReport> {
+  const params = resolveParams(notebook, given);
+  const results = new Map<string, { columns: AnalystColumn[]; rows: unknown[][] }>();
+  const sections: ReportSection[] = [];
+  for (const cell of notebook.cells) {
+    if (cell.kind === 'markdown') {
+      sections.push({ kind: 'markdown', html: await marked.parse(cell.text) });
+    } else if (cell.kind === 'sql') {
+      const used = Object.fromEntries([...parameterTypes(cell.sql).keys()].map((name) => [name, params[name]]));
+      let result: AnalystResult;
+      try {
+        result = await runQuery({ sql: cell.sql, params: used, format: 'json' });
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`sql cell ${cell.name} (line ${cell.line}): ${err.message}`, err.field);
+        throw err;
+      }
+      if (result.format !== 'json') throw new Error('json asked, another format answered');
+      results.set(cell.name, { columns: result.columns, rows: result.rows });
+      if (!cell.hidden) sections.push({ kind: 'table', html: tableHtml(cell.name, result.columns, result.rows) });
+    } else {
+      const data = results.get(cell.data)!;
+      const rows = data.rows.map((r) => Object.fromEntries(data.columns.map((c, i) => [c.name, r[i]])));
+      const svg = await renderChart(cell.spec, rows);
+      sections.push({ kind: 'chart', html: `<figure class="chart" data-cell="${escapeHtml(cell.data)}">${svg}</figure>` });
+    }
+  }
+  const paramList = Object.entries(params).map(([k, v]) => `${escapeHtml(k)} = ${escapeHtml(v)}`).join(', ');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(notebook.title)}</title>
+<style>
+body { font: 15px/1.5 Helvetica, Arial, sans-serif; color: #1d2733; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; }
+h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #dde3e8; }
+.meta { color: #5b6b7a; font-size: .85rem; } .note, figcaption { color: #5b6b7a; font-size: .8rem; }
+figure { margin: 1rem 0 1.5rem; } figure.chart svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: .85rem; } th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: left; }
+th { background: #f3f6f8; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+code { background: #f3f6f8; padding: 0 .2rem; }
+</style></head>
+<body>
+<h1>${escapeHtml(notebook.title)}</h1>
+<p class="meta">Generated ${escapeHtml(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC${paramList ? ` · parameters: ${paramList}` : ''}</p>
+${sections.map((s) => s.html).join('\n')}
+</body></html>
+`;
+  return { title: notebook.title, params, sections, html };
+}
