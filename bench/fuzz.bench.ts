@@ -1,6 +1,7 @@
 import type { BenchContext } from './run.ts';
 import { fuzzApi, operationsOf, type OpenApiDocument } from '../test/support/openapi-fuzzer.ts';
 import { startAttackedApi } from '../test/security/attacked-api.ts';
+import { testClickHouse } from '../test/support/services.ts';
 
 export const title = 'Every route of the OpenAPI document fuzzed from its own schemas: answers ≥ 500, leaks, refusals by status';
 
@@ -45,5 +46,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     };
   } finally {
     await api.close();
+    // chDB merging while the process exits can crash its exit handlers: close it first.
+    await (await testClickHouse()).close();
   }
 }
