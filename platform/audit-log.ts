@@ -97,9 +97,9 @@ interface Row {
 /** The log, newest first. */
 export async function readAudit(db: Db, query: AuditQuery = {}): Promise<AuditRecord[]> {
   const { rows } = await db.query<Row>(
-    `SELECT id, at, actor, actor_key_id, role, source, action, target, before, after, request_id FROM audit_log
+    `SELECT id, created_at AS at, actor, actor_key_id, role, source, action, target, before, after, request_id FROM audit_log
      WHERE ($1::text IS NULL OR action = $1 OR action LIKE $1 || '.%')
-       AND ($2::timestamptz IS NULL OR at >= $2)
+       AND ($2::timestamptz IS NULL OR created_at >= $2)
        AND ($3::bigint IS NULL OR id < $3)
      ORDER BY id DESC LIMIT $4`,
     [query.action ?? null, query.since ?? null, query.beforeId ?? null, query.limit ?? 100],

@@ -6,7 +6,7 @@
 
 CREATE TABLE audit_log (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
+  created_at  timestamptz NOT NULL DEFAULT now(),
   actor       text NOT NULL CHECK (length(actor) BETWEEN 1 AND 300),
   actor_key_id bigint,
   role        text NOT NULL,
@@ -20,8 +20,8 @@ CREATE TABLE audit_log (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE INDEX audit_log_at ON audit_log (at);
-CREATE INDEX audit_log_action ON audit_log (action, at);
+CREATE INDEX audit_log_at ON audit_log (created_at);
+CREATE INDEX audit_log_action ON audit_log (action, created_at);
 
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

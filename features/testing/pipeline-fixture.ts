@@ -1,12 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type pg from 'pg';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { runInProcess, type StepRun } from '../../pipelines/run-in-process.ts';
 import type { Step, StepContext } from '../../pipelines/step.ts';
 import { NIGHTLY_STEPS } from '../../pipelines/steps/index.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
+import { bookingDatabase } from '../../test/support/booking-database.ts';
 import { writeWarehouseWorld, type WorldOptions, type WorldTruth } from './warehouse-world.ts';
 
 /**
@@ -38,10 +38,12 @@ export async function pipelineFixture(database: string, world: Partial<WorldOpti
   await migrateWarehouse(client, quietLog);
   const truth = await writeWarehouseWorld(client, { customers: 1000, years: 3, seed: 7, endDate: '2025-07-01', ...world });
   const registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
+  // The steps write the audit log (promotions) in the booking database.
+  const db = await bookingDatabase(database);
   const context = (params: StepContext['params'] = {}): StepContext => ({
     config: testConfig(),
     log: quietLog,
-    pg: undefined as unknown as pg.Pool,
+    pg: db.pool,
     clickhouse: client,
     registry,
     runId: `run-${Date.now()}`,

@@ -16,7 +16,7 @@ import { openStepServices, type StepServices } from './step-services.ts';
 /**
  * A small sales graph of our own (so these tests do not wait for the real steps):
  *   extract (pg:sales_source → pg:sales_copy) → summarise (→ pg:sales_summary) → report (→ file:report)
- *   audit (pg:sales_source → pg:audit_log), independent of the others.
+ *   audit (pg:sales_source → pg:sales_audit), independent of the others.
  */
 function salesGraph(calls: string[], behaviour: { failSummarise?: number } = {}): Step[] {
   let summariseFailures = 0;
@@ -51,9 +51,9 @@ function salesGraph(calls: string[], behaviour: { failSummarise?: number } = {})
                           ON CONFLICT (id) DO UPDATE SET total = EXCLUDED.total, updated_at = clock_timestamp()`);
       return { outputs: { runId: ctx.runId } };
     }),
-    step('audit', [], ['pg:sales_source'], ['pg:audit_log'], async (ctx) => {
+    step('audit', [], ['pg:sales_source'], ['pg:sales_audit'], async (ctx) => {
       calls.push('audit');
-      await ctx.pg.query(`INSERT INTO audit_log (rows) SELECT count(*) FROM sales_source`);
+      await ctx.pg.query(`INSERT INTO sales_audit (rows) SELECT count(*) FROM sales_source`);
       return { outputs: { audited: true } };
     }),
   ];
@@ -64,7 +64,7 @@ async function createSalesTables(pool: pg.Pool): Promise<void> {
     CREATE TABLE sales_source (id int PRIMARY KEY, amount numeric NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
     CREATE TABLE sales_copy (id int PRIMARY KEY, amount numeric NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
     CREATE TABLE sales_summary (id int PRIMARY KEY, total numeric NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
-    CREATE TABLE audit_log (id serial PRIMARY KEY, rows int NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
+    CREATE TABLE sales_audit (id serial PRIMARY KEY, rows int NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp());
     INSERT INTO sales_source (id, amount) SELECT g, g * 10 FROM generate_series(1, 20) g;`);
 }
 

@@ -1,12 +1,13 @@
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { pathToFileURL } from 'node:url';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { StepContext } from '../step.ts';
-import type pg from 'pg';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
-import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
+import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { bookingDatabase } from '../../test/support/booking-database.ts';
+import { readAudit } from '../../platform/audit-log.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { currentVersion, writeBatch } from './support/batch-output.ts';
 import { evaluateStep } from './evaluate.ts';
@@ -19,6 +20,7 @@ describe('evaluate step', () => {
   let client: ClickHouseClient;
   let registry: ModelRegistry;
   let ctx: StepContext;
+  let db: TestDatabase;
   const register = (holdoutId: string, mase: number, naive: number) =>
     registry.register({
       artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
@@ -36,8 +38,10 @@ describe('evaluate step', () => {
     await useClickHouseDatabase(client, 'evaluate_step');
     await migrateWarehouse(client, quietLog);
     registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
-    ctx = { config: testConfig(), log: quietLog, pg: undefined as unknown as pg.Pool, clickhouse: client, registry, runId: 'run', params: {} };
+    db = await bookingDatabase('evaluate_step');
+    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
   });
+  after(async () => db?.drop());
 
   it('makes the first version champion and points readers at its batch', async () => {
     const v1 = await register('demand:A', 1.0, 1.2);
@@ -47,6 +51,9 @@ describe('evaluate step', () => {
     assert.equal(outputs.price, 'no version');
     assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000001');
     assert.deepEqual(await queryRows(client, `SELECT DISTINCT model_version FROM demand_forecasts_current`), [{ model_version: 'demand-000001' }]);
+    const [promotion] = await readAudit(db.pool, { action: 'model.promote' });
+    assert.equal(promotion.target, 'model:demand/demand-000001');
+    assert.equal(promotion.source, 'pipeline');
   });
 
   it('keeps the champion when a version is worse on the same holdout, and judges a version once', async () => {

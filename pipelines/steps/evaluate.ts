@@ -18,7 +18,7 @@ export const evaluateStep: Step = {
   name: 'evaluate',
   description: 'Promotion by the registry rule (same holdout) or, when the holdout moved on, by beating the baseline; batch readers switched to champions',
   reads: ['model:segmentation', 'model:price', 'model:recommender', 'model:demand', 'ch:customer_segments', 'ch:customer_recommendations', 'ch:demand_forecasts'],
-  writes: ['model:aliases', 'ch:batch_current'],
+  writes: ['model:aliases', 'ch:batch_current', 'pg:audit_log'],
   after: ['train-segments', 'train-price', 'train-recommender', 'train-demand'],
   async run(ctx) {
     const registry = ctx.registry;

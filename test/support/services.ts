@@ -102,7 +102,8 @@ export async function freshDatabase(baseUrl: string, label: string): Promise<Tes
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 6, options: '-c TimeZone=UTC' });
+  // allowExitOnIdle: a suite that never drops its database still lets its process end.
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 6, options: '-c TimeZone=UTC', allowExitOnIdle: true });
   return {
     url: url.toString(),
     pool,
