@@ -5,6 +5,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
+import { ensureDataDir, ensurePrivateDir } from './data-dir.ts';
 
 interface ChdbRawInsert {
   rawInsert(params: { table: string; values: Buffer; format: 'TabSeparated' | 'JSONEachRow'; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
@@ -113,7 +114,8 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
       client = createClient({ ...serverOptions, database });
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
-      fs.mkdirSync(dir, { recursive: true });
+      ensureDataDir(config.dataDir);
+      ensurePrivateDir(dir);
       const holder = embeddedHolder(dir);
       if (holder !== undefined) throw new Error(`Cannot lock file ${path.join(dir, 'status')}: held by process ${holder}`);
       const { createChdbConnection } = await import('chdb/connection');

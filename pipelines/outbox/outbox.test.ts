@@ -95,7 +95,10 @@ for (const target of await postgresTargets()) {
         await db.pool.query('UPDATE outbox_events SET published_at = NULL');
         await appendEvents(ch.client, await readUnpublished(db.pool, 10_000));
         const counts = await (await ch.client.query({ query: 'SELECT count() AS raw, uniqExact(id) AS ids, (SELECT count() FROM events FINAL) AS final FROM events', format: 'JSONEachRow' })).json<{ raw: string; ids: string; final: string }>();
-        assert.deepEqual(counts.map((c) => [Number(c.raw), Number(c.ids), Number(c.final)]), [[2 * outbox.length, outbox.length, outbox.length]], 'the copies are folded away');
+        // A background merge may already have folded some copies, so the raw count is anywhere up to twice.
+        const [{ raw, ids, final }] = counts.map((c) => ({ raw: Number(c.raw), ids: Number(c.ids), final: Number(c.final) }));
+        assert.ok(raw >= outbox.length && raw <= 2 * outbox.length, `raw rows ${raw}`);
+        assert.deepEqual([ids, final], [outbox.length, outbox.length], 'the copies are folded away');
       } finally {
         await relay.stop();
       }
