@@ -6,6 +6,7 @@ import { openPostgres } from '../platform/postgres.ts';
 import { openClickHouse } from '../platform/clickhouse.ts';
 import { migrate } from '../domain/migrate.ts';
 import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
+import { applyRetention } from '../pipelines/warehouse/retention.ts';
 
 export interface Stores {
   pg: pg.Pool;
@@ -23,7 +24,10 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
   try {
     if (postgres) await migrate(postgres.pool, log);
     clickhouse = need.clickhouse ? await openClickHouse(config, log) : undefined;
-    if (clickhouse) await migrateWarehouse(clickhouse.client, log);
+    if (clickhouse) {
+      await migrateWarehouse(clickhouse.client, log);
+      await applyRetention(clickhouse.client, config.requestLogRetentionDays, log);
+    }
   } catch (err) {
     await clickhouse?.close().catch(() => undefined);
     await postgres?.close().catch(() => undefined);

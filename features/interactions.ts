@@ -9,7 +9,8 @@ import { chDateTime, parseChDateTime, queryRows } from './warehouse-query.ts';
  * from every event known before it. The weights are the recommender's own (models/recommender/confidence.ts:
  * booking 5, quotation 1, a rating (stars − 3) × 1, a cancellation −5 taken off the booking, each halved every
  * 365 days of age); this is the same computation in ClickHouse, checked against `eventsToInteractions` by a test,
- * so the warehouse table and the model agree. Pairs whose total is 0 or less are left out (never seen, for ALS).
+ * so the warehouse table and the model agree. Pairs whose total is 0 or less are left out (never seen, for ALS),
+ * and so are erased customers: their history must not train the next model.
  */
 export const INTERACTIONS_VERSION = 'interactions-v1';
 
@@ -44,7 +45,7 @@ FROM (
   )
   GROUP BY customer_id, itinerary_id
 )
-WHERE weight > 0`;
+WHERE weight > 0 AND customer_id NOT IN (SELECT id FROM erased_customers)`;
 }
 
 export function interactionParams(asOf: Date, weights: InteractionWeights = DEFAULT_CONFIDENCE): Record<string, unknown> {

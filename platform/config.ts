@@ -26,6 +26,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Days the scored-request log keeps a row (it holds customer ids and what they asked); ClickHouse drops older ones. */
+  requestLogRetentionDays: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -63,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     logLevel,
+    requestLogRetentionDays: intSetting(env, 'REQUEST_LOG_RETENTION_DAYS', 400, 1, 36_500),
   };
 }

@@ -32,6 +32,8 @@ import type { ServingSources } from './online/sources.ts';
 import { warehouseSources } from './online/warehouse-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { personalDataRoutes } from './routes/personal-data.ts';
+import { PersonalisationConsent } from './online/personalisation-consent.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { demandRoutes } from './routes/demand.ts';
@@ -102,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = new ApiKeyVerifier(deps.pg, log, { cacheMs: settings.keyCacheMs, outageGraceMs: settings.keyOutageGraceMs, onLookup: () => metrics.keyLookups.inc({}) });
   const counts = new RateCounts(redis, `${settings.redisPrefix}rate:`, log);
   const guardrails = new GuardrailBook(deps.pg, log);
+  const consent = new PersonalisationConsent(deps.pg, log);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -112,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     guardrails,
     online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
     sources: deps.sources ?? warehouseSources(deps.clickhouse),
+    consent,
     requestLog,
     metrics,
   };
@@ -130,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await requestLog.close();
     await verifier.close();
     await guardrails.close();
+    consent.close();
     await cache.close();
     if (redis) await redis.quit().catch(() => redis!.disconnect());
   });
@@ -140,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestLog.start();
     await verifier.listen();
     await guardrails.start();
+    await consent.start(settings.consentPollMs);
 
     installErrorHandler(app, log);
     installTextHygiene(app);
@@ -178,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(demandRoutes, { ctx });
         await v1.register(destinationRoutes, { ctx });
         await v1.register(analyticsRoutes, { ctx });
+        await v1.register(personalDataRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });
       },
       { prefix: '/v1' },

@@ -7,6 +7,7 @@ import type { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
+import type { PersonalisationConsent } from './online/personalisation-consent.ts';
 import type { RequestLog } from './request-log/request-log.ts';
 import type { ServingSettings } from './settings.ts';
 
@@ -22,6 +23,8 @@ export interface ServingContext {
   guardrails: GuardrailBook;
   online: OnlineFeatures;
   sources: ServingSources;
+  /** Customers who get no personalised answer (erased, or no consent). */
+  consent: PersonalisationConsent;
   requestLog: RequestLog;
   metrics: ApiMetrics;
 }

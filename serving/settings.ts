@@ -28,6 +28,8 @@ export interface ServingSettings {
   keyCacheMs: number;
   /** How long an already-verified key keeps working while PostgreSQL does not answer. */
   keyOutageGraceMs: number;
+  /** How often the set of customers without personalisation (erased, no consent) is read again. */
+  consentPollMs: number;
   /**
    * The scored-request log is written to ClickHouse every this many ms, or sooner when a batch is full. With chDB
    * each insert runs in this process, on the cores that answer requests, and holds a core for as long as it takes,
@@ -93,6 +95,7 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
     keyCacheMs: intSetting(env, 'API_KEY_CACHE_SECONDS', 30, 0, 3600) * 1000,
     keyOutageGraceMs: intSetting(env, 'API_KEY_OUTAGE_GRACE_SECONDS', 600, 0, 86_400) * 1000,
+    consentPollMs: intSetting(env, 'CONSENT_POLL_SECONDS', 5, 1, 3600) * 1000,
     requestLogFlushMs: intSetting(env, 'REQUEST_LOG_FLUSH_MS', 1000, 10, 600_000),
     requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2500, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),

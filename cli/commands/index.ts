@@ -29,6 +29,8 @@ export const COMMANDS: Array<{ name: string; summary: string; load: () => Promis
   { name: 'keys list', summary: 'List the scoring API keys', load: () => import('./keys.ts').then((m) => ({ command: m.listCommand })) },
   { name: 'keys revoke', summary: 'Revoke a scoring API key', load: () => import('./keys.ts').then((m) => ({ command: m.revokeCommand })) },
   { name: 'audit list', summary: 'The audit log: every write by any role, with who, what, before/after and when', load: () => import('./audit.ts').then((m) => ({ command: m.listCommand })) },
+  { name: 'customers erase', summary: "Erase a customer's personal data everywhere (anonymised; business facts kept)", load: () => import('./customers.ts').then((m) => ({ command: m.eraseCommand })) },
+  { name: 'customers export', summary: 'Everything stored about a customer, as one JSON document', load: () => import('./customers.ts').then((m) => ({ command: m.exportCommand })) },
   { name: 'guardrails list', summary: 'The guardrail rules price suggestions are held to (per destination and service level)', load: () => import('./guardrails.ts').then((m) => ({ command: m.listCommand })) },
   { name: 'guardrails set', summary: 'Set the guardrail of a destination and/or service level (a new, versioned revision)', load: () => import('./guardrails.ts').then((m) => ({ command: m.setCommand })) },
   { name: 'guardrails remove', summary: 'Remove the guardrail of a scope (the broader rule applies again)', load: () => import('./guardrails.ts').then((m) => ({ command: m.removeCommand })) },

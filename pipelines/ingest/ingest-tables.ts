@@ -48,7 +48,11 @@ export const INGEST_TABLES: readonly IngestTable[] = [
     ...same('unit_cost', 'unit_capacity', 'currency'),
   ]),
   table('departures', ['id'], same('itinerary_id', 'departure_date', 'capacity', 'seats_sold', 'status')),
-  table('customers', ['id'], same('external_ref', 'name', 'email', 'country', 'language', 'customer_type')),
+  table('customers', ['id'], [
+    ...same('external_ref', 'name', 'email', 'country', 'language', 'customer_type'),
+    ['consent_personalisation', 'consent_personalisation::int'],
+    utc('erased_at'),
+  ]),
   table('customer_group_profiles', ['customer_id'], [
     ...same('group_size', 'adults', 'children', 'seniors'),
     ['ages_json', 'array_to_json(ages)'],

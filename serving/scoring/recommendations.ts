@@ -71,6 +71,9 @@ function viewOf(ids: readonly string[]): AvailabilityView {
  * outlives its inputs. Within, by the rest of the inputs. A Redis cache hands out new lists each time: nothing is
  * remembered then, and the answer is computed as before.
  */
+/** A user id no model knows (model ids are customer ids as digits): the recommender gives its cold-start list. */
+const NOT_PERSONAL = 'not-personal';
+
 const rememberedAnswers = new WeakMap<object, WeakMap<readonly string[], Map<string, ScoredRecommendations>>>();
 const MAX_ANSWERS_PER_LIST = 64;
 
@@ -85,8 +88,10 @@ function answersFor(model: object, bookedList: readonly string[]): Map<string, S
 export async function recommendItineraries(ctx: ServingContext, query: RecommendationQuery): Promise<ScoredRecommendations> {
   const served = ctx.champions.get('recommender');
   const model = served.model;
-  const userId = String(query.customerId);
-  const known = model.interactedItems(userId).length > 0;
+  // An erased customer, or one without consent, gets what customers like them book: never their own history.
+  const personalisable = ctx.consent.allows(query.customerId);
+  const userId = personalisable ? String(query.customerId) : NOT_PERSONAL;
+  const known = personalisable && model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
 
   const [available, booked, country] = await Promise.all([
@@ -107,7 +112,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const availability = available.value ? viewOf(available.value) : undefined;
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known.
   const memo = defaulted.length === 0 && booked.value ? answersFor(model, booked.value) : undefined;
-  const memoKey = memo && [query.customerId, query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability?.snapshotId ?? ''].join('|');
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability?.snapshotId ?? ''].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {

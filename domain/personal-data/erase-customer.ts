@@ -1,0 +1,149 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type pg from 'pg';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import {
+  BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
+} from './personal-data-map.ts';
+import { pseudonymKey, pseudonymOf } from './pseudonym.ts';
+
+/**
+ * Erasure of one customer's personal data across the booking system and the warehouse (GDPR art. 17):
+ * personal fields anonymised in PostgreSQL in one transaction (with its audit row), then every ClickHouse part
+ * rewritten — not only the newest version of a row — derived personalisation dropped, and logs pseudonymised.
+ * A `started` record comes first and a `completed` one last, both append-only and free of personal values: a run
+ * that died in between is resumed by the next, and a completed erasure is not done twice.
+ */
+export interface ErasureRequest {
+  customerId: number;
+  reason: string;
+  actor: Actor;
+}
+
+export interface ErasureResult {
+  customerId: number;
+  status: 'erased' | 'already_erased';
+  /** Rows changed per store and table, e.g. `postgres.customers: 1`, `clickhouse.scored_requests: 12`. */
+  touched: Record<string, number>;
+  erasedAt: string;
+}
+
+export interface Stores {
+  pg: pg.Pool;
+  clickhouse: ClickHouseClient;
+}
+
+/** A concurrent ingest may copy a version it read before the anonymisation committed: the rewrite is checked and repeated. */
+const REWRITE_ATTEMPTS = 3;
+
+export async function eraseCustomer(stores: Stores, request: ErasureRequest): Promise<ErasureResult> {
+  const { customerId, actor } = request;
+  if (!Number.isSafeInteger(customerId) || customerId < 1) throw new InputError('customerId must be a positive integer', 'customerId');
+  const reason = request.reason?.trim() ?? '';
+  if (reason.length === 0 || reason.length > 500) throw new InputError('reason must say why, in 1–500 characters', 'reason');
+
+  const state = await erasureState(stores.pg, customerId);
+  if (state.last?.phase === 'completed') {
+    return { customerId, status: 'already_erased', touched: state.last.touched, erasedAt: state.last.at };
+  }
+  if (state.last?.phase !== 'started') {
+    await stores.pg.query(`INSERT INTO customer_erasures (customer_id, phase, reason, actor, role) VALUES ($1, 'started', $2, $3, $4)`, [customerId, reason, actor.name, actor.role]);
+  }
+
+  const touched: Record<string, number> = {};
+  Object.assign(touched, await eraseInBookingSystem(stores.pg, customerId, reason, actor));
+  Object.assign(touched, await eraseInWarehouse(stores, customerId));
+
+  const { rows } = await stores.pg.query<{ created_at: Date }>(
+    `INSERT INTO customer_erasures (customer_id, phase, reason, actor, role, touched) VALUES ($1, 'completed', $2, $3, $4, $5) RETURNING created_at`,
+    [customerId, reason, actor.name, actor.role, JSON.stringify(touched)],
+  );
+  return { customerId, status: 'erased', touched, erasedAt: rows[0].created_at.toISOString() };
+}
+
+async function erasureState(pool: pg.Pool, customerId: number) {
+  const customer = await pool.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
+  if (customer.rowCount === 0) throw new NotFoundError(`customer ${customerId} is not in the booking system`, 'customerId');
+  const { rows } = await pool.query<{ phase: 'started' | 'completed'; touched: Record<string, number>; created_at: Date }>(
+    'SELECT phase, touched, created_at FROM customer_erasures WHERE customer_id = $1 ORDER BY id DESC LIMIT 1',
+    [customerId],
+  );
+  return { last: rows[0] && { phase: rows[0].phase, touched: rows[0].touched, at: rows[0].created_at.toISOString() } };
+}
+
+async function eraseInBookingSystem(pool: pg.Pool, customerId: number, reason: string, actor: Actor): Promise<Record<string, number>> {
+  const client = await pool.connect();
+  const touched: Record<string, number> = {};
+  try {
+    await client.query('BEGIN');
+    // The values as they were, to find them in free text (import rejects) before they are gone.
+    const { rows } = await client.query<{ name: string; email: string | null; erased_at: Date | null }>('SELECT name, email, erased_at FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+    const before = rows[0];
+    if (before.erased_at === null || before.name !== ERASED_NAME) {
+      const rejects = await client.query(IMPORT_REJECTS_ERASURE, [before.name, before.email]);
+      touched['postgres.import_rejects'] = rejects.rowCount ?? 0;
+    }
+    for (const { table, sql } of BOOKING_SYSTEM_ERASURE) touched[`postgres.${table}`] = (await client.query(sql, [customerId])).rowCount ?? 0;
+    await appendAudit(client, actor, { action: 'customer.erase', target: `customer:${customerId}`, after: { reason, touched } });
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  return touched;
+}
+
+async function count(client: ClickHouseClient, table: string, where: string, params: Record<string, unknown>): Promise<number> {
+  const result = await client.query({ query: `SELECT count() AS n FROM ${table} WHERE ${where}`, query_params: params, format: 'JSONEachRow' });
+  const [row] = await result.json<{ n: string }>();
+  return Number(row.n);
+}
+
+/** Mutations rewrite every part that holds a matching row; mutations_sync waits until they have. */
+async function mutate(client: ClickHouseClient, statement: string, params: Record<string, unknown>): Promise<void> {
+  await client.command({ query: statement, query_params: params, clickhouse_settings: { mutations_sync: '2' } });
+}
+
+async function eraseInWarehouse(stores: Stores, customerId: number): Promise<Record<string, number>> {
+  const { clickhouse } = stores;
+  const touched: Record<string, number> = {};
+  const params = { id: customerId, erased: ERASED_NAME };
+
+  for (let attempt = 0; attempt < REWRITE_ATTEMPTS; attempt++) {
+    let remaining = 0;
+    for (const { table, set, where, erasedWhen } of WAREHOUSE_REWRITES) {
+      const personal = `${where} AND NOT (${erasedWhen})`;
+      const n = await count(clickhouse, table, personal, params);
+      if (n === 0) continue;
+      remaining += n;
+      touched[`clickhouse.${table}`] = (touched[`clickhouse.${table}`] ?? 0) + n;
+      await mutate(clickhouse, `ALTER TABLE ${table} UPDATE ${set} WHERE ${where}`, params);
+    }
+    if (remaining === 0) break;
+  }
+
+  for (const { table, where } of WAREHOUSE_DELETES) {
+    const n = await count(clickhouse, table, where, params);
+    touched[`clickhouse.${table}`] = n;
+    if (n > 0) await mutate(clickhouse, `ALTER TABLE ${table} DELETE WHERE ${where}`, params);
+  }
+
+  const pseudonym = pseudonymOf(await pseudonymKey(stores.pg), customerId).toString();
+  for (const { table, column, jsonColumns } of WAREHOUSE_PSEUDONYMS) {
+    const where = `${column} = {id:UInt64}`;
+    const n = await count(clickhouse, table, where, params);
+    touched[`clickhouse.${table}`] = n;
+    if (n === 0) continue;
+    // The id also appears inside the JSON the log kept ("customerId":81) and in its subject (customer:81).
+    const rewrites = [
+      `${column} = {pseudonym:UInt64}`,
+      ...jsonColumns.map(
+        (c) => `${c} = replaceRegexpAll(replaceRegexpAll(${c}, concat('("customerId":\\\\s*)', toString({id:UInt64}), '([^0-9]|$)'), concat('\\\\1', {pseudonym:String}, '\\\\2')), concat('(customer:)', toString({id:UInt64}), '([^0-9]|$)'), concat('\\\\1p', {pseudonym:String}, '\\\\2'))`,
+      ),
+    ];
+    await mutate(clickhouse, `ALTER TABLE ${table} UPDATE ${rewrites.join(', ')} WHERE ${where}`, { ...params, pseudonym });
+  }
+  return touched;
+}

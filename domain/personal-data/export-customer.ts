@@ -1,0 +1,27 @@
+import { NotFoundError } from '../../platform/errors.ts';
+import { BOOKING_SYSTEM_EXPORT, WAREHOUSE_EXPORT } from './personal-data-map.ts';
+import type { Stores } from './erase-customer.ts';
+
+/**
+ * Everything stored about one customer, across the booking system and the warehouse, as one JSON document
+ * (GDPR art. 15): what they are, what they asked and bought, what the models made of them, what the API answered.
+ */
+export interface PersonalDataExport {
+  customerId: number;
+  exportedAt: string;
+  bookingSystem: Record<string, unknown[]>;
+  warehouse: Record<string, unknown[]>;
+}
+
+export async function exportCustomer(stores: Stores, customerId: number): Promise<PersonalDataExport> {
+  const exists = await stores.pg.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
+  if (exists.rowCount === 0) throw new NotFoundError(`customer ${customerId} is not in the booking system`, 'customerId');
+  const bookingSystem: Record<string, unknown[]> = {};
+  for (const { name, sql } of BOOKING_SYSTEM_EXPORT) bookingSystem[name] = (await stores.pg.query(sql, [customerId])).rows;
+  const warehouse: Record<string, unknown[]> = {};
+  for (const { name, sql } of WAREHOUSE_EXPORT) {
+    const result = await stores.clickhouse.query({ query: sql, query_params: { id: customerId }, format: 'JSONEachRow' });
+    warehouse[name] = await result.json();
+  }
+  return { customerId, exportedAt: new Date().toISOString(), bookingSystem, warehouse };
+}

@@ -1,0 +1,92 @@
+/**
+ * Where a customer's personal data lives, declared once: erasure anonymises exactly these places and access
+ * exports them, so the two cannot drift. Business facts (quotations, bookings, payments, prices) stay; the
+ * fields that say who the person is, or what they wrote, do not.
+ */
+
+/** The value an erased customer's name takes everywhere. */
+export const ERASED_NAME = 'erased customer';
+
+/** PostgreSQL: how each table's personal fields are anonymised, by the customer's id ($1). */
+export const BOOKING_SYSTEM_ERASURE: ReadonlyArray<{ table: string; sql: string }> = [
+  {
+    table: 'customers',
+    sql: `UPDATE customers SET name = '${ERASED_NAME}', email = NULL, external_ref = NULL, consent_personalisation = false,
+            erased_at = coalesce(erased_at, now()) WHERE id = $1`,
+  },
+  {
+    table: 'customer_group_profiles',
+    sql: `UPDATE customer_group_profiles SET ages = '{}', special_needs = '{}', preferences = '{}' WHERE customer_id = $1`,
+  },
+  { table: 'ratings', sql: `UPDATE ratings SET comment = NULL WHERE customer_id = $1 AND comment IS NOT NULL` },
+  {
+    table: 'quotation_members',
+    sql: `UPDATE quotation_members SET name = 'erased member' WHERE name <> 'erased member'
+            AND quotation_id IN (SELECT id FROM quotations WHERE customer_id = $1)`,
+  },
+];
+
+/**
+ * Import rejects keep the raw line a person sent, which may hold the customer's name or e-mail: those lines are
+ * blanked, found by the values the customer had ($2 name, $3 e-mail) before they were anonymised.
+ */
+export const IMPORT_REJECTS_ERASURE = `UPDATE import_rejects SET raw_line = '[erased]'
+  WHERE raw_line <> '[erased]' AND (strpos(raw_line, $1) > 0 OR ($2::text IS NOT NULL AND strpos(lower(raw_line), lower($2)) > 0))`;
+
+/**
+ * ClickHouse: tables the ingest copied, rewritten in place (every part and old version, not only the newest row);
+ * `{id:UInt64}` is the customer.
+ */
+export const WAREHOUSE_REWRITES: ReadonlyArray<{ table: string; set: string; where: string; erasedWhen: string }> = [
+  {
+    table: 'customers',
+    set: `name = {erased:String}, email = NULL, external_ref = NULL, consent_personalisation = 0, erased_at = coalesce(erased_at, now64(6))`,
+    where: 'id = {id:UInt64}',
+    erasedWhen: 'name = {erased:String} AND email IS NULL AND external_ref IS NULL',
+  },
+  {
+    table: 'customer_group_profiles',
+    // ages and special_needs are stored copies parsed from the JSON at insert: rewritten too.
+    set: `ages_json = '[]', special_needs_json = '[]', preferences = '{}', ages = [], special_needs = []`,
+    where: 'customer_id = {id:UInt64}',
+    erasedWhen: `ages_json = '[]' AND special_needs_json = '[]' AND preferences = '{}' AND empty(ages) AND empty(special_needs)`,
+  },
+  { table: 'ratings', set: 'comment = NULL', where: 'customer_id = {id:UInt64}', erasedWhen: 'comment IS NULL' },
+];
+
+/** ClickHouse: what was derived from the customer for personalisation, dropped. */
+export const WAREHOUSE_DELETES: ReadonlyArray<{ table: string; where: string }> = [
+  { table: 'customer_features', where: 'customer_id = {id:UInt64}' },
+  { table: 'customer_itinerary_interactions', where: 'customer_id = {id:UInt64}' },
+  { table: 'customer_segments', where: 'customer_id = {id:UInt64}' },
+  { table: 'customer_recommendations', where: 'customer_id = {id:UInt64}' },
+];
+
+/**
+ * ClickHouse: logs whose rows keep their aggregates but lose the person — the customer id becomes a keyed
+ * pseudonym ({pseudonym:UInt64}) in the id column and in the JSON the row kept.
+ */
+export const WAREHOUSE_PSEUDONYMS: ReadonlyArray<{ table: string; column: string; jsonColumns: string[] }> = [
+  { table: 'scored_requests', column: 'customer_id', jsonColumns: ['request', 'features', 'response', 'subject'] },
+  { table: 'price_training_rows', column: 'customer_id', jsonColumns: [] },
+];
+
+/** PostgreSQL tables an export reads, by the customer's id ($1). */
+export const BOOKING_SYSTEM_EXPORT: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: 'customer', sql: 'SELECT * FROM customers WHERE id = $1' },
+  { name: 'groupProfile', sql: 'SELECT * FROM customer_group_profiles WHERE customer_id = $1' },
+  { name: 'quotations', sql: 'SELECT * FROM quotations WHERE customer_id = $1 ORDER BY id' },
+  { name: 'quotationMembers', sql: 'SELECT id, quotation_id, name, removed_at, created_at FROM quotation_members WHERE quotation_id IN (SELECT id FROM quotations WHERE customer_id = $1) ORDER BY id' },
+  { name: 'bookings', sql: 'SELECT * FROM bookings WHERE customer_id = $1 ORDER BY id' },
+  { name: 'payments', sql: 'SELECT p.* FROM payments p JOIN bookings b ON b.id = p.booking_id WHERE b.customer_id = $1 ORDER BY p.id' },
+  { name: 'ratings', sql: 'SELECT * FROM ratings WHERE customer_id = $1 ORDER BY id' },
+  { name: 'erasures', sql: 'SELECT phase, reason, created_at FROM customer_erasures WHERE customer_id = $1 ORDER BY id' },
+];
+
+/** ClickHouse tables an export reads, by `{id:UInt64}`. */
+export const WAREHOUSE_EXPORT: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: 'segments', sql: 'SELECT model_version, segment FROM customer_segments_current WHERE customer_id = {id:UInt64}' },
+  { name: 'recommendations', sql: 'SELECT model_version, rank, itinerary_id FROM customer_recommendations_current WHERE customer_id = {id:UInt64} ORDER BY rank' },
+  { name: 'features', sql: 'SELECT * FROM customer_features WHERE customer_id = {id:UInt64}' },
+  { name: 'scoredRequests', sql: 'SELECT scored_at, route, family, model_version, request, response FROM scored_requests WHERE customer_id = {id:UInt64} ORDER BY scored_at LIMIT 10000' },
+];

@@ -1,0 +1,199 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyInstance } from 'fastify';
+import { generateWorld } from '../../domain/generator/index.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { ingestStep } from '../../pipelines/ingest/ingest-step.ts';
+import { runInProcess } from '../../pipelines/run-in-process.ts';
+import type { Step } from '../../pipelines/step.ts';
+import { NIGHTLY_STEPS } from '../../pipelines/steps/index.ts';
+import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
+import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
+import { OPERATOR_SECRET } from '../security/attacked-api.ts';
+import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
+
+/**
+ * A customer's right to erasure, end to end: a generated world in PostgreSQL, ingested twice (so ClickHouse holds
+ * an old version of the customer as well as the newest), models trained, the API serving and logging requests.
+ * After `POST /v1/customers/:id/erasure` nothing in any store, log, event or artefact names the customer, their
+ * recommendations are no longer personal at once, and neither a later ingest nor the next training brings them back.
+ */
+describe('erasing a customer', () => {
+  let db: TestDatabase;
+  let clickhouse: ClickHouseClient;
+  let registry: ModelRegistry;
+  let registryDir: string;
+  let app: FastifyInstance;
+  let http: HttpClient;
+  let admin: string;
+  let engine: string;
+  let customer: { id: number; name: string; email: string };
+  const config = testConfig();
+
+  const run = async (names: string[]) => {
+    const chosen = new Set(names);
+    const steps: Step[] = [ingestStep, ...NIGHTLY_STEPS].filter((s) => chosen.has(s.name)).map((s) => ({ ...s, after: s.after.filter((n) => chosen.has(n)) }));
+    const runs = await runInProcess(steps, { config, log: quietLog, pg: db.pool, clickhouse, registry, runId: `erasure-${Date.now()}`, params: { seed: 1, ingestLagSeconds: 0 } });
+    const failed = runs.find((r) => r.status !== 'succeeded');
+    if (failed) throw new Error(`step ${failed.step} ${failed.status}: ${failed.error}`);
+  };
+
+  before(async () => {
+    db = await freshDatabase(await embeddedPostgresUrl(), 'erasure');
+    ({ client: clickhouse } = await testClickHouse());
+    await useClickHouseDatabase(clickhouse, 'customer_erasure');
+    await migrateWarehouse(clickhouse, quietLog);
+    await generateWorld(db.pool, { customers: 300, years: 2, seed: 11, endDate: '2025-07-01', log: quietLog });
+    registryDir = tempDir('registry');
+    registry = ModelRegistry.open(pathToFileURL(registryDir).href);
+    await run(['ingest', 'build-features', 'train-recommender', 'evaluate']);
+
+    // A customer the recommender knows, with a name nobody else has.
+    const { rows } = await db.pool.query<{ id: string; name: string; email: string }>(
+      `SELECT c.id, c.name, c.email FROM customers c JOIN bookings b ON b.customer_id = c.id
+        WHERE c.email IS NOT NULL AND (SELECT count(*) FROM customers o WHERE o.name = c.name) = 1
+        GROUP BY c.id HAVING count(*) >= 2 ORDER BY c.id LIMIT 1`,
+    );
+    customer = { id: Number(rows[0].id), name: rows[0].name, email: rows[0].email };
+    // Free text that names them, as people write it, and an older e-mail that ClickHouse keeps as an old version.
+    await db.pool.query(`UPDATE ratings SET comment = $2 WHERE customer_id = $1`, [customer.id, `Great trip, ${customer.name}`]);
+    const imported = await db.pool.query<{ id: string }>(`INSERT INTO imports (kind, file_name, file_sha256, mapping, status) VALUES ('bookings', 'b.csv', repeat('a', 64), '{}', 'finished') RETURNING id`);
+    await db.pool.query(`INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line) VALUES ($1, 7, 'departure_date', 'not a date', $2)`, [imported.rows[0].id, `${customer.name};${customer.email};31/02/2025`]);
+    await run(['ingest']);
+    await db.pool.query(`UPDATE customers SET email = $2 WHERE id = $1`, [customer.id, `new.${customer.email}`]);
+    await run(['ingest']);
+
+    const keys = await Promise.all([createApiKey(db.pool, { name: 'dpo', role: 'admin' }), createApiKey(db.pool, { name: 'engine', role: 'quotation-engine' })]);
+    admin = keys[0].key;
+    engine = keys[1].key;
+    app = await buildApp({
+      config,
+      log: quietLog,
+      pg: db.pool,
+      clickhouse,
+      registry,
+      settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 2000, requestLogFlushMs: 20 },
+    });
+    http = await listen(app);
+  });
+  after(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const recommendations = () => http.call('GET', `/v1/customers/${customer.id}/recommendations?from=2025-07-01&to=2025-12-31&k=5`, { key: engine });
+
+  const textFiles = (dir: string): string[] => {
+    const found: string[] = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) found.push(...textFiles(full));
+      else {
+        const raw = fs.readFileSync(full);
+        found.push(`${full}\n${raw.toString('latin1')}\n${full.endsWith('.gz') || raw[0] === 0x1f ? zlib.gunzipSync(raw).toString('utf8') : ''}`);
+      }
+    }
+    return found;
+  };
+
+  it('exports everything about the customer to an admin only', async () => {
+    assert.equal((await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: engine })).status, 403);
+    const exported = await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: admin });
+    assert.equal(exported.status, 200, exported.text);
+    assert.equal(exported.body.bookingSystem.customer[0].name, customer.name);
+    assert.ok(exported.body.bookingSystem.bookings.length >= 2);
+    assert.ok(exported.body.warehouse.recommendations.length > 0, 'the batch recommendations made for them');
+    // What the erasure test scans for is there to be found.
+    const raw = await clickhouse.query({ query: `SELECT countIf(position(formatRow('TabSeparated', *), {name:String}) > 0) AS n FROM customers`, query_params: { name: customer.name }, format: 'JSONEachRow' });
+    assert.ok(Number((await raw.json<{ n: string }>())[0].n) >= 1, 'ClickHouse holds the name');
+    const rejects = await db.pool.query(`SELECT count(*)::int AS n FROM import_rejects t WHERE strpos(t::text, $1) > 0`, [customer.email]);
+    assert.equal(rejects.rows[0].n, 1, 'an import reject holds the e-mail');
+  });
+
+  it('serves personal recommendations before, and logs the request with the customer id', async () => {
+    const answer = await recommendations();
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.personal, true);
+    for (let i = 0; i < 100; i++) {
+      const r = await clickhouse.query({ query: 'SELECT count() AS n FROM scored_requests WHERE customer_id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
+      if (Number((await r.json<{ n: string }>())[0].n) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.fail('the request was never logged');
+  });
+
+  it('refuses an erasure without a reason, naming the field', async () => {
+    const refused = await http.call('POST', `/v1/customers/${customer.id}/erasure`, { key: admin, body: {} });
+    assert.equal(refused.status, 400);
+    assert.match(refused.text, /reason/);
+  });
+
+  it('erases, and nothing anywhere names the customer afterwards', async () => {
+    const erased = await http.call('POST', `/v1/customers/${customer.id}/erasure`, { key: admin, body: { reason: 'request by e-mail, ticket 4711' } });
+    assert.equal(erased.status, 200, erased.text);
+    assert.equal(erased.body.status, 'erased');
+    assert.equal(erased.body.touched['postgres.customers'], 1);
+    // Two ingests left two versions, unless a background merge already folded them.
+    assert.ok(erased.body.touched['clickhouse.customers'] >= 1, 'the versions in ClickHouse');
+    assert.ok(erased.body.touched['clickhouse.scored_requests'] >= 1);
+
+    const needles = [customer.name, customer.email, `new.${customer.email}`];
+    // Every PostgreSQL table, every row as text.
+    const tables = await db.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    for (const { table_name } of tables.rows) {
+      for (const needle of needles) {
+        const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${table_name}" t WHERE strpos(t::text, $1) > 0`, [needle]);
+        assert.equal(rows[0].n, 0, `PostgreSQL ${table_name} still holds "${needle}"`);
+      }
+    }
+    // Every ClickHouse table, raw (no FINAL): old versions, the request log, events, features, batch outputs.
+    const chTables = await (await clickhouse.query({ query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree%'`, format: 'JSONEachRow' })).json<{ name: string }>();
+    assert.ok(chTables.length > 15, 'the warehouse tables');
+    for (const { name } of chTables) {
+      for (const needle of needles) {
+        const r = await clickhouse.query({ query: `SELECT count() AS n FROM \`${name}\` WHERE position(formatRow('TabSeparated', *), {needle:String}) > 0`, query_params: { needle }, format: 'JSONEachRow' });
+        assert.equal(Number((await r.json<{ n: string }>())[0].n), 0, `ClickHouse ${name} still holds "${needle}"`);
+      }
+    }
+    const logged = await clickhouse.query({ query: 'SELECT count() AS n FROM scored_requests WHERE customer_id = {id:UInt64} OR position(request, {quoted:String}) > 0', query_params: { id: customer.id, quoted: `"customerId":${customer.id}` }, format: 'JSONEachRow' });
+    assert.equal(Number((await logged.json<{ n: string }>())[0].n), 0, 'the request log holds a pseudonym, not the id');
+    // Model artefacts and every file under the data directory.
+    for (const file of [...textFiles(registryDir), ...(fs.existsSync(config.dataDir) ? textFiles(config.dataDir) : [])]) {
+      for (const needle of needles) assert.ok(!file.includes(needle), `${file.split('\n')[0]} holds "${needle}"`);
+    }
+  });
+
+  it('answers the customer without personalisation at once', async () => {
+    const answer = await recommendations();
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.personal, false);
+    assert.ok(answer.body.items.every((item: { basedOn: number | null }) => item.basedOn === null), 'nothing "because you booked…"');
+  });
+
+  it('is not undone by the next ingest, and leaves the customer out of the next training', async () => {
+    await db.pool.query(`UPDATE bookings SET total_price = total_price + 1 WHERE customer_id = $1`, [customer.id]);
+    await run(['ingest', 'build-features']);
+    const r = await clickhouse.query({ query: 'SELECT name, email, erased_at IS NOT NULL AS erased FROM customers FINAL WHERE id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
+    assert.deepEqual(await r.json(), [{ name: 'erased customer', email: null, erased: 1 }]);
+    const interactions = await clickhouse.query({ query: 'SELECT count() AS n FROM customer_itinerary_interactions WHERE customer_id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
+    assert.equal(Number((await interactions.json<{ n: string }>())[0].n), 0);
+  });
+
+  it('does nothing more when asked again, and keeps one record free of personal data', async () => {
+    const again = await http.call('POST', `/v1/customers/${customer.id}/erasure`, { key: admin, body: { reason: 'asked twice' } });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.status, 'already_erased');
+    const { rows } = await db.pool.query(`SELECT phase, reason, touched::text FROM customer_erasures WHERE customer_id = $1 ORDER BY id`, [customer.id]);
+    assert.deepEqual(rows.map((r) => r.phase), ['started', 'completed']);
+    await assert.rejects(db.pool.query('DELETE FROM customer_erasures'), /append-only/);
+    const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.erase' AND target = $1`, [`customer:${customer.id}`]);
+    assert.equal(audit.rows[0].n, 1);
+  });
+});
