@@ -1,4 +1,4 @@
-import { easterDay } from '../../models/demand/calendar-events.ts';
+import { easterDay } from '../../platform/calendar/calendar-events.ts';
 import { dayNumber, yearOf } from './time.ts';
 
 /**

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { startTsWorker } from '../price/ts-worker.ts';
+import { startTsWorker } from '../../platform/ts-worker.ts';
 import { runFitJob, type FitJob } from './fit-worker.ts';
 import type { SeriesFit } from './series-fit.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { easterDay, eventDays } from './calendar-events.ts';
+import { easterDay, eventDays } from '../../platform/calendar/calendar-events.ts';
 import { fitHarmonic, harmonicForecast } from './harmonic-regression.ts';
-import { PERU_CALENDAR } from './peru-calendar.ts';
+import { PERU_CALENDAR } from '../../platform/calendar/peru-calendar.ts';
 import { dailySeries, dailyTruth } from './synthetic-demand.ts';
 
 const DAY_MS = 86_400_000;

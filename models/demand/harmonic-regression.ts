@@ -1,9 +1,9 @@
 import { InputError } from '../../platform/errors.ts';
-import { eventDays, yearOfDay } from './calendar-events.ts';
+import { eventDays, yearOfDay } from '../../platform/calendar/calendar-events.ts';
 import { normalForecast, type Forecast } from './forecast.ts';
 import { periodStart, periodIndex, type Frequency } from './frequency.ts';
 import { ridgeLeastSquares } from './least-squares.ts';
-import { PERU_CALENDAR, type CalendarEvent } from './peru-calendar.ts';
+import { PERU_CALENDAR, type CalendarEvent } from '../../platform/calendar/peru-calendar.ts';
 
 /**
  * Dynamic harmonic regression for data with several seasonalities (daily: weekly and yearly): a linear trend,

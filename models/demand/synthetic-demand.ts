@@ -1,6 +1,6 @@
 import { normal, substream } from '../../platform/random.ts';
-import { eventDays } from './calendar-events.ts';
-import { PERU_CALENDAR } from './peru-calendar.ts';
+import { eventDays } from '../../platform/calendar/calendar-events.ts';
+import { PERU_CALENDAR } from '../../platform/calendar/peru-calendar.ts';
 
 /**
  * Generated demand with known parts, for tests and the benchmark: a level and trend, seasonal cycles, a holiday

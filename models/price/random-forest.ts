@@ -8,7 +8,7 @@ import type { FeatureMatrix } from './matrix.ts';
 import { predictEnsemble } from './ensemble-prediction.ts';
 import { assembleEnsemble, ensembleFromArtifact, ensembleToArtifact, type EnsembleArtifact, type TreeEnsemble } from './tree-ensemble.ts';
 import type { BinnedSet, GrowthParams, GrownTree } from './tree-growth.ts';
-import { startTsWorker } from './ts-worker.ts';
+import { startTsWorker } from '../../platform/ts-worker.ts';
 import { checkColumnsMatch, checkFeatureMatrix, checkRange, checkTrainingSet } from './validate.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { substream } from '../../platform/random.ts';
-import { startTsWorker } from '../price/ts-worker.ts';
+import { startTsWorker } from '../../platform/ts-worker.ts';
 import { cgScratch, regularisedGramian, updateRows } from './als-solver.ts';
 import type { AlsHalfStep, AlsWorkerSetup } from './als-worker.ts';
 import { sharedFloat32, type SparseMatrix } from './sparse-matrix.ts';

@@ -69,7 +69,7 @@ export function startPipelineWorkers(graph: readonly Step[], services: StepServi
     };
     let worker: Worker;
     if (queue === 'heavy' || queue === 'partitions') {
-      // Plain Node in the child: the entry file registers tsx itself (see models/price/ts-worker.ts for why).
+      // Plain Node in the child: the entry file registers tsx itself (see platform/ts-worker.ts for why).
       worker = new Worker(queueName(queue), SANDBOX_FILE, { ...options, useWorkerThreads: false, workerForkOptions: { execArgv: [] } });
     } else if (queue === 'runs') {
       worker = new Worker(queueName(queue), (job: Job<RunJobData>, token?: string) => processRunJob(job, token!, deps), options);
