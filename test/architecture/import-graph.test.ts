@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Imports point one way: cli → serving / pipelines → features / models → platform. The booking system (domain/)
+ * stands beside them: it uses platform only, and only the CLI (which wires the processes) reaches into it;
+ * serving and domain meet over HTTP or through the plugin seam. Tests, benchmarks and test scaffolding may import
+ * anything. KNOWN lists today's arrows that still run the wrong way: it may only shrink, and an entry that no
+ * longer exists fails the test so the list stays true.
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FOLDERS = ['platform', 'features', 'models', 'serving', 'pipelines', 'domain', 'cli'] as const;
+type Folder = (typeof FOLDERS)[number];
+
+const MAY_IMPORT: Record<Folder, readonly Folder[]> = {
+  platform: [],
+  features: ['platform'],
+  models: ['platform'],
+  serving: ['features', 'models', 'platform'],
+  pipelines: ['features', 'models', 'platform'],
+  domain: ['platform'],
+  cli: ['serving', 'pipelines', 'features', 'models', 'domain', 'platform'],
+};
+
+/** `from-file -> imported-file` arrows that break the rule today, to be removed by the redesign (issue 20). */
+const KNOWN = new Set<string>([
+  'features/customer-segment.ts -> models/segmentation/customer-segmenter.ts',
+  'features/customer-segment.ts -> models/registry/model-registry.ts',
+  'features/customer-segment.ts -> models/registry/model-version.ts',
+  'features/customer-segment.ts -> models/contract.ts',
+  'features/demand-series.ts -> models/demand/series.ts',
+  'features/interactions.ts -> models/recommender/confidence.ts',
+  'features/interactions.ts -> models/recommender/interactions.ts',
+  'features/price-feature-values.ts -> models/segmentation/customer-segmenter.ts',
+  'features/price-features-online.ts -> models/segmentation/customer-segmenter.ts',
+  'features/price-training-rows.ts -> models/price/quotations.ts',
+  'features/price-training-rows.ts -> models/segmentation/customer-segmenter.ts',
+  'features/recommender-catalogue.ts -> models/recommender/catalogue.ts',
+  'features/recommender-catalogue.ts -> models/recommender/cold-start.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/auto-accept-bands.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/decide-suggestion.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/decision-log.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/price-locks.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/review-errors.ts',
+  'serving/review/review-routes.ts -> domain/suggestions/review-queue.ts',
+  'serving/routes/personal-data.ts -> domain/personal-data/erase-customer.ts',
+  'serving/routes/personal-data.ts -> domain/personal-data/export-customer.ts',
+  'pipelines/outbox/outbox-relay.ts -> domain/outbox.ts',
+  'pipelines/runner/step-services.ts -> domain/migrate.ts',
+]);
+
+function isScaffolding(file: string): boolean {
+  return /\.test\.ts$|\.bench\.ts$|(^|\/)testing\//.test(file);
+}
+
+function productionFiles(dir: string, found: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) productionFiles(full, found);
+    else if (entry.name.endsWith('.ts')) found.push(path.relative(ROOT, full));
+  }
+  return found;
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
+  return specifiers.map((s) => path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)));
+}
+
+function folderOf(file: string): Folder | undefined {
+  const top = file.split(path.sep)[0];
+  return (FOLDERS as readonly string[]).includes(top) ? (top as Folder) : undefined;
+}
+
+describe('the import graph', () => {
+  const arrows: string[] = [];
+  for (const folder of FOLDERS) {
+    for (const file of productionFiles(path.join(ROOT, folder))) {
+      if (isScaffolding(file)) continue;
+      for (const imported of importsOf(file)) {
+        const target = folderOf(imported);
+        if (target === undefined || target === folder) continue;
+        if (!MAY_IMPORT[folder].includes(target) || isScaffolding(imported)) arrows.push(`${file} -> ${imported}`);
+      }
+    }
+  }
+
+  it('has no new arrow pointing the wrong way', () => {
+    const unexpected = arrows.filter((a) => !KNOWN.has(a));
+    assert.deepEqual(unexpected, [], 'imports against the layering (cli → serving/pipelines → features/models → platform; domain beside, reached from cli only)');
+  });
+
+  it('lists as known only arrows that still exist', () => {
+    const gone = [...KNOWN].filter((a) => !arrows.includes(a));
+    assert.deepEqual(gone, [], 'remove these from KNOWN: they are fixed');
+  });
+});
