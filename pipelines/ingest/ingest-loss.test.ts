@@ -28,7 +28,7 @@ const COPY_BOOKING = `INSERT INTO bookings (quotation_id, customer_id, itinerary
 
 describe('ingest loses no committed change', () => {
   let db: TestDatabase;
-  const run = (extra: Partial<IngestOptions> = {}) => ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 500, ...extra });
+  const run = (extra: Partial<IngestOptions> = {}) => ingest(db.pool, ch, { log: quietLog, batchRows: 500, ...extra });
   const warehouse = async (name: string) => {
     await useClickHouseDatabase(ch, `ingest_loss_${name}`);
     await migrateWarehouse(ch, quietLog);
@@ -52,14 +52,14 @@ describe('ingest loses no committed change', () => {
       // Someone else's change, committed while the late transaction idles, moves the ingest along.
       await db.pool.query('UPDATE bookings SET party_size = party_size + 1 WHERE id = 7');
       await pause(1200);
-      await run({ lagSeconds: 1 });
+      await run();
       ({ rows: [{ id }] } = await late.query<{ id: string }>(COPY_BOOKING, [1]));
       await late.query('COMMIT');
     } finally {
       late.release();
     }
     await pause(1200);
-    await run({ lagSeconds: 1 });
+    await run();
     const copied = await rowsOf<{ n: string }>(`SELECT count() AS n FROM bookings FINAL WHERE id = ${Number(id)}`);
     assert.equal(Number(copied[0].n), 1, 'the late transaction’s booking reached ClickHouse');
   });
