@@ -7,6 +7,7 @@ import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ingest } from './ingest.ts';
 import { INGEST_TABLES } from './ingest-tables.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
+import { appendAudit, pipelineActor } from '../../platform/audit-log.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 
 /** Every table's content, one row per source row (FINAL), as an order-independent fingerprint. */
@@ -158,6 +159,29 @@ for (const target of await postgresTargets()) {
       }
       const afterCommit = await ingest(db.pool, ch, { log: quietLog });
       assert.equal(afterCommit.tables.bookings.rows, 2);
+    });
+
+    it('copies the audit log, which only grows, to ClickHouse', async () => {
+      await useClickHouseDatabase(ch, warehouse('clean'));
+      await appendAudit(db.pool, { ...pipelineActor('ingest-test'), requestId: 'req-1' }, {
+        action: 'guardrail.set',
+        target: 'guardrail:cusco/luxury',
+        after: { floor: 0.1, note: 'tab\there' },
+      });
+      const report = await ingest(db.pool, ch, { log: quietLog });
+      assert.equal(report.tables.audit_log?.rows, 1);
+      for (const from of ['audit_log FINAL', 'audit_log_latest']) {
+        const result = await ch.query({
+          query: `SELECT actor, role, source, action, target, before, JSONExtractString(after, 'note') AS note, request_id,
+                         created_at = updated_at AS unchanged FROM ${from}`,
+          format: 'JSONEachRow',
+        });
+        assert.deepEqual(await result.json(), [
+          { actor: 'pipeline:ingest-test', role: 'pipeline', source: 'pipeline', action: 'guardrail.set', target: 'guardrail:cusco/luxury', before: null, note: 'tab\there', request_id: 'req-1', unchanged: 1 },
+        ], from);
+      }
+      const again = await ingest(db.pool, ch, { log: quietLog });
+      assert.equal(again.tables.audit_log.rows, 0, 'an audit row is copied once');
     });
   });
 }
