@@ -4,19 +4,21 @@
 -- id of the transaction that last inserted or updated it. Every transaction below the snapshot horizon
 -- (pg_snapshot_xmin(pg_current_snapshot())) has ended, so the ingest reads change_xid up to that horizon and
 -- resumes from it: nothing in flight is passed over, whatever the clocks say.
+-- change_xid is the 64-bit xid8 held as bigint (it never wraps and stays far below 2^63): an integer that any
+-- reader compares as a number, ClickHouse's postgresql() included, and that its conditions can use the index with.
 -- Inserts take change_xid from the column default, not a trigger: a BEFORE INSERT row trigger would cost the
 -- generator's COPY its multi-row batching. Updates are stamped by a trigger, whatever value the writer sets.
 -- Deletes leave a tombstone (the whole old row) in ingest_deletions, which the ingest copies as is_deleted rows.
 
 CREATE FUNCTION stamp_change_xid() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.change_xid := pg_current_xact_id();
+  NEW.change_xid := pg_current_xact_id()::text::bigint;
   RETURN NEW;
 END $$;
 
 CREATE TABLE ingest_deletions (
   table_name  text NOT NULL,
-  change_xid  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  change_xid  bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
   -- The row as it was: the ingest needs its key and the columns ClickHouse partitions by (created_at).
   old_row     jsonb NOT NULL,
   -- When the row was deleted; tombstones are never updated, updated_at only keeps the convention of every table.
@@ -46,7 +48,7 @@ BEGIN
     ('booking_status_history', ARRAY['id']), ('payments', ARRAY['id']), ('ratings', ARRAY['id'])
   ) AS v(name, key) LOOP
     -- Existing rows get this migration's transaction id: committed, so the next ingest sees them all.
-    EXECUTE format('ALTER TABLE %I ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id()', t.name);
+    EXECUTE format('ALTER TABLE %I ADD COLUMN change_xid bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint', t.name);
     EXECUTE format('CREATE INDEX %I ON %I (change_xid, %s)', t.name || '_change', t.name,
                    (SELECT string_agg(quote_ident(k), ', ') FROM unnest(t.key) k));
     EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION stamp_change_xid()', t.name || '_change_xid', t.name);

@@ -12,7 +12,7 @@ export interface CopyTableOptions {
   /** Resume after this row; undefined means the table's first load. */
   from: Watermark | undefined;
   /**
-   * The run's snapshot horizon (xid8 as decimal text): every transaction below it has ended, so rows whose
+   * The run's snapshot horizon (a transaction id as decimal text): every transaction below it has ended, so rows whose
    * change_xid is below it are final as far as this run goes; the rest wait for the next run.
    */
   horizon: string;
@@ -136,16 +136,16 @@ export function changesQuery(table: IngestTable, from: Watermark | undefined, ho
   const t = table.name;
   const rest = table.columns.slice(1).map(([name, expr]) => (expr === name ? `${t}.${name}` : `${expr} AS ${name}`));
   const keys = (alias: string) => table.key.map((k) => `${alias}.${k}`).join(', ');
-  const after = (xid: string) => (from ? ` AND (${xid}, ${keys(t)}) > ('${from.changeXid}'::xid8, ${from.key.join(', ')})` : '');
+  const after = (xid: string) => (from ? ` AND (${xid}, ${keys(t)}) > (${from.changeXid}, ${from.key.join(', ')})` : '');
   const live = `SELECT ${t}.change_xid, ${rest.join(', ')}, 0 AS is_deleted FROM ${t}
-    WHERE ${t}.change_xid < '${horizon}'::xid8${after(`${t}.change_xid`)}`;
+    WHERE ${t}.change_xid < ${horizon}${after(`${t}.change_xid`)}`;
   // The deleted row, rebuilt from its tombstone under the table's own name and columns (plus the deleting
   // transaction's id), so that the same column expressions apply. A key that exists again (deleted and inserted
   // anew) is left to its live row.
   const deleted = `SELECT ${t}.tombstone_xid, ${rest.join(', ')}, 1 AS is_deleted
     FROM (SELECT _d.change_xid AS tombstone_xid, _r.*
             FROM ingest_deletions AS _d CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, _d.old_row) AS _r
-           WHERE _d.table_name = '${t}' AND _d.change_xid < '${horizon}'::xid8${from ? ` AND _d.change_xid >= '${from.changeXid}'::xid8` : ''}) AS ${t}
+           WHERE _d.table_name = '${t}' AND _d.change_xid < ${horizon}${from ? ` AND _d.change_xid >= ${from.changeXid}` : ''}) AS ${t}
     WHERE NOT EXISTS (SELECT 1 FROM ${t} AS _live WHERE (${keys('_live')}) = (${keys(t)}))${after(`${t}.tombstone_xid`)}`;
   const order = ordered ? ` ORDER BY ${table.columns.slice(0, 1 + table.key.length).map((_, i) => i + 1).join(', ')}` : '';
   return `${live} UNION ALL ${deleted}${order}`;

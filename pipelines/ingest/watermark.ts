@@ -9,14 +9,14 @@ import { SpiritError } from '../../platform/errors.ts';
  * killed-and-restarted run end with the same data as a clean one.
  */
 export interface Watermark {
-  /** A PostgreSQL transaction id (xid8) as decimal text. */
+  /** A PostgreSQL transaction id (xid8, stored as bigint) as decimal text. */
   changeXid: string;
   /** Key column values, as text, in the table's key order; empty means nothing copied yet (a first load). */
   key: string[];
   rowsTotal: number;
 }
 
-const XID = /^\d{1,20}$/;
+const XID = /^\d{1,18}$/;
 const INTEGER = /^-?\d{1,19}$/;
 
 export async function readWatermarks(client: ClickHouseClient): Promise<Map<string, Watermark>> {
