@@ -75,7 +75,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const quarterSearch = new pg.Pool({ connectionString: postgres.url, options: '-c TimeZone=UTC -c search_path=quarter', max: 6 });
     const quarterBookings = Number((await quarterSearch.query<{ n: string }>('SELECT count(*) AS n FROM bookings')).rows[0].n);
     const quarterMem = rssSampler();
-    const quarter = await ingest(quarterSearch, clickhouse.client, { log, lagSeconds: 0 });
+    const quarter = await ingest(quarterSearch, clickhouse.client, { log });
     const quarterPeakMiB = quarterMem.stop();
     await quarterSearch.end();
     ctx.log(`quarter: ${quarterBookings} bookings, ${quarter.rows} rows in ${quarter.seconds} s, peak RSS ${quarterPeakMiB} MiB`);
@@ -83,7 +83,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await clickhouse.client.command({ query: `USE ${config.clickhouseDatabase}` });
     const before = Math.round(process.memoryUsage().rss / 2 ** 20);
     const fullMem = rssSampler();
-    const full = await ingest(postgres.pool, clickhouse.client, { log, lagSeconds: 0 });
+    const full = await ingest(postgres.pool, clickhouse.client, { log });
     const fullPeakMiB = fullMem.stop();
     ctx.log(`full: ${bookings} bookings, ${full.rows} rows in ${full.seconds} s, peak RSS ${fullPeakMiB} MiB; ${JSON.stringify(full.tables)}`);
 

@@ -80,7 +80,7 @@ describe('price features of a new quotation (serving)', () => {
   });
 
   it('names the data it was computed from once the ingest has run', async () => {
-    await client.insert({ table: 'ingest_watermarks', values: [{ table_name: 'bookings', updated_at: '2025-06-30 23:00:00', row_key: '1', rows_total: 1, run_id: 'r', saved_at: '2025-07-01 01:02:03.000000' }], format: 'JSONEachRow' });
+    await client.insert({ table: 'ingest_positions', values: [{ table_name: 'bookings', change_xid: 1234, row_key: '1', rows_total: 1, run_id: 'r', saved_at: '2025-07-01 01:02:03.000000' }], format: 'JSONEachRow' });
     const row = rows[1];
     const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 2, quotedAt: parseChDateTime(String(row.quoted_at)) });
     assert.equal(online.snapshotId, 'price-features-v1+no-segmentation@2025-07-01T01:02:03.000000Z');

@@ -100,7 +100,7 @@ export async function priceFeaturesForQuote(client: ClickHouseClient, input: Quo
   };
   const [rows, [ingested]] = await Promise.all([
     queryRows<PriceFeatureRow>(client, priceFeatureSql(ONLINE_QUOTE, true), params, PRICE_FEATURE_SETTINGS),
-    queryRows<{ at: string | null }>(client, `SELECT if(count() = 0, NULL, toString(max(saved_at))) AS at FROM ingest_watermarks`),
+    queryRows<{ at: string | null }>(client, `SELECT if(count() = 0, NULL, toString(max(saved_at))) AS at FROM ingest_positions`),
   ]);
   const row = rows[0];
   const [{ values, defaulted }] = priceFeatureValues([row], models.segmenter);

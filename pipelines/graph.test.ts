@@ -38,7 +38,7 @@ describe('the nightly graph', () => {
 
   it('runs in process, records every step, and is fresh afterwards until the booking system changes', async () => {
     const graph = await loadPipelineGraph();
-    const report = await runPipelineInProcess(graph, services, { params: { seed: 1, ingestLagSeconds: 0 }, retry: { attempts: 1, delayMs: 0, jitter: 0 } });
+    const report = await runPipelineInProcess(graph, services, { params: { seed: 1 }, retry: { attempts: 1, delayMs: 0, jitter: 0 } });
     const steps = await services.state.stepsOf(report.runId);
     assert.equal(report.status, 'succeeded', steps.filter((s) => s.status !== 'succeeded').map((s) => `${s.step}: ${s.status} ${s.error}`).join('\n'));
     assert.deepEqual(steps.map((s) => s.step).sort(), graph.map((s) => s.name).sort());

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { intArg, numberArg } from '../command.ts';
+import { intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
@@ -13,7 +13,6 @@ export const command: Command = {
     full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower)' },
     'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert', default: '250000' },
     concurrency: { type: 'string', description: 'Tables copied at the same time', default: '3' },
-    'lag-seconds': { type: 'string', description: 'Leave rows changed in the last N seconds for the next run', default: '5' },
   },
   details: 'Prints a JSON report (rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes.',
   async run(args, { config, log, out }) {
@@ -22,7 +21,6 @@ export const command: Command = {
       full: args.values.full === true,
       batchRows: intArg(args, 'batch-rows', { min: 1, max: 10_000_000 }),
       concurrency: intArg(args, 'concurrency', { min: 1, max: 16 }),
-      lagSeconds: numberArg(args, 'lag-seconds', { min: 0, max: 86_400 }),
     };
     const stores = await openStores(config, log);
     try {

@@ -76,7 +76,7 @@ export const command: Command = {
       const selection = train ? {} : { only: ['ingest'] };
       say(train ? `pipeline: ${graph.map((s) => s.name).join(' → ')}` : 'every model family has a champion: ingest only (--retrain to train again)');
       const services = await openStepServices(config, log, { pg: stores.pg, clickhouse: stores.clickhouse, registry });
-      const report = await runPipelineInProcess(graph, services, { selection, params: { seed, ingestLagSeconds: 0 }, trigger: 'manual' });
+      const report = await runPipelineInProcess(graph, services, { selection, params: { seed }, trigger: 'manual' });
       await refreshMarts(stores.clickhouse);
       const runs = report.steps;
       for (const run of runs) say(`  ${run.step.padEnd(20)} ${run.status.padEnd(9)} ${run.seconds.toFixed(1).padStart(6)} s  ${run.error ?? summarise(run.outputs)}`);

@@ -11,8 +11,11 @@ export interface CopyTableOptions {
   table: IngestTable;
   /** Resume after this row; undefined means the table's first load. */
   from: Watermark | undefined;
-  /** Upper bound on updated_at for this run (PostgreSQL timestamp text, UTC). */
-  upTo: string;
+  /**
+   * The run's snapshot horizon (a transaction id as decimal text): every transaction below it has ended, so rows whose
+   * change_xid is below it are final as far as this run goes; the rest wait for the next run.
+   */
+  horizon: string;
   batchRows: number;
   runId: string;
   onRows?: (rows: number) => void;
@@ -27,24 +30,25 @@ export interface CopyTableResult {
 }
 
 const NEWLINE = 0x0a;
-/** Greater than any bigint key: a first load has copied every row up to its bound, whatever the key. */
+/** Greater than any bigint key: a finished run has copied every row below its horizon, whatever the key. */
 const MAX_KEY = '9223372036854775807';
 
 /**
  * Streams one table from PostgreSQL to ClickHouse: one COPY … TO STDOUT whose text output is cut into batches at
  * row boundaries and inserted as TabSeparated, untouched (no per-row parsing in JavaScript). One batch is
- * inserted while the next one is read.
+ * inserted while the next one is read. The same COPY carries the table's deletions (tombstones, is_deleted = 1).
  *
- * Two modes. Incremental (a watermark exists): rows come in (updated_at, key) order, and the watermark moves to
+ * Two modes. Incremental (a watermark exists): rows come in (change_xid, key) order, and the watermark moves to
  * the last row of each batch once ClickHouse has it, so a crash loses at most the batch in flight. First load:
- * rows come in storage order, which PostgreSQL reads about 2.5 times faster than through the watermark index,
- * and the watermark is saved once at the end; a crash means the first load runs again, which is safe because the
- * repeated rows collapse (ReplacingMergeTree, same version).
+ * rows come in storage order, which PostgreSQL reads faster than through the watermark index, and the watermark
+ * is saved once at the end; a crash means the first load runs again, which is safe because the repeated rows
+ * collapse (ReplacingMergeTree, same version). Either way a finished run leaves the watermark just below the
+ * horizon: every transaction under it has been copied.
  */
 export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult> {
   const { table } = opts;
   const incremental = opts.from !== undefined && opts.from.key.length === table.key.length;
-  const sql = copySql(table, incremental ? opts.from : undefined, opts.upTo);
+  const sql = copySql(table, incremental ? opts.from : undefined, opts.horizon);
   const client = await opts.pool.connect();
   const rowsBefore = incremental ? opts.from!.rowsTotal : 0;
   let rows = rowsBefore;
@@ -66,7 +70,7 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
       const insert = (async () => {
         await insertFormatted(opts.clickhouse, {
           table: table.name,
-          columns: table.columns.map(([name]) => name),
+          columns: copiedColumns(table),
           format: 'TabSeparated',
           body,
           settings: { date_time_input_format: 'basic' },
@@ -106,10 +110,8 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
     }
     await flush();
     await inFlight;
-    if (!incremental) {
-      watermark = { updatedAt: opts.upTo, key: table.key.map(() => MAX_KEY), rowsTotal: rows };
-      await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
-    }
+    watermark = { changeXid: (BigInt(opts.horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: rows };
+    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
     client.release();
   } catch (err) {
     // A failure leaves the COPY half-read; destroying the connection is the only clean way out of it.
@@ -120,23 +122,44 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
   return { rows: rows - rowsBefore, batches, watermark };
 }
 
-export function copySql(table: IngestTable, from: Watermark | undefined, upTo: string): string {
-  const select = table.columns.map(([name, expr]) => (expr === name ? name : `${expr} AS ${name}`)).join(', ');
-  checkWatermark(table.name, { updatedAt: upTo, key: [], rowsTotal: 0 });
-  const conditions = [`${table.name}.updated_at <= '${upTo}+00'::timestamptz`];
-  if (!from) return `COPY (SELECT ${select} FROM ${table.name} WHERE ${conditions.join(' AND ')}) TO STDOUT`;
-  checkWatermark(table.name, from);
-  // Qualified names: a bare name in ORDER BY would mean the output column (the UTC text), which no index serves.
-  const order = ['updated_at', ...table.key].map((c) => `${table.name}.${c}`).join(', ');
-  // Row comparison on the (updated_at, key) index: resumes exactly after the last row ingested.
-  conditions.push(`(${order}) > ('${from.updatedAt}+00'::timestamptz, ${from.key.join(', ')})`);
-  return `COPY (SELECT ${select} FROM ${table.name} WHERE ${conditions.join(' AND ')} ORDER BY ${order}) TO STDOUT`;
+export function copySql(table: IngestTable, from: Watermark | undefined, horizon: string): string {
+  return `COPY (${changesQuery(table, from, horizon, from !== undefined)}) TO STDOUT`;
 }
 
-/** Reads updated_at and the key from the first fields of the batch's last line. */
+/**
+ * The table's rows and tombstones after `from` (all of them when undefined) and below the horizon; ordered by
+ * (change_xid, key) when `ordered`, so that the last row of a batch is a place to resume from.
+ */
+export function changesQuery(table: IngestTable, from: Watermark | undefined, horizon: string, ordered: boolean): string {
+  checkWatermark(table.name, { changeXid: horizon, key: [], rowsTotal: 0 });
+  if (from) checkWatermark(table.name, from);
+  const t = table.name;
+  const rest = table.columns.slice(1).map(([name, expr]) => (expr === name ? `${t}.${name}` : `${expr} AS ${name}`));
+  const keys = (alias: string) => table.key.map((k) => `${alias}.${k}`).join(', ');
+  const after = (xid: string) => (from ? ` AND (${xid}, ${keys(t)}) > (${from.changeXid}, ${from.key.join(', ')})` : '');
+  const live = `SELECT ${t}.change_xid, ${rest.join(', ')}, 0 AS is_deleted FROM ${t}
+    WHERE ${t}.change_xid < ${horizon}${after(`${t}.change_xid`)}`;
+  // The deleted row, rebuilt from its tombstone under the table's own name and columns (plus the deleting
+  // transaction's id), so that the same column expressions apply. A key that exists again (deleted and inserted
+  // anew) is left to its live row.
+  const deleted = `SELECT ${t}.tombstone_xid, ${rest.join(', ')}, 1 AS is_deleted
+    FROM (SELECT _d.change_xid AS tombstone_xid, _r.*
+            FROM ingest_deletions AS _d CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, _d.old_row) AS _r
+           WHERE _d.table_name = '${t}' AND _d.change_xid < ${horizon}${from ? ` AND _d.change_xid >= ${from.changeXid}` : ''}) AS ${t}
+    WHERE NOT EXISTS (SELECT 1 FROM ${t} AS _live WHERE (${keys('_live')}) = (${keys(t)}))${after(`${t}.tombstone_xid`)}`;
+  const order = ordered ? ` ORDER BY ${table.columns.slice(0, 1 + table.key.length).map((_, i) => i + 1).join(', ')}` : '';
+  return `${live} UNION ALL ${deleted}${order}`;
+}
+
+/** ClickHouse columns in the order copySql writes them. */
+export function copiedColumns(table: IngestTable): string[] {
+  return [...table.columns.map(([name]) => name), 'is_deleted'];
+}
+
+/** Reads change_xid and the key from the first fields of the batch's last line. */
 export function lastRowWatermark(body: Buffer, table: IngestTable): Omit<Watermark, 'rowsTotal'> {
   const end = body.length - 1;
   const start = body.lastIndexOf(NEWLINE, end - 1) + 1;
   const fields = body.toString('utf8', start, end).split('\t', 1 + table.key.length);
-  return { updatedAt: fields[0], key: fields.slice(1) };
+  return { changeXid: fields[0], key: fields.slice(1) };
 }

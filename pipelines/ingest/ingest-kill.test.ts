@@ -37,12 +37,12 @@ describe('ingest killed with SIGKILL and run again', () => {
 
   it('ends with the same data as a clean run', async () => {
     const cleanDir = tempDir('ingest-clean');
-    cli(cleanDir, ['ingest', '--lag-seconds', '0', '--batch-rows', '500', '--concurrency', '1']);
+    cli(cleanDir, ['ingest', '--batch-rows', '500', '--concurrency', '1']);
     const clean = fingerprint(cleanDir);
     assert.match(clean, /bookings=20000:/);
 
     const killedDir = tempDir('ingest-killed');
-    const child = spawn(process.execPath, [CLI, 'ingest', '--lag-seconds', '0', '--batch-rows', '500', '--concurrency', '1', '--table', 'bookings', '--table', 'quotations', '--table', 'payments', '--table', 'customers'], {
+    const child = spawn(process.execPath, [CLI, 'ingest', '--batch-rows', '500', '--concurrency', '1', '--table', 'bookings', '--table', 'quotations', '--table', 'payments', '--table', 'customers'], {
       env: env(killedDir),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -57,7 +57,7 @@ describe('ingest killed with SIGKILL and run again', () => {
     const partial = fingerprint(killedDir);
     assert.doesNotMatch(partial, /bookings=20000:/, 'the kill left the bookings half-copied');
 
-    cli(killedDir, ['ingest', '--lag-seconds', '0', '--batch-rows', '500']);
+    cli(killedDir, ['ingest', '--batch-rows', '500']);
     assert.equal(fingerprint(killedDir), clean);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What the ingest copies, table by table: the PostgreSQL expression for every ClickHouse column, and the
- * key that orders rows for the watermark. The watermark columns (updated_at, then the key) come first in the
- * select list so that the last line of a batch can be read without parsing the rest of it.
+ * key that orders rows for the watermark. The watermark columns (change_xid, then the key) come first in the
+ * select list so that the last line of a batch can be read without parsing the rest of it. change_xid (the
+ * transaction that last wrote the row, domain/migrations/004_change_capture.sql) is also ClickHouse's version.
  *
  * Expressions are chosen so PostgreSQL's COPY text output is already what ClickHouse's TabSeparated input
  * reads: the session runs in UTC, booleans become 0/1 and arrays become JSON text (parsed by a DEFAULT column
@@ -10,7 +11,7 @@
 export interface IngestTable {
   /** Same name in PostgreSQL and ClickHouse. */
   name: string;
-  /** Primary-key columns in PostgreSQL, in watermark order after updated_at. */
+  /** Primary-key columns in PostgreSQL, in watermark order after change_xid. */
   key: string[];
   /** ClickHouse column → PostgreSQL expression. */
   columns: Array<[string, string]>;
@@ -26,7 +27,7 @@ const TIMESTAMPS = new Set(['created_at', 'updated_at', 'quoted_at', 'booked_at'
 
 function table(name: string, key: string[], rest: Array<[string, string]>): IngestTable {
   const keyColumns: Array<[string, string]> = key.map((k) => [k, k]);
-  const columns: Array<[string, string]> = [['updated_at', 'updated_at'], ...keyColumns, ...rest, ['created_at', 'created_at']];
+  const columns: Array<[string, string]> = [['change_xid', 'change_xid'], ...keyColumns, ...rest, ['updated_at', 'updated_at'], ['created_at', 'created_at']];
   return { name, key, columns: columns.map(([c, expr]) => (TIMESTAMPS.has(c) && expr === c ? utc(c) : [c, expr])) };
 }
 
@@ -73,6 +74,8 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   table('booking_status_history', ['id'], same('booking_id', 'status', 'reason', 'changed_at')),
   table('payments', ['id'], same('booking_id', 'amount', 'currency', 'method', 'status', 'paid_at')),
   table('ratings', ['id'], same('booking_id', 'customer_id', 'itinerary_id', 'score', 'comment', 'rated_at')),
+  // Append-only at the source (domain/migrations/012_audit_log.sql); before/after travel as JSON text.
+  table('audit_log', ['id'], same('actor', 'actor_key_id', 'role', 'source', 'action', 'target', 'before', 'after', 'request_id')),
 ];
 
 export function ingestTable(name: string): IngestTable | undefined {

@@ -7,6 +7,7 @@ import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ingest } from './ingest.ts';
 import { INGEST_TABLES } from './ingest-tables.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
+import { appendAudit, pipelineActor } from '../../platform/audit-log.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 
 /** Every table's content, one row per source row (FINAL), as an order-independent fingerprint. */
@@ -58,7 +59,7 @@ for (const target of await postgresTargets()) {
     it('copies every row of every table, with NULLs, arrays, JSON and escaped text intact', async () => {
       await useClickHouseDatabase(ch, warehouse('clean'));
       await migrateWarehouse(ch, quietLog);
-      const report = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700 });
+      const report = await ingest(db.pool, ch, { log: quietLog, batchRows: 700 });
       const counts = await pgCounts(db.pool);
       assert.equal(report.rows, Object.values(counts).reduce((a, b) => a + b, 0));
       for (const table of INGEST_TABLES) {
@@ -83,10 +84,10 @@ for (const target of await postgresTargets()) {
 
     it('copies nothing new on a second run and leaves the same data', async () => {
       await useClickHouseDatabase(ch, warehouse('clean'));
-      const again = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700 });
+      const again = await ingest(db.pool, ch, { log: quietLog, batchRows: 700 });
       assert.equal(again.rows, 0);
       assert.deepEqual(await fingerprint(ch), clean);
-      const full = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700, full: true });
+      const full = await ingest(db.pool, ch, { log: quietLog, batchRows: 700, full: true });
       assert.ok(full.rows > 0);
       assert.deepEqual(await fingerprint(ch), clean, 'a full re-copy collapses onto the same rows');
     });
@@ -95,27 +96,27 @@ for (const target of await postgresTargets()) {
       await useClickHouseDatabase(ch, warehouse('crash'));
       await migrateWarehouse(ch, quietLog);
       await assert.rejects(
-        ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
+        ingest(db.pool, ch, { log: quietLog, batchRows: 700, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
         /simulated crash/,
       );
       assert.ok((await finalCount(ch, 'bookings')) < 3000, 'the crash left bookings half-copied');
-      await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 700 });
+      await ingest(db.pool, ch, { log: quietLog, batchRows: 700 });
       assert.deepEqual(await fingerprint(ch), clean);
     });
 
     it('resumes an incremental run after a crash at its watermark and ends with the same data', async () => {
       await db.pool.query(`UPDATE bookings SET total_price = total_price + 5 WHERE id % 2 = 0`);
       await useClickHouseDatabase(ch, warehouse('clean'));
-      const reference = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300 });
+      const reference = await ingest(db.pool, ch, { log: quietLog, batchRows: 300 });
       assert.equal(reference.tables.bookings.rows, 1500);
       clean = await fingerprint(ch);
 
       await useClickHouseDatabase(ch, warehouse('crash'));
       await assert.rejects(
-        ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
+        ingest(db.pool, ch, { log: quietLog, batchRows: 300, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
         /simulated crash/,
       );
-      const resumed = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0, batchRows: 300 });
+      const resumed = await ingest(db.pool, ch, { log: quietLog, batchRows: 300 });
       assert.equal(resumed.tables.bookings.rows, 1500 - 600, 'the resumed run starts after the last saved batch');
       assert.deepEqual(await fingerprint(ch), clean);
     });
@@ -123,9 +124,9 @@ for (const target of await postgresTargets()) {
     it('picks up updates and counts a row updated twice once', async () => {
       await useClickHouseDatabase(ch, warehouse('clean'));
       await db.pool.query(`UPDATE bookings SET status = 'cancelled' WHERE id IN (10, 20, 30)`);
-      const first = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0 });
+      const first = await ingest(db.pool, ch, { log: quietLog });
       await db.pool.query(`UPDATE bookings SET total_price = total_price + 1 WHERE id = 10`);
-      const second = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0 });
+      const second = await ingest(db.pool, ch, { log: quietLog });
       assert.equal(first.tables.bookings.rows, 3);
       assert.equal(second.tables.bookings.rows, 1);
       const result = await ch.query({
@@ -150,14 +151,37 @@ for (const target of await postgresTargets()) {
         await writer.query(`UPDATE bookings SET status = 'cancelled' WHERE id = 40`);
         await new Promise((r) => setTimeout(r, 20));
         await db.pool.query(`UPDATE bookings SET status = 'cancelled' WHERE id = 41`);
-        const during = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0 });
+        const during = await ingest(db.pool, ch, { log: quietLog });
         assert.equal(during.tables.bookings.rows, 0, 'the upper bound stops before the open transaction began');
         await writer.query('COMMIT');
       } finally {
         writer.release();
       }
-      const afterCommit = await ingest(db.pool, ch, { log: quietLog, lagSeconds: 0 });
+      const afterCommit = await ingest(db.pool, ch, { log: quietLog });
       assert.equal(afterCommit.tables.bookings.rows, 2);
+    });
+
+    it('copies the audit log, which only grows, to ClickHouse', async () => {
+      await useClickHouseDatabase(ch, warehouse('clean'));
+      await appendAudit(db.pool, { ...pipelineActor('ingest-test'), requestId: 'req-1' }, {
+        action: 'guardrail.set',
+        target: 'guardrail:cusco/luxury',
+        after: { floor: 0.1, note: 'tab\there' },
+      });
+      const report = await ingest(db.pool, ch, { log: quietLog });
+      assert.equal(report.tables.audit_log?.rows, 1);
+      for (const from of ['audit_log FINAL', 'audit_log_latest']) {
+        const result = await ch.query({
+          query: `SELECT actor, role, source, action, target, before, JSONExtractString(after, 'note') AS note, request_id,
+                         created_at = updated_at AS unchanged FROM ${from}`,
+          format: 'JSONEachRow',
+        });
+        assert.deepEqual(await result.json(), [
+          { actor: 'pipeline:ingest-test', role: 'pipeline', source: 'pipeline', action: 'guardrail.set', target: 'guardrail:cusco/luxury', before: null, note: 'tab\there', request_id: 'req-1', unchanged: 1 },
+        ], from);
+      }
+      const again = await ingest(db.pool, ch, { log: quietLog });
+      assert.equal(again.tables.audit_log.rows, 0, 'an audit row is copied once');
     });
   });
 }

@@ -5,8 +5,8 @@ import type { Logger } from '../../platform/log.ts';
 import { startProgress } from '../../platform/progress.ts';
 import { InputError } from '../../platform/errors.ts';
 import { INGEST_TABLES, type IngestTable } from './ingest-tables.ts';
-import { copyTable, type CopyTableResult } from './copy-table.ts';
-import { readWatermarks, resetWatermarks } from './watermark.ts';
+import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
+import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
 
 export interface IngestOptions {
   log: Logger;
@@ -16,11 +16,6 @@ export interface IngestOptions {
   batchRows?: number;
   /** Tables copied at the same time (each is one PostgreSQL COPY and one insert stream). */
   concurrency?: number;
-  /**
-   * Rows updated in the last `lagSeconds` wait for the next run. An insert's updated_at is its transaction's
-   * start time, so a transaction that commits late could otherwise land behind a watermark already passed.
-   */
-  lagSeconds?: number;
   /** Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). */
   full?: boolean;
   runId?: string;
@@ -30,7 +25,8 @@ export interface IngestOptions {
 
 export interface IngestReport {
   runId: string;
-  upTo: string;
+  /** The snapshot horizon the run copied up to (a PostgreSQL transaction id): the next run starts there. */
+  horizon: string;
   seconds: number;
   rows: number;
   rowsPerSecond: number;
@@ -38,8 +34,9 @@ export interface IngestReport {
 }
 
 /**
- * Incremental, idempotent pull of the booking system into ClickHouse. Each table resumes after its watermark
- * and stops at one upper bound for the whole run, so the tables of one run describe the same moment.
+ * Incremental, idempotent pull of the booking system into ClickHouse, in commit order. Each table resumes after
+ * its watermark and stops at one snapshot horizon for the whole run (every transaction below it has ended), so
+ * the tables of one run describe the same set of committed transactions and nothing still in flight is passed.
  */
 export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: IngestOptions): Promise<IngestReport> {
   const tables = selectTables(opts.tables);
@@ -50,9 +47,11 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const started = performance.now();
   if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name));
   const watermarks = await readWatermarks(clickhouse);
-  const upTo = await upperBound(pool, opts.lagSeconds ?? 5);
-  const total = await pendingRows(pool, tables, watermarks);
-  const progress = startProgress('ingest', total, opts.log);
+  const horizon = await snapshotHorizon(pool);
+  const pending = await pendingRows(pool, tables, watermarks, horizon);
+  const estimates = [...pending.values()];
+  const total = estimates.some((n) => n === undefined) ? undefined : (estimates as number[]).reduce((a, b) => a + b, 0);
+  const progress = startProgress('ingest', total || undefined, opts.log);
   const report: IngestReport['tables'] = {};
 
   // Largest first, so the long tables start at once and the small ones fill the gaps.
@@ -65,7 +64,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
         clickhouse,
         table,
         from: watermarks.get(table.name),
-        upTo,
+        horizon,
         batchRows,
         runId,
         onRows: (n) => progress.add(n),
@@ -75,6 +74,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
         },
       });
       report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
+      opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
@@ -82,7 +82,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const seconds = (performance.now() - started) / 1000;
   const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
   opts.log.info('ingest finished', { runId, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond) });
-  return { runId, upTo, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report };
+  return { runId, horizon, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report };
 }
 
 function selectTables(names: string[] | undefined): IngestTable[] {
@@ -100,30 +100,29 @@ function weight(table: IngestTable): number {
 }
 
 /**
- * The run's upper bound on updated_at: `lagSeconds` ago, or earlier if a writing transaction older than that is
- * still open (its rows, when it commits, will carry its start time).
+ * The oldest transaction id still running anywhere in the cluster (or the next one to be assigned, when none is):
+ * every transaction below it has committed or aborted, and any transaction that writes later gets a larger id.
  */
-async function upperBound(pool: pg.Pool, lagSeconds: number): Promise<string> {
-  const { rows } = await pool.query<{ up_to: string }>(
-    `SELECT to_char(least(clock_timestamp() - make_interval(secs => $1), coalesce(min(xact_start), 'infinity')) AT TIME ZONE 'UTC',
-                    'YYYY-MM-DD HH24:MI:SS.US') AS up_to
-       FROM pg_stat_activity
-      WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()`,
-    [lagSeconds],
-  );
-  return rows[0].up_to;
+async function snapshotHorizon(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ horizon: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+  return rows[0].horizon;
 }
 
-/** Rows to copy, for progress (estimated from the statistics for tables copied from the start). */
-async function pendingRows(pool: pg.Pool, tables: IngestTable[], watermarks: Map<string, unknown>): Promise<number | undefined> {
-  const fresh = tables.filter((t) => !watermarks.has(t.name)).map((t) => t.name);
-  if (fresh.length !== tables.length) return undefined;
-  const { rows } = await pool.query<{ n: string }>(
-    `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint AS n FROM pg_class WHERE relname = ANY($1) AND relkind = 'r'`,
-    [fresh],
-  );
-  const n = Number(rows[0].n);
-  return n > 0 ? n : undefined;
+/**
+ * Rows to copy per table, for progress: counted through the change index for tables that resume, estimated
+ * from the statistics for tables copied from the start (undefined when PostgreSQL has no estimate yet).
+ */
+async function pendingRows(pool: pg.Pool, tables: IngestTable[], watermarks: Map<string, Watermark>, horizon: string): Promise<Map<string, number | undefined>> {
+  const pending = new Map<string, number | undefined>();
+  for (const table of tables) {
+    const from = watermarks.get(table.name);
+    const resumes = from !== undefined && from.key.length === table.key.length;
+    const { rows } = resumes
+      ? await pool.query<{ n: string }>(`SELECT count(*) AS n FROM (${changesQuery(table, from, horizon, false)}) AS pending`)
+      : await pool.query<{ n: string }>(`SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = $1::regclass AND reltuples >= 0`, [table.name]);
+    pending.set(table.name, rows.length > 0 ? Number(rows[0].n) : undefined);
+  }
+  return pending;
 }
 
 function round(x: number): number {

@@ -41,7 +41,7 @@ describe('nightly steps on a generated world', () => {
       clickhouse: client,
       registry,
       runId: 'generated-world',
-      params: { seed: 1, ingestLagSeconds: 0, priceTrees: 40, priceBoostingIterations: 120 },
+      params: { seed: 1, priceTrees: 40, priceBoostingIterations: 120 },
     });
   });
   after(async () => db?.drop());

@@ -27,7 +27,7 @@ export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => 
     await migrateWarehouse(client, quietLog);
     const world = await generateWorld(db.pool, { customers, years: 3, seed: 42, endDate: '2025-07-01', log: quietLog });
     const registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
-    const context: StepContext = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'bench', params: { seed: 1, ingestLagSeconds: 0 } };
+    const context: StepContext = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'bench', params: { seed: 1 } };
     const figures: Record<string, unknown> = { customers, years: 3, bookings: world.counts.bookings, quotations: world.counts.quotations };
     let totalWall = 0;
     let totalCpu = 0;
