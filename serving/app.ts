@@ -10,6 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
+import { survivePostgresDisconnects } from '../platform/connection-errors.ts';
 import type { ModelRegistry } from '../models/registry/model-registry.ts';
 import { installAuthentication } from './auth/authentication.ts';
 import { jwtSecret } from './auth/jwt-secret.ts';
@@ -83,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const secret = jwtSecret(deps.config.dataDir, settings.jwtSecret, { sharedDatabase: deps.config.databaseUrl !== undefined });
   const log = deps.log.child({ component: 'api' });
   const metrics = createApiMetrics();
+  // Whoever made the pool, a connection the server ends must not end the API.
+  survivePostgresDisconnects(deps.pg, log);
 
   let redis: Redis | undefined;
   if (deps.config.redisUrl) {

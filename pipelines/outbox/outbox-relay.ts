@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
+import { Backoff } from '../../platform/backoff.ts';
 import { OUTBOX_CHANNEL } from '../../domain/outbox.ts';
 import { markPublished, readUnpublished, type EventPublisher } from './outbox-event.ts';
 
@@ -24,12 +25,17 @@ export interface RelayOptions {
  * the lock goes with the holder's connection when it dies). It reads unpublished events in seq order, publishes
  * them, and only then stamps them published — so a relay killed in between publishes them again after restart
  * (at least once; the consumer's side removes copies), and never skips one.
+ *
+ * Its connection is held for as long as it leads, so it listens for that connection's loss itself: a connection
+ * ended by the server (failover, pg_terminate_backend, a restart) wakes the relay, which drops it and starts over
+ * with a new one, waiting longer between attempts while PostgreSQL stays away. Nothing it meets stops it but stop().
  */
 export class OutboxRelay {
   private stopping = false;
   private notified = false;
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
+  private readonly backoff = new Backoff(100, 5000);
   published = 0;
 
   constructor(
@@ -70,24 +76,36 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
     while (!this.stopping) {
-      const client = await this.pool.connect();
+      let client: pg.PoolClient | undefined;
       let locked = false;
       let broken = false;
+      const onLost = (err: Error) => {
+        if (broken) return;
+        broken = true;
+        this.log.warn('outbox relay lost its PostgreSQL connection; reconnecting', { error: err.message });
+        this.wake?.();
+      };
       try {
+        client = await this.pool.connect();
+        client.on('error', onLost);
         locked = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK])).rows[0].locked;
-        if (locked) await this.publishWhileLeader(client, pollMs);
+        this.backoff.reset();
+        if (locked) await this.publishWhileLeader(client, pollMs, () => broken);
       } catch (err) {
         broken = true;
         this.log.warn('outbox relay error; starting over', { error: (err as Error).message });
       } finally {
-        // A connection that failed may be in any state: destroy it rather than hand it back to the pool.
-        client.release(broken ? true : undefined);
+        // A connection that failed may be in any state: destroy it rather than hand it back to the pool. Its
+        // listener stays: a dead connection can still report its end after it has left the pool.
+        client?.release(broken ? true : undefined);
       }
-      if (!this.stopping && (!locked || broken)) await this.pause(pollMs);
+      if (this.stopping) break;
+      if (broken) await this.pause(this.backoff.next(), { evenIfNotified: true });
+      else if (!locked) await this.pause(pollMs);
     }
   }
 
-  private async publishWhileLeader(client: pg.PoolClient, pollMs: number): Promise<void> {
+  private async publishWhileLeader(client: pg.PoolClient, pollMs: number, lost: () => boolean): Promise<void> {
     this.log.info('outbox relay is the publisher');
     const onNotify = () => {
       this.notified = true;
@@ -97,7 +115,7 @@ export class OutboxRelay {
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     try {
       let lastDrain = 0;
-      while (!this.stopping) {
+      while (!this.stopping && !lost()) {
         const since = Date.now() - lastDrain;
         if (since < (this.opts.minIntervalMs ?? 0)) await sleep((this.opts.minIntervalMs ?? 0) - since);
         lastDrain = Date.now();
@@ -113,9 +131,12 @@ export class OutboxRelay {
     }
   }
 
-  /** Waits pollMs, or less when a notification arrives (or arrived while the last drain ran). */
-  private pause(ms: number): Promise<void> {
-    if (this.notified || this.stopping) return Promise.resolve();
+  /**
+   * Waits ms, or less when a notification arrives (or arrived while the last drain ran). Before a retry the wait
+   * is kept even when notified, so a relay that cannot reach PostgreSQL does not spin.
+   */
+  private pause(ms: number, opts: { evenIfNotified?: boolean } = {}): Promise<void> {
+    if ((this.notified && !opts.evenIfNotified) || this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -154,6 +154,12 @@ export async function consumerCaughtUp(redis: Redis, settings: Pick<StreamSettin
   return !!group && group['last-delivered-id'] === stream['last-generated-id'] && Number(group.pending) === 0;
 }
 
-export function openRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null });
+/**
+ * A connection for the relay or the consumer: commands wait while Redis is away (ioredis reconnects with backoff
+ * and replays them), and its errors are logged rather than left to ioredis's unhandled-error print.
+ */
+export function openRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => log.warn('redis connection error; reconnecting', { error: err.message }));
+  return redis;
 }
