@@ -32,6 +32,7 @@ import { RedisFeatureCache } from './online/redis-cache.ts';
 import type { ServingSources } from './online/sources.ts';
 import { warehouseSources } from './online/warehouse-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
+import { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = new ApiKeyVerifier(deps.pg, log, { cacheMs: settings.keyCacheMs, outageGraceMs: settings.keyOutageGraceMs, onLookup: () => metrics.keyLookups.inc({}) });
   const counts = new RateCounts(redis, `${settings.redisPrefix}rate:`, log);
   const guardrails = new GuardrailBook(deps.pg, log);
+  const events = new EventBacklogMonitor(deps.pg, redis, settings.eventStream, metrics, log);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -117,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sources: deps.sources ?? warehouseSources(deps.clickhouse),
     requestLog,
     metrics,
+    events,
   };
 
   const app = Fastify({
@@ -130,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     await champions.close();
+    await events.close();
     await requestLog.close();
     await verifier.close();
     await guardrails.close();
@@ -143,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestLog.start();
     await verifier.listen();
     await guardrails.start();
+    events.start(settings.eventBacklogSampleMs);
 
     installErrorHandler(app, log);
     installTextHygiene(app);

@@ -8,6 +8,7 @@ import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
 import type { RequestLog } from './request-log/request-log.ts';
+import type { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import type { ServingSettings } from './settings.ts';
 
 /** What the route plugins share: stores, models, guardrails, online features, the request log and metrics. */
@@ -24,6 +25,8 @@ export interface ServingContext {
   sources: ServingSources;
   requestLog: RequestLog;
   metrics: ApiMetrics;
+  /** How far domain events lag on their way to ClickHouse (for /metrics and /ready). */
+  events: EventBacklogMonitor;
 }
 
 export interface RouteOptions {

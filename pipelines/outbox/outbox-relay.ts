@@ -36,6 +36,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
   private readonly backoff = new Backoff(100, 5000);
+  private holding = false;
   published = 0;
 
   constructor(
@@ -58,19 +59,32 @@ export class OutboxRelay {
     await this.done?.catch(() => undefined);
   }
 
-  /** Publishes everything unpublished now; returns how many events went out. */
+  /**
+   * Publishes everything unpublished now, or as much as the publisher takes (a full stream takes less: the rest
+   * stays unpublished for the next drain); returns how many events went out.
+   */
   async drain(client: Pick<pg.ClientBase, 'query'>): Promise<number> {
     const batchSize = this.opts.batchSize ?? 500;
     let total = 0;
     for (;;) {
       const events = await readUnpublished(client, batchSize);
       if (events.length === 0) return total;
-      await this.publisher.publish(events);
-      await markPublished(client, events.map((e) => e.id));
-      total += events.length;
-      this.published += events.length;
-      if (events.length < batchSize) return total;
+      const answer = await this.publisher.publish(events);
+      const taken = typeof answer === 'number' ? Math.max(0, Math.min(answer, events.length)) : events.length;
+      if (taken > 0) await markPublished(client, events.slice(0, taken).map((e) => e.id));
+      total += taken;
+      this.published += taken;
+      this.holdingBack(taken < events.length);
+      if (taken < events.length || events.length < batchSize) return total;
     }
+  }
+
+  /** Says once when events start waiting for room downstream, and once when they flow again. */
+  private holdingBack(now: boolean): void {
+    if (now === this.holding) return;
+    this.holding = now;
+    if (now) this.log.warn('the event stream is full of events its consumer has not acknowledged; events wait, unpublished, in PostgreSQL until it catches up');
+    else this.log.info('the event stream has room again; publishing resumed');
   }
 
   private async loop(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { FamilyStatus } from '../champions/champion-models.ts';
 import type { ServingContext } from '../context.ts';
 import { withoutInternalPaths } from '../http/internal-paths.ts';
+import { eventBacklogWarnings, type EventBacklogSample } from './event-backlog.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -9,12 +10,6 @@ export interface StoreCheck {
   ms: number;
   /** Why not, without paths (hosts and ports are for the operator reading this). */
   error?: string;
-}
-
-export interface OutboxBacklog {
-  /** Domain events committed in PostgreSQL and not yet handed to the stream (or to ClickHouse). */
-  unpublished: number;
-  oldestUnpublishedSeconds: number | null;
 }
 
 /**
@@ -28,7 +23,8 @@ export interface ReadinessReport {
   warnings: string[];
   stores: { postgres: StoreCheck; clickhouse: StoreCheck };
   models: FamilyStatus[];
-  outbox: OutboxBacklog | null;
+  /** How far domain events lag (details only; the public answer gets the warnings). */
+  events: EventBacklogSample | null;
 }
 
 /** A check that has not answered within the timeout has failed: readiness must answer even when a store hangs. */
@@ -58,10 +54,10 @@ function familyReason(status: FamilyStatus): string {
 }
 
 export async function assessReadiness(ctx: ServingContext, opts: { details?: boolean } = {}): Promise<ReadinessReport> {
-  const [postgres, clickhouse, outbox] = await Promise.all([
+  const [postgres, clickhouse, events] = await Promise.all([
     timed(() => ctx.pg.query('SELECT 1')),
     timed(() => ctx.clickhouse.query({ query: 'SELECT 1' }).then((r) => r.text())),
-    opts.details ? within(outboxBacklog(ctx)).catch(() => null) : Promise.resolve(null),
+    opts.details ? within(ctx.events.sample()).catch(() => null) : Promise.resolve(null),
   ]);
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -78,12 +74,6 @@ export async function assessReadiness(ctx: ServingContext, opts: { details?: boo
         : `the newest ${status.family} champion could not be loaded: the ${status.family} model loaded before keeps serving`,
     );
   }
-  return { ready: reasons.length === 0, reasons, warnings, stores: { postgres, clickhouse }, models, outbox };
-}
-
-async function outboxBacklog(ctx: ServingContext): Promise<OutboxBacklog> {
-  const { rows } = await ctx.pg.query<{ n: string; oldest: number | null }>(
-    `SELECT count(*) AS n, EXTRACT(EPOCH FROM clock_timestamp() - min(occurred_at))::float8 AS oldest FROM outbox_events WHERE published_at IS NULL`,
-  );
-  return { unpublished: Number(rows[0].n), oldestUnpublishedSeconds: rows[0].oldest === null ? null : Math.round(rows[0].oldest) };
+  warnings.push(...eventBacklogWarnings(events ?? ctx.events.latest));
+  return { ready: reasons.length === 0, reasons, warnings, stores: { postgres, clickhouse }, models, events };
 }

@@ -27,10 +27,21 @@ const ReadinessDetailsSchema = Type.Object({
   warnings: Type.Array(Type.String()),
   stores: Type.Object({ postgres: StoreCheckSchema, clickhouse: StoreCheckSchema }),
   models: Type.Array(FamilyStatusSchema),
-  outbox: Nullable(
+  events: Nullable(
     Type.Object({
-      unpublished: Type.Integer({ description: 'Domain events committed and not yet published by the outbox relay' }),
-      oldestUnpublishedSeconds: Nullable(Type.Integer()),
+      at: Type.String({ description: 'When the backlog was sampled' }),
+      outbox: Nullable(
+        Type.Object({
+          unpublished: Type.Integer({ description: 'Domain events committed and not yet published by the outbox relay' }),
+          oldestUnpublishedSeconds: Nullable(Type.Integer()),
+        }),
+      ),
+      stream: Nullable(
+        Type.Object({
+          unacknowledged: Type.Integer({ description: 'Entries on the event stream its consumer group has not acknowledged' }),
+          capacity: Type.Integer({ description: 'OUTBOX_STREAM_MAXLEN: when full, the relay holds events in PostgreSQL' }),
+        }),
+      ),
     }),
   ),
 });
@@ -81,7 +92,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       config: { roles: ACCESS.admin },
       schema: {
         tags: ['admin'],
-        summary: 'Readiness with its details: each store’s answer and time, each family’s served and champion version, the outbox backlog',
+        summary: 'Readiness with its details: each store’s answer and time, each family’s served and champion version, how far domain events lag',
         description: 'The same verdict as the public /ready, which shows only the verdict and its reasons.',
         response: { 200: ReadinessDetailsSchema, ...ADMIN_ERRORS },
       },

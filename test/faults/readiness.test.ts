@@ -115,7 +115,8 @@ describe('readiness with a corrupt champion at start', () => {
     const price = details.body.models.find((m: { family: string }) => m.family === 'price');
     assert.equal(price.champion, corrupt.version);
     assert.equal(price.serving, null);
-    assert.deepEqual(details.body.outbox, { unpublished: 0, oldestUnpublishedSeconds: null });
+    assert.deepEqual(details.body.events.outbox, { unpublished: 0, oldestUnpublishedSeconds: null });
+    assert.equal(details.body.events.stream, null, 'no Redis: events go straight to ClickHouse');
     leaksNothing(details.text, '/v1/admin/readiness');
 
     const docs = await http.call('GET', '/docs/json');
