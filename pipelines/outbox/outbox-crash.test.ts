@@ -32,6 +32,9 @@ for (const target of await postgresTargets()) {
       const start = (role: 'relay' | 'consumer') => (processes[role] = spawnCli(['worker', '--queues', role === 'relay' ? 'outbox-relay' : 'events'], env));
       try {
         await migrate(db.pool, quietLog);
+        // A second group that never reads: the relay trims only what every group acknowledged, so the whole stream
+        // stays for the order check at the end.
+        await redis.xgroup('CREATE', stream, 'order-check', '0', 'MKSTREAM');
         start('relay');
         start('consumer');
         await Promise.all([processes.relay!.ready, processes.consumer!.ready]);
