@@ -153,7 +153,7 @@ async function eventLatency(ctx: BenchContext, pgUrl: string, pool: pg.Pool, cli
     await Promise.all([relay.ready, consumer.ready]);
     committed = await writeEvents(pool, count, perSecond);
     const writingEnded = performance.now();
-    const redis = openRedis(REDIS_URL);
+    const redis = openRedis(REDIS_URL, log);
     try {
       await waitFor('every event published and consumed', async () => {
         if ((await pool.query('SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1')).rowCount !== 0) return false;

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
 import { openPostgres } from '../platform/postgres.ts';
+import { survivePostgresDisconnects } from '../platform/connection-errors.ts';
 import { openClickHouse } from '../platform/clickhouse.ts';
 import { migrate } from '../domain/migrate.ts';
 import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
@@ -20,6 +21,7 @@ export interface Stores {
  */
 export async function openStores(config: Config, log: Logger, need: { pg?: boolean; clickhouse?: boolean } = { pg: true, clickhouse: true }): Promise<Stores> {
   const postgres = need.pg ? await openPostgres(config, log) : undefined;
+  if (postgres) survivePostgresDisconnects(postgres.pool, log);
   let clickhouse;
   try {
     if (postgres) await migrate(postgres.pool, log);

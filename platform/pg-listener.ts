@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from './log.ts';
+import { Backoff } from './backoff.ts';
 
 export interface ListenerHandlers {
   /** A NOTIFY on the channel, with its payload. */
@@ -13,16 +14,16 @@ export interface ListenerHandlers {
   lost?(): void;
 }
 
-const RETRY_MS = 5000;
-
 /**
- * LISTEN on one PostgreSQL channel over a dedicated pooled connection, reconnecting every 5 s when the connection
- * is lost. Failures are logged, never fatal: the caller decides what staleness it accepts meanwhile.
+ * LISTEN on one PostgreSQL channel over a dedicated pooled connection, reconnecting with backoff (a tenth of a
+ * second at first, up to 5 s apart while PostgreSQL stays away) when the connection is lost. Failures are logged,
+ * never fatal: the caller decides what staleness it accepts meanwhile.
  */
 export class PgListener {
   private client: pg.PoolClient | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly backoff = new Backoff(100, 5000);
 
   constructor(
     private readonly pool: pg.Pool,
@@ -41,10 +42,19 @@ export class PgListener {
       client.on('notification', (message) => {
         if (message.channel === this.channel) this.handlers.notified(message.payload ?? '');
       });
-      client.on('error', (err) => this.lost(err));
+      const mine = client;
+      // A lost connection reports twice (the server's message, then the socket's end); only the current one counts.
+      client.on('error', (err) => {
+        if (this.client === mine) this.lost(err);
+      });
       // The channel is checked above: identifiers cannot be bound as parameters.
       await client.query(`LISTEN ${this.channel}`);
+      if (this.closed) {
+        client.release();
+        return;
+      }
       this.client = client;
+      this.backoff.reset();
       this.handlers.connected();
     } catch (err) {
       client?.release(err as Error);
@@ -58,12 +68,13 @@ export class PgListener {
       this.client = undefined;
     }
     this.handlers.lost?.();
-    if (this.closed) return;
-    this.log.warn('PostgreSQL listener lost; retrying', { channel: this.channel, error: err.message });
-    this.retry ??= setTimeout(() => {
+    if (this.closed || this.retry) return;
+    const waitMs = this.backoff.next();
+    this.log.warn('PostgreSQL listener lost; reconnecting', { channel: this.channel, error: err.message, retryInMs: waitMs });
+    this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.start();
-    }, RETRY_MS);
+    }, waitMs);
     this.retry.unref();
   }
 

@@ -10,6 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
+import { survivePostgresDisconnects } from '../platform/connection-errors.ts';
 import type { ModelRegistry } from '../models/registry/model-registry.ts';
 import { installAuthentication } from './auth/authentication.ts';
 import { jwtSecret } from './auth/jwt-secret.ts';
@@ -31,6 +32,7 @@ import { RedisFeatureCache } from './online/redis-cache.ts';
 import type { ServingSources } from './online/sources.ts';
 import { warehouseSources } from './online/warehouse-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
+import { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { personalDataRoutes } from './routes/personal-data.ts';
 import { PersonalisationConsent } from './online/personalisation-consent.ts';
@@ -85,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const secret = jwtSecret(deps.config.dataDir, settings.jwtSecret, { sharedDatabase: deps.config.databaseUrl !== undefined });
   const log = deps.log.child({ component: 'api' });
   const metrics = createApiMetrics();
+  // Whoever made the pool, a connection the server ends must not end the API.
+  survivePostgresDisconnects(deps.pg, log);
 
   let redis: Redis | undefined;
   if (deps.config.redisUrl) {
@@ -105,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const counts = new RateCounts(redis, `${settings.redisPrefix}rate:`, log);
   const guardrails = new GuardrailBook(deps.pg, log);
   const consent = new PersonalisationConsent(deps.pg, log);
+  const events = new EventBacklogMonitor(deps.pg, redis, settings.eventStream, metrics, log);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -118,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     consent,
     requestLog,
     metrics,
+    events,
   };
 
   const app = Fastify({
@@ -131,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     await champions.close();
+    await events.close();
     await requestLog.close();
     await verifier.close();
     await guardrails.close();
@@ -146,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await verifier.listen();
     await guardrails.start();
     await consent.start(settings.consentPollMs);
+    events.start(settings.eventBacklogSampleMs);
 
     installErrorHandler(app, log);
     installTextHygiene(app);

@@ -9,6 +9,7 @@ import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
 import type { PersonalisationConsent } from './online/personalisation-consent.ts';
 import type { RequestLog } from './request-log/request-log.ts';
+import type { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import type { ServingSettings } from './settings.ts';
 
 /** What the route plugins share: stores, models, guardrails, online features, the request log and metrics. */
@@ -27,6 +28,8 @@ export interface ServingContext {
   consent: PersonalisationConsent;
   requestLog: RequestLog;
   metrics: ApiMetrics;
+  /** How far domain events lag on their way to ClickHouse (for /metrics and /ready). */
+  events: EventBacklogMonitor;
 }
 
 export interface RouteOptions {

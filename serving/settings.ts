@@ -1,4 +1,5 @@
 import { InputError } from '../platform/errors.ts';
+import { streamSettings, type StreamSettings } from '../platform/event-stream.ts';
 
 /**
  * The API's own settings, read from the environment next to platform/config.ts (which holds what every
@@ -41,6 +42,10 @@ export interface ServingSettings {
   requestLogMaxBuffered: number;
   /** Prefix of every Redis key the API writes (cache, rate-limit counts), so environments can share one Redis. */
   redisPrefix: string;
+  /** The domain-event stream whose consumer lag the API reports (OUTBOX_STREAM, OUTBOX_STREAM_MAXLEN). */
+  eventStream: StreamSettings;
+  /** How often the event backlog (outbox and stream) is sampled for /metrics and /ready. 0 turns sampling off. */
+  eventBacklogSampleMs: number;
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -100,5 +105,7 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     requestLogBatchRows: intSetting(env, 'REQUEST_LOG_BATCH_ROWS', 2500, 1, 1_000_000),
     requestLogMaxBuffered: intSetting(env, 'REQUEST_LOG_MAX_BUFFERED', 200_000, 1, 10_000_000),
     redisPrefix: env.REDIS_KEY_PREFIX?.trim() || 'spirit:',
+    eventStream: streamSettings(env),
+    eventBacklogSampleMs: intSetting(env, 'EVENT_BACKLOG_SAMPLE_SECONDS', 5, 0, 3600) * 1000,
   };
 }

@@ -98,7 +98,7 @@ export const command: Command = {
         let minIntervalMs = 0;
         if (redisUrl) {
           const { openRedis, redisStreamPublisher, streamSettings } = await import('../../pipelines/outbox/redis-event-stream.ts');
-          const redis = openRedis(redisUrl);
+          const redis = openRedis(redisUrl, ctx.log);
           stops.push(async () => void redis.disconnect());
           publisher = redisStreamPublisher(redis, streamSettings());
         } else {
@@ -112,7 +112,7 @@ export const command: Command = {
       }
       if (roles.includes('events')) {
         const { EventsConsumer, openRedis, streamSettings } = await import('../../pipelines/outbox/redis-event-stream.ts');
-        const redis = openRedis(redisUrl!);
+        const redis = openRedis(redisUrl!, ctx.log);
         const consumer = new EventsConsumer(redis, await services.clickhouse(), streamSettings(), ctx.log.child({ role: 'events' }));
         consumer.start();
         stops.unshift(() => consumer.stop());

@@ -87,6 +87,7 @@ export class ModelRegistry {
         codeVersion: codeVersion(),
         createdAt: new Date().toISOString(),
         artifact: { url: this.store.urlOf(artifactKey), key: artifactKey, sha256: checksum, bytes: bytes.length, encoding },
+        ...(input.fingerprint ? { fingerprint: input.fingerprint } : {}),
       };
       await this.store.putNew(versionKey(family, version), json(record));
       return record;

@@ -1,6 +1,7 @@
 import { InputError } from '../../platform/errors.ts';
 import type { ModelArtifact, Params } from '../contract.ts';
 import type { ArtifactEncoding } from './artifact-encoding.ts';
+import type { ModelFingerprint } from './fingerprint.ts';
 import { checkFamily } from './version-id.ts';
 
 /** What one training run leaves in the registry: immutable once written. */
@@ -21,6 +22,8 @@ export interface ModelVersion {
   codeVersion: string;
   createdAt: string;
   artifact: { url: string; key: string; sha256: string; bytes: number; encoding: ArtifactEncoding };
+  /** What the model was at training (features, definitions, outputs on probes); absent for versions registered before. */
+  fingerprint?: ModelFingerprint;
 }
 
 /** What a training run hands to `register`; the registry adds the version number, code version and checksum. */
@@ -32,6 +35,8 @@ export interface VersionInput {
   artifact: ModelArtifact;
   /** Store the artefact gzip-compressed (worth it for large JSON artefacts). */
   compress?: boolean;
+  /** Taken by the training step from the fitted model, so a loader can tell the artefact is that model. */
+  fingerprint?: ModelFingerprint;
 }
 
 function isoDate(value: string | Date, field: string): string {
@@ -64,5 +69,21 @@ export function checkVersionInput(input: VersionInput): { from: string; to: stri
       throw new InputError(`metric ${name} must be a finite number, got ${String(value)}`, `metrics.${name}`);
     }
   }
+  if (input.fingerprint !== undefined) checkFingerprintInput(input.fingerprint, input.featuresVersion);
   return { from, to };
+}
+
+function checkFingerprintInput(fingerprint: ModelFingerprint, featuresVersion: string): void {
+  if (!fingerprint || !Array.isArray(fingerprint.featureNames) || fingerprint.featureNames.some((n) => typeof n !== 'string')) {
+    throw new InputError('fingerprint.featureNames must list the feature names the model reads', 'fingerprint.featureNames');
+  }
+  if (fingerprint.featuresVersion !== featuresVersion) {
+    throw new InputError(`fingerprint.featuresVersion (${String(fingerprint.featuresVersion)}) must be the version's featuresVersion (${featuresVersion})`, 'fingerprint.featuresVersion');
+  }
+  if (!Array.isArray(fingerprint.probes) || fingerprint.probes.length === 0) throw new InputError('fingerprint.probes must hold at least one probe', 'fingerprint.probes');
+  fingerprint.probes.forEach((probe, i) => {
+    if (!Array.isArray(probe?.output) || probe.output.length === 0 || probe.output.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new InputError(`fingerprint.probes[${i}].output must be finite numbers`, `fingerprint.probes[${i}].output`);
+    }
+  });
 }

@@ -31,5 +31,9 @@ export async function markPublished(client: Pick<pg.ClientBase, 'query'>, ids: r
 
 /** Where the relay sends events: a Redis stream, or straight into ClickHouse when there is no Redis. */
 export interface EventPublisher {
-  publish(events: readonly OutboxEvent[]): Promise<void>;
+  /**
+   * Publishes the events in order. Returns how many of them (from the first) it took when it could not take them
+   * all — a stream full of entries its consumer has not acknowledged — and the rest must wait; nothing means all.
+   */
+  publish(events: readonly OutboxEvent[]): Promise<number | void>;
 }

@@ -1,51 +1,44 @@
-import os from 'node:os';
 import { Redis } from 'ioredis';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../platform/log.ts';
-import { InputError } from '../../platform/errors.ts';
+import { ensureStreamGroup, streamBacklog, type StreamSettings } from '../../platform/event-stream.ts';
 import { appendEvents } from './clickhouse-events.ts';
 import type { EventPublisher, OutboxEvent } from './outbox-event.ts';
 
+export { streamSettings, type StreamSettings } from '../../platform/event-stream.ts';
+
 /**
- * The events on their way to ClickHouse, as a Redis stream read by a consumer group. Settings from the
- * environment (read here, like the other outbox settings):
- *   OUTBOX_STREAM         stream key, default spirit:events
- *   OUTBOX_STREAM_MAXLEN  entries kept (approximately), default 1000000 — the consumer may fall this far behind
- *   OUTBOX_CONSUMER       this consumer's name in the group, default the host name; a restarted consumer with the
- *                         same name first re-reads what it had been given and not acknowledged
+ * Publishes to the stream in order (one pipeline of XADDs on one connection keeps the batch's order), and never
+ * drops an entry a consumer group has not acknowledged. Before each batch it trims what every group has
+ * acknowledged (XTRIM MINID at the slowest group's oldest unacknowledged entry) and takes only as many events as
+ * fit under `maxLength` unacknowledged entries; the rest stay unpublished in PostgreSQL until the consumer catches
+ * up. (MAXLEN trimming used to drop entries the group had not read while their outbox rows were already stamped
+ * published: events lost without a word.) It creates the consumer group itself, so entries published before the
+ * first consumer ever started are kept for it too.
  */
-export interface StreamSettings {
-  key: string;
-  group: string;
-  consumer: string;
-  maxLength: number;
-  /** Entries another consumer was given and left unacknowledged this long are taken over (it died). */
-  claimIdleMs: number;
-}
-
-export function streamSettings(env: NodeJS.ProcessEnv = process.env): StreamSettings {
-  const maxLength = Number(env.OUTBOX_STREAM_MAXLEN ?? 1_000_000);
-  if (!Number.isInteger(maxLength) || maxLength < 1000) throw new InputError(`OUTBOX_STREAM_MAXLEN must be a whole number ≥ 1000, got "${env.OUTBOX_STREAM_MAXLEN}"`, 'OUTBOX_STREAM_MAXLEN');
-  const claimIdleMs = Number(env.OUTBOX_CLAIM_IDLE_MS ?? 30_000);
-  if (!Number.isInteger(claimIdleMs) || claimIdleMs < 100) throw new InputError(`OUTBOX_CLAIM_IDLE_MS must be a whole number ≥ 100, got "${env.OUTBOX_CLAIM_IDLE_MS}"`, 'OUTBOX_CLAIM_IDLE_MS');
-  return {
-    key: env.OUTBOX_STREAM?.trim() || 'spirit:events',
-    group: 'clickhouse',
-    consumer: env.OUTBOX_CONSUMER?.trim() || os.hostname(),
-    maxLength,
-    claimIdleMs,
-  };
-}
-
-/** Publishes to the stream in order: one pipeline of XADDs on one connection keeps the batch's order. */
 export function redisStreamPublisher(redis: Redis, settings: StreamSettings): EventPublisher {
+  let groupReady = false;
   return {
     async publish(events) {
+      if (!groupReady) {
+        await ensureStreamGroup(redis, settings);
+        groupReady = true;
+      }
+      const backlog = await streamBacklog(redis, settings.key);
+      let length = backlog?.length ?? 0;
+      if (backlog?.safeTrimId) {
+        await redis.xtrim(settings.key, 'MINID', backlog.safeTrimId);
+        length = await redis.xlen(settings.key);
+      }
+      const room = Math.max(0, settings.maxLength - length);
+      const taken = events.slice(0, room);
+      if (taken.length === 0) return 0;
       const pipeline = redis.pipeline();
-      for (const event of events) pipeline.xadd(settings.key, 'MAXLEN', '~', settings.maxLength, '*', 'event', JSON.stringify(event));
+      for (const event of taken) pipeline.xadd(settings.key, '*', 'event', JSON.stringify(event));
       const results = await pipeline.exec();
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
+      return taken.length;
     },
   };
 }
@@ -75,11 +68,7 @@ export class EventsConsumer {
   ) {}
 
   async ensureGroup(): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.settings.key, this.settings.group, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!/BUSYGROUP/.test((err as Error).message)) throw err;
-    }
+    await ensureStreamGroup(this.redis, this.settings);
   }
 
   start(): void {
@@ -154,6 +143,12 @@ export async function consumerCaughtUp(redis: Redis, settings: Pick<StreamSettin
   return !!group && group['last-delivered-id'] === stream['last-generated-id'] && Number(group.pending) === 0;
 }
 
-export function openRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null });
+/**
+ * A connection for the relay or the consumer: commands wait while Redis is away (ioredis reconnects with backoff
+ * and replays them), and its errors are logged rather than left to ioredis's unhandled-error print.
+ */
+export function openRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => log.warn('redis connection error; reconnecting', { error: err.message }));
+  return redis;
 }

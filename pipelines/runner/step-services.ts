@@ -4,6 +4,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/log.ts';
 import { SpiritError } from '../../platform/errors.ts';
 import { openPostgres } from '../../platform/postgres.ts';
+import { survivePostgresDisconnects } from '../../platform/connection-errors.ts';
 import { openClickHouse } from '../../platform/clickhouse.ts';
 import { migrate } from '../../domain/migrate.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
@@ -53,6 +54,7 @@ export interface StepServicesOptions {
 export async function openStepServices(config: Config, log: Logger, opts: StepServicesOptions = {}): Promise<StepServices> {
   const postgres = opts.pg ? undefined : await openPostgres(config, log);
   const pool = opts.pg ?? postgres!.pool;
+  survivePostgresDisconnects(pool, log);
   if (postgres) await migrate(pool, log);
   let clickhouse: Promise<{ client: ClickHouseClient; close?: () => Promise<void> }> | undefined = opts.clickhouse
     ? Promise.resolve({ client: opts.clickhouse })

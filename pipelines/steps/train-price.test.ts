@@ -2,6 +2,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
+import { checkPriceModel } from '../../models/price/price-fingerprint.ts';
+import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
 import { segmenterForPriceModel } from '../../features/customer-segment.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
@@ -26,6 +28,14 @@ describe('train-price step', () => {
     assert.ok(v.metrics.holdout_rows >= 20 && v.metrics.train_rows > v.metrics.holdout_rows);
     assert.equal(v.featuresVersion, 'price-features-v1+segmentation-000001');
     assert.ok(v.dataWindow.to < '2025-07-01' && v.dataWindow.from < '2022-12-31', JSON.stringify(v.dataWindow));
+  });
+
+  it('records the fingerprint serving checks the artefact against, and the artefact reproduces it', async () => {
+    const v = await f.registry.get('price', 'champion');
+    assert.equal(v.fingerprint?.featuresVersion, v.featuresVersion);
+    assert.deepEqual(v.fingerprint?.featureNames, [...PRICE_FEATURE_NAMES]);
+    assert.equal(v.fingerprint?.probes.length, 5);
+    checkPriceModel(PriceModel.fromArtifact(await f.registry.loadArtifact(v)), v, PRICE_FEATURE_NAMES);
   });
 
   it('suggests, in serving, the price the model gives the quotation’s training row', async () => {

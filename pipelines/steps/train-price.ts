@@ -3,6 +3,7 @@ import { InputError } from '../../platform/errors.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
 import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
@@ -90,10 +91,12 @@ export const trainPriceStep: Step = {
       train_rows: train.length,
       holdout_rows: holdout.length,
     };
+    const featuresVersion = priceFeaturesVersionTag(segmentation?.version ?? null);
     const version = await ctx.registry.register({
       artifact: final.toArtifact(),
       dataWindow: { from: new Date(first), to: new Date(last) },
-      featuresVersion: priceFeaturesVersionTag(segmentation?.version ?? null),
+      featuresVersion,
+      fingerprint: priceFingerprint(final, quotations, featuresVersion),
       metrics,
       holdoutId: window.id,
       compress: true,

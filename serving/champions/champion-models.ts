@@ -1,6 +1,7 @@
 import type { Logger } from '../../platform/log.ts';
 import type { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
+import { withoutInternalPaths } from '../http/internal-paths.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import { FAMILIES, FAMILY_LOADERS, noChampionMessage, type Family, type FamilyLoaders, type ServedModels } from './families.ts';
 
@@ -60,13 +61,20 @@ export class ChampionModels {
     });
   }
 
-  /** The served model of a family; a family without one is a ModelUnavailableError (HTTP 503). */
+  /**
+   * The served model of a family; a family without one is a ModelUnavailableError (HTTP 503). The answer says what
+   * to do, not what the loader met: its message names files (admins see it, paths removed, at /v1/admin/models).
+   */
   get<F extends Family>(family: F): LoadedModel<F> {
     const loaded = this.states.get(family)!.loaded;
     if (!loaded) {
       const state = this.states.get(family)!;
-      const why = state.lastError ? `; the last load failed: ${state.lastError.message}` : '';
-      throw new ModelUnavailableError(family, state.champion === null ? noChampionMessage(family) : `the ${family} champion ${state.champion} is not loaded${why}`);
+      throw new ModelUnavailableError(
+        family,
+        state.champion === null
+          ? noChampionMessage(family)
+          : `no ${family} model is being served: its champion could not be loaded (an admin sees why at GET /v1/admin/models; promote a loadable version, or retry with POST /v1/admin/models/reload)`,
+      );
     }
     return loaded as LoadedModel<F>;
   }
@@ -107,8 +115,13 @@ export class ChampionModels {
     try {
       champion = (await this.registry.aliases(family)).champion;
     } catch (err) {
-      state.lastError = { version: null, message: `cannot read the registry: ${(err as Error).message}`, at: new Date().toISOString() };
-      this.log.error('model registry unreadable; keeping the models being served', { family, error: (err as Error).message });
+      state.lastError = { version: null, message: withoutInternalPaths(`cannot read the registry: ${(err as Error).message}`), at: new Date().toISOString() };
+      const serving = state.loaded?.version ?? null;
+      this.log.error(serving ? 'model registry unreadable; the model already loaded keeps serving' : 'model registry unreadable; no model of this family is being served', {
+        family,
+        serving,
+        error: (err as Error).message,
+      });
       return 'registry-error';
     }
     state.champion = champion;
@@ -128,12 +141,14 @@ export class ChampionModels {
       return 'loaded';
     } catch (err) {
       state.failedVersion = champion;
-      state.lastError = { version: champion, message: (err as Error).message, at: new Date().toISOString() };
+      state.lastError = { version: champion, message: withoutInternalPaths((err as Error).message), at: new Date().toISOString() };
       this.metrics.modelLoads.inc({ family, outcome: 'failed' });
-      this.log.error('champion model failed to load; the previous model keeps serving', {
+      const serving = state.loaded?.version ?? null;
+      // Says what is true: a previous model keeps serving only when there is one.
+      this.log.error(serving ? 'champion model failed to load; the previous model keeps serving' : 'champion model failed to load; no model of this family is being served, its routes answer 503', {
         family,
         version: champion,
-        serving: state.loaded?.version ?? null,
+        serving,
         error: (err as Error).message,
       });
       return 'failed';

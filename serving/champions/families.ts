@@ -36,6 +36,11 @@ export type FamilyLoaders = { [F in Family]: (artifact: ModelArtifact, record: M
 export const FAMILY_LOADERS: FamilyLoaders = {
   price: async (artifact, record, registry) => {
     const price = (await import('../../models/price/price-model.ts')).PriceModel.fromArtifact(artifact);
+    // Serves only the model that was trained, reading exactly the features serving computes (#22: a copy with its
+    // feature list cut and a valid checksum was served, pricing high without a complaint).
+    const { checkPriceModel } = await import('../../models/price/price-fingerprint.ts');
+    const { PRICE_FEATURE_NAMES } = await import('../../features/price-feature-definitions.ts');
+    checkPriceModel(price, record, PRICE_FEATURE_NAMES);
     const { segmenterForPriceModel } = await import('../../features/customer-segment.ts');
     return { price, ...(await segmenterForPriceModel(registry, record)) };
   },

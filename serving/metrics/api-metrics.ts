@@ -15,6 +15,9 @@ export interface ApiMetrics {
   requestLogBuffered: Gauge;
   authFailures: Counter;
   keyLookups: Counter;
+  outboxUnpublished: Gauge;
+  outboxOldestSeconds: Gauge;
+  streamUnacknowledged: Gauge;
 }
 
 export function createApiMetrics(): ApiMetrics {
@@ -33,6 +36,9 @@ export function createApiMetrics(): ApiMetrics {
     requestLogBuffered: registry.gauge('spirit_request_log_buffered_rows', 'Scored-request log rows waiting to be written'),
     authFailures: registry.counter('spirit_auth_failures_total', 'Refused credentials by reason (missing, invalid, revoked, expired, forbidden, throttled)', ['reason']),
     keyLookups: registry.counter('spirit_key_lookups_total', 'API keys and token subjects looked up in PostgreSQL (not answered from the cache)', []),
+    outboxUnpublished: registry.gauge('spirit_outbox_unpublished_events', 'Domain events committed in PostgreSQL and not yet published by the outbox relay'),
+    outboxOldestSeconds: registry.gauge('spirit_outbox_oldest_unpublished_seconds', 'Age of the oldest unpublished domain event (0 when none waits)'),
+    streamUnacknowledged: registry.gauge('spirit_event_stream_unacknowledged_entries', 'Entries on the event stream its consumer group has not acknowledged (the consumer lag)'),
   };
   const memory = registry.gauge('process_resident_memory_bytes', 'Resident set size of the API process');
   const heap = registry.gauge('nodejs_heap_used_bytes', 'V8 heap in use');

@@ -7,6 +7,7 @@ import type { ApiKeyVerifier } from '../auth/key-verifier.ts';
 import { ACCESS, ROLES } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, RecordId } from '../http/schemas.ts';
+import { assessReadiness } from '../readiness/readiness.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -16,6 +17,33 @@ const FamilyStatusSchema = Type.Object({
   champion: Nullable(Type.String()),
   loadedAt: Nullable(Type.String()),
   lastError: Nullable(Type.Object({ version: Nullable(Type.String()), message: Type.String(), at: Type.String() })),
+});
+
+const StoreCheckSchema = Type.Object({ ok: Type.Boolean(), ms: Type.Integer(), error: Type.Optional(Type.String()) });
+
+const ReadinessDetailsSchema = Type.Object({
+  ready: Type.Boolean(),
+  reasons: Type.Array(Type.String()),
+  warnings: Type.Array(Type.String()),
+  stores: Type.Object({ postgres: StoreCheckSchema, clickhouse: StoreCheckSchema }),
+  models: Type.Array(FamilyStatusSchema),
+  events: Nullable(
+    Type.Object({
+      at: Type.String({ description: 'When the backlog was sampled' }),
+      outbox: Nullable(
+        Type.Object({
+          unpublished: Type.Integer({ description: 'Domain events committed and not yet published by the outbox relay' }),
+          oldestUnpublishedSeconds: Nullable(Type.Integer()),
+        }),
+      ),
+      stream: Nullable(
+        Type.Object({
+          unacknowledged: Type.Integer({ description: 'Entries on the event stream its consumer group has not acknowledged' }),
+          capacity: Type.Integer({ description: 'OUTBOX_STREAM_MAXLEN: when full, the relay holds events in PostgreSQL' }),
+        }),
+      ),
+    }),
+  ),
 });
 
 const ApiKeySchema = Type.Object({
@@ -56,6 +84,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       },
     },
     async () => ({ families: ctx.champions.status() }),
+  );
+
+  app.get(
+    '/admin/readiness',
+    {
+      config: { roles: ACCESS.admin },
+      schema: {
+        tags: ['admin'],
+        summary: 'Readiness with its details: each store’s answer and time, each family’s served and champion version, how far domain events lag',
+        description: 'The same verdict as the public /ready, which shows only the verdict and its reasons.',
+        response: { 200: ReadinessDetailsSchema, ...ADMIN_ERRORS },
+      },
+    },
+    async () => assessReadiness(ctx, { details: true }),
   );
 
   app.post(

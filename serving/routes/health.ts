@@ -3,47 +3,19 @@ import { Type } from 'typebox';
 import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses } from '../http/schemas.ts';
-
-const CHECK_TIMEOUT_MS = 2000;
-
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function check(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await within(work(), CHECK_TIMEOUT_MS);
-    return 'ok';
-  } catch (err) {
-    return `unreachable: ${(err as Error).message}`;
-  }
-}
+import { assessReadiness } from '../readiness/readiness.ts';
 
 const Readiness = Type.Object({
   ready: Type.Boolean(),
-  checks: Type.Object({
-    postgres: Type.String(),
-    clickhouse: Type.String(),
-    models: Type.String({ description: '"ok" once every family has been looked up in the registry' }),
-  }),
-  models: Type.Array(
-    Type.Object({
-      family: Type.String(),
-      serving: Type.Union([Type.String(), Type.Null()]),
-      champion: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
+  reasons: Type.Array(Type.String(), { description: 'Why not ready, in words a caller can act on (empty when ready)' }),
+  warnings: Type.Array(Type.String(), { description: 'Ready, but something is degraded' }),
 });
 
 /**
  * Operations: /health says the process answers (liveness: no store is asked, so a slow database does not get the
- * process restarted), /ready says it can do its work (stores reachable, models looked up), /metrics is the
- * Prometheus text (admin credential, as everything but health and readiness needs one).
+ * process restarted), /ready says whether it can do its work and, if not, why — in words only, since anyone may
+ * ask (versions, timings and store errors are at GET /v1/admin/readiness) — and /metrics is the Prometheus text
+ * (admin credential, as everything but health and readiness needs one).
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   app.get(
@@ -57,21 +29,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: PostgreSQL and ClickHouse answer, every model family has been looked up',
-        description: 'A family without a champion does not make the API unready: its routes answer 503 until it has one.',
+        summary: 'Readiness: PostgreSQL and ClickHouse answer and every model family has a model being served',
+        description: 'Not ready (503) names what is missing, e.g. a model family none of whose versions is served. Details for admins: GET /v1/admin/readiness.',
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {
-      const [postgres, clickhouse] = await Promise.all([check(() => ctx.pg.query('SELECT 1')), check(() => ctx.clickhouse.query({ query: 'SELECT 1' }).then((r) => r.text()))]);
-      const models = ctx.champions.initialised ? 'ok' : 'loading';
-      const ready = postgres === 'ok' && clickhouse === 'ok' && models === 'ok';
+      const { ready, reasons, warnings } = await assessReadiness(ctx);
       reply.status(ready ? 200 : 503);
-      return {
-        ready,
-        checks: { postgres, clickhouse, models },
-        models: ctx.champions.status().map((s) => ({ family: s.family, serving: s.serving, champion: s.champion })),
-      };
+      return { ready, reasons, warnings };
     },
   );
 

@@ -356,6 +356,13 @@ describe('scoring API routes on a small booking world', () => {
       }
     });
 
+    it('is ready once every family has a model being served', async () => {
+      const ready = await http.call('GET', '/ready');
+      assert.deepEqual({ status: ready.status, body: ready.body }, { status: 200, body: { ready: true, reasons: [], warnings: [] } });
+      const details = await http.call('GET', '/v1/admin/readiness', { key: keys.admin });
+      assert.deepEqual(details.body.models.map((m: { family: string; serving: string }) => [m.family, m.serving]).sort(), Object.entries(world.versions).map(([f, v]) => [f, v.version]).sort());
+    });
+
     it('documents every route, with who may call it, at /docs', async () => {
       const docs = await http.call('GET', '/docs/json');
       const paths = Object.keys(docs.body.paths);

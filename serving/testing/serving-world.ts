@@ -10,6 +10,7 @@ import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts'
 import { writeWarehouseWorld, type WorldTruth } from '../../features/testing/warehouse-world.ts';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
+import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
@@ -58,6 +59,8 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
       artifact: model.toArtifact(),
       dataWindow: window,
       featuresVersion: priceFeaturesVersionTag(versions.segmentation.version),
+      // As the training step records it, so serving checks the artefact against it.
+      fingerprint: priceFingerprint(model, set.quotations, priceFeaturesVersionTag(versions.segmentation.version)),
       metrics: { rmse: model.validation.learners.forest!.rmse },
       holdoutId: 'test',
     });
