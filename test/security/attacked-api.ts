@@ -9,6 +9,7 @@ import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { ROLES, type Role } from '../../serving/auth/roles.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
+import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
 import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
 import { buildServingWorld } from '../../serving/testing/serving-world.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
@@ -57,7 +58,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog })],
   };
   const app = await buildApp(deps);
   const http = await listen(app);
