@@ -5,6 +5,7 @@ import {
 import { InputError } from '../../platform/errors.ts';
 import { ForbiddenError } from '../http/api-errors.ts';
 import { ACCESS } from '../auth/roles.ts';
+import { MAX_PAGE } from './quotation-page.ts';
 import type { Role } from '../auth/roles.ts';
 
 /**
@@ -45,11 +46,15 @@ interface Walk {
   refused: Set<string>;
 }
 
-function sizeOf(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+function sizeOf(walk: Walk, parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  // A connection's edges are as many as its `first`, counted on the connection field already.
+  if (parent.name.endsWith('Connection')) return 1;
   const first = field.args.find((a) => a.name === 'first');
   if (first) {
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
     const value = given?.kind === Kind.INT ? Number(given.value) : given?.kind === Kind.VARIABLE ? walk.variables[given.name.value] : first.defaultValue;
+    // Refused here rather than by the resolver, so a page too large is never measured as a query too costly.
+    if (typeof value === 'number' && value > MAX_PAGE) throw new InputError(`first must be a whole number from 1 to ${MAX_PAGE}, got ${value}`, 'first');
     return typeof value === 'number' && value > 0 ? value : 1;
   }
   let type: GraphQLOutputType = field.type;
@@ -70,8 +75,8 @@ function costOf(walk: Walk, selections: SelectionSetNode, parent: GraphQLNamedTy
       }
       if (COST_FIELDS[parent.name]?.includes(name)) walk.refused.add(`${parent.name}.${name}`);
       const inner = selection.selectionSet ? costOf(walk, selection.selectionSet, getNamedType(field.type), seen) : 0;
-      // A connection's `first` multiplies what is inside its edges, not its pageInfo: close enough for a limit.
-      cost += 1 + sizeOf(walk, field, selection) * inner;
+      // A connection's `first` multiplies its pageInfo too, not only its edges: close enough for a limit.
+      cost += 1 + sizeOf(walk, parent, field, selection) * inner;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
       cost += costOf(walk, selection.selectionSet, type ?? parent, seen);
