@@ -339,6 +339,25 @@ describe('GraphQL over quotations', () => {
     assert.deepEqual(await counts(), beforeBad);
   });
 
+  it('prices a mutation with the caller\'s own credential, a token as well as a key', async () => {
+    const issued = await api.http.call('POST', '/v1/auth/token', { key: api.keys['quotation-engine'], body: { ttlSeconds: 300 } });
+    assert.equal(issued.status, 200);
+    const { rows: trip } = await api.db.pool.query(`SELECT itinerary_id::int AS itinerary_id, departure_date::text AS d FROM departures ORDER BY id LIMIT 1`);
+    const { rows: customer } = await api.db.pool.query('SELECT min(id)::int AS id FROM customers');
+    const created = await api.http.call('POST', '/graphql', {
+      token: issued.body.token,
+      body: {
+        query: `mutation C($input: CreateQuotationInput!) { createQuotation(input: $input) { version priceSource quotation { id } } }`,
+        variables: { input: { customerId: customer[0].id, itineraryId: trip[0].itinerary_id, departureDate: trip[0].d, partySize: 2, channel: 'phone' } },
+      },
+    });
+    // Sent as an API key, the token would be refused by the scoring API (401) and the quotation with it.
+    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
+    assert.equal(created.body.data.createQuotation.priceSource, 'cost_plus_fallback');
+    const { rows } = await api.db.pool.query(`SELECT actor_key_id::text AS key FROM audit_log WHERE target = $1`, [`quotation:${created.body.data.createQuotation.quotation.id}`]);
+    assert.deepEqual(rows, [{ key: api.keyIds['quotation-engine'] }]);
+  });
+
   it('is in the OpenAPI document with its roles, GraphiQL is not', async () => {
     const document = (await api.http.call('GET', '/docs/json')).body;
     assert.ok(document.paths['/graphql'].post, 'POST /graphql documented');
