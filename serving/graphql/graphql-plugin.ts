@@ -8,6 +8,7 @@ import { ACCESS } from '../auth/roles.ts';
 import { formatExecution, refusalHandler } from './graphql-errors.ts';
 import { quotationLoaders } from './quotation-loaders.ts';
 import { checkOperation } from './query-limits.ts';
+import { GRAPHQL_RESPONSES } from './route-schemas.ts';
 import { quotationResolvers, type GraphContext } from './resolvers.ts';
 import { SCHEMA } from './schema.ts';
 
@@ -52,6 +53,7 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
         route.config = { ...route.config, roles: ACCESS.read, audit: 'recorded' };
         route.schema = {
           ...route.schema,
+          response: GRAPHQL_RESPONSES,
           tags: ['graphql'],
           summary: route.method === 'GET' ? 'A GraphQL query in the query string (no mutations)' : 'A GraphQL query or mutation over quotations',
           description: 'Schema: serving/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',

@@ -157,6 +157,8 @@ describe('GraphQL over quotations', () => {
     assert.equal(badCursor.status, 200);
     assert.equal(badCursor.body.errors[0].extensions.code, 'invalid_input');
     assert.equal(badCursor.body.errors[0].extensions.field, 'after');
+    const path = badCursor.body.errors[0].path;
+    assert.deepEqual(path, ['quotations'], 'a path as GraphQL gives it');
     const tooMany = await gql('analyst', PAGE, { first: 500 });
     assert.equal(tooMany.status, 400);
     assert.deepEqual([tooMany.body.code, tooMany.body.field], ['invalid_input', 'first']);
