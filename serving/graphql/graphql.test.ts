@@ -2,38 +2,18 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import Fastify from 'fastify';
-import { createQuotation } from '../../domain/quotations/create-quotation.ts';
-import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
-import { approveQuotation, convertToBooking } from '../../domain/quotations/quotation-status.ts';
-import { reviseQuotation } from '../../domain/quotations/revise-quotation.ts';
-import { unreachableScorer } from '../../domain/quotations/testing/unreachable-scorer.ts';
 import { quietLog } from '../../test/support/services.ts';
 import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
 import type { Role } from '../auth/roles.ts';
 import { quotationGraph } from './graphql-plugin.ts';
 import { MAX_COST } from './query-limits.ts';
+import { PAGE } from './testing/page-query.ts';
+import { quotationHistory } from './testing/quotation-history.ts';
 
 /**
  * The GraphQL layer over real HTTP on the API as `npm start` serves it (authentication, roles, rate limits, error
  * handler), on a real PostgreSQL holding quotations made by the quotation engine itself.
  */
-const PAGE = `query Page($first: Int!, $after: String, $filter: QuotationFilter) {
-  quotations(first: $first, after: $after, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node {
-      id status partySize departureDate version priceTotal
-      itinerary { code name destination serviceLevel }
-      hotelItems { lineNo name nights quantity }
-      transportItems { lineNo name quantity }
-      serviceItems { name }
-      guideAssignments { name language guides }
-      versions { version priceTotal priceSource changedBy changeReason }
-      departure { id departureDate capacity seatsSold seatsLeft }
-      booking { id status totalPrice }
-    } }
-  }
-}`;
 
 describe('GraphQL over quotations', () => {
   let api: AttackedApi;
@@ -58,25 +38,7 @@ describe('GraphQL over quotations', () => {
       return (original as (...a: unknown[]) => unknown)(...args);
     }) as typeof pool.query;
 
-    const { rows: trips } = await pool.query(`SELECT itinerary_id, departure_date::text AS departure_date FROM departures ORDER BY id`);
-    const { rows: customers } = await pool.query('SELECT id::int AS id FROM customers ORDER BY id');
-    const deps = { pool, scorer: await unreachableScorer(), log: quietLog };
-    for (let i = 0; i < 60; i++) {
-      const trip = trips[i % trips.length];
-      // Every fifth is for a date without a scheduled departure: its departure is null.
-      const departureDate = i % 5 === 4 ? trip.departure_date.replace(/-(\d\d)$/, (_m: string, d: string) => `-${String((Number(d) % 27) + 1).padStart(2, '0')}`) : trip.departure_date;
-      const created = await createQuotation(
-        deps,
-        { customerId: customers[i % customers.length].id, itineraryId: trip.itinerary_id, departureDate, partySize: 2 + (i % 6), channel: 'agent', bands: [...DEFAULT_BANDS] },
-        'seed:graphql',
-      );
-      made.push(created.quotationId);
-      if (i % 4 === 1) await reviseQuotation(deps, created.quotationId, { partySize: 3 + (i % 5), reason: 'one more traveller' }, 'seed:graphql');
-      if (i % 6 === 2) {
-        await approveQuotation(pool, created.quotationId, 'seed:graphql');
-        await convertToBooking(pool, created.quotationId, 'seed:graphql');
-      }
-    }
+    made.push(...(await quotationHistory(pool, 60)));
     // Each key is looked up once and then vouched for, so the counts below are the GraphQL layer's own.
     for (const role of ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const) assert.equal((await gql(role, '{ __typename }')).status, 200);
   });

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
 import { migrate } from '../../domain/migrate.ts';
 import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
@@ -34,7 +35,7 @@ export interface AttackedApi {
  */
 export async function startAttackedApi(
   label: string,
-  options: { settings?: AppDeps['settings']; env?: Record<string, string>; pgBaseUrl?: string; withModels?: boolean } = {},
+  options: { settings?: AppDeps['settings']; env?: Record<string, string>; pgBaseUrl?: string; withModels?: boolean; plugins?: (pool: pg.Pool) => FastifyPluginAsync[] } = {},
 ): Promise<AttackedApi> {
   const clickhouse = (await testClickHouse()).client;
   await useClickHouseDatabase(clickhouse, `attack_${label}`);
@@ -58,7 +59,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog })],
+    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), ...(options.plugins?.(db.pool) ?? [])],
   };
   const app = await buildApp(deps);
   const http = await listen(app);
