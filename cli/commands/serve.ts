@@ -6,6 +6,7 @@ import { buildApp } from '../../serving/app.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
+import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
 
 /** How long in-flight requests get to finish after SIGINT/SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -31,7 +32,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage()] });
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log })] });
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       await app?.close().catch(() => undefined);
@@ -47,6 +48,7 @@ export const command: Command = {
         `Spirit ML scoring API listening on ${base}`,
         `  API      ${base}/v1   (header X-API-Key: <key>; create one with: spirit-ml keys create --name NAME --role ROLE)`,
         `  Docs     ${base}/docs`,
+        `  GraphQL  ${base}/graphql  (same keys)`,
         `  Health   ${base}/health   ${base}/ready`,
         `  Metrics  ${base}/metrics  (admin key)`,
         '',

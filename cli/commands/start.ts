@@ -14,6 +14,7 @@ import { FAMILIES } from '../../serving/champions/families.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
+import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
 import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
@@ -96,7 +97,7 @@ export const command: Command = {
         pg: stores.pg,
         clickhouse: stores.clickhouse,
         registry,
-        plugins: [reviewDesk({ pool: stores.pg }), reviewPage()],
+        plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log })],
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const base = address.replace('0.0.0.0', '127.0.0.1');
@@ -115,6 +116,7 @@ export const command: Command = {
           `  API docs       ${base}/docs`,
           `  Health         ${base}/health   ${base}/ready`,
           `  Review desk    ${base}/review`,
+          `  GraphQL        ${base}/graphql   (same keys; GraphiQL at ${base}/graphiql outside production)`,
           `  API keys       ${keys.file}   (one per role, readable by you only; lists show prefixes: ${keyPrefixes(keys.keys)})`,
           `  Try it         curl -H "x-api-key: $(node -p "require('${keys.file}').analyst")" ${base}/v1/destinations`,
           '',

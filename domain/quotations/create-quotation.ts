@@ -7,6 +7,7 @@ import { addMembers, type NewMember } from './quotation-members.ts';
 import type { QuotationRequest } from './quotation-request.ts';
 import { writeVersion } from './quotation-versions.ts';
 import { inTransaction } from '../../platform/transaction.ts';
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 
 /**
  * Builds a quotation: costs the itinerary (or a custom list of components) for the group, prices it cost-plus,
@@ -27,7 +28,12 @@ export interface CreatedQuotation {
   members: NewMember[];
 }
 
-export async function createQuotation(deps: PricingDeps, request: QuotationRequest, actor: string): Promise<CreatedQuotation> {
+export interface RecordOptions {
+  /** Also appends an audit row (quotation.create / quotation.update) in the same transaction, for this credential. */
+  audit?: Actor;
+}
+
+export async function createQuotation(deps: PricingDeps, request: QuotationRequest, actor: string, options: RecordOptions = {}): Promise<CreatedQuotation> {
   if (!actor) throw new InputError('a quotation needs the name of who makes it', 'actor');
   const itinerary = await loadItinerary(deps.pool, request.itineraryId);
   const customer = await loadCustomer(deps.pool, request.customerId);
@@ -100,7 +106,7 @@ export async function createQuotation(deps: PricingDeps, request: QuotationReque
         })
       : null;
     const autoAccepted = suggestion?.state === 'auto_accepted' && suggestion.decision;
-    return {
+    const created: CreatedQuotation = {
       quotationId,
       version: autoAccepted ? (suggestion.decision!.resultingVersion as number) : 1,
       costTotal: costing.costTotal,
@@ -110,5 +116,13 @@ export async function createQuotation(deps: PricingDeps, request: QuotationReque
       suggestion,
       members,
     };
+    if (options.audit) {
+      await appendAudit(client, options.audit, {
+        action: 'quotation.create',
+        target: `quotation:${quotationId}`,
+        after: { version: created.version, partySize: request.partySize, departureDate: request.departureDate, priceTotal: created.priceTotal, costTotal: created.costTotal, priceSource: created.priceSource },
+      });
+    }
+    return created;
   });
 }

@@ -12,6 +12,8 @@ import type { QuotationChange } from './quotation-request.ts';
 import { lockQuotation, writeVersion } from './quotation-versions.ts';
 import type { RoomPlan } from './room-split.ts';
 import { inTransaction } from '../../platform/transaction.ts';
+import { appendAudit } from '../../platform/audit-log.ts';
+import type { RecordOptions } from './create-quotation.ts';
 
 /**
  * Changes a quotation (group size, date, language, rooms, members, components): it is costed and priced again
@@ -86,7 +88,7 @@ async function customComponents(db: pg.Pool, quotationId: number, version: numbe
   }));
 }
 
-export async function reviseQuotation(deps: PricingDeps, quotationId: number, change: QuotationChange, actor: string): Promise<RevisedQuotation> {
+export async function reviseQuotation(deps: PricingDeps, quotationId: number, change: QuotationChange, actor: string, options: RecordOptions = {}): Promise<RevisedQuotation> {
   if (!actor) throw new InputError('a change needs the name of who makes it', 'actor');
   const now = await currentInputs(deps.pool, quotationId);
   if (!['draft', 'sent'].includes(now.status)) throw new ReviewConflictError('quotation_closed', `quotation ${quotationId} is ${now.status} and can no longer change`);
@@ -142,7 +144,7 @@ export async function reviseQuotation(deps: PricingDeps, quotationId: number, ch
       await supersedePending(client, quotationId);
     }
     const auto = suggestion?.state === 'auto_accepted' ? suggestion.decision : null;
-    return {
+    const revised: RevisedQuotation = {
       quotationId,
       version: auto?.resultingVersion ?? version,
       costTotal: costing.costTotal,
@@ -152,5 +154,14 @@ export async function reviseQuotation(deps: PricingDeps, quotationId: number, ch
       suggestion,
       members,
     };
+    if (options.audit) {
+      await appendAudit(client, options.audit, {
+        action: 'quotation.update',
+        target: `quotation:${quotationId}`,
+        before: { version: now.version, partySize: now.partySize, departureDate: now.departureDate, priceTotal: locked.priceTotal, costTotal: locked.costTotal },
+        after: { version: revised.version, partySize, departureDate, priceTotal: revised.priceTotal, costTotal: revised.costTotal, priceSource: revised.priceSource, reason: change.reason },
+      });
+    }
+    return revised;
   });
 }

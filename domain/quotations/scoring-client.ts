@@ -88,6 +88,7 @@ export class ScoringRejectedError extends SpiritError {
 
 export interface ScoringClientOptions {
   baseUrl: string;
+  /** An API key (`spk_…`, sent as X-API-Key), or a token from POST /v1/auth/token (sent as a bearer token). */
   apiKey: string;
   policy?: Partial<RetryPolicy>;
   /** Jitter of the backoff; seeded in tests. */
@@ -181,7 +182,7 @@ export class ScoringClient implements PriceScorer {
     let answer;
     try {
       answer = await postJsonWithRetry(`${this.baseUrl}${path}`, body, {
-        headers: { 'x-api-key': this.options.apiKey },
+        headers: this.options.apiKey.startsWith('spk_') ? { 'x-api-key': this.options.apiKey } : { authorization: `Bearer ${this.options.apiKey}` },
         policy: this.policy,
         rng: this.rng,
         onRetry: this.options.onRetry,

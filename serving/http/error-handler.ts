@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { httpStatusOf } from './api-errors.ts';
@@ -72,45 +72,50 @@ const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query p
 /**
  * Every error leaves as `{ code, message, field? }` with the right status: schema violations and bad input 400
  * naming the field, auth 401/403, missing things 404, a family without a model 503, and anything unexpected 500
- * with the request id (logged with its stack, never shown to the caller).
+ * with the request id (logged with its stack, never shown to the caller). Sets the headers the answer needs
+ * (Retry-After); plugins with their own error shape (serving/graphql) start from this answer.
  */
+export function errorAnswer(error: FastifyError | SpiritError | Error, request: FastifyRequest, reply: FastifyReply, log: Logger): { status: number; body: ErrorBody } {
+  const validation = (error as FastifyError).validation;
+  if (validation && validation.length > 0) {
+    const part = (error as FastifyError).validationContext ?? 'body';
+    // An unknown field is the clearest thing to report; otherwise the first violation.
+    const chosen = validation.find((v) => v.keyword === 'boolean' || v.keyword === 'additionalProperties') ?? validation[0];
+    const { field, problem } = describeViolation(chosen);
+    const name = field === '' ? part : field;
+    return { status: 400, body: { code: 'invalid_input', message: `${PART_NAMES[part] ?? part} ${name} ${problem}`, field: name } };
+  }
+  if (error instanceof SpiritError) {
+    const status = httpStatusOf(error);
+    if (status >= 500 && status !== 503) log.error('request failed', { reqId: request.id, route: request.routeOptions.url, error: error.message, stack: error.stack });
+    if (status === 503) {
+      if (!reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      const cause = (error as { cause?: Error }).cause;
+      if (cause) log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: cause.message });
+    }
+    return { status, body: error.toJSON() };
+  }
+  if (isConnectionFailure(error)) {
+    // A database that went away mid-request: the caller can retry, it is not their fault nor a bug of ours.
+    log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: error.message });
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return { status: 503, body: { code: 'store_unavailable', message: 'a database this route needs does not answer right now; retry shortly' } };
+  }
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = (error as FastifyError).code;
+    const body: ErrorBody = { code: FASTIFY_CODES[code ?? ''] ?? (status === 429 ? 'rate_limited' : 'bad_request'), message: error.message };
+    if (code?.startsWith('FST_ERR_CTP_')) body.field = 'body';
+    return { status, body };
+  }
+  log.error('request failed', { reqId: request.id, route: request.routeOptions.url, error: error.message, stack: error.stack });
+  return { status: 500, body: { code: 'internal', message: `internal error (request ${request.id}); it has been logged` } };
+}
+
 export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error: FastifyError | SpiritError | Error, request, reply) => {
-    const validation = (error as FastifyError).validation;
-    if (validation && validation.length > 0) {
-      const part = (error as FastifyError).validationContext ?? 'body';
-      // An unknown field is the clearest thing to report; otherwise the first violation.
-      const chosen = validation.find((v) => v.keyword === 'boolean' || v.keyword === 'additionalProperties') ?? validation[0];
-      const { field, problem } = describeViolation(chosen);
-      const name = field === '' ? part : field;
-      const body: ErrorBody = { code: 'invalid_input', message: `${PART_NAMES[part] ?? part} ${name} ${problem}`, field: name };
-      return reply.status(400).send(body);
-    }
-    if (error instanceof SpiritError) {
-      const status = httpStatusOf(error);
-      if (status >= 500 && status !== 503) log.error('request failed', { reqId: request.id, route: request.routeOptions.url, error: error.message, stack: error.stack });
-      if (status === 503) {
-        if (!reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        const cause = (error as { cause?: Error }).cause;
-        if (cause) log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: cause.message });
-      }
-      return reply.status(status).send(error.toJSON());
-    }
-    if (isConnectionFailure(error)) {
-      // A database that went away mid-request: the caller can retry, it is not their fault nor a bug of ours.
-      log.warn('store unavailable', { reqId: request.id, route: request.routeOptions.url, error: error.message });
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply.status(503).send({ code: 'store_unavailable', message: 'a database this route needs does not answer right now; retry shortly' });
-    }
-    const status = (error as FastifyError).statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const code = (error as FastifyError).code;
-      const body: ErrorBody = { code: FASTIFY_CODES[code ?? ''] ?? (status === 429 ? 'rate_limited' : 'bad_request'), message: error.message };
-      if (code?.startsWith('FST_ERR_CTP_')) body.field = 'body';
-      return reply.status(status).send(body);
-    }
-    log.error('request failed', { reqId: request.id, route: request.routeOptions.url, error: error.message, stack: error.stack });
-    return reply.status(500).send({ code: 'internal', message: `internal error (request ${request.id}); it has been logged` });
+    const { status, body } = errorAnswer(error, request, reply, log);
+    return reply.status(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {

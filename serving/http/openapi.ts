@@ -32,6 +32,7 @@ export function openApiDocument() {
       { name: 'segments', description: 'Customer segments' },
       { name: 'demand', description: 'Demand forecasts, load factor and booking pace' },
       { name: 'data', description: 'Warehouse reads for analysts' },
+      { name: 'graphql', description: 'Quotations through GraphQL' },
       { name: 'auth', description: 'Tokens' },
       { name: 'admin', description: 'Models and API keys' },
       { name: 'operations', description: 'Health, readiness, metrics' },

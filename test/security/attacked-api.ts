@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
 import { migrate } from '../../domain/migrate.ts';
 import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
@@ -9,6 +10,7 @@ import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { ROLES, type Role } from '../../serving/auth/roles.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
+import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
 import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
 import { buildServingWorld } from '../../serving/testing/serving-world.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
@@ -33,7 +35,7 @@ export interface AttackedApi {
  */
 export async function startAttackedApi(
   label: string,
-  options: { settings?: AppDeps['settings']; env?: Record<string, string>; pgBaseUrl?: string; withModels?: boolean } = {},
+  options: { settings?: AppDeps['settings']; env?: Record<string, string>; pgBaseUrl?: string; withModels?: boolean; plugins?: (pool: pg.Pool) => FastifyPluginAsync[] } = {},
 ): Promise<AttackedApi> {
   const clickhouse = (await testClickHouse()).client;
   await useClickHouseDatabase(clickhouse, `attack_${label}`);
@@ -57,7 +59,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), ...(options.plugins?.(db.pool) ?? [])],
   };
   const app = await buildApp(deps);
   const http = await listen(app);

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import mercurius from 'mercurius';
+import type pg from 'pg';
+import type { Logger } from '../../platform/log.ts';
+import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
+import { actorOf } from '../auth/actor.ts';
+import { ACCESS } from '../auth/roles.ts';
+import { formatExecution, refusalHandler } from './graphql-errors.ts';
+import { quotationLoaders } from './quotation-loaders.ts';
+import { checkOperation } from './query-limits.ts';
+import { GRAPHQL_RESPONSES } from './route-schemas.ts';
+import { quotationResolvers, type GraphContext } from './resolvers.ts';
+import { SCHEMA } from './schema.ts';
+
+/**
+ * The GraphQL layer over quotations, a plugin for `buildApp({ plugins })` like the review desk:
+ * `POST /graphql` (and `GET /graphql?query=` for queries), for the same credentials and roles as the REST API —
+ * any role reads quotations, costs and margins only pricing-manager and admin, mutations the roles that may have
+ * prices scored. GraphiQL at /graphiql outside production (it loads its page from unpkg.com).
+ */
+export interface QuotationGraphOptions {
+  pool: pg.Pool;
+  log: Logger;
+  /** The scoring API the mutations price through; by default this server itself, at the address the request came to. */
+  scoringUrl?: string;
+  /** GraphiQL at /graphiql; by default only when NODE_ENV is not `production`. */
+  graphiql?: boolean;
+}
+
+/** Deeper than any sensible question about quotations (a booking's quotation's departure is 5 levels). */
+export const MAX_DEPTH = 8;
+
+/** The caller's own credential, so the scoring API sees who is pricing and applies their role and limits. */
+function credentialOf(request: FastifyRequest): string {
+  const key = request.headers['x-api-key'];
+  if (typeof key === 'string' && key !== '') return key.trim();
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+}
+
+function ownAddress(request: FastifyRequest): string {
+  const { localAddress, localPort } = request.raw.socket;
+  const host = (localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${host.includes(':') ? `[${host}]` : host}:${localPort}`;
+}
+
+export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsync {
+  const graphiql = options.graphiql ?? process.env.NODE_ENV !== 'production';
+  return async (app) => {
+    // Mercurius's routes get the API's rules: who may call, no second audit row (mutations write their own,
+    // queries write nothing), and a place in the OpenAPI document; GraphiQL's page and assets stay out of it.
+    app.addHook('onRoute', (route) => {
+      if (route.url === '/graphql') {
+        route.config = { ...route.config, roles: ACCESS.read, audit: 'recorded' };
+        route.schema = {
+          ...route.schema,
+          response: GRAPHQL_RESPONSES,
+          tags: ['graphql'],
+          summary: route.method === 'GET' ? 'A GraphQL query in the query string (no mutations)' : 'A GraphQL query or mutation over quotations',
+          description: 'Schema: serving/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',
+        } as typeof route.schema;
+      } else if (route.url.startsWith('/graphiql')) {
+        route.schema = { ...route.schema, hide: true } as typeof route.schema;
+      }
+    });
+
+    await app.register(mercurius, {
+      schema: SCHEMA,
+      resolvers: quotationResolvers({ pool: options.pool, log: options.log }) as never,
+      context: (request: FastifyRequest): GraphContext => ({
+        loaders: quotationLoaders(options.pool),
+        actor: () => actorOf(request),
+        scorer: () => new ScoringClient({ baseUrl: options.scoringUrl ?? ownAddress(request), apiKey: credentialOf(request) }),
+      }),
+      queryDepth: MAX_DEPTH,
+      graphiql,
+      // Automatic persisted queries: a client sends a query's sha256 and, the first time, the query with it.
+      persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(1000),
+      allowBatchedQueries: false,
+      errorFormatter: formatExecution(options.log) as never,
+      errorHandler: refusalHandler(options.log) as never,
+    });
+
+    app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
+      const request = (context as unknown as { reply: { request: FastifyRequest } }).reply.request;
+      checkOperation(schema, document, variables as Record<string, unknown> | undefined, request.principal!.role, (request.body as { operationName?: string } | undefined)?.operationName ?? (request.query as { operationName?: string }).operationName);
+    });
+  };
+}

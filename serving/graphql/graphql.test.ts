@@ -1,0 +1,347 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import Fastify from 'fastify';
+import { quietLog } from '../../test/support/services.ts';
+import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
+import type { Role } from '../auth/roles.ts';
+import { quotationGraph } from './graphql-plugin.ts';
+import { MAX_COST } from './query-limits.ts';
+import { PAGE } from './testing/page-query.ts';
+import { quotationHistory } from './testing/quotation-history.ts';
+
+/**
+ * The GraphQL layer over real HTTP on the API as `npm start` serves it (authentication, roles, rate limits, error
+ * handler), on a real PostgreSQL holding quotations made by the quotation engine itself.
+ */
+
+describe('GraphQL over quotations', () => {
+  let api: AttackedApi;
+  let queries = 0;
+  const made: number[] = [];
+
+  const gql = async (role: Role | null, query: string, variables?: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    api.http.call('POST', '/graphql', { key: role ? api.keys[role] : undefined, body: { query, variables, ...extra } });
+  /** SQL statements sent through the pool while `work` runs. */
+  const counted = async <T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> => {
+    const before = queries;
+    const result = await work();
+    return { result, queries: queries - before };
+  };
+
+  before(async () => {
+    api = await startAttackedApi('graphql');
+    const pool = api.db.pool;
+    const original = pool.query.bind(pool);
+    pool.query = ((...args: Parameters<typeof pool.query>) => {
+      queries += 1;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    }) as typeof pool.query;
+
+    made.push(...(await quotationHistory(pool, 60)));
+    // Each key is looked up once and then vouched for, so the counts below are the GraphQL layer's own.
+    for (const role of ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const) assert.equal((await gql(role, '{ __typename }')).status, 200);
+  });
+  after(async () => api?.close());
+
+  it('needs a credential, like every route of the API', async () => {
+    const refused = await gql(null, '{ quotations { totalCount } }');
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.code, 'unauthorized');
+    assert.equal(refused.body.errors[0].extensions.code, 'unauthorized');
+    const wrong = await api.http.call('POST', '/graphql', { key: 'spk_' + 'A'.repeat(43), body: { query: '{ __typename }' } });
+    assert.equal(wrong.status, 401);
+    const viaGet = await api.http.call('GET', `/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    assert.equal(viaGet.status, 401);
+  });
+
+  it('serves a page of 50 quotations with items, versions, departures and bookings in the same number of SQL queries as a page of 5', async () => {
+    const small = await counted(() => gql('analyst', PAGE, { first: 5 }));
+    const full = await counted(() => gql('analyst', PAGE, { first: 50 }));
+    assert.equal(full.result.status, 200, full.result.text.slice(0, 300));
+    assert.equal(full.result.body.errors, undefined);
+    const edges = full.result.body.data.quotations.edges;
+    assert.equal(edges.length, 50);
+    assert.equal(small.result.body.data.quotations.edges.length, 5);
+    // page, count, itineraries, lines, versions, departures, bookings: one each, whatever the page size.
+    assert.equal(full.queries, small.queries, `${small.queries} queries for 5, ${full.queries} for 50`);
+    assert.equal(full.queries, 7);
+
+    const { rows: truth } = await api.db.pool.query(
+      `SELECT q.id, q.current_version, (SELECT count(*)::int FROM quotation_versions v WHERE v.quotation_id = q.id) AS versions,
+              (SELECT count(*)::int FROM quotation_version_lines l WHERE l.quotation_id = q.id AND l.version = q.current_version AND l.kind = 'hotel') AS hotels,
+              d.capacity - d.seats_sold AS seats_left, b.id AS booking_id
+         FROM quotations q LEFT JOIN departures d ON d.id = q.departure_id LEFT JOIN bookings b ON b.quotation_id = q.id
+        ORDER BY q.id DESC LIMIT 50`,
+    );
+    assert.deepEqual(edges.map((e: any) => Number(e.node.id)), truth.map((r) => Number(r.id)), 'newest first');
+    for (const [i, { node }] of edges.entries()) {
+      const t = truth[i];
+      assert.equal(node.version, t.current_version);
+      assert.equal(node.versions.length, t.versions);
+      assert.deepEqual(node.versions.map((v: any) => v.version), Array.from({ length: t.versions }, (_, k) => k + 1));
+      assert.equal(node.hotelItems.length, t.hotels);
+      assert.equal(node.departure?.seatsLeft ?? null, t.seats_left);
+      assert.equal(node.booking === null ? null : Number(node.booking.id), t.booking_id === null ? null : Number(t.booking_id));
+      assert.ok(node.guideAssignments.every((g: any) => /^[a-z]{2}$/.test(g.language) && g.guides >= 1));
+    }
+    assert.ok(edges.some((e: any) => e.node.versions.length === 2 && e.node.versions[1].changeReason === 'one more traveller'), 'a revised quotation shows its history');
+    assert.ok(edges.some((e: any) => e.node.booking?.status === 'created'), 'a converted quotation shows its booking');
+    assert.ok(edges.some((e: any) => e.node.departure === null), 'a quotation off the schedule has no departure');
+  });
+
+  it('pages with cursors, filters by status and departure dates, and counts the whole filter', async () => {
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 10; guard++) {
+      const page: any = await gql('analyst', PAGE, { first: 25, after });
+      assert.equal(page.status, 200, page.text.slice(0, 300));
+      const q = page.body.data.quotations;
+      assert.equal(q.totalCount, 60);
+      seen.push(...q.edges.map((e: any) => Number(e.node.id)));
+      if (!q.pageInfo.hasNextPage) break;
+      after = q.pageInfo.endCursor;
+    }
+    assert.deepEqual(seen, [...made].sort((a, b) => b - a), 'every quotation once, newest first');
+
+    const converted = await gql('analyst', PAGE, { first: 100, filter: { status: ['converted'] } });
+    const { rows } = await api.db.pool.query(`SELECT count(*)::int AS n FROM quotations WHERE status = 'converted'`);
+    assert.ok(rows[0].n > 0);
+    assert.equal(converted.body.data.quotations.totalCount, rows[0].n);
+    assert.ok(converted.body.data.quotations.edges.every((e: any) => e.node.status === 'converted'));
+
+    const { rows: dates } = await api.db.pool.query('SELECT min(departure_date)::text AS d, count(*) FILTER (WHERE departure_date = (SELECT min(departure_date) FROM quotations))::int AS n FROM quotations');
+    const window = await gql('analyst', PAGE, { first: 100, filter: { from: dates[0].d, to: dates[0].d } });
+    assert.equal(window.body.data.quotations.totalCount, dates[0].n);
+    assert.ok(window.body.data.quotations.edges.every((e: any) => e.node.departureDate === dates[0].d));
+
+    const badCursor = await gql('analyst', PAGE, { first: 5, after: 'bm90LWEtY3Vyc29y' });
+    assert.equal(badCursor.status, 200);
+    assert.equal(badCursor.body.errors[0].extensions.code, 'invalid_input');
+    assert.equal(badCursor.body.errors[0].extensions.field, 'after');
+    const path = badCursor.body.errors[0].path;
+    assert.deepEqual(path, ['quotations'], 'a path as GraphQL gives it');
+    const tooMany = await gql('analyst', PAGE, { first: 500 });
+    assert.equal(tooMany.status, 400);
+    assert.deepEqual([tooMany.body.code, tooMany.body.field], ['invalid_input', 'first']);
+    const none = await gql('analyst', PAGE, { first: 0 });
+    assert.equal(none.body.errors[0].extensions.field, 'first');
+    const badDate = await gql('analyst', PAGE, { first: 5, filter: { from: '2027-02-30' } });
+    assert.equal(badDate.status, 400);
+    assert.equal(badDate.body.code, 'invalid_query');
+    assert.match(badDate.body.message, /YYYY-MM-DD/);
+  });
+
+  it('shows costs and margins to pricing managers and admins only', async () => {
+    const costly = `{ quotations(first: 3) { edges { node { id priceTotal costTotal margin versions { costTotal margin } hotelItems { amount } } } } }`;
+    for (const role of ['analyst', 'quotation-engine'] as const) {
+      const refused = await counted(() => gql(role, costly));
+      assert.equal(refused.result.status, 403);
+      assert.equal(refused.result.body.code, 'forbidden');
+      assert.match(refused.result.body.message, /Quotation\.costTotal, Quotation\.margin, QuotationVersion\.costTotal, QuotationVersion\.margin, QuotationItem\.amount/);
+      assert.equal(refused.queries, 0, 'refused before any SQL');
+    }
+    // Through a fragment, too.
+    const sneaky = await gql('analyst', `{ quotations(first: 1) { edges { node { ...money } } } } fragment money on Quotation { marginRate }`);
+    assert.equal(sneaky.status, 403);
+    for (const role of ['pricing-manager', 'admin'] as const) {
+      const answer = await gql(role, costly);
+      assert.equal(answer.status, 200, answer.text.slice(0, 300));
+      const node = answer.body.data.quotations.edges[0].node;
+      const { rows } = await api.db.pool.query('SELECT cost_total::float8 AS c, price_total::float8 AS p FROM quotations WHERE id = $1', [node.id]);
+      assert.equal(node.costTotal, rows[0].c);
+      assert.equal(node.margin, Math.round((rows[0].p - rows[0].c) * 100) / 100);
+    }
+    const plain = await gql('analyst', `{ quotations(first: 3) { edges { node { id priceTotal } } } }`);
+    assert.equal(plain.status, 200);
+  });
+
+  it('refuses a query deeper than the limit, and one too costly however shallow', async () => {
+    const deep = `{ quotations(first: 1) { edges { node { booking { quotation { booking { quotation { booking { quotation { id } } } } } } } } } }`;
+    const refused = await counted(() => gql('admin', deep));
+    assert.equal(refused.result.status, 400);
+    assert.equal(refused.result.body.code, 'query_too_deep');
+    assert.match(refused.result.body.message, /exceeds the query depth limit of 8/);
+    assert.equal(refused.result.body.errors[0].extensions.code, 'query_too_deep');
+    assert.equal(refused.queries, 0);
+    const shallowEnough = `{ quotations(first: 1) { edges { node { booking { quotation { id } } } } } }`;
+    assert.equal((await gql('admin', shallowEnough)).status, 200);
+
+    const page = `quotations(first: 100) { edges { node { id hotelItems { name quantity nights detail } transportItems { name quantity } versions { version priceTotal priceSource } } } }`;
+    const wide = `{ ${Array.from({ length: 10 }, (_, i) => `p${i}: ${page}`).join(' ')} }`;
+    const tooCostly = await counted(() => gql('admin', wide));
+    assert.equal(tooCostly.result.status, 400);
+    assert.equal(tooCostly.result.body.code, 'query_too_complex');
+    assert.match(tooCostly.result.body.message, new RegExp(`more than the ${MAX_COST}`));
+    assert.equal(tooCostly.queries, 0);
+    assert.equal((await gql('admin', `{ ${page} }`)).status, 200, 'one such page is fine');
+  });
+
+  it('answers bad queries with a code and a message', async () => {
+    const syntax = await gql('analyst', '{ quotations(first: ) }');
+    assert.equal(syntax.status, 400);
+    assert.equal(syntax.body.code, 'invalid_query');
+    assert.match(syntax.body.message, /Syntax Error/);
+    const unknown = await gql('analyst', '{ quotations { nope } }');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.message, /Cannot query field "nope"/);
+    const notJson = await api.http.call('POST', '/graphql', { key: api.keys.analyst, rawBody: '{"query": ', headers: { 'content-type': 'application/json' } });
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.code, 'invalid_json');
+    const missing = await gql('analyst', '{ quotation(id: "999999") { id } }');
+    assert.equal(missing.status, 200);
+    assert.equal(missing.body.data.quotation, null);
+  });
+
+  it('reads through GET for queries, never for mutations', async () => {
+    const read = await api.http.call('GET', `/graphql?query=${encodeURIComponent('{ quotations(first: 2) { edges { node { id } } } }')}`, { key: api.keys.analyst });
+    assert.equal(read.status, 200);
+    assert.equal(read.body.data.quotations.edges.length, 2);
+    const write = await api.http.call('GET', `/graphql?query=${encodeURIComponent('mutation { updateQuotation(input: {id: "1", reason: "x"}) { version } }')}`, { key: api.keys.admin });
+    assert.equal(write.status, 405);
+    assert.equal(write.body.code, 'method_not_allowed');
+  });
+
+  it('takes persisted queries by their hash', async () => {
+    const query = '{ quotations(first: 1) { totalCount } }';
+    const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const unknown = await api.http.call('POST', '/graphql', { key: api.keys.analyst, body: { extensions } });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.code, 'persisted_query_not_found');
+    assert.equal((await api.http.call('POST', '/graphql', { key: api.keys.analyst, body: { query, extensions } })).status, 200);
+    const byHash = await api.http.call('POST', '/graphql', { key: api.keys.analyst, body: { extensions } });
+    assert.equal(byHash.status, 200);
+    assert.equal(byHash.body.data.quotations.totalCount, made.length);
+  });
+
+  it('aggregates quotation analytics in the database, margins for pricing roles only', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    const query = `query A($range: DateRange!) { quotationAnalytics(dateRange: $range, groupBy: [DESTINATION, STATUS]) { destination status quotations travellers converted conversionRate quotedValue } }`;
+    const answer = await counted(() => gql('analyst', query, { range: { from: yearAgo, to: today } }));
+    assert.equal(answer.result.status, 200, answer.result.text.slice(0, 300));
+    assert.equal(answer.result.body.errors, undefined, JSON.stringify(answer.result.body.errors));
+    assert.equal(answer.queries, 1);
+    const { rows } = await api.db.pool.query(
+      `SELECT d.name AS destination, q.status, count(*)::int AS n, sum(q.party_size)::int AS pax, sum(q.price_total)::float8 AS value
+         FROM quotations q JOIN itineraries i ON i.id = q.itinerary_id JOIN destinations d ON d.id = i.destination_id
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const got = answer.result.body.data.quotationAnalytics;
+    assert.deepEqual(got.map((r: any) => [r.destination, r.status, r.quotations, r.travellers]), rows.map((r) => [r.destination, r.status, r.n, r.pax]));
+    for (const [i, r] of got.entries()) assert.ok(Math.abs(r.quotedValue - rows[i].value) < 0.01);
+    const converted = got.filter((r: any) => r.status === 'converted');
+    assert.ok(converted.length > 0 && converted.every((r: any) => r.converted === r.quotations && r.conversionRate === 1));
+
+    const withMargin = `query A($range: DateRange!) { quotationAnalytics(dateRange: $range, groupBy: [SERVICE_LEVEL]) { serviceLevel costTotal margin marginRate } }`;
+    assert.equal((await gql('analyst', withMargin, { range: { from: yearAgo, to: today } })).status, 403);
+    const manager = await gql('pricing-manager', withMargin, { range: { from: yearAgo, to: today } });
+    assert.equal(manager.status, 200);
+    assert.ok(manager.body.data.quotationAnalytics.every((r: any) => r.marginRate > 0 && r.marginRate < 1));
+    const backwards = await gql('analyst', query, { range: { from: today, to: yearAgo } });
+    assert.equal(backwards.body.errors[0].extensions.field, 'dateRange.from');
+    const tooLong = await gql('analyst', query, { range: { from: '2020-01-01', to: today } });
+    assert.equal(tooLong.body.errors[0].extensions.field, 'dateRange');
+  });
+
+  it('creates and changes a quotation through the engine: a version, an outbox event and an audit row in one transaction', async () => {
+    const pool = api.db.pool;
+    const { rows: trip } = await pool.query(`SELECT itinerary_id::int AS itinerary_id, departure_date::text AS d FROM departures ORDER BY id LIMIT 1`);
+    const { rows: customer } = await pool.query('SELECT min(id)::int AS id FROM customers');
+    const create = `mutation C($input: CreateQuotationInput!) { createQuotation(input: $input) {
+      version priceSource members { name accessToken }
+      quotation { id status partySize versions { version changedBy } departure { seatsLeft } guideAssignments { language } }
+    } }`;
+    const input = { customerId: customer[0].id, itineraryId: trip[0].itinerary_id, departureDate: trip[0].d, partySize: 3, channel: 'web', language: 'de', members: [{ name: 'Ann' }, { name: 'Bo' }, { name: 'Cy' }] };
+
+    const analyst = await gql('analyst', create, { input });
+    assert.equal(analyst.status, 403, 'analysts read, they do not quote');
+    const created = await gql('quotation-engine', create, { input });
+    assert.equal(created.status, 200, created.text.slice(0, 400));
+    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
+    const payload = created.body.data.createQuotation;
+    const id = Number(payload.quotation.id);
+    assert.equal(payload.version, 1);
+    // No price model is served here: the engine falls back to cost-plus and says so.
+    assert.equal(payload.priceSource, 'cost_plus_fallback');
+    assert.deepEqual(payload.quotation.versions.map((v: any) => v.version), [1]);
+    assert.match(payload.quotation.versions[0].changedBy, /^quotation-engine under attack \(api-key \d+\)$/);
+    assert.ok(payload.quotation.guideAssignments.every((g: any) => g.language === 'de'));
+    assert.ok(payload.members.every((m: any) => /^qm_/.test(m.accessToken)));
+
+    const events = async () => (await pool.query(`SELECT type, payload FROM outbox_events WHERE aggregate_type = 'quotation' AND aggregate_id = $1 ORDER BY aggregate_seq`, [String(id)])).rows;
+    const audits = async () => (await pool.query(`SELECT action, actor_key_id::text AS key, role, before, after FROM audit_log WHERE target = $1 ORDER BY id`, [`quotation:${id}`])).rows;
+    assert.deepEqual((await events()).map((e) => e.type), ['quotation.created']);
+    const [audit] = await audits();
+    assert.equal(audit.action, 'quotation.create');
+    assert.equal(audit.key, api.keyIds['quotation-engine']);
+    assert.equal(audit.after.version, 1);
+
+    const update = `mutation U($input: UpdateQuotationInput!) { updateQuotation(input: $input) { version quotation { version partySize versions { version changeReason } } } }`;
+    const changed = await gql('pricing-manager', update, { input: { id: String(id), partySize: 2, members: [{ name: 'Ann' }, { name: 'Bo' }], reason: 'Cy cannot travel' } });
+    assert.equal(changed.status, 200, changed.text.slice(0, 400));
+    assert.equal(changed.body.errors, undefined, JSON.stringify(changed.body.errors));
+    const revised = changed.body.data.updateQuotation;
+    assert.equal(revised.version, 2);
+    assert.equal(revised.quotation.partySize, 2);
+    assert.deepEqual(revised.quotation.versions.map((v: any) => [v.version, v.changeReason]), [[1, null], [2, 'Cy cannot travel']]);
+    assert.deepEqual((await events()).map((e) => e.type), ['quotation.created', 'quotation.updated']);
+    const trail = await audits();
+    assert.deepEqual(trail.map((a) => a.action), ['quotation.create', 'quotation.update']);
+    assert.deepEqual([trail[1].before.partySize, trail[1].after.partySize, trail[1].role], [3, 2, 'pricing-manager']);
+
+    // Bad input names the field and writes nothing.
+    const counts = async () => (await pool.query(`SELECT (SELECT count(*) FROM quotations)::int AS q, (SELECT count(*) FROM outbox_events)::int AS e, (SELECT count(*) FROM audit_log)::int AS a`)).rows[0];
+    const beforeBad = await counts();
+    const bad = await gql('admin', create, { input: { ...input, partySize: 0, members: undefined } });
+    assert.equal(bad.status, 200);
+    assert.equal(bad.body.data.createQuotation, null);
+    assert.deepEqual(bad.body.errors[0].extensions, { code: 'invalid_input', field: 'partySize' });
+    const noSuch = await gql('admin', update, { input: { id: '99999999', reason: 'x' } });
+    assert.equal(noSuch.body.errors[0].extensions.code, 'not_found');
+    assert.deepEqual(await counts(), beforeBad);
+  });
+
+  it('prices a mutation with the caller\'s own credential, a token as well as a key', async () => {
+    const issued = await api.http.call('POST', '/v1/auth/token', { key: api.keys['quotation-engine'], body: { ttlSeconds: 300 } });
+    assert.equal(issued.status, 200);
+    const { rows: trip } = await api.db.pool.query(`SELECT itinerary_id::int AS itinerary_id, departure_date::text AS d FROM departures ORDER BY id LIMIT 1`);
+    const { rows: customer } = await api.db.pool.query('SELECT min(id)::int AS id FROM customers');
+    const created = await api.http.call('POST', '/graphql', {
+      token: issued.body.token,
+      body: {
+        query: `mutation C($input: CreateQuotationInput!) { createQuotation(input: $input) { version priceSource quotation { id } } }`,
+        variables: { input: { customerId: customer[0].id, itineraryId: trip[0].itinerary_id, departureDate: trip[0].d, partySize: 2, channel: 'phone' } },
+      },
+    });
+    // Sent as an API key, the token would be refused by the scoring API (401) and the quotation with it.
+    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
+    assert.equal(created.body.data.createQuotation.priceSource, 'cost_plus_fallback');
+    const { rows } = await api.db.pool.query(`SELECT actor_key_id::text AS key FROM audit_log WHERE target = $1`, [`quotation:${created.body.data.createQuotation.quotation.id}`]);
+    assert.deepEqual(rows, [{ key: api.keyIds['quotation-engine'] }]);
+  });
+
+  it('is in the OpenAPI document with its roles, GraphiQL is not', async () => {
+    const document = (await api.http.call('GET', '/docs/json')).body;
+    assert.ok(document.paths['/graphql'].post, 'POST /graphql documented');
+    assert.ok(document.paths['/graphql'].get, 'GET /graphql documented');
+    assert.match(document.paths['/graphql'].post.description, /Roles: quotation-engine, pricing-manager, analyst, admin/);
+    assert.equal(Object.keys(document.paths).filter((p) => p.startsWith('/graphiql')).length, 0);
+    assert.equal((await api.http.call('GET', '/graphiql')).status, 200, 'GraphiQL outside production');
+  });
+
+  it('has no GraphiQL in production', async () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const app = Fastify();
+      await app.register(quotationGraph({ pool: api.db.pool, log: quietLog }));
+      assert.equal((await app.inject({ method: 'GET', url: '/graphiql' })).statusCode, 404);
+      await app.close();
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+    }
+  });
+});

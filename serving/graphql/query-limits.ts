@@ -1,0 +1,127 @@
+import {
+  getNamedType, isListType, isNonNullType, isObjectType, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType,
+  type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import { InputError } from '../../platform/errors.ts';
+import { ForbiddenError } from '../http/api-errors.ts';
+import { ACCESS } from '../auth/roles.ts';
+import { MAX_PAGE } from './quotation-page.ts';
+import type { Role } from '../auth/roles.ts';
+
+/**
+ * What a query may ask, checked after GraphQL's own validation and before anything runs, so a refusal costs no
+ * SQL and a page is never half served:
+ * - costs and margins only for the roles that see them on the review desk (pricing-manager, admin); the answer
+ *   names every refused field rather than nulling them one by one;
+ * - mutations only for the roles that may have prices scored (quotation-engine, pricing-manager, admin);
+ * - a cost estimate: every field 1, a connection times its `first`, any other list times LIST_ESTIMATE. Depth
+ *   alone (mercurius `queryDepth`) does not stop a wide query: ten aliases of a full page are shallow.
+ */
+export const COST_FIELDS: Record<string, readonly string[]> = {
+  Quotation: ['costTotal', 'margin', 'marginRate'],
+  QuotationItem: ['unitCost', 'amount'],
+  GuideAssignment: ['amount'],
+  QuotationVersion: ['costTotal', 'margin'],
+  Booking: ['totalCost'],
+  QuotationAnalyticsRow: ['costTotal', 'margin', 'marginRate'],
+};
+export const COST_ROLES: readonly Role[] = ACCESS.review;
+export const WRITE_ROLES: readonly Role[] = ACCESS.score;
+
+/** Rows a list without `first` is taken to hold (items and versions of one quotation, analytics rows). */
+const LIST_ESTIMATE = 10;
+/** A full page of 100 quotations with everything on them fits; ten aliased copies of it do not. */
+export const MAX_COST = 40_000;
+
+export class QueryTooComplexError extends InputError {
+  constructor(cost: number) {
+    super(`the query is estimated at ${cost} fields, more than the ${MAX_COST} one request may ask; ask for fewer fields, a smaller first, or fewer aliases`, undefined, 'query_too_complex');
+  }
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  refused: Set<string>;
+}
+
+function sizeOf(walk: Walk, parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  // A connection's edges are as many as its `first`, counted on the connection field already.
+  if (parent.name.endsWith('Connection')) return 1;
+  const first = field.args.find((a) => a.name === 'first');
+  if (first) {
+    const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
+    const value = given?.kind === Kind.INT ? Number(given.value) : given?.kind === Kind.VARIABLE ? walk.variables[given.name.value] : first.defaultValue;
+    // Refused here rather than by the resolver, so a page too large is never measured as a query too costly.
+    if (typeof value === 'number' && value > MAX_PAGE) throw new InputError(`first must be a whole number from 1 to ${MAX_PAGE}, got ${value}`, 'first');
+    return typeof value === 'number' && value > 0 ? value : 1;
+  }
+  let type: GraphQLOutputType = field.type;
+  if (isNonNullType(type)) type = type.ofType;
+  return isListType(type) ? LIST_ESTIMATE : 1;
+}
+
+function costOf(walk: Walk, selections: SelectionSetNode, parent: GraphQLNamedType, seen: readonly string[]): number {
+  let cost = 0;
+  for (const selection of selections.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const name = selection.name.value;
+      const field = isObjectType(parent) ? parent.getFields()[name] : undefined;
+      // Introspection and __typename: GraphQL's own, answered from the schema.
+      if (!field) {
+        cost += 1;
+        continue;
+      }
+      if (COST_FIELDS[parent.name]?.includes(name)) walk.refused.add(`${parent.name}.${name}`);
+      const inner = selection.selectionSet ? costOf(walk, selection.selectionSet, getNamedType(field.type), seen) : 0;
+      // A connection's `first` multiplies its pageInfo too, not only its edges: close enough for a limit.
+      cost += 1 + sizeOf(walk, parent, field, selection) * inner;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
+      cost += costOf(walk, selection.selectionSet, type ?? parent, seen);
+    } else {
+      const name = selection.name.value;
+      const fragment = walk.fragments.get(name);
+      if (!fragment || seen.includes(name)) continue;
+      cost += costOf(walk, fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? parent, [...seen, name]);
+    }
+  }
+  return cost;
+}
+
+export interface OperationCheck {
+  cost: number;
+  /** `Type.field` of every cost or margin field asked for. */
+  costFields: string[];
+}
+
+export function measureOperation(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): OperationCheck {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations: OperationDefinitionNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+  }
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const walk: Walk = { schema, fragments, variables: variables ?? {}, refused: new Set() };
+  if (!operation) return { cost: 0, costFields: [] };
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const cost = root ? costOf(walk, operation.selectionSet, root, []) : 0;
+  return { cost, costFields: [...walk.refused] };
+}
+
+/** Throws the refusal the caller gets (403 or 400 with a code), or returns quietly. */
+export function checkOperation(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, role: Role, operationName?: string | null): void {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  if (operation?.operation === 'mutation' && !WRITE_ROLES.includes(role)) {
+    throw new ForbiddenError(`role ${role} may not change quotations; mutations need one of: ${WRITE_ROLES.join(', ')}`);
+  }
+  const measured = measureOperation(schema, document, variables, operationName);
+  if (measured.costFields.length > 0 && !COST_ROLES.includes(role)) {
+    throw new ForbiddenError(`role ${role} may not see costs or margins (${measured.costFields.join(', ')}); they need one of: ${COST_ROLES.join(', ')}`);
+  }
+  if (measured.cost > MAX_COST) throw new QueryTooComplexError(measured.cost);
+}
