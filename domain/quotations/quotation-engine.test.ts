@@ -8,6 +8,8 @@ import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { buildServingWorld, type ServingWorld } from '../../serving/testing/serving-world.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { mulberry32 } from '../../platform/random.ts';
+import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { featureSnapshotId } from '../../serving/request-log/feature-snapshot.ts';
 import { decideSuggestion } from '../suggestions/decide-suggestion.ts';
 import { getSuggestion } from '../suggestions/review-queue.ts';
 import { createQuotation } from './create-quotation.ts';
@@ -101,6 +103,11 @@ for (const target of targets) {
       );
       assert.ok(suggestion.lo80 <= suggestion.hi80);
       assert.match(suggestion.featureSnapshotId!, /^fs_/);
+      // The stored suggestion carries the feature values it was priced with: every feature, the party it was for,
+      // and exactly the values the API's snapshot id names (so the model's input can be replayed from the row).
+      assert.deepEqual(Object.keys(suggestion.features).sort(), [...PRICE_FEATURE_NAMES].sort(), JSON.stringify(suggestion.features));
+      assert.equal(suggestion.features.group_size, 5);
+      assert.equal(featureSnapshotId(suggestion.features), suggestion.featureSnapshotId);
 
       const quotation = await readQuotation(db.pool, created.quotationId);
       const components = await db.pool.query('SELECT count(*)::int AS n FROM itinerary_components WHERE itinerary_id = $1', [request.itineraryId]);

@@ -44,6 +44,8 @@ export interface PriceSuggestionAnswer {
   baseValue: number;
   /** Every feature's part of the model price, USD. */
   contributions: Record<string, number>;
+  /** The feature values the price was computed from; featureSnapshotId is their content id. */
+  features: Record<string, number>;
   /** The customer's segment (null for a new customer, or when no segmentation model is served). */
   segment: { id: number; name: string | null; modelVersion: string } | null;
   modelVersion: string;
@@ -200,6 +202,7 @@ async function suggestOne(
     reasonCodes: suggestion.reasonCodes.map((r) => ({ feature: r.feature, amount: round2(r.amount), text: r.text })),
     baseValue: round2(suggestion.baseValue),
     contributions: Object.fromEntries(Object.entries(suggestion.contributions).map(([name, amount]) => [name, round2(amount)])),
+    features: row.values,
     segment: segmentValue === undefined || segmentValue < 0 || !segmentationVersion ? null : { id: segmentValue, name: profiles?.[segmentValue]?.name ?? null, modelVersion: segmentationVersion },
     modelVersion: priced.version,
     featureSnapshotId: featureSnapshotId(row.values),
