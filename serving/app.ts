@@ -25,6 +25,7 @@ import type { ServingContext } from './context.ts';
 import { clientErrorHandler, installErrorHandler } from './http/error-handler.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
+import { OnlineCatalogue } from './online/catalogue.ts';
 import { MemoryFeatureCache } from './online/memory-cache.ts';
 import { OnlineFeatures } from './online/online-features.ts';
 import { RedisFeatureCache } from './online/redis-cache.ts';
@@ -102,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = new ApiKeyVerifier(deps.pg, log, { cacheMs: settings.keyCacheMs, outageGraceMs: settings.keyOutageGraceMs, onLookup: () => metrics.keyLookups.inc({}) });
   const counts = new RateCounts(redis, `${settings.redisPrefix}rate:`, log);
   const guardrails = new GuardrailBook(deps.pg, log);
+  const sources = deps.sources ?? warehouseSources(deps.clickhouse);
+  const catalogue = new OnlineCatalogue(sources, log, settings.catalogueRefreshMs);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -111,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     champions,
     guardrails,
     online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
-    sources: deps.sources ?? warehouseSources(deps.clickhouse),
+    catalogue,
+    sources,
     requestLog,
     metrics,
   };
@@ -130,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await requestLog.close();
     await verifier.close();
     await guardrails.close();
+    catalogue.close();
     await cache.close();
     if (redis) await redis.quit().catch(() => redis!.disconnect());
   });
@@ -140,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestLog.start();
     await verifier.listen();
     await guardrails.start();
+    await catalogue.start();
 
     installErrorHandler(app, log);
     installTextHygiene(app);

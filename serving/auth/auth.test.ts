@@ -174,7 +174,7 @@ for (const target of targets) {
       assert.deepEqual((await http.call('GET', '/health')).body, { status: 'ok' });
       const ready = await http.call('GET', '/ready');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body.checks, { postgres: 'ok', clickhouse: 'ok', models: 'ok' });
+      assert.deepEqual(ready.body.checks, { postgres: 'ok', clickhouse: 'ok', models: 'ok', catalogue: 'ok' });
       assert.equal((await http.call('GET', '/metrics')).status, 401);
       const metrics = await http.call('GET', '/metrics', { key: keys.admin });
       assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0.0.4/);

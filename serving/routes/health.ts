@@ -30,6 +30,7 @@ const Readiness = Type.Object({
     postgres: Type.String(),
     clickhouse: Type.String(),
     models: Type.String({ description: '"ok" once every family has been looked up in the registry' }),
+    catalogue: Type.String({ description: '"ok" once the catalogue and its departure features are in memory (prices never wait on a cold cache for them)' }),
   }),
   models: Type.Array(
     Type.Object({
@@ -57,7 +58,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: PostgreSQL and ClickHouse answer, every model family has been looked up',
+        summary: 'Readiness: PostgreSQL and ClickHouse answer, every model family has been looked up, the catalogue is in memory',
         description: 'A family without a champion does not make the API unready: its routes answer 503 until it has one.',
         response: { 200: Readiness, 503: Readiness },
       },
@@ -65,11 +66,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     async (_request, reply) => {
       const [postgres, clickhouse] = await Promise.all([check(() => ctx.pg.query('SELECT 1')), check(() => ctx.clickhouse.query({ query: 'SELECT 1' }).then((r) => r.text()))]);
       const models = ctx.champions.initialised ? 'ok' : 'loading';
-      const ready = postgres === 'ok' && clickhouse === 'ok' && models === 'ok';
+      const catalogue = ctx.catalogue.loaded ? 'ok' : 'loading';
+      const ready = postgres === 'ok' && clickhouse === 'ok' && models === 'ok' && catalogue === 'ok';
       reply.status(ready ? 200 : 503);
       return {
         ready,
-        checks: { postgres, clickhouse, models },
+        checks: { postgres, clickhouse, models, catalogue },
         models: ctx.champions.status().map((s) => ({ family: s.family, serving: s.serving, champion: s.champion })),
       };
     },

@@ -52,4 +52,8 @@ export const PriceSuggestionSchema = Type.Object({
   segment: Type.Union([Type.Object({ id: Type.Integer(), name: Type.Union([Type.String(), Type.Null()]), modelVersion: Type.String() }), Type.Null()]),
   ...ScoredFields,
   featureSource: Type.Union([Type.String(), Type.Null()], { description: 'Feature definitions, segmentation version and ingested data the values came from (null when the warehouse did not answer)' }),
+  provisional: Type.Boolean({
+    description:
+      'True when some feature could not be had in time (listed in defaultedFeatures) and took a default: an estimate, not a price to quote or to record for review. Reasons never cite a defaulted value',
+  }),
 });
