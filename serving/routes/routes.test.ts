@@ -187,11 +187,51 @@ describe('scoring API routes on a small booking world', () => {
       assert.deepEqual([missing.status, missing.body.field], [404, 'id']);
     });
 
+    it('serves the catalogue with next departures and seats left, and recommendations as the same cards, leaving out what the customer took', async () => {
+      const [it] = await queryRows<{ id: number; name: string; destination: string; days: number; level: string }>(
+        clickhouse,
+        `SELECT i.id AS id, i.name AS name, d.code AS destination, i.duration_days AS days, i.service_level AS level
+         FROM itineraries AS i FINAL INNER JOIN destinations AS d FINAL ON d.id = i.destination_id WHERE i.id != {regular:UInt32} ORDER BY i.id LIMIT 1`,
+        { regular: regular.itineraryId },
+      );
+      const one = await http.call('GET', `/v1/itineraries/${it.id}?departures=3`, { key: keys['quotation-engine'] });
+      assert.equal(one.status, 200, one.text);
+      assert.deepEqual([one.body.name, one.body.destination.code, one.body.days, one.body.serviceLevel], [it.name, it.destination, it.days, it.level]);
+      const next = await queryRows<{ id: number; date: string; left: number }>(
+        clickhouse,
+        `SELECT id, toString(departure_date) AS date, capacity - seats_sold AS left FROM departures FINAL
+         WHERE itinerary_id = {it:UInt32} AND departure_date >= today() AND status = 'scheduled' AND seats_sold < capacity ORDER BY departure_date, id LIMIT 3`,
+        { it: it.id },
+      );
+      assert.ok(next.length > 0);
+      assert.deepEqual(one.body.nextDepartures.map((d: { departureId: number; date: string; seatsLeft: number }) => [d.departureId, d.date, d.seatsLeft]), next.map((d) => [Number(d.id), d.date, Number(d.left)]));
+
+      const all = await http.call('GET', '/v1/itineraries?active=false&limit=500', { key: keys.analyst });
+      const [count] = await queryRows<{ n: string }>(clickhouse, 'SELECT count() AS n FROM itineraries FINAL');
+      assert.equal(all.body.total, Number(count.n));
+      const cusco = await http.call('GET', `/v1/itineraries?destination=${it.destination}&serviceLevel=${it.level}`, { key: keys.analyst });
+      assert.ok(cusco.body.items.length > 0 && cusco.body.items.every((i: { destination: { code: string }; serviceLevel: string }) => i.destination.code === it.destination && i.serviceLevel === it.level));
+      assert.deepEqual([(await http.call('GET', '/v1/itineraries/99999', { key: keys.analyst })).status, (await http.call('GET', '/v1/itineraries/99999', { key: keys.analyst })).body.field], [404, 'id']);
+      assert.equal((await http.call('GET', '/v1/itineraries?serviceLevel=deluxe', { key: keys.analyst })).body.field, 'serviceLevel');
+      assert.equal((await http.call('GET', '/v1/itineraries')).status, 401);
+
+      const taken = new Set((await queryRows<{ id: number }>(clickhouse, 'SELECT DISTINCT itinerary_id AS id FROM customer_itinerary_interactions WHERE customer_id = {c:UInt64}', { c: regular.customerId })).map((r) => Number(r.id)));
+      assert.ok(taken.size > 0);
+      const recommended = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=10`, { key: keys.analyst });
+      assert.equal(recommended.status, 200, recommended.text);
+      for (const item of recommended.body.items) {
+        assert.ok(!taken.has(item.itineraryId), `itinerary ${item.itineraryId} was taken by the customer already`);
+        assert.ok(item.name.length > 0 && item.days > 0 && ['standard', 'superior', 'luxury'].includes(item.serviceLevel) && item.destination.code.length > 0, JSON.stringify(item));
+        assert.ok(Array.isArray(item.nextDepartures) && 'priceFrom' in item && 'nearDuplicateOf' in item);
+      }
+    });
+
     it('lists similar itineraries, never the itinerary itself, and 404 for one not in the catalogue', async () => {
       const response = await http.call('GET', `/v1/itineraries/${regular.itineraryId}/similar?k=4`, { key: keys.analyst });
       assert.equal(response.status, 200, response.text);
       assert.equal(response.body.items.length, 4);
       assert.ok(response.body.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
+      assert.ok(response.body.items.every((i: { name: string; days: number; nextDepartures: unknown[] }) => i.name.length > 0 && i.days > 0 && Array.isArray(i.nextDepartures)), 'each one a card to offer');
       assert.equal(response.body.modelVersion, world.versions.recommender.version);
       assert.match(response.body.featureSnapshotId, /^fs_/);
       const similarities = response.body.items.map((i: { similarity: number }) => i.similarity);
@@ -417,7 +457,7 @@ describe('scoring API routes on a small booking world', () => {
     it('documents every route, with who may call it, at /docs', async () => {
       const docs = await http.call('GET', '/docs/json');
       const paths = Object.keys(docs.body.paths);
-      for (const path of ['/v1/prices/suggest', '/v1/quotations/score', '/v1/customers/{id}/recommendations', '/v1/itineraries/{id}/similar', '/v1/customers/{id}/segment', '/v1/demand', '/v1/destinations', '/v1/admin/models', '/health', '/ready']) {
+      for (const path of ['/v1/prices/suggest', '/v1/quotations/score', '/v1/customers/{id}/recommendations', '/v1/itineraries/{id}/similar', '/v1/customers/{id}/segment', '/v1/demand', '/v1/destinations', '/v1/itineraries', '/v1/itineraries/{id}', '/v1/admin/models', '/health', '/ready']) {
         assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
       }
       const suggest = docs.body.paths['/v1/prices/suggest'].post;
