@@ -26,6 +26,7 @@ import type { ServingContext } from './context.ts';
 import { clientErrorHandler, installErrorHandler } from './http/error-handler.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
+import { OnlineCatalogue } from './online/catalogue.ts';
 import { MemoryFeatureCache } from './online/memory-cache.ts';
 import { OnlineFeatures } from './online/online-features.ts';
 import { RedisFeatureCache } from './online/redis-cache.ts';
@@ -41,6 +42,7 @@ import { authRoutes } from './routes/auth.ts';
 import { demandRoutes } from './routes/demand.ts';
 import { destinationRoutes } from './routes/destinations.ts';
 import { guardrailRoutes } from './routes/guardrails.ts';
+import { itineraryRoutes } from './routes/itineraries.ts';
 import { healthRoutes } from './routes/health.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { quotationRoutes } from './routes/quotations.ts';
@@ -110,6 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const guardrails = new GuardrailBook(deps.pg, log);
   const consent = new PersonalisationConsent(deps.pg, log);
   const events = new EventBacklogMonitor(deps.pg, redis, settings.eventStream, metrics, log);
+  const sources = deps.sources ?? warehouseSources(deps.clickhouse);
+  const catalogue = new OnlineCatalogue(sources, log, settings.catalogueRefreshMs);
   const ctx: ServingContext = {
     config: deps.config,
     settings,
@@ -119,7 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     champions,
     guardrails,
     online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
-    sources: deps.sources ?? warehouseSources(deps.clickhouse),
+    catalogue,
+    sources,
     consent,
     requestLog,
     metrics,
@@ -142,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await verifier.close();
     await guardrails.close();
     consent.close();
+    catalogue.close();
     await cache.close();
     if (redis) await redis.quit().catch(() => redis!.disconnect());
   });
@@ -154,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await guardrails.start();
     await consent.start(settings.consentPollMs);
     events.start(settings.eventBacklogSampleMs);
+    await catalogue.start();
 
     installErrorHandler(app, log);
     installTextHygiene(app);
@@ -191,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(segmentRoutes, { ctx });
         await v1.register(demandRoutes, { ctx });
         await v1.register(destinationRoutes, { ctx });
+        await v1.register(itineraryRoutes, { ctx });
         await v1.register(analyticsRoutes, { ctx });
         await v1.register(personalDataRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/log.ts';
 import type { ChampionModels } from './champions/champion-models.ts';
 import type { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
+import type { OnlineCatalogue } from './online/catalogue.ts';
 import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
 import type { PersonalisationConsent } from './online/personalisation-consent.ts';
@@ -23,6 +24,8 @@ export interface ServingContext {
   /** The guardrail rules in force, held in memory and reloaded on change. */
   guardrails: GuardrailBook;
   online: OnlineFeatures;
+  /** The catalogue and its departure features, in memory: what a price never waits on a cache for. */
+  catalogue: OnlineCatalogue;
   sources: ServingSources;
   /** Customers who get no personalised answer (erased, or no consent). */
   consent: PersonalisationConsent;

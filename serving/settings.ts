@@ -25,6 +25,8 @@ export interface ServingSettings {
   modelPollMs: number;
   /** Longest wait for online features before the defaults are used. */
   featureTimeoutMs: number;
+  /** How often the catalogue held in memory (online/catalogue.ts) is read again; 0 loads it once. */
+  catalogueRefreshMs: number;
   /** How long a verified API key is trusted without asking PostgreSQL again (revocation also clears it at once). */
   keyCacheMs: number;
   /** How long an already-verified key keeps working while PostgreSQL does not answer. */
@@ -98,6 +100,7 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     bodyLimitBytes: intSetting(env, 'API_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     modelPollMs: intSetting(env, 'MODEL_POLL_SECONDS', 10, 0, 86_400) * 1000,
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
+    catalogueRefreshMs: intSetting(env, 'CATALOGUE_REFRESH_MS', 300_000, 0, 86_400_000),
     keyCacheMs: intSetting(env, 'API_KEY_CACHE_SECONDS', 30, 0, 3600) * 1000,
     keyOutageGraceMs: intSetting(env, 'API_KEY_OUTAGE_GRACE_SECONDS', 600, 0, 86_400) * 1000,
     consentPollMs: intSetting(env, 'CONSENT_POLL_SECONDS', 5, 1, 3600) * 1000,

@@ -41,6 +41,26 @@ export interface PricingDeps {
   scorer: PriceScorer;
   log: Logger;
   rules?: Partial<Omit<CostingRules, 'guideLanguageRates'>>;
+  /** Waits before asking again while the API's price is provisional (its features still loading); then cost-plus. */
+  provisionalWaitsMs?: readonly number[];
+}
+
+const PROVISIONAL_WAITS_MS = [200, 500, 1000, 2000];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks until the API's answer is final: a provisional price (a feature the API could not have in time) is neither
+ * recorded for review nor quoted. The API goes on fetching what it lacked, so asking again shortly usually gives
+ * the final price; after the last wait the answer is returned as it is, and the caller treats it as no answer.
+ */
+async function untilFinal<T>(ask: () => Promise<T>, provisional: (answer: T) => boolean, waits: readonly number[]): Promise<T> {
+  let answer = await ask();
+  for (const wait of waits) {
+    if (!provisional(answer)) return answer;
+    await sleep(wait);
+    answer = await ask();
+  }
+  return answer;
 }
 
 const cents = (x: number) => Math.round(x * 100) / 100;
@@ -53,19 +73,31 @@ export async function priceQuotation(deps: PricingDeps, input: PricingInput): Pr
   const costPlus = costPlusPrice(costing.costTotal, markup);
   const request = { quotationRef: String(input.quotationId), itineraryId: input.itinerary.id, departureDate: input.departureDate, customerId: input.customerId, channel: input.channel };
 
+  const waits = deps.provisionalWaitsMs ?? PROVISIONAL_WAITS_MS;
   const [scored, tablePrices] = await Promise.allSettled([
-    deps.scorer.scoreQuotation({ ...request, partySize: input.partySize, cost: costing.costTotal, listPrice: costPlus }),
-    deps.scorer.suggestPrices(bands.map((b) => ({ ...request, partySize: b.pricedAtPax, cost: b.costTotal, listPrice: costPlusPrice(b.costTotal, markup) }))),
+    untilFinal(() => deps.scorer.scoreQuotation({ ...request, partySize: input.partySize, cost: costing.costTotal, listPrice: costPlus }), (s) => s.suggestion.provisional, waits),
+    untilFinal(
+      () => deps.scorer.suggestPrices(bands.map((b) => ({ ...request, partySize: b.pricedAtPax, cost: b.costTotal, listPrice: costPlusPrice(b.costTotal, markup) }))),
+      (list) => list.some((s) => s.provisional),
+      waits,
+    ),
   ]);
   // A refusal (4xx) is a bug on our side or a wrong key: it stops the quotation rather than hide behind cost-plus.
   for (const outcome of [scored, tablePrices]) {
     if (outcome.status === 'rejected' && !(outcome.reason instanceof ScoringUnavailableError)) throw outcome.reason;
   }
-  const fallbackReason = scored.status === 'rejected' ? (scored.reason as Error).message : null;
-  if (fallbackReason) deps.log.warn('scoring API unavailable; quotation priced cost-plus', { reason: fallbackReason, itineraryId: input.itinerary.id });
+  const stillProvisional = scored.status === 'fulfilled' && scored.value.suggestion.provisional;
+  const fallbackReason =
+    scored.status === 'rejected'
+      ? (scored.reason as Error).message
+      : stillProvisional
+        ? `the scoring API's price stayed provisional (not yet available: ${scored.value.suggestion.defaulted.join(', ')}); priced cost-plus`
+        : null;
+  if (fallbackReason) deps.log.warn('no final price from the scoring API; quotation priced cost-plus', { reason: fallbackReason, itineraryId: input.itinerary.id });
 
   const priceTable: PriceTableRow[] = bands.map((b, i) => {
-    const suggestion = tablePrices.status === 'fulfilled' ? tablePrices.value[i] : null;
+    const answered = tablePrices.status === 'fulfilled' ? tablePrices.value[i] : null;
+    const suggestion = answered && !answered.provisional ? answered : null;
     return {
       minPax: b.minPax,
       maxPax: b.maxPax,
@@ -80,7 +112,7 @@ export async function priceQuotation(deps: PricingDeps, input: PricingInput): Pr
     costing,
     markup,
     costPlusPrice: costPlus,
-    score: scored.status === 'fulfilled' ? scored.value : null,
+    score: scored.status === 'fulfilled' && !stillProvisional ? scored.value : null,
     fallbackReason,
     priceTable,
   };

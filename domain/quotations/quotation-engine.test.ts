@@ -8,6 +8,9 @@ import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { buildServingWorld, type ServingWorld } from '../../serving/testing/serving-world.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { mulberry32 } from '../../platform/random.ts';
+import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { featureSnapshotId } from '../../serving/request-log/feature-snapshot.ts';
+import { warehouseSources } from '../../serving/online/warehouse-sources.ts';
 import { decideSuggestion } from '../suggestions/decide-suggestion.ts';
 import { getSuggestion } from '../suggestions/review-queue.ts';
 import { createQuotation } from './create-quotation.ts';
@@ -101,6 +104,11 @@ for (const target of targets) {
       );
       assert.ok(suggestion.lo80 <= suggestion.hi80);
       assert.match(suggestion.featureSnapshotId!, /^fs_/);
+      // The stored suggestion carries the feature values it was priced with: every feature, the party it was for,
+      // and exactly the values the API's snapshot id names (so the model's input can be replayed from the row).
+      assert.deepEqual(Object.keys(suggestion.features).sort(), [...PRICE_FEATURE_NAMES].sort(), JSON.stringify(suggestion.features));
+      assert.equal(suggestion.features.group_size, 5);
+      assert.equal(featureSnapshotId(suggestion.features), suggestion.featureSnapshotId);
 
       const quotation = await readQuotation(db.pool, created.quotationId);
       const components = await db.pool.query('SELECT count(*)::int AS n FROM itinerary_components WHERE itinerary_id = $1', [request.itineraryId]);
@@ -193,6 +201,36 @@ for (const target of targets) {
       assert.equal(suggestions.rows[0].n, 0);
       const event = await db.pool.query(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'quotation.created'`, [String(created.quotationId)]);
       assert.equal(event.rows[0].payload.fallbackUsed, true);
+    });
+
+    it('never records a provisional price for review: with the customer’s features never in, the quote stays cost-plus and says why', async () => {
+      const real = warehouseSources(ch);
+      const cold = await buildApp({
+        config: testConfig(),
+        log: quietLog,
+        pg: db.pool,
+        clickhouse: ch,
+        registry: world.registry,
+        settings: { modelPollMs: 0, featureTimeoutMs: 50, requestLogFlushMs: 50 },
+        sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined) },
+      });
+      try {
+        const coldUrl = await cold.listen({ port: 0, host: '127.0.0.1' });
+        const key = await createApiKey(db.pool, { name: 'quotation engine (cold API)', role: 'quotation-engine' });
+        const coldScorer = new ScoringClient({ baseUrl: coldUrl, apiKey: key.key, rng: mulberry32(4), policy: { timeoutMs: 10_000 } });
+        const answer = await coldScorer.scoreQuotation({ itineraryId: request.itineraryId, departureDate: request.departureDate, partySize: 5, cost: 5000, customerId: request.customerId });
+        assert.equal(answer.suggestion.provisional, true, 'the API says its price is provisional');
+        const created = await createQuotation({ ...deps(), scorer: coldScorer, provisionalWaitsMs: [20, 20] }, request, 'agent:17');
+        assert.equal(created.suggestion, null, 'nothing for the review desk');
+        assert.equal(created.priceSource, 'cost_plus_fallback');
+        assert.match(created.fallbackReason!, /provisional \(not yet available: .*customer_segment/);
+        const stored = await db.pool.query('SELECT count(*)::int AS n FROM price_suggestions WHERE quotation_id = $1', [created.quotationId]);
+        assert.equal(stored.rows[0].n, 0);
+        const quotation = await readQuotation(db.pool, created.quotationId);
+        assert.ok(quotation.priceTable.every((r) => r.priceSource === 'cost_plus_fallback'), 'no provisional price in the table either');
+      } finally {
+        await cold.close();
+      }
     });
 
     it('a refusal from the API (a wrong key) stops the quote instead of hiding behind cost-plus', async () => {

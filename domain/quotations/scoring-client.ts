@@ -44,6 +44,8 @@ export interface PriceSuggestion {
   featureSnapshotId: string | null;
   features: Record<string, number>;
   defaulted: string[];
+  /** Some feature was not to be had in time: an estimate, never recorded for review nor quoted. */
+  provisional: boolean;
 }
 
 /** The guardrail rule a price was held to, as the scoring API reports it (serving/routes/guardrail-schemas.ts). */
@@ -164,6 +166,7 @@ export function readSuggestion(raw: unknown, path: string): PriceSuggestion {
     featureSnapshotId: typeof s.featureSnapshotId === 'string' ? s.featureSnapshotId : null,
     features: numbers(s.features),
     defaulted: Array.isArray(s.defaultedFeatures) ? s.defaultedFeatures.map(String) : [],
+    provisional: s.provisional === true,
   };
 }
 

@@ -11,7 +11,9 @@ import { ReviewConflictError } from './review-errors.ts';
 /**
  * A pricing manager's decision on a pending suggestion:
  * - accept: the quotation gets a new version at the suggested price;
- * - override: a new version at the manager's price, with the reason (required);
+ * - override: a new version at the manager's price, with the reason (required). A price under the guardrail floor
+ *   the suggestion was held to, or under cost, is refused (400 below_floor / below_cost on `price`) unless the manager
+ *   confirms it (`confirmBelowFloor: true`); it is then recorded as such (`belowGuardrail`);
  * - reject: the price stays as it is, with the reason (required).
  * Everything is checked before anything is written, and all of it — decision, new version, event — commits
  * together; a suggestion is decided once (the row locks serialise two managers, the unique key backs it up).
@@ -24,13 +26,20 @@ export interface DecisionRequest {
   action: ReviewAction;
   price?: number;
   reason?: string;
+  /** The manager confirms an override under the floor or under cost. */
+  confirmBelowFloor?: boolean;
   actor: Actor;
 }
 
 export const MAX_PRICE = 100_000_000;
 
 /** Validates the request alone (no database), so bad input is refused before any lock is taken. */
-export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; reason?: unknown }): { action: ReviewAction; price?: number; reason?: string } {
+export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; reason?: unknown; confirmBelowFloor?: unknown }): {
+  action: ReviewAction;
+  price?: number;
+  reason?: string;
+  confirmBelowFloor: boolean;
+} {
   const action = raw.action;
   if (!REVIEW_ACTIONS.includes(action as ReviewAction)) throw new InputError(`action must be one of ${REVIEW_ACTIONS.join(', ')}, got ${JSON.stringify(action)}`, 'action');
   const reason = raw.reason === undefined || raw.reason === null ? undefined : raw.reason;
@@ -39,16 +48,19 @@ export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; r
   if ((action === 'override' || action === 'reject') && !trimmed) {
     throw new InputError(`reason is required to ${action} a suggestion: say why, it is kept with the decision`, 'reason');
   }
+  const confirm = raw.confirmBelowFloor ?? false;
+  if (typeof confirm !== 'boolean') throw new InputError(`confirmBelowFloor must be true or false, got ${JSON.stringify(confirm)}`, 'confirmBelowFloor');
+  if (confirm && action !== 'override') throw new InputError(`confirmBelowFloor only confirms an override's price; to ${String(action)}, leave it out`, 'confirmBelowFloor');
   if (action === 'override') {
     const price = raw.price;
     if (typeof price !== 'number' || !Number.isFinite(price)) throw new InputError(`price is required to override: the price to charge, got ${JSON.stringify(price)}`, 'price');
     if (price <= 0) throw new InputError(`price must be more than 0, got ${price}`, 'price');
     if (price > MAX_PRICE) throw new InputError(`price must be at most ${MAX_PRICE}, got ${price}`, 'price');
     if (Math.round(price * 100) / 100 !== price) throw new InputError(`price has more than two decimals: ${price}`, 'price');
-    return { action, price, reason: trimmed };
+    return { action, price, reason: trimmed, confirmBelowFloor: confirm };
   }
   if (raw.price !== undefined && raw.price !== null) throw new InputError(`price is only given to override; to ${action}, leave it out`, 'price');
-  return { action: action as ReviewAction, reason: trimmed || undefined };
+  return { action: action as ReviewAction, reason: trimmed || undefined, confirmBelowFloor: false };
 }
 
 export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest): Promise<Decision> {
@@ -64,7 +76,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
     const quotation = await lockQuotation(client, Number(owner.rows[0].quotation_id));
     const found = await client.query(
       `SELECT id, quotation_id, quotation_version, departure_id, state::text AS state, suggested_price::float8 AS suggested_price,
-              current_price::float8 AS current_price
+              current_price::float8 AS current_price, cost_total::float8 AS cost_total, (guardrails->>'floor')::float8 AS floor, currency
          FROM price_suggestions WHERE id = $1 FOR UPDATE`,
       [request.suggestionId],
     );
@@ -85,6 +97,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       if (lock) throw new ReviewConflictError('price_locked', `the price is locked by ${lock.lockedBy} since ${lock.lockedAt} (${lock.reason}); release lock ${lock.id} first, or reject the suggestion`);
     }
 
+    const belowGuardrail = checked.action === 'override' ? guardrailBroken(checked.price as number, s.cost_total, s.floor, checked.confirmBelowFloor, s.currency) : null;
     const price = checked.action === 'accept' ? s.suggested_price : checked.action === 'override' ? (checked.price as number) : s.current_price;
     let resultingVersion: number | null = null;
     if (checked.action !== 'reject') {
@@ -93,7 +106,10 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
         priceTotal: price,
         priceSource: source,
         changedBy: request.actor.name,
-        changeReason: checked.action === 'accept' ? `accepted suggestion ${s.id}${checked.reason ? `: ${checked.reason}` : ''}` : `overrode suggestion ${s.id}: ${checked.reason}`,
+        changeReason:
+          checked.action === 'accept'
+            ? `accepted suggestion ${s.id}${checked.reason ? `: ${checked.reason}` : ''}`
+            : `overrode suggestion ${s.id}${belowGuardrail ? ` below the ${belowGuardrail === 'cost' ? 'cost' : 'guardrail floor'}, confirmed` : ''}: ${checked.reason}`,
       });
       await recordQuotationEvent(client, {
         type: 'quotation.updated', quotationId: quotation.quotationId, version: resultingVersion, actor: request.actor.name,
@@ -109,6 +125,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       decidedByRole: request.actor.role,
       autoAcceptBandId: null,
       resultingVersion,
+      belowGuardrail,
     });
     await appendAudit(client, request.actor, {
       action: 'suggestion.decide',
@@ -118,6 +135,25 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
     });
     return decision;
   });
+}
+
+const usd = (amount: number, currency: string) => `${currency} ${amount.toFixed(2)}`;
+
+/**
+ * Which limit an override's price goes under — cost first, the stronger one — or null. Under either without the
+ * manager's confirmation it is refused: a mistyped $100 on a $12,917 trip must not become the quotation's price.
+ */
+function guardrailBroken(price: number, cost: number, floor: number | null, confirmed: boolean, currency: string): 'floor' | 'cost' | null {
+  const broken = price < cost ? 'cost' : floor !== null && price < floor ? 'floor' : null;
+  if (broken && !confirmed) {
+    const limit = broken === 'cost' ? `our cost of ${usd(cost, currency)}` : `the guardrail floor of ${usd(floor!, currency)} (cost ${usd(cost, currency)} plus the least margin)`;
+    throw new InputError(
+      `price ${usd(price, currency)} is below ${limit}; check it, or confirm it with confirmBelowFloor: true and a reason, and it is recorded as an override below the ${broken === 'cost' ? 'cost' : 'floor'}`,
+      'price',
+      `below_${broken}`,
+    );
+  }
+  return broken;
 }
 
 export async function decisionOf(db: pg.Pool | pg.PoolClient, suggestionId: number): Promise<Decision | null> {

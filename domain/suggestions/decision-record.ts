@@ -22,11 +22,13 @@ export interface Decision {
   currentPrice: number;
   modelVersion: string;
   decidedAt: string;
+  /** An override the manager confirmed under the guardrail floor ('floor') or under cost ('cost'); null otherwise. */
+  belowGuardrail: 'floor' | 'cost' | null;
 }
 
 export const DECISION_COLUMNS = `id, suggestion_id, action, decided_price::float8 AS decided_price, reason, decided_by, decided_by_role,
   auto_accept_band_id, resulting_version, quotation_id, suggested_price::float8 AS suggested_price, current_price::float8 AS current_price,
-  model_version, decided_at`;
+  model_version, decided_at, below_guardrail`;
 
 export function toDecision(r: Record<string, unknown>): Decision {
   return {
@@ -44,6 +46,7 @@ export function toDecision(r: Record<string, unknown>): Decision {
     currentPrice: Number(r.current_price),
     modelVersion: String(r.model_version),
     decidedAt: (r.decided_at as Date).toISOString(),
+    belowGuardrail: (r.below_guardrail as 'floor' | 'cost' | null) ?? null,
   };
 }
 
@@ -58,18 +61,19 @@ export async function insertDecision(
     decidedByRole: string;
     autoAcceptBandId: number | null;
     resultingVersion: number | null;
+    belowGuardrail?: 'floor' | 'cost' | null;
   },
 ): Promise<Decision> {
   const { rows } = await client.query(
     `INSERT INTO suggestion_decisions (suggestion_id, action, decided_price, reason, decided_by, decided_by_role, auto_accept_band_id, resulting_version,
         quotation_id, destination_id, service_level, departure_date, party_size, cost_total, current_price, suggested_price, lo80, hi80,
-        guardrail, model_version, feature_snapshot_id, features)
+        guardrail, model_version, feature_snapshot_id, features, below_guardrail)
      SELECT id, $2, $3, $4, $5, $6, $7, $8,
             quotation_id, destination_id, service_level, departure_date, party_size, cost_total, current_price, suggested_price, lo80, hi80,
-            guardrail, model_version, feature_snapshot_id, features
+            guardrail, model_version, feature_snapshot_id, features, $9
        FROM price_suggestions WHERE id = $1
      RETURNING ${DECISION_COLUMNS}`,
-    [d.suggestionId, d.action, d.decidedPrice, d.reason, d.decidedBy, d.decidedByRole, d.autoAcceptBandId, d.resultingVersion],
+    [d.suggestionId, d.action, d.decidedPrice, d.reason, d.decidedBy, d.decidedByRole, d.autoAcceptBandId, d.resultingVersion, d.belowGuardrail ?? null],
   );
   const state = { auto_accept: 'auto_accepted', accept: 'accepted', override: 'overridden', reject: 'rejected' }[d.action];
   await client.query('UPDATE price_suggestions SET state = $2 WHERE id = $1', [d.suggestionId, state]);

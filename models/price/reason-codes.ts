@@ -13,6 +13,8 @@ export interface ExplainOptions {
   maxReasons?: number;
   /** Currency code shown in the text (default USD). */
   currency?: string;
+  /** Features never given as a reason (their value is a default, not a fact about this quotation). */
+  exclude?: readonly string[];
 }
 
 export interface ReasonCode {
@@ -40,7 +42,7 @@ export function reasonCodes(amounts: Record<string, number>, features: Record<st
   const describe = options.describe ?? defaultDescribe(options.labels);
   const currency = options.currency ?? 'USD';
   return Object.entries(amounts)
-    .filter(([, amount]) => amount !== 0)
+    .filter(([feature, amount]) => amount !== 0 && !options.exclude?.includes(feature))
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || a[0].localeCompare(b[0]))
     .slice(0, options.maxReasons ?? DEFAULT_MAX_REASONS)
     .map(([feature, amount]) => ({ feature, amount, text: `${formatAmount(amount, currency)}: ${describe(feature, features[feature])}` }));

@@ -29,6 +29,7 @@ export function openApiDocument() {
       { name: 'prices', description: 'Suggested prices for quotations' },
       { name: 'quotations', description: 'Everything the quotation engine needs for one quote' },
       { name: 'recommendations', description: 'Itineraries for a customer, and similar itineraries' },
+      { name: 'catalogue', description: 'Itineraries with their next departures and seats left' },
       { name: 'segments', description: 'Customer segments' },
       { name: 'demand', description: 'Demand forecasts, load factor and booking pace' },
       { name: 'data', description: 'Warehouse reads for analysts' },

@@ -1,3 +1,4 @@
+import type { DepartureFeatureTable } from '../../features/departure-features-online.ts';
 import type { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 
 /**
@@ -29,6 +30,14 @@ export interface ItineraryFacts {
   destinationCode: string;
   serviceLevel: string;
   durationDays: number;
+}
+
+/** The catalogue as the API holds it in memory (online/catalogue.ts): itineraries, their components and departures. */
+export interface CatalogueRows {
+  itineraries: Array<ItineraryFacts & { destinationName: string; themes: string[]; active: boolean; priceFrom: number | null }>;
+  components: Array<{ itineraryId: number; kind: string; unit: string; unitCost: number; unitCapacity: number | null; nights: number }>;
+  /** Every departure from a week before today on, whatever its status (the competition feature counts them all). */
+  departures: Array<{ id: number; itineraryId: number; date: string; capacity: number; seatsSold: number; status: string }>;
 }
 
 /** A customer's segmentation features now (NaN = unknown) and whether they have any booking history. */
@@ -77,6 +86,10 @@ export interface ServingSources {
   /** A customer's home market (country code), or null when the warehouse does not know the customer. */
   customerCountry(customerId: number): Promise<string | null>;
   itinerary(itineraryId: number): Promise<ItineraryFacts | null>;
+  /** The whole catalogue, loaded into memory at start and refreshed: facts a price never waits for. */
+  catalogue(): Promise<CatalogueRows>;
+  /** Destination and departure price features as of one moment (features/departure-features-online.ts). */
+  departureFeatures(asOf: Date): Promise<DepartureFeatureTable>;
   /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to]. */
   availableItineraries(from: string, to: string): Promise<string[]>;
   /** Itineraries (ids as text) the customer booked, not cancelled, departing in [from, to]. */

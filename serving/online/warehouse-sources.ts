@@ -2,8 +2,9 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { PRICE_ROW_COLUMNS } from '../../features/price-feature-sql.ts';
 import { nanIfNull, queryRows } from '../../features/warehouse-query.ts';
 import { customerFeaturesFor } from '../../features/customer-features.ts';
+import { departureFeaturesAsOf } from '../../features/departure-features-online.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
-import type { DemandWindow, DestinationSummary, ItineraryFacts, ServingSources } from './sources.ts';
+import type { CatalogueRows, DemandWindow, DestinationSummary, ItineraryFacts, ServingSources } from './sources.ts';
 
 /** The same calendar day a year earlier (29 February becomes 1 March). */
 function yearBefore(day: string): string {
@@ -62,6 +63,43 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       if (!row) return null;
       return { itineraryId: Number(row.id), code: row.code, name: row.name, destinationId: Number(row.destination_id), destinationCode: row.destination_code, serviceLevel: row.service_level, durationDays: Number(row.duration_days) };
     },
+
+    async catalogue(): Promise<CatalogueRows> {
+      const [itineraries, components, departures] = await Promise.all([
+        queryRows<{ id: number; code: string; name: string; destination_id: number; destination_code: string; destination_name: string; service_level: string; duration_days: number; themes: string[]; active: number; price_from: number | null }>(
+          clickhouse,
+          `SELECT i.id AS id, i.code AS code, i.name AS name, d.id AS destination_id, d.code AS destination_code, d.name AS destination_name,
+             i.service_level AS service_level, i.duration_days AS duration_days, i.themes AS themes, i.active AS active, p.price_from AS price_from
+           FROM itineraries AS i FINAL
+           INNER JOIN destinations AS d FINAL ON d.id = i.destination_id
+           LEFT JOIN (SELECT assumeNotNull(itinerary_id) AS itinerary_id, round(min(toFloat64(total_price) / party_size), 2) AS price_from FROM bookings FINAL
+                      WHERE itinerary_id IS NOT NULL AND status != 'cancelled' AND party_size > 0 AND booked_at >= now() - INTERVAL 365 DAY
+                      GROUP BY itinerary_id) AS p ON p.itinerary_id = i.id
+           ORDER BY i.id`,
+          {},
+          { join_use_nulls: 1 },
+        ),
+        queryRows<{ itinerary_id: number; kind: string; unit: string; unit_cost: string; unit_capacity: number | null; nights: number }>(
+          clickhouse,
+          'SELECT itinerary_id, kind, unit, toString(unit_cost) AS unit_cost, unit_capacity, nights FROM itinerary_components FINAL ORDER BY itinerary_id, id',
+        ),
+        queryRows<{ id: number; itinerary_id: number; day: string; capacity: number; seats_sold: number; status: string }>(
+          clickhouse,
+          `SELECT id, itinerary_id, toString(departure_date) AS day, capacity, seats_sold, status FROM departures FINAL
+           WHERE departure_date >= today() - 7 ORDER BY departure_date, id`,
+        ),
+      ]);
+      return {
+        itineraries: itineraries.map((r) => ({
+          itineraryId: Number(r.id), code: r.code, name: r.name, destinationId: Number(r.destination_id), destinationCode: r.destination_code, destinationName: r.destination_name,
+          serviceLevel: r.service_level, durationDays: Number(r.duration_days), themes: r.themes, active: Number(r.active) === 1, priceFrom: r.price_from === null ? null : Number(r.price_from),
+        })),
+        components: components.map((r) => ({ itineraryId: Number(r.itinerary_id), kind: r.kind, unit: r.unit, unitCost: Number(r.unit_cost), unitCapacity: r.unit_capacity === null ? null : Number(r.unit_capacity), nights: Number(r.nights) })),
+        departures: departures.map((r) => ({ id: Number(r.id), itineraryId: Number(r.itinerary_id), date: r.day, capacity: Number(r.capacity), seatsSold: Number(r.seats_sold), status: r.status })),
+      };
+    },
+
+    departureFeatures: (asOf) => departureFeaturesAsOf(clickhouse, asOf),
 
     async availableItineraries(from, to): Promise<string[]> {
       const rows = await queryRows<{ itinerary_id: string }>(

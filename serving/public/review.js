@@ -90,7 +90,8 @@ async function signIn(key) {
   state.key = key;
   const me = await api('/v1/review/me');
   sessionStorage.setItem(KEY_STORAGE, key);
-  $('who-name').textContent = `${me.name} (${me.role})`;
+  // A key is often named after its role already ("npm start (pricing-manager)"): the role is not said twice.
+  $('who-name').textContent = me.name.endsWith(`(${me.role})`) ? me.name : `${me.name} (${me.role})`;
   $('who').hidden = false;
   $('sign-in').hidden = true;
   $('desk').hidden = false;
@@ -385,7 +386,7 @@ function renderDetail(d) {
   if (d.state !== 'pending') {
     decided.hidden = false;
     decided.textContent = d.decision
-      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency, false, true)}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
+      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency, false, true)}${BELOW_LABELS[d.decision.belowGuardrail] ?? ''}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
       : `This suggestion was ${d.state}.`;
     form.hidden = true;
   } else {
@@ -394,11 +395,41 @@ function renderDetail(d) {
     form.reset();
     for (const input of form.querySelectorAll('input[name="action"]')) input.disabled = d.locked && input.value !== 'reject';
     $('override-price').value = String(d.suggestedPrice);
+    checkOverridePrice();
     chooseAction(null);
   }
 }
 
 // ---- decisions --------------------------------------------------------------------------------------------
+const BELOW_LABELS = { floor: ' (below the guardrail floor, confirmed)', cost: ' (below cost, confirmed)' };
+
+/**
+ * What is wrong with the override price as typed, checked on every keystroke: not a price, more than two decimals
+ * (refused, never rounded), or under the cost or the guardrail floor (allowed only once confirmed). The API checks
+ * the same; the page says it before the manager presses Enter.
+ */
+function overridePriceProblem(d) {
+  const text = $('override-price').value.trim();
+  const price = Number(text);
+  if (!text || !Number.isFinite(price) || price <= 0) return { blocking: 'Enter a price above 0 for the whole party.' };
+  if (!/^\d+(\.\d{1,2})?$/.test(text)) return { blocking: 'A price has at most two decimals (cents); it is not rounded for you.' };
+  const floor = d.guardrails ? d.guardrails.floor : null;
+  if (price < d.costTotal) return { below: 'cost', text: `${money(price, d.currency, false, true)} is below our cost of ${money(d.costTotal, d.currency, false, true)}.` };
+  if (floor !== null && price < floor) return { below: 'floor', text: `${money(price, d.currency, false, true)} is below the guardrail floor of ${money(floor, d.currency, false, true)} (cost plus the least margin).` };
+  return null;
+}
+
+function checkOverridePrice() {
+  const d = state.detail;
+  const problem = d ? overridePriceProblem(d) : null;
+  const warning = $('price-warning');
+  warning.hidden = !problem;
+  warning.textContent = problem ? problem.blocking ?? `${problem.text} Confirm it below to charge it anyway.` : '';
+  $('confirm-below-field').hidden = !problem || !problem.below;
+  if (!problem || !problem.below) $('confirm-below').checked = false;
+  else $('confirm-below-label').textContent = `Charge it anyway, below the ${problem.below === 'cost' ? 'cost' : 'floor'} (the reason is kept)`;
+}
+$('override-price').addEventListener('input', checkOverridePrice);
 function chooseAction(action) {
   const form = $('decision-form');
   for (const input of form.querySelectorAll('input[name="action"]')) input.checked = input.value === action;
@@ -433,9 +464,11 @@ $('decision-form').addEventListener('submit', async (event) => {
   const body = { action };
   if (reason) body.reason = reason;
   if (action === 'override') {
-    const price = Number($('override-price').value);
-    if (!$('override-price').value || !Number.isFinite(price) || price <= 0) return fail('Enter a price above 0 for the whole party.', $('override-price'));
-    body.price = Math.round(price * 100) / 100;
+    const problem = overridePriceProblem(d);
+    if (problem?.blocking) return fail(problem.blocking, $('override-price'));
+    if (problem?.below && !$('confirm-below').checked) return fail(`${problem.text} Tick “Charge it anyway” to confirm it, or change the price.`, $('confirm-below'));
+    body.price = Number($('override-price').value);
+    if (problem?.below) body.confirmBelowFloor = true;
   }
   if ((action === 'override' || action === 'reject') && !reason) return fail(`Say why you ${action} it: the reason is kept with the decision.`, $('reason'));
   const button = $('submit-decision');

@@ -65,6 +65,7 @@ export async function assessReadiness(ctx: ServingContext, opts: { details?: boo
   if (!clickhouse.ok) reasons.push('the warehouse does not answer: features fall back to defaults and data routes fail until it is back');
   const models = ctx.champions.status();
   if (!ctx.champions.initialised) reasons.push('the models are still being loaded');
+  if (!ctx.catalogue.loaded) reasons.push('the catalogue and its departure features are still being loaded: prices wait for them rather than guess');
   else for (const status of models) if (status.serving === null) reasons.push(familyReason(status));
   for (const status of models) {
     if (status.serving === null || !status.lastError) continue;

@@ -39,6 +39,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
   let catalogue: SampleCatalogue;
   const keys = { manager: '', engine: '' };
   let target: { id: number; quotationId: number };
+  let cheap: { id: number; quotationId: number };
 
   before(async () => {
     db = await freshDatabase(await embeddedPostgresUrl(), 'review_page');
@@ -49,8 +50,9 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     const tt = { itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca };
     await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.06 });
     const guarded = await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.25, partySize: 4, guardrail: 'max_change' });
-    await quotationWithSuggestion(db.pool, scorer, { ...tt, ratio: 0.9 });
+    const titicaca = await quotationWithSuggestion(db.pool, scorer, { ...tt, ratio: 0.9 });
     target = { id: guarded.suggestion.id, quotationId: guarded.quotationId };
+    cheap = { id: titicaca.suggestion.id, quotationId: titicaca.quotationId };
 
     const clickhouse = (await testClickHouse()).client;
     await useClickHouseDatabase(clickhouse, 'review_page');
@@ -152,6 +154,48 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-page.png'), fullPage: true });
+  });
+
+  it('warns as a price under the floor or cost is typed, refuses it until confirmed, and never rounds', async () => {
+    await page.locator(`#queue-rows tr[data-id="${cheap.id}"]`).click();
+    await page.locator('#detail-title').filter({ hasText: 'Titicaca' }).waitFor();
+    const { rows: [s] } = await db.pool.query(`SELECT cost_total::float8 AS cost, (guardrails->>'floor')::float8 AS floor FROM price_suggestions WHERE id = $1`, [cheap.id]);
+    const warning = page.locator('#price-warning');
+    await page.keyboard.press('o');
+    assert.equal(await warning.isHidden(), true, 'the suggested price needs no warning');
+
+    // Between cost and floor: the warning names the floor as the digits are typed, before anything is sent.
+    const between = (Math.round((s.cost + s.floor) * 50) / 100).toFixed(2);
+    await page.locator('#override-price').fill('');
+    await page.keyboard.type(between);
+    await warning.filter({ hasText: 'below the guardrail floor' }).waitFor();
+    // Below cost: the warning says so while typing.
+    await page.locator('#override-price').fill('');
+    await page.keyboard.type('100');
+    await warning.filter({ hasText: 'below our cost' }).waitFor();
+    assert.equal(await page.locator('#confirm-below-field').isVisible(), true);
+    await page.locator('#reason').fill('staff trip');
+    await page.locator('#reason').press('Enter');
+    await page.locator('#decision-error').filter({ hasText: 'Charge it anyway' }).waitFor();
+    const decided = async () => (await db.pool.query('SELECT count(*)::int AS n FROM suggestion_decisions WHERE suggestion_id = $1', [cheap.id])).rows[0].n;
+    assert.equal(await decided(), 0, 'refused by the page until confirmed');
+
+    // Three decimals are refused, not rounded.
+    await page.locator('#override-price').fill('');
+    await page.locator('#override-price').pressSequentially('4567.891');
+    await warning.filter({ hasText: 'two decimals' }).waitFor();
+    await page.locator('#reason').press('Enter');
+    await page.locator('#decision-error').filter({ hasText: 'two decimals' }).waitFor();
+    assert.equal(await decided(), 0);
+
+    await page.locator('#override-price').fill('');
+    await page.locator('#override-price').pressSequentially('100');
+    await page.locator('#confirm-below').check();
+    await page.locator('#reason').press('Enter');
+    await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
+    await page.locator('#decided').filter({ hasText: 'below cost, confirmed' }).waitFor();
+    const { rows } = await db.pool.query('SELECT decided_price::float8 AS price, below_guardrail, reason FROM suggestion_decisions WHERE suggestion_id = $1', [cheap.id]);
+    assert.deepEqual(rows, [{ price: 100, below_guardrail: 'cost', reason: 'staff trip' }]);
   });
 
   it('says so when no suggestion matches the filters', async () => {

@@ -170,6 +170,52 @@ for (const target of targets) {
       assert.equal(log.body[0].reason, 'agreed with the agency');
     });
 
+    it('refuses an override under the floor or under cost until it is confirmed, then records it as such; never rounds a price', async () => {
+      const key = keys['pricing-manager'];
+      const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const path = `/v1/review/suggestions/${suggestion.id}/decision`;
+      const detail = (await http.call('GET', `/v1/review/suggestions/${suggestion.id}`, { key })).body;
+      const floor = detail.guardrails.floor;
+      const before = await decisions();
+      const refusals: Array<[Record<string, unknown>, number, string, string]> = [
+        [{ action: 'override', price: 100, reason: 'typo' }, 400, 'price', 'below_cost'],
+        [{ action: 'override', price: Math.round((detail.costTotal + floor) * 50) / 100, reason: 'friend' }, 400, 'price', 'below_floor'],
+        [{ action: 'override', price: 100, reason: 'typo', confirmBelowFloor: 'yes' }, 400, 'confirmBelowFloor', 'invalid_input'],
+        [{ action: 'accept', confirmBelowFloor: true }, 400, 'confirmBelowFloor', 'invalid_input'],
+        [{ action: 'override', price: floor + 10.345, reason: 'three decimals' }, 400, 'price', 'invalid_input'],
+      ];
+      for (const [body, status, field, code] of refusals) {
+        const refused = await http.call('POST', path, { key, body });
+        assert.equal(refused.status, status, `${JSON.stringify(body)}: ${refused.text}`);
+        assert.deepEqual([refused.body.field, refused.body.code], [field, code], `${JSON.stringify(body)}: ${refused.text}`);
+      }
+      const belowCost = await http.call('POST', path, { key, body: { action: 'override', price: 100, reason: 'typo' } });
+      assert.match(belowCost.body.message, /below our cost of USD [\d.]+; .*confirmBelowFloor/);
+      assert.equal(await decisions(), before, 'nothing recorded');
+      assert.equal(await state(suggestion.id), 'pending');
+
+      const confirmed = await http.call('POST', path, { key, body: { action: 'override', price: 100, reason: 'staff trip, approved by the director', confirmBelowFloor: true } });
+      assert.equal(confirmed.status, 201, confirmed.text);
+      assert.equal(confirmed.body.belowGuardrail, 'cost');
+      assert.equal(confirmed.body.decidedPrice, 100);
+      const history = await db.pool.query('SELECT change_reason FROM quotation_versions WHERE quotation_id = $1 ORDER BY version DESC LIMIT 1', [quotationId]);
+      assert.match(history.rows[0].change_reason, /below the cost, confirmed: staff trip/);
+      const log = await http.call('GET', '/v1/review/decisions?limit=20', { key });
+      const logged = log.body.find((d: { suggestionId: number }) => d.suggestionId === suggestion.id);
+      assert.equal(logged.belowGuardrail, 'cost', 'the decision log shows it');
+
+      // Between cost and floor, confirmed: recorded as below the floor. Above the floor: nothing to confirm.
+      const second = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const between = Math.round((detail.costTotal + floor) * 50) / 100;
+      const underFloor = await http.call('POST', `/v1/review/suggestions/${second.suggestion.id}/decision`, { key, body: { action: 'override', price: between, reason: 'loyal agency', confirmBelowFloor: true } });
+      assert.equal(underFloor.status, 201, underFloor.text);
+      assert.equal(underFloor.body.belowGuardrail, 'floor');
+      const third = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const fine = await http.call('POST', `/v1/review/suggestions/${third.suggestion.id}/decision`, { key, body: { action: 'override', price: floor + 1, reason: 'round number' } });
+      assert.equal(fine.status, 201, fine.text);
+      assert.equal(fine.body.belowGuardrail, null);
+    });
+
     it('locks and releases prices, and sets auto-accept bands', async () => {
       const key = keys['pricing-manager'];
       const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...puno(), ratio: 1.05 });

@@ -69,6 +69,9 @@ export const DecisionSchema = Type.Object({
   currentPrice: Type.Number(),
   modelVersion: Type.String(),
   decidedAt: Type.String({ format: 'date-time' }),
+  belowGuardrail: Type.Union([Type.Enum(['floor', 'cost']), Type.Null()], {
+    description: 'An override the manager confirmed under the guardrail floor (floor) or under cost (cost); null otherwise',
+  }),
 });
 
 export const LockSchema = Type.Object({
@@ -101,8 +104,11 @@ export const SuggestionDetailSchema = Type.Object({
 export const DecisionBody = Type.Object(
   {
     action: Type.Enum(['accept', 'override', 'reject'], { description: 'accept the suggested price, override it with yours, or reject it (keep the current price)' }),
-    price: Type.Optional(Type.Number({ description: 'The price to charge (override only), whole party' })),
+    price: Type.Optional(Type.Number({ description: 'The price to charge (override only), whole party, at most two decimals (more is refused, never rounded)' })),
     reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why (required to override or reject); kept with the decision' })),
+    confirmBelowFloor: Type.Optional(
+      Type.Boolean({ description: 'Override only: confirms a price under the guardrail floor or under cost, which is otherwise refused (400 below_floor / below_cost)' }),
+    ),
   },
   { additionalProperties: false },
 );

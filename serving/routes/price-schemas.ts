@@ -46,7 +46,14 @@ export const PriceSuggestionSchema = Type.Object({
   reasonCodes: Type.Array(ReasonCodeSchema),
   baseValue: Type.Number({ description: 'The model’s price for an average quotation of this cost' }),
   contributions: Type.Record(Type.String(), Type.Number(), { description: 'Every feature’s part of the model price, USD; baseValue + their sum = modelPrice' }),
+  features: Type.Record(Type.String(), Type.Number(), {
+    description: 'The feature values the price was computed from (the model’s input; `featureSnapshotId` is their content id). Send them back as the request’s `features` to replay the price',
+  }),
   segment: Type.Union([Type.Object({ id: Type.Integer(), name: Type.Union([Type.String(), Type.Null()]), modelVersion: Type.String() }), Type.Null()]),
   ...ScoredFields,
   featureSource: Type.Union([Type.String(), Type.Null()], { description: 'Feature definitions, segmentation version and ingested data the values came from (null when the warehouse did not answer)' }),
+  provisional: Type.Boolean({
+    description:
+      'True when some feature could not be had in time (listed in defaultedFeatures) and took a default: an estimate, not a price to quote or to record for review. Reasons never cite a defaulted value',
+  }),
 });

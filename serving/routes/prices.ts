@@ -51,7 +51,7 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ suggestions: Type.Array(PriceSuggestionSchema) }), ...errorResponses(...SCORED_ERRORS) },
+        response: { 200: Type.Object({ suggestions: Type.Array(PriceSuggestionSchema) }), ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
     async (request, reply) => {

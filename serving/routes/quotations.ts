@@ -65,7 +65,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
             alternatives: Type.Union([RecommendationsSchema, Type.Null()]),
             unavailable: Type.Array(Type.Object({ family: Type.String(), message: Type.String() })),
           }),
-          ...errorResponses(...SCORED_ERRORS),
+          ...errorResponses(...SCORED_ERRORS, 404),
         },
       },
     },

@@ -5,13 +5,16 @@ import { ModelStateError } from '../../models/contract.ts';
 import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
-import { dateWindow, today } from '../http/date-window.ts';
+import { dateWindow } from '../http/date-window.ts';
 import { sendSerialized } from '../http/send-serialized.ts';
 import { CatalogueId, errorResponses, IsoDate, RecordId, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { EncodedParts, recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
-import { RecommendationsSchema } from './recommendation-schemas.ts';
+import { RecommendationsSchema, SimilarItinerarySchema } from './recommendation-schemas.ts';
+import { StoreUnavailableError } from '../http/api-errors.ts';
+import { today } from '../http/date-window.ts';
+import { itineraryCard } from '../scoring/itinerary-cards.ts';
 
 /**
  * A remembered answer (scoring/recommendations.ts hands the same object to every request with the same inputs) is
@@ -76,7 +79,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
         response: {
           200: Type.Object({
             itineraryId: Type.Integer(),
-            items: Type.Array(Type.Object({ itineraryId: Type.Integer(), similarity: Type.Number() })),
+            items: Type.Array(SimilarItinerarySchema),
             ...ScoredFields,
           }),
           ...errorResponses(...SCORED_ERRORS, 404),
@@ -86,6 +89,7 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
     async (request, reply) => {
       const served = ctx.champions.get('recommender');
       const { id } = request.params;
+      if (!ctx.catalogue.loaded) throw new StoreUnavailableError('the catalogue is not loaded yet; ask again shortly');
       let similar;
       try {
         similar = served.model.similarItems(String(id), request.query.k ?? 10);
@@ -98,7 +102,11 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       const features = { itineraryId: id, k: request.query.k ?? 10 };
       const answer = {
         itineraryId: id,
-        items: similar.map((s) => ({ itineraryId: Number(s.itemId), similarity: Number(s.similarity.toFixed(6)) })),
+        // One the model knows and the catalogue no longer has is not offered.
+        items: similar.flatMap((s) => {
+          const it = ctx.catalogue.itinerary(Number(s.itemId));
+          return it ? [{ ...itineraryCard(it, today()), similarity: Number(s.similarity.toFixed(6)) }] : [];
+        }),
         modelVersion: served.version,
         featureSnapshotId: featureSnapshotId(features),
         defaultedFeatures: [],

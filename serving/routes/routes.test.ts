@@ -14,6 +14,8 @@ import { buildApp, type AppDeps } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
+import { OnlineCatalogue } from '../online/catalogue.ts';
+import { featuresFromCatalogue } from '../scoring/catalogue-features.ts';
 import { featuresFromRequest } from '../scoring/price-feature-row.ts';
 import { listen, type HttpClient } from '../testing/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../testing/serving-world.ts';
@@ -54,6 +56,17 @@ describe('scoring API routes on a small booking world', () => {
     await app?.close();
     await db?.drop();
   });
+
+  /** The future departure with the most seats sold (of those not made full by hand below), and its itinerary's level. */
+  const fullestDeparture = async () =>
+    (
+      await queryRows<{ itinerary_id: number; date: string; seats_sold: number; capacity: number; service_level: string }>(
+        clickhouse,
+        `SELECT d.itinerary_id AS itinerary_id, toString(d.departure_date) AS date, d.seats_sold AS seats_sold, d.capacity AS capacity, i.service_level AS service_level
+         FROM departures AS d FINAL INNER JOIN itineraries AS i FINAL ON i.id = d.itinerary_id
+         WHERE d.departure_date > today() + 10 AND d.status = 'scheduled' AND d.seats_sold < d.capacity ORDER BY d.seats_sold / d.capacity DESC, d.id LIMIT 1`,
+      )
+    )[0];
 
   const quote = (overrides: Record<string, unknown> = {}) => ({ itineraryId: regular.itineraryId, departureDate: inDays(45), partySize: 2, cost: 1800, customerId: regular.customerId, ...overrides });
 
@@ -101,7 +114,6 @@ describe('scoring API routes on a small booking world', () => {
 
     it('refuses an unknown itinerary, a departure before the quote, and both or neither of quotation/quotations, naming the field', async () => {
       const cases: Array<[unknown, string]> = [
-        [{ quotation: quote({ itineraryId: 99_999 }) }, 'itineraryId'],
         [{ quotations: [quote(), quote({ departureDate: inDays(-3) })] }, 'quotations[1].departureDate'],
         [{ quotation: quote(), quotations: [quote()] }, 'quotations'],
         [{}, 'quotation'],
@@ -122,6 +134,10 @@ describe('scoring API routes on a small booking world', () => {
         assert.ok(response.body.field === field || response.body.field?.startsWith(field), `expected field ${field}, got ${response.body.field} (${response.body.message})`);
         assert.ok(response.body.message.includes(response.body.field), response.body.message);
       }
+      const unknown = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ itineraryId: 99_999 }) } });
+      assert.deepEqual([unknown.status, unknown.body.code, unknown.body.field], [404, 'not_found', 'quotation.itineraryId'], unknown.text);
+      const unknownInBatch = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotations: [quote(), quote({ itineraryId: 99_999 })] } });
+      assert.deepEqual([unknownInBatch.status, unknownInBatch.body.field], [404, 'quotations[1].itineraryId'], unknownInBatch.text);
       const notJson = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: '{"quotation": ', headers: { 'content-type': 'application/json' } });
       assert.deepEqual([notJson.status, notJson.body.field], [400, 'body']);
       const wrongType = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: 'cost=1', headers: { 'content-type': 'text/csv' } });
@@ -171,11 +187,51 @@ describe('scoring API routes on a small booking world', () => {
       assert.deepEqual([missing.status, missing.body.field], [404, 'id']);
     });
 
+    it('serves the catalogue with next departures and seats left, and recommendations as the same cards, leaving out what the customer took', async () => {
+      const [it] = await queryRows<{ id: number; name: string; destination: string; days: number; level: string }>(
+        clickhouse,
+        `SELECT i.id AS id, i.name AS name, d.code AS destination, i.duration_days AS days, i.service_level AS level
+         FROM itineraries AS i FINAL INNER JOIN destinations AS d FINAL ON d.id = i.destination_id WHERE i.id != {regular:UInt32} ORDER BY i.id LIMIT 1`,
+        { regular: regular.itineraryId },
+      );
+      const one = await http.call('GET', `/v1/itineraries/${it.id}?departures=3`, { key: keys['quotation-engine'] });
+      assert.equal(one.status, 200, one.text);
+      assert.deepEqual([one.body.name, one.body.destination.code, one.body.days, one.body.serviceLevel], [it.name, it.destination, it.days, it.level]);
+      const next = await queryRows<{ id: number; date: string; left: number }>(
+        clickhouse,
+        `SELECT id, toString(departure_date) AS date, capacity - seats_sold AS left FROM departures FINAL
+         WHERE itinerary_id = {it:UInt32} AND departure_date >= today() AND status = 'scheduled' AND seats_sold < capacity ORDER BY departure_date, id LIMIT 3`,
+        { it: it.id },
+      );
+      assert.ok(next.length > 0);
+      assert.deepEqual(one.body.nextDepartures.map((d: { departureId: number; date: string; seatsLeft: number }) => [d.departureId, d.date, d.seatsLeft]), next.map((d) => [Number(d.id), d.date, Number(d.left)]));
+
+      const all = await http.call('GET', '/v1/itineraries?active=false&limit=500', { key: keys.analyst });
+      const [count] = await queryRows<{ n: string }>(clickhouse, 'SELECT count() AS n FROM itineraries FINAL');
+      assert.equal(all.body.total, Number(count.n));
+      const cusco = await http.call('GET', `/v1/itineraries?destination=${it.destination}&serviceLevel=${it.level}`, { key: keys.analyst });
+      assert.ok(cusco.body.items.length > 0 && cusco.body.items.every((i: { destination: { code: string }; serviceLevel: string }) => i.destination.code === it.destination && i.serviceLevel === it.level));
+      assert.deepEqual([(await http.call('GET', '/v1/itineraries/99999', { key: keys.analyst })).status, (await http.call('GET', '/v1/itineraries/99999', { key: keys.analyst })).body.field], [404, 'id']);
+      assert.equal((await http.call('GET', '/v1/itineraries?serviceLevel=deluxe', { key: keys.analyst })).body.field, 'serviceLevel');
+      assert.equal((await http.call('GET', '/v1/itineraries')).status, 401);
+
+      const taken = new Set((await queryRows<{ id: number }>(clickhouse, 'SELECT DISTINCT itinerary_id AS id FROM customer_itinerary_interactions WHERE customer_id = {c:UInt64}', { c: regular.customerId })).map((r) => Number(r.id)));
+      assert.ok(taken.size > 0);
+      const recommended = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=10`, { key: keys.analyst });
+      assert.equal(recommended.status, 200, recommended.text);
+      for (const item of recommended.body.items) {
+        assert.ok(!taken.has(item.itineraryId), `itinerary ${item.itineraryId} was taken by the customer already`);
+        assert.ok(item.name.length > 0 && item.days > 0 && ['standard', 'superior', 'luxury'].includes(item.serviceLevel) && item.destination.code.length > 0, JSON.stringify(item));
+        assert.ok(Array.isArray(item.nextDepartures) && 'priceFrom' in item && 'nearDuplicateOf' in item);
+      }
+    });
+
     it('lists similar itineraries, never the itinerary itself, and 404 for one not in the catalogue', async () => {
       const response = await http.call('GET', `/v1/itineraries/${regular.itineraryId}/similar?k=4`, { key: keys.analyst });
       assert.equal(response.status, 200, response.text);
       assert.equal(response.body.items.length, 4);
       assert.ok(response.body.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
+      assert.ok(response.body.items.every((i: { name: string; days: number; nextDepartures: unknown[] }) => i.name.length > 0 && i.days > 0 && Array.isArray(i.nextDepartures)), 'each one a card to offer');
       assert.equal(response.body.modelVersion, world.versions.recommender.version);
       assert.match(response.body.featureSnapshotId, /^fs_/);
       const similarities = response.body.items.map((i: { similarity: number }) => i.similarity);
@@ -330,29 +386,71 @@ describe('scoring API routes on a small booking world', () => {
         assert.equal(first.status, 200, first.text);
         assert.ok(ms < 500, `answered in ${ms.toFixed(0)} ms while the store takes 600`);
         const defaulted = first.body.suggestions[0].defaultedFeatures;
-        assert.ok(defaulted.includes('destination_popularity') && defaulted.includes('customer_segment'), defaulted.join(','));
-        assert.ok(!defaulted.includes('group_size') && !defaulted.includes('lead_time_days'), 'what the request says is never defaulted');
+        assert.ok(defaulted.includes('customer_segment'), defaulted.join(','));
+        assert.equal(first.body.suggestions[0].provisional, true);
+        assert.ok(!['group_size', 'lead_time_days', 'service_level', 'destination_popularity'].some((f) => defaulted.includes(f)), 'what the request and the catalogue say is never defaulted');
         // The lookup goes on after the answer and fills the cache for the next request.
         let later = first;
         for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(200)) {
           later = await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
-          if (!later.body.suggestions[0].defaultedFeatures.includes('destination_popularity')) break;
+          if (!later.body.suggestions[0].provisional) break;
         }
-        assert.ok(!later.body.suggestions[0].defaultedFeatures.includes('destination_popularity'), 'the late answer filled the cache');
+        assert.equal(later.body.suggestions[0].provisional, false, 'the late answer filled the cache');
       } finally {
         await slowApp.close();
       }
     });
 
-    it('computes from the request the same values the feature SQL does, for when the store does not answer', async () => {
-      for (const q of [quote(), quote({ departureDate: inDays(200), partySize: 7 }), quote({ departureDate: inDays(3), customerId: undefined })]) {
-        const quotedAt = new Date();
-        const itinerary = await warehouseSources(clickhouse).itinerary(q.itineraryId as number);
-        const quotation = { itineraryId: q.itineraryId, departureDate: q.departureDate as string, partySize: q.partySize as number, cost: q.cost, customerId: q.customerId as number | undefined, quotedAt };
-        const fromRequest = featuresFromRequest(quotation, itinerary);
+    it('computes from the request and the catalogue in memory the same values the feature SQL does, so they never wait on a cache', async () => {
+      const catalogue = new OnlineCatalogue(warehouseSources(clickhouse), quietLog, 0);
+      await catalogue.start();
+      const booked = await fullestDeparture();
+      const onDeparture = quote({ itineraryId: booked.itinerary_id, departureDate: booked.date, partySize: 3, customerId: undefined });
+      for (const q of [quote(), quote({ departureDate: inDays(200), partySize: 7 }), quote({ departureDate: inDays(3), customerId: undefined }), onDeparture]) {
+        const asOf = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+        const itinerary = catalogue.itinerary(q.itineraryId as number)!;
+        const quotation = { itineraryId: q.itineraryId, departureDate: q.departureDate as string, partySize: q.partySize as number, cost: q.cost, customerId: q.customerId as number | undefined, quotedAt: asOf };
+        const known = { ...featuresFromRequest(quotation, itinerary), ...featuresFromCatalogue(quotation, asOf, itinerary, catalogue).values };
         const fromSql = await priceFeaturesForQuote(clickhouse, { ...quotation, costTotal: q.cost });
-        for (const [name, value] of Object.entries(fromRequest)) assert.equal(value, fromSql.values[name], `${name} for ${JSON.stringify(q)}`);
-        assert.equal(Object.keys(fromRequest).length, 6);
+        for (const [name, value] of Object.entries(known)) assert.ok(Math.abs(value - fromSql.values[name]) < 1e-9, `${name}: ${value} vs SQL ${fromSql.values[name]} for ${JSON.stringify(q)}`);
+        const history = q.customerId === undefined ? [] : ['customer_segment'];
+        assert.deepEqual(Object.keys(fromSql.values).filter((name) => !(name in known)), history, 'only the customer’s history is left to the warehouse');
+      }
+    });
+
+    it('gives the same price cold and warm; reasons name the trip’s real service level and seats sold; a price missing features is provisional', async () => {
+      const booked = await fullestDeparture();
+      const real = warehouseSources(clickhouse);
+      // A feature store that never answers: every cached lookup of this API stays cold.
+      const cold = await buildApp({ ...deps, sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined) }, settings: { ...deps.settings, featureTimeoutMs: 50 } });
+      const coldHttp = await listen(cold);
+      try {
+        const walkIn = { quotation: quote({ itineraryId: booked.itinerary_id, departureDate: booked.date, partySize: 3, cost: 2400, customerId: undefined }) };
+        const coldAnswer = (await coldHttp.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: walkIn })).body.suggestions[0];
+        const warmAnswer = (await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: walkIn })).body.suggestions[0];
+        assert.equal(coldAnswer.price, warmAnswer.price, 'cold and warm agree');
+        assert.deepEqual(coldAnswer.features, warmAnswer.features);
+        assert.equal(coldAnswer.provisional, false);
+        assert.ok(booked.seats_sold > 0);
+        const level = ['standard', 'superior', 'luxury'].indexOf(booked.service_level);
+        assert.equal(coldAnswer.features.service_level, level, 'the itinerary’s service level, not a default');
+        assert.ok(Math.abs(coldAnswer.features.departure_load_factor - booked.seats_sold / booked.capacity) < 1e-9, `load factor ${coldAnswer.features.departure_load_factor} vs ${booked.seats_sold}/${booked.capacity} seats sold`);
+        for (const r of coldAnswer.reasonCodes as Array<{ feature: string; text: string }>) {
+          if (r.feature === 'service_level') assert.match(r.text, new RegExp(`: ${booked.service_level} service$`));
+          if (r.feature === 'departure_load_factor') assert.match(r.text, new RegExp(`: departure ${Math.round((100 * booked.seats_sold) / booked.capacity)}% booked$`));
+          assert.ok(!coldAnswer.defaultedFeatures.includes(r.feature), `${r.feature} is a default, not a reason`);
+        }
+
+        // A known customer's segment needs the warehouse: cold, the price says it is provisional and cites no default.
+        const regularQuote = { quotation: quote({ itineraryId: booked.itinerary_id, departureDate: booked.date, partySize: 3, cost: 2400 }) };
+        const provisional = (await coldHttp.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: regularQuote })).body.suggestions[0];
+        assert.equal(provisional.provisional, true);
+        assert.ok(provisional.defaultedFeatures.includes('customer_segment'), provisional.defaultedFeatures.join(','));
+        assert.ok(provisional.reasonCodes.every((r: { feature: string }) => r.feature !== 'customer_segment'), JSON.stringify(provisional.reasonCodes));
+        const warm = (await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: regularQuote })).body.suggestions[0];
+        assert.equal(warm.provisional, false);
+      } finally {
+        await cold.close();
       }
     });
 
@@ -366,7 +464,7 @@ describe('scoring API routes on a small booking world', () => {
     it('documents every route, with who may call it, at /docs', async () => {
       const docs = await http.call('GET', '/docs/json');
       const paths = Object.keys(docs.body.paths);
-      for (const path of ['/v1/prices/suggest', '/v1/quotations/score', '/v1/customers/{id}/recommendations', '/v1/itineraries/{id}/similar', '/v1/customers/{id}/segment', '/v1/demand', '/v1/destinations', '/v1/admin/models', '/health', '/ready']) {
+      for (const path of ['/v1/prices/suggest', '/v1/quotations/score', '/v1/customers/{id}/recommendations', '/v1/itineraries/{id}/similar', '/v1/customers/{id}/segment', '/v1/demand', '/v1/destinations', '/v1/itineraries', '/v1/itineraries/{id}', '/v1/admin/models', '/health', '/ready']) {
         assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
       }
       const suggest = docs.body.paths['/v1/prices/suggest'].post;

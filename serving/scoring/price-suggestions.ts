@@ -1,4 +1,4 @@
-import { InputError } from '../../platform/errors.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
 import type { GuardrailPolicy } from '../../models/price/guardrail-policy.ts';
 import { applyGuardrails, type GuardrailName } from '../../models/price/guardrails.ts';
 import type { Describe, ReasonCode } from '../../models/price/reason-codes.ts';
@@ -7,6 +7,7 @@ import type { PricingModel } from '../champions/families.ts';
 import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+import { featuresFromCatalogue } from './catalogue-features.ts';
 import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
 import { describePriceFeature } from './price-reasons.ts';
 import { segmentProfiles } from './segment-names.ts';
@@ -44,6 +45,8 @@ export interface PriceSuggestionAnswer {
   baseValue: number;
   /** Every feature's part of the model price, USD. */
   contributions: Record<string, number>;
+  /** The feature values the price was computed from; featureSnapshotId is their content id. */
+  features: Record<string, number>;
   /** The customer's segment (null for a new customer, or when no segmentation model is served). */
   segment: { id: number; name: string | null; modelVersion: string } | null;
   modelVersion: string;
@@ -51,6 +54,11 @@ export interface PriceSuggestionAnswer {
   /** Which feature definitions, segmentation version and ingested data the warehouse values came from (null: none did). */
   featureSource: string | null;
   defaultedFeatures: string[];
+  /**
+   * Some feature could not be had in time (a cold cache, a slow store) and took a default: the price is an
+   * estimate to show, not one to record for review or to quote. Asking again once the features are in gives the final price.
+   */
+  provisional: boolean;
 }
 
 export interface AppliedGuardrails {
@@ -145,17 +153,28 @@ async function suggestOne(
     quotedAt,
   };
 
-  const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), deadline - performance.now());
-  if (itineraryLookup.source !== 'default' && itineraryLookup.value === null) {
-    throw new InputError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${where}itineraryId`);
+  // The catalogue in memory knows the itinerary; one it does not know yet (added since it was read) is asked for.
+  const known = ctx.catalogue.itinerary(request.itineraryId);
+  let itinerary: ItineraryFacts | null = known ?? null;
+  if (!known) {
+    const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), deadline - performance.now());
+    if (itineraryLookup.source !== 'default' && itineraryLookup.value === null) {
+      throw new NotFoundError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${index === undefined ? 'quotation.' : where}itineraryId`);
+    }
+    itinerary = itineraryLookup.value ?? null;
   }
-  const itinerary = itineraryLookup.value ?? null;
 
   // Features as of the start of the quote's hour: quotes of one hour share a lookup, and nothing after the quote is seen.
   const asOf = new Date(Math.floor(quotedAt.getTime() / HOUR_MS) * HOUR_MS);
   const { segmenter, segmentationVersion } = priced.model;
+  const fromRequest = featuresFromRequest(quotation, itinerary);
+  const fromCatalogue = known ? featuresFromCatalogue(quotation, asOf, known, ctx.catalogue) : { values: {}, defaulted: [] };
+  const knownValues = { ...fromRequest, ...fromCatalogue.values };
+  const knownDefaulted = request.customerId === undefined ? [...fromCatalogue.defaulted, SEGMENT_FEATURE] : fromCatalogue.defaulted;
+  // The warehouse is asked only for what the request and the catalogue do not know (the customer's history, or a past hour).
+  const needed = priced.model.price.featureNames.some((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
   let warehouse: QuoteFeatures | undefined;
-  if (itinerary) {
+  if (itinerary && needed) {
     const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
     const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), deadline - performance.now());
     warehouse = lookup.value;
@@ -163,15 +182,17 @@ async function suggestOne(
 
   const row = assembleFeatureRow(priced.model.price.featureNames, {
     explicit: request.features,
+    known: knownValues,
+    knownDefaulted,
     warehouse: warehouse?.values,
     warehouseDefaulted: warehouse?.defaulted,
-    request: featuresFromRequest(quotation, itinerary),
     medians: await medians,
   });
   if (row.defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'price' }, row.defaulted.length);
 
   const profiles = segmenter ? segmentProfiles(segmenter) : undefined;
-  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5 });
+  // A default is not a fact about this trip: it is never given as a reason ("departure 0% booked" of a full one).
+  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5, exclude: row.defaulted });
   // An itinerary the catalogue did not answer for in time has no known scope: the default rule holds it.
   const rule = guardrails.ruleFor(itinerary?.destinationId ?? null, itinerary?.serviceLevel ?? null);
   const guarded = applyGuardrails(suggestion.price, { cost: request.cost, partySize: request.partySize, listPrice: request.listPrice }, rule);
@@ -200,11 +221,13 @@ async function suggestOne(
     reasonCodes: suggestion.reasonCodes.map((r) => ({ feature: r.feature, amount: round2(r.amount), text: r.text })),
     baseValue: round2(suggestion.baseValue),
     contributions: Object.fromEntries(Object.entries(suggestion.contributions).map(([name, amount]) => [name, round2(amount)])),
+    features: row.values,
     segment: segmentValue === undefined || segmentValue < 0 || !segmentationVersion ? null : { id: segmentValue, name: profiles?.[segmentValue]?.name ?? null, modelVersion: segmentationVersion },
     modelVersion: priced.version,
     featureSnapshotId: featureSnapshotId(row.values),
     featureSource: warehouse?.snapshotId ?? null,
     defaultedFeatures: row.defaulted,
+    provisional: row.missing.length > 0,
   };
   return { answer, request, features: row.values, quotation, itinerary };
 }

@@ -8,6 +8,7 @@ import { createApiMetrics } from '../metrics/api-metrics.ts';
 import { FEATURE_TTL_MS, REFRESH_AFTER } from '../online/feature-cache.ts';
 import { MemoryFeatureCache } from '../online/memory-cache.ts';
 import { OnlineFeatures } from '../online/online-features.ts';
+import { OnlineCatalogue } from '../online/catalogue.ts';
 import type { ServingSources } from '../online/sources.ts';
 import { recommendItineraries } from './recommendations.ts';
 
@@ -19,6 +20,27 @@ const items = world.items.map((i) => ({ ...i, itemId: numeric(i.itemId) }));
 const model = await new ItineraryRecommender({ seed: 1, iterations: 3, workers: 1 }).fit({ interactions, items });
 const customer = Number(interactions[0].userId);
 
+/** The catalogue in memory for the world: its first word is an itinerary's theme; one departure a week in 2027, a seat left every other one. */
+const destinations = [...new Set(items.map((i) => i.destination!))];
+const catalogue = new OnlineCatalogue(
+  {
+    catalogue: async () => ({
+      itineraries: items.map((i) => ({
+        itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: destinations.indexOf(i.destination!) + 1, destinationCode: i.destination!, destinationName: i.destination!,
+        serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: [i.name!.split(' ')[0]], active: true, priceFrom: i.price ?? null,
+      })),
+      components: [],
+      departures: items.flatMap((i) =>
+        Array.from({ length: 6 }, (_, w) => ({ id: Number(i.itemId) * 100 + w, itineraryId: Number(i.itemId), date: new Date(Date.UTC(2027, 0, 1 + 7 * w)).toISOString().slice(0, 10), capacity: 12, seatsSold: w % 2 === 0 ? 12 : 9, status: 'scheduled' })),
+      ),
+    }),
+    departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
+  } as unknown as ServingSources,
+  quietLog,
+  0,
+);
+await catalogue.start();
+
 /** The serving context the function reads, over the real in-process cache with a clock the test moves. */
 function context(sources: Partial<ServingSources>, now: () => number) {
   const metrics = createApiMetrics();
@@ -26,10 +48,40 @@ function context(sources: Partial<ServingSources>, now: () => number) {
     settings: { featureTimeoutMs: 1000 },
     champions: { get: () => ({ model, version: 'recommender-000001' }) },
     online: new OnlineFeatures(new MemoryFeatureCache(1000, now), 1000, metrics, quietLog),
+    catalogue,
     sources,
     metrics,
   } as unknown as ServingContext;
 }
+
+test('leaves out what the customer took, ranks another length of it after the rest and says so; every item is a card', async () => {
+  const available = items.map((i) => i.itemId);
+  const ctx = context({ availableItineraries: async () => available, bookedItineraries: async () => [], customerCountry: async () => 'DE' }, () => 1_000_000);
+  // Asked for most of the catalogue, the lists reach the near-duplicates, which come after everything else.
+  const customers = [...new Set(interactions.map((e) => Number(e.userId)))].slice(0, 30);
+  let twins = 0;
+  for (const id of customers) {
+    const taken = new Set(model.interactedItems(String(id)));
+    const { answer } = await recommendItineraries(ctx, { customerId: id, k: 40, from: '2027-01-01', to: '2027-06-30' });
+    assert.equal(answer.items.length, 40);
+    for (const item of answer.items) assert.ok(!taken.has(String(item.itineraryId)), `customer ${id} is offered ${item.itineraryId}, which they took`);
+    const first = answer.items.findIndex((item) => item.nearDuplicateOf !== null);
+    if (first < 0) continue;
+    twins++;
+    for (const item of answer.items.slice(first)) {
+      assert.ok(item.nearDuplicateOf !== null, 'near-duplicates come after every other item');
+      assert.ok(taken.has(String(item.nearDuplicateOf)));
+      assert.match(item.explanation, /^another length of .+ \(\d+ days\), taken before: same destination and theme$/);
+    }
+  }
+  assert.ok(twins > 0, 'some customer was offered another length of a trip they took');
+
+  const { answer } = await recommendItineraries(ctx, { customerId: customers[0], k: 3, from: '2027-01-10', to: '2027-06-30' });
+  const item = answer.items[0];
+  const described = items.find((i) => Number(i.itemId) === item.itineraryId)!;
+  assert.deepEqual([item.name, item.days, item.serviceLevel, item.destination.code, item.priceFrom], [described.name, described.durationDays, described.serviceLevel, described.destination, described.price ?? null]);
+  assert.deepEqual(item.nextDepartures.map((d) => [d.date, d.seatsLeft]), [['2027-01-22', 3], ['2027-02-05', 3]], 'the next departures with seats left, from the window');
+});
 
 test('a repeated read with every input cached is the remembered answer; new inputs make a new one', async () => {
   let now = 1_000_000;

@@ -1,0 +1,150 @@
+import type { DepartureFeatureTable } from '../../features/departure-features-online.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { CatalogueRows, ItineraryFacts, ServingSources } from './sources.ts';
+
+const HOUR_MS = 3_600_000;
+
+export interface CatalogueDeparture {
+  id: number;
+  date: string;
+  capacity: number;
+  seatsSold: number;
+  status: string;
+}
+
+export interface CatalogueComponent {
+  kind: string;
+  unit: string;
+  unitCost: number;
+  unitCapacity: number | null;
+  nights: number;
+}
+
+export interface CatalogueItinerary extends ItineraryFacts {
+  destinationName: string;
+  themes: string[];
+  active: boolean;
+  /** Lowest price per traveller paid on its bookings of the last 365 days (null: none). */
+  priceFrom: number | null;
+  components: CatalogueComponent[];
+  /** From a week before today on, by date. */
+  departures: CatalogueDeparture[];
+}
+
+interface Held {
+  loadedAt: number;
+  itineraries: Map<number, CatalogueItinerary>;
+  /** Departure dates of each destination, sorted (for the competition feature). */
+  destinationDates: Map<number, string[]>;
+  features: DepartureFeatureTable;
+}
+
+/**
+ * The catalogue in memory: itineraries with their level, length, components and departures (seats sold), and the
+ * destination and departure price features as of the current hour. Loaded before the API reports ready and
+ * refreshed in the background (and at each new hour), so what the catalogue knows about a quotation is never a
+ * default because a cache was cold. A refresh that fails keeps what is held, and says so in the log.
+ */
+export class OnlineCatalogue {
+  private held: Held | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly sources: ServingSources,
+    private readonly log: Logger,
+    private readonly refreshMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Loads once (a failure is logged, not thrown: /ready says "loading" and the refresh tries again) and starts refreshing. */
+  async start(): Promise<void> {
+    await this.refresh();
+    if (this.refreshMs > 0) {
+      this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+      this.timer.unref();
+    }
+  }
+
+  get loaded(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Loads now; a refresh already under way is shared. */
+  refresh(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const startedAt = this.now();
+    const asOf = new Date(Math.floor(startedAt / HOUR_MS) * HOUR_MS);
+    try {
+      // The features are as of the hour's start, like every quote of that hour: computed again only when the hour changes.
+      const sameHour = this.held?.features.asOf.getTime() === asOf.getTime() ? this.held.features : undefined;
+      const [rows, features] = await Promise.all([this.sources.catalogue(), sameHour ?? this.sources.departureFeatures(asOf)]);
+      this.held = { loadedAt: startedAt, ...index(rows), features };
+    } catch (err) {
+      this.log.warn('catalogue could not be loaded; what is held stays in use', { error: (err as Error).message, loaded: this.loaded });
+    }
+  }
+
+  itinerary(id: number): CatalogueItinerary | undefined {
+    return this.held?.itineraries.get(id);
+  }
+
+  itineraries(): CatalogueItinerary[] {
+    return this.held ? [...this.held.itineraries.values()] : [];
+  }
+
+  /** The departure and destination features as of `asOf` (the start of a quote's hour), when that is the hour held. */
+  featuresAsOf(asOf: Date): DepartureFeatureTable | undefined {
+    const features = this.held?.features;
+    if (features && features.asOf.getTime() === asOf.getTime()) return features;
+    // A new hour: fetch its features for the next quotes; this one is answered without them.
+    if (features && asOf.getTime() > features.asOf.getTime() && asOf.getTime() <= this.now()) void this.refresh();
+    return undefined;
+  }
+
+  /** Departures of any of the destination's itineraries dated from `from` to `to` (YYYY-MM-DD, inclusive). */
+  departuresOfDestinationBetween(destinationId: number, from: string, to: string): number {
+    const dates = this.held?.destinationDates.get(destinationId) ?? [];
+    return lowerBound(dates, to, true) - lowerBound(dates, from, false);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function index(rows: CatalogueRows): Pick<Held, 'itineraries' | 'destinationDates'> {
+  const itineraries = new Map<number, CatalogueItinerary>();
+  for (const it of rows.itineraries) itineraries.set(it.itineraryId, { ...it, components: [], departures: [] });
+  for (const c of rows.components) itineraries.get(c.itineraryId)?.components.push({ kind: c.kind, unit: c.unit, unitCost: c.unitCost, unitCapacity: c.unitCapacity, nights: c.nights });
+  const destinationDates = new Map<number, string[]>();
+  for (const d of rows.departures) {
+    const it = itineraries.get(d.itineraryId);
+    if (!it) continue;
+    it.departures.push({ id: d.id, date: d.date, capacity: d.capacity, seatsSold: d.seatsSold, status: d.status });
+    const dates = destinationDates.get(it.destinationId) ?? [];
+    dates.push(d.date);
+    destinationDates.set(it.destinationId, dates);
+  }
+  for (const it of itineraries.values()) it.departures.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  for (const dates of destinationDates.values()) dates.sort();
+  return { itineraries, destinationDates };
+}
+
+/** How many of the sorted dates are before `day` (or, with `inclusive`, not after it). */
+function lowerBound(dates: readonly string[], day: string, inclusive: boolean): number {
+  let lo = 0;
+  let hi = dates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid] < day || (inclusive && dates[mid] === day)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
