@@ -93,6 +93,14 @@ export interface RecommendationQuery {
 export const MAX_K = 100;
 const FAMILY = 'recommender';
 const FORMAT_VERSION = 1;
+/** Far below any item × item weight that matters, and well above float32 rounding of scores near 1. */
+const TIE_BREAK = 1e-5;
+
+function tieBreaker(popular: Float32Array): Float32Array {
+  const max = popular.reduce((a, b) => Math.max(a, b), 0);
+  return popular.map((p) => (max > 0 ? (TIE_BREAK * p) / max : 0));
+}
+
 /** Below this many entry-iterations, worker start-up costs more than it saves. */
 const THREADED_WORK = 2_000_000;
 
@@ -137,6 +145,8 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
+  /** Popularity scaled to at most TIE_BREAK, added to item × item scores. */
+  tieBreak: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
@@ -200,6 +210,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
+      tieBreak: tieBreaker(popularity(weighted)),
       popular: popularity(weighted),
       bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
@@ -241,6 +252,9 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     }
     if (u >= 0 && s.itemWeights) {
       scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
+      // Item-kNN leaves most of the catalogue at exactly 0 for a short history: popularity, scaled far below any
+      // weight, orders those ties instead of the catalogue order.
+      for (let i = 0; i < out.length; i++) out[i] += s.tieBreak[i];
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -361,6 +375,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
+      tieBreak: tieBreaker(decodeFloat32(a.popular)),
       popular: decodeFloat32(a.popular),
       bySegment: groups(a.bySegment),
       byMarket: groups(a.byMarket),

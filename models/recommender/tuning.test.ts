@@ -54,4 +54,7 @@ test('the tuner learns from the training rows only, and its choice is the best i
   assert.equal(held.params.iterations, 3);
   assert.ok(held.trials.every((t) => !('factors' in t.params) && !('iterations' in t.params)));
   assert.ok(held.trials.length > 4);
+  // Only the held-out rows the caller counts as targets are scored: here bookings, as the nightly step's test period.
+  const bookings = await tuneRecommender(data, 'popularity', 10, { isTarget: (row) => row.kind === 'booking' });
+  assert.ok(bookings.validation.customers > 0 && bookings.validation.customers < tuning.validation.customers, `${bookings.validation.customers} vs ${tuning.validation.customers}`);
 });

@@ -38,6 +38,11 @@ export interface TuningOptions {
   validationShare?: number;
   /** Full passes of coordinate descent; 0 evaluates the starting values only. */
   maxPasses?: number;
+  /**
+   * Which held-out rows count as what the customer turned to, so validation asks the question the test asks (the
+   * nightly step is tested on bookings: a quotation held out for validation is then left out, not a target).
+   */
+  isTarget?: (row: Interaction) => boolean;
 }
 
 export interface Trial {
@@ -60,6 +65,7 @@ export interface TuningResult {
 export async function tuneRecommender(data: TuningData, algorithm: RecommenderAlgorithm, k: number, options: TuningOptions = {}): Promise<TuningResult> {
   const started = performance.now();
   const split = latestPerCustomer(data.train, options.validationShare ?? DEFAULT_VALIDATION_SHARE);
+  const targets = options.isTarget ? split.validation.filter(options.isTarget) : split.validation;
   const fixed = options.fixed ?? {};
   const itemCount = new Set(data.train.map((r) => r.itemId)).size;
   const space = Object.entries(SEARCH_SPACE[algorithm])
@@ -76,7 +82,7 @@ export async function tuneRecommender(data: TuningData, algorithm: RecommenderAl
     let result = seen.get(key);
     if (!result) {
       const model = await new ItineraryRecommender({ ...base, ...tuned }).fit({ interactions: split.fit, items: data.items, customers: data.customers });
-      const report = evaluateRanking(model, split.validation, k);
+      const report = evaluateRanking(model, targets, k);
       result = { ndcg: report.ndcg, report };
       seen.set(key, result);
       trials.push({ params: { ...tuned }, ndcg: report.ndcg });

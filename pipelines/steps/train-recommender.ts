@@ -48,7 +48,8 @@ export const trainRecommenderStep: Step = {
     if (train.length === 0 || test.length === 0) {
       throw new InputError(`recommender: ${train.length} interactions before ${window.id} and ${test.length} bookings in it; both are needed`, 'customer_itinerary_interactions');
     }
-    const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed });
+    // The held-out months are scored on bookings, so validation is too.
+    const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed, isTarget: (row) => row.kind === 'booking' });
     const chosen = comparison.results[comparison.chosen]!;
 
     const model = await new ItineraryRecommender({ ...fixed, ...chosen.tuned, algorithm: comparison.chosen }).fit({ interactions: await readInteractions(client), items, customers });
