@@ -25,13 +25,14 @@ SELECT customer_id, itinerary_id,
   booking_weight + quotation_weight + rating_weight AS weight, booking_weight, quotation_weight, rating_weight,
   if(rating_weight > if(quotation_weight > booking_weight, quotation_weight, booking_weight), 'rating',
      if(quotation_weight > booking_weight, 'quotation', 'booking')) AS kind,
-  last_event_at, as_of
+  last_event_at, first_event_at, as_of
 FROM (
   SELECT customer_id, itinerary_id,
     sumIf(w * ${decay}, credited = 'booking') AS booking_weight,
     sumIf(w * ${decay}, credited = 'quotation') AS quotation_weight,
     sumIf(w * ${decay}, credited = 'rating') AS rating_weight,
-    max(ts) AS last_event_at
+    max(ts) AS last_event_at,
+    min(ts) AS first_event_at
   FROM (
     SELECT assumeNotNull(customer_id) AS customer_id, assumeNotNull(itinerary_id) AS itinerary_id, 'booking' AS credited, {booking:Float64} AS w, known_at AS ts
       FROM booking_facts WHERE customer_id IS NOT NULL AND itinerary_id IS NOT NULL AND known_at < as_of
@@ -52,10 +53,12 @@ export function interactionParams(asOf: Date, weights: InteractionWeights = DEFA
   return { asOf: chDateTime(asOf), ...weights };
 }
 
-type Row = { customer_id: string | number; itinerary_id: number; weight: number; kind: Interaction['kind']; last_event_at: string };
+type Row = { customer_id: string | number; itinerary_id: number; weight: number; kind: Interaction['kind']; last_event_at: string; first_event_at?: string };
 
 function toInteraction(r: Row): Interaction {
-  return { userId: String(r.customer_id), itemId: String(r.itinerary_id), weight: r.weight, ts: parseChDateTime(r.last_event_at).getTime(), kind: r.kind };
+  const row: Interaction = { userId: String(r.customer_id), itemId: String(r.itinerary_id), weight: r.weight, ts: parseChDateTime(r.last_event_at).getTime(), kind: r.kind };
+  if (r.first_event_at !== undefined) row.firstTs = parseChDateTime(r.first_event_at).getTime();
+  return row;
 }
 
 /** Interactions as of `asOf`, computed from the warehouse now (e.g. at an evaluation cut-off). */

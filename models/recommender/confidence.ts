@@ -81,7 +81,7 @@ function checkSettings(s: ConfidenceSettings): number {
 export function eventsToInteractions(events: readonly CustomerEvent[], settings: Partial<ConfidenceSettings> & Pick<ConfidenceSettings, 'asOf'>): Interaction[] {
   const s: ConfidenceSettings = { ...DEFAULT_CONFIDENCE, ...settings };
   const asOf = checkSettings(s);
-  const pairs = new Map<string, { userId: string; itemId: string; ts: number; byKind: Record<InteractionKind, number> }>();
+  const pairs = new Map<string, { userId: string; itemId: string; ts: number; firstTs: number; byKind: Record<InteractionKind, number> }>();
   events.forEach((event, row) => {
     if (typeof event?.userId !== 'string' || event.userId === '') throw new InputError(`userId of row ${row} must be a non-empty string`, 'userId');
     if (typeof event.itemId !== 'string' || event.itemId === '') throw new InputError(`itemId of row ${row} must be a non-empty string`, 'itemId');
@@ -90,10 +90,11 @@ export function eventsToInteractions(events: readonly CustomerEvent[], settings:
     const key = `${event.userId}\u0000${event.itemId}`;
     let pair = pairs.get(key);
     if (!pair) {
-      pair = { userId: event.userId, itemId: event.itemId, ts, byKind: { booking: 0, quotation: 0, rating: 0, cancellation: 0 } };
+      pair = { userId: event.userId, itemId: event.itemId, ts, firstTs: ts, byKind: { booking: 0, quotation: 0, rating: 0, cancellation: 0 } };
       pairs.set(key, pair);
     }
     pair.ts = Math.max(pair.ts, ts);
+    pair.firstTs = Math.min(pair.firstTs, ts);
     pair.byKind[kind] += weight * timeDecay((asOf - ts) / DAY_MS, s.halfLifeDays);
   });
   const out: Interaction[] = [];
@@ -101,7 +102,7 @@ export function eventsToInteractions(events: readonly CustomerEvent[], settings:
     const weight = pair.byKind.booking + pair.byKind.quotation + pair.byKind.rating;
     if (!(weight > 0)) continue;
     const kind = (['booking', 'quotation', 'rating'] as const).reduce((best, k) => (pair.byKind[k] > pair.byKind[best] ? k : best), 'booking' as InteractionKind);
-    out.push({ userId: pair.userId, itemId: pair.itemId, weight, ts: pair.ts, kind });
+    out.push({ userId: pair.userId, itemId: pair.itemId, weight, ts: pair.ts, firstTs: pair.firstTs, kind });
   }
   return out;
 }

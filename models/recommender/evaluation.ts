@@ -1,9 +1,6 @@
-import { InputError } from '../../platform/errors.ts';
-import type { ItineraryInfo } from './catalogue.ts';
-import type { CustomerProfile } from './cold-start.ts';
 import type { Interaction } from './interactions.ts';
 import { averagePrecision, hit, ndcg } from './ranking-metrics.ts';
-import { ALGORITHMS, ItineraryRecommender, type RecommenderAlgorithm, type RecommenderParams } from './recommender.ts';
+import type { ItineraryRecommender } from './recommender.ts';
 
 /**
  * The offline protocol. Train on interactions before a cut-off date; for every customer with a positive interaction
@@ -56,29 +53,4 @@ export function evaluateRanking(model: ItineraryRecommender, test: readonly Inte
   const n = targets.size;
   const coverage = offered.reduce((a, b) => a + b, 0) / Math.max(1, catalogue.length);
   return { hitRate: n ? hits / n : 0, ndcg: n ? gain / n : 0, map: n ? precision / n : 0, coverage, customers: n };
-}
-
-export interface ModelComparison {
-  k: number;
-  results: Record<RecommenderAlgorithm, RankingReport & { trainSeconds: number }>;
-  /** The algorithm with the best NDCG@k, the one to put in production. */
-  chosen: RecommenderAlgorithm;
-}
-
-/** Fits popularity, SVD and ALS on the same training set and scores them by the protocol above. */
-export async function compareRecommenders(
-  data: { train: readonly Interaction[]; test: readonly Interaction[]; items?: readonly ItineraryInfo[]; customers?: readonly CustomerProfile[] },
-  k: number,
-  params: Partial<Omit<RecommenderParams, 'algorithm'>> = {},
-): Promise<ModelComparison> {
-  if (data.test.length === 0) throw new InputError('the test set is empty: nothing to evaluate on', 'test');
-  const results = {} as ModelComparison['results'];
-  for (const algorithm of ALGORITHMS) {
-    const started = performance.now();
-    const model = await new ItineraryRecommender({ ...params, algorithm }).fit({ interactions: data.train, items: data.items, customers: data.customers });
-    const trainSeconds = (performance.now() - started) / 1000;
-    results[algorithm] = { ...evaluateRanking(model, data.test, k), trainSeconds };
-  }
-  const chosen = ALGORITHMS.reduce((best, a) => (results[a].ndcg > results[best].ndcg ? a : best), 'popularity' as RecommenderAlgorithm);
-  return { k, results, chosen };
 }

@@ -11,8 +11,13 @@ export interface Interaction {
   userId: string;
   itemId: string;
   weight: number;
-  /** When it happened: a Date, epoch milliseconds or an ISO date string. */
+  /** When it happened: a Date, epoch milliseconds or an ISO date string. A row summing several events has the latest. */
   ts: Date | number | string;
+  /**
+   * For a row summing several events, when the first happened: the validation split orders a customer's itineraries
+   * by when they turned to them, since a pair interacted with again and again would otherwise always look newest.
+   */
+  firstTs?: Date | number | string;
   kind?: InteractionKind;
 }
 
@@ -33,6 +38,7 @@ export function checkInteractions(interactions: readonly Interaction[]): void {
     if (typeof it.itemId !== 'string' || it.itemId === '') throw new InputError(`itemId of row ${r} must be a non-empty string`, 'itemId');
     if (typeof it.weight !== 'number' || !Number.isFinite(it.weight)) throw new InputError(`weight of row ${r} must be a finite number, got ${String(it.weight)}`, 'weight');
     toMillis(it.ts, 'ts', r);
+    if (it.firstTs !== undefined) toMillis(it.firstTs, 'firstTs', r);
     if (it.kind !== undefined && !INTERACTION_KINDS.includes(it.kind)) throw new InputError(`kind of row ${r} must be one of ${INTERACTION_KINDS.join(', ')}`, 'kind');
   }
 }

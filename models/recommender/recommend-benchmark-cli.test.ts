@@ -28,17 +28,34 @@ const split = worldHoldout(world, new Date('2025-10-20T00:00:00Z'));
 const train = writeCsv('train.csv', split.train);
 const heldOut = writeCsv('test.csv', split.test);
 
-test('recommend-benchmark prints the three models scores and the choice as JSON', () => {
-  const r = run('--train', train, '--test', heldOut, '--k', '5', '--factors', '8', '--iterations', '4', '--seed', '2');
+test('recommend-benchmark prints every algorithm’s tuned values, validation and test figures, and the choice made on validation', () => {
+  const r = run('--train', train, '--test', heldOut, '--k', '5', '--iterations', '4', '--seed', '2');
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out);
   assert.equal(out.k, 5);
-  assert.ok(out.customers > 0);
-  for (const name of ['popularity', 'svd', 'als']) {
-    for (const figure of ['hitRate', 'ndcg', 'map', 'coverage']) assert.ok(out[name][figure] >= 0 && out[name][figure] <= 1, `${name}.${figure}`);
-    assert.ok(out[name].trainSeconds >= 0);
+  assert.equal(out.chosenBy, 'validation ndcg');
+  const names = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn'];
+  for (const name of names) {
+    for (const split of ['validation', 'test']) {
+      for (const figure of ['hitRate', 'ndcg', 'map', 'coverage']) assert.ok(out[name][split][figure] >= 0 && out[name][split][figure] <= 1, `${name}.${split}.${figure}`);
+      assert.ok(out[name][split].customers > 0);
+    }
+    assert.ok(out[name].trainSeconds >= 0 && out[name].tuningSeconds >= 0);
   }
-  assert.ok(['popularity', 'svd', 'als'].includes(out.chosen));
+  assert.equal(out.als.tuned.iterations, undefined, '--iterations holds the value instead of tuning it');
+  assert.ok(out.als.tuned.regularization > 0 && out.ease.tuned.easeLambda > 0);
+  const best = names.reduce((a, b) => (out[b].validation.ndcg > out[a].validation.ndcg ? b : a));
+  assert.equal(out[out.chosen].validation.ndcg, out[best].validation.ndcg);
+});
+
+test('--algorithms limits the comparison and refuses a name it does not know', () => {
+  const r = run('--train', train, '--test', heldOut, '--algorithms', 'popularity,ease');
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(out).filter((key) => typeof out[key] === 'object').sort(), ['ease', 'popularity']);
+  const bad = run('--train', train, '--test', heldOut, '--algorithms', 'popularity,magic');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--algorithms must list some of .*"magic"/);
 });
 
 test('a bad CSV exits 2 with its line number', () => {

@@ -10,15 +10,20 @@ import { IdIndex } from './id-index.ts';
 import { buildInteractionMatrix, KIND_OF_CODE } from './interaction-matrix.ts';
 import type { Interaction } from './interactions.ts';
 import { foldInUsers, randomizedSvd } from './randomized-svd.ts';
+import { trainEase } from './ease.ts';
+import { trainItemKnn } from './item-knn.ts';
+import { decodeItemWeights, encodeItemWeights, scoreHistory, strongestPastItinerary, weightsFrom, type EncodedItemWeights, type ItemWeights } from './item-item-weights.ts';
+import { recencyWeighted } from './recent-popularity.ts';
 import type { SparseMatrix } from './sparse-matrix.ts';
 import { topK } from './top-k.ts';
 
 /**
  * The itinerary recommender family (`recommender`): which itineraries to offer a customer, and which are like the
- * one they are looking at. Three algorithms share the same queries, rules, cold start and artefact:
- * weighted implicit ALS (the model), PureSVD by randomised SVD, and popularity (the baselines).
+ * one they are looking at. Every algorithm shares the same queries, rules, cold start and artefact:
+ * weighted implicit ALS and EASE and item-kNN (item × item), PureSVD by randomised SVD, and popularity, plain or
+ * weighted towards recent interactions (the baselines).
  */
-export const ALGORITHMS = ['als', 'svd', 'popularity'] as const;
+export const ALGORITHMS = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn'] as const;
 export type RecommenderAlgorithm = (typeof ALGORITHMS)[number];
 
 export type RecommenderParams = {
@@ -30,6 +35,13 @@ export type RecommenderParams = {
   cgSteps: number;
   svdOversample: number;
   svdPowerIterations: number;
+  /** EASE's ridge λ. */
+  easeLambda: number;
+  /** Item-kNN: neighbours kept per itinerary, and the shrink added to the cosine's denominator. */
+  knnNeighbours: number;
+  knnShrink: number;
+  /** Recent popularity: an interaction this many days older than the newest counts half. */
+  halfLifeDays: number;
   seed: number;
   /** ALS worker threads; 0 uses every core when the data is big enough to repay starting them (~0.3 s each). */
   workers: number;
@@ -46,6 +58,10 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   cgSteps: 3,
   svdOversample: 10,
   svdPowerIterations: 3,
+  easeLambda: 100,
+  knnNeighbours: 50,
+  knnShrink: 10,
+  halfLifeDays: 30,
   seed: 0,
   workers: 0,
 };
@@ -77,6 +93,14 @@ export interface RecommendationQuery {
 export const MAX_K = 100;
 const FAMILY = 'recommender';
 const FORMAT_VERSION = 1;
+/** Far below any item × item weight that matters, and well above float32 rounding of scores near 1. */
+const TIE_BREAK = 1e-5;
+
+function tieBreaker(popular: Float32Array): Float32Array {
+  const max = popular.reduce((a, b) => Math.max(a, b), 0);
+  return popular.map((p) => (max > 0 ? (TIE_BREAK * p) / max : 0));
+}
+
 /** Below this many entry-iterations, worker start-up costs more than it saves. */
 const THREADED_WORK = 2_000_000;
 
@@ -90,6 +114,10 @@ function checkParams(p: RecommenderParams): void {
     ['cgSteps', 1, 100, true],
     ['svdOversample', 0, 1000, true],
     ['svdPowerIterations', 0, 50, true],
+    ['easeLambda', 1e-6, 1e9, false],
+    ['knnNeighbours', 1, 100_000, true],
+    ['knnShrink', 0, 1e6, false],
+    ['halfLifeDays', 1e-3, 1e6, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
   ];
@@ -115,6 +143,10 @@ interface Fitted {
   userFactors: Float32Array;
   itemFactors: Float32Array;
   itemNorms: Float32Array;
+  /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
+  itemWeights?: ItemWeights;
+  /** Popularity scaled to at most TIE_BREAK, added to item × item scores. */
+  tieBreak: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
@@ -150,6 +182,9 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     let f = 0;
     let userFactors: Float32Array = new Float32Array(0);
     let itemFactors: Float32Array = new Float32Array(0);
+    let itemWeights: ItemWeights | undefined;
+    // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
+    const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
     if (p.algorithm === 'als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
@@ -159,6 +194,10 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       f = svd.rank;
       itemFactors = svd.itemFactors;
       userFactors = foldInUsers(matrix.byUser, itemFactors, f);
+    } else if (p.algorithm === 'ease') {
+      itemWeights = { kind: 'dense', items: matrix.items.size, values: trainEase(matrix.byUser, { lambda: p.easeLambda }) };
+    } else if (p.algorithm === 'item-knn') {
+      itemWeights = { kind: 'sparse', matrix: trainItemKnn(matrix.byUser, matrix.byItem, { neighbours: p.knnNeighbours, shrink: p.knnShrink }) };
     }
     const borrowed = f > 0 ? borrowFactorsForNewItems(itemFactors, f, matrix.byItem, info) : [];
     this.state = {
@@ -170,9 +209,11 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       userFactors,
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
-      popular: popularity(matrix.byUser),
-      bySegment: popularityBy(matrix.byUser, profileOf.map((c) => c?.segment)),
-      byMarket: popularityBy(matrix.byUser, profileOf.map((c) => c?.homeMarket)),
+      itemWeights,
+      tieBreak: tieBreaker(popularity(weighted)),
+      popular: popularity(weighted),
+      bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
+      byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
       profiles,
       info,
       borrowed,
@@ -207,6 +248,13 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
         for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
         out[i] = dot;
       }
+      return { personal: true, group: {} };
+    }
+    if (u >= 0 && s.itemWeights) {
+      scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
+      // Item-kNN leaves most of the catalogue at exactly 0 for a short history: popularity, scaled far below any
+      // weight, orders those ties instead of the catalogue order.
+      for (let i = 0; i < out.length; i++) out[i] += s.tieBreak[i];
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -256,7 +304,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     const { top, scores, history, personal, group } = this.rank(userId, k, rules, customer);
     const u = s.users.indexOf(userId);
     return Array.from(top, (i) => {
-      const past = personal ? closestPastItinerary(s.itemFactors, s.itemNorms, s.f, i, history) : -1;
+      const past = !personal ? -1 : s.itemWeights ? strongestPastItinerary(s.itemWeights, i, history) : closestPastItinerary(s.itemFactors, s.itemNorms, s.f, i, history);
       if (past < 0) return { itemId: s.items.ids[i], score: scores[i], explanation: becauseOfPopularity(group) };
       const kind = KIND_OF_CODE[s.kinds[s.byUser.indptr[u] + history.indexOf(past)]];
       const pastId = s.items.ids[past];
@@ -268,15 +316,16 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     return this.recommend(query.userId, query.k, query.rules, query.customer);
   }
 
-  /** The k itineraries closest to one, by cosine of item factors. */
+  /** The k itineraries closest to one: by cosine of item factors, or by the item × item weights from it. */
   similarItems(itemId: string, k: number): Array<{ itemId: string; similarity: number }> {
     checkK(k);
     const s = this.fitted;
     const i = s.items.indexOf(itemId);
     if (i < 0) throw new InputError(`itinerary ${itemId} is not in the catalogue the model was fitted on`, 'itemId');
-    if (s.f === 0) throw new ModelStateError('the popularity recommender has no item factors: fit algorithm als or svd for similar itineraries');
+    if (s.f === 0 && !s.itemWeights) throw new ModelStateError(`the ${this.params.algorithm} recommender relates no itineraries to each other: fit algorithm als, svd, ease or item-knn for similar itineraries`);
     const similarity = new Float32Array(s.items.size);
-    for (let j = 0; j < s.items.size; j++) similarity[j] = cosine(s.itemFactors, s.itemNorms, s.f, i, j);
+    if (s.itemWeights) weightsFrom(s.itemWeights, i, similarity);
+    else for (let j = 0; j < s.items.size; j++) similarity[j] = cosine(s.itemFactors, s.itemNorms, s.f, i, j);
     return Array.from(topK(similarity, k, (j) => j !== i), (j) => ({ itemId: s.items.ids[j], similarity: similarity[j] }));
   }
 
@@ -297,6 +346,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
         factors: s.f,
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
+        ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
         byMarket: groups(s.byMarket),
@@ -324,6 +374,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       userFactors: decodeFloat32(a.userFactors),
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
+      itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
+      tieBreak: tieBreaker(decodeFloat32(a.popular)),
       popular: decodeFloat32(a.popular),
       bySegment: groups(a.bySegment),
       byMarket: groups(a.byMarket),
@@ -345,6 +397,8 @@ export interface RecommenderArtifactState {
   factors: number;
   userFactors: string;
   itemFactors: string;
+  /** EASE and item-kNN only. */
+  itemWeights?: EncodedItemWeights;
   popular: string;
   bySegment: Record<string, string>;
   byMarket: Record<string, string>;

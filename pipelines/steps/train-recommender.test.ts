@@ -4,7 +4,8 @@ import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { batchRecommendations } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
-import { defaultFactors } from './train-recommender.ts';
+import { ALGORITHMS } from '../../models/recommender/recommender.ts';
+import type { StepRun } from '../run-in-process.ts';
 
 describe('train-recommender step', () => {
   let f: PipelineFixture;
@@ -13,18 +14,27 @@ describe('train-recommender step', () => {
       (await queryRows<{ v: string; n: string }>(f.client, `SELECT model_version AS v, count() AS n FROM customer_recommendations GROUP BY v ORDER BY v`)).map((r) => [r.v, Number(r.n)]),
     );
 
+  let runs: StepRun[];
   before(async () => {
     f = await pipelineFixture('train_recommender', { customers: 1000, years: 3 });
-    await f.run(['build-features', 'train-segments', 'train-recommender', 'evaluate']);
+    runs = await f.run(['build-features', 'train-segments', 'train-recommender', 'evaluate']);
   });
 
-  it('registers the best of popularity, SVD and ALS, which beats popularity on held-out bookings', async () => {
+  it('registers the best algorithm on validation with its tuned values and validation score; it beats popularity on held-out bookings', async () => {
     const v = await f.registry.get('recommender', 'champion');
     assert.equal(v.holdoutId, 'recommender:2025-04-01..2025-07-01');
     assert.ok(v.metrics.ndcg10 > v.metrics.popularity_ndcg10, `NDCG@10 ${v.metrics.ndcg10} vs popularity ${v.metrics.popularity_ndcg10}`);
-    assert.ok(v.metrics.ndcg10 >= v.metrics.svd_ndcg10 && v.metrics.ndcg10 >= v.metrics.als_ndcg10);
-    assert.ok(v.metrics.customers_evaluated >= 50);
-    assert.equal(v.params.factors, defaultFactors(54));
+    const algorithm = String(v.params.algorithm);
+    assert.equal(v.metrics.validation_ndcg10, v.metrics[`${algorithm.replace(/-/g, '_')}_validation_ndcg10`]);
+    for (const other of ALGORITHMS) {
+      const score = v.metrics[`${other.replace(/-/g, '_')}_validation_ndcg10`];
+      assert.ok(score >= 0 && v.metrics.validation_ndcg10 >= score, `${other} validation NDCG@10 ${score} above the chosen ${algorithm}'s ${v.metrics.validation_ndcg10}`);
+    }
+    assert.ok(v.metrics.customers_evaluated >= 50 && v.metrics.validation_customers >= 50);
+    const outputs = runs.find((r) => r.step === 'train-recommender')!.outputs!;
+    assert.equal(outputs.algorithm, algorithm);
+    const tuned = JSON.parse(String(outputs.tuned)) as Record<string, number>;
+    for (const [name, value] of Object.entries(tuned)) assert.equal(v.params[name], value, `registered ${name}`);
   });
 
   it('writes each customer’s top 50, best first, without what they already interacted with', async () => {
