@@ -50,13 +50,19 @@ export class DestinationMatcher {
   /** The first destination mentioned (earliest word; on a tie the longer, then the closer alias), or null. */
   find(text: string): GazetteerEntry | null {
     const words = wordTokens(normaliseText(text));
+    // Every window of 1..longest-alias words, joined once per message.
+    const windows: string[][] = [];
     let best: { start: number; span: number; distance: number; destination: number } | null = null;
     for (const alias of this.aliases) {
       const span = alias.words.length;
-      for (let start = 0; start + span <= words.length; start++) {
+      const list = (windows[span] ??= Array.from({ length: Math.max(0, words.length - span + 1) }, (_, i) => words.slice(i, i + span).join(' ')));
+      for (let start = 0; start < list.length; start++) {
         if (best && start > best.start) break;
-        const window = span === 1 ? words[start] : words.slice(start, start + span).join(' ');
-        const distance = window === alias.text ? 0 : alias.bound === 0 ? 1 : boundedDamerauLevenshtein(window, alias.text, alias.bound);
+        const window = list[start];
+        let distance: number;
+        if (window === alias.text) distance = 0;
+        else if (alias.bound === 0 || Math.abs(window.length - alias.text.length) > alias.bound) continue;
+        else distance = boundedDamerauLevenshtein(window, alias.text, alias.bound);
         if (distance > alias.bound) continue;
         const better = !best || start < best.start || (start === best.start && (span > best.span || (span === best.span && distance < best.distance)));
         if (better) best = { start, span, distance, destination: alias.destination };
