@@ -33,7 +33,10 @@ export function fuzzyBound(length: number): number {
 
 export function buildGazetteer(destinations: readonly CatalogueDestination[], aliases: Readonly<Record<string, readonly string[]>>): GazetteerEntry[] {
   return destinations.map((d) => {
-    const names = new Set([normaliseText(d.name).replace(/&/g, ' '), ...(aliases[d.code] ?? []).map(normaliseText)]);
+    // "Chachapoyas & Kuélap": each part of a compound name is a name too, so a destination added to the
+    // catalogue is recognised by either part without anyone writing aliases for it.
+    const parts = d.name.split(/\s*&\s*|\s+and\s+/).map((p) => normaliseText(p).replace(/^the\s+/, ''));
+    const names = new Set([normaliseText(d.name), ...parts, ...(aliases[d.code] ?? []).map(normaliseText)]);
     return { code: d.code, name: d.name, aliases: [...names].map((a) => wordTokens(a).join(' ')).filter((a) => a.length > 0) };
   });
 }
