@@ -14,3 +14,24 @@ export function detectLanguage(text: string): Language {
   }
   return en > es ? 'en' : 'es';
 }
+
+/** Common words of French, Portuguese, German and Italian that Spanish and English do not use. */
+const OTHER = new Set('je tu il nous vous est sont une les des avec pour bonjour merci voudrais suis voyage ich und der die das nicht ist mit fur guten tag danke bitte wir sind voce nao obrigado obrigada gostaria uma viagem sou ciao grazie vorrei sono questo della buongiorno'.split(' '));
+
+/**
+ * Whether the message is in neither language: no Latin letters at all, or more French/Portuguese/German/Italian
+ * words than Spanish and English ones. Such a message gets a polite "general" reply rather than a guess.
+ */
+export function isOtherLanguage(text: string): boolean {
+  const words = wordTokens(normaliseText(text));
+  if (!words.some((w) => /[a-z]/.test(w))) return true;
+  let es = 0;
+  let en = 0;
+  let other = 0;
+  for (const w of words) {
+    if (ES.has(w)) es++;
+    if (EN.has(w)) en++;
+    if (OTHER.has(w)) other++;
+  }
+  return other >= 2 && other > es && other > en;
+}

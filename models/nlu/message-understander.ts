@@ -6,8 +6,8 @@ import { resolveTravelDates } from './date-grammar.ts';
 import { DestinationMatcher, type GazetteerEntry } from './destination-gazetteer.ts';
 import { hashedFeatures, type FeatureSpec } from './hashed-features.ts';
 import { INTENTS, isIntent, type Intent, type Language, type MessageEntities, type Tone } from './intents.ts';
-import { detectLanguage } from './language.ts';
-import { missingFields, nextQuestion, type MissingField } from './next-question.ts';
+import { detectLanguage, isOtherLanguage } from './language.ts';
+import { missingFields, nextQuestion, OTHER_LANGUAGE_REPLY, type MissingField } from './next-question.ts';
 import { extractPartySize } from './party-size.ts';
 import { extractServiceLevel } from './service-level.ts';
 import { classScores, softmaxInPlace, trainSoftmax, type SoftmaxWeights } from './softmax-regression.ts';
@@ -53,7 +53,7 @@ export interface UnderstandInput {
 export interface Understanding {
   language: Language;
   intent: Intent;
-  /** Probability of the chosen intent. */
+  /** Probability of the chosen intent; 0 for a message in another language (answered as `general`). */
   confidence: number;
   entities: MessageEntities;
   tone: Tone;
@@ -147,6 +147,10 @@ export class MessageUnderstander implements Estimator<TrainingMessages, Understa
   predict(input: UnderstandInput): Understanding {
     const today = parseIsoDay(input.today);
     if (today === undefined) throw new InputError(`today must be a date YYYY-MM-DD, got "${input.today}"`, 'today');
+    if (isOtherLanguage(input.text)) {
+      const entities: MessageEntities = { destination: null, date_from: null, date_to: null, party_size: null, budget: null, service_level: null };
+      return { language: detectLanguage(input.text), intent: 'general', confidence: 0, entities, tone: 'neutral', missing: missingFields(entities), nextQuestion: OTHER_LANGUAGE_REPLY };
+    }
     const { intent, confidence } = this.classify(input.text);
     const entities = this.extractEntities(input.text, today);
     const language = detectLanguage(input.text);
@@ -155,7 +159,12 @@ export class MessageUnderstander implements Estimator<TrainingMessages, Understa
     return { language, intent, confidence, entities, tone, missing, nextQuestion: nextQuestion(intent, missing, language, tone) };
   }
 
-  /** Destinations of the gazetteer (code and canonical name), for callers that resolve names to codes. */
+  /** The catalogue code of a destination's canonical name, as the gazetteer knows it. */
+  codeOf(name: string): string | null {
+    return this.fitted().matcher.entries.find((d) => d.name === name)?.code ?? null;
+  }
+
+  /** Destinations of the gazetteer (code, canonical name, aliases). */
   get destinations(): GazetteerEntry[] {
     return structuredClone([...this.fitted().matcher.entries]);
   }

@@ -60,3 +60,7 @@ export function nextQuestion(intent: Intent, missing: readonly MissingField[], l
   const core = intent === 'quotation_request' ? QUESTIONS[language][missing[0] ?? 'complete'] : OTHER_INTENTS[language][intent]!;
   return tone === 'negative' ? APOLOGY[language] + core : core;
 }
+
+/** The reply to a message in neither Spanish nor English (or with nothing readable): both languages, politely. */
+export const OTHER_LANGUAGE_REPLY =
+  'Disculpe, solo podemos atenderle en español o en inglés. ¿Nos escribe en uno de ellos? / Sorry, we can only help in Spanish or English. Could you write to us in one of them?';

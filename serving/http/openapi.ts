@@ -31,6 +31,7 @@ export function openApiDocument() {
       { name: 'recommendations', description: 'Itineraries for a customer, and similar itineraries' },
       { name: 'segments', description: 'Customer segments' },
       { name: 'demand', description: 'Demand forecasts, load factor and booking pace' },
+      { name: 'messages', description: "Customers' messages understood: intent, entities, tone, next question" },
       { name: 'data', description: 'Warehouse reads for analysts' },
       { name: 'auth', description: 'Tokens' },
       { name: 'admin', description: 'Models and API keys' },
