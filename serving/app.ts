@@ -43,6 +43,7 @@ import { demandRoutes } from './routes/demand.ts';
 import { destinationRoutes } from './routes/destinations.ts';
 import { guardrailRoutes } from './routes/guardrails.ts';
 import { itineraryRoutes } from './routes/itineraries.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { healthRoutes } from './routes/health.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { quotationRoutes } from './routes/quotations.ts';
@@ -199,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(demandRoutes, { ctx });
         await v1.register(destinationRoutes, { ctx });
         await v1.register(itineraryRoutes, { ctx });
+        await v1.register(messageRoutes, { ctx });
         await v1.register(analyticsRoutes, { ctx });
         await v1.register(personalDataRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });

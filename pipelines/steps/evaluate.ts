@@ -11,15 +11,15 @@ import { numberParam } from './support/step-params.ts';
  * (support/promotion.ts): champion when there is none, or when it is not worse than the champion on the same
  * holdout; otherwise challenger. The holdout is a window of whole months, so on the first run of a new month the
  * champion's score is on an older window and not comparable: then the version is promoted only if it beats its own
- * baseline on its window (cost-plus, popularity, seasonal naive, customer_type), and the decision says so.
+ * baseline on its window (cost-plus, popularity, seasonal naive, customer_type, keyword rules), and the decision says so.
  * Then readers of the batch tables are switched to the champion's batch (after a rollback too, on the next run).
  */
 export const evaluateStep: Step = {
   name: 'evaluate',
   description: 'Promotion by the registry rule (same holdout) or, when the holdout moved on, by beating the baseline; batch readers switched to champions',
-  reads: ['model:segmentation', 'model:price', 'model:recommender', 'model:demand', 'ch:customer_segments', 'ch:customer_recommendations', 'ch:demand_forecasts'],
+  reads: ['model:segmentation', 'model:price', 'model:recommender', 'model:demand', 'model:nlu', 'ch:customer_segments', 'ch:customer_recommendations', 'ch:demand_forecasts'],
   writes: ['model:aliases', 'ch:batch_current', 'pg:audit_log'],
-  after: ['train-segments', 'train-price', 'train-recommender', 'train-demand'],
+  after: ['train-segments', 'train-price', 'train-recommender', 'train-demand', 'train-nlu'],
   async run(ctx) {
     const registry = ctx.registry;
     const tolerance = ctx.params.promotionTolerance === undefined ? undefined : numberParam(ctx, 'promotionTolerance', 0, 0, 0.99);

@@ -54,6 +54,7 @@ describe('nightly steps on a generated world', () => {
       ['train-price', 'succeeded', ''],
       ['train-recommender', 'succeeded', ''],
       ['train-demand', 'succeeded', ''],
+      ['train-nlu', 'succeeded', ''],
       ['evaluate', 'succeeded', ''],
     ]);
   });

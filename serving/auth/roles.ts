@@ -17,12 +17,14 @@ export function checkRole(value: unknown, field = 'role'): Role {
 }
 
 /**
- * The access groups routes use. Scoring prices is for those who build or approve quotes; reads of model outputs
+ * The access groups routes use. Scoring prices is for those who build or approve quotes;
+ * understanding customers' messages for the front ends that talk to them (the quotation engine's role); reads of model outputs
  * (recommendations, segments, demand) also for analysts; warehouse data for analysts and managers; free SQL over
  * the warehouse for analysts; operating the service for admins. Admins are in every group so one key can check the whole API.
  */
 export const ACCESS = {
   score: ['quotation-engine', 'pricing-manager', 'admin'],
+  converse: ['quotation-engine', 'admin'],
   read: ['quotation-engine', 'pricing-manager', 'analyst', 'admin'],
   data: ['pricing-manager', 'analyst', 'admin'],
   review: ['pricing-manager', 'admin'],

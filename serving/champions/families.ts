@@ -2,6 +2,7 @@ import type { ModelArtifact } from '../../models/contract.ts';
 import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import type { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
+import type { MessageUnderstander } from '../../models/nlu/message-understander.ts';
 import type { PriceModel } from '../../models/price/price-model.ts';
 import type { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import type { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
@@ -25,11 +26,12 @@ export interface ServedModels {
   segmentation: CustomerSegmenter;
   recommender: ItineraryRecommender;
   demand: DemandForecaster;
+  nlu: MessageUnderstander;
 }
 
 export type Family = keyof ServedModels;
 
-export const FAMILIES: readonly Family[] = ['price', 'segmentation', 'recommender', 'demand'];
+export const FAMILIES: readonly Family[] = ['price', 'segmentation', 'recommender', 'demand', 'nlu'];
 
 export type FamilyLoaders = { [F in Family]: (artifact: ModelArtifact, record: ModelVersion, registry: ModelRegistry) => Promise<ServedModels[F]> };
 
@@ -47,6 +49,7 @@ export const FAMILY_LOADERS: FamilyLoaders = {
   segmentation: async (artifact) => (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact),
   recommender: async (artifact) => (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact),
   demand: async (artifact) => (await import('../../models/demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
+  nlu: async (artifact) => (await import('../../models/nlu/message-understander.ts')).MessageUnderstander.fromArtifact(artifact),
 };
 
 /** What a route says when its family has no model, so the caller knows what to do about it. */

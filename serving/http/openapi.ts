@@ -32,6 +32,7 @@ export function openApiDocument() {
       { name: 'catalogue', description: 'Itineraries with their next departures and seats left' },
       { name: 'segments', description: 'Customer segments' },
       { name: 'demand', description: 'Demand forecasts, load factor and booking pace' },
+      { name: 'messages', description: "Customers' messages understood: intent, entities, tone, next question" },
       { name: 'data', description: 'Warehouse reads for analysts' },
       { name: 'graphql', description: 'Quotations through GraphQL' },
       { name: 'auth', description: 'Tokens' },

@@ -9,6 +9,8 @@ import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-
 import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
 import { writeWarehouseWorld, type WorldTruth } from '../../features/testing/warehouse-world.ts';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { DEFAULT_TRAINING, trainUnderstander } from '../../models/nlu/train-understander.ts';
+import { DESTINATIONS } from '../../domain/generator/catalogue-data.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
@@ -29,11 +31,11 @@ export interface ServingWorld {
   registryDir: string;
   truth: WorldTruth;
   today: string;
-  versions: Record<'segmentation' | 'price' | 'recommender' | 'demand', ModelVersion>;
+  versions: Record<'segmentation' | 'price' | 'recommender' | 'demand' | 'nlu', ModelVersion>;
 }
 
-export async function buildServingWorld(client: ClickHouseClient, options: { customers?: number; seed?: number; families?: Array<'segmentation' | 'price' | 'recommender' | 'demand'> } = {}): Promise<ServingWorld> {
-  const families = new Set(options.families ?? ['segmentation', 'price', 'recommender', 'demand']);
+export async function buildServingWorld(client: ClickHouseClient, options: { customers?: number; seed?: number; families?: Array<'segmentation' | 'price' | 'recommender' | 'demand' | 'nlu'> } = {}): Promise<ServingWorld> {
+  const families = new Set(options.families ?? ['segmentation', 'price', 'recommender', 'demand', 'nlu']);
   await migrateWarehouse(client, quietLog);
   const today = new Date().toISOString().slice(0, 10);
   const truth = await writeWarehouseWorld(client, { customers: options.customers ?? 300, years: 3, seed: options.seed ?? 7, endDate: today });
@@ -79,6 +81,11 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit(rows, { frequency: 'weekly', horizon: 8 });
     versions.demand = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: DEMAND_SERIES_VERSION, metrics: { mase: 1 }, holdoutId: 'test' });
     await registry.promote('demand', versions.demand.version);
+  }
+  if (families.has('nlu')) {
+    const { model, metrics } = await trainUnderstander(DESTINATIONS, { ...DEFAULT_TRAINING, perIntentAndLanguage: 200 });
+    versions.nlu = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: 'nlu-test', metrics, holdoutId: 'test', compress: true });
+    await registry.promote('nlu', versions.nlu.version);
   }
   return { registry, registryDir, truth, today, versions };
 }

@@ -16,6 +16,7 @@ export const FAMILY_PROMOTIONS: readonly FamilyPromotion[] = [
   { family: 'price', rule: { metric: 'rmse', direction: 'lower', tolerance: 0.01 }, baseline: 'cost_plus_rmse' },
   { family: 'recommender', rule: { metric: 'ndcg10', direction: 'higher', tolerance: 0.01 }, baseline: 'popularity_ndcg10' },
   { family: 'demand', rule: { metric: 'mase', direction: 'lower', tolerance: 0.01 }, baseline: 'seasonal_naive_mase' },
+  { family: 'nlu', rule: { metric: 'intent_macro_f1', direction: 'higher', tolerance: 0.01 }, baseline: 'keyword_intent_macro_f1' },
 ];
 
 /** Whether a version's metrics beat its baseline (strictly, in the rule's direction). */

@@ -1,0 +1,212 @@
+import { dayOf, daysInMonth, HOLIDAYS, isoDay, parts, type Day } from './calendar-holidays.ts';
+import { NUMBER_PATTERN, numberValue } from './number-words.ts';
+import { normaliseText } from './text-normalisation.ts';
+
+/**
+ * Travel dates of a message, resolved against "today" (issue 27's conventions):
+ * - explicit dates and ranges, in Spanish and English word orders and dd/mm, a year inferred as the next
+ *   occurrence (a range that ends before it starts crosses the year end);
+ * - weekdays (next occurrence after today), tomorrow, this/next weekend (the coming Saturday–Sunday), next week
+ *   (Monday–Sunday), next month (all of it);
+ * - a day number alone ("el 20", "the 25th"): its next occurrence; a month alone: the whole month, next occurrence;
+ * - holidays (Semana Santa = Palm Sunday to Easter Sunday, Fiestas Patrias, Inti Raymi, Christmas…);
+ * - "N nights from D" ends at D+N, "N days from D" at D+N−1; a single date leaves `to` null;
+ * - vague seasons stay empty, and a date right after a word of paying or cancelling (past tense) is not a
+ *   travel date.
+ */
+export interface TravelDates {
+  date_from: string | null;
+  date_to: string | null;
+}
+
+const MONTHS: Record<string, number> = {
+  enero: 1, ene: 1, january: 1, jan: 1,
+  febrero: 2, feb: 2, february: 2,
+  marzo: 3, mar: 3, march: 3,
+  abril: 4, abr: 4, april: 4, apr: 4,
+  mayo: 5, may: 5,
+  junio: 6, jun: 6, june: 6,
+  julio: 7, jul: 7, july: 7,
+  agosto: 8, ago: 8, august: 8, aug: 8,
+  septiembre: 9, setiembre: 9, sep: 9, sept: 9, set: 9, september: 9,
+  octubre: 10, oct: 10, october: 10,
+  noviembre: 11, nov: 11, november: 11,
+  diciembre: 12, dic: 12, december: 12, dec: 12,
+};
+/** Month names that are never ordinary words, so they can stand alone ("en julio", "august"). */
+const FULL_MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre', 'noviembre', 'diciembre', 'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const WEEKDAYS: Record<string, number> = {
+  domingo: 0, sunday: 0, lunes: 1, monday: 1, martes: 2, tuesday: 2, miercoles: 3, wednesday: 3,
+  jueves: 4, thursday: 4, viernes: 5, friday: 5, sabado: 6, saturday: 6,
+};
+
+const M = `(${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
+const FULL_M = `(${FULL_MONTHS.join('|')})`;
+const D = `(\\d{1,2})(?:st|nd|rd|th|ro)?`;
+const YEAR = `(?:,?\\s*(?:de(?:l)?\\s+)?(20\\d\\d))?`;
+const N = `(${NUMBER_PATTERN})`;
+
+/** Past-tense paying or cancelling: a date just after one of these is when it happened, not when they travel. */
+const NOT_TRAVEL = /\b(pague|pagamos|pagado|pague|paid|cancele|cancelamos|cancelado|cancelled|canceled|cobraron|charged|deposite|depositamos|deposited|transferi|transferimos|transferred|abone)\b/;
+
+interface Mention {
+  at: number;
+  end: number;
+  from: Day;
+  to: Day | null;
+}
+
+type Rule = { pattern: RegExp; resolve(m: RegExpExecArray, today: Day): { from: Day; to: Day | null } | null };
+
+function validDate(year: number, month: number, date: number): boolean {
+  return month >= 1 && month <= 12 && date >= 1 && date <= daysInMonth(year, month);
+}
+
+/** The next occurrence (today included) of a month/day without a year; an explicit year is kept as given. */
+function nextDate(today: Day, month: number, date: number, year?: number): Day | null {
+  const t = parts(today);
+  if (year !== undefined) return validDate(year, month, date) ? dayOf(year, month, date) : null;
+  for (let y = t.year; y <= t.year + 4; y++) {
+    if (!validDate(y, month, date)) continue;
+    const day = dayOf(y, month, date);
+    if (day >= today) return day;
+  }
+  return null;
+}
+
+function range(today: Day, m1: number, d1: number, m2: number, d2: number, year?: number): { from: Day; to: Day | null } | null {
+  const from = nextDate(today, m1, d1, year);
+  if (from === null) return null;
+  const y = parts(from).year;
+  if (!validDate(y, m2, d2) && !validDate(y + 1, m2, d2)) return null;
+  let to = validDate(y, m2, d2) ? dayOf(y, m2, d2) : dayOf(y + 1, m2, d2);
+  if (to < from) to = dayOf(y + 1, m2, d2);
+  return { from, to };
+}
+
+function wholeMonth(today: Day, month: number, year?: number): { from: Day; to: Day } {
+  const t = parts(today);
+  const y = year ?? (month >= t.month ? t.year : t.year + 1);
+  return { from: dayOf(y, month, 1), to: dayOf(y, month, daysInMonth(y, month)) };
+}
+
+function nextWeekday(today: Day, weekday: number): Day {
+  const delta = (weekday - parts(today).weekday + 7) % 7;
+  return today + (delta === 0 ? 7 : delta);
+}
+
+function comingWeekend(today: Day): { from: Day; to: Day } {
+  const t = parts(today).weekday;
+  const saturday = t === 6 ? today + 7 : t === 0 ? today + 6 : nextWeekday(today, 6);
+  return { from: saturday, to: saturday + 1 };
+}
+
+function dayAlone(today: Day, date: number): Day | null {
+  const t = parts(today);
+  for (let k = 0; k < 13; k++) {
+    const year = t.year + Math.floor((t.month - 1 + k) / 12);
+    const month = ((t.month - 1 + k) % 12) + 1;
+    if (validDate(year, month, date) && dayOf(year, month, date) > today) return dayOf(year, month, date);
+  }
+  return null;
+}
+
+const yearOf = (text: string | undefined) => (text ? Number(text) : undefined);
+
+/** Explicit dates and ranges, most specific first; a span taken by one rule is not read again by a later one. */
+const EXPLICIT_RULES: Rule[] = [
+  // 2026-05-15
+  { pattern: /\b(20\d\d)-(\d{2})-(\d{2})\b/g, resolve: (m, t) => (validDate(+m[1], +m[2], +m[3]) ? { from: nextDate(t, +m[2], +m[3], +m[1])!, to: null } : null) },
+  // del 28 de diciembre al 2 de enero / from 28 december to 3 january
+  { pattern: new RegExp(`\\b(?:del|desde el|from|between)?\\s*${D}\\s+(?:de\\s+)?${M}\\s+(?:al|hasta el|to|until|till|-|and|y el|y)\\s+${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[2]], +m[1], MONTHS[m[4]], +m[3], yearOf(m[5])) },
+  // Dec 28 to Jan 3
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al|hasta)\\s*${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], +m[2], MONTHS[m[3]], +m[4], yearOf(m[5])) },
+  // del 15 al 20 de abril / between 5 and 9 October / from 3 to 7 June / 15-20 abril
+  { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*${D}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[3]], +m[1], MONTHS[m[3]], +m[2], yearOf(m[4])) },
+  // June 3 to 7 / June 3-7
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al)\\s*${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], +m[2], MONTHS[m[1]], +m[3], yearOf(m[4])) },
+  // 15 de mayo / 15 may 2027
+  { pattern: new RegExp(`\\b${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[2]], +m[1], yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  // May 10 / May 10th, 2027
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], +m[2], yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  // 15/05 or 15/05/2026 (day first, as in Peru)
+  { pattern: /\b(\d{1,2})\/(\d{1,2})(?:\/(20\d\d|\d\d))?\b/g, resolve: (m, t) => { const y = m[3] ? (m[3].length === 2 ? 2000 + +m[3] : +m[3]) : undefined; const from = validDate(y ?? 2000, +m[2], +m[1]) ? nextDate(t, +m[2], +m[1], y) : null; return from === null ? null : { from, to: null }; } },
+];
+
+const RELATIVE_RULES: Rule[] = [
+  { pattern: /\b(pasado manana|day after tomorrow)\b/g, resolve: (_m, t) => ({ from: t + 2, to: null }) },
+  { pattern: /\b(?<!la |esta |por la |en la |de la )(manana|tomorrow|tmrw|tmr)\b/g, resolve: (_m, t) => ({ from: t + 1, to: null }) },
+  { pattern: /\b(hoy|today|tonight|esta noche)\b/g, resolve: (_m, t) => ({ from: t, to: null }) },
+  { pattern: /\b(?:(?:este|el|al|proximo|el proximo)\s+)?(?:fin de semana|finde|weekend)(?:\s+que viene)?\b/g, resolve: (_m, t) => comingWeekend(t) },
+  { pattern: /\b(next week|la proxima semana|proxima semana|la semana que viene|semana que viene|la semana entrante|semana entrante)\b/g, resolve: (_m, t) => { const monday = nextWeekday(t, 1); return { from: monday, to: monday + 6 }; } },
+  { pattern: /\b(next month|el proximo mes|proximo mes|el mes que viene|el mes q viene|mes que viene|el mes entrante|mes entrante)\b/g, resolve: (_m, t) => { const p = parts(t); return wholeMonth(t, (p.month % 12) + 1, p.month === 12 ? p.year + 1 : p.year); } },
+];
+
+const LATE_RULES: Rule[] = [
+  // el viernes / this friday / on saturday (singular only: "los domingos" is a habit, not a date)
+  { pattern: new RegExp(`\\b(?:el|este|esta|this|next|on|el proximo|el pr[oó]ximo)?\\s*(${Object.keys(WEEKDAYS).join('|')})\\b(?!s)`, 'g'), resolve: (m, t) => ({ from: nextWeekday(t, WEEKDAYS[m[1]]), to: null }) },
+  // el 20 / the 25th / el dia 20 / on the 3rd
+  { pattern: /\b(?:el dia|el|the|on the|para el|day)\s+(\d{1,2})(st|nd|rd|th)?\b(?!\s*(?:%|of\b|personas|people|pax|de la|adult|nin|kid|noche|night|dia|day|hora|hour|am|pm|:|\.|,\d|[/$€]))/g, resolve: (m, t) => { const n = +m[1]; if (n < 1 || n > 31) return null; const from = dayAlone(t, n); return from === null ? null : { from, to: null }; } },
+  // en julio / in august / july (a month alone: the whole month)
+  { pattern: new RegExp(`\\b(?:(?:en|in|para|for|during|durante|a fines de|a inicios de|a mediados de|late|early|mid)\\s+)?${FULL_M}${YEAR}\\b`, 'g'), resolve: (m, t) => wholeMonth(t, MONTHS[m[1]], yearOf(m[2])) },
+  { pattern: /\b(?:in|during|for)\s+may\b/g, resolve: (_m, t) => wholeMonth(t, 5) },
+];
+
+/** "4 noches desde el 10 de mayo" / "5 days from June 3": a duration right before a start date. */
+const DURATION = new RegExp(`\\b${N}\\s+(noches|nights|night|noche|dias|days|day|dia)\\s+(?:desde|a partir del|a partir de|empezando|starting|from|beginning|desde el)\\s*(?:el|the|on)?\\s*$`);
+/** "del 10 de mayo por 4 noches": a duration right after. */
+const DURATION_AFTER = new RegExp(`^\\s*,?\\s*(?:por|for|x)\\s+${N}\\s+(noches|nights|night|noche|dias|days|day|dia)\\b`);
+
+function applyDuration(text: string, mention: Mention): Mention {
+  if (mention.to !== null) return mention;
+  const before = DURATION.exec(text.slice(Math.max(0, mention.at - 60), mention.at));
+  const after = DURATION_AFTER.exec(text.slice(mention.end, mention.end + 30));
+  const found = before ?? after;
+  if (!found) return mention;
+  const n = numberValue(found[1]);
+  if (n === undefined || n < 1 || n > 90) return mention;
+  const nights = found[2].startsWith('noche') || found[2].startsWith('night');
+  return { ...mention, to: mention.from + (nights ? n : n - 1) };
+}
+
+function isTravelDate(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 40), at).split(/\s+/).slice(-5).join(' ');
+  return !NOT_TRAVEL.test(before);
+}
+
+export function resolveTravelDates(text: string, today: Day): TravelDates {
+  const normalised = normaliseText(text);
+  const taken: Array<[number, number]> = [];
+  const mentions: Mention[] = [];
+  const free = (a: number, b: number) => taken.every(([s, e]) => b <= s || a >= e);
+  const scan = (rules: Rule[]) => {
+    for (const rule of rules) {
+      rule.pattern.lastIndex = 0;
+      for (let m = rule.pattern.exec(normalised); m; m = rule.pattern.exec(normalised)) {
+        const start = m.index + (m[0].length - m[0].trimStart().length);
+        const end = m.index + m[0].length;
+        if (!free(start, end)) continue;
+        const span = rule.resolve(m, today);
+        if (!span) continue;
+        taken.push([start, end]);
+        mentions.push({ at: start, end, ...span });
+      }
+    }
+  };
+  scan(EXPLICIT_RULES);
+  for (const holiday of HOLIDAYS) {
+    const m = holiday.pattern.exec(normalised);
+    if (!m || !free(m.index, m.index + m[0].length)) continue;
+    const year = parts(today).year;
+    let span = holiday.span(year);
+    if ((span.to ?? span.from) < today) span = holiday.span(year + 1);
+    taken.push([m.index, m.index + m[0].length]);
+    mentions.push({ at: m.index, end: m.index + m[0].length, ...span });
+  }
+  scan(RELATIVE_RULES);
+  scan(LATE_RULES);
+  const travel = mentions.filter((m) => isTravelDate(normalised, m.at)).sort((a, b) => a.at - b.at);
+  if (travel.length === 0) return { date_from: null, date_to: null };
+  const first = applyDuration(normalised, travel[0]);
+  return { date_from: isoDay(first.from), date_to: first.to === null ? null : isoDay(first.to) };
+}

@@ -1,0 +1,76 @@
+import { NUMBER_PATTERN, numberValue } from './number-words.ts';
+import { normaliseText } from './text-normalisation.ts';
+
+/**
+ * How many people travel, children included. In order of trust:
+ * 1. a stated total ("somos 4", "group of 10", "family of five", "for the 2 of us", "vamos los 5");
+ * 2. counted groups added up ("2 adultos y 3 niños", "two couples" = 4, "3 amigos + yo" = 4);
+ * 3. relatives named around the speaker ("mis papás y yo" = 3, "con mi esposa" = 2, "my wife and I" = 2) —
+ *    only when the message says the speaker comes along, so "el viaje de mis papás" counts nobody;
+ * 4. "just me", "viajo solo" = 1.
+ * "una persona más" (one more on a booking) is a change, not the party.
+ */
+const N = `(${NUMBER_PATTERN})`;
+const PEOPLE = '(?:personas?|people|persons?|pax|ppl|viajeros?|travell?ers?|adultos?|adults?|pasajeros?|passengers?|huespedes|guests)';
+const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|chicos)';
+const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees)';
+
+const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|famil)';
+const TOTALS: RegExp[] = [
+  new RegExp(`\\b(?:somos|seriamos|seremos|we are|we're|were|there are|there will be|quedamos en|vamos|viajamos|iremos)\\s+(?:los\\s+|las\\s+)?${N}\\b(?!\\s*(?:noches|nights|dias|days|%|${GROUP_WORD}))`),
+  new RegExp(`\\b(?:grupo de|group of|familia de|family of|party of|team of)\\s+${N}\\b`),
+  new RegExp(`\\b(?:the|los|las)\\s+${N}\\s+(?:of us|de nosotros|de nosotras)\\b`),
+  new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
+];
+const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas|couples|matrimonios|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
+const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
+const COUPLE = /\b(?:una pareja|a couple|mi pareja y yo|my partner and i|honeymoon|luna de miel|newlyweds|recien casados)\b/;
+const SOLO = /\b(?:solo yo|just me|only me|viajo solo|viajo sola|travell?ing alone|travell?ing solo|solo traveller|solo traveler|yo solo|yo sola|me alone|myself only|just myself)\b/;
+const SPEAKER = /\b(?:y yo|and i|and me|con mi|con mis|with my|with our|para mi y|me and|yo y|mi y)\b|\+\s*yo\b/;
+const RELATIVE_ONE = /\b(?:mi|my|our)\s+(?:esposa|esposo|novia|novio|pareja|mama|mami|madre|papa|papi|padre|hermano|hermana|hijo|hija|amigo|amiga|abuela|abuelo|suegra|suegro|tia|tio|primo|prima|wife|husband|girlfriend|boyfriend|partner|fiance|fiancee|mom|mum|dad|mother|father|son|daughter|brother|sister|friend|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin)\b/g;
+const RELATIVE_PAIR = /\b(?:mis|my|our)\s+(?:papas|padres|parents|suegros|in-laws|abuelos|grandparents)\b/g;
+const RELATIVE_COUNTED = new RegExp(`\\b(?:mis|my|our)\\s+${N}\\s+(?:hijos|hijas|ninos|kids|children|sons|daughters|hermanos|hermanas|brothers|sisters|amigos|amigas|friends|nietos|grandchildren)\\b`, 'g');
+
+/** Words that are numbers only sometimes: "we're a family of five" is not a party of one. */
+const ARTICLES = ['a', 'an', 'un', 'una', 'one', 'uno'];
+
+function countOf(token: string): number | undefined {
+  const n = numberValue(token);
+  return n !== undefined && n >= 1 && n <= 200 ? n : undefined;
+}
+
+export function extractPartySize(text: string): number | null {
+  const t = normaliseText(text);
+  for (const total of TOTALS) {
+    const m = total.exec(t);
+    const n = m && !ARTICLES.includes(m[1]) ? countOf(m[1]) : undefined;
+    if (n) return n;
+  }
+  let counted = 0;
+  let friends = false;
+  COUNTED.lastIndex = 0;
+  for (let m = COUNTED.exec(t); m; m = COUNTED.exec(t)) {
+    const n = countOf(m[1]);
+    if (!n) continue;
+    // "a"/"an"/"una" only count with a group word: "a couple" yes, "a person" is rarely a party.
+    if (ARTICLES.includes(m[1]) && !/pareja|couple|matrimonio/.test(m[2])) continue;
+    // "mis 2 hijos" is a relative of the speaker's, counted below with the speaker.
+    if (/\b(?:mis|my|our)\s*$/.test(t.slice(Math.max(0, m.index - 5), m.index))) continue;
+    counted += /pareja|couple|matrimonio/.test(m[2]) ? 2 * n : n;
+    if (new RegExp(`^${FRIENDS}$`).test(m[2])) friends = true;
+  }
+  let relatives = 0;
+  if (SPEAKER.test(t)) {
+    for (const _ of t.matchAll(RELATIVE_ONE)) relatives += 1;
+    for (const _ of t.matchAll(RELATIVE_PAIR)) relatives += 2;
+    for (const m of t.matchAll(RELATIVE_COUNTED)) relatives += countOf(m[1]) ?? 0;
+  }
+  if (relatives > 0) return counted + relatives + 1;
+  if (counted > 0) return counted + (friends && SPEAKER.test(t) ? 1 : 0);
+  const forN = FOR_N.exec(t);
+  const n = forN && !ARTICLES.includes(forN[1]) ? countOf(forN[1]) : undefined;
+  if (n) return n;
+  if (COUPLE.test(t)) return 2;
+  if (SOLO.test(t)) return 1;
+  return null;
+}
