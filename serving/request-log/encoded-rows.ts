@@ -3,14 +3,13 @@
  * is one batch: it is sealed once it holds `maxRows` rows or is full, handed to the insert as it is (no copy), and
  * given back to be written again once the insert is over.
  *
- * Why bytes and not one string per row: a flush used to join its rows into one string and encode that to a Buffer,
- * ~25 ms for 20,000 rows on the API's thread, every few seconds. Written row by row, each row costs a microsecond
+ * Why bytes and not one string per row: joining a flush's rows into one string and encoding that to a Buffer holds
+ * the API's thread for as long as the batch is big, every few seconds. Written row by row, each row costs little
  * when it is recorded.
  *
- * Why slabs are reused and never concatenated: a new buffer per slab and a copy per batch allocated ~10 MB/s outside
- * V8's heap at 5,000 rows/s, and V8 answers that much external memory with full (mark-compact) collections — several
- * in a row after each flush, each stopping the API's thread for 5–15 ms. Reused, the memory outside the heap stays
- * the same from one flush to the next.
+ * Why slabs are reused and never concatenated: a new buffer per slab and a copy per batch allocate a lot of memory
+ * outside V8's heap under load, and V8 answers that with full (mark-compact) collections after each flush, each
+ * stopping the API's thread. Reused, the memory outside the heap stays the same from one flush to the next.
  */
 interface Slab {
   bytes: Buffer;

@@ -71,7 +71,7 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           subject: s.request.quotationRef ?? `itinerary:${s.request.itineraryId}`,
           quotationId: quotationIdOf(s.request.quotationRef),
           customerId: s.request.customerId ?? null,
-          // Assigned rather than spread, like the log row (request-log/record-scored.ts): 1.25 → 0.8 MB/s of old generation.
+          // Assigned rather than spread, like the log row (request-log/record-scored.ts): less garbage per request.
           input: Object.assign({}, s.request, { quotedAt: s.quotation.quotedAt.toISOString() }),
           features: s.features,
           response: loggedAnswer(s.answer),
