@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import { generateWorld } from '../../domain/generator/index.ts';
+import { eraseCustomer } from '../../domain/personal-data/erase-customer.ts';
+import { cliActor } from '../../platform/audit-log.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { ingestStep } from '../../pipelines/ingest/ingest-step.ts';
 import { runInProcess } from '../../pipelines/run-in-process.ts';
@@ -195,5 +197,22 @@ describe('erasing a customer', () => {
     await assert.rejects(db.pool.query('DELETE FROM customer_erasures'), /append-only/);
     const audit = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.erase' AND target = $1`, [`customer:${customer.id}`]);
     assert.equal(audit.rows[0].n, 1);
+  });
+
+  it('resumes an erasure that died half-way, when the warehouse was away', async () => {
+    const { rows } = await db.pool.query<{ id: string; email: string }>(`SELECT id, email FROM customers WHERE erased_at IS NULL AND email IS NOT NULL ORDER BY id LIMIT 1`);
+    const other = Number(rows[0].id);
+    const away = createClient({ url: 'http://127.0.0.1:9', request_timeout: 2000 });
+    await assert.rejects(eraseCustomer({ pg: db.pool, clickhouse: away }, { customerId: other, reason: 'ticket 4712', actor: cliActor('admin') }));
+    await away.close();
+    const half = await clickhouse.query({ query: 'SELECT count() AS n FROM customers WHERE id = {id:UInt64} AND email = {email:String}', query_params: { id: other, email: rows[0].email }, format: 'JSONEachRow' });
+    assert.ok(Number((await half.json<{ n: string }>())[0].n) >= 1, 'the warehouse still holds the e-mail after the failed run');
+
+    const resumed = await eraseCustomer({ pg: db.pool, clickhouse }, { customerId: other, reason: 'ticket 4712', actor: cliActor('admin') });
+    assert.equal(resumed.status, 'erased');
+    const left = await clickhouse.query({ query: 'SELECT count() AS n FROM customers WHERE position(formatRow(\'TabSeparated\', *), {email:String}) > 0', query_params: { email: rows[0].email }, format: 'JSONEachRow' });
+    assert.equal(Number((await left.json<{ n: string }>())[0].n), 0);
+    const records = await db.pool.query(`SELECT phase FROM customer_erasures WHERE customer_id = $1 ORDER BY id`, [other]);
+    assert.deepEqual(records.rows.map((r) => r.phase), ['started', 'completed'], 'one start, resumed, one completion');
   });
 });
