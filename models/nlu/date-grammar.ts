@@ -47,7 +47,7 @@ const YEAR = `(?:,?\\s*(?:de(?:l)?\\s+)?(20\\d\\d))?`;
 const N = `(${NUMBER_PATTERN})`;
 
 /** Past-tense paying or cancelling: a date just after one of these is when it happened, not when they travel. */
-const NOT_TRAVEL = /\b(pague|pagamos|pagado|pague|paid|cancele|cancelamos|cancelado|cancelled|canceled|cobraron|charged|deposite|depositamos|deposited|transferi|transferimos|transferred|abone)\b/;
+const NOT_TRAVEL = /\b(pague|pagamos|pagado|paid|cancele|cancelamos|cancelado|cancelled|canceled|cobraron|charged|deposite|depositamos|deposited|transferi|transferimos|transferred|abone)\b/;
 
 interface Mention {
   at: number;
@@ -144,7 +144,7 @@ const RELATIVE_RULES: Rule[] = [
 
 const LATE_RULES: Rule[] = [
   // el viernes / this friday / on saturday (singular only: "los domingos" is a habit, not a date)
-  { pattern: new RegExp(`\\b(?:el|este|esta|this|next|on|el proximo|el pr[oó]ximo)?\\s*(${Object.keys(WEEKDAYS).join('|')})\\b(?!s)`, 'g'), resolve: (m, t) => ({ from: nextWeekday(t, WEEKDAYS[m[1]]), to: null }) },
+  { pattern: new RegExp(`\\b(?:el|este|esta|this|next|on|el proximo)?\\s*(${Object.keys(WEEKDAYS).join('|')})\\b(?!s)`, 'g'), resolve: (m, t) => ({ from: nextWeekday(t, WEEKDAYS[m[1]]), to: null }) },
   // el 20 / the 25th / el dia 20 / on the 3rd
   { pattern: /\b(?:el dia|el|the|on the|para el|day)\s+(\d{1,2})(st|nd|rd|th)?\b(?!\s*(?:%|of\b|personas|people|pax|de la|adult|nin|kid|noche|night|dia|day|hora|hour|am|pm|:|\.|,\d|[/$€]))/g, resolve: (m, t) => { const n = +m[1]; if (n < 1 || n > 31) return null; const from = dayAlone(t, n); return from === null ? null : { from, to: null }; } },
   // en julio / in august / july (a month alone: the whole month)

@@ -22,6 +22,7 @@ const TOTALS: RegExp[] = [
   new RegExp(`\\b(?:the|los|las)\\s+${N}\\s+(?:of us|de nosotros|de nosotras)\\b`),
   new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
 ];
+const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
 const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas|couples|matrimonios|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
 const COUPLE = /\b(?:una pareja|a couple|mi pareja y yo|my partner and i|honeymoon|luna de miel|newlyweds|recien casados)\b/;
@@ -57,7 +58,7 @@ export function extractPartySize(text: string): number | null {
     // "mis 2 hijos" is a relative of the speaker's, counted below with the speaker.
     if (/\b(?:mis|my|our)\s*$/.test(t.slice(Math.max(0, m.index - 5), m.index))) continue;
     counted += /pareja|couple|matrimonio/.test(m[2]) ? 2 * n : n;
-    if (new RegExp(`^${FRIENDS}$`).test(m[2])) friends = true;
+    if (FRIENDS_ONLY.test(m[2])) friends = true;
   }
   let relatives = 0;
   if (SPEAKER.test(t)) {

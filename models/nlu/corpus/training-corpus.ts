@@ -9,7 +9,8 @@ import { budgetPhrase, datePhrase, levelPhrase, moneyPhrase, partyPhrase } from 
  * The generated training corpus: templates × catalogue destinations (canonical names, aliases, landmarks) ×
  * slot phrases, then paraphrase-level noise (missing accents, typos, shorthand, Spanglish, numbers in words,
  * a greeting before the request). Seeded: the same seed and destinations give the same messages.
- * Dates are filled but not labelled (`dates: 'unlabelled'`): their truth depends on "today".
+ * Dates are filled but not labelled (only `datesMentioned`): their truth depends on "today", and the date grammar
+ * is measured on the hand-written corpora instead.
  */
 export interface GeneratedMessage {
   text: string;

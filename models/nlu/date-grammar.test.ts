@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { easterSunday, isoDay, parseIsoDay } from './calendar-holidays.ts';
+import { resolveTravelDates } from './date-grammar.ts';
+
+/** Today is Tuesday 10 March 2026 unless a case says otherwise. */
+function dates(text: string, today = '2026-03-10'): [string | null, string | null] {
+  const r = resolveTravelDates(text, parseIsoDay(today)!);
+  return [r.date_from, r.date_to];
+}
+
+test('explicit dates and ranges, in both languages, with the year of their next occurrence', () => {
+  assert.deepEqual(dates('del 15 al 20 de abril'), ['2026-04-15', '2026-04-20']);
+  assert.deepEqual(dates('from 3 to 7 June'), ['2026-06-03', '2026-06-07']);
+  assert.deepEqual(dates('between 5 and 9 October'), ['2026-10-05', '2026-10-09']);
+  assert.deepEqual(dates('June 3-7 please'), ['2026-06-03', '2026-06-07']);
+  assert.deepEqual(dates('el 15 de mayo'), ['2026-05-15', null]);
+  assert.deepEqual(dates('May 10th'), ['2026-05-10', null]);
+  assert.deepEqual(dates('el 2 de marzo'), ['2027-03-02', null], 'already past this year: next year');
+  assert.deepEqual(dates('el 15 de mayo de 2028'), ['2028-05-15', null]);
+  assert.deepEqual(dates('llegamos el 20/04'), ['2026-04-20', null], 'day first, as in Peru');
+  assert.deepEqual(dates('2026-08-01'), ['2026-08-01', null]);
+});
+
+test('ranges across the year end', () => {
+  assert.deepEqual(dates('del 28 de diciembre al 2 de enero'), ['2026-12-28', '2027-01-02']);
+  assert.deepEqual(dates('Dec 28 to Jan 3'), ['2026-12-28', '2027-01-03']);
+});
+
+test('weekdays, tomorrow, weekends, next week and next month', () => {
+  assert.deepEqual(dates('el viernes'), ['2026-03-13', null]);
+  assert.deepEqual(dates('on Tuesday'), ['2026-03-17', null], 'today is Tuesday: the next one');
+  assert.deepEqual(dates('mañana'), ['2026-03-11', null]);
+  assert.deepEqual(dates('salimos en la mañana'), [null, null], '"la mañana" is the morning');
+  assert.deepEqual(dates('este fin de semana'), ['2026-03-14', '2026-03-15']);
+  assert.deepEqual(dates('next weekend', '2026-03-14'), ['2026-03-21', '2026-03-22'], 'on a Saturday, the following one');
+  assert.deepEqual(dates('la próxima semana'), ['2026-03-16', '2026-03-22']);
+  assert.deepEqual(dates('next month'), ['2026-04-01', '2026-04-30']);
+  assert.deepEqual(dates('el mes que viene', '2026-12-05'), ['2027-01-01', '2027-01-31']);
+  assert.deepEqual(dates('atienden los domingos?'), [null, null], 'a habit, not a date');
+});
+
+test('a day number alone and a month alone take their next occurrence', () => {
+  assert.deepEqual(dates('el 20'), ['2026-03-20', null]);
+  assert.deepEqual(dates('el 5'), ['2026-04-05', null]);
+  assert.deepEqual(dates('on the 31st', '2026-04-10'), ['2026-05-31', null], 'April has no 31st');
+  assert.deepEqual(dates('en julio'), ['2026-07-01', '2026-07-31']);
+  assert.deepEqual(dates('in February'), ['2027-02-01', '2027-02-28']);
+  assert.deepEqual(dates('for the 2 of us'), [null, null]);
+});
+
+test('holidays of the calendar', () => {
+  assert.equal(isoDay(easterSunday(2026)), '2026-04-05');
+  assert.equal(isoDay(easterSunday(2027)), '2027-03-28');
+  assert.deepEqual(dates('en semana santa'), ['2026-03-29', '2026-04-05'], 'Palm Sunday to Easter Sunday');
+  assert.deepEqual(dates('para semana santa', '2026-04-20'), ['2027-03-21', '2027-03-28'], 'this year’s is over: next year’s');
+  assert.deepEqual(dates('fiestas patrias'), ['2026-07-28', '2026-07-29']);
+  assert.deepEqual(dates('for Inti Raymi'), ['2026-06-24', null]);
+  assert.deepEqual(dates('en navidad'), ['2026-12-25', null]);
+});
+
+test('"N nights from D" ends at D+N, "N days from D" at D+N−1, in words too', () => {
+  assert.deepEqual(dates('4 nights from May 10'), ['2026-05-10', '2026-05-14']);
+  assert.deepEqual(dates('5 días desde el 20 de mayo'), ['2026-05-20', '2026-05-24']);
+  assert.deepEqual(dates('tres noches desde el 12 de abril'), ['2026-04-12', '2026-04-15']);
+  assert.deepEqual(dates('del 10 de agosto por 4 noches'), ['2026-08-10', '2026-08-14']);
+});
+
+test('vague seasons stay empty, and dates of paying or cancelling are not travel dates', () => {
+  assert.deepEqual(dates('hace frío en invierno?'), [null, null]);
+  assert.deepEqual(dates('in the rainy season'), [null, null]);
+  assert.deepEqual(dates('ya pagué el 50% el 3 de marzo'), [null, null]);
+  assert.deepEqual(dates('cancelé el tour el 2 de marzo'), [null, null]);
+  assert.deepEqual(dates('I paid on May 2 for the trip on June 10'), ['2026-06-10', null]);
+  assert.deepEqual(dates('necesito cancelar mi tour de mañana'), ['2026-03-11', null], 'cancelling is not past tense: the tour date stays');
+});

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DESTINATIONS } from '../../domain/generator/catalogue-data.ts';
+import { extractBudget } from './budget.ts';
+import { boundedDamerauLevenshtein } from './damerau-levenshtein.ts';
+import { DESTINATION_ALIASES } from './destination-aliases.ts';
+import { buildGazetteer, DestinationMatcher } from './destination-gazetteer.ts';
+import { detectLanguage, isOtherLanguage } from './language.ts';
+import { extractPartySize } from './party-size.ts';
+import { extractServiceLevel } from './service-level.ts';
+import { detectTone } from './tone.ts';
+
+const places = new DestinationMatcher(buildGazetteer(DESTINATIONS, DESTINATION_ALIASES));
+const destination = (text: string) => places.find(text)?.code ?? null;
+
+test('bounded Damerau-Levenshtein counts a transposition as one edit and stops past the bound', () => {
+  assert.equal(boundedDamerauLevenshtein('cusco', 'cusco', 2), 0);
+  assert.equal(boundedDamerauLevenshtein('arequpia', 'arequipa', 2), 1);
+  assert.equal(boundedDamerauLevenshtein('machu pichu', 'machu picchu', 2), 1);
+  assert.equal(boundedDamerauLevenshtein('kitten', 'sitting', 5), 3);
+  assert.equal(boundedDamerauLevenshtein('kitten', 'sitting', 1), 2, 'bound + 1 past the bound');
+  assert.equal(boundedDamerauLevenshtein('a', 'abcdef', 2), 3);
+});
+
+test('destinations through names, aliases, landmarks, treks and misspellings; the first one mentioned', () => {
+  assert.equal(destination('quiero ir a Machu Pichu'), 'cusco');
+  assert.equal(destination('kusko en julio'), 'cusco');
+  assert.equal(destination('el camino inca'), 'cusco');
+  assert.equal(destination('Rainbow Mountain hike'), 'cusco');
+  assert.equal(destination('valle sagrado'), 'sacred-valley');
+  assert.equal(destination('Lake Titicaca'), 'puno-titicaca');
+  assert.equal(destination('Galapagoz islands'), 'galapagos');
+  assert.equal(destination('Arequpa y colca'), 'arequipa', 'first mentioned, misspelt');
+  assert.equal(destination('the Huacachina dunes'), 'nazca-paracas');
+  assert.equal(destination('laguna 69'), 'huaraz');
+  assert.equal(destination('salar de uyuni'), 'uyuni');
+  assert.equal(destination('Do I need vaccines for the Amazon?'), 'iquitos-amazon');
+  assert.equal(destination('un viaje por Perú, a la selva'), null, 'countries and regions are not destinations');
+  assert.equal(destination('una limo al aeropuerto'), null, 'short names must be spelt right');
+});
+
+test('party size from digits and words, groups, couples and relatives', () => {
+  const cases: Array<[string, number | null]> = [
+    ['para 4 personas', 4],
+    ['somos cuatro', 4],
+    ['two couples', 4],
+    ['dos parejas', 4],
+    ['2 adults 2 kids', 4],
+    ['3 adultos y 1 niño', 4],
+    ['mis papás y yo', 3],
+    ['con mi esposa', 2],
+    ['my wife and I', 2],
+    ['kiero ir con mis 2 hijos y mi esposo', 4],
+    ['somos 3 amigos + yo', 4],
+    ['family of five', 5],
+    ["we're a family of five", 5],
+    ['group of 10', 10],
+    ['for the 2 of us', 2],
+    ['vamos los 5', 5],
+    ['12 ppl', 12],
+    ['just me', 1],
+    ['quiero agregar una persona más a mi reserva', null],
+    ['el viaje de mis papás', null],
+    ['ya no vamos a viajar', null],
+    ['5 noches en Cusco', null],
+  ];
+  for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
+});
+
+test('budget as stated, never money already paid', () => {
+  const cases: Array<[string, { amount: number; currency: string } | null]> = [
+    ['budget 10k', { amount: 10_000, currency: 'USD' }],
+    ['2 mil dolares', { amount: 2000, currency: 'USD' }],
+    ['presupuesto 1.500 euros', { amount: 1500, currency: 'EUR' }],
+    ['around $4,000', { amount: 4000, currency: 'USD' }],
+    ['S/ 3000 por persona', { amount: 3000, currency: 'PEN' }],
+    ['tenemos 3000 soles', { amount: 3000, currency: 'PEN' }],
+    ['€2.500 en total', { amount: 2500, currency: 'EUR' }],
+    ['USD 12,000', { amount: 12_000, currency: 'USD' }],
+    ['presupuesto de 3000', { amount: 3000, currency: 'USD' }],
+    ['I paid $500 deposit', null],
+    ['hice un deposito de S/ 1500', null],
+    ['refund of $1,200', null],
+    ['puedo pagar en soles o dolares?', null],
+    ['20 alumnos', null],
+  ];
+  for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
+});
+
+test('service level, tone and language', () => {
+  assert.equal(extractServiceLevel('hotel de lujo'), 'luxury');
+  assert.equal(extractServiceLevel('5-star please'), 'luxury');
+  assert.equal(extractServiceLevel('algo intermedio'), 'superior');
+  assert.equal(extractServiceLevel('4 estrellas'), 'superior');
+  assert.equal(extractServiceLevel('lo más barato'), 'standard');
+  assert.equal(extractServiceLevel('económico'), 'standard');
+  assert.equal(extractServiceLevel('cheapest option'), 'standard');
+  assert.equal(extractServiceLevel('para 4 personas'), null);
+  assert.equal(detectTone('pésimo servicio, nadie responde'), 'negative');
+  assert.equal(detectTone('gracias, pero pésimo servicio'), 'negative');
+  assert.equal(detectTone('muchas gracias! 😊'), 'positive');
+  assert.equal(detectTone('precio para cusco'), 'neutral');
+  assert.equal(detectLanguage('cuanto cuesta el tour'), 'es');
+  assert.equal(detectLanguage('how much is the tour'), 'en');
+  assert.equal(isOtherLanguage('Bonjour, je voudrais un voyage avec ma famille'), true);
+  assert.equal(isOtherLanguage('ola q tal'), false);
+  assert.equal(isOtherLanguage('你好'), true);
+});
