@@ -93,11 +93,15 @@ export function quotationResolvers(deps: ResolverDeps): IResolvers<any, GraphCon
         return {
           edges: page.rows.map((node) => ({ cursor: cursorOf(node.id), node })),
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.length ? cursorOf(page.rows[page.rows.length - 1].id) : null },
-          totalCount: () => page.count(),
+          count: page.count,
         };
       },
       quotation: (_root, args: { id: string }, ctx) => ctx.loaders.quotation.load(idOf(args.id, 'id')),
       quotationAnalytics: (_root, args: { dateRange: { from: string; to: string }; groupBy: Dimension[] }) => quotationAnalytics(deps.pool, args.dateRange, args.groupBy),
+    },
+    QuotationConnection: {
+      // Counted only when asked for: a page alone is one query.
+      totalCount: (connection: { count: () => Promise<number> }) => connection.count(),
     },
     Quotation: {
       itinerary: (q: QuotationRow, _args, ctx) => ctx.loaders.itinerary.load(q.itineraryId),
