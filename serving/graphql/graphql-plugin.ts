@@ -72,6 +72,7 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
         scorer: () => new ScoringClient({ baseUrl: options.scoringUrl ?? ownAddress(request), apiKey: credentialOf(request) }),
       }),
       queryDepth: MAX_DEPTH,
+      jit: 1,
       graphiql,
       // Automatic persisted queries: a client sends a query's sha256 and, the first time, the query with it.
       persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(1000),

@@ -72,7 +72,7 @@ function payload(outcome: Outcome, ctx: GraphContext) {
   ctx.loaders.quotation.clear(outcome.quotationId);
   ctx.loaders.versions.clear(outcome.quotationId);
   return {
-    quotation: () => ctx.loaders.quotation.load(outcome.quotationId),
+    quotationId: outcome.quotationId,
     version: outcome.version,
     priceSource: outcome.priceSource,
     fallbackReason: outcome.fallbackReason,
@@ -126,6 +126,9 @@ export function quotationResolvers(deps: ResolverDeps): IResolvers<any, GraphCon
     },
     Booking: {
       quotation: (b: { quotationId: number }, _args, ctx) => ctx.loaders.quotation.load(b.quotationId),
+    },
+    QuotationPayload: {
+      quotation: (payload: { quotationId: number }, _args, ctx) => ctx.loaders.quotation.load(payload.quotationId),
     },
     Mutation: {
       createQuotation: async (_root, args: { input: Record<string, unknown> }, ctx) => {
