@@ -91,7 +91,7 @@ function summary(run: Run, queriesPerPage: number, requestsPerPage: number) {
 }
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
-  const seconds = ctx.scale === 'small' ? 5 : 10;
+  const seconds = ctx.scale === 'small' ? 5 : 8;
   const api = await startAttackedApi('graphql_bench', { plugins: (pool) => [restStyleQuotations(pool)] });
   try {
     const pool = api.db.pool;
