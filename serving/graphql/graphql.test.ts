@@ -2,6 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import Fastify from 'fastify';
+import { createQuotation } from '../../domain/quotations/create-quotation.ts';
+import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
+import { unreachableScorer } from '../../domain/quotations/testing/unreachable-scorer.ts';
 import { quietLog } from '../../test/support/services.ts';
 import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
 import type { Role } from '../auth/roles.ts';
@@ -301,6 +304,22 @@ describe('GraphQL over quotations', () => {
     const noSuch = await gql('admin', update, { input: { id: '99999999', reason: 'x' } });
     assert.equal(noSuch.body.errors[0].extensions.code, 'not_found');
     assert.deepEqual(await counts(), beforeBad);
+  });
+
+  it('writes the quotation, its event and its audit row together or not at all', async () => {
+    const pool = api.db.pool;
+    const counts = async () => (await pool.query(`SELECT (SELECT count(*) FROM quotations)::int AS q, (SELECT count(*) FROM outbox_events)::int AS e, (SELECT count(*) FROM audit_log)::int AS a`)).rows[0];
+    const { rows: trip } = await pool.query(`SELECT itinerary_id::int AS itinerary_id, departure_date::text AS d FROM departures ORDER BY id LIMIT 1`);
+    const { rows: customer } = await pool.query('SELECT min(id)::int AS id FROM customers');
+    const request = { customerId: customer[0].id, itineraryId: trip[0].itinerary_id, departureDate: trip[0].d, partySize: 2, channel: 'web' as const, bands: [...DEFAULT_BANDS] };
+    const deps = { pool, scorer: await unreachableScorer(), log: quietLog };
+    const before = await counts();
+    // audit_log refuses an empty actor (a CHECK): the last write of the transaction fails, and takes the rest with it.
+    await assert.rejects(createQuotation(deps, request, 'agent:1', { audit: { name: '', role: 'admin', source: 'api' } }), /audit_log_actor_check|violates check constraint/);
+    assert.deepEqual(await counts(), before);
+    await createQuotation(deps, request, 'agent:1', { audit: { name: 'agent one', role: 'admin', source: 'api' } });
+    const after = await counts();
+    assert.deepEqual([after.q - before.q, after.e - before.e, after.a - before.a], [1, 1, 1]);
   });
 
   it('prices a mutation with the caller\'s own credential, a token as well as a key', async () => {

@@ -72,7 +72,7 @@ function payload(outcome: Outcome, ctx: GraphContext) {
   ctx.loaders.quotation.clear(outcome.quotationId);
   ctx.loaders.versions.clear(outcome.quotationId);
   return {
-    quotation: () => ctx.loaders.quotation.load(outcome.quotationId),
+    quotationId: outcome.quotationId,
     version: outcome.version,
     priceSource: outcome.priceSource,
     fallbackReason: outcome.fallbackReason,
@@ -93,11 +93,15 @@ export function quotationResolvers(deps: ResolverDeps): IResolvers<any, GraphCon
         return {
           edges: page.rows.map((node) => ({ cursor: cursorOf(node.id), node })),
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.length ? cursorOf(page.rows[page.rows.length - 1].id) : null },
-          totalCount: () => page.count(),
+          count: page.count,
         };
       },
       quotation: (_root, args: { id: string }, ctx) => ctx.loaders.quotation.load(idOf(args.id, 'id')),
       quotationAnalytics: (_root, args: { dateRange: { from: string; to: string }; groupBy: Dimension[] }) => quotationAnalytics(deps.pool, args.dateRange, args.groupBy),
+    },
+    QuotationConnection: {
+      // Counted only when asked for: a page alone is one query.
+      totalCount: (connection: { count: () => Promise<number> }) => connection.count(),
     },
     Quotation: {
       itinerary: (q: QuotationRow, _args, ctx) => ctx.loaders.itinerary.load(q.itineraryId),
@@ -122,6 +126,9 @@ export function quotationResolvers(deps: ResolverDeps): IResolvers<any, GraphCon
     },
     Booking: {
       quotation: (b: { quotationId: number }, _args, ctx) => ctx.loaders.quotation.load(b.quotationId),
+    },
+    QuotationPayload: {
+      quotation: (payload: { quotationId: number }, _args, ctx) => ctx.loaders.quotation.load(payload.quotationId),
     },
     Mutation: {
       createQuotation: async (_root, args: { input: Record<string, unknown> }, ctx) => {
