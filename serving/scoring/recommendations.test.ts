@@ -50,6 +50,8 @@ function context(sources: Partial<ServingSources>, now: () => number) {
     online: new OnlineFeatures(new MemoryFeatureCache(1000, now), 1000, metrics, quietLog),
     catalogue,
     sources,
+    // Every customer here consents; withheld personalisation is exercised end to end in test/privacy.
+    consent: { allows: () => true },
     metrics,
   } as unknown as ServingContext;
 }
