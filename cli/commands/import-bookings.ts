@@ -15,8 +15,7 @@ export const command: Command = {
   },
   details: [
     'Prints a JSON summary on stdout: rows read, loaded and rejected, rejects by reason, the import id.',
-    'The rejected rows, with line number, field and reason, are in PostgreSQL:',
-    '  SELECT line_number, field, reason, raw_line FROM import_rejects WHERE import_id = <id> ORDER BY line_number',
+    'The rejected rows, with line number, field and reason: spirit-ml import rejects <id>',
     'An import is all or nothing: if it fails, none of its rows are loaded and the imports row says failed.',
   ].join('\n'),
   async run(args, { config, log, out }) {

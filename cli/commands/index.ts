@@ -10,6 +10,7 @@ export const COMMANDS: Array<{ name: string; summary: string; load: () => Promis
   { name: 'migrate', summary: 'Bring the PostgreSQL and ClickHouse schemas up to date', load: () => import('./migrate.ts') },
   { name: 'ingest', summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse', load: () => import('./ingest.ts') },
   { name: 'import bookings', summary: 'Load bookings from a CSV file (with a column mapping); bad rows go to import_rejects', load: () => import('./import-bookings.ts') },
+  { name: 'import rejects', summary: 'The rows an import could not load: line, field, reason and the line itself', load: () => import('./import-rejects.ts') },
   { name: 'sql', summary: 'Run a read-only analyst query on the ClickHouse warehouse and print the result', load: () => import('./sql.ts') },
   { name: 'notebook run', summary: 'Run an analyst notebook (Markdown, SQL, Vega-Lite) into one self-contained HTML report', load: () => import('./notebook-run.ts') },
   { name: 'learn', summary: 'Train a tree learner on a numeric CSV and score it on a test CSV', load: () => import('./learn.ts') },

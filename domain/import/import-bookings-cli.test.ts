@@ -11,8 +11,12 @@ const FIXTURE = new URL('./fixtures/bookings.csv', import.meta.url).pathname;
 const MAPPING = new URL('./fixtures/mapping.json', import.meta.url).pathname;
 
 function run(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return spirit(env, 'import', 'bookings', ...args);
+}
+
+function spirit(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/spirit-ml.js', 'import', 'bookings', ...args], {
+    const child = spawn(process.execPath, ['bin/spirit-ml.js', ...args], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
@@ -63,6 +67,18 @@ for (const target of await postgresTargets()) {
       assert.equal(summary.byReason.customer_needs_country, 2);
       const stored = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM bookings WHERE source = $1', [`import:${summary.importId}`]);
       assert.equal(Number(stored.rows[0].n), 5);
+      const rejects = await spirit(env, 'import', 'rejects', String(summary.importId), '--json');
+      assert.equal(rejects.code, 0, rejects.err);
+      const listed = JSON.parse(rejects.out);
+      assert.equal(listed.rejects.length, 10);
+      assert.ok(listed.rejects.every((r: { lineNumber: number; reason: string; rawLine: string }) => r.lineNumber > 1 && r.reason && r.rawLine), 'line, reason and the line itself');
+      const table = await spirit(env, 'import', 'rejects', String(summary.importId));
+      assert.match(table.out, /10 rejected rows\nLINE +FIELD +REASON/);
+      const unknown = await spirit(env, 'import', 'rejects', '999999');
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.err, /import 999999 does not exist/);
+      const bad = await spirit(env, 'import', 'rejects', 'x1');
+      assert.equal(bad.code, 2);
       const again = await run(env, FIXTURE, '--mapping', MAPPING);
       assert.equal(again.code, 2);
       assert.match(again.err, /already imported \(import \d+.*pass --force/);
