@@ -26,11 +26,15 @@ const COPY_BOOKING = `INSERT INTO bookings (quotation_id, customer_id, itinerary
                              status, channel, country, total_price, total_cost, booked_at, 'app'
                         FROM bookings WHERE id = $1 RETURNING id`;
 
-describe('ingest loses no committed change', () => {
+for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committed change (${path} path)`, () => {
   let db: TestDatabase;
-  const run = (extra: Partial<IngestOptions> = {}) => ingest(db.pool, ch, { log: quietLog, batchRows: 500, ...extra });
+  const run = async (extra: Partial<IngestOptions> = {}) => {
+    const report = await ingest(db.pool, ch, { log: quietLog, batchRows: 500, path, ...extra });
+    assert.equal(report.path, path);
+    return report;
+  };
   const warehouse = async (name: string) => {
-    await useClickHouseDatabase(ch, `ingest_loss_${name}`);
+    await useClickHouseDatabase(ch, `ingest_loss_${path}_${name}`);
     await migrateWarehouse(ch, quietLog);
   };
 
