@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrate } from '../../domain/migrate.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
@@ -178,6 +178,22 @@ for (const target of await postgresTargets()) {
       assert.deepEqual(prints.pull, prints.copy);
       const profile = await ch.query({ query: 'SELECT special_needs, ages FROM customer_group_profiles FINAL WHERE customer_id = 10', format: 'JSONEachRow' });
       assert.deepEqual(await profile.json(), [{ special_needs: ['wheelchair/ramp', 'niño "quoted"', 'back\\slash', 'tab\there'], ages: [80, 1] }]);
+    });
+
+    it('pulls the tables the pool sees through its search_path, not those of public', async () => {
+      await db.pool.query(`CREATE SCHEMA elsewhere; CREATE TABLE elsewhere.destinations (LIKE public.destinations INCLUDING ALL);
+                           INSERT INTO elsewhere.destinations SELECT * FROM public.destinations WHERE id = 1`);
+      const elsewhere = new pg.Pool({ connectionString: db.url, options: '-c TimeZone=UTC -c search_path=elsewhere,public', max: 2 });
+      try {
+        await useClickHouseDatabase(ch, warehouse('elsewhere'));
+        await migrateWarehouse(ch, quietLog);
+        const report = await ingest(elsewhere, ch, { log: quietLog, tables: ['destinations'], path: 'pull' });
+        assert.equal(report.tables.destinations.rows, 1);
+        assert.equal(await finalCount(ch, 'destinations'), 1);
+      } finally {
+        await elsewhere.end();
+        await db.pool.query('DROP SCHEMA elsewhere CASCADE');
+      }
     });
 
     it('copies the audit log, which only grows, to ClickHouse', async () => {

@@ -118,11 +118,23 @@ async function choosePath(pool: pg.Pool, clickhouse: ClickHouseClient, opts: Ing
 }
 
 /**
- * The oldest transaction id still running anywhere in the cluster (or the next one to be assigned, when none is):
- * every transaction below it has committed or aborted, and any transaction that writes later gets a larger id.
+ * The oldest transaction id still running in this database (or the next one to be assigned, when none is): every
+ * transaction below it has committed or aborted, and any transaction that writes later gets a larger id.
+ * pg_snapshot_xmin alone would be the same for the whole server: a transaction left open in another database,
+ * which cannot write these tables, would hold the ingest back. Running transactions are left out only when
+ * they are seen to belong to another database; one that cannot be placed (another role's session, which
+ * pg_stat_activity may hide) counts.
  */
 async function snapshotHorizon(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ horizon: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+  const { rows } = await pool.query<{ horizon: string }>(
+    `WITH snapshot AS (SELECT pg_current_snapshot() AS snap),
+          elsewhere AS (
+            SELECT backend_xid AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+            UNION ALL
+            SELECT transaction FROM pg_prepared_xacts WHERE database <> current_database())
+     SELECT least(pg_snapshot_xmax(snap), (SELECT min(x) FROM pg_snapshot_xip(snap) AS x WHERE xid(x) NOT IN (SELECT xid FROM elsewhere)))::text AS horizon
+       FROM snapshot`,
+  );
   return rows[0].horizon;
 }
 

@@ -48,8 +48,14 @@ function literal(text: string): string {
   return `'${text.replace(/[\\']/g, (c) => '\\' + c)}'`;
 }
 
-function remote(source: PostgresSource, table: string): string {
-  return `postgresql(${[source.address, source.database, table, source.user, source.password].map(literal).join(', ')})`;
+/**
+ * The table as postgresql() reads it: in the schema where the pool finds it (the pool may have its own
+ * search_path; postgresql() alone would look in public).
+ */
+async function remote(pool: pg.Pool, source: PostgresSource, table: string): Promise<string> {
+  const { rows } = await pool.query<{ schema: string }>(`SELECT relnamespace::regnamespace::text AS schema FROM pg_class WHERE oid = $1::regclass`, [table]);
+  const schema = rows[0].schema.replace(/^"(.*)"$/, '$1').replace(/""/g, '"');
+  return `postgresql(${[source.address, source.database, table, source.user, source.password, schema].map(literal).join(', ')})`;
 }
 
 /** ClickHouse's errors may quote the statement, which holds the password: never let it out. */
@@ -71,7 +77,7 @@ export async function pullUnavailable(pool: pg.Pool, clickhouse: ClickHouseClien
   if (rows.length === 0) return 'the booking system has no migrations to compare';
   try {
     const result = await clickhouse.query({
-      query: `SELECT toString(toDateTime64(applied_at, 6, 'UTC')) AS at FROM ${remote(source, 'schema_migrations')} WHERE version = {version:String}`,
+      query: `SELECT toString(toDateTime64(applied_at, 6, 'UTC')) AS at FROM ${await remote(pool, source, 'schema_migrations')} WHERE version = {version:String}`,
       query_params: { version: rows[0].version },
       format: 'JSONEachRow',
     });
@@ -114,10 +120,11 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   const { rows: counted } = await opts.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.name} WHERE ${range}`);
   const rows = Number(counted[0].n);
   const columns = table.columns.map(([name]) => quoteIdentifier(name));
+  const reader = await remote(opts.pool, opts.source, table.name);
   try {
     await opts.clickhouse.command({
       query: `INSERT INTO ${quoteIdentifier(table.name)} (${columns.join(', ')}, is_deleted)
-              SELECT ${table.columns.map(pulledExpression).join(', ')}, 0 FROM ${remote(opts.source, table.name)} WHERE ${range}`,
+              SELECT ${table.columns.map(pulledExpression).join(', ')}, 0 FROM ${reader} WHERE ${range}`,
       clickhouse_settings: { output_format_json_escape_forward_slashes: 0 },
     });
   } catch (err) {
