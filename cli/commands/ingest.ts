@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { intArg } from '../command.ts';
+import { choiceArg, intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 import { ingest } from '../../pipelines/ingest/ingest.ts';
@@ -13,14 +13,20 @@ export const command: Command = {
     full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower)' },
     'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert', default: '250000' },
     concurrency: { type: 'string', description: 'Tables copied at the same time', default: '3' },
+    path: {
+      type: 'string',
+      description: 'Who reads PostgreSQL: pull (ClickHouse, with postgresql()), copy (COPY through this process), auto (pull when ClickHouse can reach PostgreSQL)',
+      default: 'auto',
+    },
   },
-  details: 'Prints a JSON report (rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes.',
+  details: 'Prints a JSON report (path, rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes.',
   async run(args, { config, log, out }) {
     const options = {
       tables: (args.values.table as string[] | undefined) ?? [],
       full: args.values.full === true,
       batchRows: intArg(args, 'batch-rows', { min: 1, max: 10_000_000 }),
       concurrency: intArg(args, 'concurrency', { min: 1, max: 16 }),
+      path: choiceArg(args, 'path', ['auto', 'pull', 'copy'] as const, 'auto'),
     };
     const stores = await openStores(config, log);
     try {

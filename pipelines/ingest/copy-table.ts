@@ -19,6 +19,8 @@ export interface CopyTableOptions {
   batchRows: number;
   runId: string;
   onRows?: (rows: number) => void;
+  /** Only the tombstones: the rows themselves are already in ClickHouse (pulled by ClickHouse, see pull-table.ts). */
+  deletionsOnly?: boolean;
   /** Test hook: called after each batch is inserted (and, when incremental, its watermark saved). */
   afterBatch?: (batch: number) => void | Promise<void>;
 }
@@ -31,7 +33,9 @@ export interface CopyTableResult {
 
 const NEWLINE = 0x0a;
 /** Greater than any bigint key: a finished run has copied every row below its horizon, whatever the key. */
-const MAX_KEY = '9223372036854775807';
+export const MAX_KEY = '9223372036854775807';
+/** Less than any bigint key. */
+export const MIN_KEY = '-9223372036854775808';
 
 /**
  * Streams one table from PostgreSQL to ClickHouse: one COPY … TO STDOUT whose text output is cut into batches at
@@ -48,7 +52,7 @@ const MAX_KEY = '9223372036854775807';
 export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult> {
   const { table } = opts;
   const incremental = opts.from !== undefined && opts.from.key.length === table.key.length;
-  const sql = copySql(table, incremental ? opts.from : undefined, opts.horizon);
+  const sql = copySql(table, incremental ? opts.from : undefined, opts.horizon, opts.deletionsOnly ? 'deletions' : 'all');
   const client = await opts.pool.connect();
   const rowsBefore = incremental ? opts.from!.rowsTotal : 0;
   let rows = rowsBefore;
@@ -122,15 +126,15 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
   return { rows: rows - rowsBefore, batches, watermark };
 }
 
-export function copySql(table: IngestTable, from: Watermark | undefined, horizon: string): string {
-  return `COPY (${changesQuery(table, from, horizon, from !== undefined)}) TO STDOUT`;
+export function copySql(table: IngestTable, from: Watermark | undefined, horizon: string, parts: 'all' | 'deletions' = 'all'): string {
+  return `COPY (${changesQuery(table, from, horizon, from !== undefined, parts)}) TO STDOUT`;
 }
 
 /**
  * The table's rows and tombstones after `from` (all of them when undefined) and below the horizon; ordered by
  * (change_xid, key) when `ordered`, so that the last row of a batch is a place to resume from.
  */
-export function changesQuery(table: IngestTable, from: Watermark | undefined, horizon: string, ordered: boolean): string {
+export function changesQuery(table: IngestTable, from: Watermark | undefined, horizon: string, ordered: boolean, parts: 'all' | 'deletions' = 'all'): string {
   checkWatermark(table.name, { changeXid: horizon, key: [], rowsTotal: 0 });
   if (from) checkWatermark(table.name, from);
   const t = table.name;
@@ -148,7 +152,7 @@ export function changesQuery(table: IngestTable, from: Watermark | undefined, ho
            WHERE _d.table_name = '${t}' AND _d.change_xid < ${horizon}${from ? ` AND _d.change_xid >= ${from.changeXid}` : ''}) AS ${t}
     WHERE NOT EXISTS (SELECT 1 FROM ${t} AS _live WHERE (${keys('_live')}) = (${keys(t)}))${after(`${t}.tombstone_xid`)}`;
   const order = ordered ? ` ORDER BY ${table.columns.slice(0, 1 + table.key.length).map((_, i) => i + 1).join(', ')}` : '';
-  return `${live} UNION ALL ${deleted}${order}`;
+  return `${parts === 'all' ? `${live} UNION ALL ` : ''}${deleted}${order}`;
 }
 
 /** ClickHouse columns in the order copySql writes them. */

@@ -35,14 +35,16 @@ describe('ingest killed with SIGKILL and run again', () => {
   };
   const fingerprint = (dataDir: string) => JSON.parse(cli(dataDir, ['sql', '--format', 'json', FINGERPRINT]).trim()).fp as string;
 
+  let clean: string;
+
   it('ends with the same data as a clean run', async () => {
     const cleanDir = tempDir('ingest-clean');
-    cli(cleanDir, ['ingest', '--batch-rows', '500', '--concurrency', '1']);
-    const clean = fingerprint(cleanDir);
+    cli(cleanDir, ['ingest', '--batch-rows', '500', '--concurrency', '1', '--path', 'copy']);
+    clean = fingerprint(cleanDir);
     assert.match(clean, /bookings=20000:/);
 
     const killedDir = tempDir('ingest-killed');
-    const child = spawn(process.execPath, [CLI, 'ingest', '--batch-rows', '500', '--concurrency', '1', '--table', 'bookings', '--table', 'quotations', '--table', 'payments', '--table', 'customers'], {
+    const child = spawn(process.execPath, [CLI, 'ingest', '--batch-rows', '500', '--concurrency', '1', '--path', 'copy', '--table', 'bookings', '--table', 'quotations', '--table', 'payments', '--table', 'customers'], {
       env: env(killedDir),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -57,7 +59,27 @@ describe('ingest killed with SIGKILL and run again', () => {
     const partial = fingerprint(killedDir);
     assert.doesNotMatch(partial, /bookings=20000:/, 'the kill left the bookings half-copied');
 
-    cli(killedDir, ['ingest', '--batch-rows', '500']);
+    cli(killedDir, ['ingest', '--batch-rows', '500', '--path', 'copy']);
+    assert.equal(fingerprint(killedDir), clean);
+  });
+
+  it('ends with the same data when ClickHouse was pulling', async () => {
+    const killedDir = tempDir('ingest-pull-killed');
+    const child = spawn(process.execPath, [CLI, 'ingest', '--concurrency', '1', '--path', 'pull', '--table', 'bookings', '--table', 'quotations', '--table', 'payments', '--table', 'customers'], {
+      env: env(killedDir),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exit = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Kill once the first table is in: the others are not, or half-way.
+      if (stderr.includes('"msg":"table copied"')) child.kill('SIGKILL');
+    });
+    assert.equal(await exit, 'SIGKILL', `the ingest finished before it could be killed:\n${stderr.slice(-1500)}`);
+    assert.notEqual(fingerprint(killedDir), clean, 'the kill left tables uncopied');
+
+    cli(killedDir, ['ingest', '--path', 'pull']);
     assert.equal(fingerprint(killedDir), clean);
   });
 });

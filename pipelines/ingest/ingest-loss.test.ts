@@ -4,7 +4,7 @@ import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ingest, type IngestOptions } from './ingest.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
 import { bookingDatabase } from '../../test/support/booking-database.ts';
-import { quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 
 /**
  * The ways a row used to be lost between the booking system and ClickHouse (issue #23), each played against a
@@ -26,11 +26,15 @@ const COPY_BOOKING = `INSERT INTO bookings (quotation_id, customer_id, itinerary
                              status, channel, country, total_price, total_cost, booked_at, 'app'
                         FROM bookings WHERE id = $1 RETURNING id`;
 
-describe('ingest loses no committed change', () => {
+for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committed change (${path} path)`, () => {
   let db: TestDatabase;
-  const run = (extra: Partial<IngestOptions> = {}) => ingest(db.pool, ch, { log: quietLog, batchRows: 500, ...extra });
+  const run = async (extra: Partial<IngestOptions> = {}) => {
+    const report = await ingest(db.pool, ch, { log: quietLog, batchRows: 500, path, ...extra });
+    assert.equal(report.path, path);
+    return report;
+  };
   const warehouse = async (name: string) => {
-    await useClickHouseDatabase(ch, `ingest_loss_${name}`);
+    await useClickHouseDatabase(ch, `ingest_loss_${path}_${name}`);
     await migrateWarehouse(ch, quietLog);
   };
 
@@ -103,6 +107,25 @@ describe('ingest loses no committed change', () => {
     await run();
     assert.deepEqual(await rowsOf('SELECT reason FROM booking_status_history FINAL WHERE id = 3'), [{ reason: 'customer asked' }]);
     assert.deepEqual(await rowsOf('SELECT change_reason FROM quotation_versions FINAL WHERE quotation_id = 3 AND version = 1'), [{ change_reason: 'repriced' }]);
+  });
+
+  it('a transaction left open in another database of the server does not hold the ingest back', async () => {
+    await warehouse('other_db');
+    await run();
+    const other = await freshDatabase(await embeddedPostgresUrl(), 'ingest_loss_other');
+    const idle = await other.pool.connect();
+    try {
+      await idle.query('BEGIN');
+      await idle.query('SELECT pg_current_xact_id()');
+      await db.pool.query('UPDATE bookings SET party_size = party_size + 1 WHERE id = 11');
+      await run();
+      const { rows } = await db.pool.query<{ party_size: number }>('SELECT party_size FROM bookings WHERE id = 11');
+      assert.deepEqual(await rowsOf('SELECT party_size FROM bookings FINAL WHERE id = 11'), [{ party_size: rows[0].party_size }]);
+      await idle.query('ROLLBACK');
+    } finally {
+      idle.release();
+      await other.drop();
+    }
   });
 
   it('a DELETE reaches ClickHouse as an is_deleted version that FINAL and the _latest views drop', async () => {

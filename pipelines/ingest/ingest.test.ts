@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrate } from '../../domain/migrate.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
@@ -60,6 +60,7 @@ for (const target of await postgresTargets()) {
       await useClickHouseDatabase(ch, warehouse('clean'));
       await migrateWarehouse(ch, quietLog);
       const report = await ingest(db.pool, ch, { log: quietLog, batchRows: 700 });
+      assert.equal(report.path, 'pull', 'ClickHouse reads this PostgreSQL itself');
       const counts = await pgCounts(db.pool);
       assert.equal(report.rows, Object.values(counts).reduce((a, b) => a + b, 0));
       for (const table of INGEST_TABLES) {
@@ -96,7 +97,7 @@ for (const target of await postgresTargets()) {
       await useClickHouseDatabase(ch, warehouse('crash'));
       await migrateWarehouse(ch, quietLog);
       await assert.rejects(
-        ingest(db.pool, ch, { log: quietLog, batchRows: 700, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
+        ingest(db.pool, ch, { log: quietLog, batchRows: 700, concurrency: 1, path: 'copy', afterBatch: crashAt('bookings', 2) }),
         /simulated crash/,
       );
       assert.ok((await finalCount(ch, 'bookings')) < 3000, 'the crash left bookings half-copied');
@@ -113,10 +114,10 @@ for (const target of await postgresTargets()) {
 
       await useClickHouseDatabase(ch, warehouse('crash'));
       await assert.rejects(
-        ingest(db.pool, ch, { log: quietLog, batchRows: 300, concurrency: 1, afterBatch: crashAt('bookings', 2) }),
+        ingest(db.pool, ch, { log: quietLog, batchRows: 300, concurrency: 1, path: 'copy', afterBatch: crashAt('bookings', 2) }),
         /simulated crash/,
       );
-      const resumed = await ingest(db.pool, ch, { log: quietLog, batchRows: 300 });
+      const resumed = await ingest(db.pool, ch, { log: quietLog, batchRows: 300, path: 'copy' });
       assert.equal(resumed.tables.bookings.rows, 1500 - 600, 'the resumed run starts after the last saved batch');
       assert.deepEqual(await fingerprint(ch), clean);
     });
@@ -159,6 +160,40 @@ for (const target of await postgresTargets()) {
       }
       const afterCommit = await ingest(db.pool, ch, { log: quietLog });
       assert.equal(afterCommit.tables.bookings.rows, 2);
+    });
+
+    it('writes the same data whether ClickHouse pulls or this process copies', async () => {
+      await db.pool.query(`UPDATE customer_group_profiles SET special_needs = ARRAY['wheelchair/ramp', 'niño "quoted"', E'back\\\\slash', E'tab\\there'],
+                                  ages = ARRAY[80, 1] WHERE customer_id = 10`);
+      await db.pool.query(`UPDATE itineraries SET themes = ARRAY['food & wine', 'a/b', 'ü'], active = false WHERE id = 3`);
+      await db.pool.query('DELETE FROM bookings WHERE id = 15');
+      const prints: Record<string, Record<string, string>> = {};
+      for (const path of ['pull', 'copy'] as const) {
+        await useClickHouseDatabase(ch, warehouse(`same_${path}`));
+        await migrateWarehouse(ch, quietLog);
+        const report = await ingest(db.pool, ch, { log: quietLog, batchRows: 700, path });
+        assert.equal(report.path, path);
+        prints[path] = await fingerprint(ch);
+      }
+      assert.deepEqual(prints.pull, prints.copy);
+      const profile = await ch.query({ query: 'SELECT special_needs, ages FROM customer_group_profiles FINAL WHERE customer_id = 10', format: 'JSONEachRow' });
+      assert.deepEqual(await profile.json(), [{ special_needs: ['wheelchair/ramp', 'niño "quoted"', 'back\\slash', 'tab\there'], ages: [80, 1] }]);
+    });
+
+    it('pulls the tables the pool sees through its search_path, not those of public', async () => {
+      await db.pool.query(`CREATE SCHEMA elsewhere; CREATE TABLE elsewhere.destinations (LIKE public.destinations INCLUDING ALL);
+                           INSERT INTO elsewhere.destinations SELECT * FROM public.destinations WHERE id = 1`);
+      const elsewhere = new pg.Pool({ connectionString: db.url, options: '-c TimeZone=UTC -c search_path=elsewhere,public', max: 2 });
+      try {
+        await useClickHouseDatabase(ch, warehouse('elsewhere'));
+        await migrateWarehouse(ch, quietLog);
+        const report = await ingest(elsewhere, ch, { log: quietLog, tables: ['destinations'], path: 'pull' });
+        assert.equal(report.tables.destinations.rows, 1);
+        assert.equal(await finalCount(ch, 'destinations'), 1);
+      } finally {
+        await elsewhere.end();
+        await db.pool.query('DROP SCHEMA elsewhere CASCADE');
+      }
     });
 
     it('copies the audit log, which only grows, to ClickHouse', async () => {

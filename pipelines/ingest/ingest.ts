@@ -3,9 +3,10 @@ import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../platform/log.ts';
 import { startProgress } from '../../platform/progress.ts';
-import { InputError } from '../../platform/errors.ts';
+import { InputError, SpiritError } from '../../platform/errors.ts';
 import { INGEST_TABLES, type IngestTable } from './ingest-tables.ts';
 import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
+import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
 
 export interface IngestOptions {
@@ -16,10 +17,16 @@ export interface IngestOptions {
   batchRows?: number;
   /** Tables copied at the same time (each is one PostgreSQL COPY and one insert stream). */
   concurrency?: number;
+  /**
+   * Who reads PostgreSQL: `pull` has ClickHouse read it with postgresql() (pull-table.ts), `copy` streams COPY
+   * through this process (copy-table.ts), `auto` (the default) pulls when ClickHouse can reach PostgreSQL and reads
+   * it the same way, and copies otherwise.
+   */
+  path?: 'auto' | 'pull' | 'copy';
   /** Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). */
   full?: boolean;
   runId?: string;
-  /** Test hook, see copyTable. */
+  /** Test hook, see copyTable (the COPY path only). */
   afterBatch?: (table: string, batch: number) => void | Promise<void>;
 }
 
@@ -27,6 +34,8 @@ export interface IngestReport {
   runId: string;
   /** The snapshot horizon the run copied up to (a PostgreSQL transaction id): the next run starts there. */
   horizon: string;
+  /** Which path ran (see IngestOptions.path). */
+  path: 'pull' | 'copy';
   seconds: number;
   rows: number;
   rowsPerSecond: number;
@@ -47,6 +56,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const started = performance.now();
   if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name));
   const watermarks = await readWatermarks(clickhouse);
+  const path = await choosePath(pool, clickhouse, opts);
   const horizon = await snapshotHorizon(pool);
   const pending = await pendingRows(pool, tables, watermarks, horizon);
   const estimates = [...pending.values()];
@@ -59,20 +69,16 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const worker = async () => {
     for (let table = queue.shift(); table; table = queue.shift()) {
       const tableStarted = performance.now();
-      const result: CopyTableResult = await copyTable({
-        pool,
-        clickhouse,
-        table,
-        from: watermarks.get(table.name),
-        horizon,
-        batchRows,
-        runId,
-        onRows: (n) => progress.add(n),
-        afterBatch: async (batch) => {
-          opts.log.debug('batch inserted', { table: table.name, batch });
-          await opts.afterBatch?.(table.name, batch);
-        },
-      });
+      const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, onRows: (n: number) => progress.add(n) };
+      const result: CopyTableResult = path.source
+        ? await pullTable({ ...common, source: path.source })
+        : await copyTable({
+            ...common,
+            afterBatch: async (batch) => {
+              opts.log.debug('batch inserted', { table: table.name, batch });
+              await opts.afterBatch?.(table.name, batch);
+            },
+          });
       report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
       opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
     }
@@ -81,8 +87,8 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const done = progress.done();
   const seconds = (performance.now() - started) / 1000;
   const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
-  opts.log.info('ingest finished', { runId, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond) });
-  return { runId, horizon, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report };
+  opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond) });
+  return { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report };
 }
 
 function selectTables(names: string[] | undefined): IngestTable[] {
@@ -99,12 +105,36 @@ function weight(table: IngestTable): number {
   return HEAVY.has(table.name) ? 1 : 0;
 }
 
+async function choosePath(pool: pg.Pool, clickhouse: ClickHouseClient, opts: IngestOptions): Promise<{ name: 'pull' | 'copy'; source?: PostgresSource }> {
+  const wanted = opts.path ?? 'auto';
+  if (wanted !== 'auto' && wanted !== 'pull' && wanted !== 'copy') throw new InputError(`path must be auto, pull or copy, got "${String(wanted)}"`, 'path');
+  if (wanted === 'copy') return { name: 'copy' };
+  const source = sourceOf(pool);
+  const why = await pullUnavailable(pool, clickhouse, source);
+  if (why === undefined) return { name: 'pull', source };
+  if (wanted === 'pull') throw new SpiritError('ingest_pull_unavailable', `cannot pull from PostgreSQL: ${why}`);
+  opts.log.info('ingest copies through this process', { reason: why });
+  return { name: 'copy' };
+}
+
 /**
- * The oldest transaction id still running anywhere in the cluster (or the next one to be assigned, when none is):
- * every transaction below it has committed or aborted, and any transaction that writes later gets a larger id.
+ * The oldest transaction id still running in this database (or the next one to be assigned, when none is): every
+ * transaction below it has committed or aborted, and any transaction that writes later gets a larger id.
+ * pg_snapshot_xmin alone would be the same for the whole server: a transaction left open in another database,
+ * which cannot write these tables, would hold the ingest back. Running transactions are left out only when
+ * they are seen to belong to another database; one that cannot be placed (another role's session, which
+ * pg_stat_activity may hide) counts.
  */
 async function snapshotHorizon(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ horizon: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+  const { rows } = await pool.query<{ horizon: string }>(
+    `WITH snapshot AS (SELECT pg_current_snapshot() AS snap),
+          elsewhere AS (
+            SELECT backend_xid AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+            UNION ALL
+            SELECT transaction FROM pg_prepared_xacts WHERE database <> current_database())
+     SELECT least(pg_snapshot_xmax(snap), (SELECT min(x) FROM pg_snapshot_xip(snap) AS x WHERE xid(x) NOT IN (SELECT xid FROM elsewhere)))::text AS horizon
+       FROM snapshot`,
+  );
   return rows[0].horizon;
 }
 
