@@ -198,6 +198,20 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     assert.deepEqual(rows, [{ price: 100, below_guardrail: 'cost', reason: 'staff trip' }]);
   });
 
+  it('does not repeat the role when the key is named after it', async () => {
+    const named = (await createApiKey(db.pool, { name: 'npm start (pricing-manager)', role: 'pricing-manager' })).key;
+    const other = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    try {
+      await other.goto(`${base}/review`);
+      await other.getByLabel('API key').fill(named);
+      await other.keyboard.press('Enter');
+      await other.locator('#queue-rows tr').first().waitFor();
+      assert.equal(await other.locator('#who-name').textContent(), 'npm start (pricing-manager)');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says so when no suggestion matches the filters', async () => {
     await page.locator('#f-from').fill('2000-01-01');
     await page.locator('#f-to').fill('2000-01-31');

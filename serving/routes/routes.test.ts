@@ -139,7 +139,7 @@ describe('scoring API routes on a small booking world', () => {
       const unknownInBatch = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotations: [quote(), quote({ itineraryId: 99_999 })] } });
       assert.deepEqual([unknownInBatch.status, unknownInBatch.body.field], [404, 'quotations[1].itineraryId'], unknownInBatch.text);
       const notJson = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: '{"quotation": ', headers: { 'content-type': 'application/json' } });
-      assert.deepEqual([notJson.status, notJson.body.field], [400, 'body']);
+      assert.deepEqual([notJson.status, notJson.body.code, notJson.body.field], [400, 'invalid_json', 'body'], notJson.text);
       const wrongType = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: 'cost=1', headers: { 'content-type': 'text/csv' } });
       assert.equal(wrongType.status, 415);
       const huge = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'x'.repeat(2_000_000) }) } });
@@ -290,6 +290,8 @@ describe('scoring API routes on a small booking world', () => {
         const bad = await http.call('GET', `/v1/demand?${query}`, { key: keys.analyst });
         assert.deepEqual([bad.status, bad.body.field], [status, field], `${query}: ${bad.text}`);
       }
+      const hourly = await http.call('GET', '/v1/demand?destination=cusco&granularity=hour', { key: keys.analyst });
+      assert.match(hourly.body.message, /granularity must be one of day, week, month/, 'the error lists the allowed values');
     });
 
     it('reports bookings and revenue per destination from the warehouse', async () => {
