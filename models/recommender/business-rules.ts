@@ -20,8 +20,10 @@ export interface BusinessRules {
   /** Only these itineraries (e.g. a campaign's). */
   include?: readonly string[];
   exclude?: readonly string[];
-  /** Leave out everything the customer interacted with in training (the evaluation protocol does this). */
+  /** Leave out everything the customer interacted with in training (served lists and the evaluation both do). */
   excludeInteracted?: boolean;
+  /** Rank another length of a trip the customer took (same destination, a theme in common) after every other one. */
+  nearDuplicatesLast?: boolean;
 }
 
 function checkRules(rules: BusinessRules): void {

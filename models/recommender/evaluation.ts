@@ -1,4 +1,5 @@
 import { InputError } from '../../platform/errors.ts';
+import type { BusinessRules } from './business-rules.ts';
 import type { ItineraryInfo } from './catalogue.ts';
 import type { CustomerProfile } from './cold-start.ts';
 import type { Interaction } from './interactions.ts';
@@ -37,6 +38,13 @@ export function heldOutTargets(test: readonly Interaction[], seenInTraining: (us
   return targets;
 }
 
+/**
+ * The rules every served list applies that do not depend on the request (availability and budget do): what the
+ * customer took is left out, another length of it ranks last. The evaluation ranks with exactly these, so its
+ * NDCG measures the lists that are served.
+ */
+export const SERVED_RULES: BusinessRules = { excludeInteracted: true, nearDuplicatesLast: true };
+
 export function evaluateRanking(model: ItineraryRecommender, test: readonly Interaction[], k: number): RankingReport {
   const targets = heldOutTargets(test, (userId) => model.interactedItems(userId));
   const catalogue = model.itemIds;
@@ -46,7 +54,7 @@ export function evaluateRanking(model: ItineraryRecommender, test: readonly Inte
   let gain = 0;
   let precision = 0;
   for (const [userId, relevant] of targets) {
-    const { top } = model.rank(userId, k, { excludeInteracted: true }, undefined, scores);
+    const { top } = model.rank(userId, k, SERVED_RULES, undefined, scores);
     for (const i of top) offered[i] = 1;
     const ranked = Array.from(top, (i) => catalogue[i]);
     hits += hit(ranked, relevant);
