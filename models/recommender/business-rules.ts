@@ -22,8 +22,6 @@ export interface BusinessRules {
   exclude?: readonly string[];
   /** Leave out everything the customer interacted with in training (served lists and the evaluation both do). */
   excludeInteracted?: boolean;
-  /** Rank another length of a trip the customer took (same destination, a theme in common) after every other one. */
-  nearDuplicatesLast?: boolean;
 }
 
 function checkRules(rules: BusinessRules): void {

@@ -40,10 +40,9 @@ export function heldOutTargets(test: readonly Interaction[], seenInTraining: (us
 
 /**
  * The rules every served list applies that do not depend on the request (availability and budget do): what the
- * customer took is left out, another length of it ranks last. The evaluation ranks with exactly these, so its
- * NDCG measures the lists that are served.
+ * customer took is left out. The evaluation ranks with exactly these, so its NDCG measures the lists that are served.
  */
-export const SERVED_RULES: BusinessRules = { excludeInteracted: true, nearDuplicatesLast: true };
+export const SERVED_RULES: BusinessRules = { excludeInteracted: true };
 
 export function evaluateRanking(model: ItineraryRecommender, test: readonly Interaction[], k: number): RankingReport {
   const targets = heldOutTargets(test, (userId) => model.interactedItems(userId));

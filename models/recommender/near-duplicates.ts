@@ -2,8 +2,10 @@ import type { ItineraryInfo } from './catalogue.ts';
 
 /**
  * Another length of a trip the customer already took is not a new idea: same destination, a theme in common
- * ("Classic Cusco 5 days" after "Classic Cusco 4 days"). With the rule `nearDuplicatesLast` such itineraries rank
- * after every other one that passes the rules, served and evaluated alike.
+ * ("Classic Cusco 5 days" after "Classic Cusco 4 days"). Such an itinerary is offered as what it is — "another
+ * length of …" — rather than "because you booked …". It keeps its rank: ranking them last was tried, and on held-out
+ * bookings it brought the learnt recommenders down to the popularity baseline (customers do book another length of
+ * a trip they liked).
  */
 
 /** The first past itinerary (catalogue index) the candidate is another length of, or −1. */
@@ -15,12 +17,4 @@ export function nearDuplicateOf(info: readonly (ItineraryInfo | undefined)[], ca
     if (history[h] !== candidate && past?.destination === c.destination && past.themes?.some((theme) => c.themes!.includes(theme))) return history[h];
   }
   return -1;
-}
-
-/** `top` (best first) with its near-duplicates moved after the rest, in their order; cut to k. */
-export function nearDuplicatesLast(top: Int32Array, k: number, twinOf: (index: number) => number): Int32Array {
-  const others: number[] = [];
-  const twins: number[] = [];
-  for (const i of top) (twinOf(i) < 0 ? others : twins).push(i);
-  return Int32Array.from([...others, ...twins].slice(0, k));
 }

@@ -6,16 +6,13 @@ import { compileRules, type BusinessRules } from './business-rules.ts';
 import { checkCatalogue, itineraryName, type ItineraryInfo } from './catalogue.ts';
 import { borrowFactorsForNewItems, popularity, popularityBy, type CustomerProfile } from './cold-start.ts';
 import { anotherLengthOf, becauseOfPastItinerary, becauseOfPopularity, closestPastItinerary, cosine, rowNorms } from './explanation.ts';
-import { nearDuplicateOf, nearDuplicatesLast } from './near-duplicates.ts';
+import { nearDuplicateOf } from './near-duplicates.ts';
 import { IdIndex } from './id-index.ts';
 import { buildInteractionMatrix, KIND_OF_CODE } from './interaction-matrix.ts';
 import type { Interaction } from './interactions.ts';
 import { foldInUsers, randomizedSvd } from './randomized-svd.ts';
 import type { SparseMatrix } from './sparse-matrix.ts';
 import { topK } from './top-k.ts';
-
-/** Candidates ranked per item wanted when near-duplicates go last. */
-const NEAR_DUPLICATE_REACH = 3;
 
 /**
  * The itinerary recommender family (`recommender`): which itineraries to offer a customer, and which are like the
@@ -68,7 +65,7 @@ export interface Recommendation {
   explanation: string;
   /** The customer's past itinerary the explanation refers to, when there is one. */
   basedOn?: string;
-  /** The past itinerary this one is another length of, with the rule nearDuplicatesLast. */
+  /** The past itinerary this one is another length of (same destination, a theme in common), when it is one. */
   nearDuplicateOf?: string;
 }
 
@@ -252,11 +249,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     const s = this.fitted;
     const scored = this.scoreCatalogue(userId, scores, customer);
     const history = this.history(userId);
-    const allowed = compileRules(rules, s.items, s.info, history);
-    if (!rules.nearDuplicatesLast || history.length === 0) return { top: topK(scores, k, allowed), scores, history, ...scored };
-    // Enough candidates that k remain once near-duplicates go to the end (they come back only to fill the k).
-    const candidates = topK(scores, Math.min(s.items.size, k * NEAR_DUPLICATE_REACH), allowed);
-    const top = nearDuplicatesLast(candidates, k, (i) => nearDuplicateOf(s.info, i, history));
+    const top = topK(scores, k, compileRules(rules, s.items, s.info, history));
     return { top, scores, history, ...scored };
   }
 
@@ -266,7 +259,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     const { top, scores, history, personal, group } = this.rank(userId, k, rules, customer);
     const u = s.users.indexOf(userId);
     return Array.from(top, (i) => {
-      const twin = rules.nearDuplicatesLast ? nearDuplicateOf(s.info, i, history) : -1;
+      const twin = nearDuplicateOf(s.info, i, history);
       if (twin >= 0) {
         const kind = KIND_OF_CODE[s.kinds[s.byUser.indptr[u] + history.indexOf(twin)]];
         const twinId = s.items.ids[twin];

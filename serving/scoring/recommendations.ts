@@ -10,9 +10,9 @@ import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
  * query time: only itineraries with free seats in the departure window, none the customer already took (in the
  * model's history — as the offline evaluation leaves them out — or booked in the window since), within their budget
- * per traveller. Another length of a trip already taken (same destination and theme) is a near-duplicate: it is
- * ranked after every other itinerary and says so (the model's SERVED_RULES, which the offline evaluation ranks
- * with too). Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
+ * per traveller (the model's SERVED_RULES, which the offline evaluation ranks with too). Another length of a trip
+ * already taken (same destination and theme) is offered as such: `nearDuplicateOf` and an explanation saying so.
+ * Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
  * convention of the training step), answered as numbers.
  */
 export interface RecommendationQuery {
