@@ -47,6 +47,7 @@ export const command: Command = {
         `Spirit ML scoring API listening on ${base}`,
         `  API      ${base}/v1   (header X-API-Key: <key>; create one with: spirit-ml keys create --name NAME --role ROLE)`,
         `  Docs     ${base}/docs`,
+        `  Review   ${base}/review   (the pricing managers' review desk; sign in with a pricing-manager key)`,
         `  Health   ${base}/health   ${base}/ready`,
         `  Metrics  ${base}/metrics  (admin key)`,
         '',
