@@ -212,7 +212,7 @@ for (const target of targets) {
         clickhouse: ch,
         registry: world.registry,
         settings: { modelPollMs: 0, featureTimeoutMs: 50, requestLogFlushMs: 50 },
-        sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined) },
+        sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined), customerFeatures: () => new Promise<never>(() => undefined) },
       });
       try {
         const coldUrl = await cold.listen({ port: 0, host: '127.0.0.1' });
@@ -243,7 +243,7 @@ for (const target of targets) {
         clickhouse: ch,
         registry: world.registry,
         settings: { modelPollMs: 0, featureTimeoutMs: 50, requestLogFlushMs: 50 },
-        sources: { ...real, priceFeatures: late(real.priceFeatures), demandWindow: late(real.demandWindow) },
+        sources: { ...real, priceFeatures: late(real.priceFeatures), customerFeatures: late(real.customerFeatures), demandWindow: late(real.demandWindow) },
       });
       try {
         const slowUrl = await slow.listen({ port: 0, host: '127.0.0.1' });
