@@ -16,7 +16,7 @@
 export const itineraryFacts = `itinerary_facts AS (
   SELECT id AS itinerary_id, code AS itinerary_code, name AS itinerary_name, destination_id, duration_days, service_level,
     multiIf(service_level = 'standard', 0, service_level = 'superior', 1, service_level = 'luxury', 2, -1) AS service_level_rank,
-    active
+    active, themes
   FROM itineraries FINAL
 )`;
 

@@ -6,15 +6,16 @@ import { queryRows } from './warehouse-query.ts';
 
 /**
  * What the recommender needs besides interactions: the catalogue (names for explanations, destination, level and
- * duration for cold start, a typical price per traveller for budget rules) and customers' segment and home market
+ * duration for cold start, a typical price per traveller for budget rules, destination and themes to tell another
+ * length of a trip taken) and customers' segment and home market
  * for cold start. Itinerary and customer ids are the booking system's ids as strings.
  */
 export async function readItineraryCatalogue(client: ClickHouseClient): Promise<{ items: ItineraryInfo[]; inactive: string[] }> {
-  const rows = await queryRows<{ id: number; name: string; destination: string; service_level: string; duration_days: number; price: number | null; active: number }>(
+  const rows = await queryRows<{ id: number; name: string; destination: string; service_level: string; duration_days: number; themes: string[]; price: number | null; active: number }>(
     client,
     `WITH ${ALL_FACTS.join(',\n')}
      SELECT i.itinerary_id AS id, i.itinerary_name AS name, d.destination_code AS destination, i.service_level AS service_level,
-       i.duration_days AS duration_days, i.active AS active, p.price AS price
+       i.duration_days AS duration_days, i.themes AS themes, i.active AS active, p.price AS price
      FROM itinerary_facts AS i
      LEFT JOIN destination_facts AS d ON d.destination_id = i.destination_id
      LEFT JOIN (SELECT assumeNotNull(itinerary_id) AS itinerary_id, median(total_price / party_size) AS price FROM booking_facts
@@ -31,6 +32,7 @@ export async function readItineraryCatalogue(client: ClickHouseClient): Promise<
       serviceLevel: r.service_level,
       durationDays: r.duration_days > 0 ? r.duration_days : undefined,
       price: r.price === null ? undefined : r.price,
+      themes: r.themes,
     })),
     inactive: rows.filter((r) => Number(r.active) === 0).map((r) => String(r.id)),
   };

@@ -49,6 +49,7 @@ export const command: Command = {
         `  API      ${base}/v1   (header X-API-Key: <key>; create one with: spirit-ml keys create --name NAME --role ROLE)`,
         `  Docs     ${base}/docs`,
         `  GraphQL  ${base}/graphql  (same keys)`,
+        `  Review   ${base}/review   (the pricing managers' review desk; sign in with a pricing-manager key)`,
         `  Health   ${base}/health   ${base}/ready`,
         `  Metrics  ${base}/metrics  (admin key)`,
         '',

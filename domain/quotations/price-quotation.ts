@@ -50,7 +50,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Asks until the API's answer is final: a provisional price (a feature the API could not have in time) is neither
- * recorded for review nor quoted. The API goes on fetching what it lacked, so asking again shortly usually gives
+ * recorded for review nor quoted, and a suggestion without its departure's demand leaves the manager guessing. The API goes on fetching what it lacked, so asking again shortly usually gives
  * the final price; after the last wait the answer is returned as it is, and the caller treats it as no answer.
  */
 async function untilFinal<T>(ask: () => Promise<T>, provisional: (answer: T) => boolean, waits: readonly number[]): Promise<T> {
@@ -75,7 +75,9 @@ export async function priceQuotation(deps: PricingDeps, input: PricingInput): Pr
 
   const waits = deps.provisionalWaitsMs ?? PROVISIONAL_WAITS_MS;
   const [scored, tablePrices] = await Promise.allSettled([
-    untilFinal(() => deps.scorer.scoreQuotation({ ...request, partySize: input.partySize, cost: costing.costTotal, listPrice: costPlus }), (s) => s.suggestion.provisional, waits),
+    // Demand still loading is asked again too, so the suggestion carries the departure's load factor and pace;
+    // past the last wait it is recorded without them (unknown, not made up).
+    untilFinal(() => deps.scorer.scoreQuotation({ ...request, partySize: input.partySize, cost: costing.costTotal, listPrice: costPlus }), (s) => s.suggestion.provisional || s.demandPending, waits),
     untilFinal(
       () => deps.scorer.suggestPrices(bands.map((b) => ({ ...request, partySize: b.pricedAtPax, cost: b.costTotal, listPrice: costPlusPrice(b.costTotal, markup) }))),
       (list) => list.some((s) => s.provisional),

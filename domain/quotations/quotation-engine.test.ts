@@ -212,7 +212,7 @@ for (const target of targets) {
         clickhouse: ch,
         registry: world.registry,
         settings: { modelPollMs: 0, featureTimeoutMs: 50, requestLogFlushMs: 50 },
-        sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined) },
+        sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined), customerFeatures: () => new Promise<never>(() => undefined) },
       });
       try {
         const coldUrl = await cold.listen({ port: 0, host: '127.0.0.1' });
@@ -230,6 +230,36 @@ for (const target of targets) {
         assert.ok(quotation.priceTable.every((r) => r.priceSource === 'cost_plus_fallback'), 'no provisional price in the table either');
       } finally {
         await cold.close();
+      }
+    });
+
+    it('on an API whose stores are slower than its timeout, the suggestion still has every feature, its demand and pace, and true reasons', async () => {
+      const real = warehouseSources(ch);
+      const late = <A extends unknown[], T>(f: (...args: A) => Promise<T>) => async (...args: A) => (await new Promise((resolve) => setTimeout(resolve, 300)), f(...args));
+      const slow = await buildApp({
+        config: testConfig(),
+        log: quietLog,
+        pg: db.pool,
+        clickhouse: ch,
+        registry: world.registry,
+        settings: { modelPollMs: 0, featureTimeoutMs: 50, requestLogFlushMs: 50 },
+        sources: { ...real, priceFeatures: late(real.priceFeatures), customerFeatures: late(real.customerFeatures), demandWindow: late(real.demandWindow) },
+      });
+      try {
+        const slowUrl = await slow.listen({ port: 0, host: '127.0.0.1' });
+        const key = await createApiKey(db.pool, { name: 'quotation engine (slow stores)', role: 'quotation-engine' });
+        const slowScorer = new ScoringClient({ baseUrl: slowUrl, apiKey: key.key, rng: mulberry32(5), policy: { timeoutMs: 10_000 } });
+        const created = await createQuotation({ ...deps(), scorer: slowScorer, provisionalWaitsMs: [200, 500, 1000, 2000] }, request, 'agent:18');
+        assert.equal(created.fallbackReason, null);
+        const suggestion = await getSuggestion(db.pool, created.suggestion!.id);
+        const warm = await scorer.scoreQuotation({ quotationRef: String(created.quotationId), itineraryId: request.itineraryId, departureDate: request.departureDate, partySize: 5, cost: suggestion.costTotal, customerId: request.customerId, channel: 'agent', listPrice: suggestion.currentPrice });
+        assert.ok(suggestion.loadFactor !== null, 'demand filled');
+        assert.equal(suggestion.pace, warm.pace, 'pace as the warm API has it');
+        assert.deepEqual(suggestion.features, warm.suggestion.features, 'the features of a warm answer');
+        assert.equal(suggestion.suggestedPrice, warm.suggestion.price);
+        for (const r of suggestion.reasonCodes as Array<{ feature: string }>) assert.ok(!suggestion.defaultedFeatures.includes(r.feature), `${r.feature} is cited but defaulted`);
+      } finally {
+        await slow.close();
       }
     });
 

@@ -68,6 +68,8 @@ export interface QuotationScore {
   /** Expected load factor and booking pace of the departure, when the API knows them. */
   loadFactor: number | null;
   pace: number | null;
+  /** The API could not have the departures' demand in time (it goes on fetching it): asking again shortly fills it. */
+  demandPending: boolean;
 }
 
 export class ScoringUnavailableError extends SpiritError {
@@ -206,7 +208,7 @@ export class ScoringClient implements PriceScorer {
     // Alternatives are for the sales agent's screen, not for pricing: not asked for.
     const body = (await this.post('/v1/quotations/score', { quotation: request, alternatives: 0 })) as Record<string, unknown> | null;
     if (!body || typeof body !== 'object') bad('score', 'empty answer');
-    const demand = body.demand && typeof body.demand === 'object' ? (body.demand as { departures?: Record<string, unknown> | null }) : null;
+    const demand = body.demand && typeof body.demand === 'object' ? (body.demand as { departures?: Record<string, unknown> | null; defaultedFeatures?: unknown }) : null;
     const departures = demand?.departures ?? null;
     const expected = departures?.expectedLoadFactor as { expected?: unknown } | null | undefined;
     const pace = departures?.pace as { pace?: unknown } | null | undefined;
@@ -215,6 +217,7 @@ export class ScoringClient implements PriceScorer {
       // The load factor the pace projects when there is one, else what is booked now.
       loadFactor: num(expected?.expected) ? expected.expected : num(departures?.loadFactor) ? (departures.loadFactor as number) : null,
       pace: num(pace?.pace) ? pace.pace : null,
+      demandPending: Array.isArray(demand?.defaultedFeatures) && demand.defaultedFeatures.length > 0,
     };
   }
 

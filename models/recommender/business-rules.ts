@@ -20,7 +20,7 @@ export interface BusinessRules {
   /** Only these itineraries (e.g. a campaign's). */
   include?: readonly string[];
   exclude?: readonly string[];
-  /** Leave out everything the customer interacted with in training (the evaluation protocol does this). */
+  /** Leave out everything the customer interacted with in training (served lists and the evaluation both do). */
   excludeInteracted?: boolean;
 }
 

@@ -13,6 +13,8 @@ export interface ItineraryInfo {
   durationDays?: number;
   /** Price per person in the currency budgets are given in. */
   price?: number;
+  /** Themes (culture, nature…): with the destination, they tell another length of the same trip (near-duplicates.ts). */
+  themes?: string[];
 }
 
 export function checkCatalogue(items: readonly ItineraryInfo[]): void {
@@ -23,6 +25,7 @@ export function checkCatalogue(items: readonly ItineraryInfo[]): void {
     if (seen.has(item.itemId)) throw new InputError(`itinerary ${item.itemId} is described twice`, 'itemId');
     seen.add(item.itemId);
     if (item.price !== undefined && !(Number.isFinite(item.price) && item.price >= 0)) throw new InputError(`price of ${item.itemId} must be a number ≥ 0, got ${String(item.price)}`, 'price');
+    if (item.themes !== undefined && !(Array.isArray(item.themes) && (item.themes as unknown[]).every((t) => typeof t === 'string'))) throw new InputError(`themes of ${item.itemId} must be a list of words`, 'themes');
     if (item.durationDays !== undefined && !(Number.isFinite(item.durationDays) && item.durationDays > 0)) {
       throw new InputError(`durationDays of ${item.itemId} must be a positive number, got ${String(item.durationDays)}`, 'durationDays');
     }

@@ -1,3 +1,4 @@
+import type { BusinessRules } from './business-rules.ts';
 import type { Interaction } from './interactions.ts';
 import { averagePrecision, hit, ndcg } from './ranking-metrics.ts';
 import type { ItineraryRecommender } from './recommender.ts';
@@ -34,6 +35,12 @@ export function heldOutTargets(test: readonly Interaction[], seenInTraining: (us
   return targets;
 }
 
+/**
+ * The rules every served list applies that do not depend on the request (availability and budget do): what the
+ * customer took is left out. The evaluation ranks with exactly these, so its NDCG measures the lists that are served.
+ */
+export const SERVED_RULES: BusinessRules = { excludeInteracted: true };
+
 export function evaluateRanking(model: ItineraryRecommender, test: readonly Interaction[], k: number): RankingReport {
   const targets = heldOutTargets(test, (userId) => model.interactedItems(userId));
   const catalogue = model.itemIds;
@@ -43,7 +50,7 @@ export function evaluateRanking(model: ItineraryRecommender, test: readonly Inte
   let gain = 0;
   let precision = 0;
   for (const [userId, relevant] of targets) {
-    const { top } = model.rank(userId, k, { excludeInteracted: true }, undefined, scores);
+    const { top } = model.rank(userId, k, SERVED_RULES, undefined, scores);
     for (const i of top) offered[i] = 1;
     const ranked = Array.from(top, (i) => catalogue[i]);
     hits += hit(ranked, relevant);

@@ -16,6 +16,11 @@ export function becauseOfPastItinerary(kind: InteractionKind | undefined, pastNa
   return `because ${VERBS[kind ?? 'unknown']} ${pastName}`;
 }
 
+/** For a near-duplicate: "another length of Classic Cusco 4 days, which you booked (same destination and theme)". */
+export function anotherLengthOf(kind: InteractionKind | undefined, pastName: string): string {
+  return `another length of ${pastName}, which ${VERBS[kind ?? 'unknown']} (same destination and theme)`;
+}
+
 export function becauseOfPopularity(group: { segment?: string; homeMarket?: string }): string {
   if (group.segment !== undefined) return `popular with ${group.segment} customers`;
   if (group.homeMarket !== undefined) return `popular with customers from ${group.homeMarket}`;

@@ -5,7 +5,8 @@ import { trainAls } from './als-training.ts';
 import { compileRules, type BusinessRules } from './business-rules.ts';
 import { checkCatalogue, itineraryName, type ItineraryInfo } from './catalogue.ts';
 import { borrowFactorsForNewItems, popularity, popularityBy, type CustomerProfile } from './cold-start.ts';
-import { becauseOfPastItinerary, becauseOfPopularity, closestPastItinerary, cosine, rowNorms } from './explanation.ts';
+import { anotherLengthOf, becauseOfPastItinerary, becauseOfPopularity, closestPastItinerary, cosine, rowNorms } from './explanation.ts';
+import { nearDuplicateOf } from './near-duplicates.ts';
 import { IdIndex } from './id-index.ts';
 import { buildInteractionMatrix, KIND_OF_CODE } from './interaction-matrix.ts';
 import type { Interaction } from './interactions.ts';
@@ -80,6 +81,8 @@ export interface Recommendation {
   explanation: string;
   /** The customer's past itinerary the explanation refers to, when there is one. */
   basedOn?: string;
+  /** The past itinerary this one is another length of (same destination, a theme in common), when it is one. */
+  nearDuplicateOf?: string;
 }
 
 export interface RecommendationQuery {
@@ -304,6 +307,12 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     const { top, scores, history, personal, group } = this.rank(userId, k, rules, customer);
     const u = s.users.indexOf(userId);
     return Array.from(top, (i) => {
+      const twin = nearDuplicateOf(s.info, i, history);
+      if (twin >= 0) {
+        const kind = KIND_OF_CODE[s.kinds[s.byUser.indptr[u] + history.indexOf(twin)]];
+        const twinId = s.items.ids[twin];
+        return { itemId: s.items.ids[i], score: scores[i], explanation: anotherLengthOf(kind, itineraryName(s.info[twin], twinId)), basedOn: twinId, nearDuplicateOf: twinId };
+      }
       const past = !personal ? -1 : s.itemWeights ? strongestPastItinerary(s.itemWeights, i, history) : closestPastItinerary(s.itemFactors, s.itemNorms, s.f, i, history);
       if (past < 0) return { itemId: s.items.ids[i], score: scores[i], explanation: becauseOfPopularity(group) };
       const kind = KIND_OF_CODE[s.kinds[s.byUser.indptr[u] + history.indexOf(past)]];

@@ -64,6 +64,9 @@ export function describeViolation(v: FastifySchemaValidationError): { field: str
   }
   // TypeBox reports an unknown property as `false` schema on the property itself.
   if (v.keyword === 'boolean') return { field: fieldPath(v.instancePath), problem: 'is not a field of this request' };
+  // A caller who sent a value not in a list is told the list, not only that it was wrong.
+  const allowed = params.allowedValues;
+  if (v.keyword === 'enum' && Array.isArray(allowed)) return { field: fieldPath(v.instancePath), problem: `must be one of ${allowed.map(String).join(', ')}` };
   return { field: fieldPath(v.instancePath), problem: v.message ?? 'is not valid' };
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { CatalogueRows, ItineraryFacts, ServingSources } from './sources.ts';
 
 const HOUR_MS = 3_600_000;
+const FIRST_LOAD_RETRY_MS = 5000;
 
 export interface CatalogueDeparture {
   id: number;
@@ -49,6 +50,7 @@ export class OnlineCatalogue {
   private held: Held | undefined;
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly sources: ServingSources,
@@ -72,6 +74,7 @@ export class OnlineCatalogue {
 
   /** Loads now; a refresh already under way is shared. */
   refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.loading ??= this.load().finally(() => {
       this.loading = undefined;
     });
@@ -88,6 +91,8 @@ export class OnlineCatalogue {
       this.held = { loadedAt: startedAt, ...index(rows), features };
     } catch (err) {
       this.log.warn('catalogue could not be loaded; what is held stays in use', { error: (err as Error).message, loaded: this.loaded });
+      // Nothing held yet: the API is not ready until it is, so it is tried again soon rather than at the next refresh.
+      if (!this.held && this.refreshMs > 0) setTimeout(() => void this.refresh(), Math.min(this.refreshMs, FIRST_LOAD_RETRY_MS)).unref();
     }
   }
 
@@ -115,6 +120,7 @@ export class OnlineCatalogue {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
   }
 }

@@ -81,8 +81,8 @@ export interface ServingSources {
   priceFeatures(quotation: QuotationInput, segmentation: { segmenter: CustomerSegmenter | null; segmentationVersion: string | null }): Promise<QuoteFeatures>;
   /** Median of each named price feature over the training rows: the last-resort default of a feature. */
   priceFeatureMedians(names: readonly string[]): Promise<Record<string, number>>;
-  /** A customer's segmentation features now, or null when the warehouse does not know the customer. */
-  customerFeatures(customerId: number): Promise<CustomerFeatures | null>;
+  /** A customer's segmentation features as of `at` (default now), or null when the warehouse does not know the customer. */
+  customerFeatures(customerId: number, at?: Date): Promise<CustomerFeatures | null>;
   /** A customer's home market (country code), or null when the warehouse does not know the customer. */
   customerCountry(customerId: number): Promise<string | null>;
   itinerary(itineraryId: number): Promise<ItineraryFacts | null>;

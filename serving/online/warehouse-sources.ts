@@ -32,8 +32,8 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       return { values: features.values, defaulted: features.defaulted, snapshotId: features.snapshotId };
     },
 
-    async customerFeatures(customerId) {
-      const found = await customerFeaturesFor(clickhouse, customerId);
+    async customerFeatures(customerId, at) {
+      const found = await customerFeaturesFor(clickhouse, customerId, at);
       return found ? { values: found.values, hasHistory: found.hasHistory } : null;
     },
 

@@ -53,6 +53,8 @@ function money(value, currency = 'USD', signed = false, cents = false) {
 const pct = (value) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}%`;
 const ratio = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
 const pace = (value) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
+// Moments in the same style as days ("6 Dec 2026, 04:23"), in the manager's time zone.
+const moment = (iso) => new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const day = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const STATE_LABELS = { accepted: 'Accepted', auto_accepted: 'Accepted automatically (inside its band)', overridden: 'Overridden', rejected: 'Rejected', superseded: 'Superseded' };
 const GUARDRAILS = {
@@ -377,7 +379,7 @@ function renderDetail(d) {
   }
   const lock = $('d-lock');
   lock.hidden = !d.lock;
-  if (d.lock) lock.textContent = `Price locked by ${d.lock.lockedBy} since ${new Date(d.lock.lockedAt).toLocaleString('en-GB')}: ${d.lock.reason}. It can only be rejected until the lock is released.`;
+  if (d.lock) lock.textContent = `Price locked by ${d.lock.lockedBy} since ${moment(d.lock.lockedAt)}: ${d.lock.reason}. It can only be rejected until the lock is released.`;
   renderContributions(d);
   $('d-model').textContent = `Model version ${d.modelVersion}${d.defaultedFeatures.length ? ` · features defaulted: ${d.defaultedFeatures.join(', ')}` : ''}`;
 
@@ -386,7 +388,7 @@ function renderDetail(d) {
   if (d.state !== 'pending') {
     decided.hidden = false;
     decided.textContent = d.decision
-      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${new Date(d.decision.decidedAt).toLocaleString('en-GB')} at ${money(d.decision.decidedPrice, d.currency, false, true)}${BELOW_LABELS[d.decision.belowGuardrail] ?? ''}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
+      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${moment(d.decision.decidedAt)} at ${money(d.decision.decidedPrice, d.currency, false, true)}${BELOW_LABELS[d.decision.belowGuardrail] ?? ''}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
       : `This suggestion was ${d.state}.`;
     form.hidden = true;
   } else {

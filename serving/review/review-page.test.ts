@@ -194,8 +194,38 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.locator('#reason').press('Enter');
     await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
     await page.locator('#decided').filter({ hasText: 'below cost, confirmed' }).waitFor();
+    assert.match((await page.locator('#decided').innerText())!, / on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} at /, 'decision times read like departure days');
     const { rows } = await db.pool.query('SELECT decided_price::float8 AS price, below_guardrail, reason FROM suggestion_decisions WHERE suggestion_id = $1', [cheap.id]);
     assert.deepEqual(rows, [{ price: 100, below_guardrail: 'cost', reason: 'staff trip' }]);
+  });
+
+  it('keeps the suggested price on screen on a phone', async () => {
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      const suggested = page.locator('#queue thead th').nth(4);
+      assert.equal(await suggested.innerText(), 'Suggested');
+      const box = (await suggested.boundingBox())!;
+      assert.ok(box.x + box.width <= 420, `the Suggested column ends at ${box.x + box.width} px`);
+      const cell = (await page.locator('#queue-rows tr').first().locator('td').nth(4).boundingBox())!;
+      assert.ok(cell.x + cell.width <= 420, `the suggested price ends at ${cell.x + cell.width} px`);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it('does not repeat the role when the key is named after it', async () => {
+    const named = (await createApiKey(db.pool, { name: 'npm start (pricing-manager)', role: 'pricing-manager' })).key;
+    const other = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    try {
+      await other.goto(`${base}/review`);
+      await other.getByLabel('API key').fill(named);
+      await other.keyboard.press('Enter');
+      await other.locator('#queue-rows tr').first().waitFor();
+      assert.equal(await other.locator('#who-name').textContent(), 'npm start (pricing-manager)');
+    } finally {
+      await other.close();
+    }
   });
 
   it('says so when no suggestion matches the filters', async () => {

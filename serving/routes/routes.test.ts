@@ -139,7 +139,7 @@ describe('scoring API routes on a small booking world', () => {
       const unknownInBatch = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotations: [quote(), quote({ itineraryId: 99_999 })] } });
       assert.deepEqual([unknownInBatch.status, unknownInBatch.body.field], [404, 'quotations[1].itineraryId'], unknownInBatch.text);
       const notJson = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: '{"quotation": ', headers: { 'content-type': 'application/json' } });
-      assert.deepEqual([notJson.status, notJson.body.field], [400, 'body']);
+      assert.deepEqual([notJson.status, notJson.body.code, notJson.body.field], [400, 'invalid_json', 'body'], notJson.text);
       const wrongType = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], rawBody: 'cost=1', headers: { 'content-type': 'text/csv' } });
       assert.equal(wrongType.status, 415);
       const huge = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'x'.repeat(2_000_000) }) } });
@@ -290,6 +290,8 @@ describe('scoring API routes on a small booking world', () => {
         const bad = await http.call('GET', `/v1/demand?${query}`, { key: keys.analyst });
         assert.deepEqual([bad.status, bad.body.field], [status, field], `${query}: ${bad.text}`);
       }
+      const hourly = await http.call('GET', '/v1/demand?destination=cusco&granularity=hour', { key: keys.analyst });
+      assert.match(hourly.body.message, /granularity must be one of day, week, month/, 'the error lists the allowed values');
     });
 
     it('reports bookings and revenue per destination from the warehouse', async () => {
@@ -372,14 +374,16 @@ describe('scoring API routes on a small booking world', () => {
 
     it('answers within the timeout when the feature store is slow, naming the defaulted features, then serves the late values', async () => {
       const real = warehouseSources(clickhouse);
-      const slow = { ...real, priceFeatures: async (...args: Parameters<typeof real.priceFeatures>) => (await sleep(600), real.priceFeatures(...args)) };
+      const slow = {
+        ...real,
+        priceFeatures: async (...args: Parameters<typeof real.priceFeatures>) => (await sleep(600), real.priceFeatures(...args)),
+        customerFeatures: async (...args: Parameters<typeof real.customerFeatures>) => (await sleep(600), real.customerFeatures(...args)),
+      };
       const slowApp = await buildApp({ ...deps, sources: slow, settings: { ...deps.settings, featureTimeoutMs: 80 } });
       const client = await listen(slowApp);
       try {
         const body = { quotation: quote({ partySize: 5, cost: 2500 }) };
-        // Warm the catalogue (not slowed down), so only the price features are late.
-        await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ partySize: 1, cost: 10 }) } });
-        await sleep(1500);
+        // The catalogue is in memory from the start: only the customer's history is late.
         const started = performance.now();
         const first = await client.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
         const ms = performance.now() - started;
@@ -422,7 +426,8 @@ describe('scoring API routes on a small booking world', () => {
       const booked = await fullestDeparture();
       const real = warehouseSources(clickhouse);
       // A feature store that never answers: every cached lookup of this API stays cold.
-      const cold = await buildApp({ ...deps, sources: { ...real, priceFeatures: () => new Promise<never>(() => undefined) }, settings: { ...deps.settings, featureTimeoutMs: 50 } });
+      const never = () => new Promise<never>(() => undefined);
+      const cold = await buildApp({ ...deps, sources: { ...real, priceFeatures: never, customerFeatures: never }, settings: { ...deps.settings, featureTimeoutMs: 50 } });
       const coldHttp = await listen(cold);
       try {
         const walkIn = { quotation: quote({ itineraryId: booked.itinerary_id, departureDate: booked.date, partySize: 3, cost: 2400, customerId: undefined }) };

@@ -41,8 +41,3 @@ export function itineraryCard(it: CatalogueItinerary, from: string, departures =
     nextDepartures: next,
   };
 }
-
-/** Another length of a trip already taken: same destination, a theme in common. */
-export function nearDuplicateOf(candidate: CatalogueItinerary, taken: readonly CatalogueItinerary[]): CatalogueItinerary | undefined {
-  return taken.find((t) => t.itineraryId !== candidate.itineraryId && t.destinationId === candidate.destinationId && t.themes.some((theme) => candidate.themes.includes(theme)));
-}

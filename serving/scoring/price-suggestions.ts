@@ -6,6 +6,7 @@ import type { LoadedModel } from '../champions/champion-models.ts';
 import type { PricingModel } from '../champions/families.ts';
 import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
+import { assignSegments, priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { featuresFromCatalogue } from './catalogue-features.ts';
 import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
@@ -172,9 +173,24 @@ async function suggestOne(
   const knownValues = { ...fromRequest, ...fromCatalogue.values };
   const knownDefaulted = request.customerId === undefined ? [...fromCatalogue.defaulted, SEGMENT_FEATURE] : fromCatalogue.defaulted;
   // The warehouse is asked only for what the request and the catalogue do not know (the customer's history, or a past hour).
-  const needed = priced.model.price.featureNames.some((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
+  const needed = priced.model.price.featureNames.filter((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
   let warehouse: QuoteFeatures | undefined;
-  if (itinerary && needed) {
+  if (itinerary && needed.length === 1 && needed[0] === SEGMENT_FEATURE && request.customerId !== undefined) {
+    // Only the customer's segment is left: one lookup per customer and hour, shared by every quote for them.
+    const customerId = request.customerId;
+    const lookup = await ctx.online.lookup(
+      'price',
+      `segment:${segmentationVersion ?? '-'}|${customerId}|${asOf.getTime()}`,
+      async () => {
+        const found = await ctx.sources.customerFeatures(customerId, asOf);
+        const [segment] = assignSegments(segmenter, [found ?? { values: {}, hasHistory: false }]);
+        // An id the warehouse does not know is a walk-in, as in the feature SQL.
+        return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segment < 0 ? [SEGMENT_FEATURE] : [], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
+      },
+      deadline - performance.now(),
+    );
+    warehouse = lookup.value;
+  } else if (itinerary && needed.length > 0) {
     const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
     const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), deadline - performance.now());
     warehouse = lookup.value;

@@ -3,14 +3,16 @@ import { StoreUnavailableError } from '../http/api-errors.ts';
 import type { BusinessRules } from '../../models/recommender/business-rules.ts';
 import type { ServingContext } from '../context.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
-import { itineraryCard, nearDuplicateOf, type ItineraryCard } from './itinerary-cards.ts';
+import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
+import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
  * query time: only itineraries with free seats in the departure window, none the customer already took (in the
  * model's history — as the offline evaluation leaves them out — or booked in the window since), within their budget
- * per traveller. Another length of a trip already taken (same destination and theme) is a near-duplicate: it is
- * ranked after every other itinerary and says so. Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
+ * per traveller (the model's SERVED_RULES, which the offline evaluation ranks with too). Another length of a trip
+ * already taken (same destination and theme) is offered as such: `nearDuplicateOf` and an explanation saying so.
+ * Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
  * convention of the training step), answered as numbers.
  */
 export interface RecommendationQuery {
@@ -31,10 +33,6 @@ export interface RecommendedItinerary extends ItineraryCard {
   nearDuplicateOf: number | null;
 }
 
-/** Candidates asked of the model per item wanted, so near-duplicates can be ranked after the rest. */
-const CANDIDATES_PER_ITEM = 3;
-/** The most the recommender ranks in one call. */
-const MAX_CANDIDATES = 100;
 
 export interface RecommendationAnswer {
   customerId: number;
@@ -130,20 +128,17 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     // Without an answer on availability, nothing is filtered: better an itinerary to check than none.
     available: availability?.set,
     bookedThisSeason: booked.value ?? [],
-    excludeInteracted: true,
+    ...SERVED_RULES,
     maxPrice: query.budget,
     exclude: query.exclude?.map(String),
   };
   const homeMarket = country?.value ?? undefined;
-  const candidates = model.recommend(userId, Math.min(MAX_CANDIDATES, query.k * CANDIDATES_PER_ITEM), rules, known || homeMarket === undefined ? undefined : { homeMarket });
-  const taken = [...model.interactedItems(userId), ...(booked.value ?? [])].map((id) => ctx.catalogue.itinerary(Number(id))).filter((it) => it !== undefined);
+  const recommended = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
   // An itinerary the model knows and the catalogue does not is one that no longer exists: nothing to offer.
-  const ranked = candidates.flatMap((r) => {
+  const items = recommended.flatMap((r) => {
     const it = ctx.catalogue.itinerary(Number(r.itemId));
-    return it ? [{ r, it, twin: nearDuplicateOf(it, taken) }] : [];
+    return it ? [{ r, it }] : [];
   });
-  // A stable partition: the model's order within each group, near-duplicates last.
-  const items = [...ranked.filter((c) => !c.twin), ...ranked.filter((c) => c.twin)].slice(0, query.k);
   const features = {
     window: { from: query.from, to: query.to },
     available: availability?.snapshotId ?? null,
@@ -157,12 +152,12 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
       customerId: query.customerId,
       window: { from: query.from, to: query.to },
       personal: known,
-      items: items.map(({ r, it, twin }) => ({
+      items: items.map(({ r, it }) => ({
         ...itineraryCard(it, query.from),
         score: Number(r.score.toFixed(6)),
-        explanation: twin ? `another length of ${twin.name} (${twin.durationDays} days), taken before: same destination and theme` : r.explanation,
-        basedOn: twin ? twin.itineraryId : r.basedOn === undefined ? null : Number(r.basedOn),
-        nearDuplicateOf: twin ? twin.itineraryId : null,
+        explanation: r.explanation,
+        basedOn: r.basedOn === undefined ? null : Number(r.basedOn),
+        nearDuplicateOf: r.nearDuplicateOf === undefined ? null : Number(r.nearDuplicateOf),
       })),
       modelVersion: served.version,
       featureSnapshotId: featureSnapshotId(features),
