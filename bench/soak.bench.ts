@@ -21,7 +21,6 @@ import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { BenchContext } from './run.ts';
-import { restartableRedis } from './support/restartable-redis.ts';
 import { migrate } from '../domain/migrate.ts';
 import { recordEvent } from '../domain/outbox.ts';
 import { queryRows } from '../features/warehouse-query.ts';
@@ -36,6 +35,7 @@ import type { ServingSources } from '../serving/online/sources.ts';
 import { warehouseSources } from '../serving/online/warehouse-sources.ts';
 import { reviewDesk } from '../serving/review/review-routes.ts';
 import { buildServingWorld } from '../serving/testing/serving-world.ts';
+import { startOwnRedis } from '../test/support/own-redis.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../test/support/services.ts';
 
 export const title = 'Soak: the API at a steady rate through PostgreSQL, Redis and ClickHouse faults and champion hot swaps';
@@ -136,7 +136,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   await migrate(pool, quietLog);
   const key = (await createApiKey(pool, { name: 'soak', role: 'admin' })).key;
 
-  const redis = await restartableRedis();
+  // As docker-compose runs it: an append-only file, so a restarted Redis still has the stream.
+  const redis = await startOwnRedis({ appendOnlyDir: tempDir('soak-redis') });
+  if (!redis.url) throw new Error(redis.skipReason);
   const clickhouse = (await testClickHouse()).client;
   await useClickHouseDatabase(clickhouse, 'soak');
   ctx.log('soak: building a small world and a model of every family');
@@ -144,7 +146,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const { sources, slow } = slowable(warehouseSources(clickhouse));
   const stream = streamSettings({ OUTBOX_STREAM: 'soak:events', OUTBOX_CONSUMER: 'soak' });
   const app: FastifyInstance = await buildApp({
-    config: testConfig({ REDIS_URL: redis.url }),
+    config: testConfig({ REDIS_URL: redis.url! }),
     log,
     pg: pool,
     clickhouse,
@@ -155,8 +157,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`;
-  const relayRedis = openRedis(redis.url, log);
-  const consumerRedis = openRedis(redis.url, log);
+  const relayRedis = openRedis(redis.url!, log);
+  const consumerRedis = openRedis(redis.url!, log);
   const relay = new OutboxRelay(pool, redisStreamPublisher(relayRedis, stream), log);
   const consumer = new EventsConsumer(consumerRedis, clickhouse, stream, log, { flushMs: 500 });
   relay.start();
@@ -260,7 +262,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const redisDown = await at(0.55);
     await redis.kill();
     await at(0.7);
-    await redis.start();
+    await redis.restart();
     faults.push({ name: 'redis down', down: redisDown, back: now() });
     const slowFrom = await at(0.75);
     slow(true);
