@@ -9,14 +9,17 @@
  * killed (SIGKILL of the postmaster), restarted at 40%; 50% a hot swap; 55% Redis killed, restarted at 70%; 75%
  * ClickHouse slowed (every online-feature read 300 ms later), back to normal at 90%.
  *
- * Settings: SOAK_SECONDS (default 60, a smoke run; the issue's soak is 600), SOAK_RATE requests/s (default 200;
- * the issue's is 2,000 on a machine of its own), SOAK_SWAP_SECONDS (default 60). The load generator runs in the
+ * Settings: SOAK_SECONDS (default 60, a smoke run; the issue's soak is 600), SOAK_RATE requests/s (default 50, what
+ * a shared two-core machine answers with the generator in-process; the issue's is 2,000 on a machine of its own),
+ * SOAK_SWAP_SECONDS (default 60). The load average at start and end is in the figures: on a busy machine the
+ * baseline phase itself fails, and then no other phase says anything. The load generator runs in the
  * API's process (the slowed ClickHouse is a wrapper around its sources), so its cost is in every figure; PostgreSQL
  * and Redis are servers of the bench's own that it can kill. Goal (#22): no 5xx outside the seconds a dependency is
  * down, recovery under 5 s after it returns, no event or acknowledged write lost, memory flat.
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
@@ -111,7 +114,7 @@ function slowable(sources: ServingSources): { sources: ServingSources; slow: (on
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const seconds = setting('SOAK_SECONDS', 60, 10, 86_400);
-  const rate = setting('SOAK_RATE', 200, 1, 100_000);
+  const rate = setting('SOAK_RATE', 50, 1, 100_000);
   const swapSeconds = setting('SOAK_SWAP_SECONDS', 60, 5, 86_400);
   const log = createLogger('error');
 
@@ -208,6 +211,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const faults: Fault[] = [];
   const memory: Array<{ at: number; rssMiB: number; heapMiB: number }> = [];
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const loadAtStart = os.loadavg()[0];
   const started = performance.now();
   const now = () => performance.now() - started;
   let swaps = 0;
@@ -321,7 +325,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   // Per phase: what callers saw. A failure is a 5xx or no answer; 4xx would be the bench's own mistake.
   const failed = (s: Sample) => s.status === 0 || s.status >= 500;
-  const figures: Record<string, unknown> = { seconds, rate, requests: samples.length, swaps, eventsCommitted: committed.size, eventsRefusedWhileDown: eventsRefused, eventsLost, scoredItems: scored, requestLogRows: logged, requestLogRowsLost: Math.max(0, scored - logged) };
+  const figures: Record<string, unknown> = { seconds, rate, loadAverage: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`, requests: samples.length, swaps, eventsCommitted: committed.size, eventsRefusedWhileDown: eventsRefused, eventsLost, scoredItems: scored, requestLogRows: logged, requestLogRowsLost: Math.max(0, scored - logged) };
   PHASES.forEach(([name, from], i) => {
     const to = (PHASES[i + 1]?.[1] ?? 1) * durationMs;
     const inPhase = samples.filter((s) => s.at >= from * durationMs && s.at < to);
