@@ -341,14 +341,17 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       rssMiB: mem.at(-1)?.rssMiB,
     };
   });
+  // A request is touched by a fault when it was in flight at any moment of it: one sent just before a kill and
+  // answered after it belongs to the fault, not to the quiet time before.
+  const overlaps = (s: Sample, from: number, to: number) => s.at < to && s.at + s.ms >= from;
   for (const fault of faults) {
-    const next = faults.find((f) => f.down > fault.down)?.down ?? durationMs;
-    const lastFailure = samples.filter((s) => s.at >= fault.back && s.at < next && failed(s)).reduce((m, s) => Math.max(m, s.at + s.ms), fault.back);
+    const next = faults.filter((f) => f.down > fault.down).reduce((m, f) => Math.min(m, f.down), durationMs);
+    const lastFailure = samples.filter((s) => failed(s) && s.at + s.ms >= fault.back && s.at + s.ms < next).reduce((m, s) => Math.max(m, s.at + s.ms), fault.back);
     figures[`recovery after ${fault.name} (s)`] = Number(((lastFailure - fault.back) / 1000).toFixed(2));
-    figures[`failures while ${fault.name}`] = samples.filter((s) => s.at >= fault.down && s.at < fault.back && failed(s)).length;
+    figures[`failures while ${fault.name}`] = samples.filter((s) => failed(s) && overlaps(s, fault.down, fault.back)).length;
   }
   // Outside the seconds a dependency is down (and the five after it returns, the goal), nothing should fail.
-  const excused = (s: Sample) => faults.some((f) => s.at >= f.down && s.at < f.back + 5000);
+  const excused = (s: Sample) => faults.some((f) => overlaps(s, f.down, f.back + 5000));
   figures.failuresOutsideFaults = samples.filter((s) => failed(s) && !excused(s)).length;
   const steady = memory.filter((m) => m.at > 0.1 * durationMs);
   figures.rssMiBFirstLast = steady.length ? `${steady[0].rssMiB} → ${steady.at(-1)!.rssMiB}` : 'n/a';
