@@ -44,7 +44,11 @@ export const FAMILY_LOADERS: FamilyLoaders = {
     const { segmenterForPriceModel } = await import('../../features/customer-segment.ts');
     return { price, ...(await segmenterForPriceModel(registry, record)) };
   },
-  segmentation: async (artifact) => (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact),
+  segmentation: async (artifact, record) => {
+    const segmenter = (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact);
+    (await import('../../models/segmentation/segmentation-fingerprint.ts')).checkSegmentationModel(segmenter, record);
+    return segmenter;
+  },
   recommender: async (artifact) => (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact),
   demand: async (artifact) => (await import('../../models/demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
 };

@@ -11,6 +11,7 @@ import { writeWarehouseWorld, type WorldTruth } from '../../features/testing/war
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
+import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
@@ -48,7 +49,14 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await buildCustomerFeatures(client, asOf);
     const customers = await readCustomerFeatures(client);
     segmenter = await new CustomerSegmenter({ seed: 1, maxSegments: 4, restarts: 1, silhouetteSample: 200, searchSample: 1000 }).fit(customers);
-    versions.segmentation = await registry.register({ artifact: segmenter.toArtifact(), dataWindow: window, featuresVersion: CUSTOMER_FEATURES_VERSION, metrics: segmenter.metrics(), holdoutId: 'test' });
+    versions.segmentation = await registry.register({
+      artifact: segmenter.toArtifact(),
+      dataWindow: window,
+      featuresVersion: CUSTOMER_FEATURES_VERSION,
+      fingerprint: segmentationFingerprint(segmenter, customers.rows, CUSTOMER_FEATURES_VERSION),
+      metrics: segmenter.metrics(),
+      holdoutId: 'test',
+    });
     await registry.promote('segmentation', versions.segmentation.version);
   }
   if (families.has('price')) {

@@ -127,6 +127,21 @@ describe('a price artefact that is not the model that was trained', () => {
     assert.deepEqual(await price(), { version: good.version, price: goodPrice });
   });
 
+  it('refuses a segmentation artefact whose centroids were reordered: it does not reproduce its fingerprint', async () => {
+    const families = async () => (await http.call('GET', '/v1/admin/models', { key: adminKey })).body.families.find((f: { family: string }) => f.family === 'segmentation');
+    const trained = world.versions.segmentation;
+    assert.ok((trained.fingerprint?.probes.length ?? 0) >= 5, 'the segmentation version recorded a fingerprint');
+    assert.equal((await families()).serving, trained.version, 'and loaded against it');
+    const artifact = (await world.registry.loadArtifact(trained)) as ModelArtifact<{ centroids: number[][] }>;
+    artifact.state.centroids.reverse();
+    const copy = await world.registry.register({ artifact, dataWindow: trained.dataWindow, featuresVersion: trained.featuresVersion, metrics: trained.metrics, holdoutId: trained.holdoutId, fingerprint: trained.fingerprint });
+    await world.registry.promote('segmentation', copy.version, 'fingerprint test');
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) if ((await families()).lastError?.version === copy.version) break;
+    const status = await families();
+    assert.equal(status.serving, trained.version);
+    assert.match(status.lastError.message, /does not reproduce its training predictions/);
+  });
+
   it('refuses a copy registered without a fingerprint when it does not read the served features', async () => {
     const cut = structuredClone(goodArtifact);
     cut.state.featureNames = cut.state.featureNames.slice(0, 3);
