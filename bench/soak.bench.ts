@@ -6,7 +6,8 @@
  * answer, memory, and at the end the rows lost (scored-request log, domain events).
  *
  * Schedule, as fractions of SOAK_SECONDS: 15% every PostgreSQL connection of the API terminated; 25% PostgreSQL
- * killed (SIGKILL of the postmaster), restarted at 40%; 50% a hot swap; 55% Redis killed, restarted at 70%; 75%
+ * killed (SIGKILL of the postmaster), restarted at 40%; 42% a pipeline run starts in the API's process (the
+ * nightly feature build, on the warehouse the API reads); 50% a hot swap; 55% Redis killed, restarted at 70%; 75%
  * ClickHouse slowed (every online-feature read 300 ms later), back to normal at 90%.
  *
  * Settings: SOAK_SECONDS (default 60, a smoke run; the issue's soak is 600), SOAK_RATE requests/s (default 50, what
@@ -30,7 +31,10 @@ import { queryRows } from '../features/warehouse-query.ts';
 import { streamSettings } from '../platform/event-stream.ts';
 import { createLogger } from '../platform/log.ts';
 import { inTransaction } from '../platform/transaction.ts';
+import { loadPipelineGraph } from '../pipelines/graph.ts';
 import { OutboxRelay } from '../pipelines/outbox/outbox-relay.ts';
+import { runPipelineInProcess } from '../pipelines/runner/in-process-runner.ts';
+import { openStepServices } from '../pipelines/runner/step-services.ts';
 import { consumerCaughtUp, EventsConsumer, openRedis, redisStreamPublisher } from '../pipelines/outbox/redis-event-stream.ts';
 import { buildApp } from '../serving/app.ts';
 import { createApiKey } from '../serving/auth/api-keys.ts';
@@ -215,6 +219,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const started = performance.now();
   const now = () => performance.now() - started;
   let swaps = 0;
+  let pipelineRun: Promise<string> = Promise.resolve('not run');
 
   const killPostgres = () => {
     const pid = Number(fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -261,6 +266,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await at(0.4);
     await startPostgres();
     faults.push({ name: 'pg down', down: pgDown, back: now() });
+    await at(0.42);
+    pipelineRun = (async () => {
+      const services = await openStepServices(testConfig(), log, { pg: pool, clickhouse, registry: world.registry });
+      const report = await runPipelineInProcess(await loadPipelineGraph(), services, { selection: { only: ['build-features'] }, trigger: 'manual' });
+      return report.steps.map((step) => `${step.step} ${step.status} in ${step.seconds.toFixed(1)} s${step.error ? `: ${step.error}` : ''}`).join('; ');
+    })().catch((err: Error) => `failed: ${err.message}`);
     await at(0.5);
     await swap();
     const redisDown = await at(0.55);
@@ -301,6 +312,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   clearInterval(swapper);
   clearInterval(sampler);
   await schedule;
+  const pipeline = await pipelineRun;
   writing = false;
   await writer;
 
@@ -325,7 +337,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   // Per phase: what callers saw. A failure is a 5xx or no answer; 4xx would be the bench's own mistake.
   const failed = (s: Sample) => s.status === 0 || s.status >= 500;
-  const figures: Record<string, unknown> = { seconds, rate, loadAverage: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`, requests: samples.length, swaps, eventsCommitted: committed.size, eventsRefusedWhileDown: eventsRefused, eventsLost, scoredItems: scored, requestLogRows: logged, requestLogRowsLost: Math.max(0, scored - logged) };
+  const figures: Record<string, unknown> = { seconds, rate, loadAverage: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`, requests: samples.length, swaps, pipeline, eventsCommitted: committed.size, eventsRefusedWhileDown: eventsRefused, eventsLost, scoredItems: scored, requestLogRows: logged, requestLogRowsLost: Math.max(0, scored - logged) };
   PHASES.forEach(([name, from], i) => {
     const to = (PHASES[i + 1]?.[1] ?? 1) * durationMs;
     const inPhase = samples.filter((s) => s.at >= from * durationMs && s.at < to);
