@@ -49,7 +49,11 @@ export const FAMILY_LOADERS: FamilyLoaders = {
     (await import('../../models/segmentation/segmentation-fingerprint.ts')).checkSegmentationModel(segmenter, record);
     return segmenter;
   },
-  recommender: async (artifact) => (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact),
+  recommender: async (artifact, record) => {
+    const recommender = (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact);
+    (await import('../../models/recommender/recommender-fingerprint.ts')).checkRecommenderModel(recommender, record);
+    return recommender;
+  },
   demand: async (artifact) => (await import('../../models/demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
 };
 

@@ -12,6 +12,7 @@ import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
+import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
@@ -78,7 +79,14 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await buildInteractions(client, asOf);
     const catalogue = await readItineraryCatalogue(client);
     const model = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 1 }).fit({ interactions: await readInteractions(client), items: catalogue.items });
-    versions.recommender = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: INTERACTIONS_VERSION, metrics: { ndcg: 0 }, holdoutId: 'test' });
+    versions.recommender = await registry.register({
+      artifact: model.toArtifact(),
+      dataWindow: window,
+      featuresVersion: INTERACTIONS_VERSION,
+      fingerprint: recommenderFingerprint(model, INTERACTIONS_VERSION),
+      metrics: { ndcg: 0 },
+      holdoutId: 'test',
+    });
     await registry.promote('recommender', versions.recommender.version);
   }
   if (families.has('demand')) {
