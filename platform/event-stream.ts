@@ -40,6 +40,8 @@ export function streamSettings(env: NodeJS.ProcessEnv = process.env): StreamSett
 export interface StreamBacklog {
   /** Entries on the stream now. */
   length: number;
+  /** Consumer groups reading it. */
+  groups: number;
   /** Entries the slowest consumer group has not acknowledged: given to a consumer and pending, or not yet given. */
   unacknowledged: number;
   /**
@@ -87,7 +89,7 @@ export async function streamBacklog(redis: Redis, key: string): Promise<StreamBa
     unacknowledged = Math.max(unacknowledged, Math.min(length, pending + lag));
   }
   if (groups.length === 0) unacknowledged = length;
-  return { length, unacknowledged, safeTrimId: safeTrimId === '0-0' ? null : safeTrimId };
+  return { length, groups: groups.length, unacknowledged, safeTrimId: safeTrimId === '0-0' ? null : safeTrimId };
 }
 
 /** Creates the consumer group reading from the stream's start (and the stream), unless it exists. */

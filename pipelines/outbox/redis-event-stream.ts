@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../platform/log.ts';
+import { Backoff } from '../../platform/backoff.ts';
 import { ensureStreamGroup, streamBacklog, type StreamSettings } from '../../platform/event-stream.ts';
 import { appendEvents } from './clickhouse-events.ts';
 import type { EventPublisher, OutboxEvent } from './outbox-event.ts';
@@ -13,18 +15,18 @@ export { streamSettings, type StreamSettings } from '../../platform/event-stream
  * acknowledged (XTRIM MINID at the slowest group's oldest unacknowledged entry) and takes only as many events as
  * fit under `maxLength` unacknowledged entries; the rest stay unpublished in PostgreSQL until the consumer catches
  * up. (MAXLEN trimming used to drop entries the group had not read while their outbox rows were already stamped
- * published: events lost without a word.) It creates the consumer group itself, so entries published before the
- * first consumer ever started are kept for it too.
+ * published: events lost without a word.) It creates the consumer group itself (again after Redis comes back
+ * empty), so entries published before the first consumer ever started are kept for it too.
  */
 export function redisStreamPublisher(redis: Redis, settings: StreamSettings): EventPublisher {
-  let groupReady = false;
   return {
     async publish(events) {
-      if (!groupReady) {
+      let backlog = await streamBacklog(redis, settings.key);
+      // None yet, or a Redis that restarted empty: without the group, nothing would keep entries for it.
+      if (!backlog || backlog.groups === 0) {
         await ensureStreamGroup(redis, settings);
-        groupReady = true;
+        backlog = await streamBacklog(redis, settings.key);
       }
-      const backlog = await streamBacklog(redis, settings.key);
       let length = backlog?.length ?? 0;
       if (backlog?.safeTrimId) {
         await redis.xtrim(settings.key, 'MINID', backlog.safeTrimId);
@@ -72,10 +74,7 @@ export class EventsConsumer {
   }
 
   start(): void {
-    this.done ??= this.loop().catch((err) => {
-      this.log.error('events consumer stopped', { error: (err as Error).message });
-      throw err;
-    });
+    this.done ??= this.loop();
   }
 
   async stop(): Promise<void> {
@@ -83,8 +82,28 @@ export class EventsConsumer {
     await this.done?.catch(() => undefined);
   }
 
+  /**
+   * Consumes until stop(). Whatever it meets — Redis restarting (and coming back empty: no group any more),
+   * ClickHouse refusing an insert — is logged and it starts over after a pause that grows while the failure lasts;
+   * what was read and not acknowledged is read again, so nothing is skipped.
+   */
   private async loop(): Promise<void> {
+    const backoff = new Backoff(200, 5000);
+    while (!this.stopping) {
+      try {
+        await this.consume(() => backoff.reset());
+      } catch (err) {
+        if (this.stopping) break;
+        const waitMs = backoff.next();
+        this.log.warn('events consumer error; starting over', { error: (err as Error).message, retryInMs: waitMs });
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  private async consume(started: () => void): Promise<void> {
     await this.ensureGroup();
+    started();
     const { key, group, consumer } = this.settings;
     const count = this.opts.batchSize ?? 1000;
     // First what this consumer was given before it stopped, then what others left behind, then new entries.

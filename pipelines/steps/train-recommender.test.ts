@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { checkRecommenderModel } from '../../models/recommender/recommender-fingerprint.ts';
 import { batchRecommendations } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
@@ -40,6 +41,9 @@ describe('train-recommender step', () => {
   it('writes each customer’s top 50, best first, without what they already interacted with', async () => {
     const v = await f.registry.get('recommender', 'champion');
     const model = ItineraryRecommender.fromArtifact(await f.registry.loadArtifact(v));
+    // The fingerprint recorded at training, which serving checks the artefact against.
+    assert.equal(v.fingerprint?.probes.length, 7);
+    checkRecommenderModel(model, v);
     const bad = await queryRows<{ customer_id: string }>(
       f.client,
       `SELECT customer_id FROM customer_recommendations_current

@@ -5,6 +5,7 @@ import { bookingsBetween, interactionsAsOf, INTERACTIONS_VERSION, readInteractio
 import { readCustomerProfiles, readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
 import { compareRecommenders } from '../../models/recommender/comparison.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
 import { scoreAllCustomers } from '../../models/recommender/batch-scoring.ts';
 import { newestComplete, writeBatch } from './support/batch-output.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
@@ -71,6 +72,7 @@ export const trainRecommenderStep: Step = {
       artifact: model.toArtifact(),
       dataWindow: { from: await firstFactAt(client), to: build.asOf },
       featuresVersion: INTERACTIONS_VERSION,
+      fingerprint: recommenderFingerprint(model, INTERACTIONS_VERSION),
       metrics,
       holdoutId: window.id,
       compress: true,

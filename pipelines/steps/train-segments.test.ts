@@ -2,6 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { adjustedRandIndex } from '../../models/segmentation/adjusted-rand-index.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { checkSegmentationModel } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { batchSegment } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
@@ -30,7 +31,11 @@ describe('train-segments step', () => {
     const [{ rows, versions }] = await queryRows<{ rows: string; versions: string }>(f.client, `SELECT count() AS rows, uniqExact(model_version) AS versions FROM customer_segments_current`);
     assert.equal(rows, customers);
     assert.equal(Number(versions), 1);
-    const model = CustomerSegmenter.fromArtifact(await f.registry.loadArtifact(await f.registry.get('segmentation', 'champion')));
+    const champion = await f.registry.get('segmentation', 'champion');
+    const model = CustomerSegmenter.fromArtifact(await f.registry.loadArtifact(champion));
+    // The fingerprint recorded at training, which serving checks the artefact against.
+    assert.equal(champion.fingerprint?.probes.length, 12);
+    checkSegmentationModel(model, champion);
     const one = await batchSegment(f.client, 1);
     const [features] = await queryRows<Record<string, number | null>>(f.client, `SELECT * FROM customer_features WHERE customer_id = 1`);
     assert.equal(one?.segment, model.predict([model.featureNames.map((n) => features[n] ?? NaN)])[0]);

@@ -3,6 +3,7 @@ import { InputError } from '../../platform/errors.ts';
 import { CUSTOMER_FEATURES_VERSION, readCustomerFeatures } from '../../features/customer-features.ts';
 import { firstFactAt, latestFeatureBuild } from '../../features/feature-builds.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { fitScaling, scaleRow } from '../../models/segmentation/standard-scaling.ts';
 import { sampleIndices, silhouetteScore } from '../../models/segmentation/silhouette.ts';
 import { substream } from '../../platform/random.ts';
@@ -72,6 +73,7 @@ export const trainSegmentsStep: Step = {
       artifact: model.toArtifact(),
       dataWindow: { from: await firstFactAt(ctx.clickhouse), to: build.asOf },
       featuresVersion: CUSTOMER_FEATURES_VERSION,
+      fingerprint: segmentationFingerprint(model, data.rows, CUSTOMER_FEATURES_VERSION),
       metrics,
       holdoutId: `segmentation:customers-as-of-${build.asOf.toISOString().slice(0, 7)}:one-in-${HELD_OUT_SHARE}-seed-${seed}`,
     });

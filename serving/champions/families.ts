@@ -46,8 +46,16 @@ export const FAMILY_LOADERS: FamilyLoaders = {
     const { segmenterForPriceModel } = await import('../../features/customer-segment.ts');
     return { price, ...(await segmenterForPriceModel(registry, record)) };
   },
-  segmentation: async (artifact) => (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact),
-  recommender: async (artifact) => (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact),
+  segmentation: async (artifact, record) => {
+    const segmenter = (await import('../../models/segmentation/customer-segmenter.ts')).CustomerSegmenter.fromArtifact(artifact);
+    (await import('../../models/segmentation/segmentation-fingerprint.ts')).checkSegmentationModel(segmenter, record);
+    return segmenter;
+  },
+  recommender: async (artifact, record) => {
+    const recommender = (await import('../../models/recommender/recommender.ts')).ItineraryRecommender.fromArtifact(artifact);
+    (await import('../../models/recommender/recommender-fingerprint.ts')).checkRecommenderModel(recommender, record);
+    return recommender;
+  },
   demand: async (artifact) => (await import('../../models/demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
   nlu: async (artifact) => (await import('../../models/nlu/message-understander.ts')).MessageUnderstander.fromArtifact(artifact),
 };

@@ -13,6 +13,8 @@ import { DEFAULT_TRAINING, trainUnderstander } from '../../models/nlu/train-unde
 import { DESTINATIONS } from '../../domain/generator/catalogue-data.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
+import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
+import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
@@ -50,7 +52,14 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await buildCustomerFeatures(client, asOf);
     const customers = await readCustomerFeatures(client);
     segmenter = await new CustomerSegmenter({ seed: 1, maxSegments: 4, restarts: 1, silhouetteSample: 200, searchSample: 1000 }).fit(customers);
-    versions.segmentation = await registry.register({ artifact: segmenter.toArtifact(), dataWindow: window, featuresVersion: CUSTOMER_FEATURES_VERSION, metrics: segmenter.metrics(), holdoutId: 'test' });
+    versions.segmentation = await registry.register({
+      artifact: segmenter.toArtifact(),
+      dataWindow: window,
+      featuresVersion: CUSTOMER_FEATURES_VERSION,
+      fingerprint: segmentationFingerprint(segmenter, customers.rows, CUSTOMER_FEATURES_VERSION),
+      metrics: segmenter.metrics(),
+      holdoutId: 'test',
+    });
     await registry.promote('segmentation', versions.segmentation.version);
   }
   if (families.has('price')) {
@@ -72,7 +81,14 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await buildInteractions(client, asOf);
     const catalogue = await readItineraryCatalogue(client);
     const model = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 1 }).fit({ interactions: await readInteractions(client), items: catalogue.items });
-    versions.recommender = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: INTERACTIONS_VERSION, metrics: { ndcg: 0 }, holdoutId: 'test' });
+    versions.recommender = await registry.register({
+      artifact: model.toArtifact(),
+      dataWindow: window,
+      featuresVersion: INTERACTIONS_VERSION,
+      fingerprint: recommenderFingerprint(model, INTERACTIONS_VERSION),
+      metrics: { ndcg: 0 },
+      holdoutId: 'test',
+    });
     await registry.promote('recommender', versions.recommender.version);
   }
   if (families.has('demand')) {

@@ -9,6 +9,9 @@ import type { ModelArtifact } from '../../models/contract.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { readInteractions } from '../../features/interactions.ts';
+import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
 import { createLogger } from '../../platform/log.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
@@ -66,7 +69,7 @@ describe('a price artefact that is not the model that was trained', () => {
   before(async () => {
     clickhouse = (await testClickHouse()).client;
     await useClickHouseDatabase(clickhouse, 'faults_fingerprint');
-    world = await buildServingWorld(clickhouse, { customers: 120, seed: 9, families: ['segmentation', 'price'] });
+    world = await buildServingWorld(clickhouse, { customers: 120, seed: 9, families: ['segmentation', 'price', 'recommender'] });
     good = world.versions.price;
     goodArtifact = (await world.registry.loadArtifact(good)) as ModelArtifact<PriceState>;
     db = await freshDatabase(await embeddedPostgresUrl(), 'faults_fingerprint');
@@ -125,6 +128,36 @@ describe('a price artefact that is not the model that was trained', () => {
     assert.equal(status.lastError?.version, copy.version);
     assert.match(status.lastError!.message, /does not reproduce its training predictions/);
     assert.deepEqual(await price(), { version: good.version, price: goodPrice });
+  });
+
+  it('refuses a segmentation artefact whose centroids were reordered: it does not reproduce its fingerprint', async () => {
+    const families = async () => (await http.call('GET', '/v1/admin/models', { key: adminKey })).body.families.find((f: { family: string }) => f.family === 'segmentation');
+    const trained = world.versions.segmentation;
+    assert.ok((trained.fingerprint?.probes.length ?? 0) >= 5, 'the segmentation version recorded a fingerprint');
+    assert.equal((await families()).serving, trained.version, 'and loaded against it');
+    const artifact = (await world.registry.loadArtifact(trained)) as ModelArtifact<{ centroids: number[][] }>;
+    artifact.state.centroids.reverse();
+    const copy = await world.registry.register({ artifact, dataWindow: trained.dataWindow, featuresVersion: trained.featuresVersion, metrics: trained.metrics, holdoutId: trained.holdoutId, fingerprint: trained.fingerprint });
+    await world.registry.promote('segmentation', copy.version, 'fingerprint test');
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) if ((await families()).lastError?.version === copy.version) break;
+    const status = await families();
+    assert.equal(status.serving, trained.version);
+    assert.match(status.lastError.message, /does not reproduce its training predictions/);
+  });
+
+  it('refuses a recommender artefact with another training’s factors: it does not reproduce its fingerprint', async () => {
+    const status = async () => (await http.call('GET', '/v1/admin/models', { key: adminKey })).body.families.find((f: { family: string }) => f.family === 'recommender');
+    const trained = world.versions.recommender;
+    assert.ok((trained.fingerprint?.probes.length ?? 0) >= 2, 'the recommender version recorded a fingerprint');
+    assert.equal((await status()).serving, trained.version, 'and loaded against it');
+    const catalogue = await readItineraryCatalogue(clickhouse);
+    const other = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 2 }).fit({ interactions: await readInteractions(clickhouse), items: catalogue.items });
+    const copy = await world.registry.register({ artifact: other.toArtifact(), dataWindow: trained.dataWindow, featuresVersion: trained.featuresVersion, metrics: trained.metrics, holdoutId: trained.holdoutId, fingerprint: trained.fingerprint });
+    await world.registry.promote('recommender', copy.version, 'fingerprint test');
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) if ((await status()).lastError?.version === copy.version) break;
+    const after = await status();
+    assert.equal(after.serving, trained.version);
+    assert.match(after.lastError.message, /does not reproduce its training predictions/);
   });
 
   it('refuses a copy registered without a fingerprint when it does not read the served features', async () => {
