@@ -42,6 +42,11 @@ export type RecommenderParams = {
   knnShrink: number;
   /** Recent popularity: an interaction this many days older than the newest counts half. */
   halfLifeDays: number;
+  /**
+   * Personal algorithms: recent popularity (by halfLifeDays), scaled to 1 for the most popular itinerary, times this,
+   * is added to every score. What sells now matters on purchase data; 0 leaves the model alone.
+   */
+  recencyBlend: number;
   seed: number;
   /** ALS worker threads; 0 uses every core when the data is big enough to repay starting them (~0.3 s each). */
   workers: number;
@@ -62,6 +67,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   knnNeighbours: 50,
   knnShrink: 10,
   halfLifeDays: 30,
+  recencyBlend: 0,
   seed: 0,
   workers: 0,
 };
@@ -96,9 +102,28 @@ const FORMAT_VERSION = 1;
 /** Far below any item × item weight that matters, and well above float32 rounding of scores near 1. */
 const TIE_BREAK = 1e-5;
 
-function tieBreaker(popular: Float32Array): Float32Array {
-  const max = popular.reduce((a, b) => Math.max(a, b), 0);
-  return popular.map((p) => (max > 0 ? (TIE_BREAK * p) / max : 0));
+const scaledToOne = (v: Float32Array) => {
+  const max = v.reduce((a, b) => Math.max(a, b), 0);
+  return v.map((x) => (max > 0 ? x / max : 0));
+};
+
+/**
+ * What every personal score gets added: popularity far below any weight that matters (item-kNN leaves most of the
+ * catalogue at exactly 0 for a short history, and this orders those ties instead of the catalogue order), plus the
+ * recency blend.
+ */
+function personalPrior(popular: Float32Array, recent: Float32Array | undefined, blend: number): Float32Array {
+  const prior = scaledToOne(popular).map((x) => TIE_BREAK * x);
+  if (recent && blend > 0) {
+    const scaled = scaledToOne(recent);
+    for (let i = 0; i < prior.length; i++) prior[i] += blend * scaled[i];
+  }
+  return prior;
+}
+
+/** Recent popularity over a fitted catalogue (same indices: the matrix is built from the same rows and catalogue). */
+function recentPopularity(data: RecommenderData, halfLifeDays: number): Float32Array {
+  return popularity(buildInteractionMatrix(recencyWeighted(data.interactions, halfLifeDays), (data.items ?? []).map((i) => i.itemId)).byUser);
 }
 
 /** Below this many entry-iterations, worker start-up costs more than it saves. */
@@ -118,6 +143,7 @@ function checkParams(p: RecommenderParams): void {
     ['knnNeighbours', 1, 100_000, true],
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
+    ['recencyBlend', 0, 1e6, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
   ];
@@ -145,8 +171,8 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
-  /** Popularity scaled to at most TIE_BREAK, added to item × item scores. */
-  tieBreak: Float32Array;
+  /** Added to every personal score, see personalPrior. */
+  prior: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
@@ -185,6 +211,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     let itemWeights: ItemWeights | undefined;
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
+    const popular = popularity(weighted);
     if (p.algorithm === 'als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
@@ -210,8 +237,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
-      tieBreak: tieBreaker(popularity(weighted)),
-      popular: popularity(weighted),
+      prior: personalPrior(popular, p.recencyBlend > 0 ? recentPopularity(data, p.halfLifeDays) : undefined, p.recencyBlend),
+      popular,
       bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
       profiles,
@@ -219,6 +246,17 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       borrowed,
     };
     return this;
+  }
+
+  /**
+   * The same fitted model with another recency blend: the blend only adds to scores, so the tuner tries its values
+   * without refitting. `data` must be what the model was fitted on.
+   */
+  withRecencyBlend(data: RecommenderData, recencyBlend: number, halfLifeDays: number): ItineraryRecommender {
+    const s = this.fitted;
+    const copy = new ItineraryRecommender({ ...this.params, recencyBlend, halfLifeDays });
+    copy.state = { ...s, prior: personalPrior(s.popular, recencyBlend > 0 ? recentPopularity(data, halfLifeDays) : undefined, recencyBlend) };
+    return copy;
   }
 
   private get fitted(): Fitted {
@@ -246,15 +284,13 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
         let dot = 0;
         for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
-        out[i] = dot;
+        out[i] = dot + s.prior[i];
       }
       return { personal: true, group: {} };
     }
     if (u >= 0 && s.itemWeights) {
       scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
-      // Item-kNN leaves most of the catalogue at exactly 0 for a short history: popularity, scaled far below any
-      // weight, orders those ties instead of the catalogue order.
-      for (let i = 0; i < out.length; i++) out[i] += s.tieBreak[i];
+      for (let i = 0; i < out.length; i++) out[i] += s.prior[i];
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -347,6 +383,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
         ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
+        prior: encodeFloat32(s.prior),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
         byMarket: groups(s.byMarket),
@@ -375,7 +412,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
-      tieBreak: tieBreaker(decodeFloat32(a.popular)),
+      prior: a.prior ? decodeFloat32(a.prior) : personalPrior(decodeFloat32(a.popular), undefined, 0),
       popular: decodeFloat32(a.popular),
       bySegment: groups(a.bySegment),
       byMarket: groups(a.byMarket),
@@ -399,6 +436,8 @@ export interface RecommenderArtifactState {
   itemFactors: string;
   /** EASE and item-kNN only. */
   itemWeights?: EncodedItemWeights;
+  /** Absent in artefacts written before the recency blend: then the tie-break alone. */
+  prior?: string;
   popular: string;
   bySegment: Record<string, string>;
   byMarket: Record<string, string>;

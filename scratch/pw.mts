@@ -1,0 +1,10 @@
+import { compareRecommenders } from '../models/recommender/comparison.ts';
+import { purchaseWorld } from '../models/recommender/purchase-world.ts';
+import { splitAtCutoff } from '../models/recommender/interaction-matrix.ts';
+const rows = purchaseWorld({ customers: 4000, products: 800, purchasesPerCustomer: 12, seed: 3 });
+const { train, test } = splitAtCutoff(rows, new Date('2025-12-01T00:00:00Z'));
+console.log(rows.length, train.length, test.length);
+const t = performance.now();
+const r = await compareRecommenders({ train, test }, 10, { fixed: { seed: 1 }, maxPasses: 1 });
+for (const [a, x] of Object.entries(r.results)) console.log(a, JSON.stringify(x.tuned), 'val', x.validation.ndcg.toFixed(4), x.validation.customers, 'test', x.test.ndcg.toFixed(4), x.test.hitRate.toFixed(3), x.test.customers, 'tune', x.tuningSeconds.toFixed(1));
+console.log(r.chosen, ((performance.now() - t) / 1000).toFixed(1));
