@@ -56,8 +56,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   algorithm: 'als',
   factors: 32,
   iterations: 12,
-  // Tuned on the synthetic travel world (3,000 customers x 300 itineraries, NDCG@10 on a time split): sparse
-  // histories (~6 itineraries a customer) need a strong ridge; see README.
+  // The starting point of the validation search (tuning.ts): sparse histories need a strong ridge.
   regularization: 30,
   alpha: 10,
   cgSteps: 3,
@@ -108,17 +107,22 @@ const scaledToOne = (v: Float32Array) => {
 };
 
 /**
- * What every personal score gets added: popularity far below any weight that matters (item-kNN leaves most of the
- * catalogue at exactly 0 for a short history, and this orders those ties instead of the catalogue order), plus the
- * recency blend.
+ * Popularity far below any weight that matters, added to every personal score: item-kNN leaves most of the catalogue
+ * at exactly 0 for a short history, and this orders those ties instead of the catalogue order.
  */
-function personalPrior(popular: Float32Array, recent: Float32Array | undefined, blend: number): Float32Array {
-  const prior = scaledToOne(popular).map((x) => TIE_BREAK * x);
-  if (recent && blend > 0) {
-    const scaled = scaledToOne(recent);
-    for (let i = 0; i < prior.length; i++) prior[i] += blend * scaled[i];
-  }
-  return prior;
+const tieBreaker = (popular: Float32Array) => scaledToOne(popular).map((x) => TIE_BREAK * x);
+
+/**
+ * The recency blend, after the personal scores are in `out`: recent popularity (scaled to 1 for the most popular)
+ * times the blend times the customer's own best score. Relative to that best score, one blend means the same for
+ * every algorithm and customer, whatever the scale of their scores (EASE's shrink with λ, ALS's do not).
+ */
+function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number): void {
+  let top = 0;
+  if (recent && blend > 0) for (let i = 0; i < out.length; i++) top = Math.max(top, Math.abs(out[i]));
+  const weight = blend * (top > 0 ? top : 1);
+  if (recent && blend > 0) for (let i = 0; i < out.length; i++) out[i] += tieBreak[i] + weight * recent[i];
+  else for (let i = 0; i < out.length; i++) out[i] += tieBreak[i];
 }
 
 /** Recent popularity over a fitted catalogue (same indices: the matrix is built from the same rows and catalogue). */
@@ -171,8 +175,10 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
-  /** Added to every personal score, see personalPrior. */
-  prior: Float32Array;
+  /** Added to every personal score, see tieBreaker. */
+  tieBreak: Float32Array;
+  /** Recent popularity scaled to 1, when the recency blend is on. */
+  recent?: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
@@ -237,7 +243,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
-      prior: personalPrior(popular, p.recencyBlend > 0 ? recentPopularity(data, p.halfLifeDays) : undefined, p.recencyBlend),
+      tieBreak: tieBreaker(popular),
+      recent: p.recencyBlend > 0 ? scaledToOne(recentPopularity(data, p.halfLifeDays)) : undefined,
       popular,
       bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
@@ -255,7 +262,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
   withRecencyBlend(data: RecommenderData, recencyBlend: number, halfLifeDays: number): ItineraryRecommender {
     const s = this.fitted;
     const copy = new ItineraryRecommender({ ...this.params, recencyBlend, halfLifeDays });
-    copy.state = { ...s, prior: personalPrior(s.popular, recencyBlend > 0 ? recentPopularity(data, halfLifeDays) : undefined, recencyBlend) };
+    copy.state = { ...s, recent: recencyBlend > 0 ? scaledToOne(recentPopularity(data, halfLifeDays)) : undefined };
     return copy;
   }
 
@@ -284,13 +291,14 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
         let dot = 0;
         for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
-        out[i] = dot + s.prior[i];
+        out[i] = dot;
       }
+      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
       return { personal: true, group: {} };
     }
     if (u >= 0 && s.itemWeights) {
       scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
-      for (let i = 0; i < out.length; i++) out[i] += s.prior[i];
+      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -383,7 +391,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
         ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
-        prior: encodeFloat32(s.prior),
+        ...(s.recent ? { recent: encodeFloat32(s.recent) } : {}),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
         byMarket: groups(s.byMarket),
@@ -412,7 +420,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
-      prior: a.prior ? decodeFloat32(a.prior) : personalPrior(decodeFloat32(a.popular), undefined, 0),
+      tieBreak: tieBreaker(decodeFloat32(a.popular)),
+      recent: a.recent ? decodeFloat32(a.recent) : undefined,
       popular: decodeFloat32(a.popular),
       bySegment: groups(a.bySegment),
       byMarket: groups(a.byMarket),
@@ -436,8 +445,8 @@ export interface RecommenderArtifactState {
   itemFactors: string;
   /** EASE and item-kNN only. */
   itemWeights?: EncodedItemWeights;
-  /** Absent in artefacts written before the recency blend: then the tie-break alone. */
-  prior?: string;
+  /** Recent popularity scaled to 1, with the recency blend on. */
+  recent?: string;
   popular: string;
   bySegment: Record<string, string>;
   byMarket: Record<string, string>;
