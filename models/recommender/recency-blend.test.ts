@@ -25,7 +25,7 @@ test('on purchases of products that launch and fade, ALS with the recency blend 
 test('trying a blend on a fitted model gives what a refit with that blend gives, and the artefact keeps it', async () => {
   const data = { interactions: train };
   const base = await new ItineraryRecommender({ algorithm: 'ease', easeLambda: 200 }).fit(data);
-  const tried = base.withRecencyBlend(data, 0.3, 14);
+  const tried = base.withScoring(data, { recencyBlend: 0.3, halfLifeDays: 14, ensembleWeight: 0.5 });
   const refit = await new ItineraryRecommender({ algorithm: 'ease', easeLambda: 200, recencyBlend: 0.3, halfLifeDays: 14 }).fit(data);
   const copy = ItineraryRecommender.fromArtifact(JSON.parse(JSON.stringify(refit.toArtifact())));
   let changed = 0;

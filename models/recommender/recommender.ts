@@ -21,9 +21,9 @@ import { topK } from './top-k.ts';
  * The itinerary recommender family (`recommender`): which itineraries to offer a customer, and which are like the
  * one they are looking at. Every algorithm shares the same queries, rules, cold start and artefact:
  * weighted implicit ALS and EASE and item-kNN (item × item), PureSVD by randomised SVD, and popularity, plain or
- * weighted towards recent interactions (the baselines).
+ * weighted towards recent interactions (the baselines), and `ease-als`, EASE and ALS scores mixed.
  */
-export const ALGORITHMS = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn'] as const;
+export const ALGORITHMS = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn', 'ease-als'] as const;
 export type RecommenderAlgorithm = (typeof ALGORITHMS)[number];
 
 export type RecommenderParams = {
@@ -47,6 +47,8 @@ export type RecommenderParams = {
    * is added to every score. What sells now matters on purchase data; 0 leaves the model alone.
    */
   recencyBlend: number;
+  /** `ease-als`: ALS's share of the mix, each side's scores scaled to the customer's best first. */
+  ensembleWeight: number;
   seed: number;
   /** ALS worker threads; 0 uses every core when the data is big enough to repay starting them (~0.3 s each). */
   workers: number;
@@ -67,6 +69,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   knnShrink: 10,
   halfLifeDays: 30,
   recencyBlend: 0,
+  ensembleWeight: 0.5,
   seed: 0,
   workers: 0,
 };
@@ -101,6 +104,8 @@ const FORMAT_VERSION = 1;
 /** Far below any item × item weight that matters, and well above float32 rounding of scores near 1. */
 const TIE_BREAK = 1e-5;
 
+const maxAbs = (v: Float32Array) => v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+
 const scaledToOne = (v: Float32Array) => {
   const max = v.reduce((a, b) => Math.max(a, b), 0);
   return v.map((x) => (max > 0 ? x / max : 0));
@@ -118,8 +123,7 @@ const tieBreaker = (popular: Float32Array) => scaledToOne(popular).map((x) => TI
  * every algorithm and customer, whatever the scale of their scores (EASE's shrink with λ, ALS's do not).
  */
 function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number): void {
-  let top = 0;
-  if (recent && blend > 0) for (let i = 0; i < out.length; i++) top = Math.max(top, Math.abs(out[i]));
+  const top = recent && blend > 0 ? maxAbs(out) : 0;
   const weight = blend * (top > 0 ? top : 1);
   if (recent && blend > 0) for (let i = 0; i < out.length; i++) out[i] += tieBreak[i] + weight * recent[i];
   else for (let i = 0; i < out.length; i++) out[i] += tieBreak[i];
@@ -148,6 +152,7 @@ function checkParams(p: RecommenderParams): void {
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
     ['recencyBlend', 0, 1e6, false],
+    ['ensembleWeight', 0, 1, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
   ];
@@ -218,7 +223,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
     const popular = popularity(weighted);
-    if (p.algorithm === 'als') {
+    if (p.algorithm === 'als' || p.algorithm === 'ease-als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
       f = p.factors;
@@ -227,7 +232,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       f = svd.rank;
       itemFactors = svd.itemFactors;
       userFactors = foldInUsers(matrix.byUser, itemFactors, f);
-    } else if (p.algorithm === 'ease') {
+    }
+    if (p.algorithm === 'ease' || p.algorithm === 'ease-als') {
       itemWeights = { kind: 'dense', items: matrix.items.size, values: trainEase(matrix.byUser, { lambda: p.easeLambda }) };
     } else if (p.algorithm === 'item-knn') {
       itemWeights = { kind: 'sparse', matrix: trainItemKnn(matrix.byUser, matrix.byItem, { neighbours: p.knnNeighbours, shrink: p.knnShrink }) };
@@ -256,13 +262,14 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
   }
 
   /**
-   * The same fitted model with another recency blend: the blend only adds to scores, so the tuner tries its values
-   * without refitting. `data` must be what the model was fitted on.
+   * The same fitted model with another recency blend or mix: both only combine scores, so the tuner tries their
+   * values without refitting. `data` must be what the model was fitted on.
    */
-  withRecencyBlend(data: RecommenderData, recencyBlend: number, halfLifeDays: number): ItineraryRecommender {
+  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'>): ItineraryRecommender {
     const s = this.fitted;
-    const copy = new ItineraryRecommender({ ...this.params, recencyBlend, halfLifeDays });
-    copy.state = { ...s, recent: recencyBlend > 0 ? scaledToOne(recentPopularity(data, halfLifeDays)) : undefined };
+    const copy = new ItineraryRecommender({ ...this.params, ...scoring });
+    const same = scoring.halfLifeDays === this.params.halfLifeDays && (scoring.recencyBlend > 0) === (this.params.recencyBlend > 0);
+    copy.state = { ...s, recent: scoring.recencyBlend <= 0 ? undefined : same ? s.recent : scaledToOne(recentPopularity(data, scoring.halfLifeDays)) };
     return copy;
   }
 
@@ -284,20 +291,19 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
   scoreCatalogue(userId: string, out: Float32Array, customer?: Omit<CustomerProfile, 'userId'>): { personal: boolean; group: Omit<CustomerProfile, 'userId'> } {
     const s = this.fitted;
     const u = s.users.indexOf(userId);
-    if (u >= 0 && s.f > 0) {
-      const f = s.f;
-      const x = s.userFactors.subarray(u * f, u * f + f);
-      const y = s.itemFactors;
-      for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
-        let dot = 0;
-        for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
-        out[i] = dot;
-      }
-      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
-      return { personal: true, group: {} };
-    }
-    if (u >= 0 && s.itemWeights) {
-      scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
+    if (u >= 0 && (s.f > 0 || s.itemWeights)) {
+      const history = s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]);
+      if (s.f > 0 && s.itemWeights) {
+        // The mix: each side scaled to the customer's best score, so the weight means a share whatever the scales.
+        const ease = new Float32Array(out.length);
+        scoreHistory(s.itemWeights, history, ease);
+        this.factorScores(u, out);
+        const w = this.params.ensembleWeight;
+        const alsTop = 1 / (maxAbs(out) || 1);
+        const easeTop = 1 / (maxAbs(ease) || 1);
+        for (let i = 0; i < out.length; i++) out[i] = w * out[i] * alsTop + (1 - w) * ease[i] * easeTop;
+      } else if (s.f > 0) this.factorScores(u, out);
+      else scoreHistory(s.itemWeights!, history, out);
       addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
       return { personal: true, group: {} };
     }
@@ -307,6 +313,18 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     out.set(segment ?? market ?? s.popular);
     const group = segment ? { segment: profile.segment } : market ? { homeMarket: profile.homeMarket } : {};
     return { personal: false, group };
+  }
+
+  private factorScores(u: number, out: Float32Array): void {
+    const s = this.fitted;
+    const f = s.f;
+    const x = s.userFactors.subarray(u * f, u * f + f);
+    const y = s.itemFactors;
+    for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
+      let dot = 0;
+      for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
+      out[i] = dot;
+    }
   }
 
   /** The catalogue in scoring order. */
