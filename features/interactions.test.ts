@@ -71,7 +71,11 @@ describe('interactions in ClickHouse', () => {
       assert.ok(Math.abs(got.weight - want.weight) <= 1e-9 * want.weight, `${got.userId}/${got.itemId}: ${got.weight} vs ${want.weight}`);
       assert.equal(got.kind, want.kind, `${got.userId}/${got.itemId}`);
       assert.equal(got.ts, want.ts);
+      // When the customer first turned to the itinerary: the recommender's validation split orders by it.
+      assert.equal(typeof got.firstTs, 'number');
+      assert.equal(got.firstTs, want.firstTs, `${got.userId}/${got.itemId} first event`);
     }
+    assert.ok(actual.some((i) => (i.firstTs as number) < (i.ts as number)), 'some pairs sum events on different days');
   });
 
   it('leaves out a booking once its cancellation is known, and counts it before', async () => {

@@ -15,7 +15,7 @@ export const COMMANDS: Array<{ name: string; summary: string; load: () => Promis
   { name: 'notebook run', summary: 'Run an analyst notebook (Markdown, SQL, Vega-Lite) into one self-contained HTML report', load: () => import('./notebook-run.ts') },
   { name: 'learn', summary: 'Train a tree learner on a numeric CSV and score it on a test CSV', load: () => import('./learn.ts') },
   { name: 'forecast-benchmark', summary: 'Score the demand forecaster on the tourism forecasting competition files', load: () => import('./forecast-benchmark.ts') },
-  { name: 'recommend-benchmark', summary: 'Compare popularity, SVD and ALS recommenders on a train CSV and a later test CSV', load: () => import('./recommend-benchmark.ts') },
+  { name: 'recommend-benchmark', summary: 'Tune every recommender on a validation split of a train CSV, choose on validation, score on a later test CSV', load: () => import('./recommend-benchmark.ts') },
   { name: 'nlu-benchmark', summary: 'Score the message understander and the keyword baseline on labelled messages (JSON lines)', load: () => import('./nlu-benchmark.ts') },
   { name: 'models list', summary: 'List registered model versions with aliases and metrics', load: () => import('./models.ts').then((m) => ({ command: m.listCommand })) },
   { name: 'models show', summary: 'Show one model version by id or alias', load: () => import('./models.ts').then((m) => ({ command: m.showCommand })) },

@@ -40,6 +40,13 @@ export interface ComparisonOptions extends TuningOptions {
   algorithms?: readonly RecommenderAlgorithm[];
 }
 
+/** An algorithm's own tuned hyperparameters, without the blend (the mix tunes its own). */
+function searchedAlone(result: AlgorithmResult | undefined): Partial<Record<TunedParam, number>> {
+  if (!result) return {};
+  const { recencyBlend: _, halfLifeDays: __, ...own } = result.tuned;
+  return own;
+}
+
 export async function compareRecommenders(data: ComparisonData, k: number, options: ComparisonOptions = {}): Promise<ModelComparison> {
   if (data.test.length === 0) throw new InputError('the test set is empty: nothing to evaluate on', 'test');
   const algorithms = options.algorithms ?? ALGORITHMS;
@@ -47,8 +54,9 @@ export async function compareRecommenders(data: ComparisonData, k: number, optio
   const results: ModelComparison['results'] = {};
   let chosen: RecommenderAlgorithm | undefined;
   for (const algorithm of algorithms) {
-    // The tuner gets the training rows only.
-    const tuning = await tuneRecommender({ train: data.train, items: data.items, customers: data.customers }, algorithm, k, options);
+    // The tuner gets the training rows only. The EASE + ALS mix starts from what each was tuned to alone.
+    const alone = algorithm === 'ease-als' ? { ...searchedAlone(results.als), ...searchedAlone(results.ease) } : {};
+    const tuning = await tuneRecommender({ train: data.train, items: data.items, customers: data.customers }, algorithm, k, { ...options, fixed: { ...alone, ...options.fixed } });
     const started = performance.now();
     const model = await new ItineraryRecommender(tuning.params).fit({ interactions: data.train, items: data.items, customers: data.customers });
     const trainSeconds = (performance.now() - started) / 1000;

@@ -94,3 +94,21 @@ test('recent popularity ranks what everyone turned to lately above an older favo
   assert.deepEqual(allTime.recommend('walk-in', 2).map((r) => r.itemId), ['classic', 'trend']);
   assert.deepEqual(recent.interactedItems('old0'), ['classic'], 'histories are not decayed away');
 });
+
+test('the EASE + ALS mix is ALS at weight 1 and EASE at weight 0, and something of both between', async () => {
+  const data = { interactions: train, items: world.items };
+  const params = { factors: 8, iterations: 4, seed: 2, easeLambda: 50 };
+  const mix = await new ItineraryRecommender({ ...params, algorithm: 'ease-als' }).fit(data);
+  const als = await new ItineraryRecommender({ ...params, algorithm: 'als' }).fit(data);
+  const ease = await new ItineraryRecommender({ ...params, algorithm: 'ease' }).fit(data);
+  const ids = (m: ItineraryRecommender, u: string) => m.recommend(u, 10, { excludeInteracted: true }).map((r) => r.itemId);
+  const at = (w: number) => mix.withScoring(data, { recencyBlend: 0, halfLifeDays: 30, ensembleWeight: w });
+  let between = 0;
+  for (const userId of mix.customerIds.slice(0, 30)) {
+    assert.deepEqual(ids(at(1), userId), ids(als, userId));
+    assert.deepEqual(ids(at(0), userId), ids(ease, userId));
+    const half = ids(at(0.5), userId).join();
+    if (half !== ids(als, userId).join() && half !== ids(ease, userId).join()) between++;
+  }
+  assert.ok(between > 0);
+});

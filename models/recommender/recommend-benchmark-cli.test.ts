@@ -34,7 +34,7 @@ test('recommend-benchmark prints every algorithm’s tuned values, validation an
   const out = JSON.parse(r.out);
   assert.equal(out.k, 5);
   assert.equal(out.chosenBy, 'validation ndcg');
-  const names = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn'];
+  const names = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn', 'ease-als'];
   for (const name of names) {
     for (const split of ['validation', 'test']) {
       for (const figure of ['hitRate', 'ndcg', 'map', 'coverage']) assert.ok(out[name][split][figure] >= 0 && out[name][split][figure] <= 1, `${name}.${split}.${figure}`);

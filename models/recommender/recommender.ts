@@ -22,9 +22,9 @@ import { topK } from './top-k.ts';
  * The itinerary recommender family (`recommender`): which itineraries to offer a customer, and which are like the
  * one they are looking at. Every algorithm shares the same queries, rules, cold start and artefact:
  * weighted implicit ALS and EASE and item-kNN (item × item), PureSVD by randomised SVD, and popularity, plain or
- * weighted towards recent interactions (the baselines).
+ * weighted towards recent interactions (the baselines), and `ease-als`, EASE and ALS scores mixed.
  */
-export const ALGORITHMS = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn'] as const;
+export const ALGORITHMS = ['als', 'svd', 'popularity', 'recent-popularity', 'ease', 'item-knn', 'ease-als'] as const;
 export type RecommenderAlgorithm = (typeof ALGORITHMS)[number];
 
 export type RecommenderParams = {
@@ -43,6 +43,13 @@ export type RecommenderParams = {
   knnShrink: number;
   /** Recent popularity: an interaction this many days older than the newest counts half. */
   halfLifeDays: number;
+  /**
+   * Personal algorithms: recent popularity (by halfLifeDays), scaled to 1 for the most popular itinerary, times this,
+   * is added to every score. What sells now matters on purchase data; 0 leaves the model alone.
+   */
+  recencyBlend: number;
+  /** `ease-als`: ALS's share of the mix, each side's scores scaled to the customer's best first. */
+  ensembleWeight: number;
   seed: number;
   /** ALS worker threads; 0 uses every core when the data is big enough to repay starting them (~0.3 s each). */
   workers: number;
@@ -52,8 +59,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   algorithm: 'als',
   factors: 32,
   iterations: 12,
-  // Tuned on the synthetic travel world (3,000 customers x 300 itineraries, NDCG@10 on a time split): sparse
-  // histories (~6 itineraries a customer) need a strong ridge; see README.
+  // The starting point of the validation search (tuning.ts): sparse histories need a strong ridge.
   regularization: 30,
   alpha: 10,
   cgSteps: 3,
@@ -63,6 +69,8 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   knnNeighbours: 50,
   knnShrink: 10,
   halfLifeDays: 30,
+  recencyBlend: 0,
+  ensembleWeight: 0.5,
   seed: 0,
   workers: 0,
 };
@@ -99,9 +107,34 @@ const FORMAT_VERSION = 1;
 /** Far below any item × item weight that matters, and well above float32 rounding of scores near 1. */
 const TIE_BREAK = 1e-5;
 
-function tieBreaker(popular: Float32Array): Float32Array {
-  const max = popular.reduce((a, b) => Math.max(a, b), 0);
-  return popular.map((p) => (max > 0 ? (TIE_BREAK * p) / max : 0));
+const maxAbs = (v: Float32Array) => v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+
+const scaledToOne = (v: Float32Array) => {
+  const max = v.reduce((a, b) => Math.max(a, b), 0);
+  return v.map((x) => (max > 0 ? x / max : 0));
+};
+
+/**
+ * Popularity far below any weight that matters, added to every personal score: item-kNN leaves most of the catalogue
+ * at exactly 0 for a short history, and this orders those ties instead of the catalogue order.
+ */
+const tieBreaker = (popular: Float32Array) => scaledToOne(popular).map((x) => TIE_BREAK * x);
+
+/**
+ * The recency blend, after the personal scores are in `out`: recent popularity (scaled to 1 for the most popular)
+ * times the blend times the customer's own best score. Relative to that best score, one blend means the same for
+ * every algorithm and customer, whatever the scale of their scores (EASE's shrink with λ, ALS's do not).
+ */
+function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number): void {
+  const top = recent && blend > 0 ? maxAbs(out) : 0;
+  const weight = blend * (top > 0 ? top : 1);
+  if (recent && blend > 0) for (let i = 0; i < out.length; i++) out[i] += tieBreak[i] + weight * recent[i];
+  else for (let i = 0; i < out.length; i++) out[i] += tieBreak[i];
+}
+
+/** Recent popularity over a fitted catalogue (same indices: the matrix is built from the same rows and catalogue). */
+function recentPopularity(data: RecommenderData, halfLifeDays: number): Float32Array {
+  return popularity(buildInteractionMatrix(recencyWeighted(data.interactions, halfLifeDays), (data.items ?? []).map((i) => i.itemId)).byUser);
 }
 
 /** Below this many entry-iterations, worker start-up costs more than it saves. */
@@ -121,6 +154,8 @@ function checkParams(p: RecommenderParams): void {
     ['knnNeighbours', 1, 100_000, true],
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
+    ['recencyBlend', 0, 1e6, false],
+    ['ensembleWeight', 0, 1, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
   ];
@@ -148,8 +183,10 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
-  /** Popularity scaled to at most TIE_BREAK, added to item × item scores. */
+  /** Added to every personal score, see tieBreaker. */
   tieBreak: Float32Array;
+  /** Recent popularity scaled to 1, when the recency blend is on. */
+  recent?: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
@@ -188,7 +225,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     let itemWeights: ItemWeights | undefined;
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
-    if (p.algorithm === 'als') {
+    const popular = popularity(weighted);
+    if (p.algorithm === 'als' || p.algorithm === 'ease-als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
       f = p.factors;
@@ -197,7 +235,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       f = svd.rank;
       itemFactors = svd.itemFactors;
       userFactors = foldInUsers(matrix.byUser, itemFactors, f);
-    } else if (p.algorithm === 'ease') {
+    }
+    if (p.algorithm === 'ease' || p.algorithm === 'ease-als') {
       itemWeights = { kind: 'dense', items: matrix.items.size, values: trainEase(matrix.byUser, { lambda: p.easeLambda }) };
     } else if (p.algorithm === 'item-knn') {
       itemWeights = { kind: 'sparse', matrix: trainItemKnn(matrix.byUser, matrix.byItem, { neighbours: p.knnNeighbours, shrink: p.knnShrink }) };
@@ -213,8 +252,9 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
-      tieBreak: tieBreaker(popularity(weighted)),
-      popular: popularity(weighted),
+      tieBreak: tieBreaker(popular),
+      recent: p.recencyBlend > 0 ? scaledToOne(recentPopularity(data, p.halfLifeDays)) : undefined,
+      popular,
       bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
       profiles,
@@ -222,6 +262,18 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       borrowed,
     };
     return this;
+  }
+
+  /**
+   * The same fitted model with another recency blend or mix: both only combine scores, so the tuner tries their
+   * values without refitting. `data` must be what the model was fitted on.
+   */
+  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'>): ItineraryRecommender {
+    const s = this.fitted;
+    const copy = new ItineraryRecommender({ ...this.params, ...scoring });
+    const same = scoring.halfLifeDays === this.params.halfLifeDays && (scoring.recencyBlend > 0) === (this.params.recencyBlend > 0);
+    copy.state = { ...s, recent: scoring.recencyBlend <= 0 ? undefined : same ? s.recent : scaledToOne(recentPopularity(data, scoring.halfLifeDays)) };
+    return copy;
   }
 
   private get fitted(): Fitted {
@@ -242,22 +294,20 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
   scoreCatalogue(userId: string, out: Float32Array, customer?: Omit<CustomerProfile, 'userId'>): { personal: boolean; group: Omit<CustomerProfile, 'userId'> } {
     const s = this.fitted;
     const u = s.users.indexOf(userId);
-    if (u >= 0 && s.f > 0) {
-      const f = s.f;
-      const x = s.userFactors.subarray(u * f, u * f + f);
-      const y = s.itemFactors;
-      for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
-        let dot = 0;
-        for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
-        out[i] = dot;
-      }
-      return { personal: true, group: {} };
-    }
-    if (u >= 0 && s.itemWeights) {
-      scoreHistory(s.itemWeights, s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]), out);
-      // Item-kNN leaves most of the catalogue at exactly 0 for a short history: popularity, scaled far below any
-      // weight, orders those ties instead of the catalogue order.
-      for (let i = 0; i < out.length; i++) out[i] += s.tieBreak[i];
+    if (u >= 0 && (s.f > 0 || s.itemWeights)) {
+      const history = s.byUser.indices.subarray(s.byUser.indptr[u], s.byUser.indptr[u + 1]);
+      if (s.f > 0 && s.itemWeights) {
+        // The mix: each side scaled to the customer's best score, so the weight means a share whatever the scales.
+        const ease = new Float32Array(out.length);
+        scoreHistory(s.itemWeights, history, ease);
+        this.factorScores(u, out);
+        const w = this.params.ensembleWeight;
+        const alsTop = 1 / (maxAbs(out) || 1);
+        const easeTop = 1 / (maxAbs(ease) || 1);
+        for (let i = 0; i < out.length; i++) out[i] = w * out[i] * alsTop + (1 - w) * ease[i] * easeTop;
+      } else if (s.f > 0) this.factorScores(u, out);
+      else scoreHistory(s.itemWeights!, history, out);
+      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -266,6 +316,18 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     out.set(segment ?? market ?? s.popular);
     const group = segment ? { segment: profile.segment } : market ? { homeMarket: profile.homeMarket } : {};
     return { personal: false, group };
+  }
+
+  private factorScores(u: number, out: Float32Array): void {
+    const s = this.fitted;
+    const f = s.f;
+    const x = s.userFactors.subarray(u * f, u * f + f);
+    const y = s.itemFactors;
+    for (let i = 0, base = 0; i < s.items.size; i++, base += f) {
+      let dot = 0;
+      for (let a = 0; a < f; a++) dot += x[a] * y[base + a];
+      out[i] = dot;
+    }
   }
 
   /** The catalogue in scoring order. */
@@ -356,6 +418,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
         ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
+        ...(s.recent ? { recent: encodeFloat32(s.recent) } : {}),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
         byMarket: groups(s.byMarket),
@@ -385,6 +448,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
       tieBreak: tieBreaker(decodeFloat32(a.popular)),
+      recent: a.recent ? decodeFloat32(a.recent) : undefined,
       popular: decodeFloat32(a.popular),
       bySegment: groups(a.bySegment),
       byMarket: groups(a.byMarket),
@@ -408,6 +472,8 @@ export interface RecommenderArtifactState {
   itemFactors: string;
   /** EASE and item-kNN only. */
   itemWeights?: EncodedItemWeights;
+  /** Recent popularity scaled to 1, with the recency blend on. */
+  recent?: string;
   popular: string;
   bySegment: Record<string, string>;
   byMarket: Record<string, string>;

@@ -13,16 +13,24 @@ import { DEFAULT_VALIDATION_SHARE, latestPerCustomer } from './validation-split.
  * hyperparameter at a time moves to its best value with the others held, until a full pass changes nothing (or
  * `maxPasses`). Grids are few values spread on a log scale; the ridge terms matter most and get the most values.
  */
-export type TunedParam = 'factors' | 'regularization' | 'alpha' | 'iterations' | 'easeLambda' | 'knnNeighbours' | 'knnShrink' | 'halfLifeDays';
+export type TunedParam = 'factors' | 'regularization' | 'alpha' | 'iterations' | 'easeLambda' | 'knnNeighbours' | 'knnShrink' | 'halfLifeDays' | 'recencyBlend' | 'ensembleWeight';
+
+/** How much recent popularity a personal algorithm adds to its scores, and how recent: tried without refitting. */
+const RECENCY_BLEND = { recencyBlend: [0, 0.03, 0.1, 0.3, 1], halfLifeDays: [7, 30, 120, 365] } as const;
+const BLEND_PARAMS: readonly TunedParam[] = ['recencyBlend', 'halfLifeDays', 'ensembleWeight'];
 
 export const SEARCH_SPACE: Record<RecommenderAlgorithm, Partial<Record<TunedParam, readonly number[]>>> = {
-  als: { regularization: [1, 5, 30, 100, 300], alpha: [1, 5, 10, 40], factors: [16, 32, 64], iterations: [6, 12, 20] },
-  svd: { factors: [8, 16, 32, 64, 128] },
+  als: { regularization: [1, 5, 30, 100, 300], alpha: [1, 5, 10, 40], factors: [16, 32, 64], iterations: [6, 12, 20], ...RECENCY_BLEND },
+  svd: { factors: [8, 16, 32, 64, 128], ...RECENCY_BLEND },
   popularity: {},
   'recent-popularity': { halfLifeDays: [7, 14, 30, 60, 120, 365, 3650] },
-  ease: { easeLambda: [10, 30, 100, 300, 1000, 3000] },
-  'item-knn': { knnNeighbours: [10, 25, 50, 100, 200], knnShrink: [0, 5, 20, 100] },
+  ease: { easeLambda: [10, 30, 100, 300, 1000, 3000], ...RECENCY_BLEND },
+  'item-knn': { knnNeighbours: [10, 25, 50, 100, 200], knnShrink: [0, 5, 20, 100], ...RECENCY_BLEND },
+  // The mix's own weight; comparison.ts holds ALS's and EASE's hyperparameters at the values they were tuned to alone.
+  'ease-als': { ensembleWeight: [0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8], ...RECENCY_BLEND },
 };
+
+const PERSONAL: readonly RecommenderAlgorithm[] = ['als', 'svd', 'ease', 'item-knn', 'ease-als'];
 
 export interface TuningData {
   /** Training interactions only: the validation split is carved from them. */
@@ -70,6 +78,8 @@ export async function tuneRecommender(data: TuningData, algorithm: RecommenderAl
   const itemCount = new Set(data.train.map((r) => r.itemId)).size;
   const space = Object.entries(SEARCH_SPACE[algorithm])
     .filter(([name]) => !(name in fixed && fixed[name as TunedParam] !== undefined))
+    // Without a blend the half-life of a personal algorithm changes nothing.
+    .filter(([name]) => !(name === 'halfLifeDays' && PERSONAL.includes(algorithm) && fixed.recencyBlend === 0))
     // More factors than itineraries only fit noise.
     .map(([name, values]) => [name as TunedParam, name === 'factors' ? values!.filter((v) => v <= itemCount) : values!] as const)
     .filter(([, values]) => values.length > 0);
@@ -77,11 +87,19 @@ export async function tuneRecommender(data: TuningData, algorithm: RecommenderAl
 
   const trials: Trial[] = [];
   const seen = new Map<string, { ndcg: number; report: RankingReport }>();
+  const fitData = { interactions: split.fit, items: data.items, customers: data.customers };
+  // The last fitted model, by its hyperparameters other than the blend: descent moves one hyperparameter at a time,
+  // so trying the blend's values reuses it.
+  let last: { key: string; model: ItineraryRecommender } | undefined;
+  const reusesFit = PERSONAL.includes(algorithm);
   const evaluate = async (tuned: Partial<Record<TunedParam, number>>) => {
     const key = JSON.stringify(space.map(([name]) => tuned[name]));
     let result = seen.get(key);
     if (!result) {
-      const model = await new ItineraryRecommender({ ...base, ...tuned }).fit({ interactions: split.fit, items: data.items, customers: data.customers });
+      const params = { ...base, ...tuned };
+      const fitKey = JSON.stringify(space.filter(([name]) => !reusesFit || !BLEND_PARAMS.includes(name)).map(([name]) => tuned[name]));
+      if (last?.key !== fitKey) last = { key: fitKey, model: await new ItineraryRecommender(params).fit(fitData) };
+      const model = reusesFit ? last.model.withScoring(fitData, params) : last.model;
       const report = evaluateRanking(model, targets, k);
       result = { ndcg: report.ndcg, report };
       seen.set(key, result);

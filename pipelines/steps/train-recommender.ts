@@ -50,7 +50,9 @@ export const trainRecommenderStep: Step = {
       throw new InputError(`recommender: ${train.length} interactions before ${window.id} and ${test.length} bookings in it; both are needed`, 'customer_itinerary_interactions');
     }
     // The held-out months are scored on bookings, so validation is too.
-    const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed, isTarget: (row) => row.kind === 'booking' });
+    // Each pass of the search refits ALS once per value it tries: a large export may want fewer (0: the defaults).
+    const maxPasses = intParam(ctx, 'recommenderTuningPasses', 2, 0, 5);
+    const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed, maxPasses, isTarget: (row) => row.kind === 'booking' });
     const chosen = comparison.results[comparison.chosen]!;
 
     const model = await new ItineraryRecommender({ ...fixed, ...chosen.tuned, algorithm: comparison.chosen }).fit({ interactions: await readInteractions(client), items, customers });

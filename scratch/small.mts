@@ -1,6 +1,0 @@
-import { compareRecommenders } from '../models/recommender/comparison.ts';
-import { travelWorld, worldHoldout } from '../models/recommender/travel-world.ts';
-const world = travelWorld({ customers: 800, itineraries: 90, eventsPerCustomer: 10, seed: 21 });
-const { train, test } = worldHoldout(world, new Date('2025-10-20T00:00:00Z'));
-const r = await compareRecommenders({ train, test, items: world.items, customers: world.customers }, 10, { fixed: { seed: 4 }, maxPasses: 1 });
-for (const [a, x] of Object.entries(r.results)) console.log(a, JSON.stringify(x.tuned), 'val', x.validation.ndcg.toFixed(4), x.validation.customers, 'test', x.test.ndcg.toFixed(4), x.test.customers);
