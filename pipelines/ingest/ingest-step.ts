@@ -18,6 +18,6 @@ export const ingestStep: Step = {
       runId: ctx.runId,
       full: ctx.params.fullIngest === true,
     });
-    return { outputs: { rows: report.rows, rowsPerSecond: report.rowsPerSecond, horizon: report.horizon } };
+    return { outputs: { rows: report.rows, rowsPerSecond: report.rowsPerSecond, horizon: report.horizon, path: report.path } };
   },
 };
