@@ -109,7 +109,9 @@ async function mutate(client: ClickHouseClient, statement: string, params: Recor
 async function eraseInWarehouse(stores: Stores, customerId: number): Promise<Record<string, number>> {
   const { clickhouse } = stores;
   const touched: Record<string, number> = {};
-  const params = { id: customerId, erased: ERASED_NAME };
+  // Rejected import lines blanked in the booking system (by this erasure or an earlier one): idempotent on resume.
+  const blanked = await stores.pg.query<{ id: string }>(`SELECT id FROM import_rejects WHERE raw_line = '[erased]'`);
+  const params = { id: customerId, erased: ERASED_NAME, rejects: blanked.rows.map((r) => Number(r.id)) };
 
   for (let attempt = 0; attempt < REWRITE_ATTEMPTS; attempt++) {
     let remaining = 0;

@@ -74,6 +74,8 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   table('booking_status_history', ['id'], same('booking_id', 'status', 'reason', 'changed_at')),
   table('payments', ['id'], same('booking_id', 'amount', 'currency', 'method', 'status', 'paid_at')),
   table('ratings', ['id'], same('booking_id', 'customer_id', 'itinerary_id', 'score', 'comment', 'rated_at')),
+  table('imports', ['id'], [['kind', 'kind'], ...same('file_name', 'file_sha256', 'status', 'rows_read', 'rows_loaded', 'rows_rejected'), utc('started_at'), utc('finished_at')]),
+  table('import_rejects', ['id'], same('import_id', 'line_number', 'field', 'reason', 'raw_line')),
   // Append-only at the source (domain/migrations/012_audit_log.sql); before/after travel as JSON text.
   table('audit_log', ['id'], same('actor', 'actor_key_id', 'role', 'source', 'action', 'target', 'before', 'after', 'request_id')),
 ];

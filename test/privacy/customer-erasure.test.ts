@@ -117,6 +117,8 @@ describe('erasing a customer', () => {
     assert.ok(Number((await raw.json<{ n: string }>())[0].n) >= 1, 'ClickHouse holds the name');
     const rejects = await db.pool.query(`SELECT count(*)::int AS n FROM import_rejects t WHERE strpos(t::text, $1) > 0`, [customer.email]);
     assert.equal(rejects.rows[0].n, 1, 'an import reject holds the e-mail');
+    const copied = await clickhouse.query({ query: 'SELECT count() AS n FROM import_rejects WHERE position(raw_line, {email:String}) > 0', query_params: { email: customer.email }, format: 'JSONEachRow' });
+    assert.equal(Number((await copied.json<{ n: string }>())[0].n), 1, 'and the ingest copied it to ClickHouse');
   });
 
   it('serves personal recommendations before, and logs the request with the customer id', async () => {
