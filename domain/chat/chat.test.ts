@@ -1,0 +1,173 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
+
+/**
+ * POST /v1/chat/messages through the real API over HTTP: the served nlu model (a serving world's), the
+ * quotation engine on a real PostgreSQL with the sample catalogue, prices from the API itself.
+ */
+const YEAR = new Date().getUTCFullYear() + 1;
+const TODAY = `${YEAR}-03-10`;
+
+describe('POST /v1/chat/messages', () => {
+  let api: AttackedApi;
+  let customers: Record<string, number>;
+  const say = (sessionId: string, text: string, extra: Record<string, unknown> = {}, key = api.keys['quotation-engine']) =>
+    api.http.call('POST', '/v1/chat/messages', { key, body: { sessionId, text, today: TODAY, ...extra } });
+
+  before(async () => {
+    api = await startAttackedApi('chat', { withModels: true });
+    const { rows } = await api.db.pool.query<{ id: string; language: string }>('SELECT id, language FROM customers ORDER BY id');
+    customers = Object.fromEntries(rows.map((r) => [r.language, Number(r.id)]));
+    // The nlu model learnt the generated catalogue's codes (as train-nlu learns the booking system's); the small
+    // sample catalogue calls Titicaca 'puno', so it is given the same code here.
+    await api.db.pool.query(`UPDATE destinations SET code = 'puno-titicaca' WHERE code = 'puno'`);
+  });
+  after(async () => api?.close());
+
+  it('holds a Spanish conversation over four messages that ends in a quotation in PostgreSQL', async () => {
+    const session = 'wa-51987654321-1';
+    const hello = await say(session, 'Hola buenas tardes', { customerId: customers.en });
+    assert.equal(hello.status, 200, hello.text);
+    assert.equal(hello.body.intent, 'greeting');
+    assert.deepEqual(hello.body.missing, ['destination', 'dates', 'party_size']);
+    assert.equal(hello.body.quotation, null);
+
+    const where = await say(session, 'quisiera cotizar un viaje a machu picchu');
+    assert.equal(where.status, 200, where.text);
+    assert.equal(where.body.intent, 'quotation_request');
+    assert.equal(where.body.language, 'es');
+    assert.equal(where.body.context.destinationCode, 'cusco');
+    assert.deepEqual(where.body.missing, ['dates', 'party_size']);
+    assert.equal(where.body.reply, '¿En qué fechas piensa viajar?');
+
+    const when = await say(session, 'el 14 de julio');
+    assert.equal(when.status, 200, when.text);
+    assert.equal(when.body.context.destinationCode, 'cusco', 'the destination carries over');
+    assert.equal(when.body.context.date_from, `${YEAR}-07-14`);
+    assert.deepEqual(when.body.missing, ['party_size']);
+    assert.equal(when.body.reply, '¿Cuántas personas viajan, contando a los niños?');
+    assert.equal(when.body.quotation, null);
+
+    const who = await say(session, 'seriamos 4 personas');
+    assert.equal(who.status, 200, who.text);
+    assert.deepEqual(who.body.missing, []);
+    assert.equal(who.body.context.party_size, 4);
+    const quotation = who.body.quotation;
+    assert.ok(quotation, who.text);
+    assert.equal(who.body.itineraries[0].code, 'mp-4d');
+    assert.equal(quotation.partySize, 4);
+    assert.equal(quotation.departureDate, `${YEAR}-07-14`);
+    assert.ok(quotation.priceTotal > 0);
+    assert.match(who.body.reply, new RegExp(`cotización N\\.º ${quotation.quotationId}`));
+    const { rows } = await api.db.pool.query(
+      `SELECT q.customer_id, q.party_size, q.departure_date::text AS departure_date, i.code, q.price_total::float8 AS price_total
+         FROM quotations q JOIN itineraries i ON i.id = q.itinerary_id WHERE q.id = $1`,
+      [quotation.quotationId],
+    );
+    assert.deepEqual(rows, [{ customer_id: String(customers.en), party_size: 4, departure_date: `${YEAR}-07-14`, code: 'mp-4d', price_total: rows[0]?.price_total }]);
+    assert.ok(rows[0].price_total > 0);
+
+    // A thank-you after the quotation does not make a second one.
+    const thanks = await say(session, 'gracias!');
+    assert.equal(thanks.status, 200, thanks.text);
+    assert.equal(thanks.body.quotation, null);
+    const count = await api.db.pool.query('SELECT count(*)::int AS n FROM quotations WHERE customer_id = $1', [customers.en]);
+    assert.equal(count.rows[0].n, 1);
+  });
+
+  it('holds an English conversation that ends in a quotation, changing its mind on the way', async () => {
+    const session = 'web-7f3a';
+    const first = await say(session, 'Hi! how much would Lake Titicaca be for 3 people?', { customerId: customers.de });
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.language, 'en');
+    assert.equal(first.body.context.destinationCode, 'puno-titicaca');
+    assert.equal(first.body.context.party_size, 3);
+    assert.deepEqual(first.body.missing, ['dates']);
+    assert.equal(first.body.reply, 'Which dates are you thinking of travelling?');
+
+    const fewer = await say(session, 'sorry, actually we are 2 people');
+    assert.equal(fewer.status, 200, fewer.text);
+    assert.equal(fewer.body.context.party_size, 2, 'a later message overrides');
+    assert.equal(fewer.body.quotation, null);
+
+    const dates = await say(session, 'on September 2nd please');
+    assert.equal(dates.status, 200, dates.text);
+    assert.equal(dates.body.context.date_from, `${YEAR}-09-02`);
+    const quotation = dates.body.quotation;
+    assert.ok(quotation, dates.text);
+    assert.match(dates.body.reply, new RegExp(`quotation no\\. ${quotation.quotationId}`));
+    const { rows } = await api.db.pool.query('SELECT customer_id, party_size, departure_date::text AS departure_date FROM quotations WHERE id = $1', [quotation.quotationId]);
+    assert.deepEqual(rows, [{ customer_id: String(customers.de), party_size: 2, departure_date: `${YEAR}-09-02` }]);
+    const audit = await api.db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'quotation.create' AND target = $1`, [`quotation:${quotation.quotationId}`]);
+    assert.equal(audit.rows[0].n, 1, 'the engine audited the quotation');
+  });
+
+  it('keeps sessions apart and proposes without quoting when the customer is unknown to the front end', async () => {
+    const a = await say('anon-1', 'quiero cotizar Titicaca para 2 personas el 2 de septiembre');
+    assert.equal(a.status, 200, a.text);
+    assert.deepEqual(a.body.missing, []);
+    assert.equal(a.body.quotation, null);
+    assert.deepEqual(a.body.itineraries.map((i: { code: string }) => i.code), ['tt-3d']);
+    const b = await say('anon-2', 'para 5 personas');
+    assert.equal(b.body.context.destinationCode, null, 'another session knows nothing of the first');
+  });
+
+  it('refuses bad input with a 400 naming the field, and never answers 500', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ sessionId: 's1', text: '' }, 'text'],
+      [{ sessionId: 's1', text: '  \n ' }, 'text'],
+      [{ sessionId: 's1', text: 'a'.repeat(10_241) }, 'text'],
+      [{ sessionId: 's1', text: 'é'.repeat(6000) }, 'text'],
+      [{ sessionId: 's1', text: 'hola\u0000' }, 'text'],
+      [{ sessionId: 's1', text: 'PK\u0003\u0004\u0014\u0000binary' }, 'text'],
+      [{ sessionId: 's1' }, 'text'],
+      [{ text: 'hola' }, 'sessionId'],
+      [{ sessionId: '', text: 'hola' }, 'sessionId'],
+      [{ sessionId: 'a b', text: 'hola' }, 'sessionId'],
+      [{ sessionId: 'x'.repeat(129), text: 'hola' }, 'sessionId'],
+      [{ sessionId: 's1', text: 'hola', customerId: 0 }, 'customerId'],
+      [{ sessionId: 's1', text: 'hola', customerId: '1' }, 'customerId'],
+      [{ sessionId: 's1', text: 'hola', today: 'mañana' }, 'today'],
+      [{ sessionId: 's1', text: 'hola', lang: 'es' }, 'lang'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await api.http.call('POST', '/v1/chat/messages', { key: api.keys['quotation-engine'], body });
+      assert.equal(response.status, 400, `${JSON.stringify(body).slice(0, 60)}: ${response.text}`);
+      assert.equal(response.body.field, field, response.text);
+    }
+    const unknown = await say('s2', 'hola', { customerId: 999_999 });
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.equal(unknown.body.field, 'customerId');
+    await say('s3', 'hola', { customerId: customers.en });
+    const other = await say('s3', 'hola', { customerId: customers.ja });
+    assert.equal(other.status, 400, other.text);
+    assert.equal(other.body.field, 'customerId');
+  });
+
+  it('answers another language politely as general and keeps nothing of it', async () => {
+    const session = 'fr-1';
+    await say(session, 'quiero ir a machu picchu');
+    for (const text of ['Bonjour, je voudrais réserver un voyage pour nous deux à Puno', '你好，我想去马丘比丘', '🙂🙂🙂']) {
+      const response = await say(session, text);
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.body.intent, 'general', text);
+      assert.equal(response.body.understood, false);
+      assert.match(response.body.reply, /español o en inglés.*Spanish or English/);
+      assert.equal(response.body.context.destinationCode, 'cusco', 'the context is untouched');
+      assert.equal(response.body.context.party_size, null);
+    }
+  });
+
+  it('answers the quotation engine and admins only, and is documented', async () => {
+    const body = { sessionId: 'roles', text: 'hola' };
+    assert.equal((await api.http.call('POST', '/v1/chat/messages', { key: api.keys.admin, body })).status, 200);
+    assert.equal((await api.http.call('POST', '/v1/chat/messages', { key: api.keys.analyst, body })).status, 403);
+    assert.equal((await api.http.call('POST', '/v1/chat/messages', { key: api.keys['pricing-manager'], body })).status, 403);
+    assert.equal((await api.http.call('POST', '/v1/chat/messages', { body })).status, 401);
+    const docs = await api.http.call('GET', '/docs/json');
+    const operation = docs.body.paths['/v1/chat/messages']?.post;
+    assert.ok(operation, 'documented');
+    assert.deepEqual(operation.requestBody.content['application/json'].schema.required, ['sessionId', 'text']);
+  });
+});
