@@ -6,6 +6,7 @@ import type { Actor } from '../../platform/audit-log.ts';
 import { InputError, SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { ScoringClient } from '../quotations/scoring-client.ts';
+import { recordChatMessage } from './chat-history.ts';
 import { converse } from './conversation.ts';
 import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
@@ -163,6 +164,10 @@ export function chatConversation(options: ChatOptions): FastifyPluginAsync {
           stored,
         );
         await guarded('write', () => store.save(body.sessionId, context));
+        // The record is for analysts: the customer's answer does not wait on it failing.
+        await recordChatMessage(options.pool, { sessionId: body.sessionId, text: body.text, customerId: context.customerId }, reply).catch((error) =>
+          options.log.warn('chat message not recorded', { reqId: request.id, error: (error as Error).message }),
+        );
         return reply;
       },
     );

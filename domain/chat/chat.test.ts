@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
+import { BOOKING_SYSTEM_ERASURE } from '../personal-data/personal-data-map.ts';
+import { purgeChatHistory, sessionHash } from './chat-history.ts';
 
 /**
  * POST /v1/chat/messages through the real API over HTTP: the served nlu model (a serving world's), the
@@ -169,5 +171,37 @@ describe('POST /v1/chat/messages', () => {
     const operation = docs.body.paths['/v1/chat/messages']?.post;
     assert.ok(operation, 'documented');
     assert.deepEqual(operation.requestBody.content['application/json'].schema.required, ['sessionId', 'text']);
+  });
+
+  it('stores sessions and messages, keeping text only for customers who consent, and purges past retention', async () => {
+    const pool = api.db.pool;
+    const withheld = (await pool.query('INSERT INTO customers (name, country, language, consent_personalisation) VALUES ($1, $2, $3, false) RETURNING id', ['No consent', 'PE', 'es'])).rows[0].id;
+    await say('wa-51999000111', 'quisiera cotizar un viaje a machu picchu', { customerId: customers.en });
+    await say('wa-51999000222', 'quisiera cotizar un viaje a machu picchu', { customerId: Number(withheld) });
+    await say('wa-51999000333', 'quisiera cotizar un viaje a machu picchu');
+    const rows = async (sessionId: string) =>
+      (await pool.query(`SELECT m.text, m.text_withheld, m.intent, m.entities->>'destinationCode' AS destination, m.customer_id FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE s.session_hash = $1`, [sessionHash(sessionId)])).rows;
+    assert.deepEqual(await rows('wa-51999000111'), [{ text: 'quisiera cotizar un viaje a machu picchu', text_withheld: false, intent: 'quotation_request', destination: 'cusco', customer_id: String(customers.en) }]);
+    assert.deepEqual(await rows('wa-51999000222'), [{ text: null, text_withheld: true, intent: 'quotation_request', destination: 'cusco', customer_id: String(withheld) }]);
+    assert.deepEqual(await rows('wa-51999000333'), [{ text: null, text_withheld: true, intent: 'quotation_request', destination: 'cusco', customer_id: null }]);
+    const raw = await pool.query(`SELECT count(*)::int AS n FROM chat_sessions WHERE session_hash LIKE '%51999000%'`);
+    assert.equal(raw.rows[0].n, 0, 'the phone number in a session id is not stored');
+    const spanish = await pool.query<{ messages: number }>('SELECT messages FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51987654321-1')]);
+    assert.equal(spanish.rows[0].messages, 5, 'every message of the first conversation');
+    const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL');
+    assert.equal(quoted.rows[0].n, 2, 'the two conversations that ended in a quotation');
+
+    // Erasure blanks a consenting customer's texts.
+    const erase = BOOKING_SYSTEM_ERASURE.find((step) => step.table === 'chat_messages')!;
+    await pool.query(erase.sql, [customers.en]);
+    assert.equal((await rows('wa-51999000111'))[0].text, null);
+
+    // Retention: an old message goes, and its session with it when nothing else is left.
+    await pool.query(`UPDATE chat_messages SET created_at = now() - interval '200 days' WHERE session_id = (SELECT id FROM chat_sessions WHERE session_hash = $1)`, [sessionHash('wa-51999000333')]);
+    const before = (await pool.query('SELECT count(*)::int AS n FROM chat_messages')).rows[0].n;
+    assert.equal(await purgeChatHistory(pool), 1);
+    assert.equal((await pool.query('SELECT count(*)::int AS n FROM chat_messages')).rows[0].n, before - 1);
+    assert.deepEqual(await rows('wa-51999000333'), []);
+    assert.equal((await pool.query('SELECT count(*)::int AS n FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51999000333')])).rows[0].n, 0);
   });
 });
