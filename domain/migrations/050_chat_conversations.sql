@@ -11,10 +11,12 @@ CREATE TABLE chat_sessions (
   id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   session_hash    text NOT NULL UNIQUE CHECK (session_hash ~ '^[0-9a-f]{64}$'),
   customer_id     bigint REFERENCES customers (id),
-  started_at      timestamptz NOT NULL DEFAULT now(),
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now(),
   last_message_at timestamptz NOT NULL DEFAULT now(),
   messages        integer NOT NULL DEFAULT 0 CHECK (messages >= 0)
 );
+CREATE TRIGGER chat_sessions_updated_at BEFORE UPDATE ON chat_sessions FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE INDEX chat_sessions_customer ON chat_sessions (customer_id) WHERE customer_id IS NOT NULL;
 
 CREATE TABLE chat_messages (
@@ -22,6 +24,7 @@ CREATE TABLE chat_messages (
   session_id     bigint NOT NULL REFERENCES chat_sessions (id) ON DELETE CASCADE,
   customer_id    bigint REFERENCES customers (id),
   created_at     timestamptz NOT NULL DEFAULT now(),
+  updated_at     timestamptz NOT NULL DEFAULT now(),
   text           text CHECK (octet_length(text) <= 10240),
   text_withheld  boolean NOT NULL,
   CHECK (text_withheld = (text IS NULL)),
@@ -35,6 +38,7 @@ CREATE TABLE chat_messages (
   quotation_id   bigint REFERENCES quotations (id),
   model_version  text NOT NULL
 );
+CREATE TRIGGER chat_messages_updated_at BEFORE UPDATE ON chat_messages FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE INDEX chat_messages_session ON chat_messages (session_id, id);
 CREATE INDEX chat_messages_created ON chat_messages (created_at);
 CREATE INDEX chat_messages_customer ON chat_messages (customer_id) WHERE customer_id IS NOT NULL;
