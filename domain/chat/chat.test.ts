@@ -105,6 +105,39 @@ describe('POST /v1/chat/messages', () => {
     assert.equal(audit.rows[0].n, 1, 'the engine audited the quotation');
   });
 
+  it('quotes at once from one message with every entity kind, and keeps budget and service level in the context', async () => {
+    const text = 'Hola! quiero cotizar machu pichu para mis papás y yo, 4 noches desde el 14 de julio, presupuesto 2 mil dólares, hotel de lujo 😊';
+    const answer = await say('every-entity', text, { customerId: customers.ja });
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual(answer.body.context, {
+      destination: 'Cusco & Machu Picchu',
+      destinationCode: 'cusco',
+      date_from: `${YEAR}-07-14`,
+      date_to: `${YEAR}-07-18`,
+      party_size: 3,
+      budget: { amount: 2000, currency: 'USD' },
+      service_level: 'luxury',
+    });
+    assert.equal(answer.body.tone, 'positive');
+    assert.equal(answer.body.quotation?.partySize, 3, answer.text);
+    const { rows } = await api.db.pool.query('SELECT party_size, departure_date::text AS departure_date FROM quotations WHERE id = $1', [answer.body.quotation.quotationId]);
+    assert.deepEqual(rows, [{ party_size: 3, departure_date: `${YEAR}-07-14` }]);
+  });
+
+  it('apologises first to an upset customer, and lets a support message change the subject', async () => {
+    const request = await say('upset-1', 'quisiera cotizar un viaje a machu picchu');
+    assert.equal(request.body.reply, '¿En qué fechas piensa viajar?');
+    const support = await say('upset-1', 'el guía nunca llegó, estamos esperando en el hotel');
+    assert.equal(support.status, 200, support.text);
+    assert.equal(support.body.intent, 'support');
+    assert.doesNotMatch(support.body.reply, /fechas/, 'not asked for dates while reporting a problem');
+    assert.equal(support.body.context.destinationCode, 'cusco', 'the quote request is still remembered');
+    const upset = await say('upset-2', 'nobody answers me, terrible service. I need a price for Cusco!!');
+    assert.equal(upset.status, 200, upset.text);
+    assert.equal(upset.body.tone, 'negative');
+    assert.match(upset.body.reply, /^We are very sorry for the trouble\. \S/);
+  });
+
   it('keeps sessions apart and proposes without quoting when the customer is unknown to the front end', async () => {
     const a = await say('anon-1', 'quiero cotizar Titicaca para 2 personas el 2 de septiembre');
     assert.equal(a.status, 200, a.text);
@@ -189,7 +222,7 @@ describe('POST /v1/chat/messages', () => {
     const spanish = await pool.query<{ messages: number }>('SELECT messages FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51987654321-1')]);
     assert.equal(spanish.rows[0].messages, 5, 'every message of the first conversation');
     const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL');
-    assert.equal(quoted.rows[0].n, 2, 'the two conversations that ended in a quotation');
+    assert.equal(quoted.rows[0].n, 3, 'the three conversations that ended in a quotation');
 
     // Erasure blanks a consenting customer's texts.
     const erase = BOOKING_SYSTEM_ERASURE.find((step) => step.table === 'chat_messages')!;
