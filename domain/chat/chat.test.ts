@@ -138,6 +138,23 @@ describe('POST /v1/chat/messages', () => {
     assert.match(upset.body.reply, /^We are very sorry for the trouble\. \S/);
   });
 
+  it('asks the recommender only for customers who consent to personalisation', async () => {
+    const withheld = Number((await api.db.pool.query('INSERT INTO customers (name, country, language, consent_personalisation) VALUES ($1, $2, $3, false) RETURNING id', ['Private', 'PE', 'es'])).rows[0].id);
+    const consenting = Number((await api.db.pool.query('INSERT INTO customers (name, country, language) VALUES ($1, $2, $3) RETURNING id', ['Open', 'PE', 'es'])).rows[0].id);
+    const message = 'quisiera cotizar machu picchu para 2 personas el 14 de julio';
+    const privateAnswer = await say('consent-no', message, { customerId: withheld });
+    const openAnswer = await say('consent-yes', message, { customerId: consenting });
+    assert.ok(privateAnswer.body.quotation && openAnswer.body.quotation, `${privateAnswer.text} ${openAnswer.text}`);
+    const asked = async (customerId: number) => {
+      const result = await api.deps.clickhouse.query({ query: `SELECT count() AS n FROM scored_requests WHERE family = 'recommender' AND customer_id = {id:UInt64}`, query_params: { id: customerId }, format: 'JSONEachRow' });
+      return Number((await result.json<{ n: string }>())[0].n);
+    };
+    // The API's request log is written every second: wait for the consenting customer's call to show.
+    for (let i = 0; i < 50 && (await asked(consenting)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await asked(consenting), 1, 'the consenting customer was recommended for');
+    assert.equal(await asked(withheld), 0, 'no personalised call for a customer who withheld consent');
+  });
+
   it('keeps sessions apart and proposes without quoting when the customer is unknown to the front end', async () => {
     const a = await say('anon-1', 'quiero cotizar Titicaca para 2 personas el 2 de septiembre');
     assert.equal(a.status, 200, a.text);
@@ -222,7 +239,7 @@ describe('POST /v1/chat/messages', () => {
     const spanish = await pool.query<{ messages: number }>('SELECT messages FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51987654321-1')]);
     assert.equal(spanish.rows[0].messages, 5, 'every message of the first conversation');
     const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL');
-    assert.equal(quoted.rows[0].n, 3, 'the three conversations that ended in a quotation');
+    assert.equal(quoted.rows[0].n, 5, 'the conversations that ended in a quotation');
 
     // Erasure blanks a consenting customer's texts.
     const erase = BOOKING_SYSTEM_ERASURE.find((step) => step.table === 'chat_messages')!;
