@@ -68,6 +68,7 @@ describe('POST /v1/chat/messages', () => {
       [quotation.quotationId],
     );
     assert.deepEqual(rows, [{ customer_id: String(customers.en), party_size: 4, departure_date: `${YEAR}-07-14`, code: 'mp-4d', price_total: rows[0]?.price_total }]);
+    assert.equal(rows[0].price_total, quotation.priceTotal, 'the price answered is the quotation\'s');
     assert.ok(rows[0].price_total > 0);
 
     // A thank-you after the quotation does not make a second one.
