@@ -7,6 +7,7 @@ import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { chatConversation } from '../../domain/chat/chat-plugin.ts';
 
 /** How long in-flight requests get to finish after SIGINT/SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -32,7 +33,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log })] });
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl })] });
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       await app?.close().catch(() => undefined);

@@ -15,6 +15,7 @@ import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { chatConversation } from '../../domain/chat/chat-plugin.ts';
 import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
@@ -97,7 +98,7 @@ export const command: Command = {
         pg: stores.pg,
         clickhouse: stores.clickhouse,
         registry,
-        plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log })],
+        plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl })],
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const base = address.replace('0.0.0.0', '127.0.0.1');

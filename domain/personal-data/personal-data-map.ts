@@ -19,6 +19,7 @@ export const BOOKING_SYSTEM_ERASURE: ReadonlyArray<{ table: string; sql: string 
     sql: `UPDATE customer_group_profiles SET ages = '{}', special_needs = '{}', preferences = '{}' WHERE customer_id = $1`,
   },
   { table: 'ratings', sql: `UPDATE ratings SET comment = NULL WHERE customer_id = $1 AND comment IS NOT NULL` },
+  { table: 'chat_messages', sql: `UPDATE chat_messages SET text = NULL, text_withheld = true WHERE customer_id = $1 AND text IS NOT NULL` },
   {
     // Tombstones of deleted rows keep the whole old row for the ingest: their personal fields go too.
     table: 'ingest_deletions',

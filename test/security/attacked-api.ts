@@ -11,6 +11,7 @@ import { ROLES, type Role } from '../../serving/auth/roles.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { chatConversation } from '../../domain/chat/chat-plugin.ts';
 import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
 import { buildServingWorld } from '../../serving/testing/serving-world.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
@@ -59,7 +60,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), ...(options.plugins?.(db.pool) ?? [])],
+    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), chatConversation({ pool: db.pool, log: quietLog, redisUrl: options.env?.REDIS_URL }), ...(options.plugins?.(db.pool) ?? [])],
   };
   const app = await buildApp(deps);
   const http = await listen(app);

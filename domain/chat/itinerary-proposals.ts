@@ -1,0 +1,43 @@
+import type pg from 'pg';
+import type { RecommendedItinerary } from './serving-calls.ts';
+
+/**
+ * The itineraries a complete quote request is answered with: the catalogue's active itineraries of the
+ * destination (by the code the nlu model learnt from the catalogue, or its name) that can be costed (they have components), the asked service level first, then those with a
+ * scheduled departure on the asked date; when the recommender ranked some of them for this customer, its order
+ * goes first. The first one is the one quoted.
+ */
+export interface ProposedItinerary {
+  itineraryId: number;
+  code: string;
+  name: string;
+  serviceLevel: string;
+  days: number;
+  source: 'recommender' | 'catalogue';
+}
+
+export const MAX_PROPOSALS = 3;
+
+export async function catalogueItineraries(pool: pg.Pool, destinationCode: string, destinationName: string | null, departureDate: string, serviceLevel: string | null): Promise<Omit<ProposedItinerary, 'source'>[]> {
+  const { rows } = await pool.query(
+    `SELECT i.id, i.code, i.name, i.service_level::text AS service_level, i.duration_days
+       FROM itineraries i JOIN destinations d ON d.id = i.destination_id
+      WHERE (d.code = $1 OR lower(d.name) = lower($4)) AND i.active AND EXISTS (SELECT 1 FROM itinerary_components c WHERE c.itinerary_id = i.id)
+      ORDER BY (i.service_level::text = $3) DESC,
+               EXISTS (SELECT 1 FROM departures p WHERE p.itinerary_id = i.id AND p.departure_date = $2::date AND p.status = 'scheduled') DESC,
+               i.id`,
+    [destinationCode, departureDate, serviceLevel ?? '', destinationName ?? ''],
+  );
+  return rows.map((r) => ({ itineraryId: Number(r.id), code: r.code, name: r.name, serviceLevel: r.service_level, days: r.duration_days }));
+}
+
+export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], recommended: RecommendedItinerary[]): ProposedItinerary[] {
+  const byId = new Map(catalogue.map((i) => [i.itineraryId, i]));
+  const chosen: ProposedItinerary[] = [];
+  for (const r of recommended) {
+    const item = byId.get(r.itineraryId);
+    if (item && !chosen.some((c) => c.itineraryId === item.itineraryId)) chosen.push({ ...item, source: 'recommender' });
+  }
+  for (const item of catalogue) if (!chosen.some((c) => c.itineraryId === item.itineraryId)) chosen.push({ ...item, source: 'catalogue' });
+  return chosen.slice(0, MAX_PROPOSALS);
+}
