@@ -28,7 +28,7 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
     clickhouse = need.clickhouse ? await openClickHouse(config, log) : undefined;
     if (clickhouse) {
       await migrateWarehouse(clickhouse.client, log);
-      await applyRetention(clickhouse.client, config.requestLogRetentionDays, log);
+      await applyRetention(clickhouse.client, { requestLog: config.requestLogRetentionDays, chat: config.chatRetentionDays }, log);
     }
   } catch (err) {
     await clickhouse?.close().catch(() => undefined);

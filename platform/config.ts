@@ -28,6 +28,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Days the scored-request log keeps a row (it holds customer ids and what they asked); ClickHouse drops older ones. */
   requestLogRetentionDays: number;
+  /** Days chat messages are kept, in the booking system and the warehouse. */
+  chatRetentionDays: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -66,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     logLevel,
     requestLogRetentionDays: intSetting(env, 'REQUEST_LOG_RETENTION_DAYS', 400, 1, 36_500),
+    chatRetentionDays: intSetting(env, 'CHAT_RETENTION_DAYS', 180, 1, 36_500),
   };
 }

@@ -56,6 +56,8 @@ export async function recordChatMessage(pool: pg.Pool, message: { sessionId: str
 /** Deletes messages past the retention and the sessions left empty; returns how many messages went. */
 export async function purgeChatHistory(pool: pg.Pool, retentionDays = CHAT_RETENTION_DAYS): Promise<number> {
   return inTransaction(pool, async (client) => {
+    // Text first: a delete leaves the row as it was in the ingest's tombstones, which must not keep what was said.
+    await client.query(`UPDATE chat_messages SET text = NULL, text_withheld = true WHERE created_at < now() - make_interval(days => $1) AND text IS NOT NULL`, [retentionDays]);
     const deleted = await client.query(`DELETE FROM chat_messages WHERE created_at < now() - make_interval(days => $1)`, [retentionDays]);
     await client.query('DELETE FROM chat_sessions s WHERE NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id)');
     return deleted.rowCount ?? 0;

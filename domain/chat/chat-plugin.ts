@@ -6,7 +6,7 @@ import type { Actor } from '../../platform/audit-log.ts';
 import { InputError, SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { ScoringClient } from '../quotations/scoring-client.ts';
-import { recordChatMessage } from './chat-history.ts';
+import { CHAT_RETENTION_DAYS, purgeChatHistory, recordChatMessage } from './chat-history.ts';
 import { converse } from './conversation.ts';
 import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
@@ -26,7 +26,11 @@ export interface ChatOptions {
   sessionTtlMs?: number;
   /** The scoring API; by default this server itself, at the address the request came to. */
   scoringUrl?: string;
+  /** Days a message is kept (CHAT_RETENTION_DAYS); older ones are deleted at start and every hour after. */
+  retentionDays?: number;
 }
+
+const PURGE_EVERY_MS = 3_600_000;
 
 /** As for POST /v1/messages/understand: far above a chat message. */
 export const MAX_MESSAGE_BYTES = 10_240;
@@ -134,6 +138,16 @@ export function chatConversation(options: ChatOptions): FastifyPluginAsync {
     } else {
       store = new MemorySessionStore(ttl);
     }
+
+    // Retention: every replica purges; the DELETE is idempotent, so running it twice costs only the scan.
+    const retentionDays = options.retentionDays ?? CHAT_RETENTION_DAYS;
+    const purge = () =>
+      purgeChatHistory(options.pool, retentionDays)
+        .then((n) => n > 0 && options.log.info('chat messages past retention deleted', { messages: n, retentionDays }))
+        .catch((err) => options.log.warn('chat retention purge failed; tried again within the hour', { error: (err as Error).message }));
+    void purge();
+    const purger = setInterval(purge, PURGE_EVERY_MS).unref();
+    app.addHook('onClose', async () => clearInterval(purger));
 
     app.post(
       '/v1/chat/messages',

@@ -26,9 +26,10 @@ export const BOOKING_SYSTEM_ERASURE: ReadonlyArray<{ table: string; sql: string 
     sql: `UPDATE ingest_deletions SET old_row = CASE table_name
             WHEN 'customers' THEN old_row || jsonb_build_object('name', '${ERASED_NAME}', 'email', NULL, 'external_ref', NULL)
             WHEN 'customer_group_profiles' THEN old_row || '{"ages": [], "special_needs": [], "preferences": {}}'::jsonb
+            WHEN 'chat_messages' THEN old_row || '{"text": null, "text_withheld": true}'::jsonb
             ELSE old_row || '{"comment": null}'::jsonb END
           WHERE (table_name = 'customers' AND old_row->>'id' = $1::text)
-             OR (table_name IN ('customer_group_profiles', 'ratings') AND old_row->>'customer_id' = $1::text)`,
+             OR (table_name IN ('customer_group_profiles', 'ratings', 'chat_messages') AND old_row->>'customer_id' = $1::text)`,
   },
   {
     table: 'quotation_members',
@@ -63,6 +64,12 @@ export const WAREHOUSE_REWRITES: ReadonlyArray<{ table: string; set: string; whe
     erasedWhen: `ages_json = '[]' AND special_needs_json = '[]' AND preferences = '{}' AND empty(ages) AND empty(special_needs)`,
   },
   { table: 'ratings', set: 'comment = NULL', where: 'customer_id = {id:UInt64}', erasedWhen: 'comment IS NULL' },
+  {
+    table: 'chat_messages',
+    set: 'text = NULL, text_withheld = 1',
+    where: 'customer_id = {id:UInt64}',
+    erasedWhen: 'text IS NULL',
+  },
   // The rejected lines the booking system blanked ({rejects:Array(UInt64)}, every version of them).
   { table: 'import_rejects', set: `raw_line = '[erased]'`, where: 'has({rejects:Array(UInt64)}, id)', erasedWhen: `raw_line = '[erased]'` },
 ];

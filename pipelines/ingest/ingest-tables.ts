@@ -76,6 +76,16 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   table('ratings', ['id'], same('booking_id', 'customer_id', 'itinerary_id', 'score', 'comment', 'rated_at')),
   table('imports', ['id'], [['kind', 'kind'], ...same('file_name', 'file_sha256', 'status', 'rows_read', 'rows_loaded', 'rows_rejected'), utc('started_at'), utc('finished_at')]),
   table('import_rejects', ['id'], same('import_id', 'line_number', 'field', 'reason', 'raw_line')),
+  table('chat_sessions', ['id'], [...same('session_hash', 'customer_id', 'messages'), utc('last_message_at')]),
+  table('chat_messages', ['id'], [
+    ...same('session_id', 'customer_id', 'text'),
+    ['text_withheld', 'text_withheld::int'],
+    ...same('language'),
+    ['understood', 'understood::int'],
+    ...same('intent', 'confidence', 'tone', 'entities'),
+    ['missing_json', 'array_to_json(missing)'],
+    ...same('quotation_id', 'model_version'),
+  ]),
   // Append-only at the source (domain/migrations/012_audit_log.sql); before/after travel as JSON text.
   table('audit_log', ['id'], same('actor', 'actor_key_id', 'role', 'source', 'action', 'target', 'before', 'after', 'request_id')),
 ];

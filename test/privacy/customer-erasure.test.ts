@@ -68,6 +68,13 @@ describe('erasing a customer', () => {
     await db.pool.query(`UPDATE ratings SET comment = $2 WHERE customer_id = $1`, [customer.id, `Great trip, ${customer.name}`]);
     const imported = await db.pool.query<{ id: string }>(`INSERT INTO imports (kind, file_name, file_sha256, mapping, status) VALUES ('bookings', 'b.csv', repeat('a', 64), '{}', 'finished') RETURNING id`);
     await db.pool.query(`INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line) VALUES ($1, 7, 'departure_date', 'not a date', $2)`, [imported.rows[0].id, `${customer.name};${customer.email};31/02/2025`]);
+    // What they wrote to the chat front end, as a consenting customer's message is kept.
+    const session = await db.pool.query<{ id: string }>(`INSERT INTO chat_sessions (session_hash, customer_id) VALUES (repeat('b', 64), $1) RETURNING id`, [customer.id]);
+    await db.pool.query(
+      `INSERT INTO chat_messages (session_id, customer_id, text, text_withheld, language, understood, intent, confidence, tone, entities, missing, model_version)
+       VALUES ($1, $2, $3, false, 'es', true, 'quotation_request', 0.9, 'neutral', '{}', '{}', 'nlu-000001')`,
+      [session.rows[0].id, customer.id, `Hola, soy ${customer.name}, escríbanme a ${customer.email}`],
+    );
     await run(['ingest']);
     await db.pool.query(`UPDATE customers SET email = $2 WHERE id = $1`, [customer.id, `new.${customer.email}`]);
     await run(['ingest']);
@@ -119,6 +126,8 @@ describe('erasing a customer', () => {
     assert.equal(rejects.rows[0].n, 1, 'an import reject holds the e-mail');
     const copied = await clickhouse.query({ query: 'SELECT count() AS n FROM import_rejects WHERE position(raw_line, {email:String}) > 0', query_params: { email: customer.email }, format: 'JSONEachRow' });
     assert.equal(Number((await copied.json<{ n: string }>())[0].n), 1, 'and the ingest copied it to ClickHouse');
+    const chat = await clickhouse.query({ query: 'SELECT count() AS n FROM chat_messages WHERE position(text, {email:String}) > 0', query_params: { email: customer.email }, format: 'JSONEachRow' });
+    assert.equal(Number((await chat.json<{ n: string }>())[0].n), 1, 'their chat message is in ClickHouse too');
   });
 
   it('serves personal recommendations before, and logs the request with the customer id', async () => {

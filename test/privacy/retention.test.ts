@@ -17,7 +17,7 @@ describe('retention of the request log', () => {
   });
 
   it('drops rows older than the period, keeps newer ones, and changes the period when the setting changes', async () => {
-    await applyRetention(client, 30, quietLog);
+    await applyRetention(client, { requestLog: 30, chat: 180 }, quietLog);
     const day = 86_400_000;
     const at = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString().replace('T', ' ').replace('Z', '');
     await client.insert({
@@ -31,7 +31,7 @@ describe('retention of the request log', () => {
     await client.command({ query: 'OPTIMIZE TABLE scored_requests FINAL' });
     assert.deepEqual(await rows(), ['recent']);
 
-    await applyRetention(client, 2, quietLog);
+    await applyRetention(client, { requestLog: 2, chat: 180 }, quietLog);
     await client.command({ query: 'OPTIMIZE TABLE scored_requests FINAL' });
     assert.deepEqual(await rows(), []);
     const [table] = await (await client.query({ query: "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'scored_requests'", format: 'JSONEachRow' })).json<{ engine_full: string }>();
