@@ -66,6 +66,21 @@ describe('embedded PostgreSQL', () => {
     assert.notEqual(runningPostmaster(path.join(dataDir, 'postgres'))?.pid, running.pid, 'a new postmaster');
     assert.ok(lines.some((l) => l.includes('embedded postgres restarted')), 'the restart is logged');
   });
+
+  it('leaves a server that was asked to shut down (Ctrl+C reaches it too) down, and closes without waiting for it', async () => {
+    const running = runningPostmaster(path.join(dataDir, 'postgres'));
+    assert.ok(running, 'a running postmaster');
+    const restartsBefore = lines.filter((l) => l.includes('embedded postgres restarted')).length;
+    process.kill(running.pid, 'SIGINT');
+    for (let i = 0; i < 100 && runningPostmaster(path.join(dataDir, 'postgres')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(runningPostmaster(path.join(dataDir, 'postgres')), undefined, 'still down');
+    assert.equal(lines.filter((l) => l.includes('embedded postgres restarted')).length, restartsBefore, 'not restarted');
+    assert.ok(lines.some((l) => l.includes('embedded postgres shut down')));
+    const closing = first.close();
+    first = undefined as unknown as PostgresHandle;
+    await Promise.race([closing, new Promise((_, reject) => setTimeout(() => reject(new Error('close waited for a server already gone')), 15_000))]);
+  });
 });
 
 describe('embedded PostgreSQL made with the old fixed password', () => {

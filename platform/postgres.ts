@@ -163,7 +163,8 @@ async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger)
     url: urlFor(password, port),
     async stop() {
       supervisor.stop();
-      await server.stop();
+      // A server already gone (Ctrl+C reached it first) has no exit left to wait for.
+      if (supervisor.running()) await server.stop();
     },
   };
 }
@@ -198,16 +199,24 @@ async function replaceLegacyPassword(legacyUrl: string, password: string, passwo
 }
 
 /**
- * `npm start` keeps its database up: when the postmaster dies (killed, out of memory) it is started again with
+ * `npm start` keeps its database up: when the postmaster dies (killed, out of memory; not a clean shutdown) it is started again with
  * backoff — leftover backends of the dead one hold its shared memory for a moment, so the first tries may fail —
  * and pooled connections find it again by themselves.
  */
-function superviseEmbedded(server: Embedded, port: number, log: Logger): { stop(): void } {
+function superviseEmbedded(server: Embedded, port: number, log: Logger): { stop(): void; running(): boolean } {
   let stopping = false;
+  let running = true;
   const watch = () => {
     const child = (server as unknown as { process?: import('node:child_process').ChildProcess }).process;
+    running = child !== undefined && child.exitCode === null && child.signalCode === null;
     child?.once('exit', (code, signal) => {
+      running = false;
       if (stopping) return;
+      // Exit code 0 is a shutdown someone asked for — Ctrl+C in a terminal reaches the server's process too.
+      if (code === 0) {
+        log.info('embedded postgres shut down', { signal });
+        return;
+      }
       log.warn('embedded postgres exited; restarting it', { code, signal });
       void restart(0);
     });
@@ -229,5 +238,6 @@ function superviseEmbedded(server: Embedded, port: number, log: Logger): { stop(
     stop() {
       stopping = true;
     },
+    running: () => running,
   };
 }
