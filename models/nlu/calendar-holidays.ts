@@ -1,6 +1,8 @@
+import { easterDay } from '../../platform/calendar/calendar-events.ts';
+
 /**
  * Dates as whole days in UTC (no time zone can shift a travel date), and the holidays customers name.
- * Easter by the anonymous Gregorian computus (Meeus/Jones/Butcher).
+ * Easter comes from the shared computus in platform/calendar, the same day the demand model uses.
  */
 export type Day = number; // days since 1970-01-01
 
@@ -28,23 +30,6 @@ export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export function easterSunday(year: number): Day {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const date = ((h + l - 7 * m + 114) % 31) + 1;
-  return dayOf(year, month, date);
-}
 
 export interface Holiday {
   /** Patterns on normalised text. */
@@ -55,7 +40,7 @@ export interface Holiday {
 
 export const HOLIDAYS: readonly Holiday[] = [
   // Semana Santa runs from Palm Sunday to Easter Sunday.
-  { pattern: /\b(semana santa|holy week|easter)\b/, span: (y) => ({ from: easterSunday(y) - 7, to: easterSunday(y) }) },
+  { pattern: /\b(semana santa|holy week|easter)\b/, span: (y) => ({ from: easterDay(y) - 7, to: easterDay(y) }) },
   { pattern: /\b(fiestas patrias|peru'?s independence day|independence day)\b/, span: (y) => ({ from: dayOf(y, 7, 28), to: dayOf(y, 7, 29) }) },
   { pattern: /\binti ?raymi\b/, span: (y) => ({ from: dayOf(y, 6, 24), to: null }) },
   { pattern: /\b(noche ?buena|christmas eve)\b/, span: (y) => ({ from: dayOf(y, 12, 24), to: null }) },
