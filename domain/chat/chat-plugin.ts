@@ -10,6 +10,7 @@ import { CHAT_RETENTION_DAYS, purgeChatHistory, recordChatMessage } from './chat
 import { converse } from './conversation.ts';
 import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
+import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for
@@ -91,19 +92,6 @@ const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), fie
 
 function limaToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-/** The caller's own credential, so the API sees who is talking and applies their role and limits. */
-function credentialOf(request: FastifyRequest): string {
-  const key = request.headers['x-api-key'];
-  if (typeof key === 'string' && key !== '') return key.trim();
-  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-}
-
-function ownAddress(request: FastifyRequest): string {
-  const { localAddress, localPort } = request.raw.socket;
-  const host = (localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  return `http://${host.includes(':') ? `[${host}]` : host}:${localPort}`;
 }
 
 function actorOf(request: FastifyRequest): Actor {

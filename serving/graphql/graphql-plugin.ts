@@ -11,6 +11,7 @@ import { checkOperation } from './query-limits.ts';
 import { GRAPHQL_RESPONSES } from './route-schemas.ts';
 import { quotationResolvers, type GraphContext } from './resolvers.ts';
 import { SCHEMA } from './schema.ts';
+import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
 
 /**
  * The GraphQL layer over quotations, a plugin for `buildApp({ plugins })` like the review desk:
@@ -29,19 +30,6 @@ export interface QuotationGraphOptions {
 
 /** Deeper than any sensible question about quotations (a booking's quotation's departure is 5 levels). */
 export const MAX_DEPTH = 8;
-
-/** The caller's own credential, so the scoring API sees who is pricing and applies their role and limits. */
-function credentialOf(request: FastifyRequest): string {
-  const key = request.headers['x-api-key'];
-  if (typeof key === 'string' && key !== '') return key.trim();
-  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-}
-
-function ownAddress(request: FastifyRequest): string {
-  const { localAddress, localPort } = request.raw.socket;
-  const host = (localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  return `http://${host.includes(':') ? `[${host}]` : host}:${localPort}`;
-}
 
 export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsync {
   const graphiql = options.graphiql ?? process.env.NODE_ENV !== 'production';
