@@ -4,8 +4,8 @@ import type { BenchContext } from './run.ts';
 import { readQuotation } from '../domain/quotations/read-quotation.ts';
 import { ACCESS } from '../serving/auth/roles.ts';
 import { quotationPage } from '../serving/graphql/quotation-page.ts';
-import { PAGE } from '../serving/graphql/testing/page-query.ts';
-import { quotationHistory } from '../serving/graphql/testing/quotation-history.ts';
+import { PAGE } from '../test/support/graphql-page-query.ts';
+import { quotationHistory } from '../test/worlds/quotation-history.ts';
 import { startAttackedApi } from '../test/security/attacked-api.ts';
 import { testClickHouse } from '../test/support/services.ts';
 

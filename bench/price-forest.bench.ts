@@ -14,12 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { RandomForestRegression } from 'ml-random-forest';
 import type { BenchContext } from './run.ts';
-import { friedman1 } from '../models/price/friedman.ts';
+import { friedman1 } from '../test/worlds/friedman.ts';
 import { GradientBoostingRegressor } from '../models/price/gradient-boosting.ts';
 import { evaluateOnHoldout } from '../models/price/holdout-evaluation.ts';
 import type { FeatureMatrix } from '../models/price/matrix.ts';
 import { errorMetrics } from '../models/price/metrics.ts';
-import { pricingWorld, PRICING_FEATURES } from '../models/price/pricing-world.ts';
+import { pricingWorld, PRICING_FEATURES } from '../test/worlds/pricing-world.ts';
 import { RandomForestRegressor } from '../models/price/random-forest.ts';
 
 export const title = 'Price model learners: histogram random forest and gradient boosting vs scikit-learn and ml-random-forest';

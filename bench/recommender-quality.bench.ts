@@ -10,8 +10,8 @@ import type { BenchContext } from './run.ts';
 import { compareRecommenders, type ModelComparison } from '../models/recommender/comparison.ts';
 import { splitAtCutoff } from '../models/recommender/interaction-matrix.ts';
 import type { Interaction } from '../models/recommender/interactions.ts';
-import { purchaseWorld } from '../models/recommender/purchase-world.ts';
-import { travelWorld, worldHoldout } from '../models/recommender/travel-world.ts';
+import { purchaseWorld } from '../test/worlds/purchase-world.ts';
+import { travelWorld, worldHoldout } from '../test/worlds/travel-world.ts';
 
 export const title = 'Recommender quality: ours (validation-chosen, self-tuned) vs tuned iALS, tuned EASE, popularity, recent popularity';
 

@@ -10,7 +10,7 @@ import type { BenchContext } from './run.ts';
 import { compareRecommenders } from '../models/recommender/comparison.ts';
 import type { Interaction } from '../models/recommender/interactions.ts';
 import { ItineraryRecommender } from '../models/recommender/recommender.ts';
-import { travelWorld, worldHoldout } from '../models/recommender/travel-world.ts';
+import { travelWorld, worldHoldout } from '../test/worlds/travel-world.ts';
 import { mulberry32 } from '../platform/random.ts';
 
 export const title = 'Itinerary recommender: implicit ALS training time, top-k latency with rules, NDCG vs popularity and SVD';

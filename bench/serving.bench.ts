@@ -56,7 +56,7 @@ interface Server {
 
 /** Starts the bench server in its own process, with the V8 flags the API is started with, and waits for its "ready" line. */
 async function startServer(args: string[], log: (m: string) => void): Promise<Server> {
-  const child = spawn(process.execPath, [...SERVING_V8_FLAGS, '--import', 'tsx', path.join(ROOT, 'serving/testing/bench-server.ts'), ...args], {
+  const child = spawn(process.execPath, [...SERVING_V8_FLAGS, '--import', 'tsx', path.join(ROOT, 'bench/support/bench-server.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'error' },

@@ -41,7 +41,7 @@ import { createApiKey } from '../serving/auth/api-keys.ts';
 import type { ServingSources } from '../serving/online/sources.ts';
 import { warehouseSources } from '../serving/online/warehouse-sources.ts';
 import { reviewDesk } from '../serving/review/review-routes.ts';
-import { buildServingWorld } from '../serving/testing/serving-world.ts';
+import { buildServingWorld } from '../test/worlds/serving-world.ts';
 import { startOwnRedis } from '../test/support/own-redis.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../test/support/services.ts';
 

@@ -6,7 +6,7 @@ import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase } from '../test/support/services.ts';
 import { CUSTOMER_FEATURE_SETTINGS, customerFeaturesFor, customerFeaturesSql } from './customer-features.ts';
 import { chDateTime, queryRows } from './warehouse-query.ts';
-import { insertRows, rows } from './testing/warehouse-rows.ts';
+import { insertRows, rows } from '../test/worlds/warehouse-rows.ts';
 
 /**
  * Customer 1 (a party aged 45, 40 and 12) booked three trips: 3 travellers for USD 3,000 sixty days ahead,

@@ -5,7 +5,7 @@ import { migrateWarehouse } from '../pipelines/warehouse/migrate.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase } from '../test/support/services.ts';
 import { demandSeriesParams, demandSeriesSql } from './demand-series.ts';
 import { queryRows } from './warehouse-query.ts';
-import { insertRows, rows } from './testing/warehouse-rows.ts';
+import { insertRows, rows } from '../test/worlds/warehouse-rows.ts';
 
 /**
  * Demand series on a handful of bookings whose counts can be done by hand: Cusco's tour IT1 and Lima's IT2;

@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { eventsToInteractions, type CustomerEvent } from '../models/recommender/confidence.ts';
 import { bookingsBetween, interactionsAsOf } from './interactions.ts';
 import { parseChDateTime, queryRows } from './warehouse-query.ts';
-import { pipelineFixture } from './testing/pipeline-fixture.ts';
+import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
 
 /**
  * The warehouse computes the recommender's confidence weights in SQL; the model defines them in TypeScript

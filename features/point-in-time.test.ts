@@ -6,7 +6,7 @@ import { demandSeriesParams, demandSeriesSql } from './demand-series.ts';
 import { interactionsAsOf } from './interactions.ts';
 import { PRICE_FEATURE_SETTINGS, priceFeatureSql, WAREHOUSE_QUOTES } from './price-feature-sql.ts';
 import { chDateTime, parseChDateTime, queryRows } from './warehouse-query.ts';
-import { pipelineFixture } from './testing/pipeline-fixture.ts';
+import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
 
 /**
  * Point in time: a feature for a quotation made at D uses only what was known before D. Every as-of-D output

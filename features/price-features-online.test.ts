@@ -10,7 +10,7 @@ import { PRICE_FEATURE_SETTINGS, priceFeatureSql, WAREHOUSE_QUOTES } from './pri
 import { priceFeaturesForQuote } from './price-features-online.ts';
 import { priceFeatureValues, type PriceFeatureRow } from './price-feature-values.ts';
 import { nanIfNull, parseChDateTime, queryRows } from './warehouse-query.ts';
-import { pipelineFixture } from './testing/pipeline-fixture.ts';
+import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
 
 describe('price features of a new quotation (serving)', () => {
   let client: ClickHouseClient;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { chromium, type Browser } from 'playwright-core';
-import { writeWarehouseWorld } from '../features/testing/warehouse-world.ts';
+import { writeWarehouseWorld } from '../test/worlds/warehouse-world.ts';
 import { AnalystWarehouse, CLI_LIMITS, runAnalystQuery } from '../platform/analyst-sql/index.ts';
 import { refreshMarts } from '../pipelines/warehouse/marts.ts';
 import { migrateWarehouse, WAREHOUSE_MIGRATIONS_DIR } from '../pipelines/warehouse/migrate.ts';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { migrate } from '../../domain/migrate.ts';
-import { seedSampleCatalogue, type SampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { loadGuardrails } from '../../serving/guardrails/guardrail-store.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
 

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { migrate } from '../../domain/migrate.ts';
-import { seedSampleCatalogue, type SampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
-import { closedPort } from '../../domain/quotations/testing/unreachable-scorer.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
+import { closedPort } from '../../test/support/unreachable-scorer.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
 
 /** `spirit-ml quote …` as a user runs it: a separate process on a real PostgreSQL. */

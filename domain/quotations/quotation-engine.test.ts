@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { migrate } from '../migrate.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { buildServingWorld, type ServingWorld } from '../../serving/testing/serving-world.ts';
+import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
@@ -21,8 +21,8 @@ import { readQuotation } from './read-quotation.ts';
 import { ensureReviewWork } from './sample-quotations.ts';
 import { reviseQuotation } from './revise-quotation.ts';
 import { ScoringClient, ScoringRejectedError } from './scoring-client.ts';
-import { copyCatalogueFromWarehouse } from './testing/catalogue-from-warehouse.ts';
-import { unreachableScorer } from './testing/unreachable-scorer.ts';
+import { copyCatalogueFromWarehouse } from '../../test/support/catalogue-from-warehouse.ts';
+import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 
 /**
  * The quotation engine end to end: PostgreSQL for the quotations, and the real scoring API (serving/app.ts) on a

@@ -5,14 +5,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { migrate } from '../migrate.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { freshDatabase, postgresTargets, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { seedSampleCatalogue, type SampleCatalogue } from '../quotations/testing/sample-catalogue.ts';
-import { unreachableScorer } from '../quotations/testing/unreachable-scorer.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
+import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import type { ScoringClient } from '../quotations/scoring-client.ts';
 import { setBand } from './auto-accept-bands.ts';
 import { decideSuggestion } from './decide-suggestion.ts';
 import { copyDecisionsToWarehouse } from './decision-warehouse.ts';
 import { reviewRates } from './review-rates.ts';
-import { quotationWithSuggestion } from './testing/suggestion-fixture.ts';
+import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { writeTrainingLabelsCsv } from './training-labels.ts';
 
 const targets = await postgresTargets();

@@ -4,14 +4,14 @@ import { migrate } from '../migrate.ts';
 import { freshDatabase, postgresTargets, quietLog, type TestDatabase } from '../../test/support/services.ts';
 import { readQuotation } from '../quotations/read-quotation.ts';
 import { reviseQuotation } from '../quotations/revise-quotation.ts';
-import { seedSampleCatalogue, type SampleCatalogue } from '../quotations/testing/sample-catalogue.ts';
-import { unreachableScorer } from '../quotations/testing/unreachable-scorer.ts';
+import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
+import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import type { ScoringClient } from '../quotations/scoring-client.ts';
 import { setBand } from './auto-accept-bands.ts';
 import { decideSuggestion } from './decide-suggestion.ts';
 import { lockPrice, releaseLock } from './price-locks.ts';
 import { getSuggestion, listQueue } from './review-queue.ts';
-import { quotationWithSuggestion, suggest } from './testing/suggestion-fixture.ts';
+import { quotationWithSuggestion, suggest } from '../../test/support/suggestion-fixture.ts';
 
 const targets = await postgresTargets();
 const manager = { name: 'Ana Quispe (api-key 3)', role: 'pricing-manager' };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
 import { contributions } from './contributions.ts';
-import { friedman1 } from './friedman.ts';
+import { friedman1 } from '../../test/worlds/friedman.ts';
 import { GradientBoostingRegressor } from './gradient-boosting.ts';
 import { errorMetrics } from './metrics.ts';
 import { fitRidge, predictRidge } from './ridge.ts';

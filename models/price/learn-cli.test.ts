@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { friedman1 } from './friedman.ts';
+import { friedman1 } from '../../test/worlds/friedman.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spirit-learn-'));

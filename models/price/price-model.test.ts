@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
 import { evaluateOnHoldout } from './holdout-evaluation.ts';
 import { PriceModel } from './price-model.ts';
-import { isDrySeason, pricingWorld, PRICING_FEATURES } from './pricing-world.ts';
+import { isDrySeason, pricingWorld, PRICING_FEATURES } from '../../test/worlds/pricing-world.ts';
 
 const quotations = pricingWorld(3000, 31);
 const featureNames = [...PRICING_FEATURES];

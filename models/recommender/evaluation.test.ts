@@ -5,7 +5,7 @@ import { evaluateRanking, heldOutTargets } from './evaluation.ts';
 import { splitAtCutoff } from './interaction-matrix.ts';
 import { averagePrecision, hit, ndcg } from './ranking-metrics.ts';
 import { ItineraryRecommender } from './recommender.ts';
-import { travelWorld } from './travel-world.ts';
+import { travelWorld } from '../../test/worlds/travel-world.ts';
 
 const cutoff = new Date('2025-10-01T00:00:00Z');
 

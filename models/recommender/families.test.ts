@@ -4,7 +4,7 @@ import { invertSpdInPlace, trainEase } from './ease.ts';
 import { buildInteractionMatrix } from './interaction-matrix.ts';
 import { trainItemKnn } from './item-knn.ts';
 import { ALGORITHMS, ItineraryRecommender } from './recommender.ts';
-import { travelWorld, worldHoldout } from './travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 
 const world = travelWorld({ customers: 600, itineraries: 70, eventsPerCustomer: 9, seed: 17 });
 const { train } = worldHoldout(world, new Date('2025-10-20T00:00:00Z'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRecommenders } from './comparison.ts';
 import { splitAtCutoff } from './interaction-matrix.ts';
-import { purchaseWorld } from './purchase-world.ts';
+import { purchaseWorld } from '../../test/worlds/purchase-world.ts';
 import { ItineraryRecommender } from './recommender.ts';
 
 // Products launch through the year and fade: what sells now says something a co-purchase model cannot see.

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Interaction } from './interactions.ts';
-import { travelWorld, worldHoldout } from './travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spirit-recommend-'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
 import { ItineraryRecommender } from './recommender.ts';
-import { travelWorld, worldHoldout } from './travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 
 const world = travelWorld({ customers: 1500, itineraries: 200, eventsPerCustomer: 10, seed: 4 });
 const { train } = worldHoldout(world, new Date('2026-01-01T00:00:00Z'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ModelStateError } from '../contract.ts';
 import { compareRecommenders } from './comparison.ts';
 import { ALGORITHMS, ItineraryRecommender } from './recommender.ts';
-import { travelWorld, worldHoldout } from './travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 
 const world = travelWorld({ customers: 3000, itineraries: 300, eventsPerCustomer: 12, seed: 1 });
 const { train, test: heldOut } = worldHoldout(world, new Date('2025-10-20T00:00:00Z'));

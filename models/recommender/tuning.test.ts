@@ -4,7 +4,7 @@ import { compareRecommenders } from './comparison.ts';
 import type { Interaction } from './interactions.ts';
 import { ItineraryRecommender, type RecommenderAlgorithm, type RecommenderParams } from './recommender.ts';
 import { tuneRecommender } from './tuning.ts';
-import { travelWorld, worldHoldout } from './travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 
 const world = travelWorld({ customers: 800, itineraries: 90, eventsPerCustomer: 10, seed: 21 });
 const { train, test: heldOut } = worldHoldout(world, new Date('2025-10-20T00:00:00Z'));

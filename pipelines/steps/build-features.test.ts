@@ -4,7 +4,7 @@ import { InputError } from '../../platform/errors.ts';
 import { FEATURE_TABLES, replaceTable } from '../../features/materialise.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
-import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 import { buildFeaturesStep } from './build-features.ts';
 
 describe('build-features step', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import { batchForecast } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
-import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 
 describe('train-demand step', () => {
   let f: PipelineFixture;

@@ -8,7 +8,7 @@ import { segmenterForPriceModel } from '../../features/customer-segment.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { parseChDateTime } from '../../features/warehouse-query.ts';
-import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 import { trainPriceStep } from './train-price.ts';
 
 describe('train-price step', () => {

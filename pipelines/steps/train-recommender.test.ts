@@ -4,7 +4,7 @@ import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { checkRecommenderModel } from '../../models/recommender/recommender-fingerprint.ts';
 import { batchRecommendations } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
-import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 import { ALGORITHMS, DEFAULT_RECOMMENDER_PARAMS } from '../../models/recommender/recommender.ts';
 import type { StepRun } from '../run-in-process.ts';
 

@@ -5,7 +5,7 @@ import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.
 import { checkSegmentationModel } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { batchSegment } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
-import { pipelineFixture, type PipelineFixture } from '../../features/testing/pipeline-fixture.ts';
+import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 
 describe('train-segments step', () => {
   let f: PipelineFixture;

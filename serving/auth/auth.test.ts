@@ -7,7 +7,7 @@ import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, MACHINE_REDIS_URL, postgresTargets, quietLog, serviceSkipReason, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp, type AppDeps } from '../app.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { createApiKey, hashKey, KEY_PREFIX, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { ROLES, type Role } from './roles.ts';
 

@@ -13,8 +13,8 @@ import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
-import { buildServingWorld, type ServingWorld } from '../testing/serving-world.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
+import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const POLL_MS = 100;

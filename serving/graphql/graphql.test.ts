@@ -4,14 +4,14 @@ import crypto from 'node:crypto';
 import Fastify from 'fastify';
 import { createQuotation } from '../../domain/quotations/create-quotation.ts';
 import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
-import { unreachableScorer } from '../../domain/quotations/testing/unreachable-scorer.ts';
+import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import { quietLog } from '../../test/support/services.ts';
 import { startAttackedApi, type AttackedApi } from '../../test/security/attacked-api.ts';
 import type { Role } from '../auth/roles.ts';
 import { quotationGraph } from './graphql-plugin.ts';
 import { MAX_COST } from './query-limits.ts';
-import { PAGE } from './testing/page-query.ts';
-import { quotationHistory } from './testing/quotation-history.ts';
+import { PAGE } from '../../test/support/graphql-page-query.ts';
+import { quotationHistory } from '../../test/worlds/quotation-history.ts';
 
 /**
  * The GraphQL layer over real HTTP on the API as `npm start` serves it (authentication, roles, rate limits, error

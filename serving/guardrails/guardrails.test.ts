@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { migrate } from '../../domain/migrate.ts';
-import { copyCatalogueFromWarehouse } from '../../domain/quotations/testing/catalogue-from-warehouse.ts';
+import { copyCatalogueFromWarehouse } from '../../test/support/catalogue-from-warehouse.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp, type AppDeps } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
-import { buildServingWorld } from '../testing/serving-world.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
+import { buildServingWorld } from '../../test/worlds/serving-world.ts';
 import { GuardrailBook } from './guardrail-book.ts';
 import { loadGuardrails, setGuardrail } from './guardrail-store.ts';
 

@@ -13,7 +13,7 @@ import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabas
 import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
 
 /**
  * POST /v1/analytics/query over real HTTP, on an API that holds its embedded ClickHouse as `npm start` does: the

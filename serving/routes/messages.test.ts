@@ -6,8 +6,8 @@ import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfi
 import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
-import { buildServingWorld, type ServingWorld } from '../testing/serving-world.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
+import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 
 describe('POST /v1/messages/understand', () => {
   let world: ServingWorld;

@@ -17,8 +17,8 @@ import { warehouseSources } from '../online/warehouse-sources.ts';
 import { OnlineCatalogue } from '../online/catalogue.ts';
 import { featuresFromCatalogue } from '../scoring/catalogue-features.ts';
 import { featuresFromRequest } from '../scoring/price-feature-row.ts';
-import { listen, type HttpClient } from '../testing/http-client.ts';
-import { buildServingWorld, type ServingWorld } from '../testing/serving-world.ts';
+import { listen, type HttpClient } from '../../test/support/http-client.ts';
+import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);

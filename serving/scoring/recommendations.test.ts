@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
-import { travelWorld, worldHoldout } from '../../models/recommender/travel-world.ts';
+import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 import { quietLog } from '../../test/support/services.ts';
 import type { ServingContext } from '../context.ts';
 import { createApiMetrics } from '../metrics/api-metrics.ts';

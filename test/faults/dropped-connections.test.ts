@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../domain/migrate.ts';
 import { recordEvent } from '../../domain/outbox.ts';
-import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { seedSampleCatalogue } from '../worlds/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
@@ -15,7 +15,7 @@ import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey, KEYS_CHANNEL, revokeApiKey } from '../../serving/auth/api-keys.ts';
 import { GUARDRAILS_CHANNEL } from '../../serving/guardrails/guardrail-store.ts';
-import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
+import { listen, type HttpClient } from '../support/http-client.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
 import { OPERATOR_SECRET } from '../security/attacked-api.ts';
 

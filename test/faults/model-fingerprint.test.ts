@@ -15,8 +15,8 @@ import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts'
 import { createLogger } from '../../platform/log.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
-import { buildServingWorld, type ServingWorld } from '../../serving/testing/serving-world.ts';
+import { listen, type HttpClient } from '../support/http-client.ts';
+import { buildServingWorld, type ServingWorld } from '../worlds/serving-world.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

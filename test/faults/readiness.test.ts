@@ -11,7 +11,7 @@ import { createLogger } from '../../platform/log.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
+import { listen, type HttpClient } from '../support/http-client.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
 
 /**

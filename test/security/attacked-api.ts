@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { migrate } from '../../domain/migrate.ts';
-import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { seedSampleCatalogue } from '../worlds/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp, type AppDeps } from '../../serving/app.ts';
@@ -12,8 +12,8 @@ import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
 import { chatConversation } from '../../domain/chat/chat-plugin.ts';
-import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
-import { buildServingWorld } from '../../serving/testing/serving-world.ts';
+import { listen, type HttpClient } from '../support/http-client.ts';
+import { buildServingWorld } from '../worlds/serving-world.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../support/services.ts';
 
 /** A secret as an operator would generate it (48 random bytes, base64), so the API starts. */

@@ -6,12 +6,12 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { migrate } from '../../domain/migrate.ts';
-import { seedSampleCatalogue } from '../../domain/quotations/testing/sample-catalogue.ts';
+import { seedSampleCatalogue } from '../worlds/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { listen, type HttpClient } from '../../serving/testing/http-client.ts';
+import { listen, type HttpClient } from '../support/http-client.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../support/services.ts';
 import { OPERATOR_SECRET } from './attacked-api.ts';
 

@@ -5,9 +5,9 @@ import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { runInProcess, type StepRun } from '../../pipelines/run-in-process.ts';
 import type { Step, StepContext } from '../../pipelines/step.ts';
 import { NIGHTLY_STEPS } from '../../pipelines/steps/index.ts';
-import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
-import { bookingDatabase } from '../../test/support/booking-database.ts';
-import { writeWarehouseWorld, type WorldOptions, type WorldTruth } from './warehouse-world.ts';
+import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from './services.ts';
+import { bookingDatabase } from './booking-database.ts';
+import { writeWarehouseWorld, type WorldOptions, type WorldTruth } from '../worlds/warehouse-world.ts';
 
 /**
  * A warehouse holding a synthetic world (warehouse-world.ts) in its own ClickHouse database, a fresh model registry,

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 
 /**
- * Copies the catalogue of a warehouse test world (serving/testing/serving-world.ts writes it straight into
+ * Copies the catalogue of a warehouse test world (test/worlds/serving-world.ts writes it straight into
  * ClickHouse) into PostgreSQL with the same ids, so the quotation engine, which reads PostgreSQL, and the
  * scoring API, which reads ClickHouse, talk about the same itineraries and customers. Past departures are left
  * out: nobody quotes them. Identity sequences are moved past the copied ids.

@@ -1,11 +1,11 @@
 import type pg from 'pg';
-import { quietLog } from '../../../test/support/services.ts';
-import { createQuotation } from '../../quotations/create-quotation.ts';
-import { DEFAULT_BANDS } from '../../quotations/price-table.ts';
-import { lockQuotation } from '../../quotations/quotation-versions.ts';
-import type { PriceScorer } from '../../quotations/scoring-client.ts';
-import { inTransaction } from '../../../platform/transaction.ts';
-import { recordSuggestion, type RecordedSuggestion, type SuggestionInput } from '../record-suggestion.ts';
+import { quietLog } from './services.ts';
+import { createQuotation } from '../../domain/quotations/create-quotation.ts';
+import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
+import { lockQuotation } from '../../domain/quotations/quotation-versions.ts';
+import type { PriceScorer } from '../../domain/quotations/scoring-client.ts';
+import { inTransaction } from '../../platform/transaction.ts';
+import { recordSuggestion, type RecordedSuggestion, type SuggestionInput } from '../../domain/suggestions/record-suggestion.ts';
 
 /**
  * A quotation with a suggestion on it, for the review tests: the quotation is built by the engine (with the API

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { mulberry32 } from '../../../platform/random.ts';
-import { ScoringClient } from '../scoring-client.ts';
+import { mulberry32 } from '../../platform/random.ts';
+import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 
 /** A port nothing listens on: taken from the OS, then released. */
 export async function closedPort(): Promise<number> {

@@ -1,9 +1,9 @@
 import { normal, pick, substream } from '../../platform/random.ts';
-import type { ItineraryInfo } from './catalogue.ts';
-import type { CustomerProfile } from './cold-start.ts';
-import { eventsToInteractions, type CustomerEvent } from './confidence.ts';
-import { splitAtCutoff } from './interaction-matrix.ts';
-import type { Interaction } from './interactions.ts';
+import type { ItineraryInfo } from '../../models/recommender/catalogue.ts';
+import type { CustomerProfile } from '../../models/recommender/cold-start.ts';
+import { eventsToInteractions, type CustomerEvent } from '../../models/recommender/confidence.ts';
+import { splitAtCutoff } from '../../models/recommender/interaction-matrix.ts';
+import type { Interaction } from '../../models/recommender/interactions.ts';
 
 /**
  * A synthetic market for tests and the benchmark, with structure a recommender can find: itineraries and taste

@@ -1,5 +1,5 @@
 /**
- * A stand-in for a ClickHouse server on another machine, for the bench (serving/testing/bench-server.ts
+ * A stand-in for a ClickHouse server on another machine, for the bench (bench/support/bench-server.ts
  * `--log-off-box`): it answers every HTTP request 200 after reading its body, and keeps nothing. The API then pays
  * what it pays with its request log on a ClickHouse server — encoding the rows and sending them over HTTP — while
  * parsing, storing and merging them, which a server does elsewhere, costs nothing on these cores. Run as its own

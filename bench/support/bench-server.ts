@@ -19,10 +19,10 @@ import { migrate } from '../../domain/migrate.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { createLogger } from '../../platform/log.ts';
 import { embeddedPostgresUrl, freshDatabase, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
-import { buildApp } from '../app.ts';
+import { buildApp } from '../../serving/app.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
-import { createApiKey } from '../auth/api-keys.ts';
-import { buildServingWorld } from './serving-world.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
+import { buildServingWorld } from '../../test/worlds/serving-world.ts';
 
 const { values } = parseArgs({ options: { mode: { type: 'string', default: 'api' }, customers: { type: 'string', default: '1000' }, 'log-off-box': { type: 'boolean', default: false } } });
 const log = createLogger('error');

@@ -1,5 +1,5 @@
 import { mulberry32, normal, pick, randInt } from '../../platform/random.ts';
-import type { Quotation } from './quotations.ts';
+import type { Quotation } from '../../models/price/quotations.ts';
 
 /**
  * A synthetic pricing world for tests and benchmarks, shaped like Spirit Tours' quotations: cost follows days,

@@ -1,5 +1,5 @@
 import { mulberry32, normal } from '../../platform/random.ts';
-import type { FeatureMatrix } from './matrix.ts';
+import type { FeatureMatrix } from '../../models/price/matrix.ts';
 
 /**
  * Friedman #1 regression problem, the standard nonlinear test function for tree ensembles (also

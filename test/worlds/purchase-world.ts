@@ -1,5 +1,5 @@
 import { substream } from '../../platform/random.ts';
-import type { Interaction } from './interactions.ts';
+import type { Interaction } from '../../models/recommender/interactions.ts';
 
 /**
  * A second synthetic market, unlike the travel world on purpose, so that a choice made on one is checked on the

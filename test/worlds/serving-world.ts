@@ -7,7 +7,7 @@ import { INTERACTIONS_VERSION, readInteractions } from '../../features/interacti
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
-import { writeWarehouseWorld, type WorldTruth } from '../../features/testing/warehouse-world.ts';
+import { writeWarehouseWorld, type WorldTruth } from './warehouse-world.ts';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import { DEFAULT_TRAINING, trainUnderstander } from '../../models/nlu/train-understander.ts';
 import { DESTINATIONS } from '../../domain/generator/catalogue-data.ts';
@@ -20,11 +20,11 @@ import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
-import { quietLog, tempDir } from '../../test/support/services.ts';
+import { quietLog, tempDir } from '../support/services.ts';
 import { pathToFileURL } from 'node:url';
 
 /**
- * For the API's tests: a small booking world in a fresh ClickHouse database (features/testing/warehouse-world.ts,
+ * For the API's tests: a small booking world in a fresh ClickHouse database (test/worlds/warehouse-world.ts,
  * ending today so "now" is inside it), its feature tables built by features/, and a registry with a small model
  * of every family trained on them and promoted — the same path the pipeline takes, at a size that runs in seconds.
  */

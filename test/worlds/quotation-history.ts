@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { createQuotation } from '../../../domain/quotations/create-quotation.ts';
-import { DEFAULT_BANDS } from '../../../domain/quotations/price-table.ts';
-import { approveQuotation, convertToBooking } from '../../../domain/quotations/quotation-status.ts';
-import { reviseQuotation } from '../../../domain/quotations/revise-quotation.ts';
-import { unreachableScorer } from '../../../domain/quotations/testing/unreachable-scorer.ts';
-import { quietLog } from '../../../test/support/services.ts';
+import { createQuotation } from '../../domain/quotations/create-quotation.ts';
+import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
+import { approveQuotation, convertToBooking } from '../../domain/quotations/quotation-status.ts';
+import { reviseQuotation } from '../../domain/quotations/revise-quotation.ts';
+import { unreachableScorer } from '../support/unreachable-scorer.ts';
+import { quietLog } from '../support/services.ts';
 
 /**
  * Quotations made by the quotation engine itself on a catalogue that has departures and customers (the sample

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { normal, pick, pickWeighted, poisson, randInt, substream, type Rng } from '../../platform/random.ts';
-import { chDateTime } from '../warehouse-query.ts';
-import { ESTIMATED_OPERATIONAL_PER_PAX, ESTIMATED_OPERATIONAL_RATE, PAX_PER_GUIDE } from '../cost-basis.ts';
+import { chDateTime } from '../../features/warehouse-query.ts';
+import { ESTIMATED_OPERATIONAL_PER_PAX, ESTIMATED_OPERATIONAL_RATE, PAX_PER_GUIDE } from '../../features/cost-basis.ts';
 
 /**
  * A small booking world written straight into the warehouse tables, for the tests of features and pipeline steps
