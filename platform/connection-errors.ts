@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from './log.ts';
-import { stopRequested } from './stopping.ts';
+import { logConnectionLoss } from './stopping.ts';
 
 const guarded = new WeakSet<object>();
 
@@ -17,16 +17,10 @@ const guarded = new WeakSet<object>();
 export function survivePostgresDisconnects(pool: pg.Pool, log: Logger): void {
   if (guarded.has(pool)) return;
   guarded.add(pool);
-  pool.on('error', (err) => {
-    if (stopRequested()) log.debug('PostgreSQL connection closed while stopping', { error: err.message });
-    else log.warn('PostgreSQL connection lost while idle; the pool opens another when needed', { error: err.message });
-  });
+  pool.on('error', (err) => logConnectionLoss(log, 'PostgreSQL connection lost while idle; the pool opens another when needed', { error: err.message }));
   pool.on('acquire', (client) => {
     if (guarded.has(client)) return;
     guarded.add(client);
-    client.on('error', (err) => {
-      if (stopRequested()) log.debug('PostgreSQL connection closed while stopping', { error: err.message });
-      else log.warn('PostgreSQL connection lost while in use', { error: err.message });
-    });
+    client.on('error', (err) => logConnectionLoss(log, 'PostgreSQL connection lost while in use', { error: err.message }));
   });
 }

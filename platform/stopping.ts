@@ -1,3 +1,5 @@
+import type { Logger } from './log.ts';
+
 /**
  * Whether this process has been asked to stop (SIGINT, SIGTERM). Ctrl+C reaches every process of the terminal's
  * process group at once, so an embedded PostgreSQL closes its connections while the API and the outbox relay are
@@ -23,4 +25,10 @@ export function onStopSignal(onStop: (signal: NodeJS.Signals) => void): void {
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+}
+
+/** Logs a lost connection: a warning, or once the process is stopping a debug line, since the loss is then expected. */
+export function logConnectionLoss(log: Logger, message: string, fields: Record<string, unknown>): void {
+  if (requested) log.debug(`${message} (while stopping)`, fields);
+  else log.warn(message, fields);
 }
