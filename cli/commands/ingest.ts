@@ -13,6 +13,7 @@ export const command: Command = {
     full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower)' },
     'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert', default: '250000' },
     concurrency: { type: 'string', description: 'Tables copied at the same time', default: '3' },
+    'keep-tombstones-days': { type: 'string', description: 'Days a copied delete stays in ingest_deletions for another warehouse', default: '7' },
     path: {
       type: 'string',
       description: 'Who reads PostgreSQL: pull (ClickHouse, with postgresql()), copy (COPY through this process), auto (pull when ClickHouse can reach PostgreSQL)',
@@ -27,6 +28,7 @@ export const command: Command = {
       batchRows: intArg(args, 'batch-rows', { min: 1, max: 10_000_000 }),
       concurrency: intArg(args, 'concurrency', { min: 1, max: 16 }),
       path: choiceArg(args, 'path', ['auto', 'pull', 'copy'] as const, 'auto'),
+      keepTombstonesDays: intArg(args, 'keep-tombstones-days', { min: 0, max: 3650 }),
     };
     const stores = await openStores(config, log);
     try {

@@ -153,4 +153,32 @@ for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committe
     const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM bookings');
     assert.equal(Number(others[0].n), Number(rows[0].n), 'every other booking is still there');
   });
+
+  it('forgets a tombstone only once it is copied and older than the grace period', async () => {
+    await warehouse('tombstones');
+    await run();
+    const tombstones = async () => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ingest_deletions WHERE table_name = 'ratings'`)).rows[0].n);
+    const { rows: ratings } = await db.pool.query<{ id: string }>('SELECT id FROM ratings ORDER BY id LIMIT 2');
+    await db.pool.query('DELETE FROM ratings WHERE id = $1', [ratings[0].id]);
+    // Copied, but within the grace period: kept for another warehouse.
+    assert.equal((await run({ keepTombstonesDays: 7 })).tombstonesForgotten, 0);
+    const copied = await tombstones();
+    assert.ok(copied >= 1);
+    // A delete still uncommitted while the run copies: its tombstone is not in ClickHouse yet and must survive.
+    const open = await db.pool.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query('DELETE FROM ratings WHERE id = $1', [ratings[1].id]);
+      const report = await run({ keepTombstonesDays: 0 });
+      assert.ok(report.tombstonesForgotten >= copied, 'the copied tombstones go once the grace period is 0');
+      await open.query('COMMIT');
+    } finally {
+      open.release();
+    }
+    assert.equal(await tombstones(), 1, 'the tombstone committed after the run waits for the next one');
+    await run({ keepTombstonesDays: 0 });
+    assert.equal(await tombstones(), 0);
+    const deleted = await rowsOf<{ n: string }>(`SELECT count() AS n FROM ratings FINAL WHERE id IN (${ratings.map((r) => r.id).join(', ')})`);
+    assert.equal(Number(deleted[0].n), 0, 'both deletes reached ClickHouse before their tombstones went');
+  });
 });

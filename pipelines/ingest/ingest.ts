@@ -8,6 +8,7 @@ import { INGEST_TABLES, type IngestTable } from './ingest-tables.ts';
 import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
 import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
+import { forgetCopiedTombstones } from './forget-tombstones.ts';
 
 export interface IngestOptions {
   log: Logger;
@@ -25,6 +26,8 @@ export interface IngestOptions {
   path?: 'auto' | 'pull' | 'copy';
   /** Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). */
   full?: boolean;
+  /** Days a copied tombstone stays in ingest_deletions for another warehouse before it is deleted (default 7). */
+  keepTombstonesDays?: number;
   runId?: string;
   /** Test hook, see copyTable (the COPY path only). */
   afterBatch?: (table: string, batch: number) => void | Promise<void>;
@@ -40,6 +43,8 @@ export interface IngestReport {
   rows: number;
   rowsPerSecond: number;
   tables: Record<string, { rows: number; batches: number; seconds: number }>;
+  /** Tombstones copied more than keepTombstonesDays ago, deleted from ingest_deletions by this run. */
+  tombstonesForgotten: number;
 }
 
 /**
@@ -52,6 +57,8 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const batchRows = opts.batchRows ?? 250_000;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new InputError(`batchRows must be a positive whole number, got ${batchRows}`, 'batchRows');
   const concurrency = Math.max(1, opts.concurrency ?? 3);
+  const keepTombstonesDays = opts.keepTombstonesDays ?? 7;
+  if (!Number.isInteger(keepTombstonesDays) || keepTombstonesDays < 0) throw new InputError(`keepTombstonesDays must be a whole number of days ≥ 0, got ${keepTombstonesDays}`, 'keepTombstonesDays');
   const runId = opts.runId ?? crypto.randomUUID();
   const started = performance.now();
   if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name));
@@ -85,10 +92,11 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
   const done = progress.done();
+  const tombstonesForgotten = await forgetCopiedTombstones(pool, tables.map((t) => t.name), horizon, keepTombstonesDays);
   const seconds = (performance.now() - started) / 1000;
   const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
-  opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond) });
-  return { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report };
+  opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond), tombstonesForgotten });
+  return { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report, tombstonesForgotten };
 }
 
 function selectTables(names: string[] | undefined): IngestTable[] {
