@@ -40,7 +40,7 @@ import { buildApp } from '../serving/app.ts';
 import { createApiKey } from '../serving/auth/api-keys.ts';
 import type { ServingSources } from '../serving/online/sources.ts';
 import { warehouseSources } from '../serving/online/warehouse-sources.ts';
-import { reviewDesk } from '../serving/review/review-routes.ts';
+import { reviewDesk } from '../domain/review-desk/review-routes.ts';
 import { buildServingWorld } from '../test/worlds/serving-world.ts';
 import { startOwnRedis } from '../test/support/own-redis.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../test/support/services.ts';

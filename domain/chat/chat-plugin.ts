@@ -1,8 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { Type, type TSchema } from 'typebox';
-import type { Actor } from '../../platform/audit-log.ts';
 import { InputError, SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { ScoringClient } from '../quotations/scoring-client.ts';
@@ -10,6 +9,7 @@ import { CHAT_RETENTION_DAYS, purgeChatHistory, recordChatMessage } from './chat
 import { converse } from './conversation.ts';
 import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
 
 /**
@@ -92,12 +92,6 @@ const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), fie
 
 function limaToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-function actorOf(request: FastifyRequest): Actor {
-  const p = request.principal;
-  if (!p) throw new SpiritError('unauthorized', 'a credential is required');
-  return { name: `${p.name} (${p.kind} ${p.id})`, role: p.role, keyId: p.id, source: 'api', requestId: request.id };
 }
 
 /** A session store that does not answer is a 503 the front end can retry, not a conversation silently restarted. */

@@ -2,15 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { listBands, setBand } from '../../domain/suggestions/auto-accept-bands.ts';
-import { decideSuggestion } from '../../domain/suggestions/decide-suggestion.ts';
-import { listDecisions } from '../../domain/suggestions/decision-log.ts';
-import { listLocks, lockPrice, releaseLock } from '../../domain/suggestions/price-locks.ts';
-import { ReviewConflictError } from '../../domain/suggestions/review-errors.ts';
-import { getSuggestion, listQueue } from '../../domain/suggestions/review-queue.ts';
-import { actorOf } from '../auth/actor.ts';
-import { ACCESS } from '../auth/roles.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { listBands, setBand } from '../suggestions/auto-accept-bands.ts';
+import { decideSuggestion } from '../suggestions/decide-suggestion.ts';
+import { listDecisions } from '../suggestions/decision-log.ts';
+import { listLocks, lockPrice, releaseLock } from '../suggestions/price-locks.ts';
+import { ReviewConflictError } from '../suggestions/review-errors.ts';
+import { getSuggestion, listQueue } from '../suggestions/review-queue.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 import {
   BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
   SuggestionDetailSchema,

@@ -5,15 +5,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { migrate } from '../../domain/migrate.ts';
+import { migrate } from '../migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, requireServices, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { buildApp } from '../app.ts';
-import { createApiKey } from '../auth/api-keys.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewPage } from './review-page.ts';
 import { reviewDesk } from './review-routes.ts';
 

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
-import { SpiritError } from '../../platform/errors.ts';
-import type { Logger } from '../../platform/log.ts';
+import { SpiritError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { httpStatusOf } from './api-errors.ts';
 
 export interface ErrorBody {
