@@ -44,7 +44,7 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
           response: GRAPHQL_RESPONSES,
           tags: ['graphql'],
           summary: route.method === 'GET' ? 'A GraphQL query in the query string (no mutations)' : 'A GraphQL query or mutation over quotations',
-          description: 'Schema: serving/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',
+          description: 'Schema: domain/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',
         } as typeof route.schema;
       } else if (route.url.startsWith('/graphiql')) {
         route.schema = { ...route.schema, hide: true } as typeof route.schema;
