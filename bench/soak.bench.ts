@@ -159,7 +159,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     clickhouse,
     registry: world.registry,
     sources,
-    plugins: [reviewDesk({ pool })],
+    plugins: [reviewDesk({ pool, clickhouse })],
     settings: { rateLimitPerMinute: 100_000_000, modelPollMs: 1000, eventStream: stream },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -34,7 +34,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })] });
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })] });
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       await app?.close().catch(() => undefined);

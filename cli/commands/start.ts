@@ -99,7 +99,7 @@ export const command: Command = {
         pg: stores.pg,
         clickhouse: stores.clickhouse,
         registry,
-        plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })],
+        plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })],
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const base = address.replace('0.0.0.0', '127.0.0.1');

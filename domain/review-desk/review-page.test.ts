@@ -64,7 +64,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       clickhouse,
       registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
       settings: { modelPollMs: 0 },
-      plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+      plugins: [reviewDesk({ pool: db.pool, clickhouse }), reviewPage()],
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     keys.manager = (await createApiKey(db.pool, { name: 'Rosa Mamani', role: 'pricing-manager' })).key;

@@ -172,3 +172,31 @@ export const BandBody = Type.Object(
 
 export const Principal = Type.Object({ name: Type.String(), role: Type.String() });
 export const DestinationList = Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }));
+
+export const AcceptanceQuery = Type.Object(
+  {
+    from: Type.Optional(IsoDate('First day decided, UTC (default: the first decision)')),
+    to: Type.Optional(IsoDate('Last day decided, UTC, included (default: the last decision)')),
+  },
+  { additionalProperties: false },
+);
+
+const AcceptanceCounts = {
+  decisions: Type.Integer(),
+  accepted: Type.Integer({ description: 'Accepted by a manager or auto-accepted by a band' }),
+  autoAccepted: Type.Integer(),
+  overridden: Type.Integer(),
+  rejected: Type.Integer(),
+  acceptanceRate: Type.Number({ description: 'accepted / decisions' }),
+  avgOverride: Nullable(Type.Number({ description: 'Mean of (override − suggested) / suggested over overrides: −0.05 = managers priced 5% under the model; null without overrides' })),
+};
+
+export const AcceptanceSchema = Type.Object({
+  from: Nullable(Type.String({ format: 'date' })),
+  to: Nullable(Type.String({ format: 'date' })),
+  decidedThrough: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the newest decision the warehouse holds was made: the scheduled ingest copies decisions, so later ones are not counted yet',
+  }),
+  byModelVersion: Type.Array(Type.Object({ modelVersion: Type.String(), ...AcceptanceCounts })),
+  byManager: Type.Array(Type.Object({ decidedBy: Type.String({ description: 'The credential that decided; system:auto-accept for the bands' }), role: Type.String(), ...AcceptanceCounts })),
+});

@@ -61,7 +61,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), chatConversation({ pool: db.pool, log: quietLog, redisUrl: options.env?.REDIS_URL }), personalData({ pg: db.pool, clickhouse }), ...(options.plugins?.(db.pool) ?? [])],
+    plugins: [reviewDesk({ pool: db.pool, clickhouse }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), chatConversation({ pool: db.pool, log: quietLog, redisUrl: options.env?.REDIS_URL }), personalData({ pg: db.pool, clickhouse }), ...(options.plugins?.(db.pool) ?? [])],
   };
   const app = await buildApp(deps);
   const http = await listen(app);
