@@ -11,6 +11,7 @@ import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for
@@ -88,8 +89,6 @@ const ChatAnswer = Type.Object({
   modelVersion: Type.String({ description: 'Registry version of the nlu family that understood the message' }),
 });
 
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) });
-
 function limaToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
@@ -140,7 +139,7 @@ export function chatConversation(options: ChatOptions): FastifyPluginAsync {
           tags: ['messages'],
           summary: 'A customer message in a conversation: understood, merged with the session, answered; a complete quote request gets itineraries and a quotation',
           body: ChatRequest,
-          response: { 200: ChatAnswer, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+          response: { 200: ChatAnswer, ...errorResponses(400, 401, 403, 404, 429, 503) },
         },
       },
       async (request) => {
