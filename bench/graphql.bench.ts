@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { BenchContext } from './run.ts';
 import { readQuotation } from '../domain/quotations/read-quotation.ts';
-import { ACCESS } from '../serving/auth/roles.ts';
-import { quotationPage } from '../serving/graphql/quotation-page.ts';
+import { ACCESS } from '../platform/http/roles.ts';
+import { quotationPage } from '../domain/graphql/quotation-page.ts';
 import { PAGE } from '../test/support/graphql-page-query.ts';
 import { quotationHistory } from '../test/worlds/quotation-history.ts';
 import { startAttackedApi } from '../test/security/attacked-api.ts';
@@ -15,7 +15,7 @@ export const title = 'Pages of 50 quotations with items, versions, departures an
  * `npm run bench -- graphql`: the API as `npm start` serves it, on the embedded PostgreSQL, with quotations made by
  * the quotation engine. A page is 50 quotations with their items, price history, departure (seats left) and booking.
  *
- * - GraphQL: one POST /graphql per page (serving/graphql; a fixed number of SQL queries per page).
+ * - GraphQL: one POST /graphql per page (domain/graphql; a fixed number of SQL queries per page).
  * - REST: the API has no route that reads quotations, so the bench adds the two a REST design would have — a list
  *   (the same cursor page) and the staff view of one quotation (domain/quotations/read-quotation.ts, what
  *   `spirit-ml quote show` reads, plus its departure and booking) — and a page is the list then its 50 quotations,

@@ -50,7 +50,7 @@ function percentile(sorted: number[], p: number): number {
 async function nightlyInProcess(ctx: BenchContext): Promise<{ figures: Record<string, unknown>; clickhouse: ClickHouseClient; close(): Promise<void> }> {
   const customers = ctx.scale === 'small' ? 1_000 : 10_000;
   const config = loadConfig({ SPIRIT_DATA_DIR: tempDir('bench-nightly'), EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 2000)), LOG_LEVEL: 'error' });
-  const services = await openStepServices(config, log);
+  const services = await openStepServices(config, log, { migrate });
   {
     ctx.log(`nightly graph: generating ${customers} customers, 3 years`);
     await generateWorld(services.pg, { customers, years: 3, seed: 5, endDate: '2025-07-01', log });

@@ -40,7 +40,7 @@ import { buildApp } from '../serving/app.ts';
 import { createApiKey } from '../serving/auth/api-keys.ts';
 import type { ServingSources } from '../serving/online/sources.ts';
 import { warehouseSources } from '../serving/online/warehouse-sources.ts';
-import { reviewDesk } from '../serving/review/review-routes.ts';
+import { reviewDesk } from '../domain/review-desk/review-routes.ts';
 import { buildServingWorld } from '../test/worlds/serving-world.ts';
 import { startOwnRedis } from '../test/support/own-redis.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../test/support/services.ts';
@@ -159,7 +159,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     clickhouse,
     registry: world.registry,
     sources,
-    plugins: [reviewDesk({ pool })],
+    plugins: [reviewDesk({ pool, clickhouse })],
     settings: { rateLimitPerMinute: 100_000_000, modelPollMs: 1000, eventStream: stream },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

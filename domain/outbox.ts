@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import { InputError } from '../platform/errors.ts';
+import { OUTBOX_CHANNEL } from '../platform/outbox-channel.ts';
 
 /**
  * The transactional outbox (migration 031). Domain code calls `recordEvent` with the client of the transaction
@@ -51,9 +52,6 @@ export type TransactionClient = Pick<pg.ClientBase, 'query'>;
 
 const AGGREGATE_TYPE = /^[a-z][a-z_]*$/;
 
-/** Notified at commit (NOTIFY is transactional), so the relay publishes at once instead of at its next poll. */
-export const OUTBOX_CHANNEL = 'outbox_events';
-
 export async function recordEvent(client: TransactionClient, event: DomainEvent): Promise<RecordedEvent> {
   if (!AGGREGATE_TYPE.test(event.aggregateType ?? '')) throw new InputError(`aggregateType must be a lower-case word such as "booking", got "${event.aggregateType}"`, 'aggregateType');
   const aggregateId = String(event.aggregateId ?? '').trim();
@@ -73,6 +71,7 @@ export async function recordEvent(client: TransactionClient, event: DomainEvent)
      RETURNING aggregate_seq`,
     [id, event.aggregateType, aggregateId, event.type, JSON.stringify(event.payload, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))],
   );
+  // Notified at commit (NOTIFY is transactional), so the relay publishes at once instead of at its next poll.
   await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return { id, aggregateSeq: rows[0].aggregate_seq };
 }

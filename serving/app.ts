@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -23,7 +23,8 @@ import { installTextHygiene, parseQueryString } from './http/text-hygiene.ts';
 import { ChampionModels } from './champions/champion-models.ts';
 import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
-import { clientErrorHandler, installErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, installErrorHandler } from '../platform/http/error-handler.ts';
+import type { HostedPlugin, PluginHost } from '../platform/http/plugin-host.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
 import { OnlineCatalogue } from './online/catalogue.ts';
@@ -35,7 +36,6 @@ import { warehouseSources } from './online/warehouse-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
 import { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { personalDataRoutes } from './routes/personal-data.ts';
 import { PersonalisationConsent } from './online/personalisation-consent.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -58,10 +58,11 @@ export interface AppDeps {
   clickhouse: ClickHouseClient;
   registry: ModelRegistry;
   /**
-   * More routes, registered after the API's own (e.g. the review desk: serving/review, serving/public). Every
-   * route of theirs under /v1/ must declare `config.roles`; authentication, rate limits, errors and docs apply.
+   * More routes, registered after the API's own: the domain's applications (review desk, GraphQL, chat, personal
+   * data), built by the CLI. Every route of theirs under /v1/ must declare `config.roles`; authentication, rate
+   * limits, the audit trail, errors and docs apply. Each is registered with `{ host }` (platform/http/plugin-host.ts).
    */
-  plugins?: FastifyPluginAsync[];
+  plugins?: HostedPlugin[];
   /** Overrides of the environment's serving settings (tests shorten polls and timeouts). */
   settings?: Partial<ServingSettings>;
   /** Replaces the ClickHouse-backed sources of online data (another store, or a test's slow one). */
@@ -202,12 +203,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await v1.register(itineraryRoutes, { ctx });
         await v1.register(messageRoutes, { ctx });
         await v1.register(analyticsRoutes, { ctx });
-        await v1.register(personalDataRoutes, { ctx });
         await v1.register(adminRoutes, { ctx, verifier });
       },
       { prefix: '/v1' },
     );
-    for (const plugin of deps.plugins ?? []) await app.register(plugin);
+    const host: PluginHost = { withholdPersonalisation: (customerId) => consent.withhold(customerId) };
+    for (const plugin of deps.plugins ?? []) await app.register(plugin, { host });
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;

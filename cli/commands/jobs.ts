@@ -3,6 +3,7 @@ import { intArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import { loadPipelineGraph } from '../../pipelines/graph.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { migrate } from '../../domain/migrate.ts';
 import type { FailedJob } from '../../pipelines/runner/failed-jobs.ts';
 import { alignedTable } from './models.ts';
 
@@ -30,7 +31,7 @@ export const failedCommand: Command = {
         await Promise.all(Object.values(queues).map((q) => q.close()));
       }
     } else {
-      const services = await openStepServices(ctx.config, ctx.log);
+      const services = await openStepServices(ctx.config, ctx.log, { migrate });
       try {
         const { listFailedSteps } = await import('../../pipelines/runner/failed-jobs.ts');
         failed = await listFailedSteps(services.state, limit);
@@ -62,7 +63,7 @@ export const retryCommand: Command = {
     const id = args.positionals[0];
     if (!id) throw new UsageError('missing argument ID', 'ID');
     const graph = await loadPipelineGraph(args.values.graph as string | undefined);
-    const services = await openStepServices(ctx.config, ctx.log);
+    const services = await openStepServices(ctx.config, ctx.log, { migrate });
     try {
       if (ctx.config.redisUrl) {
         const { openPipelineQueues } = await import('../../pipelines/runner/pipeline-workers.ts');

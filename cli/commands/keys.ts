@@ -1,6 +1,6 @@
 import { UsageError } from '../../platform/errors.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../serving/auth/api-keys.ts';
-import { ROLES } from '../../serving/auth/roles.ts';
+import { ROLES } from '../../platform/http/roles.ts';
 import type { Command, OptionSpec } from '../command.ts';
 import { choiceArg, stringArg } from '../command.ts';
 import { withPostgres } from '../stores.ts';

@@ -9,6 +9,7 @@ import { checkRetryPolicy, DEFAULT_RETRY, type RetryPolicy } from '../../pipelin
 import type { Selection } from '../../pipelines/runner/selection.ts';
 import { selectSteps } from '../../pipelines/runner/selection.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { migrate } from '../../domain/migrate.ts';
 import type { StepRecord } from '../../pipelines/runner/run-state.ts';
 import { alignedTable } from './models.ts';
 
@@ -111,7 +112,7 @@ export const runCommand: Command = {
     const params = parseParams(args.values.param as string[] | undefined);
     const retry = retryFrom(args);
     const timeoutSeconds = intArg(args, 'timeout', { min: 0, max: 7 * 86_400, fallback: 0 });
-    const services = await openStepServices(ctx.config, ctx.log);
+    const services = await openStepServices(ctx.config, ctx.log, { migrate });
     try {
       let runId: string;
       if (ctx.config.redisUrl) {
@@ -150,7 +151,7 @@ export const statusCommand: Command = {
   options: { graph: GRAPH_OPTION, json: JSON_OPTION },
   async run(args, ctx) {
     const graph = await graphFrom(args);
-    const services = await openStepServices(ctx.config, ctx.log);
+    const services = await openStepServices(ctx.config, ctx.log, { migrate });
     try {
       const { pipelineStatus } = await import('../../pipelines/runner/pipeline-status.ts');
       const report = await pipelineStatus(graph, services);

@@ -6,8 +6,8 @@ import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
 import { checkQuotationRequest, CHANNELS } from '../../domain/quotations/quotation-request.ts';
 import { readQuotation, type QuotationView } from '../../domain/quotations/read-quotation.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
-import { copyDecisionsToWarehouse } from '../../domain/suggestions/decision-warehouse.ts';
 import { writeTrainingLabelsCsv } from '../../domain/suggestions/training-labels.ts';
+import { ingest } from '../../pipelines/ingest/ingest.ts';
 import type { Command, OptionSpec } from '../command.ts';
 import { choiceArg, intArg, stringArg } from '../command.ts';
 import { openStores, withPostgres } from '../stores.ts';
@@ -102,14 +102,14 @@ export const labelsCommand: Command = {
     out: { type: 'string', short: 'o', description: 'CSV file to write' },
     since: { type: 'string', description: 'Only decisions made on or after this date (YYYY-MM-DD)' },
   },
-  details: 'Copies new decisions from PostgreSQL to ClickHouse first, then reads the price_training_labels view.',
+  details: 'Ingests new decisions from PostgreSQL to ClickHouse first (as the scheduled ingest does), then reads the price_training_labels view.',
   async run(args, ctx) {
     const file = stringArg(args, 'out');
     const since = args.values.since === undefined ? undefined : String(args.values.since);
     if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new UsageError(`--since must be a date as YYYY-MM-DD, got "${since}"`, 'since');
     const stores = await openStores(ctx.config, ctx.log);
     try {
-      const { copied } = await copyDecisionsToWarehouse(stores.pg, stores.clickhouse);
+      const copied = (await ingest(stores.pg, stores.clickhouse, { log: ctx.log, tables: ['suggestion_decisions'] })).tables.suggestion_decisions.rows;
       const out = fs.createWriteStream(file);
       const rows = await writeTrainingLabelsCsv(stores.clickhouse, out, { since });
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

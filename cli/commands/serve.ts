@@ -5,10 +5,11 @@ import { registryLocation } from '../../models/registry/registry-location.ts';
 import { buildApp } from '../../serving/app.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
-import { reviewDesk } from '../../serving/review/review-routes.ts';
-import { reviewPage } from '../../serving/review/review-page.ts';
-import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { reviewDesk } from '../../domain/review-desk/review-routes.ts';
+import { reviewPage } from '../../domain/review-desk/review-page.ts';
+import { quotationGraph } from '../../domain/graphql/graphql-plugin.ts';
 import { chatConversation } from '../../domain/chat/chat-plugin.ts';
+import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
 
 /** How long in-flight requests get to finish after SIGINT/SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -34,7 +35,7 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays })] });
+      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })] });
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
       await app?.close().catch(() => undefined);

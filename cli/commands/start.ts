@@ -12,10 +12,11 @@ import { generateWorld } from '../../domain/generator/index.ts';
 import { buildApp } from '../../serving/app.ts';
 import { FAMILIES } from '../../serving/champions/families.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { reviewDesk } from '../../serving/review/review-routes.ts';
-import { reviewPage } from '../../serving/review/review-page.ts';
-import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { reviewDesk } from '../../domain/review-desk/review-routes.ts';
+import { reviewPage } from '../../domain/review-desk/review-page.ts';
+import { quotationGraph } from '../../domain/graphql/graphql-plugin.ts';
 import { chatConversation } from '../../domain/chat/chat-plugin.ts';
+import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
 import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
@@ -99,7 +100,7 @@ export const command: Command = {
         pg: stores.pg,
         clickhouse: stores.clickhouse,
         registry,
-        plugins: [reviewDesk({ pool: stores.pg }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays })],
+        plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })],
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const base = address.replace('0.0.0.0', '127.0.0.1');

@@ -4,6 +4,7 @@ import { UsageError } from '../../platform/errors.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
 import { loadPipelineGraph } from '../../pipelines/graph.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { migrate } from '../../domain/migrate.ts';
 import { PIPELINE_QUEUES, type PipelineQueue } from '../../pipelines/runner/queues.ts';
 import type { QueueLimits } from '../../pipelines/runner/pipeline-workers.ts';
 
@@ -81,7 +82,7 @@ export const command: Command = {
     if (graphFile) process.env.PIPELINE_GRAPH = graphFile;
     // Only the pipeline queues need the graph: a relay or consumer must start even while a step is broken.
     const graph = pipelineRoles.length > 0 ? await loadPipelineGraph(graphFile) : [];
-    const services = await openStepServices(ctx.config, ctx.log);
+    const services = await openStepServices(ctx.config, ctx.log, { migrate });
     const stops: Array<() => Promise<void>> = [];
     try {
       if (pipelineRoles.length > 0) {

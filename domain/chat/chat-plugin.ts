@@ -1,8 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { Type, type TSchema } from 'typebox';
-import type { Actor } from '../../platform/audit-log.ts';
 import { InputError, SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { ScoringClient } from '../quotations/scoring-client.ts';
@@ -10,7 +9,9 @@ import { CHAT_RETENTION_DAYS, purgeChatHistory, recordChatMessage } from './chat
 import { converse } from './conversation.ts';
 import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for
@@ -88,16 +89,8 @@ const ChatAnswer = Type.Object({
   modelVersion: Type.String({ description: 'Registry version of the nlu family that understood the message' }),
 });
 
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) });
-
 function limaToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-function actorOf(request: FastifyRequest): Actor {
-  const p = request.principal;
-  if (!p) throw new SpiritError('unauthorized', 'a credential is required');
-  return { name: `${p.name} (${p.kind} ${p.id})`, role: p.role, keyId: p.id, source: 'api', requestId: request.id };
 }
 
 /** A session store that does not answer is a 503 the front end can retry, not a conversation silently restarted. */
@@ -146,7 +139,7 @@ export function chatConversation(options: ChatOptions): FastifyPluginAsync {
           tags: ['messages'],
           summary: 'A customer message in a conversation: understood, merged with the session, answered; a complete quote request gets itineraries and a quotation',
           body: ChatRequest,
-          response: { 200: ChatAnswer, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+          response: { 200: ChatAnswer, ...errorResponses(400, 401, 403, 404, 429, 503) },
         },
       },
       async (request) => {

@@ -10,8 +10,9 @@ import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import type { ScoringClient } from '../quotations/scoring-client.ts';
 import { setBand } from './auto-accept-bands.ts';
 import { decideSuggestion } from './decide-suggestion.ts';
-import { copyDecisionsToWarehouse } from './decision-warehouse.ts';
+import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { reviewRates } from './review-rates.ts';
+import { suggestionAcceptance } from './suggestion-acceptance.ts';
 import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { writeTrainingLabelsCsv } from './training-labels.ts';
 
@@ -80,18 +81,17 @@ for (const target of targets) {
     });
     after(async () => db?.drop());
 
-    it('copies every decision once, however often the copy runs', async () => {
-      const first = await copyDecisionsToWarehouse(db.pool, ch, { batchRows: 3 });
-      assert.equal(first.copied, expected.length);
-      const again = await copyDecisionsToWarehouse(db.pool, ch);
-      assert.ok(again.copied >= 0);
+    it('copies every decision once with the ingest, however often it runs', async () => {
+      const first = await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'], batchRows: 3, path: 'copy' });
+      assert.equal(first.tables.suggestion_decisions.rows, expected.length);
+      const again = await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'] });
+      assert.equal(again.tables.suggestion_decisions.rows, 0);
       const rows = await (await ch.query({ query: 'SELECT count() AS n, uniqExact(id) AS ids FROM suggestion_decisions FINAL', format: 'JSONEachRow' })).json<{ n: string; ids: string }>();
       assert.equal(Number(rows[0].n), expected.length);
       assert.equal(Number(rows[0].ids), expected.length);
     });
 
     it('gives acceptance rate and average override per model version and per destination', async () => {
-      await copyDecisionsToWarehouse(db.pool, ch);
       const byModel = await reviewRates(ch, { by: 'model_version' });
       for (const model of ['price-000001', 'price-000002']) {
         const mine = expected.filter((e) => e.model === model);
@@ -116,6 +116,35 @@ for (const target of targets) {
       const future = await reviewRates(ch, { by: 'model_version', from: '2999-01-01' });
       assert.deepEqual(future, []);
       await assert.rejects(reviewRates(ch, { by: 'customer' as never }), /by must be one of/);
+    });
+
+    it('gives acceptance per model version and per manager from the mart the ingest feeds', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const answer = await suggestionAcceptance(ch, { from: today, to: today });
+      for (const model of ['price-000001', 'price-000002']) {
+        const mine = expected.filter((e) => e.model === model);
+        const accepted = mine.filter((e) => e.action === 'accept' || e.action === 'auto_accept').length;
+        const overrides = mine.filter((e) => e.action === 'override').map((e) => (e.decided - e.suggested) / e.suggested);
+        const row = answer.byModelVersion.find((r) => r.modelVersion === model)!;
+        assert.deepEqual(
+          [row.decisions, row.accepted, row.autoAccepted, row.overridden, row.rejected],
+          [mine.length, accepted, mine.filter((e) => e.action === 'auto_accept').length, overrides.length, mine.filter((e) => e.action === 'reject').length],
+          model,
+        );
+        assert.equal(row.acceptanceRate, accepted / mine.length);
+        assert.ok(Math.abs(row.avgOverride! - overrides.reduce((s, x) => s + x, 0) / overrides.length) < 1e-4, `${model}: ${row.avgOverride}`);
+      }
+      // The managers' decisions under their credential, the bands' under system:auto-accept.
+      const people = expected.filter((e) => e.action !== 'auto_accept');
+      const ana = answer.byManager.find((r) => r.decidedBy === manager.name)!;
+      assert.deepEqual([ana.role, ana.decisions, ana.accepted, ana.overridden, ana.rejected], ['pricing-manager', people.length, 2, 2, 1]);
+      const bands = answer.byManager.filter((r) => r.decidedBy !== manager.name);
+      assert.equal(bands.reduce((s, r) => s + r.autoAccepted, 0), 2);
+      assert.equal(bands.reduce((s, r) => s + r.decisions, 0), 2);
+      assert.ok(answer.decidedThrough !== null && answer.decidedThrough.startsWith(today));
+      assert.deepEqual((await suggestionAcceptance(ch, { from: '2999-01-01' })).byManager, []);
+      await assert.rejects(suggestionAcceptance(ch, { from: '1 May' }), /from must be a date/);
+      await assert.rejects(suggestionAcceptance(ch, { from: '2027-02-01', to: '2027-01-01' }), /is after/);
     });
 
     it('exports the decisions as labelled rows with the features the model saw', async () => {

@@ -88,6 +88,15 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   ]),
   // Append-only at the source (domain/migrations/012_audit_log.sql); before/after travel as JSON text.
   table('audit_log', ['id'], same('actor', 'actor_key_id', 'role', 'source', 'action', 'target', 'before', 'after', 'request_id')),
+  // Immutable at the source (domain/migrations/021, change capture in 025): managers' decisions on price suggestions,
+  // which the acceptance mart counts and the next price model learns from.
+  table('suggestion_decisions', ['id'], [
+    ...same('suggestion_id', 'action', 'decided_price', 'reason', 'decided_by', 'decided_by_role', 'auto_accept_band_id', 'resulting_version'),
+    ...same('quotation_id', 'destination_id'),
+    ['service_level', 'service_level::text'],
+    ...same('departure_date', 'party_size', 'cost_total', 'current_price', 'suggested_price', 'lo80', 'hi80', 'guardrail', 'model_version', 'feature_snapshot_id', 'features'),
+    utc('decided_at'),
+  ]),
 ];
 
 export function ingestTable(name: string): IngestTable | undefined {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
 import { Backoff } from '../../platform/backoff.ts';
 import { logConnectionLoss } from '../../platform/stopping.ts';
-import { OUTBOX_CHANNEL } from '../../domain/outbox.ts';
+import { OUTBOX_CHANNEL } from '../../platform/outbox-channel.ts';
 import { markPublished, readUnpublished, type EventPublisher } from './outbox-event.ts';
 
 // Any constant: the same in every relay process of a database, so only one publishes at a time.

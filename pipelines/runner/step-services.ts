@@ -6,7 +6,6 @@ import { SpiritError } from '../../platform/errors.ts';
 import { openPostgres } from '../../platform/postgres.ts';
 import { survivePostgresDisconnects } from '../../platform/connection-errors.ts';
 import { openClickHouse } from '../../platform/clickhouse.ts';
-import { migrate } from '../../domain/migrate.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
@@ -49,13 +48,18 @@ export interface StepServicesOptions {
   pg?: pg.Pool;
   clickhouse?: ClickHouseClient;
   registry?: ModelRegistry;
+  /**
+   * Brings the booking system's schema up to date when PostgreSQL is opened here (the run state lives in it): the
+   * CLI hands in domain/migrate.ts. Left out by a process whose parent already migrated (a sandboxed child).
+   */
+  migrate?: (pool: pg.Pool, log: Logger) => Promise<unknown>;
 }
 
 export async function openStepServices(config: Config, log: Logger, opts: StepServicesOptions = {}): Promise<StepServices> {
   const postgres = opts.pg ? undefined : await openPostgres(config, log);
   const pool = opts.pg ?? postgres!.pool;
   survivePostgresDisconnects(pool, log);
-  if (postgres) await migrate(pool, log);
+  if (postgres) await opts.migrate?.(pool, log);
   let clickhouse: Promise<{ client: ClickHouseClient; close?: () => Promise<void> }> | undefined = opts.clickhouse
     ? Promise.resolve({ client: opts.clickhouse })
     : undefined;

@@ -2,18 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { appendAudit } from '../../platform/audit-log.ts';
 import type { Logger } from '../../platform/log.ts';
-import { actorOf } from '../auth/actor.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * How a write route is audited: `recorded` when the store records it with before and after in the write's own
-     * transaction, `not-a-write` for a POST that only computes (prices, scores, queries). Any other successful
-     * write through a route with roles is recorded here, after it answered, with the route and its parameters.
-     */
-    audit?: 'recorded' | 'not-a-write';
-  }
-}
+import { actorOf } from '../../platform/http/actor.ts';
+import '../../platform/http/route-contract.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { appendAudit, cliActor, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { inTransaction } from '../../platform/transaction.ts';
-import { checkRole, type Role } from './roles.ts';
+import { checkRole, type Role } from '../../platform/http/roles.ts';
 
 /**
  * API keys, stored hashed in PostgreSQL (table api_keys, domain/migrations/010).

@@ -9,7 +9,7 @@ import { embeddedPostgresUrl, freshDatabase, MACHINE_REDIS_URL, postgresTargets,
 import { buildApp, type AppDeps } from '../app.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { createApiKey, hashKey, KEY_PREFIX, listApiKeys, revokeApiKey } from './api-keys.ts';
-import { ROLES, type Role } from './roles.ts';
+import { ROLES, type Role } from '../../platform/http/roles.ts';
 
 const targets = await postgresTargets();
 const clickhouse = (await testClickHouse()).client;

@@ -1,31 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../http/api-errors.ts';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../../platform/http/api-errors.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import { looksLikeApiKey, type VerifiedKey } from './api-keys.ts';
 import { checkClaims } from './bearer-tokens.ts';
 import type { ApiKeyVerifier } from './key-verifier.ts';
 import type { RateCounts } from './rate-counts.ts';
-import type { Role } from './roles.ts';
-
-/** Who is calling: the API key behind the request, whether it came as the key itself or as a token bought with it. */
-export interface Principal {
-  kind: 'api-key' | 'token';
-  /** The key's id: what limits, logs and the audit trail count by, for the key and its tokens alike. */
-  id: string;
-  name: string;
-  /** Always the key record's role, never a token's claim. */
-  role: Role;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-  interface FastifyContextConfig {
-    /** Roles that may call the route. Required on every /v1 route; a route without it needs no credential. */
-    roles?: readonly Role[];
-  }
-}
+import type { Principal } from '../../platform/http/route-contract.ts';
 
 export interface AuthenticationDeps {
   verifier: ApiKeyVerifier;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
 import { PgListener } from '../../platform/pg-listener.ts';
-import { StoreUnavailableError } from '../http/api-errors.ts';
+import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import { findActiveApiKey, findActiveApiKeyById, hashKey, KEYS_CHANNEL, looksLikeApiKey, type VerifiedKey } from './api-keys.ts';
 
 interface Verdict {

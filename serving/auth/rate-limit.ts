@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { RateLimitedError } from '../http/api-errors.ts';
+import { RateLimitedError } from '../../platform/http/api-errors.ts';
 import type { Count, RateCounts } from './rate-counts.ts';
 
 const WINDOW_MS = 60_000;

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/log.ts';
 import type { ModelRegistry } from '../../models/registry/model-registry.ts';
-import { ModelUnavailableError } from '../http/api-errors.ts';
+import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
 import { withoutInternalPaths } from '../http/internal-paths.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import { FAMILIES, FAMILY_LOADERS, noChampionMessage, type Family, type FamilyLoaders, type ServedModels } from './families.ts';

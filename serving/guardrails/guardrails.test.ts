@@ -8,7 +8,7 @@ import { queryRows } from '../../features/warehouse-query.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp, type AppDeps } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld } from '../../test/worlds/serving-world.ts';
 import { GuardrailBook } from './guardrail-book.ts';

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { readAudit } from '../../platform/audit-log.ts';
-import { actorOf } from '../auth/actor.ts';
+import { actorOf } from '../../platform/http/actor.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import type { ApiKeyVerifier } from '../auth/key-verifier.ts';
-import { ACCESS, ROLES } from '../auth/roles.ts';
+import { ACCESS, ROLES } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, RecordId } from '../http/schemas.ts';
 import { assessReadiness } from '../readiness/readiness.ts';

@@ -12,7 +12,7 @@ import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
 import { ANALYST_FORMATS, API_LIMITS, AnalystWarehouse, CONTENT_TYPES, MAX_SQL_LENGTH, runAnalystQuery } from '../../platform/analyst-sql/index.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses } from '../http/schemas.ts';
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { tokenSubject } from '../auth/bearer-tokens.ts';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { ForbiddenError } from '../http/api-errors.ts';
+import { ForbiddenError } from '../../platform/http/api-errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 
 /**

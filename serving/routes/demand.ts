@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { dateWindow, today } from '../http/date-window.ts';
 import { errorResponses, IsoDate, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { addDays, dateWindow, today } from '../http/date-window.ts';
 import { errorResponses, IsoDate } from '../http/schemas.ts';

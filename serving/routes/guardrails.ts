@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../auth/actor.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { guardrailHistory, loadGuardrails, removeGuardrail, setGuardrail } from '../guardrails/guardrail-store.ts';
 import { errorResponses } from '../http/schemas.ts';

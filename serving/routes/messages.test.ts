@@ -5,7 +5,7 @@ import { migrate } from '../../domain/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 

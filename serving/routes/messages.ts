@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { InputError } from '../../platform/errors.ts';
 import { INTENTS, SERVICE_LEVELS, type Intent, type ServiceLevel } from '../../models/nlu/intents.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
 

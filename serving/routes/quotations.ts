@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { ModelUnavailableError } from '../http/api-errors.ts';
+import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
 import { addDays } from '../http/date-window.ts';
 import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
 import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';

@@ -12,7 +12,7 @@ import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { buildApp, type AppDeps } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../../platform/http/roles.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
 import { OnlineCatalogue } from '../online/catalogue.ts';
 import { featuresFromCatalogue } from '../scoring/catalogue-features.ts';

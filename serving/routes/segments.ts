@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../../platform/errors.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { RecordId, errorResponses, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../platform/errors.ts';
-import { StoreUnavailableError } from '../http/api-errors.ts';
+import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import type { BusinessRules } from '../../models/recommender/business-rules.ts';
 import type { ServingContext } from '../context.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';

@@ -40,23 +40,6 @@ const KNOWN = new Set<string>([
   'features/price-training-rows.ts -> models/segmentation/customer-segmenter.ts',
   'features/recommender-catalogue.ts -> models/recommender/catalogue.ts',
   'features/recommender-catalogue.ts -> models/recommender/cold-start.ts',
-  'serving/graphql/graphql-plugin.ts -> domain/quotations/scoring-client.ts',
-  'serving/graphql/resolvers.ts -> domain/quotations/create-quotation.ts',
-  'serving/graphql/resolvers.ts -> domain/quotations/quotation-request.ts',
-  'serving/graphql/resolvers.ts -> domain/quotations/scoring-client.ts',
-  'serving/graphql/resolvers.ts -> domain/quotations/revise-quotation.ts',
-  'serving/graphql/resolvers.ts -> domain/suggestions/record-suggestion.ts',
-  'serving/graphql/resolvers.ts -> domain/quotations/quotation-members.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/auto-accept-bands.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/decide-suggestion.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/decision-log.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/price-locks.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/review-errors.ts',
-  'serving/review/review-routes.ts -> domain/suggestions/review-queue.ts',
-  'serving/routes/personal-data.ts -> domain/personal-data/erase-customer.ts',
-  'serving/routes/personal-data.ts -> domain/personal-data/export-customer.ts',
-  'pipelines/outbox/outbox-relay.ts -> domain/outbox.ts',
-  'pipelines/runner/step-services.ts -> domain/migrate.ts',
 ]);
 
 function isScaffolding(file: string): boolean {

@@ -8,6 +8,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import { generateWorld } from '../../domain/generator/index.ts';
 import { eraseCustomer } from '../../domain/personal-data/erase-customer.ts';
+import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
 import { cliActor } from '../../platform/audit-log.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { ingestStep } from '../../pipelines/ingest/ingest-step.ts';
@@ -89,6 +90,7 @@ describe('erasing a customer', () => {
       clickhouse,
       registry,
       settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 2000, requestLogFlushMs: 20 },
+      plugins: [personalData({ pg: db.pool, clickhouse })],
     });
     http = await listen(app);
   });

@@ -7,10 +7,11 @@ import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp, type AppDeps } from '../../serving/app.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
-import { ROLES, type Role } from '../../serving/auth/roles.ts';
-import { reviewDesk } from '../../serving/review/review-routes.ts';
-import { reviewPage } from '../../serving/review/review-page.ts';
-import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
+import { ROLES, type Role } from '../../platform/http/roles.ts';
+import { reviewDesk } from '../../domain/review-desk/review-routes.ts';
+import { reviewPage } from '../../domain/review-desk/review-page.ts';
+import { quotationGraph } from '../../domain/graphql/graphql-plugin.ts';
+import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
 import { chatConversation } from '../../domain/chat/chat-plugin.ts';
 import { listen, type HttpClient } from '../support/http-client.ts';
 import { buildServingWorld } from '../worlds/serving-world.ts';
@@ -60,7 +61,7 @@ export async function startAttackedApi(
     clickhouse,
     registry: world?.registry ?? ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
     settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, featureTimeoutMs: 200, ...options.settings },
-    plugins: [reviewDesk({ pool: db.pool }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), chatConversation({ pool: db.pool, log: quietLog, redisUrl: options.env?.REDIS_URL }), ...(options.plugins?.(db.pool) ?? [])],
+    plugins: [reviewDesk({ pool: db.pool, clickhouse }), reviewPage(), quotationGraph({ pool: db.pool, log: quietLog }), chatConversation({ pool: db.pool, log: quietLog, redisUrl: options.env?.REDIS_URL }), personalData({ pg: db.pool, clickhouse }), ...(options.plugins?.(db.pool) ?? [])],
   };
   const app = await buildApp(deps);
   const http = await listen(app);

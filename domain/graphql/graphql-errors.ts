@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
-import { httpStatusOf } from '../http/api-errors.ts';
-import { errorAnswer } from '../http/error-handler.ts';
+import { httpStatusOf } from '../../platform/http/api-errors.ts';
+import { errorAnswer } from '../../platform/http/error-handler.ts';
 
 /**
  * Errors of the GraphQL route, each with a code in `extensions.code` (the API's own codes: invalid_input,

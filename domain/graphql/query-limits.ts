@@ -3,10 +3,10 @@ import {
   type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { InputError } from '../../platform/errors.ts';
-import { ForbiddenError } from '../http/api-errors.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ForbiddenError } from '../../platform/http/api-errors.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import { MAX_PAGE } from './quotation-page.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../../platform/http/roles.ts';
 
 /**
  * What a query may ask, checked after GraphQL's own validation and before anything runs, so a refusal costs no

@@ -2,9 +2,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
-import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
-import { actorOf } from '../auth/actor.ts';
-import { ACCESS } from '../auth/roles.ts';
+import { ScoringClient } from '../quotations/scoring-client.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import { formatExecution, refusalHandler } from './graphql-errors.ts';
 import { quotationLoaders } from './quotation-loaders.ts';
 import { checkOperation } from './query-limits.ts';
@@ -44,7 +44,7 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
           response: GRAPHQL_RESPONSES,
           tags: ['graphql'],
           summary: route.method === 'GET' ? 'A GraphQL query in the query string (no mutations)' : 'A GraphQL query or mutation over quotations',
-          description: 'Schema: serving/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',
+          description: 'Schema: domain/graphql/schema.ts (or introspect it). Costs and margins: pricing-manager, admin. Mutations: quotation-engine, pricing-manager, admin.',
         } as typeof route.schema;
       } else if (route.url.startsWith('/graphiql')) {
         route.schema = { ...route.schema, hide: true } as typeof route.schema;

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/audit-log.ts';
-import { SpiritError } from '../../platform/errors.ts';
+import type { Actor } from '../audit-log.ts';
+import { SpiritError } from '../errors.ts';
+import './route-contract.ts';
 
 /**
  * Who acts, as recorded on every decision, lock, guardrail change and audit row: the credential's name and key

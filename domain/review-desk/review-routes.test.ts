@@ -2,17 +2,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { migrate } from '../../domain/migrate.ts';
+import { migrate } from '../migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
-import type { ScoringClient } from '../../domain/quotations/scoring-client.ts';
+import type { ScoringClient } from '../quotations/scoring-client.ts';
 import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { ingest } from '../../pipelines/ingest/ingest.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { freshDatabase, postgresTargets, quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { buildApp } from '../app.ts';
-import { createApiKey } from '../auth/api-keys.ts';
-import type { Role } from '../auth/roles.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
+import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { reviewPage } from './review-page.ts';
 import { reviewDesk } from './review-routes.ts';
@@ -27,6 +29,7 @@ for (const target of targets) {
     let http: HttpClient;
     let catalogue: SampleCatalogue;
     let scorer: ScoringClient;
+    let clickhouse: ClickHouseClient;
     const keys = {} as Record<Role, string>;
     const cusco = () => ({ itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu });
     const puno = () => ({ itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca });
@@ -38,7 +41,7 @@ for (const target of targets) {
       await migrate(db.pool, quietLog);
       catalogue = await seedSampleCatalogue(db.pool);
       scorer = await unreachableScorer();
-      const clickhouse = (await testClickHouse()).client;
+      clickhouse = (await testClickHouse()).client;
       await useClickHouseDatabase(clickhouse, `review_http_${target.name}`);
       await migrateWarehouse(clickhouse, quietLog);
       app = await buildApp({
@@ -48,7 +51,7 @@ for (const target of targets) {
         clickhouse,
         registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
         settings: { modelPollMs: 0 },
-        plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+        plugins: [reviewDesk({ pool: db.pool, clickhouse }), reviewPage()],
       });
       http = await listen(app);
       for (const role of ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const) keys[role] = (await createApiKey(db.pool, { name: `${role} person`, role })).key;
@@ -70,6 +73,7 @@ for (const target of targets) {
         ['POST', '/v1/review/locks', { quotationId: 1, reason: 'x' }],
         ['GET', '/v1/review/auto-accept-bands'],
         ['PUT', '/v1/review/auto-accept-bands', { destinationId: null, serviceLevel: null, maxChangePct: 1 }],
+        ['GET', '/v1/suggestions/acceptance'],
       ];
       for (const [method, path, body] of routes) {
         assert.equal((await http.call(method, path, { body })).status, 401, `${method} ${path} without a key`);
@@ -241,10 +245,65 @@ for (const target of targets) {
       assert.equal(tooWide.body.field, 'maxChangePct');
     });
 
+    it('serves acceptance per model version and per manager from what the ingest copied, and names a bad date', async () => {
+      const managerKey = keys['pricing-manager'];
+      const other = (await createApiKey(db.pool, { name: 'Lucho', role: 'admin' })).key;
+      const read = async (query = '') => {
+        const answer = await http.call('GET', `/v1/suggestions/acceptance${query}`, { key: managerKey });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body;
+      };
+      // What earlier tests decided, plus two decisions of a second model version by two people.
+      const v9a = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1, modelVersion: 'price-000009' });
+      const v9b = await quotationWithSuggestion(db.pool, scorer, { ...puno(), ratio: 1.2, modelVersion: 'price-000009' });
+      assert.equal((await http.call('POST', `/v1/review/suggestions/${v9a.suggestion.id}/decision`, { key: managerKey, body: { action: 'accept' } })).status, 201);
+      const overridden = Math.round(Math.round(v9b.currentPrice * 1.2 * 100) / 100 * 0.9 * 100) / 100;
+      assert.equal((await http.call('POST', `/v1/review/suggestions/${v9b.suggestion.id}/decision`, { key: other, body: { action: 'override', price: overridden, reason: 'partner rate' } })).status, 201);
+
+      const before = await read();
+      assert.equal(before.byModelVersion.find((r: { modelVersion: string }) => r.modelVersion === 'price-000009'), undefined, 'nothing counted before the ingest copies it');
+
+      await ingest(db.pool, clickhouse, { log: quietLog, tables: ['suggestion_decisions'] });
+      const { rows } = await db.pool.query<{ model_version: string; decided_by: string; action: string; n: number }>(
+        `SELECT model_version, decided_by, action, count(*)::int AS n FROM suggestion_decisions GROUP BY 1, 2, 3`,
+      );
+      const answer = await read();
+      const v9 = answer.byModelVersion.find((r: { modelVersion: string }) => r.modelVersion === 'price-000009');
+      assert.deepEqual(
+        { decisions: v9.decisions, accepted: v9.accepted, overridden: v9.overridden, rejected: v9.rejected, acceptanceRate: v9.acceptanceRate },
+        { decisions: 2, accepted: 1, overridden: 1, rejected: 0, acceptanceRate: 0.5 },
+      );
+      assert.ok(Math.abs(v9.avgOverride - -0.1) < 1e-3, `Lucho priced 10% under the model: ${v9.avgOverride}`);
+      // Every decision in PostgreSQL is counted once, per model version and per manager alike.
+      const total = rows.reduce((s, r) => s + r.n, 0);
+      assert.equal(answer.byModelVersion.reduce((s: number, r: { decisions: number }) => s + r.decisions, 0), total);
+      assert.equal(answer.byManager.reduce((s: number, r: { decisions: number }) => s + r.decisions, 0), total);
+      for (const manager of new Set(rows.map((r) => r.decided_by))) {
+        const mine = rows.filter((r) => r.decided_by === manager);
+        const accepted = mine.filter((r) => r.action === 'accept' || r.action === 'auto_accept').reduce((s, r) => s + r.n, 0);
+        const decided = mine.reduce((s, r) => s + r.n, 0);
+        const row = answer.byManager.find((r: { decidedBy: string }) => r.decidedBy === manager);
+        assert.equal(row.decisions, decided, manager);
+        assert.equal(row.acceptanceRate, accepted / decided, manager);
+      }
+      assert.match(answer.decidedThrough, /^\d{4}-\d{2}-\d{2}T/);
+
+      await ingest(db.pool, clickhouse, { log: quietLog, tables: ['suggestion_decisions'] });
+      assert.deepEqual(await read(), answer, 'an ingest with nothing new changes nothing');
+      const future = await read('?from=2999-01-01');
+      assert.deepEqual([future.byModelVersion, future.byManager], [[], []]);
+      const bad = await http.call('GET', '/v1/suggestions/acceptance?from=yesterday', { key: managerKey });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.field, 'from');
+      const backwards = await http.call('GET', '/v1/suggestions/acceptance?from=2027-02-01&to=2027-01-01', { key: managerKey });
+      assert.equal(backwards.status, 400);
+      assert.equal(backwards.body.field, 'from');
+    });
+
     it('documents its routes in the API’s OpenAPI document', async () => {
       const doc = await http.call('GET', '/docs/json');
       assert.equal(doc.status, 200);
-      for (const path of ['/v1/review/suggestions', '/v1/review/suggestions/{id}/decision', '/v1/review/locks', '/v1/review/auto-accept-bands']) assert.ok(doc.body.paths[path], path);
+      for (const path of ['/v1/review/suggestions', '/v1/review/suggestions/{id}/decision', '/v1/review/locks', '/v1/review/auto-accept-bands', '/v1/suggestions/acceptance']) assert.ok(doc.body.paths[path], path);
       assert.equal(doc.body.paths['/review'], undefined, 'the page is not an API route');
     });
   });

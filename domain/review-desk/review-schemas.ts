@@ -1,12 +1,30 @@
 import { Type, type TSchema } from 'typebox';
-import { CatalogueId, IsoDate, RecordId } from '../http/schemas.ts';
-import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
-import { AppliedGuardrailsSchema } from '../routes/guardrail-schemas.ts';
+import { CatalogueId, IsoDate, RecordId } from '../../platform/http/schemas.ts';
+import { SERVICE_LEVELS } from '../suggestions/auto-accept-bands.ts';
 
 /** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
 const Money = (description: string) => Type.Number({ description: `${description}, in the quotation's currency` });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+
+/**
+ * The guardrail rule a suggestion was held to, as the scoring API reported it when the price was suggested and the
+ * suggestion recorded it (AppliedGuardrails in domain/quotations/scoring-client.ts): the desk shows the record, so
+ * it describes the record's shape here rather than reaching into the API's schemas.
+ */
+const AppliedGuardrailsSchema = Type.Object({
+  version: Type.Integer({ description: 'Rule set version (GET /v1/guardrails?version=)' }),
+  ruleId: Type.Integer(),
+  destinationId: Type.Union([Type.Integer(), Type.Null()], { description: 'The rule’s scope; null = every destination' }),
+  serviceLevel: Type.Union([Type.String(), Type.Null()], { description: 'The rule’s scope; null = every level' }),
+  minMargin: Type.Number(),
+  maxMargin: Nullable(Type.Number()),
+  maxPricePerPax: Nullable(Type.Number()),
+  maxChangeVsList: Nullable(Type.Number()),
+  floor: Type.Number({ description: 'Least price for this quotation, USD: cost x (1 + minMargin)' }),
+  ceiling: Type.Union([Type.Number(), Type.Null()], { description: 'Largest price for this quotation, USD (the lower of the margin and per-traveller ceilings)' }),
+  listBand: Type.Union([Type.Object({ lo: Type.Number(), hi: Type.Number() }), Type.Null()], { description: 'Prices allowed around the list price, when the quotation gave one' }),
+});
 
 export const SuggestionStates = ['pending', 'auto_accepted', 'accepted', 'overridden', 'rejected', 'superseded'] as const;
 
@@ -154,3 +172,31 @@ export const BandBody = Type.Object(
 
 export const Principal = Type.Object({ name: Type.String(), role: Type.String() });
 export const DestinationList = Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }));
+
+export const AcceptanceQuery = Type.Object(
+  {
+    from: Type.Optional(IsoDate('First day decided, UTC (default: the first decision)')),
+    to: Type.Optional(IsoDate('Last day decided, UTC, included (default: the last decision)')),
+  },
+  { additionalProperties: false },
+);
+
+const AcceptanceCounts = {
+  decisions: Type.Integer(),
+  accepted: Type.Integer({ description: 'Accepted by a manager or auto-accepted by a band' }),
+  autoAccepted: Type.Integer(),
+  overridden: Type.Integer(),
+  rejected: Type.Integer(),
+  acceptanceRate: Type.Number({ description: 'accepted / decisions' }),
+  avgOverride: Nullable(Type.Number({ description: 'Mean of (override − suggested) / suggested over overrides: −0.05 = managers priced 5% under the model; null without overrides' })),
+};
+
+export const AcceptanceSchema = Type.Object({
+  from: Nullable(Type.String({ format: 'date' })),
+  to: Nullable(Type.String({ format: 'date' })),
+  decidedThrough: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the newest decision the warehouse holds was made: the scheduled ingest copies decisions, so later ones are not counted yet',
+  }),
+  byModelVersion: Type.Array(Type.Object({ modelVersion: Type.String(), ...AcceptanceCounts })),
+  byManager: Type.Array(Type.Object({ decidedBy: Type.String({ description: 'The credential that decided; system:auto-accept for the bands' }), role: Type.String(), ...AcceptanceCounts })),
+});

@@ -98,6 +98,7 @@ async function signIn(key) {
   $('sign-in').hidden = true;
   $('desk').hidden = false;
   loadDestinations();
+  loadAcceptance();
   await loadQueue();
   focusRow(0);
 }
@@ -522,6 +523,47 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   chooseAction(action);
 });
+
+// ---- acceptance ---------------------------------------------------------------------------------------------
+// How often suggestions are taken, per model version and per manager: decisions reach the warehouse with the
+// scheduled ingest, so the newest ones show up after the next run (the page says up to when).
+function acceptanceRow(label, sub, r) {
+  const override = r.avgOverride === null ? '—' : pct(r.avgOverride * 100);
+  return el(
+    'tr',
+    {},
+    el('td', {}, el('span', { text: label }), sub ? el('span', { class: 'sub', text: sub }) : null),
+    el('td', { class: 'num', text: String(r.decisions) }),
+    el('td', { class: 'num', text: r.autoAccepted ? `${r.accepted} (${r.autoAccepted} auto)` : String(r.accepted) }),
+    el('td', { class: 'num', text: String(r.overridden) }),
+    el('td', { class: 'num', text: String(r.rejected) }),
+    el('td', { class: 'num', text: `${(r.acceptanceRate * 100).toFixed(1)}%` }),
+    el('td', { class: `num ${r.avgOverride > 0 ? 'up' : r.avgOverride < 0 ? 'down' : ''}`, text: override }),
+  );
+}
+
+async function loadAcceptance() {
+  const status = $('acceptance-status');
+  const days = $('acceptance-period').value;
+  const params = new URLSearchParams();
+  if (days) params.set('from', new Date(Date.now() - Number(days) * 86_400_000).toISOString().slice(0, 10));
+  showStatus(status, 'Loading acceptance…');
+  try {
+    const answer = await api(`/v1/suggestions/acceptance?${params}`);
+    $('acceptance-model-rows').replaceChildren(...answer.byModelVersion.map((r) => acceptanceRow(r.modelVersion, null, r)));
+    $('acceptance-manager-rows').replaceChildren(...answer.byManager.map((r) => acceptanceRow(r.decidedBy, r.role, r)));
+    $('acceptance-models').hidden = answer.byModelVersion.length === 0;
+    $('acceptance-managers').hidden = answer.byManager.length === 0;
+    $('acceptance-through').textContent = answer.decidedThrough
+      ? `Decisions up to ${moment(answer.decidedThrough)}; later ones count after the next scheduled ingest.`
+      : '';
+    showStatus(status, answer.byModelVersion.length === 0 ? 'No decisions in this period yet (decisions count once the scheduled ingest has copied them).' : '');
+  } catch (err) {
+    if (err.status === 401) return;
+    showStatus(status, `Could not load acceptance: ${err.message}`, { error: true, retry: loadAcceptance });
+  }
+}
+$('acceptance-period').addEventListener('change', loadAcceptance);
 
 // ---- start ------------------------------------------------------------------------------------------------
 const saved = sessionStorage.getItem(KEY_STORAGE);

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
-import { SpiritError } from '../../platform/errors.ts';
-import type { Logger } from '../../platform/log.ts';
+import { SpiritError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { httpStatusOf } from './api-errors.ts';
 
 export interface ErrorBody {
@@ -76,7 +76,7 @@ const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query p
  * Every error leaves as `{ code, message, field? }` with the right status: schema violations and bad input 400
  * naming the field, auth 401/403, missing things 404, a family without a model 503, and anything unexpected 500
  * with the request id (logged with its stack, never shown to the caller). Sets the headers the answer needs
- * (Retry-After); plugins with their own error shape (serving/graphql) start from this answer.
+ * (Retry-After); plugins with their own error shape (domain/graphql) start from this answer.
  */
 export function errorAnswer(error: FastifyError | SpiritError | Error, request: FastifyRequest, reply: FastifyReply, log: Logger): { status: number; body: ErrorBody } {
   const validation = (error as FastifyError).validation;

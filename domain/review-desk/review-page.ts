@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
 /**
- * Serves the review page (serving/public): three static files, read once at start. The page holds no data — it
+ * Serves the review page (`public/` beside this file): three static files, read once at start. The page holds no data — it
  * signs in with an API key and calls the /v1/review routes, which check the role — so the files need no
  * credential. A strict content security policy allows only this origin's script, styles and API.
  */
-export const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public');
+export const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/review': { file: 'index.html', type: 'text/html; charset=utf-8' },

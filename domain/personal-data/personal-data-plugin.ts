@@ -1,12 +1,14 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
 import { Type } from 'typebox';
 import { appendAudit } from '../../platform/audit-log.ts';
-import { eraseCustomer } from '../../domain/personal-data/erase-customer.ts';
-import { exportCustomer } from '../../domain/personal-data/export-customer.ts';
-import { actorOf } from '../auth/actor.ts';
-import { ACCESS } from '../auth/roles.ts';
-import type { RouteOptions } from '../context.ts';
-import { errorResponses, RecordId } from '../http/schemas.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import type { HostedPlugin, PluginHost } from '../../platform/http/plugin-host.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
+import { errorResponses, RecordId } from '../../platform/http/schemas.ts';
+import { eraseCustomer } from './erase-customer.ts';
+import { exportCustomer } from './export-customer.ts';
 
 const ERRORS = errorResponses(400, 401, 403, 404, 429, 503);
 
@@ -17,13 +19,14 @@ const ErasureAnswer = Type.Object({
   erasedAt: Type.String({ format: 'date-time' }),
 });
 
-/**
- * A customer's rights over their personal data (admin only): erasure everywhere it is stored, and access to all of
- * it as one document. Both are recorded in the audit log; the export's contents are not.
- */
-export const personalDataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+export interface PersonalDataStores {
+  pg: pg.Pool;
+  clickhouse: ClickHouseClient;
+}
+
+const routes: FastifyPluginAsyncTypebox<{ stores: PersonalDataStores; host: PluginHost }> = async (app, { stores, host }) => {
   app.post(
-    '/customers/:id/erasure',
+    '/v1/customers/:id/erasure',
     {
       config: { roles: ACCESS.admin, audit: 'recorded' },
       schema: {
@@ -36,15 +39,15 @@ export const personalDataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async
     },
     async (request) => {
       const customerId = request.params.id;
-      const result = await eraseCustomer({ pg: ctx.pg, clickhouse: ctx.clickhouse }, { customerId, reason: request.body.reason, actor: actorOf(request) });
+      const result = await eraseCustomer(stores, { customerId, reason: request.body.reason, actor: actorOf(request) });
       // This process stops personalising at once; other replicas on their next read of the booking system.
-      ctx.consent.withhold(customerId);
+      host.withholdPersonalisation(customerId);
       return result;
     },
   );
 
   app.get(
-    '/customers/:id/personal-data',
+    '/v1/customers/:id/personal-data',
     {
       config: { roles: ACCESS.admin, audit: 'recorded' },
       schema: {
@@ -64,9 +67,19 @@ export const personalDataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async
     },
     async (request) => {
       const customerId = request.params.id;
-      const document = await exportCustomer({ pg: ctx.pg, clickhouse: ctx.clickhouse }, customerId);
-      await appendAudit(ctx.pg, actorOf(request), { action: 'customer.export', target: `customer:${customerId}` });
+      const document = await exportCustomer(stores, customerId);
+      await appendAudit(stores.pg, actorOf(request), { action: 'customer.export', target: `customer:${customerId}` });
       return document;
     },
   );
 };
+
+/**
+ * A customer's rights over their personal data (admin only), for `buildApp({ plugins })`: erasure everywhere it is
+ * stored, and access to all of it as one document. Both are recorded in the audit log; the export's contents are not.
+ */
+export function personalData(stores: PersonalDataStores): HostedPlugin {
+  return async (app, { host }) => {
+    await app.register(routes, { stores, host });
+  };
+}

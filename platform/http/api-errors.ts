@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, SpiritError } from '../../platform/errors.ts';
+import { InputError, NotFoundError, SpiritError } from '../errors.ts';
 
 /**
  * Errors the API answers with, and the HTTP status of each. Every error body is

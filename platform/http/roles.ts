@@ -1,4 +1,4 @@
-import { InputError } from '../../platform/errors.ts';
+import { InputError } from '../errors.ts';
 
 /**
  * Who may call what. A credential carries exactly one role; each route names the roles it accepts, and every

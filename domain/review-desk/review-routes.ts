@@ -1,31 +1,33 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { listBands, setBand } from '../../domain/suggestions/auto-accept-bands.ts';
-import { decideSuggestion } from '../../domain/suggestions/decide-suggestion.ts';
-import { listDecisions } from '../../domain/suggestions/decision-log.ts';
-import { listLocks, lockPrice, releaseLock } from '../../domain/suggestions/price-locks.ts';
-import { ReviewConflictError } from '../../domain/suggestions/review-errors.ts';
-import { getSuggestion, listQueue } from '../../domain/suggestions/review-queue.ts';
-import { actorOf } from '../auth/actor.ts';
-import { ACCESS } from '../auth/roles.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { listBands, setBand } from '../suggestions/auto-accept-bands.ts';
+import { decideSuggestion } from '../suggestions/decide-suggestion.ts';
+import { listDecisions } from '../suggestions/decision-log.ts';
+import { listLocks, lockPrice, releaseLock } from '../suggestions/price-locks.ts';
+import { ReviewConflictError } from '../suggestions/review-errors.ts';
+import { getSuggestion, listQueue } from '../suggestions/review-queue.ts';
+import { suggestionAcceptance } from '../suggestions/suggestion-acceptance.ts';
+import { actorOf } from '../../platform/http/actor.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 import {
-  BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
+  AcceptanceQuery, AcceptanceSchema, BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
   SuggestionDetailSchema,
 } from './review-schemas.ts';
 
 /**
  * The pricing managers' review desk (role pricing-manager, and admin): the queue of suggestions, one
- * suggestion with its reasons, decisions, price locks and auto-accept bands. Routes are thin: the rules live in
- * domain/suggestions. A decision that cannot happen now (already decided, locked price, quotation moved on)
+ * suggestion with its reasons, decisions, price locks and auto-accept bands, and how often suggestions are taken
+ * (from ClickHouse). Routes are thin: the rules live in domain/suggestions. A decision that cannot happen now (already decided, locked price, quotation moved on)
  * answers 409 with its code; everything else goes to the API's error handler.
  */
 const ERRORS = [400, 401, 403, 404, 429];
 const CONFLICT = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { description: 'The suggestion or price cannot change now; `code` says why' });
 
-const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool }) => {
+const routes: FastifyPluginAsyncTypebox<ReviewDeskStores> = async (app, { pool, clickhouse }) => {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ReviewConflictError) return reply.status(409).send(error.toJSON());
     throw error;
@@ -104,6 +106,20 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
     async () => listBands(pool),
   );
 
+  app.get(
+    '/v1/suggestions/acceptance',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Acceptance rate and average override per model version and per manager, over days decided (as of the last ingest)',
+        querystring: AcceptanceQuery,
+        response: { 200: AcceptanceSchema, ...errorResponses(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request) => suggestionAcceptance(clickhouse, request.query),
+  );
+
   app.put(
     '/v1/review/auto-accept-bands',
     { config: recorded, schema: { tags, summary: 'Set the band of a destination and/or service level (null = all)', body: BandBody, response: { 200: BandSchema, ...errorResponses(...ERRORS) } } },
@@ -111,9 +127,15 @@ const routes: FastifyPluginAsyncTypebox<{ pool: pg.Pool }> = async (app, { pool 
   );
 };
 
+export interface ReviewDeskStores {
+  pool: pg.Pool;
+  /** The warehouse, for acceptance rates: decisions reach it with the scheduled ingest. */
+  clickhouse: ClickHouseClient;
+}
+
 /** The plugin to hand to buildApp({ plugins }). */
-export function reviewDesk(deps: { pool: pg.Pool }): FastifyPluginAsync {
+export function reviewDesk(stores: ReviewDeskStores): FastifyPluginAsync {
   return async (app) => {
-    await app.register(routes, { pool: deps.pool });
+    await app.register(routes, stores);
   };
 }

@@ -5,15 +5,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { migrate } from '../../domain/migrate.ts';
+import { migrate } from '../migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
 import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
+import { ingest } from '../../pipelines/ingest/ingest.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { embeddedPostgresUrl, freshDatabase, quietLog, requireServices, tempDir, testClickHouse, testConfig, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { buildApp } from '../app.ts';
-import { createApiKey } from '../auth/api-keys.ts';
+import { buildApp } from '../../serving/app.ts';
+import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewPage } from './review-page.ts';
 import { reviewDesk } from './review-routes.ts';
 
@@ -40,6 +42,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
   const keys = { manager: '', engine: '' };
   let target: { id: number; quotationId: number };
   let cheap: { id: number; quotationId: number };
+  let clickhouse: ClickHouseClient;
 
   before(async () => {
     db = await freshDatabase(await embeddedPostgresUrl(), 'review_page');
@@ -54,7 +57,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     target = { id: guarded.suggestion.id, quotationId: guarded.quotationId };
     cheap = { id: titicaca.suggestion.id, quotationId: titicaca.quotationId };
 
-    const clickhouse = (await testClickHouse()).client;
+    clickhouse = (await testClickHouse()).client;
     await useClickHouseDatabase(clickhouse, 'review_page');
     await migrateWarehouse(clickhouse, quietLog);
     app = await buildApp({
@@ -64,7 +67,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       clickhouse,
       registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
       settings: { modelPollMs: 0 },
-      plugins: [reviewDesk({ pool: db.pool }), reviewPage()],
+      plugins: [reviewDesk({ pool: db.pool, clickhouse }), reviewPage()],
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     keys.manager = (await createApiKey(db.pool, { name: 'Rosa Mamani', role: 'pricing-manager' })).key;
@@ -234,5 +237,36 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Nothing to review' }).waitFor();
     assert.equal(await page.locator('#queue').isHidden(), true);
+  });
+
+  it('shows acceptance per model version and per manager once the scheduled ingest has copied the decisions', async () => {
+    await page.locator('#acceptance-period').selectOption('');
+    await page.locator('#acceptance-status').filter({ hasText: 'No decisions in this period yet' }).waitFor();
+    assert.equal(await page.locator('#acceptance-models').isHidden(), true, 'nothing counted before the ingest');
+
+    await ingest(db.pool, clickhouse, { log: quietLog, tables: ['suggestion_decisions'] });
+    await page.locator('#acceptance-period').selectOption('30');
+    await page.locator('#acceptance-models tbody tr').first().waitFor();
+    const { rows } = await db.pool.query<{ model_version: string; decided_by: string; decisions: number; accepted: number; overridden: number; rejected: number; avg_override: number | null }>(
+      `SELECT model_version, decided_by, count(*)::int AS decisions, count(*) FILTER (WHERE action IN ('accept', 'auto_accept'))::int AS accepted,
+              count(*) FILTER (WHERE action = 'override')::int AS overridden, count(*) FILTER (WHERE action = 'reject')::int AS rejected,
+              avg((decided_price - suggested_price) / suggested_price) FILTER (WHERE action = 'override')::float8 AS avg_override
+         FROM suggestion_decisions GROUP BY 1, 2`,
+    );
+    assert.ok(rows.length > 0, 'the earlier tests decided something');
+    const cells = async (table: string) =>
+      Promise.all((await page.locator(`${table} tbody tr`).all()).map(async (row) => (await row.locator('td').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim())));
+    const models = await cells('#acceptance-models');
+    const managers = await cells('#acceptance-managers');
+    const percent = (n: number) => `${n < 0 ? '−' : n > 0 ? '+' : '±'}${Math.abs(n * 100).toFixed(1)}%`;
+    for (const r of rows) {
+      const expected = [String(r.decisions), String(r.accepted), String(r.overridden), String(r.rejected), `${((r.accepted / r.decisions) * 100).toFixed(1)}%`, r.avg_override === null ? '—' : percent(r.avg_override)];
+      assert.deepEqual(models.find((c) => c[0] === r.model_version)?.slice(1), expected, `model ${r.model_version}`);
+      const manager = managers.find((c) => c[0].startsWith(r.decided_by));
+      assert.deepEqual(manager?.slice(1), expected, `manager ${r.decided_by}`);
+      assert.match(manager![0], /pricing-manager$/, 'the manager’s role is shown under the name');
+    }
+    assert.match((await page.locator('#acceptance-through').innerText())!, /^Decisions up to .+; later ones count after the next scheduled ingest\.$/);
+    await page.locator('#acceptance').screenshot({ path: path.join(ARTIFACTS, 'review-acceptance.png') });
   });
 });
