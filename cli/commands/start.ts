@@ -20,6 +20,7 @@ import { personalData } from '../../domain/personal-data/personal-data-plugin.ts
 import { ensureReviewWork } from '../../domain/quotations/sample-quotations.ts';
 import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
+import { ingestEvery } from '../../pipelines/ingest/ingest-every.ts';
 import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
@@ -40,6 +41,7 @@ export const command: Command = {
     seed: { type: 'string', description: 'Seed of the sample world and of model training', default: '42' },
     retrain: { type: 'boolean', description: 'Run the model steps even when every family already has a champion' },
     'no-serve': { type: 'boolean', description: 'Stop after the pipeline instead of starting the API' },
+    'ingest-every': { type: 'string', description: 'Minutes between ingests while serving (0 = only at start)', default: '15' },
   },
   details: [
     'Data lives under SPIRIT_DATA_DIR (default ./.spirit-ml). Set DATABASE_URL / CLICKHOUSE_URL to use servers.',
@@ -50,6 +52,7 @@ export const command: Command = {
     const customers = intArg(args, 'customers', { min: 10, max: 2_000_000 });
     const years = intArg(args, 'years', { min: 1, max: 20 });
     const seed = intArg(args, 'seed', { min: 0, max: 2 ** 31 - 1 });
+    const ingestMinutes = intArg(args, 'ingest-every', { min: 0, max: 24 * 60 });
     const started = performance.now();
     const say = (line: string) => process.stderr.write(`spirit-ml: ${line}\n`);
 
@@ -133,7 +136,9 @@ export const command: Command = {
       // ClickHouse, at most one insert a second (each insert is a part).
       const relay = config.redisUrl ? undefined : new OutboxRelay(stores.pg, clickHousePublisher(stores.clickhouse), log, { minIntervalMs: 1000 });
       relay?.start();
+      const ingests = ingestMinutes > 0 ? ingestEvery(stores.pg, stores.clickhouse, ingestMinutes * 60_000, log) : undefined;
       const stop = async () => {
+        await ingests?.stop();
         await relay?.stop();
         await app.close().catch(() => undefined);
         await shutdown(0);
