@@ -59,8 +59,11 @@ export interface DemandWindow {
   capacity: number;
   /** Travellers on bookings not cancelled, for departures in the window, booked by `asOf`. */
   bookedTravellers: number;
-  /** Last year's same window: cumulative travellers booked by days before its start (lead → travellers). */
-  lastYearByLead: Record<number, number>;
+  /**
+   * The same window 1, 2 and 3 years earlier (`yearsBack`), most recent first: cumulative travellers booked by days
+   * before its start (lead → travellers). The pace compares with the most recent one that had sold by this lead.
+   */
+  earlierYears: Array<{ yearsBack: number; byLead: Record<number, number> }>;
 }
 
 export interface DestinationSummary {

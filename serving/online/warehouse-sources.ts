@@ -6,15 +6,18 @@ import { departureFeaturesAsOf } from '../../features/departure-features-online.
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import type { CatalogueRows, DemandWindow, DestinationSummary, ItineraryFacts, ServingSources } from './sources.ts';
 
-/** The same calendar day a year earlier (29 February becomes 1 March). */
-function yearBefore(day: string): string {
+/** The same calendar day `years` years earlier (29 February becomes 1 March). */
+function yearsBefore(day: string, years: number): string {
   const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCFullYear(date.getUTCFullYear() - 1);
+  date.setUTCFullYear(date.getUTCFullYear() - years);
   return date.toISOString().slice(0, 10);
 }
 
-/** Lead times (days before the window starts) at which last year's bookings are counted for the pace. */
+/** Lead times (days before the window starts) at which earlier years' bookings are counted for the pace. */
 export const PACE_LEADS = [0, 7, 14, 30, 45, 60, 90, 120, 180, 270, 365];
+
+/** How many earlier years the pace may compare with, when the most recent did not sell this window by now. */
+const PACE_YEARS = 3;
 
 /**
  * The online data of the API, read from the ClickHouse warehouse (deduplicated with FINAL). Catalogue,
@@ -135,30 +138,36 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
         params,
       );
       if (Number(capacity.destinations) === 0) return null;
-      // Travellers booked for this window by now, and for last year's window by how many days before its start.
-      const rows = await queryRows<{ last_year: number; lead: string; travellers: string }>(
+      // Travellers booked for this window by now, and for the same window in earlier years by how many days before
+      // its start.
+      const earlier: Record<string, string> = {};
+      for (let k = 1; k <= PACE_YEARS; k++) Object.assign(earlier, { [`from${k}`]: yearsBefore(from, k), [`to${k}`]: yearsBefore(to, k) });
+      const rows = await queryRows<{ years_back: number; lead: string; travellers: string }>(
         clickhouse,
-        `SELECT bk.departure_date < {from:Date} AS last_year,
-           if(last_year, greatest(0, dateDiff('day', toDate(bk.booked_at), {lastYearFrom:Date})), 0) AS lead,
+        `SELECT multiIf(bk.departure_date >= {from:Date}, 0, bk.departure_date >= {from1:Date}, 1, bk.departure_date >= {from2:Date}, 2, 3) AS years_back,
+           if(years_back = 0, 0, greatest(0, dateDiff('day', toDate(bk.booked_at), multiIf(years_back = 1, {from1:Date}, years_back = 2, {from2:Date}, {from3:Date})))) AS lead,
            sum(bk.party_size) AS travellers
          FROM bookings AS bk FINAL
          LEFT JOIN itineraries AS i FINAL ON i.id = bk.itinerary_id
          INNER JOIN destinations AS ds FINAL ON ds.id = coalesce(bk.destination_id, i.destination_id)
          WHERE ds.code = {destination:String} AND bk.status != 'cancelled'
            AND ((bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at) <= {asOf:Date})
-             OR bk.departure_date BETWEEN {lastYearFrom:Date} AND {lastYearTo:Date})
-         GROUP BY last_year, lead`,
-        { ...params, lastYearFrom: yearBefore(from), lastYearTo: yearBefore(to) },
+             OR bk.departure_date BETWEEN {from1:Date} AND {to1:Date}
+             OR bk.departure_date BETWEEN {from2:Date} AND {to2:Date}
+             OR bk.departure_date BETWEEN {from3:Date} AND {to3:Date})
+         GROUP BY years_back, lead`,
+        { ...params, ...earlier },
       );
       let bookedTravellers = 0;
-      const lastYearByLead: Record<number, number> = Object.fromEntries(PACE_LEADS.map((lead) => [lead, 0]));
+      const earlierYears = Array.from({ length: PACE_YEARS }, (_, i) => ({ yearsBack: i + 1, byLead: Object.fromEntries(PACE_LEADS.map((lead) => [lead, 0])) as Record<number, number> }));
       for (const row of rows) {
         const travellers = Number(row.travellers);
-        if (!Number(row.last_year)) bookedTravellers += travellers;
+        const yearsBack = Number(row.years_back);
+        if (yearsBack === 0) bookedTravellers += travellers;
         // Booked `lead` days before the start counts at every lead time up to that one.
-        else for (const lead of PACE_LEADS) if (Number(row.lead) >= lead) lastYearByLead[lead] += travellers;
+        else for (const lead of PACE_LEADS) if (Number(row.lead) >= lead) earlierYears[yearsBack - 1].byLead[lead] += travellers;
       }
-      return { departures: Number(capacity.departures), capacity: Number(capacity.capacity), bookedTravellers, lastYearByLead };
+      return { departures: Number(capacity.departures), capacity: Number(capacity.capacity), bookedTravellers, earlierYears };
     },
 
     async destinations(from, to): Promise<DestinationSummary[]> {

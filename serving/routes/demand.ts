@@ -23,7 +23,13 @@ export const DemandOutlookSchema = Type.Object({
       loadFactor: Type.Union([Type.Number(), Type.Null()]),
       expectedLoadFactor: Type.Union([Type.Object({ expected: Type.Number(), lo80: Type.Number(), hi80: Type.Number() }), Type.Null()]),
       pace: Type.Union([
-        Type.Object({ pace: Type.Union([Type.Number(), Type.Null()]), leadTimeDays: Type.Integer(), bookedLastYear: Type.Number(), projectedFinal: Type.Number() }),
+        Type.Object({
+          pace: Type.Union([Type.Number(), Type.Null()]),
+          leadTimeDays: Type.Integer(),
+          yearsBack: Type.Integer({ minimum: 1, description: 'The earlier year the pace compares with: 1 = last year, more when that year had sold nothing by now' }),
+          bookedLastYear: Type.Number({ description: 'Travellers booked by this lead time in the year compared with' }),
+          projectedFinal: Type.Number(),
+        }),
         Type.Null(),
       ]),
     }),

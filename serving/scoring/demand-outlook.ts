@@ -1,7 +1,8 @@
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { bookingPace, expectedLoadFactor } from '../../models/demand/demand-signals.ts';
+import { bookingPace, expectedLoadFactor, type BookingPace } from '../../models/demand/demand-signals.ts';
 import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import type { ServingContext } from '../context.ts';
+import type { DemandWindow } from '../online/sources.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 
 /**
@@ -49,8 +50,11 @@ export interface DemandOutlook {
     loadFactor: number | null;
     /** Booked plus what the pace projects, / capacity, with the forecast's relative 80% range. */
     expectedLoadFactor: { expected: number; lo80: number; hi80: number } | null;
-    /** Bookings so far against the same window last year at the same lead time (1 = same pace). */
-    pace: { pace: number | null; leadTimeDays: number; bookedLastYear: number; projectedFinal: number } | null;
+    /**
+     * Bookings so far against the same window in an earlier year at the same lead time (1 = same pace): last year,
+     * or the most recent of the three before that had sold by now (`yearsBack`). `bookedLastYear` is that year's.
+     */
+    pace: { pace: number | null; leadTimeDays: number; yearsBack: number; bookedLastYear: number; projectedFinal: number } | null;
   } | null;
   modelVersion: string;
   featureSnapshotId: string;
@@ -138,8 +142,8 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
   if (window.value) {
     const w = window.value;
     const leadTimeDays = Math.max(0, Math.round((Date.parse(`${query.from}T00:00:00Z`) - Date.parse(`${asOf}T00:00:00Z`)) / DAY_MS));
-    const hasLastYear = Object.values(w.lastYearByLead).some((v) => v > 0);
-    const pace = hasLastYear ? bookingPace({ leadTimeDays, bookedNow: w.bookedTravellers, lastYear: w.lastYearByLead }) : null;
+    const compared = paceAgainstEarlierYears(w, leadTimeDays);
+    const pace = compared?.pace ?? null;
     let expected: { expected: number; lo80: number; hi80: number } | null = null;
     if (w.capacity > 0 && pace && Number.isFinite(pace.projectedFinal)) {
       const total = forecast.reduce((s, p) => ({ mean: s.mean + p.mean, lo80: s.lo80 + p.lo80, hi80: s.hi80 + p.hi80 }), { mean: 0, lo80: 0, hi80: 0 });
@@ -157,7 +161,7 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
       loadFactor: w.capacity > 0 ? round(w.bookedTravellers / w.capacity) : null,
       expectedLoadFactor: expected,
       pace: pace
-        ? { pace: Number.isFinite(pace.pace) ? round(pace.pace) : null, leadTimeDays, bookedLastYear: pace.bookedLastYear, projectedFinal: round(pace.projectedFinal, 1) }
+        ? { pace: Number.isFinite(pace.pace) ? round(pace.pace) : null, leadTimeDays, yearsBack: compared!.yearsBack, bookedLastYear: pace.bookedLastYear, projectedFinal: round(pace.projectedFinal, 1) }
         : null,
     };
   } else if (window.source !== 'default') {
@@ -175,4 +179,15 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
     featureSnapshotId: featureSnapshotId(features),
     defaultedFeatures: defaulted,
   };
+}
+
+/**
+ * The pace against the most recent earlier year whose same window had sold by this lead time; failing that, the
+ * most recent that sold at all (nothing sold by now then: the pace is 1 with nothing booked now, unbounded with
+ * some); null when none of them sold the window.
+ */
+export function paceAgainstEarlierYears(window: Pick<DemandWindow, 'bookedTravellers' | 'earlierYears'>, leadTimeDays: number): { yearsBack: number; pace: BookingPace } | null {
+  const sold = window.earlierYears.filter((y) => Object.values(y.byLead).some((v) => v > 0));
+  const paces = sold.map((y) => ({ yearsBack: y.yearsBack, pace: bookingPace({ leadTimeDays, bookedNow: window.bookedTravellers, lastYear: y.byLead }) }));
+  return paces.find((p) => p.pace.bookedLastYear > 0) ?? paces[0] ?? null;
 }
