@@ -58,3 +58,13 @@ test('an intermittent itinerary (few travellers, two departure weekdays) forecas
   const meanPerWeek = (forecast.mean.reduce((a, b) => a + b, 0) / HORIZON) * 7;
   assert.ok(meanPerWeek > 0.6 && meanPerWeek < 2, `forecast ${meanPerWeek.toFixed(2)} travellers a week, truth 1.2`);
 });
+
+test('short, flat and never-sold histories give finite, non-negative forecasts; flat ones stay flat', () => {
+  for (const values of [[1, 2, 3, 4], new Array(10).fill(0), new Array(400).fill(5)]) {
+    for (const frequency of ['daily', 'weekly'] as const) {
+      const { forecast } = forecastMultiSeasonal(Float64Array.from(values), START, { frequency, seasonalities: frequency === 'daily' ? [7, 365.25] : [365.25 / 7], horizon: 8 });
+      for (const path of [forecast.mean, forecast.lo95, forecast.hi95]) assert.ok(path.every((v) => Number.isFinite(v) && v >= 0), `${frequency} ${values.length}`);
+      if (values.length > 4) assert.ok(forecast.mean.every((v) => Math.abs(v - values[0]) < 1e-6), `${frequency} ${values.length}: ${Array.from(forecast.mean)}`);
+    }
+  }
+});

@@ -50,8 +50,12 @@ function recentProfile(y: ArrayLike<number>, period: number, horizon: number): F
 function harmonicMean(y: Float64Array, options: MultiSeasonalOptions, start: string, log: boolean, horizon: number): Float64Array {
   const values = log ? y.map((v) => Math.log1p(v)) : y;
   const mean = sharedHarmonicMean(values, options.frequency, start, options.seasonalities, horizon);
+  if (!log) return mean;
   // Back from logs, exp of the mean is the median: closer to absolute-error optimal than the mean for skewed counts.
-  return log ? mean.map((v) => Math.expm1(Math.min(v, 30))) : mean;
+  // A log trend fitted on a short ramp-up grows exponentially: it may not run past twice the busiest day seen.
+  let busiest = 0;
+  for (let t = 0; t < y.length; t++) busiest = Math.max(busiest, y[t]);
+  return mean.map((v) => Math.min(Math.expm1(v), 2 * busiest));
 }
 
 /** Mean paths of every candidate, fitted on `y` (which starts on `start`). */
