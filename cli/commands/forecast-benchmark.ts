@@ -6,7 +6,7 @@ import { STATISTICAL_MODELS } from '../../models/demand/statistical-models.ts';
 
 /**
  * `spirit-ml forecast-benchmark`: the demand forecaster on the tourism forecasting competition data
- * (1,311 real series), printing one JSON line per frequency.
+ * (1,311 real series), or any folder in its layout (daily and weekly files too), printing one JSON line per frequency.
  */
 const STRATEGIES = ['ensemble', 'best', ...STATISTICAL_MODELS, 'nbeats'] as const;
 
@@ -16,17 +16,21 @@ export const command: Command = {
   // `short` and `multiple` are spelt out: cli/command.ts passes them on even when undefined, which Node 20 rejects.
   options: {
     dir: { type: 'string', short: 'd', multiple: false, description: 'Folder with FREQUENCY_in.csv and FREQUENCY_oos.csv' },
-    frequencies: { type: 'string', short: 'f', multiple: false, description: `Comma-separated, among ${COMPETITION_FREQUENCIES.join(', ')}`, default: 'monthly,quarterly,yearly' },
+    frequencies: { type: 'string', short: 'f', multiple: false, description: `Comma-separated, among ${COMPETITION_FREQUENCIES.join(', ')}; absent files are skipped`, default: COMPETITION_FREQUENCIES.join(',') },
     strategy: { type: 'string', short: 's', multiple: false, description: `One of ${STRATEGIES.join(', ')}`, default: 'ensemble' },
     'weight-power': { type: 'string', short: 'p', multiple: false, description: 'Combination weights ∝ 1/MASE^power', default: '2' },
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per series', default: '3' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },
     'statistical-only': { type: 'boolean', short: 'S', multiple: false, description: 'Leave out the global N-BEATS network (TensorFlow.js)', default: false },
     epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
+    'skip-ets': { type: 'boolean', multiple: false, description: 'Daily and weekly: leave out the AICc ETS baseline (the slowest part)', default: false },
   },
   details:
     'Prints per frequency: { frequency, series, horizon, strategy, chosen: { mase, smape, mape, cover80, cover95 }, seasonalNaive, ' +
-    'alternatives, fitSeconds, modelSeconds, mapeZeroActualsSkipped }. MAPE skips steps whose actual value is zero.',
+    'alternatives, fitSeconds, modelSeconds, mapeZeroActualsSkipped }. MAPE skips steps whose actual value is zero. ' +
+    'Daily and weekly files (row 3 start year, row 4 start day or week of the year) are forecast by the multi-seasonal ' +
+    'forecaster (seasonalities 7 and 365.25, or 52.18; Peru calendar events), next to seasonal naive (m = 7 / 52, also ' +
+    "MASE's scale) and AICc ETS, with candidatesChosen.",
   async run(args, ctx) {
     const dir = stringArg(args, 'dir');
     if (!existsSync(dir)) throw new UsageError(`--dir ${dir} does not exist`, 'dir');
@@ -44,7 +48,7 @@ export const command: Command = {
     };
     let found = 0;
     for (const frequency of frequencies as CompetitionFrequency[]) {
-      const result = await runCompetitionBenchmark(dir, frequency, params);
+      const result = await runCompetitionBenchmark(dir, frequency, params, { ets: args.values['skip-ets'] !== true });
       if (!result) {
         ctx.log.warn('no files for this frequency', { frequency, dir });
         continue;

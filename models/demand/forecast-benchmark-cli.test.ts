@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
@@ -30,4 +33,18 @@ test('bad arguments exit 2 with a message naming the flag', () => {
   const none = benchmark('--dir', fixtures, '--frequencies', 'daily');
   assert.equal(none.code, 2);
   assert.match(none.err, /holds none of daily_in.csv/);
+});
+
+test('a folder holding only daily and weekly files is benchmarked by default: ours next to seasonal naive and AICc ETS', async () => {
+  const { writeDailyArrivals } = await import('../../bench/support/daily-arrivals.ts');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'daily-arrivals-'));
+  writeDailyArrivals(dir, { series: 4, seed: 3 });
+  const run = benchmark('--dir', dir);
+  assert.equal(run.code, 0, run.err);
+  const lines = run.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.frequency, l.series, l.horizon, l.strategy]), [['weekly', 4, 8, 'multi_seasonal'], ['daily', 4, 56, 'multi_seasonal']]);
+  for (const l of lines) {
+    for (const accuracy of [l.chosen, l.seasonalNaive, l.alternatives.ets]) assert.ok(Number.isFinite(accuracy.mase) && accuracy.cover95 >= 0, JSON.stringify(l));
+    assert.equal(Object.values(l.candidatesChosen as Record<string, number>).reduce((a, b) => a + b, 0), 4);
+  }
 });

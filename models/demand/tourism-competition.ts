@@ -36,3 +36,12 @@ export function parseCompetitionCsv(text: string, file: string, hasStartPeriodRo
     return { name, startYear: header(2, 'start year'), startPeriod: hasStartPeriodRow ? header(3, 'start period') : 1, values };
   });
 }
+
+/** The same layout written back (for generated data sets, so the reader above is what every benchmark reads). */
+export function formatCompetitionCsv(series: readonly CompetitionSeries[], hasStartPeriodRow: boolean): string {
+  const longest = Math.max(0, ...series.map((s) => s.values.length));
+  const rows = [series.map((s) => s.name), series.map((s) => String(s.values.length)), series.map((s) => String(s.startYear))];
+  if (hasStartPeriodRow) rows.push(series.map((s) => String(s.startPeriod)));
+  for (let i = 0; i < longest; i++) rows.push(series.map((s) => (i < s.values.length ? String(s.values[i]) : '')));
+  return rows.map((row) => row.join(',')).join('\n') + '\n';
+}
