@@ -14,8 +14,11 @@ test('booking pace compares with last year at the same lead time', () => {
   const lastYear = { 90: 2, 60: 5, 30: 10, 0: 20 };
   const p = bookingPace({ leadTimeDays: 45, bookedNow: 6, lastYear });
   assert.equal(p.bookedLastYear, 5, 'at 45 days before, last year had the bookings made by 60 days before');
-  assert.equal(p.pace, 1.2);
-  assert.equal(p.projectedFinal, 24);
+  assert.equal(p.pace, 7 / 6);
+  assert.equal(p.projectedFinal, 20 * (7 / 6));
+  const ahead = bookingPace({ leadTimeDays: 100, bookedNow: 3, lastYear });
+  assert.equal(ahead.pace, 4, 'ahead of a year that had sold nothing by now: finite');
+  assert.ok(Number.isFinite(ahead.projectedFinal) && ahead.projectedFinal >= 3);
   assert.equal(bookingPace({ leadTimeDays: 100, bookedNow: 0, lastYear }).pace, 1);
   assert.throws(() => bookingPace({ leadTimeDays: -1, bookedNow: 1, lastYear }), (e: unknown) => e instanceof InputError && e.field === 'leadTimeDays');
   assert.throws(() => bookingPace({ leadTimeDays: 5, bookedNow: 1, lastYear: {} }), /no bookings curve/);

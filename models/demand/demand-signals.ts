@@ -47,7 +47,11 @@ export function totalOfSteps(forecast: { mean: ArrayLike<number>; lo80: ArrayLik
 }
 
 export interface BookingPace {
-  /** Bookings so far / bookings last year at the same lead time (1 = same pace). */
+  /**
+   * (Bookings so far + 1) / (bookings last year at the same lead time + 1): 1 = same pace. The one added to both
+   * sides keeps the pace finite when last year had sold nothing by now, and keeps a window of a few travellers from
+   * swinging it; with the counts of a selling window it is the plain ratio to within a few percent.
+   */
   pace: number;
   leadTimeDays: number;
   bookedNow: number;
@@ -78,6 +82,6 @@ export function bookingPace(input: { leadTimeDays: number; bookedNow: number; la
     }
     final = Math.max(final, count);
   }
-  const pace = atLead > 0 ? bookedNow / atLead : bookedNow > 0 ? Infinity : 1;
-  return { pace, leadTimeDays, bookedNow, bookedLastYear: atLead, projectedFinal: Number.isFinite(pace) ? final * pace : bookedNow };
+  const pace = (bookedNow + 1) / (atLead + 1);
+  return { pace, leadTimeDays, bookedNow, bookedLastYear: atLead, projectedFinal: Math.max(bookedNow, final * pace) };
 }

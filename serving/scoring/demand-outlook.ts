@@ -183,8 +183,7 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
 
 /**
  * The pace against the most recent earlier year whose same window had sold by this lead time; failing that, the
- * most recent that sold at all (nothing sold by now then: the pace is 1 with nothing booked now, unbounded with
- * some); null when none of them sold the window.
+ * most recent that sold it at all (by now it had sold nothing then); null when none of them sold the window.
  */
 export function paceAgainstEarlierYears(window: Pick<DemandWindow, 'bookedTravellers' | 'earlierYears'>, leadTimeDays: number): { yearsBack: number; pace: BookingPace } | null {
   const sold = window.earlierYears.filter((y) => Object.values(y.byLead).some((v) => v > 0));
