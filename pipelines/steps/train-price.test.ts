@@ -4,7 +4,7 @@ import { InputError } from '../../platform/errors.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { checkPriceModel } from '../../models/price/price-fingerprint.ts';
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
-import { segmenterForPriceModel } from '../../features/customer-segment.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { parseChDateTime } from '../../features/warehouse-query.ts';
@@ -26,7 +26,8 @@ describe('train-price step', () => {
     assert.ok(v.metrics.rmse < v.metrics.ridge_rmse, `RMSE ${v.metrics.rmse} vs ridge ${v.metrics.ridge_rmse}`);
     assert.ok(v.metrics.coverage80 > 0.6 && v.metrics.coverage80 < 0.97, `80% range held ${v.metrics.coverage80}`);
     assert.ok(v.metrics.holdout_rows >= 20 && v.metrics.train_rows > v.metrics.holdout_rows);
-    assert.equal(v.featuresVersion, 'price-features-v1+segmentation-000001');
+    assert.equal(v.featuresVersion, 'price-features-v1');
+    assert.deepEqual(v.upstream, { segmentation: 'segmentation-000001' });
     assert.ok(v.dataWindow.to < '2025-07-01' && v.dataWindow.from < '2022-12-31', JSON.stringify(v.dataWindow));
   });
 
@@ -41,8 +42,10 @@ describe('train-price step', () => {
   it('suggests, in serving, the price the model gives the quotation’s training row', async () => {
     const v = await f.registry.get('price', 'champion');
     const model = PriceModel.fromArtifact(await f.registry.loadArtifact(v));
-    const { segmenter, segmentationVersion } = await segmenterForPriceModel(f.registry, v);
+    const segmentationVersion = v.upstream.segmentation;
     assert.equal(segmentationVersion, 'segmentation-000001');
+    const segmentation = await f.registry.get('segmentation', segmentationVersion);
+    const segmenter = await MODEL_FAMILIES.segmentation.load(await f.registry.loadArtifact(segmentation), segmentation);
     const rows = await readPriceTrainingRows(f.client);
     const set = toPriceTrainingSet(rows, segmenter);
     for (const i of [rows.length - 1, rows.length - 50, Math.floor(rows.length / 2)]) {
