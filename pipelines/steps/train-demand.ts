@@ -75,8 +75,10 @@ export const trainDemandStep: Step = {
     for (const [id, values] of actual) {
       const history = trainRows.filter((r) => r.series_id === id).map((r) => r.value);
       const scale = seasonalNaiveScale(history, WEEK);
-      const forecast = trial.predict(id, horizon);
-      const naive = trial.predict({ seriesId: id, horizon, strategy: 'seasonal_naive' });
+      const [forecast, naive] = trial.predict([
+        { seriesId: id, horizon },
+        { seriesId: id, horizon, strategy: 'seasonal_naive' },
+      ]);
       const m = mase(values, forecast.mean, scale);
       if (!Number.isFinite(m)) continue;
       scores.mase.push(m);
@@ -110,8 +112,9 @@ export const trainDemandStep: Step = {
       holdoutId: window.id,
       compress: true,
     });
-    const forecasts = model.seriesIds.map((id) => {
-      const f = model.predict(id, forecastDays);
+    const ids = model.seriesIds;
+    const forecasts = model.predict(ids.map((seriesId) => ({ seriesId, horizon: forecastDays }))).map((f, i) => {
+      const id = ids[i];
       const [, code, measure] = id.split('/');
       return f.dates.map((date, h) => ({ series_id: id, entity_code: code, measure, date, mean: f.mean[h], lo80: f.lo80[h], hi80: f.hi80[h], lo95: f.lo95[h], hi95: f.hi95[h] }));
     });

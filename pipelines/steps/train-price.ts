@@ -7,10 +7,9 @@ import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
-import { costPlusPrice, medianMarkup } from '../../models/price/cost-plus.ts';
-import { errorMetrics } from '../../models/price/metrics.ts';
-import { logMarkup, quotationTable, type Quotation } from '../../models/price/quotations.ts';
-import { fitRidge, predictRidge } from '../../models/price/ridge.ts';
+import { evaluateOnHoldout } from '../../models/price/holdout-evaluation.ts';
+import { windowSplit } from '../../models/price/holdout-scores.ts';
+import type { Quotation } from '../../models/price/quotations.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
 import { newestVersion } from './support/registry-lookup.ts';
 import { runParam, seedParam } from './support/step-params.ts';
@@ -53,31 +52,21 @@ export const trainPriceStep: Step = {
     const { quotations } = toPriceTrainingSet(rows, segmenter);
     const window = holdoutWindow('price', build.asOf, months, allQuotations ? 'all-quotations' : 'accepted');
     const at = (q: Quotation) => (q.quotedAt as Date).getTime();
-    const train = quotations.filter((q) => at(q) < window.from.getTime());
-    const holdout = quotations.filter((q) => at(q) >= window.from.getTime() && at(q) < window.to.getTime());
-    if (train.length < MIN_TRAIN || holdout.length < MIN_HOLDOUT) {
+    const split = windowSplit(quotations.map(at), window.from, window.to);
+    const [train, holdout] = [split.train.length, split.holdout.length];
+    if (train < MIN_TRAIN || holdout < MIN_HOLDOUT) {
       throw new InputError(
-        `price: ${train.length} quotations before ${window.id} and ${holdout.length} in it; need ${MIN_TRAIN} and ${MIN_HOLDOUT} (lower holdoutMonths or add history)`,
+        `price: ${train} quotations before ${window.id} and ${holdout} in it; need ${MIN_TRAIN} and ${MIN_HOLDOUT} (lower holdoutMonths or add history)`,
         'price_training_rows',
       );
     }
 
     const names = [...PRICE_FEATURE_NAMES];
-    const trial = await new PriceModel(params).fit({ rows: train, featureNames: names });
-    const actual = holdout.map((q) => q.target);
-    const suggestions = trial.predictBatch(holdout.map((q) => ({ features: q.features, cost: q.cost })));
-    const model = errorMetrics(actual, suggestions.map((s) => s.price));
-    const markup = medianMarkup(train.map((q) => q.target), train.map((q) => q.cost));
-    const costPlus = errorMetrics(actual, holdout.map((q) => costPlusPrice(q.cost, markup)));
-    const trainTable = quotationTable(train, names);
-    const holdoutTable = quotationTable(holdout, names);
-    const ridge = fitRidge(trainTable.x, Float64Array.from(train, (q) => logMarkup(q.target, q.cost)), trial.params.ridgeAlpha);
-    const ridgeLog = predictRidge(ridge, holdoutTable.x);
-    const ridgeMetrics = errorMetrics(actual, holdout.map((q, i) => q.cost * Math.exp(ridgeLog[i])));
-    const covered = suggestions.filter((s, i) => actual[i] >= s.lo80 && actual[i] <= s.hi80).length / holdout.length;
+    const scored = await evaluateOnHoldout(quotations, names, params, split);
+    const { model, costPlus, ridge: ridgeMetrics, intervalCoverage: covered } = scored;
 
     // The learner the held-out run chose: the refit does not need to compare them again.
-    const final = await new PriceModel({ ...params, learner: trial.validation.chosen }).fit({ rows: quotations, featureNames: names });
+    const final = await new PriceModel({ ...params, learner: scored.chosen }).fit({ rows: quotations, featureNames: names });
     const first = quotations.reduce((m, q) => Math.min(m, at(q)), Infinity);
     const last = quotations.reduce((m, q) => Math.max(m, at(q)), -Infinity);
     const metrics = {
@@ -90,8 +79,8 @@ export const trainPriceStep: Step = {
       ridge_rmse: ridgeMetrics.rmse,
       ridge_mape: ridgeMetrics.mape,
       coverage80: covered,
-      train_rows: train.length,
-      holdout_rows: holdout.length,
+      train_rows: train,
+      holdout_rows: holdout,
     };
     const version = await ctx.registry.register({
       artifact: final.toArtifact(),

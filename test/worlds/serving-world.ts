@@ -94,7 +94,7 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
   if (families.has('demand')) {
     await buildDemandSeries(client, asOf);
     const rows = (await readDemandSeries(client, 'weekly', 'travellers')).filter((r) => r.series_id.startsWith('destination/'));
-    const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit(rows, { frequency: 'weekly', horizon: 8 });
+    const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit({ rows, frequency: 'weekly', horizon: 8 });
     versions.demand = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: DEMAND_SERIES_VERSION, metrics: { mase: 1 }, holdoutId: 'test' });
     await registry.promote('demand', versions.demand.version);
   }
