@@ -124,7 +124,7 @@ async function competition(ctx: BenchContext): Promise<Record<string, unknown>> 
     const sample = data.train.slice(0, ctx.scale === 'full' ? 60 : 20);
     const sampleModel = await new DemandForecaster().fit({ series: sample, frequency, horizon: data.actual[0].length });
     const sampleMase = (strategy: 'ensemble' | 'seasonal_naive') =>
-      Number((sample.reduce((sum, s, i) => sum + mase(data.actual[i], sampleModel.predict({ seriesId: s.id, strategy }).mean, seasonalNaiveScale(s.values, PERIOD[frequency])), 0) / sample.length).toFixed(3));
+      Number((sample.reduce((sum, s, i) => sum + mase(data.actual[i], sampleModel.predict([{ seriesId: s.id, strategy }])[0].mean, seasonalNaiveScale(s.values, PERIOD[frequency])), 0) / sample.length).toFixed(3));
     packages.sameSampleStatisticalEnsemble = { series: sample.length, mase: sampleMase('ensemble') };
     packages.sameSampleSeasonalNaive = { series: sample.length, mase: sampleMase('seasonal_naive') };
     figures[`${frequency}Packages`] = packages;
@@ -149,7 +149,7 @@ async function dailyDemand(ctx: BenchContext): Promise<Record<string, unknown>> 
   const mstl = (await packageForecasters()).find((f) => f.name === 'augursMstlEts')!;
   const mean = (xs: number[]) => Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3));
   const score = (strategy: 'ensemble' | 'seasonal_naive' | 'harmonic' | 'ets') =>
-    mean(series.map((s) => mase(s.actual, model.predict({ seriesId: s.id, strategy }).mean, seasonalNaiveScale(s.values, 7))));
+    mean(series.map((s) => mase(s.actual, model.predict([{ seriesId: s.id, strategy }])[0].mean, seasonalNaiveScale(s.values, 7))));
   const t1 = performance.now();
   const mstlMase = mean(
     series.map((s) => {

@@ -2,9 +2,11 @@
  * The one contract every model family in models/ follows (after scikit-learn's estimator):
  * - the constructor takes hyperparameters only and stores them unchanged (`params`);
  * - `fit` learns state from data and returns the estimator (async, since some families train on worker threads);
- * - `predict` uses the learned state and never changes it;
+ * - `predict` takes a batch and returns one answer per item, in order; it uses the learned state and never changes it;
+ * - `metrics` reports, as numbers, what fitting measured (validation scores, sizes);
  * - `toArtifact` / the family's static `fromArtifact` serialise to and from a versioned, JSON-safe artefact.
  * Hyperparameters are plain data, so the registry stores them next to the metrics without extra code.
+ * A prediction with a range names it `mean`, `lo80`, `hi80` (and `lo95`, `hi95` where there is one).
  */
 export type Params = Record<string, string | number | boolean | null | readonly (string | number)[]>;
 
@@ -17,12 +19,30 @@ export interface ModelArtifact<State = unknown> {
   state: State;
 }
 
-export interface Estimator<FitData, Input, Output> {
+/** `Batch` is many inputs (a list, or a feature matrix's rows); `Answers` has one answer per input, in order. */
+export interface Estimator<FitData, Batch, Answers> {
   readonly family: string;
   readonly params: Params;
   fit(data: FitData): Promise<this>;
-  predict(input: Input): Output;
+  predict(batch: Batch): Answers;
+  metrics(): Record<string, number>;
   toArtifact(): ModelArtifact;
+}
+
+/**
+ * The hyperparameters an artefact recorded, typed by the family's defaults: only the names the family knows, each
+ * of its default's type (null allowed where the default may be null). Ranges are the constructor's to check.
+ */
+export function readParams<P extends Params>(params: Params, defaults: P, family: string): Partial<P> {
+  const out: Partial<Record<string, Params[string]>> = {};
+  for (const [name, fallback] of Object.entries(defaults)) {
+    if (!Object.hasOwn(params, name)) continue;
+    const value = params[name];
+    const sameKind = value === null || (Array.isArray(fallback) ? Array.isArray(value) : typeof value === typeof fallback || fallback === null);
+    if (!sameKind) throw new ModelStateError(`the ${family} artefact's parameter ${name} is ${JSON.stringify(value)}, not a ${Array.isArray(fallback) ? 'list' : typeof fallback}`);
+    out[name] = value;
+  }
+  return out as Partial<P>;
 }
 
 /** Raised by `predict` before `fit`, and by `fromArtifact` on a wrong family or format version. */

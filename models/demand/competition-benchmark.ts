@@ -120,7 +120,7 @@ export async function runCompetitionBenchmark(
   await forecaster.fit({ series: data.train, frequency, seasonalities, horizon });
   const fitSeconds = (performance.now() - t0) / 1000;
   const fits = forecaster.toArtifact().state.series;
-  const forecastsOf = (strategy: Strategy) => fits.map((fit) => forecaster.predict({ seriesId: fit.id, horizon, strategy }));
+  const forecastsOf = (strategy: Strategy) => forecaster.predict(fits.map((fit) => ({ seriesId: fit.id, horizon, strategy })));
   const { zeros, ...chosen } = score(data.train, data.actual, forecastsOf(forecaster.params.strategy as Strategy), period);
   const alternatives: Record<string, Accuracy> = {};
   for (const strategy of ['ensemble', 'best', ...Object.keys(fits[0].weights)] as Strategy[]) {

@@ -20,15 +20,15 @@ const table = longTable(72);
 const options = { frequency: 'monthly' as const, horizon: 12 };
 
 test('fits many series from a long table, beats seasonal naive on generated data and dates the forecast', async () => {
-  const model = await new DemandForecaster({ seed: 3 }).fit(table, options);
+  const model = await new DemandForecaster({ seed: 3 }).fit({ rows: table, ...options });
   assert.equal(model.seriesIds.length, DESTINATIONS.length);
-  const f = model.predict('cusco');
+  const f = model.predict([{ seriesId: 'cusco' }])[0];
   assert.equal(f.mean.length, 12);
   assert.equal(f.dates[0], '2023-01-01');
   let errModel = 0;
   let errNaive = 0;
   DESTINATIONS.forEach((id, k) => {
-    const p = model.predict({ seriesId: id, horizon: 12 });
+    const p = model.predict([{ seriesId: id, horizon: 12 }])[0];
     for (let h = 0; h < 12; h++) {
       const truth = monthlyTruth({ level: 200 + 50 * k, trendPerMonth: k % 3, seasonAmplitude: 0.1 + 0.02 * k }, 72 + h);
       errModel += Math.abs(p.mean[h] - truth);
@@ -40,33 +40,36 @@ test('fits many series from a long table, beats seasonal naive on generated data
   const summary = model.backtestSummary();
   assert.ok(summary.ets.mase < summary.seasonal_naive.mase, `backtest ETS ${summary.ets.mase} vs naive ${summary.seasonal_naive.mase}`);
   assert.equal(summary.ets.perStep.mase.length, 12);
-  const longer = model.predict('lima', 30);
+  assert.equal(model.metrics().ets_mase, summary.ets.mase);
+  assert.equal(model.metrics().series, DESTINATIONS.length);
+  assert.equal(model.predict([{ seriesId: 'cusco' }, { seriesId: 'lima', horizon: 3 }]).map((p) => p.mean.length).join(), '12,3');
+  const longer = model.predict([{ seriesId: 'lima', horizon: 30 }])[0];
   assert.equal(longer.mean.length, 30);
 });
 
 test('same seed, same forecasts, with one or two worker threads; the artefact round trip is exact', async () => {
   const one = await new DemandForecaster({ seed: 7, workers: 1 }).fit({ rows: table, ...options });
   const two = await new DemandForecaster({ seed: 7, workers: 2 }).fit({ rows: table, ...options });
-  for (const id of DESTINATIONS) assert.deepEqual(one.predict(id), two.predict(id));
+  for (const id of DESTINATIONS) assert.deepEqual(one.predict([{ seriesId: id }])[0], two.predict([{ seriesId: id }])[0]);
   const restored = DemandForecaster.fromArtifact(JSON.parse(JSON.stringify(two.toArtifact())));
-  for (const id of DESTINATIONS) assert.deepEqual(restored.predict(id, 18), two.predict(id, 18));
+  for (const id of DESTINATIONS) assert.deepEqual(restored.predict([{ seriesId: id, horizon: 18 }])[0], two.predict([{ seriesId: id, horizon: 18 }])[0]);
   assert.throws(() => DemandForecaster.fromArtifact({ ...two.toArtifact(), family: 'price' }), ModelStateError);
-  assert.throws(() => new DemandForecaster().predict('cusco'), ModelStateError);
+  assert.throws(() => new DemandForecaster().predict([{ seriesId: 'cusco' }])[0], ModelStateError);
 });
 
 test('an on-demand forecast for a series that was not fitted', async () => {
-  const model = await new DemandForecaster({ workers: 1 }).fit(table.filter((r) => r.series_id === 'cusco' || r.series_id === 'lima'), options);
+  const model = await new DemandForecaster({ workers: 1 }).fit({ rows: table.filter((r) => r.series_id === 'cusco' || r.series_id === 'lima'), ...options });
   const values = monthlySeries({ level: 80, trendPerMonth: 0, seasonAmplitude: 0.2, months: 48, noiseSd: 3, seed: 9 });
   const f = await model.forecast({ id: 'new-trek', start: '2019-01-01', values }, 6);
   assert.equal(f.dates[0], '2023-01-01');
   assert.equal(f.mean.length, 6);
-  assert.throws(() => model.predict('new-trek'), /not in the fitted table/);
+  assert.throws(() => model.predict([{ seriesId: 'new-trek' }])[0], /not in the fitted table/);
 });
 
 test('bad input gives an InputError naming the series and the problem; gaps in counts are zeros', async () => {
   const base = table.filter((r) => r.series_id === 'puno');
   const expectInput = async (rows: DemandObservation[], pattern: RegExp, field: string) => {
-    await assert.rejects(new DemandForecaster({ workers: 1 }).fit(rows, options), (err: unknown) => {
+    await assert.rejects(new DemandForecaster({ workers: 1 }).fit({ rows, ...options }), (err: unknown) => {
       assert.ok(err instanceof InputError, String(err));
       assert.match(err.message, pattern);
       assert.equal(err.field, field);
@@ -79,11 +82,11 @@ test('bad input gives an InputError naming the series and the problem; gaps in c
   await expectInput([...base, { ...base[5] }], /series puno: two values for the monthly period starting 2017-06-01/, 'date');
   await expectInput([...base.slice(0, 4), { ...base[4], date: 'yesterday' }], /"yesterday" is not a date/, 'date');
   const withGap = [...base.slice(0, 20), ...base.slice(22)];
-  await assert.rejects(new DemandForecaster({ gaps: 'error', workers: 1 }).fit(withGap, options), /series puno: no value for the monthly period starting 2018-09-01 \(2 gaps\)/);
-  const filled = await new DemandForecaster({ workers: 1 }).fit(withGap, options);
-  assert.equal(filled.predict('puno').mean.length, 12);
-  await assert.rejects(new DemandForecaster().fit(base, { frequency: 'hourly' as 'daily', horizon: 3 }), /frequency must be one of/);
-  await assert.rejects(new DemandForecaster().fit(base, { ...options, horizon: 0 }), /horizon must be/);
+  await assert.rejects(new DemandForecaster({ gaps: 'error', workers: 1 }).fit({ rows: withGap, ...options }), /series puno: no value for the monthly period starting 2018-09-01 \(2 gaps\)/);
+  const filled = await new DemandForecaster({ workers: 1 }).fit({ rows: withGap, ...options });
+  assert.equal(filled.predict([{ seriesId: 'puno' }])[0].mean.length, 12);
+  await assert.rejects(new DemandForecaster().fit({ rows: base, frequency: 'hourly' as 'daily', horizon: 3 }), /frequency must be one of/);
+  await assert.rejects(new DemandForecaster().fit({ rows: base, ...options, horizon: 0 }), /horizon must be/);
   assert.throws(() => new DemandForecaster({ strategy: 'prophet' }), /strategy must be one of/);
 });
 
@@ -100,7 +103,7 @@ test('competition fixtures: seasonal naive MASE matches an independent computati
       const actual = Array.from(data.actual[i]);
       const naive = actual.map((_, h) => y[y.length - m + (h % m)]);
       const expected = actual.reduce((sum, a, h) => sum + Math.abs(a - naive[h]), 0) / horizon / scale;
-      const f = model.predict(s.id);
+      const f = model.predict([{ seriesId: s.id }])[0];
       const got = actual.reduce((sum, a, h) => sum + Math.abs(a - f.mean[h]), 0) / horizon / scale;
       assert.ok(Math.abs(got - expected) < 1e-12, `${s.id}: ${got} vs ${expected}`);
     });

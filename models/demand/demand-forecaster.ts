@@ -1,4 +1,4 @@
-import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact, type Params } from '../contract.ts';
+import { checkArtifact, ModelStateError, readParams, type Estimator, type ModelArtifact, type Params } from '../contract.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import type { BacktestScore } from './backtest.ts';
 import { fitInParallel } from './fit-pool.ts';
@@ -99,7 +99,7 @@ const FORMAT_VERSION = 1;
 
 const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
 
-export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, DemandForecast> {
+export class DemandForecaster implements Estimator<DemandFitData, readonly DemandQuery[], DemandForecast[]> {
   readonly family = 'demand';
   readonly params: DemandForecasterParams;
   private state_: DemandState | undefined;
@@ -114,10 +114,7 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
     if (this.params.gaps !== 'zero' && this.params.gaps !== 'error') throw new InputError(`gaps must be "zero" or "error", got "${this.params.gaps}"`, 'gaps');
   }
 
-  fit(data: DemandFitData): Promise<this>;
-  fit(rows: readonly DemandObservation[], options: DemandFitOptions): Promise<this>;
-  async fit(dataOrRows: DemandFitData | readonly DemandObservation[], maybeOptions?: DemandFitOptions): Promise<this> {
-    const data: DemandFitData = Array.isArray(dataOrRows) ? { ...maybeOptions!, rows: dataOrRows } : (dataOrRows as DemandFitData);
+  async fit(data: DemandFitData): Promise<this> {
     const { frequency, horizon } = data;
     if (!FREQUENCIES.includes(frequency)) throw new InputError(`frequency must be one of ${FREQUENCIES.join(', ')}, got "${String(frequency)}"`, 'frequency');
     if (!Number.isInteger(horizon) || horizon < 1) throw new InputError(`horizon must be a whole number ≥ 1, got ${horizon}`, 'horizon');
@@ -189,11 +186,13 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
     return { state, backtests };
   }
 
-  predict(query: DemandQuery): DemandForecast;
-  predict(seriesId: string, horizon?: number): DemandForecast;
-  predict(queryOrId: DemandQuery | string, maybeHorizon?: number): DemandForecast {
+  /** A forecast per query, for series of the fitted table (`forecast` fits a new series on demand). */
+  predict(queries: readonly DemandQuery[]): DemandForecast[] {
+    return queries.map((q) => this.predictOne(q));
+  }
+
+  private predictOne(query: DemandQuery): DemandForecast {
     const state = this.fitted();
-    const query: DemandQuery = typeof queryOrId === 'string' ? { seriesId: queryOrId, horizon: maybeHorizon } : queryOrId;
     const { seriesId, horizon = state.horizon, strategy = this.params.strategy as Strategy } = query;
     const fit = this.index_.get(seriesId);
     if (!fit) throw new NotFoundError(`series ${seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
@@ -258,6 +257,18 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
     return out;
   }
 
+  /** Backtest scores as numbers for the registry: per model, `<model>_mase`, `_smape`, `_coverage80`, `_coverage95`. */
+  metrics(): Record<string, number> {
+    const out: Record<string, number> = { series: this.fitted().series.length, horizon: this.fitted().horizon };
+    for (const [model, s] of Object.entries(this.backtestSummary())) {
+      out[`${model}_mase`] = s.mase;
+      out[`${model}_smape`] = s.smape;
+      out[`${model}_coverage80`] = s.cover80;
+      out[`${model}_coverage95`] = s.cover95;
+    }
+    return out;
+  }
+
   /** Seconds spent fitting, per model, summed over series (both workers' time counts). */
   fitSeconds(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -274,7 +285,7 @@ export class DemandForecaster implements Estimator<DemandFitData, DemandQuery, D
 
   static fromArtifact(artifact: ModelArtifact): DemandForecaster {
     checkArtifact(artifact, 'demand', FORMAT_VERSION);
-    const forecaster = new DemandForecaster(artifact.params as Partial<DemandForecasterParams>);
+    const forecaster = new DemandForecaster(readParams(artifact.params, DEFAULTS, 'demand'));
     forecaster.setState(artifact.state as DemandState);
     return forecaster;
   }

@@ -36,15 +36,15 @@ test('the global network learns the seasonal shape across series, deterministica
 
 test('DemandForecaster with the network: backtested like the others, artefact round trip, new series on demand', async () => {
   const rows = series.flatMap((values, k) => Array.from(values, (value, t) => ({ series_id: `departure-${k}`, date: new Date(Date.UTC(2018, t, 1)), value })));
-  const model = await new DemandForecaster({ neural: true, neuralEpochs: 5, workers: 1, seed: 2 }).fit(rows, { frequency: 'monthly', horizon: 6 });
+  const model = await new DemandForecaster({ neural: true, neuralEpochs: 5, workers: 1, seed: 2 }).fit({ rows, frequency: 'monthly', horizon: 6 });
   assert.ok(['wasm', 'cpu', 'tensorflow'].includes(model.neuralBackend!));
   const scores = model.backtestOf('departure-0');
   assert.ok(Number.isFinite(scores.backtest.nbeats.mase));
   assert.ok(scores.weights.nbeats > 0);
   const restored = DemandForecaster.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact())));
-  assert.deepEqual(restored.predict('departure-3'), model.predict('departure-3'));
+  assert.deepEqual(restored.predict([{ seriesId: 'departure-3' }])[0], model.predict([{ seriesId: 'departure-3' }])[0]);
   const fresh = { id: 'new', start: '2018-01-01', values: monthlySeries({ level: 90, trendPerMonth: 0, seasonAmplitude: 0.2, months: 60, noiseSd: 2, seed: 99 }) };
   assert.deepEqual(await restored.forecast(fresh), await model.forecast(fresh));
-  assert.equal(model.predict({ seriesId: 'departure-1', strategy: 'nbeats' }).mean.length, 6);
-  assert.equal(model.predict('departure-1', 9).mean.length, 9, 'beyond the network horizon the statistical models carry on');
+  assert.equal(model.predict([{ seriesId: 'departure-1', strategy: 'nbeats' }])[0].mean.length, 6);
+  assert.equal(model.predict([{ seriesId: 'departure-1', horizon: 9 }])[0].mean.length, 9, 'beyond the network horizon the statistical models carry on');
 });

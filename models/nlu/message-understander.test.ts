@@ -41,10 +41,12 @@ describe('message understander', () => {
   });
 
   it('understands a message with every entity kind', () => {
-    const answer = trained.model.predict({
-      text: 'buenas! cotizame el valle sagrado para 2 adultos y 2 niños del 28 de diciembre al 2 de enero, algo 4 estrellas, tenemos S/ 9.000 en total',
-      today: TEST_CORPUS_TODAY,
-    });
+    const [answer] = trained.model.predict([
+      {
+        text: 'buenas! cotizame el valle sagrado para 2 adultos y 2 niños del 28 de diciembre al 2 de enero, algo 4 estrellas, tenemos S/ 9.000 en total',
+        today: TEST_CORPUS_TODAY,
+      },
+    ]);
     assert.equal(answer.intent, 'quotation_request');
     assert.equal(answer.language, 'es');
     assert.deepEqual(answer.entities, {
@@ -69,16 +71,19 @@ describe('message understander', () => {
   it('round-trips through its JSON artefact and refuses another family', () => {
     const artifact = JSON.parse(JSON.stringify(trained.model.toArtifact()));
     const loaded = MessageUnderstander.fromArtifact(artifact);
-    for (const m of testCorpus.slice(0, 40)) assert.deepEqual(loaded.predict({ text: m.text, today: TEST_CORPUS_TODAY }), trained.model.predict({ text: m.text, today: TEST_CORPUS_TODAY }));
+    const batch = testCorpus.slice(0, 40).map((m) => ({ text: m.text, today: TEST_CORPUS_TODAY }));
+    assert.deepEqual(loaded.predict(batch), trained.model.predict(batch));
+    assert.deepEqual(loaded.metrics(), trained.model.metrics());
+    assert.ok(trained.model.metrics().trained_messages > 0);
     assert.throws(() => MessageUnderstander.fromArtifact({ ...artifact, family: 'price' }), ModelStateError);
-    assert.throws(() => new MessageUnderstander().predict({ text: 'hola', today: TEST_CORPUS_TODAY }), ModelStateError);
+    assert.throws(() => new MessageUnderstander().predict([{ text: 'hola', today: TEST_CORPUS_TODAY }]), ModelStateError);
   });
 
   it('names the parameter or field at fault', async () => {
     assert.throws(() => new MessageUnderstander({ hashBits: 40 }), (err: Error & { field?: string }) => err.field === 'hashBits');
     assert.throws(() => new MessageUnderstander({ maxCharGram: 1, minCharGram: 2 }), (err: Error & { field?: string }) => err.field === 'maxCharGram');
     await assert.rejects(new MessageUnderstander().fit({ messages: [{ text: 'hola', intent: 'chitchat' as never }], destinations: trained.model.destinations }), (err: Error & { field?: string }) => err.field === 'messages[0].intent');
-    assert.throws(() => trained.model.predict({ text: 'hola', today: '10/03/2026' }), (err: Error & { field?: string }) => err.field === 'today');
+    assert.throws(() => trained.model.predict([{ text: 'hola', today: '10/03/2026' }]), (err: Error & { field?: string }) => err.field === 'today');
   });
 
   it('records validation metrics that beat the keyword rules on the generated corpus too', () => {

@@ -1,5 +1,5 @@
 import { InputError } from '../../platform/errors.ts';
-import { checkArtifact, decodeFloat32, encodeFloat32, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, decodeFloat32, encodeFloat32, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { extractBudget } from './budget.ts';
 import { parseIsoDay, type Day } from './calendar-holidays.ts';
 import { resolveTravelDates } from './date-grammar.ts';
@@ -86,7 +86,7 @@ function checkParams(p: UnderstanderParams): void {
   if (!(p.l2 >= 0 && p.l2 < 1)) throw new InputError(`l2 must be in [0, 1), got ${p.l2}`, 'l2');
 }
 
-export class MessageUnderstander implements Estimator<TrainingMessages, UnderstandInput, Understanding> {
+export class MessageUnderstander implements Estimator<TrainingMessages, readonly UnderstandInput[], Understanding[]> {
   readonly family = FAMILY;
   readonly params: UnderstanderParams;
   private weights: SoftmaxWeights | undefined;
@@ -144,7 +144,18 @@ export class MessageUnderstander implements Estimator<TrainingMessages, Understa
     };
   }
 
-  predict(input: UnderstandInput): Understanding {
+  /** What each message says, in order. */
+  predict(inputs: readonly UnderstandInput[]): Understanding[] {
+    return inputs.map((input) => this.understand(input));
+  }
+
+  /** Sizes of what was learned, for the registry (the scores are measured by train-understander.ts). */
+  metrics(): Record<string, number> {
+    const { weights, matcher } = this.fitted();
+    return { trained_messages: this.trainedMessages, destinations: matcher.entries.length, intents: weights.classes, feature_dimension: weights.dimension };
+  }
+
+  private understand(input: UnderstandInput): Understanding {
     const today = parseIsoDay(input.today);
     if (today === undefined) throw new InputError(`today must be a date YYYY-MM-DD, got "${input.today}"`, 'today');
     if (isOtherLanguage(input.text)) {
@@ -181,7 +192,7 @@ export class MessageUnderstander implements Estimator<TrainingMessages, Understa
 
   static fromArtifact(artifact: ModelArtifact): MessageUnderstander {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new MessageUnderstander(artifact.params as Partial<UnderstanderParams>);
+    const model = new MessageUnderstander(readParams(artifact.params, DEFAULT_UNDERSTANDER_PARAMS, FAMILY));
     const state = artifact.state as UnderstanderState;
     model.weights = { classes: INTENTS.length, dimension: 1 << model.params.hashBits, weights: decodeFloat32(state.weights), bias: Float32Array.from(state.bias) };
     model.matcher = new DestinationMatcher(structuredClone(state.destinations));

@@ -76,8 +76,8 @@ export function benchmarkUnderstanding(model: MessageUnderstander, messages: rea
   const places = new DestinationMatcher(model.destinations);
   const names = model.destinations.map((d) => d.name);
   // One untimed pass first: the first calls pay for compiling regular expressions and the JIT.
-  for (const m of messages.slice(0, 20)) model.predict({ text: m.text, today });
-  const ours = score(messages, (text) => model.predict({ text, today }), places);
+  model.predict(messages.slice(0, 20).map((m) => ({ text: m.text, today })));
+  const ours = score(messages, (text) => model.predict([{ text, today }])[0], places);
   const baseline = score(messages, (text) => ({ intent: keywordIntent(text), entities: keywordEntities(text, names) }), places);
   return { ...ours, baseline };
 }

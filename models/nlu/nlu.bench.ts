@@ -44,7 +44,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     all.push(...messages.map((m) => ({ text: m.text, today: corpus.today })));
   }
   const names = model.destinations.map((d) => d.name);
-  for (const m of all) model.predict(m);
+  model.predict(all);
   const latencies: number[] = [];
   const cpu: number[] = [];
   const baseline: number[] = [];
@@ -52,7 +52,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     for (const m of all) {
       const c = process.cpuUsage();
       const t = performance.now();
-      model.predict(m);
+      model.predict([m]);
       latencies.push(performance.now() - t);
       const used = process.cpuUsage(c);
       cpu.push((used.user + used.system) / 1000);

@@ -1,4 +1,4 @@
-import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { substream } from '../../platform/random.ts';
 import { binCounts, binMatrix, fitBinning } from './binning.ts';
 import { predictEnsemble } from './ensemble-prediction.ts';
@@ -147,6 +147,10 @@ export class GradientBoostingRegressor implements Estimator<LearnerData, Feature
     return predictEnsemble(e, x);
   }
 
+  metrics(): Record<string, number> {
+    return { trees: this.trees.roots.length, iterations_used: this.iterationsUsed, features: this.columns };
+  }
+
   toArtifact(): ModelArtifact<{ columns: number; iterationsUsed: number; ensemble: EnsembleArtifact }> {
     return {
       family: FAMILY,
@@ -158,7 +162,7 @@ export class GradientBoostingRegressor implements Estimator<LearnerData, Feature
 
   static fromArtifact(artifact: ModelArtifact): GradientBoostingRegressor {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new GradientBoostingRegressor(artifact.params as unknown as BoostingParams);
+    const model = new GradientBoostingRegressor(readParams(artifact.params, DEFAULT_BOOSTING_PARAMS, FAMILY));
     const state = artifact.state as { columns: number; iterationsUsed: number; ensemble: EnsembleArtifact };
     model.ensemble = ensembleFromArtifact(state.ensemble);
     model.iterationsUsed = state.iterationsUsed;

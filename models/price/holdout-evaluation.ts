@@ -1,47 +1,48 @@
-import { costPlusPrice, medianMarkup } from './cost-plus.ts';
-import { selectRows } from './matrix.ts';
-import { errorMetrics, type ErrorMetrics } from './metrics.ts';
+import type { LearnerKind } from './learners.ts';
+import type { ErrorMetrics } from './metrics.ts';
 import { PriceModel, type PriceParams } from './price-model.ts';
-import { logMarkup, quotationTable, timeSplit, type Quotation } from './quotations.ts';
-import { fitRidge, predictRidge } from './ridge.ts';
+import { scoreHoldout, type HoldoutSplit } from './holdout-scores.ts';
+import { quotationTable, timeSplit, type Quotation } from './quotations.ts';
 
 /**
- * The price model against its baselines on a time-based holdout: everything learns from the earlier quotations
- * and is scored, in price currency, on the latest `holdoutFraction` of them. Also reports how often the model's
- * 80% range held the quoted price.
+ * The price model against its baselines on a held-out set of quotations: the model and the baselines learn only
+ * from the `train` rows and are scored, in price currency, on the `holdout` rows (holdout-scores.ts). The split is
+ * either a window of time (the training step's held-out months, `windowSplit`) or the latest share of the rows.
  */
 export interface HoldoutEvaluation {
   trainRows: number;
   holdoutRows: number;
-  chosen: string;
+  /** The learner the model chose on its own validation window inside the training rows. */
+  chosen: LearnerKind;
   model: ErrorMetrics;
   costPlus: ErrorMetrics;
   ridge: ErrorMetrics;
   intervalCoverage: number;
 }
 
-export async function evaluateOnHoldout(rows: readonly Quotation[], featureNames: readonly string[], params: Partial<PriceParams> = {}, holdoutFraction = 0.15): Promise<HoldoutEvaluation> {
+export async function evaluateOnHoldout(
+  rows: readonly Quotation[],
+  featureNames: readonly string[],
+  params: Partial<PriceParams> = {},
+  split: HoldoutSplit | number = 0.15,
+): Promise<HoldoutEvaluation> {
   const table = quotationTable(rows, featureNames);
-  const { train, holdout } = timeSplit(table.quotedAt, holdoutFraction);
-  const trainRows = Array.from(train, (i) => rows[i]);
-  const model = await new PriceModel(params).fit({ rows: trainRows, featureNames });
-
-  const actual = Float64Array.from(holdout, (i) => table.price[i]);
-  const suggestions = model.predictBatch(Array.from(holdout, (i) => ({ features: rows[i].features, cost: table.cost[i] })));
-  const markup = medianMarkup(Array.from(train, (i) => table.price[i]), Array.from(train, (i) => table.cost[i]));
-  const ridge = fitRidge(selectRows(table.x, train), Float64Array.from(train, (i) => logMarkup(table.price[i], table.cost[i])), model.params.ridgeAlpha);
-  const ridgeLog = predictRidge(ridge, selectRows(table.x, holdout));
-  let inside = 0;
-  suggestions.forEach((s, k) => {
-    if (actual[k] >= s.lo80 && actual[k] <= s.hi80) inside++;
-  });
+  const { train, holdout } = typeof split === 'number' ? timeSplit(table.quotedAt, split) : split;
+  const model = await new PriceModel(params).fit({ rows: Array.from(train, (i) => rows[i]), featureNames });
+  const suggestions = model.predict(Array.from(holdout, (i) => ({ features: rows[i].features, cost: rows[i].cost })));
+  const scores = scoreHoldout(
+    table,
+    { train, holdout },
+    { mean: suggestions.map((s) => s.mean), lo80: suggestions.map((s) => s.lo80), hi80: suggestions.map((s) => s.hi80) },
+    model.params.ridgeAlpha,
+  );
   return {
     trainRows: train.length,
     holdoutRows: holdout.length,
     chosen: model.validation.chosen,
-    model: errorMetrics(actual, suggestions.map((s) => s.price)),
-    costPlus: errorMetrics(actual, Array.from(holdout, (i) => costPlusPrice(table.cost[i], markup))),
-    ridge: errorMetrics(actual, Array.from(holdout, (i, k) => table.cost[i] * Math.exp(ridgeLog[k]))),
-    intervalCoverage: inside / holdout.length,
+    model: scores.model,
+    costPlus: scores.costPlus,
+    ridge: scores.ridge,
+    intervalCoverage: scores.intervalCoverage,
   };
 }

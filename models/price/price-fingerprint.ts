@@ -12,8 +12,8 @@ const PROBES = 5;
 
 function outputsOf(model: PriceModel): (probe: PriceProbe) => number[] {
   return (probe) => {
-    const s = model.predict(probe.features, probe.cost);
-    return [s.price, s.lo80, s.hi80];
+    const [s] = model.predict([probe]);
+    return [s.mean, s.lo80, s.hi80];
   };
 }
 

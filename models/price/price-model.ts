@@ -1,15 +1,14 @@
 import { InputError } from '../../platform/errors.ts';
-import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { contributions } from './contributions.ts';
-import { costPlusPrice, medianMarkup } from './cost-plus.ts';
 import { currencyAmounts } from './currency-contributions.ts';
+import { scoreHoldout } from './holdout-scores.ts';
 import { conformalHalfWidth } from './interval.ts';
 import { createLearner, learnerFromArtifact, LEARNERS, type LearnerKind, type TreeLearner } from './learners.ts';
 import { selectRows, selectValues } from './matrix.ts';
 import { errorMetrics, type ErrorMetrics } from './metrics.ts';
 import { checkCost, featureVector, logMarkup, quotationTable, timeSplit, type FeatureRow, type Quotation, type QuotationTable } from './quotations.ts';
 import { reasonCodes, type ExplainOptions, type ReasonCode } from './reason-codes.ts';
-import { fitRidge, predictRidge } from './ridge.ts';
 import { checkRange } from './validate.ts';
 
 /**
@@ -64,10 +63,11 @@ export interface PriceQuery {
 }
 
 export interface PriceSuggestion {
-  price: number;
+  /** The suggested price. */
+  mean: number;
   lo80: number;
   hi80: number;
-  /** The price this model suggests for an average quotation of this cost; baseValue + Σ contributions = price. */
+  /** The price this model suggests for an average quotation of this cost; baseValue + Σ contributions = mean. */
   baseValue: number;
   contributions: Record<string, number>;
   reasonCodes: ReasonCode[];
@@ -124,7 +124,7 @@ function pricesFrom(logMarkups: Float64Array, cost: Float64Array): Float64Array 
   return Float64Array.from(logMarkups, (m, i) => cost[i] * Math.exp(m));
 }
 
-export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSuggestion> {
+export class PriceModel implements Estimator<PriceFitData, readonly PriceQuery[], PriceSuggestion[]> {
   readonly family = FAMILY;
   readonly params: PriceParams;
   private state: PriceState | undefined;
@@ -153,20 +153,26 @@ export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSugg
     const validPrice = selectValues(table.price, holdout);
 
     const candidates: LearnerKind[] = p.learner === 'auto' ? [...LEARNERS] : [p.learner];
-    const scores: Partial<Record<LearnerKind, ErrorMetrics>> = {};
+    const learners: Partial<Record<LearnerKind, ErrorMetrics>> = {};
     const validPredictions: Partial<Record<LearnerKind, Float64Array>> = {};
     for (const kind of candidates) {
       const learner = await learnerFor(kind, p).fit({ x: trainX, y: trainY, featureNames });
       validPredictions[kind] = learner.predict(validX);
-      scores[kind] = errorMetrics(validPrice, pricesFrom(validPredictions[kind]!, validCost));
+      learners[kind] = errorMetrics(validPrice, pricesFrom(validPredictions[kind]!, validCost));
     }
-    const chosen = candidates.reduce((best, kind) => (scores[kind]!.rmse < scores[best]!.rmse ? kind : best));
+    const chosen = candidates.reduce((best, kind) => (learners[kind]!.rmse < learners[best]!.rmse ? kind : best));
     const halfWidth = conformalHalfWidth(validY, validPredictions[chosen]!, p.coverage);
-    let inside = 0;
-    for (let i = 0; i < validY.length; i++) if (Math.abs(validY[i] - validPredictions[chosen]![i]) <= halfWidth) inside++;
-
-    const markup = medianMarkup(selectValues(table.price, train), selectValues(table.cost, train));
-    const ridge = fitRidge(trainX, trainY, p.ridgeAlpha);
+    const chosenLog = validPredictions[chosen]!;
+    const scores = scoreHoldout(
+      table,
+      { train, holdout },
+      {
+        mean: pricesFrom(chosenLog, validCost),
+        lo80: Float64Array.from(chosenLog, (m, i) => validCost[i] * Math.exp(m - halfWidth)),
+        hi80: Float64Array.from(chosenLog, (m, i) => validCost[i] * Math.exp(m + halfWidth)),
+      },
+      p.ridgeAlpha,
+    );
     const times = Array.from(holdout, (i) => table.quotedAt[i]);
 
     const allIndices = Uint32Array.from({ length: table.x.rows }, (_, i) => i);
@@ -181,10 +187,10 @@ export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSugg
         from: new Date(Math.min(...times)).toISOString(),
         to: new Date(Math.max(...times)).toISOString(),
         chosen,
-        learners: scores,
-        costPlus: errorMetrics(validPrice, Float64Array.from(validCost, (c) => costPlusPrice(c, markup))),
-        ridge: errorMetrics(validPrice, pricesFrom(predictRidge(ridge, validX), validCost)),
-        intervalCoverage: inside / validY.length,
+        learners,
+        costPlus: scores.costPlus,
+        ridge: scores.ridge,
+        intervalCoverage: scores.intervalCoverage,
       },
       trainedRows: table.x.rows,
     };
@@ -205,18 +211,26 @@ export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSugg
     return this.fitted().state.featureNames;
   }
 
-  predict(query: PriceQuery): PriceSuggestion;
-  predict(features: FeatureRow, cost: number, options?: ExplainOptions): PriceSuggestion;
-  predict(featuresOrQuery: FeatureRow | PriceQuery, cost?: number, options?: ExplainOptions): PriceSuggestion {
-    if (cost === undefined) {
-      const query = featuresOrQuery as PriceQuery;
-      return this.suggest(query.features, query.cost, options);
-    }
-    return this.suggest(featuresOrQuery as FeatureRow, cost, options);
+  /** What fit measured on its validation window, as the registry records metrics. */
+  metrics(): Record<string, number> {
+    const { state } = this.fitted();
+    const v = state.validation;
+    const chosen = v.learners[v.chosen]!;
+    return {
+      rmse: chosen.rmse,
+      mae: chosen.mae,
+      mape: chosen.mape,
+      cost_plus_rmse: v.costPlus.rmse,
+      ridge_rmse: v.ridge.rmse,
+      coverage80: v.intervalCoverage,
+      validation_rows: v.rows,
+      trained_rows: state.trainedRows,
+    };
   }
 
-  predictBatch(queries: readonly PriceQuery[], options?: ExplainOptions): PriceSuggestion[] {
-    return queries.map((q, i) => this.suggest(q.features, q.cost, options, ` (query ${i})`));
+  /** A suggestion per quotation; `options` say how reasons are worded. */
+  predict(queries: readonly PriceQuery[], options?: ExplainOptions): PriceSuggestion[] {
+    return queries.map((q, i) => this.suggest(q.features, q.cost, options, queries.length > 1 ? ` (query ${i})` : ''));
   }
 
   private suggest(features: FeatureRow, cost: number, options: ExplainOptions = {}, where = ''): PriceSuggestion {
@@ -238,7 +252,7 @@ export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSugg
       valuesByName[name] = row[f];
     });
     return {
-      price: cost * Math.exp(logPrediction),
+      mean: cost * Math.exp(logPrediction),
       lo80: cost * Math.exp(logPrediction - state.intervalHalfWidth),
       hi80: cost * Math.exp(logPrediction + state.intervalHalfWidth),
       baseValue,
@@ -254,7 +268,7 @@ export class PriceModel implements Estimator<PriceFitData, PriceQuery, PriceSugg
 
   static fromArtifact(artifact: ModelArtifact): PriceModel {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new PriceModel(artifact.params as unknown as PriceParams);
+    const model = new PriceModel(readParams(artifact.params, DEFAULT_PRICE_PARAMS, FAMILY));
     const state = artifact.state as PriceState;
     model.learner = learnerFromArtifact(state.learner, state.learnerArtifact);
     model.state = state;

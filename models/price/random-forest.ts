@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { binCounts, binMatrix, fitBinning } from './binning.ts';
 import { growForestTree } from './forest-tree.ts';
 import type { ForestJob, ForestTreeMessage } from './forest-worker.ts';
@@ -145,13 +145,17 @@ export class RandomForestRegressor implements Estimator<LearnerData, FeatureMatr
     return predictEnsemble(e, x);
   }
 
+  metrics(): Record<string, number> {
+    return { trees: this.trees.roots.length, features: this.columns };
+  }
+
   toArtifact(): ModelArtifact<{ columns: number; ensemble: EnsembleArtifact }> {
     return { family: FAMILY, formatVersion: FORMAT_VERSION, params: { ...this.params }, state: { columns: this.columns, ensemble: ensembleToArtifact(this.trees) } };
   }
 
   static fromArtifact(artifact: ModelArtifact): RandomForestRegressor {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new RandomForestRegressor(artifact.params as unknown as ForestParams);
+    const model = new RandomForestRegressor(readParams(artifact.params, DEFAULT_FOREST_PARAMS, FAMILY));
     const state = artifact.state as { columns: number; ensemble: EnsembleArtifact };
     model.ensemble = ensembleFromArtifact(state.ensemble);
     model.columns = state.columns;

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { InputError } from '../../platform/errors.ts';
-import { checkArtifact, decodeFloat32, decodeInt32, encodeFloat32, encodeInt32, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, decodeFloat32, decodeInt32, encodeFloat32, encodeInt32, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { trainAls } from './als-training.ts';
 import { compileRules, type BusinessRules } from './business-rules.ts';
 import { checkCatalogue, itineraryName, type ItineraryInfo } from './catalogue.ts';
@@ -196,7 +196,7 @@ interface Fitted {
   borrowed: number[];
 }
 
-export class ItineraryRecommender implements Estimator<RecommenderData, RecommendationQuery, Recommendation[]> {
+export class ItineraryRecommender implements Estimator<RecommenderData, readonly RecommendationQuery[], Recommendation[][]> {
   readonly family = FAMILY;
   readonly params: RecommenderParams;
   private state: Fitted | undefined;
@@ -281,7 +281,13 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     return this.state;
   }
 
-  /** Catalogue size, customers known and the factor rank, for logs and the registry. */
+  /** Catalogue size, customers known and the factor rank, as numbers for the registry. */
+  metrics(): Record<string, number> {
+    const { customers, itineraries, interactions, factors, borrowedFactors } = this.summary;
+    return { customers, itineraries, interactions, factors, borrowed_factors: borrowedFactors.length };
+  }
+
+  /** Catalogue size, customers known, the factor rank and the itineraries whose factors were borrowed, for logs. */
   get summary(): { customers: number; itineraries: number; interactions: number; factors: number; borrowedFactors: string[] } {
     const s = this.fitted;
     return { customers: s.users.size, itineraries: s.items.size, interactions: s.byUser.indices.length, factors: s.f, borrowedFactors: s.borrowed.map((i) => s.items.ids[i]) };
@@ -383,8 +389,9 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
     });
   }
 
-  predict(query: RecommendationQuery): Recommendation[] {
-    return this.recommend(query.userId, query.k, query.rules, query.customer);
+  /** Each customer's recommendations (`recommend` for one, the form serving and the batch scoring use). */
+  predict(queries: readonly RecommendationQuery[]): Recommendation[][] {
+    return queries.map((q) => this.recommend(q.userId, q.k, q.rules, q.customer));
   }
 
   /** The k itineraries closest to one: by cosine of item factors, or by the item × item weights from it. */
@@ -431,7 +438,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, Recommen
 
   static fromArtifact(artifact: ModelArtifact): ItineraryRecommender {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new ItineraryRecommender(artifact.params as unknown as RecommenderParams);
+    const model = new ItineraryRecommender(readParams(artifact.params, DEFAULT_RECOMMENDER_PARAMS, FAMILY));
     const a = artifact.state as RecommenderArtifactState;
     const groups = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [k, decodeFloat32(v)] as const));
     const users = IdIndex.from(a.users);

@@ -1,5 +1,5 @@
 import { InputError } from '../../platform/errors.ts';
-import { checkArtifact, ModelStateError, type Estimator, type ModelArtifact } from '../contract.ts';
+import { checkArtifact, ModelStateError, readParams, type Estimator, type ModelArtifact } from '../contract.ts';
 import { checkCustomerFeatures, checkRows, type CustomerFeatures } from './customer-features.ts';
 import { fitProjection, project } from './principal-components.ts';
 import { profileSegments, type SegmentProfile } from './segment-profiles.ts';
@@ -170,7 +170,7 @@ export class CustomerSegmenter implements Estimator<CustomerFeatures, readonly (
 
   static fromArtifact(artifact: ModelArtifact): CustomerSegmenter {
     checkArtifact(artifact, FAMILY, FORMAT_VERSION);
-    const model = new CustomerSegmenter(artifact.params as Partial<SegmenterParams>);
+    const model = new CustomerSegmenter(readParams(artifact.params, DEFAULT_SEGMENTER_PARAMS, FAMILY));
     model.state = structuredClone(artifact.state as SegmenterState);
     return model;
   }

@@ -34,7 +34,7 @@ describe('train-demand step', () => {
     assert.equal(counts.length, model.seriesIds.length);
     for (const c of counts) assert.deepEqual([Number(c.n), c.first, c.last, Number(c.bad)], [365, '2025-07-01', '2026-06-30', 0], c.series_id);
     const served = await batchForecast(f.client, 'destination/cusco/travellers', { from: '2025-07-01', to: '2025-07-07' });
-    const forecast = model.predict('destination/cusco/travellers', 7);
+    const [forecast] = model.predict([{ seriesId: 'destination/cusco/travellers', horizon: 7 }]);
     assert.equal(served.modelVersion, v.version);
     assert.deepEqual(served.days.map((d) => d.date), forecast.dates);
     served.days.forEach((d, h) => assert.ok(Math.abs(d.mean - forecast.mean[h]) < 1e-9));

@@ -43,7 +43,7 @@ describe('train-nlu step', () => {
 
   it('serves from its artefact the catalogue it was trained with, a destination added to the booking system included', async () => {
     const model = MessageUnderstander.fromArtifact(await registry.loadArtifact(await registry.get('nlu', 'champion')));
-    const answer = model.predict({ text: 'cuanto cuesta ir a Chachapoyas con mi esposa?', today: '2026-03-10' });
+    const [answer] = model.predict([{ text: 'cuanto cuesta ir a Chachapoyas con mi esposa?', today: '2026-03-10' }]);
     assert.equal(answer.entities.destination, 'Chachapoyas & Kuélap');
     assert.equal(answer.entities.party_size, 2);
     assert.equal(answer.intent, 'quotation_request');

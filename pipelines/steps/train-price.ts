@@ -1,19 +1,18 @@
 import type { Step } from '../step.ts';
 import { InputError } from '../../platform/errors.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
-import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
-import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { PRICE_FEATURE_NAMES, PRICE_FEATURES_VERSION } from '../../features/price-feature-definitions.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
-import { costPlusPrice, medianMarkup } from '../../models/price/cost-plus.ts';
-import { errorMetrics } from '../../models/price/metrics.ts';
-import { logMarkup, quotationTable, type Quotation } from '../../models/price/quotations.ts';
-import { fitRidge, predictRidge } from '../../models/price/ridge.ts';
+import { evaluateOnHoldout } from '../../models/price/holdout-evaluation.ts';
+import { windowSplit } from '../../models/price/holdout-scores.ts';
+import type { Quotation } from '../../models/price/quotations.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
 import { newestVersion } from './support/registry-lookup.ts';
-import { boolParam, intParam, seedParam, stringParam } from './support/step-params.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * The price model (issue 3) on price_training_rows: accepted quotations (or all, with `priceAllQuotations`), their
@@ -23,6 +22,7 @@ import { boolParam, intParam, seedParam, stringParam } from './support/step-para
  */
 const MIN_TRAIN = 100;
 const MIN_HOLDOUT = 20;
+const PARAMS = MODEL_FAMILIES.price.params;
 
 export const trainPriceStep: Step = {
   name: 'train-price',
@@ -37,45 +37,36 @@ export const trainPriceStep: Step = {
       seed,
       // Measured on a generated 3,000-customer world (20,600 accepted quotations): 50 trees / 150 rounds cost 57% of
       // 100 / 300 for a held-out RMSE 0.6% higher; raise them for a bigger world.
-      trees: intParam(ctx, 'priceTrees', 50, 10, 2000),
-      boostingIterations: intParam(ctx, 'priceBoostingIterations', 150, 10, 5000),
+      trees: runParam(ctx, PARAMS.trees),
+      boostingIterations: runParam(ctx, PARAMS.boostingIterations),
     };
-    const months = intParam(ctx, 'holdoutMonths', 3, 1, 24);
+    const months = runParam(ctx, PARAMS.holdoutMonths);
+    const allQuotations = runParam(ctx, PARAMS.allQuotations);
     const build = await latestFeatureBuild(ctx.clickhouse, 'price_training_rows');
 
-    const pinned = stringParam(ctx, 'segmentationVersion');
+    const pinned = runParam(ctx, PARAMS.segmentationVersion);
     const segmentation = pinned ? await ctx.registry.get('segmentation', pinned) : await newestVersion(ctx.registry, 'segmentation');
     const segmenter = segmentation ? CustomerSegmenter.fromArtifact(await ctx.registry.loadArtifact(segmentation)) : null;
 
-    const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !boolParam(ctx, 'priceAllQuotations', false) });
+    const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !allQuotations });
     const { quotations } = toPriceTrainingSet(rows, segmenter);
-    const window = holdoutWindow('price', build.asOf, months, boolParam(ctx, 'priceAllQuotations', false) ? 'all-quotations' : 'accepted');
+    const window = holdoutWindow('price', build.asOf, months, allQuotations ? 'all-quotations' : 'accepted');
     const at = (q: Quotation) => (q.quotedAt as Date).getTime();
-    const train = quotations.filter((q) => at(q) < window.from.getTime());
-    const holdout = quotations.filter((q) => at(q) >= window.from.getTime() && at(q) < window.to.getTime());
-    if (train.length < MIN_TRAIN || holdout.length < MIN_HOLDOUT) {
+    const split = windowSplit(quotations.map(at), window.from, window.to);
+    const [train, holdout] = [split.train.length, split.holdout.length];
+    if (train < MIN_TRAIN || holdout < MIN_HOLDOUT) {
       throw new InputError(
-        `price: ${train.length} quotations before ${window.id} and ${holdout.length} in it; need ${MIN_TRAIN} and ${MIN_HOLDOUT} (lower holdoutMonths or add history)`,
+        `price: ${train} quotations before ${window.id} and ${holdout} in it; need ${MIN_TRAIN} and ${MIN_HOLDOUT} (lower holdoutMonths or add history)`,
         'price_training_rows',
       );
     }
 
     const names = [...PRICE_FEATURE_NAMES];
-    const trial = await new PriceModel(params).fit({ rows: train, featureNames: names });
-    const actual = holdout.map((q) => q.target);
-    const suggestions = trial.predictBatch(holdout.map((q) => ({ features: q.features, cost: q.cost })));
-    const model = errorMetrics(actual, suggestions.map((s) => s.price));
-    const markup = medianMarkup(train.map((q) => q.target), train.map((q) => q.cost));
-    const costPlus = errorMetrics(actual, holdout.map((q) => costPlusPrice(q.cost, markup)));
-    const trainTable = quotationTable(train, names);
-    const holdoutTable = quotationTable(holdout, names);
-    const ridge = fitRidge(trainTable.x, Float64Array.from(train, (q) => logMarkup(q.target, q.cost)), trial.params.ridgeAlpha);
-    const ridgeLog = predictRidge(ridge, holdoutTable.x);
-    const ridgeMetrics = errorMetrics(actual, holdout.map((q, i) => q.cost * Math.exp(ridgeLog[i])));
-    const covered = suggestions.filter((s, i) => actual[i] >= s.lo80 && actual[i] <= s.hi80).length / holdout.length;
+    const scored = await evaluateOnHoldout(quotations, names, params, split);
+    const { model, costPlus, ridge: ridgeMetrics, intervalCoverage: covered } = scored;
 
     // The learner the held-out run chose: the refit does not need to compare them again.
-    const final = await new PriceModel({ ...params, learner: trial.validation.chosen }).fit({ rows: quotations, featureNames: names });
+    const final = await new PriceModel({ ...params, learner: scored.chosen }).fit({ rows: quotations, featureNames: names });
     const first = quotations.reduce((m, q) => Math.min(m, at(q)), Infinity);
     const last = quotations.reduce((m, q) => Math.max(m, at(q)), -Infinity);
     const metrics = {
@@ -88,15 +79,16 @@ export const trainPriceStep: Step = {
       ridge_rmse: ridgeMetrics.rmse,
       ridge_mape: ridgeMetrics.mape,
       coverage80: covered,
-      train_rows: train.length,
-      holdout_rows: holdout.length,
+      train_rows: train,
+      holdout_rows: holdout,
     };
-    const featuresVersion = priceFeaturesVersionTag(segmentation?.version ?? null);
     const version = await ctx.registry.register({
       artifact: final.toArtifact(),
       dataWindow: { from: new Date(first), to: new Date(last) },
-      featuresVersion,
-      fingerprint: priceFingerprint(final, quotations, featuresVersion),
+      featuresVersion: PRICE_FEATURES_VERSION,
+      // Its customer_segment feature is that segmenter's numbering: serving loads the same version with it.
+      upstream: segmentation ? { segmentation: segmentation.version } : {},
+      fingerprint: priceFingerprint(final, quotations, PRICE_FEATURES_VERSION),
       metrics,
       holdoutId: window.id,
       compress: true,

@@ -68,7 +68,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) throw new InputError(`text must be at most ${MAX_MESSAGE_BYTES} bytes of UTF-8`, 'text');
       if (BINARY.test(text)) throw new InputError('text must be readable text, not binary data (control characters found)', 'text');
       const served = ctx.champions.get('nlu');
-      const answer = served.model.predict({ text, today: request.body.today ?? limaToday() });
+      const [answer] = served.model.predict([{ text, today: request.body.today ?? limaToday() }]);
       const destination = answer.entities.destination === null ? null : served.model.codeOf(answer.entities.destination);
       return {
         intent: answer.intent,

@@ -89,8 +89,8 @@ describe('scoring API routes on a small booking world', () => {
       const model = PriceModel.fromArtifact(await world.registry.loadArtifact(world.versions.price));
       const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
       const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmenter, segmentationVersion: world.versions.segmentation.version });
-      const expected = model.predict(features.values, 1800);
-      assert.ok(Math.abs(expected.price - s.modelPrice) < 0.01, `offline ${expected.price} vs served ${s.modelPrice}`);
+      const [expected] = model.predict([{ features: features.values, cost: 1800 }]);
+      assert.ok(Math.abs(expected.mean - s.modelPrice) < 0.01, `offline ${expected.mean} vs served ${s.modelPrice}`);
       assert.deepEqual(s.defaultedFeatures, features.defaulted.filter((f) => f !== 'cost'));
     });
 

@@ -89,10 +89,10 @@ export function forecastWindow(model: DemandForecaster, seriesId: string, query:
   checkGranularity(frequency, granularity);
   // Ask for enough steps to reach the end of the window, growing the horizon as needed.
   let steps = 8;
-  let forecast = model.predict(seriesId, steps);
+  let [forecast] = model.predict([{ seriesId, horizon: steps }]);
   while (forecast.dates[forecast.dates.length - 1] < query.to && steps < MAX_STEPS) {
     steps = Math.min(MAX_STEPS, steps * 2);
-    forecast = model.predict(seriesId, steps);
+    [forecast] = model.predict([{ seriesId, horizon: steps }]);
   }
   if (forecast.dates[forecast.dates.length - 1] < query.to) {
     throw new InputError(`to ${query.to} is more than ${MAX_STEPS} ${frequency} periods ahead of the data`, 'to');

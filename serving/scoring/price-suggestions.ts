@@ -209,10 +209,10 @@ async function suggestOne(
 
   const profiles = segmenter ? segmentProfiles(segmenter) : undefined;
   // A default is not a fact about this trip: it is never given as a reason ("departure 0% booked" of a full one).
-  const suggestion = priced.model.price.predict(row.values, request.cost, { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5, exclude: row.defaulted });
+  const [suggestion] = priced.model.price.predict([{ features: row.values, cost: request.cost }], { describe: describerFor(priced.model), currency: CURRENCY, maxReasons: 5, exclude: row.defaulted });
   // An itinerary the catalogue did not answer for in time has no known scope: the default rule holds it.
   const rule = guardrails.ruleFor(itinerary?.destinationId ?? null, itinerary?.serviceLevel ?? null);
-  const guarded = applyGuardrails(suggestion.price, { cost: request.cost, partySize: request.partySize, listPrice: request.listPrice }, rule);
+  const guarded = applyGuardrails(suggestion.mean, { cost: request.cost, partySize: request.partySize, listPrice: request.listPrice }, rule);
   const segmentValue = warehouse?.values[SEGMENT_FEATURE] ?? row.values[SEGMENT_FEATURE];
   const answer: PriceSuggestionAnswer = {
     quotationRef: request.quotationRef ?? null,
@@ -220,7 +220,7 @@ async function suggestOne(
     lo80: round2(suggestion.lo80),
     hi80: round2(suggestion.hi80),
     currency: CURRENCY,
-    modelPrice: round2(suggestion.price),
+    modelPrice: round2(suggestion.mean),
     guardrail: guarded.fired,
     guardrails: {
       version: guardrails.version,
