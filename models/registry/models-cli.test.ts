@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,16 +6,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelRegistry } from './model-registry.ts';
+import { embeddedPostgresUrl, freshDatabase } from '../../test/support/services.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'spirit-models-cli-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+// The CLI's PostgreSQL (audit log) is a database of its own on the tests' server, not an embedded one on the
+// default port, which another process on the machine may hold.
+const db = await freshDatabase(await embeddedPostgresUrl(), 'models_cli');
+after(() => db.drop());
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'warn', SPIRIT_DATA_DIR: dataDir, MODEL_REGISTRY_URL: '', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', SPIRIT_DATA_DIR: dataDir, MODEL_REGISTRY_URL: '', DATABASE_URL: db.url, ...env },
   });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
