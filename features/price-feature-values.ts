@@ -1,6 +1,5 @@
 import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
-import { assignSegments } from './customer-segment.ts';
-import type { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
+import { assignSegments, type SegmentAssigner } from './customer-segment.ts';
 import { PRICE_FEATURE_NAMES, PRICE_FEATURES } from './price-feature-definitions.ts';
 import { nanIfNull } from './warehouse-query.ts';
 
@@ -21,9 +20,9 @@ export function customerPartOf(row: PriceFeatureRow): { values: Record<string, n
   return { values, hasHistory: Number.isFinite(values.avg_group_size) };
 }
 
-export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmenter: CustomerSegmenter | null | undefined): PriceFeatureValues[] {
+export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmentation: SegmentAssigner | null | undefined): PriceFeatureValues[] {
   const customers = rows.map(customerPartOf);
-  const segments = assignSegments(segmenter, customers);
+  const segments = assignSegments(segmentation, customers);
   return rows.map((row, i) => {
     const defaulted = [...((row.defaulted as string[] | undefined) ?? [])];
     const values: Record<string, number> = {};

@@ -8,6 +8,7 @@ import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
 import { PRICE_FEATURE_NAMES } from './price-feature-definitions.ts';
 import { PRICE_FEATURE_SETTINGS, priceFeatureSql, WAREHOUSE_QUOTES } from './price-feature-sql.ts';
 import { priceFeaturesForQuote } from './price-features-online.ts';
+import type { SegmentAssigner } from './customer-segment.ts';
 import { priceFeatureValues, type PriceFeatureRow } from './price-feature-values.ts';
 import { nanIfNull, parseChDateTime, queryRows } from './warehouse-query.ts';
 import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
@@ -15,6 +16,7 @@ import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
 describe('price features of a new quotation (serving)', () => {
   let client: ClickHouseClient;
   let segmenter: CustomerSegmenter;
+  let segmentation: SegmentAssigner;
   let rows: PriceFeatureRow[];
 
   before(async () => {
@@ -25,13 +27,14 @@ describe('price features of a new quotation (serving)', () => {
       featureNames: CUSTOMER_FEATURE_NAMES,
       rows: customers.map((c) => CUSTOMER_FEATURE_NAMES.map((n) => nanIfNull(c[n]))),
     });
+    segmentation = { version: 'segmentation-000001', model: segmenter };
     const all = await queryRows<PriceFeatureRow>(client, `SELECT * FROM (${priceFeatureSql(WAREHOUSE_QUOTES)}) WHERE accepted = 1 ORDER BY quotation_id`, {}, PRICE_FEATURE_SETTINGS);
     // Spread over the history: early quotations (little known), late ones, returning customers.
     rows = [0.05, 0.3, 0.55, 0.8, 0.97].map((f) => all[Math.floor(f * (all.length - 1))]);
   });
 
   it('computes what the training rows hold for the same quotation at the same moment', async () => {
-    const batch = priceFeatureValues(rows, segmenter);
+    const batch = priceFeatureValues(rows, segmentation);
     for (const [i, row] of rows.entries()) {
       const online = await priceFeaturesForQuote(
         client,
@@ -43,7 +46,7 @@ describe('price features of a new quotation (serving)', () => {
           customerId: Number(row.customer_id),
           costTotal: Number(row.cost),
         },
-        { segmenter, segmentationVersion: 'segmentation-000001' },
+        { segmentation },
       );
       assert.deepEqual(Object.keys(online.values), [...PRICE_FEATURE_NAMES]);
       for (const name of PRICE_FEATURE_NAMES) {
@@ -63,20 +66,22 @@ describe('price features of a new quotation (serving)', () => {
     const customer = await customerFeaturesFor(client, Number(row.customer_id), quotedAt);
     assert.ok(customer?.hasHistory, 'a late quotation of a returning customer');
     const expected = segmenter.predict([segmenter.featureNames.map((n) => customer!.values[n])])[0];
-    const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 2, quotedAt, customerId: Number(row.customer_id) }, { segmenter });
+    const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 2, quotedAt, customerId: Number(row.customer_id) }, { segmentation });
     assert.equal(online.values.customer_segment, expected);
     assert.ok(!online.defaulted.includes('customer_segment'));
   });
 
   it('gives a walk-in the defaults, says so, and estimates the cost when none is given', async () => {
     const row = rows[2];
-    const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 3, quotedAt: parseChDateTime(String(row.quoted_at)) }, { segmenter });
+    const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 3, quotedAt: parseChDateTime(String(row.quoted_at)) }, { segmentation });
     assert.equal(online.values.customer_segment, -1);
     assert.ok(online.defaulted.includes('customer_segment'));
     assert.ok(online.defaulted.includes('cost'));
     assert.ok(online.cost > 0 && Number.isFinite(online.cost));
     assert.equal(online.values.group_size, 3);
-    assert.equal(online.snapshotId, 'price-features-v1+no-segmentation@no-ingest');
+    assert.equal(online.snapshotId, 'price-features-v1+segmentation-000001@no-ingest');
+    const unsegmented = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 3, quotedAt: parseChDateTime(String(row.quoted_at)) });
+    assert.equal(unsegmented.snapshotId, 'price-features-v1+no-segmentation@no-ingest');
   });
 
   it('names the data it was computed from once the ingest has run', async () => {

@@ -4,7 +4,7 @@ import { InputError } from '../../platform/errors.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { checkPriceModel } from '../../models/price/price-fingerprint.ts';
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
-import { segmenterForPriceModel } from '../../features/customer-segment.ts';
+import { segmentAssigner, segmenterForPriceModel } from '../../serving/champions/price-model-segmentation.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { parseChDateTime } from '../../features/warehouse-query.ts';
@@ -41,16 +41,16 @@ describe('train-price step', () => {
   it('suggests, in serving, the price the model gives the quotation’s training row', async () => {
     const v = await f.registry.get('price', 'champion');
     const model = PriceModel.fromArtifact(await f.registry.loadArtifact(v));
-    const { segmenter, segmentationVersion } = await segmenterForPriceModel(f.registry, v);
-    assert.equal(segmentationVersion, 'segmentation-000001');
+    const segmentation = segmentAssigner(await segmenterForPriceModel(f.registry, v));
+    assert.equal(segmentation?.version, 'segmentation-000001');
     const rows = await readPriceTrainingRows(f.client);
-    const set = toPriceTrainingSet(rows, segmenter);
+    const set = toPriceTrainingSet(rows, segmentation);
     for (const i of [rows.length - 1, rows.length - 50, Math.floor(rows.length / 2)]) {
       const row = rows[i];
       const online = await priceFeaturesForQuote(
         f.client,
         { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: Number(row.group_size), quotedAt: parseChDateTime(String(row.quoted_at)), customerId: Number(row.customer_id), costTotal: Number(row.cost) },
-        { segmenter, segmentationVersion },
+        { segmentation },
       );
       const served = model.predict(online.values, online.cost);
       const trained = model.predict(set.quotations[i].features, set.quotations[i].cost);

@@ -48,7 +48,7 @@ export const trainPriceStep: Step = {
     const segmenter = segmentation ? CustomerSegmenter.fromArtifact(await ctx.registry.loadArtifact(segmentation)) : null;
 
     const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !boolParam(ctx, 'priceAllQuotations', false) });
-    const { quotations } = toPriceTrainingSet(rows, segmenter);
+    const { quotations } = toPriceTrainingSet(rows, segmentation && segmenter && { version: segmentation.version, model: segmenter });
     const window = holdoutWindow('price', build.asOf, months, boolParam(ctx, 'priceAllQuotations', false) ? 'all-quotations' : 'accepted');
     const at = (q: Quotation) => (q.quotedAt as Date).getTime();
     const train = quotations.filter((q) => at(q) < window.from.getTime());

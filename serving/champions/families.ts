@@ -43,7 +43,7 @@ export const FAMILY_LOADERS: FamilyLoaders = {
     const { checkPriceModel } = await import('../../models/price/price-fingerprint.ts');
     const { PRICE_FEATURE_NAMES } = await import('../../features/price-feature-definitions.ts');
     checkPriceModel(price, record, PRICE_FEATURE_NAMES);
-    const { segmenterForPriceModel } = await import('../../features/customer-segment.ts');
+    const { segmenterForPriceModel } = await import('./price-model-segmentation.ts');
     return { price, ...(await segmenterForPriceModel(registry, record)) };
   },
   segmentation: async (artifact, record) => {

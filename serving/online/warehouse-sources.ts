@@ -27,7 +27,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       const features = await priceFeaturesForQuote(
         clickhouse,
         { itineraryId: quotation.itineraryId, departureDate: quotation.departureDate, partySize: quotation.partySize, quotedAt: quotation.quotedAt, customerId: quotation.customerId ?? null, costTotal: quotation.cost },
-        segmentation,
+        { segmentation },
       );
       return { values: features.values, defaulted: features.defaulted, snapshotId: features.snapshotId };
     },

@@ -88,7 +88,7 @@ describe('scoring API routes on a small booking world', () => {
       // The same features computed outside the API, with the same model, give the same price.
       const model = PriceModel.fromArtifact(await world.registry.loadArtifact(world.versions.price));
       const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
-      const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmenter, segmentationVersion: world.versions.segmentation.version });
+      const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmentation: { version: world.versions.segmentation.version, model: segmenter } });
       const expected = model.predict(features.values, 1800);
       assert.ok(Math.abs(expected.price - s.modelPrice) < 0.01, `offline ${expected.price} vs served ${s.modelPrice}`);
       assert.deepEqual(s.defaultedFeatures, features.defaulted.filter((f) => f !== 'cost'));

@@ -8,6 +8,7 @@ import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
 import { assignSegments, priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
+import { segmentAssigner } from '../champions/price-model-segmentation.ts';
 import { featuresFromCatalogue } from './catalogue-features.ts';
 import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
 import { describePriceFeature } from './price-reasons.ts';
@@ -168,6 +169,7 @@ async function suggestOne(
   // Features as of the start of the quote's hour: quotes of one hour share a lookup, and nothing after the quote is seen.
   const asOf = new Date(Math.floor(quotedAt.getTime() / HOUR_MS) * HOUR_MS);
   const { segmenter, segmentationVersion } = priced.model;
+  const segmentation = segmentAssigner(priced.model);
   const fromRequest = featuresFromRequest(quotation, itinerary);
   const fromCatalogue = known ? featuresFromCatalogue(quotation, asOf, known, ctx.catalogue) : { values: {}, defaulted: [] };
   const knownValues = { ...fromRequest, ...fromCatalogue.values };
@@ -183,7 +185,7 @@ async function suggestOne(
       `segment:${segmentationVersion ?? '-'}|${customerId}|${asOf.getTime()}`,
       async () => {
         const found = await ctx.sources.customerFeatures(customerId, asOf);
-        const [segment] = assignSegments(segmenter, [found ?? { values: {}, hasHistory: false }]);
+        const [segment] = assignSegments(segmentation, [found ?? { values: {}, hasHistory: false }]);
         // An id the warehouse does not know is a walk-in, as in the feature SQL.
         return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segment < 0 ? [SEGMENT_FEATURE] : [], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
       },
@@ -192,7 +194,7 @@ async function suggestOne(
     warehouse = lookup.value;
   } else if (itinerary && needed.length > 0) {
     const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
-    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), deadline - performance.now());
+    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, segmentation), deadline - performance.now());
     warehouse = lookup.value;
   }
 
