@@ -5,7 +5,10 @@ import { InputError, NotFoundError } from '../platform/errors.ts';
 import { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
 import { customerFeaturesFor, customerFeaturesSql, CUSTOMER_FEATURE_SETTINGS } from './customer-features.ts';
 import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
-import { PRICE_FEATURE_NAMES } from './price-feature-definitions.ts';
+import { PRICE_FEATURE_NAMES, PRICE_FEATURES, type KnownQuoteFacts } from './price-feature-definitions.ts';
+import { departureFeaturesAsOf } from './departure-features-online.ts';
+import { knownPriceFeatures } from './price-features-known.ts';
+import type { CostedComponent } from './cost-basis.ts';
 import { PRICE_FEATURE_SETTINGS, priceFeatureSql, WAREHOUSE_QUOTES } from './price-feature-sql.ts';
 import { priceFeaturesForQuote } from './price-features-online.ts';
 import type { SegmentAssigner } from './customer-segment.ts';
@@ -89,6 +92,64 @@ describe('price features of a new quotation (serving)', () => {
     const row = rows[1];
     const online = await priceFeaturesForQuote(client, { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: 2, quotedAt: parseChDateTime(String(row.quoted_at)) });
     assert.equal(online.snapshotId, 'price-features-v1+no-segmentation@2025-07-01T01:02:03.000000Z');
+  });
+
+  it('computes in memory, by each definition’s online part, what the point-in-time SQL row holds for the same quotation', async () => {
+    // What the API holds in memory (its catalogue and the departure table of the quote's hour), read here from the warehouse.
+    const itineraries = await queryRows<{ id: number; destination_id: number; duration_days: number; service_level: string }>(client, 'SELECT id, destination_id, duration_days, service_level FROM itineraries FINAL');
+    const components = await queryRows<{ itinerary_id: number; kind: string; unit: string; unit_cost: string; unit_capacity: number | null; nights: number }>(
+      client,
+      'SELECT itinerary_id, kind, unit, toString(unit_cost) AS unit_cost, unit_capacity, nights FROM itinerary_components FINAL',
+    );
+    const departures = await queryRows<{ destination_id: number; day: string }>(
+      client,
+      'SELECT i.destination_id AS destination_id, toString(d.departure_date) AS day FROM departures AS d FINAL INNER JOIN itineraries AS i FINAL ON i.id = d.itinerary_id',
+    );
+    const componentsOf = (id: number): CostedComponent[] =>
+      components.filter((c) => Number(c.itinerary_id) === id).map((c) => ({ kind: c.kind, unit: c.unit, unitCost: Number(c.unit_cost), unitCapacity: c.unit_capacity === null ? null : Number(c.unit_capacity), nights: Number(c.nights) }));
+    const all = await queryRows<PriceFeatureRow>(client, `SELECT * FROM (${priceFeatureSql(WAREHOUSE_QUOTES)}) ORDER BY quotation_id`, {}, PRICE_FEATURE_SETTINGS);
+    // Across the history; the last two as walk-ins, whose segment the request alone settles.
+    const sample = [0.1, 0.25, 0.4, 0.6, 0.75, 0.9, 0.97, 0.99].map((f, k) => ({ row: all[Math.floor(f * (all.length - 1))], walkIn: k >= 6 }));
+    let departuresSeen = 0;
+    for (const { row, walkIn } of sample) {
+      const quotedAt = parseChDateTime(String(row.quoted_at));
+      const itinerary = itineraries.find((i) => Number(i.id) === Number(row.itinerary_id))!;
+      const departureFeatures = await departureFeaturesAsOf(client, quotedAt);
+      if (departureFeatures.departures.has(`${row.itinerary_id}|${row.departure_date}`)) departuresSeen++;
+      const facts: KnownQuoteFacts = {
+        departureDate: String(row.departure_date),
+        partySize: Number(row.group_size),
+        quotedAt,
+        cost: Number(row.cost),
+        customerId: walkIn ? undefined : Number(row.customer_id),
+        itinerary: { itineraryId: Number(itinerary.id), destinationId: Number(itinerary.destination_id), durationDays: Number(itinerary.duration_days), serviceLevel: itinerary.service_level, components: componentsOf(Number(itinerary.id)) },
+        departuresOfDestinationBetween: (destinationId, from, to) => departures.filter((d) => Number(d.destination_id) === destinationId && d.day >= from && d.day <= to).length,
+        departureFeatures,
+      };
+      const online = knownPriceFeatures(facts);
+      const [sql] = priceFeatureValues([walkIn ? { ...row, customer_avg_group_size: null } : row], segmentation);
+      const where = `quotation ${row.quotation_id}${walkIn ? ' as a walk-in' : ''}`;
+      for (const name of PRICE_FEATURE_NAMES) {
+        if (!(name in online.values)) continue;
+        const a = online.values[name];
+        const b = sql.values[name];
+        assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${where}, ${name}: in memory ${a}, SQL ${b}`);
+        assert.equal(online.defaulted.includes(name), sql.defaulted.includes(name), `${where}, ${name}: defaulted in memory ${online.defaulted.includes(name)}, SQL ${sql.defaulted.includes(name)}`);
+      }
+      // Only the customer's history is left to the warehouse.
+      assert.deepEqual(PRICE_FEATURE_NAMES.filter((name) => !(name in online.values)), walkIn ? [] : ['customer_segment'], where);
+    }
+    assert.ok(departuresSeen > 0, 'some quotations are for a scheduled departure');
+  });
+
+  it('defines every price feature once: entity, version, SQL or model, fallback and time-to-live', () => {
+    assert.deepEqual(PRICE_FEATURES.map((f) => f.name), [...PRICE_FEATURE_NAMES]);
+    assert.equal(new Set(PRICE_FEATURE_NAMES).size, PRICE_FEATURE_NAMES.length);
+    for (const f of PRICE_FEATURES) {
+      assert.ok(f.version >= 1 && f.ttlMs >= 0 && f.description.length > 0, f.name);
+      // Only the segment is given by a model rather than by the warehouse's SQL.
+      assert.equal(f.sql === undefined, f.name === 'customer_segment', f.name);
+    }
   });
 
   it('refuses bad input with the field at fault', async () => {

@@ -15,8 +15,9 @@ import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
 import { OnlineCatalogue } from '../online/catalogue.ts';
-import { featuresFromCatalogue } from '../scoring/catalogue-features.ts';
-import { featuresFromRequest } from '../scoring/price-feature-row.ts';
+import type { QuotationInput } from '../online/sources.ts';
+import { knownPriceFeatures } from '../../features/price-features-known.ts';
+import { knownQuoteFacts } from '../scoring/known-quote-facts.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 
@@ -414,7 +415,7 @@ describe('scoring API routes on a small booking world', () => {
         const asOf = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
         const itinerary = catalogue.itinerary(q.itineraryId as number)!;
         const quotation = { itineraryId: q.itineraryId, departureDate: q.departureDate as string, partySize: q.partySize as number, cost: q.cost, customerId: q.customerId as number | undefined, quotedAt: asOf };
-        const known = { ...featuresFromRequest(quotation, itinerary), ...featuresFromCatalogue(quotation, asOf, itinerary, catalogue).values };
+        const known = knownPriceFeatures(knownQuoteFacts(quotation as QuotationInput, asOf, itinerary, catalogue)).values;
         const fromSql = await priceFeaturesForQuote(clickhouse, { ...quotation, costTotal: q.cost });
         for (const [name, value] of Object.entries(known)) assert.ok(Math.abs(value - fromSql.values[name]) < 1e-9, `${name}: ${value} vs SQL ${fromSql.values[name]} for ${JSON.stringify(q)}`);
         const history = q.customerId === undefined ? [] : ['customer_segment'];

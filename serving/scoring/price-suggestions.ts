@@ -9,8 +9,9 @@ import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/so
 import { assignSegments, priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { segmentAssigner } from '../champions/price-model-segmentation.ts';
-import { featuresFromCatalogue } from './catalogue-features.ts';
-import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
+import { knownPriceFeatures } from '../../features/price-features-known.ts';
+import { knownQuoteFacts } from './known-quote-facts.ts';
+import { assembleFeatureRow } from './price-feature-row.ts';
 import { describePriceFeature } from './price-reasons.ts';
 import { segmentProfiles } from './segment-names.ts';
 
@@ -170,10 +171,7 @@ async function suggestOne(
   const asOf = new Date(Math.floor(quotedAt.getTime() / HOUR_MS) * HOUR_MS);
   const { segmenter, segmentationVersion } = priced.model;
   const segmentation = segmentAssigner(priced.model);
-  const fromRequest = featuresFromRequest(quotation, itinerary);
-  const fromCatalogue = known ? featuresFromCatalogue(quotation, asOf, known, ctx.catalogue) : { values: {}, defaulted: [] };
-  const knownValues = { ...fromRequest, ...fromCatalogue.values };
-  const knownDefaulted = request.customerId === undefined ? [...fromCatalogue.defaulted, SEGMENT_FEATURE] : fromCatalogue.defaulted;
+  const { values: knownValues, defaulted: knownDefaulted } = knownPriceFeatures(knownQuoteFacts(quotation, asOf, itinerary, ctx.catalogue));
   // The warehouse is asked only for what the request and the catalogue do not know (the customer's history, or a past hour).
   const needed = priced.model.price.featureNames.filter((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
   let warehouse: QuoteFeatures | undefined;
