@@ -243,6 +243,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       artifact: await world.registry.loadArtifact(champion),
       dataWindow: champion.dataWindow,
       featuresVersion: champion.featuresVersion,
+      upstream: champion.upstream,
       metrics: champion.metrics,
       holdoutId: champion.holdoutId,
       compress: true,

@@ -240,3 +240,28 @@ test('a fitted segmentation model goes through the registry and predicts identic
   assert.deepEqual(served.predict(customers.rows), model.predict(customers.rows));
   assert.equal(version.params.seed, 2);
 });
+
+test('lineage is a field: the versions of other families a version was trained with, each checked to exist', async () => {
+  const registry = freshRegistry();
+  const segmentation = await registry.register(run({ silhouette: 0.5 }, { artifact: artifact('segmentation') }));
+  const price = await registry.register(run({ rmse: 1 }, { upstream: { segmentation: segmentation.version } }));
+  assert.deepEqual(price.upstream, { segmentation: 'segmentation-000001' });
+  assert.deepEqual((await registry.get('price', price.version)).upstream, { segmentation: 'segmentation-000001' });
+  assert.deepEqual(segmentation.upstream, {});
+  await assert.rejects(registry.register(run({ rmse: 1 }, { upstream: { segmentation: 'price-000001' } })), (err: unknown) => err instanceof InputError && err.field === 'upstream.segmentation');
+  await assert.rejects(registry.register(run({ rmse: 1 }, { upstream: { segmentation: 'segmentation-000009' } })), (err: unknown) => err instanceof NotFoundError);
+  assert.equal((await registry.list('price')).length, 1);
+});
+
+test('a version stored before lineage was a field is read with the lineage its features version carried', async () => {
+  const registry = freshRegistry();
+  const price = await registry.register(run({ rmse: 1 }, { featuresVersion: 'price-features-v1+segmentation-000003' }));
+  const { upstream: _, ...stored } = price;
+  await registry.store.put(`price/versions/${price.version}.json`, Buffer.from(JSON.stringify(stored)));
+  assert.deepEqual((await registry.get('price', price.version)).upstream, { segmentation: 'segmentation-000003' });
+  assert.deepEqual((await registry.list('price'))[0].upstream, { segmentation: 'segmentation-000003' });
+  const plain = await registry.register(run({ rmse: 1 }, { featuresVersion: 'price-features-v1+no-segmentation' }));
+  const { upstream: __, ...storedPlain } = plain;
+  await registry.store.put(`price/versions/${plain.version}.json`, Buffer.from(JSON.stringify(storedPlain)));
+  assert.deepEqual((await registry.get('price', plain.version)).upstream, {});
+});

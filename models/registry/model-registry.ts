@@ -4,7 +4,7 @@ import { ALIASES, isAlias, NO_ALIASES, rolledBack, withChallenger, withChampion,
 import type { ArtifactStore, StoreOptions } from './artifact-store.ts';
 import { decodeArtifact, encodeArtifact, sha256, type ArtifactEncoding } from './artifact-encoding.ts';
 import { codeVersion } from './code-version.ts';
-import { checkVersionInput, type ModelVersion, type VersionInput } from './model-version.ts';
+import { checkVersionInput, readVersionRecord, type ModelVersion, type VersionInput } from './model-version.ts';
 import { openArtifactStore } from './open-store.ts';
 import { judgePromotion, type PromotionOutcome, type PromotionRule } from './promotion-rule.ts';
 import { checkFamily, formatVersion, nextVersionNumber, parseVersion } from './version-id.ts';
@@ -68,6 +68,9 @@ export class ModelRegistry {
   async register(input: VersionInput): Promise<ModelVersion> {
     const dataWindow = checkVersionInput(input);
     const family = input.artifact.family;
+    const upstream = { ...input.upstream };
+    // Lineage names versions that exist: a typo would otherwise surface only when serving loads the model.
+    for (const [upstreamFamily, upstreamVersion] of Object.entries(upstream)) await this.get(upstreamFamily, upstreamVersion);
     const encoding: ArtifactEncoding = input.compress ? 'json+gzip' : 'json';
     const bytes = encodeArtifact(input.artifact, encoding);
     const checksum = sha256(bytes);
@@ -82,6 +85,7 @@ export class ModelRegistry {
         params: input.artifact.params,
         dataWindow,
         featuresVersion: input.featuresVersion,
+        upstream,
         metrics: { ...input.metrics },
         holdoutId: input.holdoutId,
         codeVersion: codeVersion(),
@@ -110,7 +114,7 @@ export class ModelRegistry {
     for (const f of families) {
       checkFamily(f);
       for (const key of await this.store.list(`${f}/versions/`)) {
-        if (VERSION_KEY.test(key)) versions.push(JSON.parse((await this.store.get(key))!.toString('utf8')) as ModelVersion);
+        if (VERSION_KEY.test(key)) versions.push(readVersionRecord(JSON.parse((await this.store.get(key))!.toString('utf8'))));
       }
     }
     return versions;
@@ -135,7 +139,7 @@ export class ModelRegistry {
     }
     const bytes = await this.store.get(versionKey(family, version));
     if (!bytes) throw new NotFoundError(`${family} has no version ${version}`, 'version');
-    return JSON.parse(bytes.toString('utf8')) as ModelVersion;
+    return readVersionRecord(JSON.parse(bytes.toString('utf8')));
   }
 
   /** The artefact of a version, checked against its recorded sha256 (a mismatch throws CorruptArtifactError). */

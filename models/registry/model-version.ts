@@ -2,7 +2,7 @@ import { InputError } from '../../platform/errors.ts';
 import type { ModelArtifact, Params } from '../contract.ts';
 import type { ArtifactEncoding } from './artifact-encoding.ts';
 import type { ModelFingerprint } from './fingerprint.ts';
-import { checkFamily } from './version-id.ts';
+import { checkFamily, parseVersion } from './version-id.ts';
 
 /** What one training run leaves in the registry: immutable once written. */
 export interface ModelVersion {
@@ -14,6 +14,11 @@ export interface ModelVersion {
   dataWindow: { from: string; to: string };
   /** Version of the feature definitions the rows were computed with. */
   featuresVersion: string;
+  /**
+   * The versions of other families this one was trained with, by family (`{ segmentation: 'segmentation-000003' }`
+   * for a price model whose segment feature came from that segmenter): serving loads exactly these with it.
+   */
+  upstream: Upstream;
   /** Scores on the holdout, by metric name (rmse, mae, silhouette…). */
   metrics: Record<string, number>;
   /** Two versions' metrics are comparable only when measured on the same holdout. */
@@ -26,10 +31,15 @@ export interface ModelVersion {
   fingerprint?: ModelFingerprint;
 }
 
+/** Family → version of that family. */
+export type Upstream = Readonly<Record<string, string>>;
+
 /** What a training run hands to `register`; the registry adds the version number, code version and checksum. */
 export interface VersionInput {
   dataWindow: { from: string | Date; to: string | Date };
   featuresVersion: string;
+  /** The other families' versions the model was trained with (none when absent); each must exist. */
+  upstream?: Upstream;
   metrics: Record<string, number>;
   holdoutId: string;
   artifact: ModelArtifact;
@@ -70,7 +80,30 @@ export function checkVersionInput(input: VersionInput): { from: string; to: stri
     }
   }
   if (input.fingerprint !== undefined) checkFingerprintInput(input.fingerprint, input.featuresVersion);
+  if (input.upstream !== undefined) checkUpstream(input.upstream);
   return { from, to };
+}
+
+function checkUpstream(upstream: Upstream): void {
+  if (!upstream || typeof upstream !== 'object' || Array.isArray(upstream)) throw new InputError('upstream must map a family to one of its versions', 'upstream');
+  for (const [family, version] of Object.entries(upstream)) {
+    checkFamily(family);
+    if (typeof version !== 'string' || parseVersion(version)?.family !== family) {
+      throw new InputError(`upstream.${family} must be a ${family} version like ${family}-000001, got ${JSON.stringify(version)}`, `upstream.${family}`);
+    }
+  }
+}
+
+/**
+ * A stored record as this code reads it. Versions registered before lineage was a field carried it at the end of
+ * their featuresVersion (`price-features-v1+segmentation-000003`); that suffix is read here, once, so nothing
+ * else parses feature tags.
+ */
+export function readVersionRecord(stored: Omit<ModelVersion, 'upstream'> & { upstream?: Upstream }): ModelVersion {
+  if (stored.upstream !== undefined) return stored as ModelVersion;
+  const suffix = stored.featuresVersion.includes('+') ? stored.featuresVersion.slice(stored.featuresVersion.lastIndexOf('+') + 1) : '';
+  const parsed = parseVersion(suffix);
+  return { ...stored, upstream: parsed ? { [parsed.family]: suffix } : {} };
 }
 
 function checkFingerprintInput(fingerprint: ModelFingerprint, featuresVersion: string): void {

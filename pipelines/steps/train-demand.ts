@@ -7,7 +7,8 @@ import { coverage, mase, seasonalNaiveScale, smape } from '../../models/demand/a
 import type { DemandObservation } from '../../models/demand/series.ts';
 import { writeBatch } from './support/batch-output.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
-import { boolParam, choiceParam, intParam, seedParam } from './support/step-params.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * Daily demand per destination (issue 5): bookings and travellers, from demand_series. The forecaster learns from
@@ -22,7 +23,7 @@ import { boolParam, choiceParam, intParam, seedParam } from './support/step-para
  * 1.082 / 1.265; synthetic test world 0.907 vs 0.909).
  */
 const WEEK = 7;
-const STRATEGIES = ['best', 'ensemble', 'seasonal_naive', 'ets', 'theta', 'harmonic', 'nbeats'] as const;
+const PARAMS = MODEL_FAMILIES.demand.params;
 const DAY_MS = 86_400_000;
 
 function bySeries(rows: readonly DemandObservation[]): Map<string, DemandObservation[]> {
@@ -42,14 +43,14 @@ export const trainDemandStep: Step = {
     const client = ctx.clickhouse;
     const params = {
       seed: seedParam(ctx),
-      workers: intParam(ctx, 'workers', 2, 1, 64),
-      neural: boolParam(ctx, 'demandNeural', false),
-      origins: intParam(ctx, 'demandOrigins', 3, 1, 10),
-      strategy: choiceParam(ctx, 'demandStrategy', STRATEGIES, 'best'),
+      workers: runParam(ctx, PARAMS.workers),
+      neural: runParam(ctx, PARAMS.neural),
+      origins: runParam(ctx, PARAMS.origins),
+      strategy: runParam(ctx, PARAMS.strategy),
     };
-    const forecastDays = intParam(ctx, 'forecastDays', 365, 1, 3650);
+    const forecastDays = runParam(ctx, PARAMS.forecastDays);
     const build = await latestFeatureBuild(client, 'demand_series');
-    const window = holdoutWindow('demand', build.asOf, intParam(ctx, 'holdoutMonths', 3, 1, 24), 'daily-destinations');
+    const window = holdoutWindow('demand', build.asOf, runParam(ctx, PARAMS.holdoutMonths), 'daily-destinations');
     const horizon = Math.round((window.to.getTime() - window.from.getTime()) / DAY_MS);
 
     const rows = await readDemandSeries(client, 'daily');

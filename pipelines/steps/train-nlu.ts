@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Step } from '../step.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { CatalogueDestination } from '../../models/nlu/destination-gazetteer.ts';
-import { DEFAULT_TRAINING, trainUnderstander } from '../../models/nlu/train-understander.ts';
-import { intParam, seedParam } from './support/step-params.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
+import { trainUnderstander } from '../../models/nlu/train-understander.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * The message understander (issue 27), trained on the corpus generated from the booking system's own catalogue
@@ -22,8 +23,8 @@ export const trainNluStep: Step = {
     const seed = seedParam(ctx);
     const training = {
       seed,
-      perIntentAndLanguage: intParam(ctx, 'nluMessagesPerIntent', DEFAULT_TRAINING.perIntentAndLanguage, 20, 20_000),
-      validationEvery: intParam(ctx, 'nluValidationEvery', DEFAULT_TRAINING.validationEvery, 3, 100),
+      perIntentAndLanguage: runParam(ctx, MODEL_FAMILIES.nlu.params.perIntentAndLanguage),
+      validationEvery: runParam(ctx, MODEL_FAMILIES.nlu.params.validationEvery),
     };
     const { rows } = await ctx.pg.query<CatalogueDestination>('SELECT code, name FROM destinations ORDER BY id');
     if (rows.length === 0) throw new InputError('the catalogue has no destinations to recognise; generate or import the catalogue first', 'destinations');

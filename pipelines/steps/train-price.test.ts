@@ -4,7 +4,7 @@ import { InputError } from '../../platform/errors.ts';
 import { PriceModel } from '../../models/price/price-model.ts';
 import { checkPriceModel } from '../../models/price/price-fingerprint.ts';
 import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
-import { segmentAssigner, segmenterForPriceModel } from '../../serving/champions/price-model-segmentation.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { parseChDateTime } from '../../features/warehouse-query.ts';
@@ -26,7 +26,8 @@ describe('train-price step', () => {
     assert.ok(v.metrics.rmse < v.metrics.ridge_rmse, `RMSE ${v.metrics.rmse} vs ridge ${v.metrics.ridge_rmse}`);
     assert.ok(v.metrics.coverage80 > 0.6 && v.metrics.coverage80 < 0.97, `80% range held ${v.metrics.coverage80}`);
     assert.ok(v.metrics.holdout_rows >= 20 && v.metrics.train_rows > v.metrics.holdout_rows);
-    assert.equal(v.featuresVersion, 'price-features-v1+segmentation-000001');
+    assert.equal(v.featuresVersion, 'price-features-v1');
+    assert.deepEqual(v.upstream, { segmentation: 'segmentation-000001' });
     assert.ok(v.dataWindow.to < '2025-07-01' && v.dataWindow.from < '2022-12-31', JSON.stringify(v.dataWindow));
   });
 
@@ -41,16 +42,19 @@ describe('train-price step', () => {
   it('suggests, in serving, the price the model gives the quotation’s training row', async () => {
     const v = await f.registry.get('price', 'champion');
     const model = PriceModel.fromArtifact(await f.registry.loadArtifact(v));
-    const segmentation = segmentAssigner(await segmenterForPriceModel(f.registry, v));
-    assert.equal(segmentation?.version, 'segmentation-000001');
+    const segmentationVersion = v.upstream.segmentation;
+    assert.equal(segmentationVersion, 'segmentation-000001');
+    const segmentation = await f.registry.get('segmentation', segmentationVersion);
+    const segmenter = await MODEL_FAMILIES.segmentation.load(await f.registry.loadArtifact(segmentation), segmentation);
     const rows = await readPriceTrainingRows(f.client);
-    const set = toPriceTrainingSet(rows, segmentation);
+    const assigner = { version: segmentationVersion, model: segmenter };
+    const set = toPriceTrainingSet(rows, assigner);
     for (const i of [rows.length - 1, rows.length - 50, Math.floor(rows.length / 2)]) {
       const row = rows[i];
       const online = await priceFeaturesForQuote(
         f.client,
         { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: Number(row.group_size), quotedAt: parseChDateTime(String(row.quoted_at)), customerId: Number(row.customer_id), costTotal: Number(row.cost) },
-        { segmentation },
+        { segmentation: assigner },
       );
       const served = model.predict(online.values, online.cost);
       const trained = model.predict(set.quotations[i].features, set.quotations[i].cost);

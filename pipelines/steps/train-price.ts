@@ -1,8 +1,8 @@
 import type { Step } from '../step.ts';
 import { InputError } from '../../platform/errors.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
-import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
-import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { PRICE_FEATURE_NAMES, PRICE_FEATURES_VERSION } from '../../features/price-feature-definitions.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
@@ -13,7 +13,7 @@ import { logMarkup, quotationTable, type Quotation } from '../../models/price/qu
 import { fitRidge, predictRidge } from '../../models/price/ridge.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
 import { newestVersion } from './support/registry-lookup.ts';
-import { boolParam, intParam, seedParam, stringParam } from './support/step-params.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * The price model (issue 3) on price_training_rows: accepted quotations (or all, with `priceAllQuotations`), their
@@ -23,6 +23,7 @@ import { boolParam, intParam, seedParam, stringParam } from './support/step-para
  */
 const MIN_TRAIN = 100;
 const MIN_HOLDOUT = 20;
+const PARAMS = MODEL_FAMILIES.price.params;
 
 export const trainPriceStep: Step = {
   name: 'train-price',
@@ -37,19 +38,20 @@ export const trainPriceStep: Step = {
       seed,
       // Measured on a generated 3,000-customer world (20,600 accepted quotations): 50 trees / 150 rounds cost 57% of
       // 100 / 300 for a held-out RMSE 0.6% higher; raise them for a bigger world.
-      trees: intParam(ctx, 'priceTrees', 50, 10, 2000),
-      boostingIterations: intParam(ctx, 'priceBoostingIterations', 150, 10, 5000),
+      trees: runParam(ctx, PARAMS.trees),
+      boostingIterations: runParam(ctx, PARAMS.boostingIterations),
     };
-    const months = intParam(ctx, 'holdoutMonths', 3, 1, 24);
+    const months = runParam(ctx, PARAMS.holdoutMonths);
+    const allQuotations = runParam(ctx, PARAMS.allQuotations);
     const build = await latestFeatureBuild(ctx.clickhouse, 'price_training_rows');
 
-    const pinned = stringParam(ctx, 'segmentationVersion');
+    const pinned = runParam(ctx, PARAMS.segmentationVersion);
     const segmentation = pinned ? await ctx.registry.get('segmentation', pinned) : await newestVersion(ctx.registry, 'segmentation');
     const segmenter = segmentation ? CustomerSegmenter.fromArtifact(await ctx.registry.loadArtifact(segmentation)) : null;
 
-    const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !boolParam(ctx, 'priceAllQuotations', false) });
+    const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !allQuotations });
     const { quotations } = toPriceTrainingSet(rows, segmentation && segmenter && { version: segmentation.version, model: segmenter });
-    const window = holdoutWindow('price', build.asOf, months, boolParam(ctx, 'priceAllQuotations', false) ? 'all-quotations' : 'accepted');
+    const window = holdoutWindow('price', build.asOf, months, allQuotations ? 'all-quotations' : 'accepted');
     const at = (q: Quotation) => (q.quotedAt as Date).getTime();
     const train = quotations.filter((q) => at(q) < window.from.getTime());
     const holdout = quotations.filter((q) => at(q) >= window.from.getTime() && at(q) < window.to.getTime());
@@ -91,12 +93,13 @@ export const trainPriceStep: Step = {
       train_rows: train.length,
       holdout_rows: holdout.length,
     };
-    const featuresVersion = priceFeaturesVersionTag(segmentation?.version ?? null);
     const version = await ctx.registry.register({
       artifact: final.toArtifact(),
       dataWindow: { from: new Date(first), to: new Date(last) },
-      featuresVersion,
-      fingerprint: priceFingerprint(final, quotations, featuresVersion),
+      featuresVersion: PRICE_FEATURES_VERSION,
+      // Its customer_segment feature is that segmenter's numbering: serving loads the same version with it.
+      upstream: segmentation ? { segmentation: segmentation.version } : {},
+      fingerprint: priceFingerprint(final, quotations, PRICE_FEATURES_VERSION),
       metrics,
       holdoutId: window.id,
       compress: true,

@@ -10,7 +10,8 @@ import { recommenderFingerprint } from '../../models/recommender/recommender-fin
 import { scoreAllCustomers } from '../../models/recommender/batch-scoring.ts';
 import { newestComplete, writeBatch } from './support/batch-output.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
-import { intParam, seedParam } from './support/step-params.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * The itinerary recommender (issues 4 and 24). Every algorithm of the family learns from the interactions known
@@ -22,6 +23,7 @@ import { intParam, seedParam } from './support/step-params.ts';
  * customer_recommendations with the version.
  */
 const metricName = (algorithm: string) => algorithm.replace(/-/g, '_');
+const PARAMS = MODEL_FAMILIES.recommender.params;
 
 export const trainRecommenderStep: Step = {
   name: 'train-recommender',
@@ -33,16 +35,16 @@ export const trainRecommenderStep: Step = {
   async run(ctx) {
     const client = ctx.clickhouse;
     const seed = seedParam(ctx);
-    const topK = intParam(ctx, 'recommendationsPerCustomer', 50, 1, 100);
+    const topK = runParam(ctx, PARAMS.perCustomer);
     const build = await latestFeatureBuild(client, 'customer_itinerary_interactions');
-    const window = holdoutWindow('recommender', build.asOf, intParam(ctx, 'holdoutMonths', 3, 1, 24));
+    const window = holdoutWindow('recommender', build.asOf, runParam(ctx, PARAMS.holdoutMonths));
 
     const { items, inactive } = await readItineraryCatalogue(client);
     // Factors and iterations are tuned unless the run holds them.
     const fixed = {
       seed,
-      ...(ctx.params.recommenderFactors !== undefined ? { factors: intParam(ctx, 'recommenderFactors', 32, 1, 512) } : {}),
-      ...(ctx.params.recommenderIterations !== undefined ? { iterations: intParam(ctx, 'recommenderIterations', 12, 1, 1000) } : {}),
+      ...(ctx.params[PARAMS.factors.name] !== undefined ? { factors: runParam(ctx, PARAMS.factors) } : {}),
+      ...(ctx.params[PARAMS.iterations.name] !== undefined ? { iterations: runParam(ctx, PARAMS.iterations) } : {}),
     };
     const customers = await readCustomerProfiles(client, await newestComplete(client, 'customer_segments'));
     const train = await interactionsAsOf(client, window.from, DEFAULT_CONFIDENCE);
@@ -52,7 +54,7 @@ export const trainRecommenderStep: Step = {
     }
     // The held-out months are scored on bookings, so validation is too.
     // Each pass of the search refits ALS once per value it tries: a large export may want fewer (0: the defaults).
-    const maxPasses = intParam(ctx, 'recommenderTuningPasses', 2, 0, 5);
+    const maxPasses = runParam(ctx, PARAMS.tuningPasses);
     const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed, maxPasses, isTarget: (row) => row.kind === 'booking' });
     const chosen = comparison.results[comparison.chosen]!;
 

@@ -8,7 +8,8 @@ import { fitScaling, scaleRow } from '../../models/segmentation/standard-scaling
 import { sampleIndices, silhouetteScore } from '../../models/segmentation/silhouette.ts';
 import { substream } from '../../platform/random.ts';
 import { writeBatch } from './support/batch-output.ts';
-import { intParam, seedParam } from './support/step-params.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
+import { runParam, seedParam } from './support/step-params.ts';
 
 /**
  * Customer segments (issue 3) from customer_features. Held out: one customer in five, chosen by a hash of the
@@ -18,6 +19,7 @@ import { intParam, seedParam } from './support/step-params.ts';
  * segmenter is then fitted on every customer, and every customer's segment is written to customer_segments.
  */
 const HELD_OUT_SHARE = 5;
+const PARAMS = MODEL_FAMILIES.segmentation.params;
 
 function heldOut(customerId: number, seed: number): boolean {
   // Knuth's multiplicative hash: a stable, even split that does not depend on how many customers there are.
@@ -43,10 +45,10 @@ export const trainSegmentsStep: Step = {
     const seed = seedParam(ctx);
     const params = {
       seed,
-      minSegments: intParam(ctx, 'segmentsMin', 2, 2, 50),
-      maxSegments: intParam(ctx, 'segmentsMax', 8, 2, 50),
-      searchSample: intParam(ctx, 'segmentsSearchSample', 20_000, 2000, 10_000_000),
-      silhouetteSample: intParam(ctx, 'segmentsSilhouetteSample', 2000, 50, 20_000),
+      minSegments: runParam(ctx, PARAMS.minSegments),
+      maxSegments: runParam(ctx, PARAMS.maxSegments),
+      searchSample: runParam(ctx, PARAMS.searchSample),
+      silhouetteSample: runParam(ctx, PARAMS.silhouetteSample),
     };
     const build = await latestFeatureBuild(ctx.clickhouse, 'customer_features');
     const data = await readCustomerFeatures(ctx.clickhouse);

@@ -1,9 +1,11 @@
 import type { Logger } from '../../platform/log.ts';
 import type { ModelRegistry } from '../../models/registry/model-registry.ts';
+import type { Upstream } from '../../models/registry/model-version.ts';
 import { ModelUnavailableError } from '../http/api-errors.ts';
 import { withoutInternalPaths } from '../http/internal-paths.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
-import { FAMILIES, FAMILY_LOADERS, noChampionMessage, type Family, type FamilyLoaders, type ServedModels } from './families.ts';
+import { MODEL_FAMILIES, type ModelFamilies } from '../../models/families.ts';
+import { loadServedModel, noChampionMessage, type Family, type ServedModels } from './families.ts';
 
 export interface LoadedModel<F extends Family = Family> {
   family: F;
@@ -11,6 +13,8 @@ export interface LoadedModel<F extends Family = Family> {
   model: ServedModels[F];
   /** Version of the feature definitions the model was trained with (from the registry record). */
   featuresVersion: string;
+  /** The other families' versions it was trained with, loaded with it (the registry record's lineage). */
+  upstream: Upstream;
   loadedAt: string;
 }
 
@@ -43,7 +47,7 @@ interface FamilyState {
  * GET /v1/admin/models until a later champion loads.
  */
 export class ChampionModels {
-  private readonly states = new Map<Family, FamilyState>(FAMILIES.map((f) => [f, { loaded: undefined, champion: null, failedVersion: null, lastError: null }]));
+  private readonly states: Map<string, FamilyState>;
   private refreshing: Promise<Record<Family, RefreshOutcome>> | undefined;
   private poller: NodeJS.Timeout | undefined;
   /** True once every family has been looked up at least once (loaded or known to have no champion). */
@@ -53,8 +57,10 @@ export class ChampionModels {
     private readonly registry: ModelRegistry,
     private readonly log: Logger,
     private readonly metrics: ApiMetrics,
-    private readonly loaders: FamilyLoaders = FAMILY_LOADERS,
+    /** Every family of models/families.ts; a test may add one. */
+    private readonly families: ModelFamilies = MODEL_FAMILIES,
   ) {
+    this.states = new Map(Object.keys(families).map((f) => [f, { loaded: undefined, champion: null, failedVersion: null, lastError: null }]));
     metrics.registry.onCollect(() => {
       metrics.modelInfo.reset();
       for (const state of this.states.values()) if (state.loaded) metrics.modelInfo.set({ family: state.loaded.family, version: state.loaded.version }, 1);
@@ -85,9 +91,9 @@ export class ChampionModels {
   }
 
   status(): FamilyStatus[] {
-    return FAMILIES.map((family) => {
+    return [...this.states.keys()].map((family) => {
       const s = this.states.get(family)!;
-      return { family, serving: s.loaded?.version ?? null, champion: s.champion, loadedAt: s.loaded?.loadedAt ?? null, lastError: s.lastError };
+      return { family: family as Family, serving: s.loaded?.version ?? null, champion: s.champion, loadedAt: s.loaded?.loadedAt ?? null, lastError: s.lastError };
     });
   }
 
@@ -102,14 +108,14 @@ export class ChampionModels {
     }
     this.refreshing = (async () => {
       const outcomes = {} as Record<Family, RefreshOutcome>;
-      for (const family of FAMILIES) outcomes[family] = await this.refreshFamily(family, options.force === true);
+      for (const family of this.states.keys()) outcomes[family as Family] = await this.refreshFamily(family, options.force === true);
       this.initialised = true;
       return outcomes;
     })().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  private async refreshFamily(family: Family, force: boolean): Promise<RefreshOutcome> {
+  private async refreshFamily(family: string, force: boolean): Promise<RefreshOutcome> {
     const state = this.states.get(family)!;
     let champion: string | null;
     try {
@@ -131,9 +137,9 @@ export class ChampionModels {
     const started = performance.now();
     try {
       const record = await this.registry.get(family, champion);
-      const model = await this.loaders[family](await this.registry.loadArtifact(record), record, this.registry);
+      const model = await loadServedModel(this.families, record, this.registry);
       const previous = state.loaded?.version ?? null;
-      state.loaded = { family, version: record.version, model, featuresVersion: record.featuresVersion, loadedAt: new Date().toISOString() } as LoadedModel;
+      state.loaded = { family, version: record.version, model, featuresVersion: record.featuresVersion, upstream: record.upstream, loadedAt: new Date().toISOString() } as LoadedModel;
       state.failedVersion = null;
       state.lastError = null;
       this.metrics.modelLoads.inc({ family, outcome: 'loaded' });

@@ -36,7 +36,7 @@ describe('champion models: hot swap and a bad artefact', () => {
     const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
     const set = toPriceTrainingSet(await readPriceTrainingRows(clickhouse), { version: world.versions.segmentation.version, model: segmenter });
     const model = await new PriceModel({ learner: 'forest', trees: 15, maxDepth: 6, workers: 1, seed }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
-    return world.registry.register({ artifact: model.toArtifact(), dataWindow: world.versions.price.dataWindow, featuresVersion: world.versions.price.featuresVersion, metrics: { rmse: 1 }, holdoutId: 'test' });
+    return world.registry.register({ artifact: model.toArtifact(), dataWindow: world.versions.price.dataWindow, featuresVersion: world.versions.price.featuresVersion, upstream: world.versions.price.upstream, metrics: { rmse: 1 }, holdoutId: 'test' });
   }
 
   /** Sends requests from `workers` concurrent callers until `until` resolves; every answer's status and version, in completion order. */

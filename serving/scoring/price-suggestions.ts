@@ -8,7 +8,7 @@ import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
 import { assignSegments, priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
-import { segmentAssigner } from '../champions/price-model-segmentation.ts';
+import { segmentAssigner } from './segment-assigner.ts';
 import { knownPriceFeatures } from '../../features/price-features-known.ts';
 import { knownQuoteFacts } from './known-quote-facts.ts';
 import { assembleFeatureRow } from './price-feature-row.ts';

@@ -57,7 +57,7 @@ describe('a price artefact that is not the model that was trained', () => {
 
   /** Registers `artifact` as a new version (gzip, checksum computed by the registry) and promotes it; waits for the API's verdict. */
   async function promoteCopy(artifact: ModelArtifact, fingerprint: ModelVersion['fingerprint']): Promise<ModelVersion> {
-    const copy = await world.registry.register({ artifact, dataWindow: good.dataWindow, featuresVersion: good.featuresVersion, metrics: good.metrics, holdoutId: good.holdoutId, compress: true, fingerprint });
+    const copy = await world.registry.register({ artifact, dataWindow: good.dataWindow, featuresVersion: good.featuresVersion, upstream: good.upstream, metrics: good.metrics, holdoutId: good.holdoutId, compress: true, fingerprint });
     await world.registry.promote('price', copy.version, 'fingerprint test');
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) {
       const status = await priceStatus();

@@ -1,10 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { buildCustomerFeatures, buildDemandSeries, buildInteractions, buildPriceTrainingRows } from '../../features/build-feature-tables.ts';
 import { CUSTOMER_FEATURES_VERSION, readCustomerFeatures } from '../../features/customer-features.ts';
-import { priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { DEMAND_SERIES_VERSION, readDemandSeries } from '../../features/demand-series.ts';
 import { INTERACTIONS_VERSION, readInteractions } from '../../features/interactions.ts';
-import { PRICE_FEATURE_NAMES } from '../../features/price-feature-definitions.ts';
+import { PRICE_FEATURE_NAMES, PRICE_FEATURES_VERSION } from '../../features/price-feature-definitions.ts';
 import { readPriceTrainingRows, toPriceTrainingSet } from '../../features/price-training-rows.ts';
 import { readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
 import { writeWarehouseWorld, type WorldTruth } from './warehouse-world.ts';
@@ -70,9 +69,10 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     versions.price = await registry.register({
       artifact: model.toArtifact(),
       dataWindow: window,
-      featuresVersion: priceFeaturesVersionTag(versions.segmentation.version),
+      featuresVersion: PRICE_FEATURES_VERSION,
+      upstream: { segmentation: versions.segmentation.version },
       // As the training step records it, so serving checks the artefact against it.
-      fingerprint: priceFingerprint(model, set.quotations, priceFeaturesVersionTag(versions.segmentation.version)),
+      fingerprint: priceFingerprint(model, set.quotations, PRICE_FEATURES_VERSION),
       metrics: { rmse: model.validation.learners.forest!.rmse },
       holdoutId: 'test',
     });

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SpiritError } from '../../../platform/errors.ts';
 import { chDateTime, command, queryRows } from '../../../features/warehouse-query.ts';
+import { batchOutputsOf, MODEL_FAMILIES } from '../../../models/families.ts';
 
 /**
  * Batch outputs of training steps (migration 041): each model version writes its own partition, then a completion
@@ -9,8 +10,10 @@ import { chDateTime, command, queryRows } from '../../../features/warehouse-quer
  * first drops whatever a failed attempt left. The completion rows belong to their output (one writer per asset):
  * `ch:customer_recommendations` means the partitions and their rows in batch_outputs.
  */
-export const BATCH_OUTPUTS = { customer_segments: 'segmentation', customer_recommendations: 'recommender', demand_forecasts: 'demand' } as const;
-export type BatchOutput = keyof typeof BATCH_OUTPUTS;
+export type BatchOutput = NonNullable<(typeof MODEL_FAMILIES)[keyof typeof MODEL_FAMILIES]['batchOutput']>['table'];
+
+/** Output table → the family writing it, from each family's `batchOutput` in models/families.ts. */
+export const BATCH_OUTPUTS = batchOutputsOf(MODEL_FAMILIES) as Readonly<Record<BatchOutput, string>>;
 
 const VERSION = /^[a-z][a-z0-9_]*-\d{6}$/;
 

@@ -1,4 +1,5 @@
 import { InputError } from '../../../platform/errors.ts';
+import type { RunParameter } from '../../../models/families.ts';
 import type { StepContext } from '../../step.ts';
 
 /**
@@ -58,4 +59,22 @@ export function choiceParam<T extends string>(ctx: Pick<StepContext, 'params'>, 
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !choices.includes(raw as T)) throw new InputError(`parameter ${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`, name);
   return raw as T;
+}
+
+type RunValue<P extends RunParameter> = P extends { kind: 'int' | 'number' } ? number : P extends { kind: 'boolean' } ? boolean : P extends { kind: 'choice'; choices: readonly (infer C)[] } ? C : string | undefined;
+
+/** A family's run parameter as models/families.ts declares it (default, range, choices). */
+export function runParam<const P extends RunParameter>(ctx: Pick<StepContext, 'params'>, p: P): RunValue<P> {
+  switch (p.kind) {
+    case 'int':
+      return intParam(ctx, p.name, p.default, p.min, p.max) as RunValue<P>;
+    case 'number':
+      return numberParam(ctx, p.name, p.default, p.min, p.max) as RunValue<P>;
+    case 'boolean':
+      return boolParam(ctx, p.name, p.default) as RunValue<P>;
+    case 'choice':
+      return choiceParam(ctx, p.name, p.choices, p.default) as RunValue<P>;
+    case 'version':
+      return stringParam(ctx, p.name) as RunValue<P>;
+  }
 }
