@@ -31,7 +31,10 @@ export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmentatio
       values[f.name] = Number.isFinite(raw) ? raw : (f.fallback ?? 0);
       if (!Number.isFinite(raw) && !defaulted.includes(f.name)) defaulted.push(f.name);
     }
-    if (segments[i] < 0 && !defaulted.includes('customer_segment')) defaulted.push('customer_segment');
+    // −1 for a known customer with no booking yet is a value the model learned ("new customer"). For a walk-in
+    // (customer 0) nothing is known, and without a segmenter every segment is a default.
+    const walkIn = Number(row.customer_id ?? 0) === 0;
+    if ((walkIn || !segmentation) && !defaulted.includes('customer_segment')) defaulted.push('customer_segment');
     return { values, defaulted: defaulted.sort((a, b) => PRICE_FEATURE_NAMES.indexOf(a) - PRICE_FEATURE_NAMES.indexOf(b)) };
   });
 }

@@ -127,7 +127,7 @@ describe('price features of a new quotation (serving)', () => {
         departureFeatures,
       };
       const online = knownPriceFeatures(facts);
-      const [sql] = priceFeatureValues([walkIn ? { ...row, customer_avg_group_size: null } : row], segmentation);
+      const [sql] = priceFeatureValues([walkIn ? { ...row, customer_id: 0, customer_avg_group_size: null } : row], segmentation);
       const where = `quotation ${row.quotation_id}${walkIn ? ' as a walk-in' : ''}`;
       for (const name of PRICE_FEATURE_NAMES) {
         if (!(name in online.values)) continue;

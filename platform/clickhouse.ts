@@ -13,7 +13,7 @@ interface ChdbRawInsert {
 
 /**
  * The chDB engine behind a client, for the one thing the generic client does badly in-process: its insert turns
- * the payload into a JS string spliced into the SQL text (measured: ~20 s for 1M booking rows), while chDB's own
+ * the payload into a JS string spliced into the SQL text, which is slow for large batches, while chDB's own
  * raw insert hands the bytes to the engine's parallel parser untouched.
  */
 const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();

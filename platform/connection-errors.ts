@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from './log.ts';
+import { logConnectionLoss } from './stopping.ts';
 
 const guarded = new WeakSet<object>();
 
@@ -16,10 +17,10 @@ const guarded = new WeakSet<object>();
 export function survivePostgresDisconnects(pool: pg.Pool, log: Logger): void {
   if (guarded.has(pool)) return;
   guarded.add(pool);
-  pool.on('error', (err) => log.warn('PostgreSQL connection lost while idle; the pool opens another when needed', { error: err.message }));
+  pool.on('error', (err) => logConnectionLoss(log, 'PostgreSQL connection lost while idle; the pool opens another when needed', { error: err.message }));
   pool.on('acquire', (client) => {
     if (guarded.has(client)) return;
     guarded.add(client);
-    client.on('error', (err) => log.warn('PostgreSQL connection lost while in use', { error: err.message }));
+    client.on('error', (err) => logConnectionLoss(log, 'PostgreSQL connection lost while in use', { error: err.message }));
   });
 }

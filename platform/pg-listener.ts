@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from './log.ts';
 import { Backoff } from './backoff.ts';
+import { logConnectionLoss } from './stopping.ts';
 
 export interface ListenerHandlers {
   /** A NOTIFY on the channel, with its payload. */
@@ -70,7 +71,7 @@ export class PgListener {
     this.handlers.lost?.();
     if (this.closed || this.retry) return;
     const waitMs = this.backoff.next();
-    this.log.warn('PostgreSQL listener lost; reconnecting', { channel: this.channel, error: err.message, retryInMs: waitMs });
+    logConnectionLoss(this.log, 'PostgreSQL listener lost; reconnecting', { channel: this.channel, error: err.message, retryInMs: waitMs });
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.start();

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
+import { logConnectionLoss } from './stopping.ts';
 import { ensureDataDir, readSecretFile, writeSecretFile } from './data-dir.ts';
 
 /**
@@ -27,7 +28,7 @@ const SESSION_OPTIONS = '-c TimeZone=UTC -c statement_timeout=0';
 export async function openPostgres(config: Config, log: Logger, opts: { max?: number } = {}): Promise<PostgresHandle> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.max ?? 8, options: SESSION_OPTIONS });
-    pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
+    pool.on('error', (err) => logConnectionLoss(log, 'postgres idle client error', { error: err.message }));
     await probe(pool, config.databaseUrl);
     return { pool, url: config.databaseUrl, embedded: false, close: () => pool.end() };
   }
@@ -36,7 +37,7 @@ export async function openPostgres(config: Config, log: Logger, opts: { max?: nu
   let closing = false;
   // Stopping the embedded server ends any connection still idle in another pool of this process; that is
   // expected then, and only worth a warning otherwise.
-  pool.on('error', (err) => (closing ? log.debug : log.warn)('postgres idle client error', { error: err.message }));
+  pool.on('error', (err) => (closing ? log.debug('postgres idle client error', { error: err.message }) : logConnectionLoss(log, 'postgres idle client error', { error: err.message })));
   await probe(pool, server.url);
   return {
     pool,

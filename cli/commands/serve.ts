@@ -4,6 +4,7 @@ import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
 import { buildApp } from '../../serving/app.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
+import { onStopSignal } from '../../platform/stopping.ts';
 import { reviewDesk } from '../../serving/review/review-routes.ts';
 import { reviewPage } from '../../serving/review/review-page.ts';
 import { quotationGraph } from '../../serving/graphql/graphql-plugin.ts';
@@ -57,10 +58,7 @@ export const command: Command = {
       ].join('\n'),
     );
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await new Promise<NodeJS.Signals>((resolve) => onStopSignal(resolve));
     log.info('shutting down', { signal });
     const forced = setTimeout(() => {
       log.error('shutdown took too long; exiting', { graceMs: SHUTDOWN_GRACE_MS });

@@ -21,6 +21,7 @@ import { ScoringClient } from '../../domain/quotations/scoring-client.ts';
 import { OutboxRelay } from '../../pipelines/outbox/outbox-relay.ts';
 import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
+import { onStopSignal } from '../../platform/stopping.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 
 const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
@@ -136,8 +137,7 @@ export const command: Command = {
         await app.close().catch(() => undefined);
         await shutdown(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      onStopSignal(() => void stop());
       await new Promise<never>(() => undefined);
     } catch (err) {
       await stores.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Command, ParsedArgs } from '../command.ts';
 import { intArg, stringArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
+import { onStopSignal } from '../../platform/stopping.ts';
 import { loadPipelineGraph } from '../../pipelines/graph.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
 import { PIPELINE_QUEUES, type PipelineQueue } from '../../pipelines/runner/queues.ts';
@@ -119,10 +120,7 @@ export const command: Command = {
         stops.push(async () => void redis.disconnect());
       }
       ctx.log.info('worker ready', { queues: roles, pid: process.pid });
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
+      await new Promise<void>((resolve) => onStopSignal(() => resolve()));
       ctx.log.info('worker stopping', { pid: process.pid });
     } finally {
       for (const stop of stops) await stop().catch((err) => ctx.log.warn('stop failed', { error: (err as Error).message }));

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 
 /**
  * TensorFlow.js backend for the neural model: tfjs-node when it is installed (native, fastest; it does not install
- * on this machine), else WebAssembly (2–7× faster than the pure JavaScript cpu backend for dense training),
+ * on this machine), else WebAssembly (several times faster than the pure JavaScript cpu backend for dense training),
  * else cpu. Chosen once per process.
  */
 let chosen: Promise<string> | undefined;

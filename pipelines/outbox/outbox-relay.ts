@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
 import { Backoff } from '../../platform/backoff.ts';
+import { logConnectionLoss } from '../../platform/stopping.ts';
 import { OUTBOX_CHANNEL } from '../../domain/outbox.ts';
 import { markPublished, readUnpublished, type EventPublisher } from './outbox-event.ts';
 
@@ -96,7 +97,7 @@ export class OutboxRelay {
       const onLost = (err: Error) => {
         if (broken) return;
         broken = true;
-        this.log.warn('outbox relay lost its PostgreSQL connection; reconnecting', { error: err.message });
+        logConnectionLoss(this.log, 'outbox relay lost its PostgreSQL connection; reconnecting', { error: err.message });
         this.wake?.();
       };
       try {
@@ -107,7 +108,7 @@ export class OutboxRelay {
         if (locked) await this.publishWhileLeader(client, pollMs, () => broken);
       } catch (err) {
         broken = true;
-        this.log.warn('outbox relay error; starting over', { error: (err as Error).message });
+        logConnectionLoss(this.log, 'outbox relay error; starting over', { error: (err as Error).message });
       } finally {
         // A connection that failed may be in any state: destroy it rather than hand it back to the pool. Its
         // listener stays: a dead connection can still report its end after it has left the pool.

@@ -184,8 +184,9 @@ async function suggestOne(
       async () => {
         const found = await ctx.sources.customerFeatures(customerId, asOf);
         const [segment] = assignSegments(segmentation, [found ?? { values: {}, hasHistory: false }]);
-        // An id the warehouse does not know is a walk-in, as in the feature SQL.
-        return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segment < 0 ? [SEGMENT_FEATURE] : [], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
+        // An id the warehouse does not know is a walk-in, as in the feature SQL. A customer with no booking yet is
+        // "new customer" (−1), a value the model was trained with, not a default; only a missing segmenter is one.
+        return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segmentation ? [] : [SEGMENT_FEATURE], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
       },
       deadline - performance.now(),
     );
