@@ -1,6 +1,6 @@
 import { ALL_FACTS } from './known-facts.ts';
 import { componentCostSql, ESTIMATED_OPERATIONAL_PER_PAX, ESTIMATED_OPERATIONAL_RATE } from './cost-basis.ts';
-import { customerFeatureSelect, customerHistoryCtes } from './customer-history.ts';
+import { CUSTOMER_FEATURE_NAMES, customerFeatureSelect, customerHistoryCtes } from './customer-history.ts';
 import { COST_KINDS, PRICE_FEATURES } from './price-feature-definitions.ts';
 
 /**
@@ -21,14 +21,12 @@ import { COST_KINDS, PRICE_FEATURES } from './price-feature-definitions.ts';
 export const PRICE_FEATURE_SETTINGS = { join_use_nulls: 1 } as const;
 
 /** Columns of a price feature row, in price_training_rows' order (built_at and features_version are added on insert). */
-export const PRICE_ROW_COLUMNS = [
+export const PRICE_ROW_COLUMNS: readonly string[] = [
   'quotation_id', 'quoted_at', 'customer_id', 'itinerary_id', 'destination_id', 'departure_date', 'price', 'cost',
-  'destination_popularity', 'season_score', 'group_size', 'lead_time_days', 'duration_days', 'service_level',
-  'departure_weekday', 'departure_month', 'competition_index', 'departure_load_factor',
-  'cost_hotel_per_pax', 'cost_transport_per_pax', 'cost_guide_per_pax', 'cost_service_per_pax',
-  'customer_age', 'customer_travel_frequency', 'customer_avg_budget', 'customer_avg_group_size',
-  'customer_advance_booking_days', 'customer_cancellation_rate', 'customer_satisfaction', 'defaulted', 'accepted',
-] as const;
+  ...PRICE_FEATURES.filter((f) => f.sql !== undefined).map((f) => f.name),
+  ...CUSTOMER_FEATURE_NAMES.map((name) => `customer_${name}`),
+  'defaulted', 'accepted',
+];
 
 export function priceFeatureSql(quotes: string, scoped = false): string {
   const where = (column: string, param: string, type: string) => (scoped ? `AND ${column} = {${param}:${type}}` : '');

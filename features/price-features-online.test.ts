@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from '../platform/errors.ts';
 import { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
 import { customerFeaturesFor, customerFeaturesSql, CUSTOMER_FEATURE_SETTINGS } from './customer-features.ts';
 import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
-import { PRICE_FEATURE_NAMES, PRICE_FEATURES, type KnownQuoteFacts } from './price-feature-definitions.ts';
+import { PRICE_FEATURE_NAMES, type KnownQuoteFacts } from './price-feature-definitions.ts';
 import { departureFeaturesAsOf } from './departure-features-online.ts';
 import { knownPriceFeatures } from './price-features-known.ts';
 import type { CostedComponent } from './cost-basis.ts';
@@ -140,16 +140,6 @@ describe('price features of a new quotation (serving)', () => {
       assert.deepEqual(PRICE_FEATURE_NAMES.filter((name) => !(name in online.values)), walkIn ? [] : ['customer_segment'], where);
     }
     assert.ok(departuresSeen > 0, 'some quotations are for a scheduled departure');
-  });
-
-  it('defines every price feature once: entity, version, SQL or model, fallback and time-to-live', () => {
-    assert.deepEqual(PRICE_FEATURES.map((f) => f.name), [...PRICE_FEATURE_NAMES]);
-    assert.equal(new Set(PRICE_FEATURE_NAMES).size, PRICE_FEATURE_NAMES.length);
-    for (const f of PRICE_FEATURES) {
-      assert.ok(f.version >= 1 && f.ttlMs >= 0 && f.description.length > 0, f.name);
-      // Only the segment is given by a model rather than by the warehouse's SQL.
-      assert.equal(f.sql === undefined, f.name === 'customer_segment', f.name);
-    }
   });
 
   it('refuses bad input with the field at fault', async () => {

@@ -44,7 +44,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
 
     async priceFeatureMedians(names): Promise<Record<string, number>> {
       // Column names go into the SQL text, so only the training table's own columns are accepted.
-      const columns = names.filter((n) => (PRICE_ROW_COLUMNS as readonly string[]).includes(n));
+      const columns = names.filter((n) => PRICE_ROW_COLUMNS.includes(n));
       if (columns.length === 0) return {};
       const [row] = await queryRows<Record<string, number | null>>(clickhouse, `SELECT ${columns.map((c) => `median(${c}) AS ${c}`).join(', ')} FROM price_training_rows`);
       return Object.fromEntries(columns.map((c) => [c, nanIfNull(row?.[c])]));
