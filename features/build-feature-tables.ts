@@ -37,7 +37,7 @@ export async function buildCustomerFeatures(client: ClickHouseClient, asOf: Date
   );
 }
 
-export async function buildInteractions(client: ClickHouseClient, asOf: Date, weights?: InteractionWeights): Promise<{ rows: number }> {
+export async function buildInteractions(client: ClickHouseClient, asOf: Date, weights: InteractionWeights): Promise<{ rows: number }> {
   const columns = ['customer_id', 'itinerary_id', 'weight', 'booking_weight', 'quotation_weight', 'rating_weight', 'kind', 'last_event_at', 'as_of'];
   return replaceTable(client, 'customer_itinerary_interactions', (staging) =>
     command(

@@ -18,6 +18,26 @@ export const PAX_PER_GUIDE = 16;
 export const ESTIMATED_OPERATIONAL_RATE = 0.06;
 export const ESTIMATED_OPERATIONAL_PER_PAX = 12;
 
+/** An itinerary component as the catalogue holds it (itinerary_components). */
+export interface CostedComponent {
+  kind: string;
+  unit: string;
+  unitCost: number;
+  unitCapacity: number | null;
+  nights: number;
+}
+
+/** The cost of a component for a party of `pax` travellers: componentCostSql, for what serving holds in memory. */
+export function componentCost(c: CostedComponent, pax: number): number {
+  const units =
+    c.unit === 'per_person' ? pax
+    : c.unit === 'per_room' ? Math.ceil(pax / (c.unitCapacity ?? 2))
+    : c.unit === 'per_vehicle' ? Math.ceil(pax / (c.unitCapacity ?? pax))
+    : c.kind === 'guide' ? Math.ceil(pax / PAX_PER_GUIDE)
+    : 1;
+  return c.unitCost * units * Math.max(c.nights, 1);
+}
+
 /** SQL: the cost of component `c` (an itinerary_components row) for a party of `pax` travellers. */
 export function componentCostSql(c: string, pax: string): string {
   return `toFloat64(${c}.unit_cost) * multiIf(

@@ -1,5 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { DemandObservation } from '../models/demand/series.ts';
 import { ALL_FACTS } from './known-facts.ts';
 import { chDateTime, queryRows } from './warehouse-query.ts';
 
@@ -65,13 +64,21 @@ ${frequencies.map(observationsCte).join(',\n')}
 ${frequencies.map(frequencySql).join('\nUNION ALL\n')}`;
 }
 
+/** One observation of the long table: the row shape the forecaster (models/demand) reads. */
+export interface DemandSeriesRow {
+  series_id: string;
+  /** YYYY-MM-DD, the period's first day. */
+  date: string;
+  value: number;
+}
+
 export function demandSeriesParams(asOf: Date): Record<string, unknown> {
   return { asOf: chDateTime(asOf) };
 }
 
 /** One frequency (and optionally one measure) of the materialised long table, in the forecaster's row shape. */
-export async function readDemandSeries(client: ClickHouseClient, frequency: DemandFrequency, measure?: (typeof DEMAND_MEASURES)[number]): Promise<DemandObservation[]> {
-  return queryRows<DemandObservation>(
+export async function readDemandSeries(client: ClickHouseClient, frequency: DemandFrequency, measure?: (typeof DEMAND_MEASURES)[number]): Promise<DemandSeriesRow[]> {
+  return queryRows<DemandSeriesRow>(
     client,
     `SELECT series_id, toString(date) AS date, value FROM demand_series
      WHERE frequency = {frequency:String} ${measure ? 'AND measure = {measure:String}' : ''}

@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { eventsToInteractions, type CustomerEvent } from '../models/recommender/confidence.ts';
+import { DEFAULT_CONFIDENCE, eventsToInteractions, type CustomerEvent } from '../models/recommender/confidence.ts';
 import { bookingsBetween, interactionsAsOf } from './interactions.ts';
 import { parseChDateTime, queryRows } from './warehouse-query.ts';
 import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
@@ -63,7 +63,7 @@ describe('interactions in ClickHouse', () => {
     const events = await eventsBefore(asOf);
     assert.ok(events.some((e) => e.kind === 'cancellation') && events.some((e) => e.kind === 'rating' && e.rating! <= 2), 'the world has cancellations and poor ratings');
     const expected = new Map(eventsToInteractions(events, { asOf }).map((i) => [`${i.userId}/${i.itemId}`, i]));
-    const actual = await interactionsAsOf(client, asOf);
+    const actual = await interactionsAsOf(client, asOf, DEFAULT_CONFIDENCE);
     assert.equal(actual.length, expected.size);
     for (const got of actual) {
       const want = expected.get(`${got.userId}/${got.itemId}`);
@@ -95,10 +95,10 @@ describe('interactions in ClickHouse', () => {
       format: 'JSONEachRow',
     });
     const pair = (list: Awaited<ReturnType<typeof interactionsAsOf>>) => list.find((i) => i.userId === '1' && i.itemId === String(item));
-    const beforeCancel = pair(await interactionsAsOf(client, new Date('2025-01-15T00:00:00Z')));
+    const beforeCancel = pair(await interactionsAsOf(client, new Date('2025-01-15T00:00:00Z'), DEFAULT_CONFIDENCE));
     assert.equal(beforeCancel?.kind, 'booking');
     assert.ok(Math.abs(beforeCancel!.weight - 5 * 0.5 ** (4.583333333333333 / 365)) < 1e-9, `weight ${beforeCancel?.weight}`);
-    assert.equal(pair(await interactionsAsOf(client, asOf)), undefined);
+    assert.equal(pair(await interactionsAsOf(client, asOf, DEFAULT_CONFIDENCE)), undefined);
   });
 
   it('lists the bookings of a window as evaluation targets', async () => {

@@ -13,9 +13,12 @@
  *
  * Each function returns one `name AS (subquery)` for a WITH clause; later definitions refer to earlier names.
  */
+/** Service levels from the lowest; an itinerary's rank is its index here (−1 for a level not listed). */
+export const SERVICE_LEVELS = ['standard', 'superior', 'luxury'] as const;
+
 export const itineraryFacts = `itinerary_facts AS (
   SELECT id AS itinerary_id, code AS itinerary_code, name AS itinerary_name, destination_id, duration_days, service_level,
-    multiIf(service_level = 'standard', 0, service_level = 'superior', 1, service_level = 'luxury', 2, -1) AS service_level_rank,
+    multiIf(${SERVICE_LEVELS.map((level, rank) => `service_level = '${level}', ${rank}`).join(', ')}, -1) AS service_level_rank,
     active, themes
   FROM itineraries FINAL
 )`;

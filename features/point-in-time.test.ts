@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { customerFeaturesFor } from './customer-features.ts';
 import { demandSeriesParams, demandSeriesSql } from './demand-series.ts';
 import { interactionsAsOf } from './interactions.ts';
+import { DEFAULT_CONFIDENCE } from '../models/recommender/confidence.ts';
 import { PRICE_FEATURE_SETTINGS, priceFeatureSql, WAREHOUSE_QUOTES } from './price-feature-sql.ts';
 import { chDateTime, parseChDateTime, queryRows } from './warehouse-query.ts';
 import { pipelineFixture } from '../test/support/pipeline-fixture.ts';
@@ -50,7 +51,7 @@ async function snapshot(client: ClickHouseClient, q: { quotation_id: number; cus
   return {
     price: await priceRow(client, q.quotation_id),
     customer: await customerFeaturesFor(client, q.customer_id, at),
-    interactions: await interactionsAsOf(client, at),
+    interactions: await interactionsAsOf(client, at, DEFAULT_CONFIDENCE),
     demand,
   };
 }

@@ -1,10 +1,11 @@
 import { ALL_FACTS } from './known-facts.ts';
 import { componentCostSql, ESTIMATED_OPERATIONAL_PER_PAX, ESTIMATED_OPERATIONAL_RATE } from './cost-basis.ts';
-import { customerFeatureSelect, customerHistoryCtes } from './customer-history.ts';
-import { COST_KINDS, MIN_SEASON_BOOKINGS } from './price-feature-definitions.ts';
+import { CUSTOMER_FEATURE_NAMES, customerFeatureSelect, customerHistoryCtes } from './customer-history.ts';
+import { COST_KINDS, PRICE_FEATURES } from './price-feature-definitions.ts';
 
 /**
- * The one SQL definition of the price features, for any set of quotations given as `quotes`: a subquery with
+ * The price features' SQL (each feature's expression is in price-feature-definitions.ts; this joins what they
+ * read), for any set of quotations given as `quotes`: a subquery with
  * row_key UInt64, customer_id UInt64 (0 = none), itinerary_id UInt32, departure_date Date, party_size UInt16,
  * quoted_at DateTime64(6, 'UTC'), cost_total Float64 (0 = unknown: estimated from the components),
  * price Float64, accepted UInt8.
@@ -20,24 +21,21 @@ import { COST_KINDS, MIN_SEASON_BOOKINGS } from './price-feature-definitions.ts'
 export const PRICE_FEATURE_SETTINGS = { join_use_nulls: 1 } as const;
 
 /** Columns of a price feature row, in price_training_rows' order (built_at and features_version are added on insert). */
-export const PRICE_ROW_COLUMNS = [
+export const PRICE_ROW_COLUMNS: readonly string[] = [
   'quotation_id', 'quoted_at', 'customer_id', 'itinerary_id', 'destination_id', 'departure_date', 'price', 'cost',
-  'destination_popularity', 'season_score', 'group_size', 'lead_time_days', 'duration_days', 'service_level',
-  'departure_weekday', 'departure_month', 'competition_index', 'departure_load_factor',
-  'cost_hotel_per_pax', 'cost_transport_per_pax', 'cost_guide_per_pax', 'cost_service_per_pax',
-  'customer_age', 'customer_travel_frequency', 'customer_avg_budget', 'customer_avg_group_size',
-  'customer_advance_booking_days', 'customer_cancellation_rate', 'customer_satisfaction', 'defaulted', 'accepted',
-] as const;
+  ...PRICE_FEATURES.filter((f) => f.sql !== undefined).map((f) => f.name),
+  ...CUSTOMER_FEATURE_NAMES.map((name) => `customer_${name}`),
+  'defaulted', 'accepted',
+];
 
 export function priceFeatureSql(quotes: string, scoped = false): string {
   const where = (column: string, param: string, type: string) => (scoped ? `AND ${column} = {${param}:${type}}` : '');
   const byDestination = where('destination_id', 'scopeDestinationId', 'UInt32');
   const byItinerary = where('itinerary_id', 'scopeItineraryId', 'UInt32');
   const costByKind = COST_KINDS.map((k) => `sumIf(amount, kind = '${k}') AS ${k}`).join(', ');
-  const perPax = COST_KINDS.map(
-    (k) => `if(ifNull(cs.total, 0) > 0, cs.${k} / cs.total, 0.25) * cost / q.party_size AS cost_${k}_per_pax`,
-  ).join(',\n  ');
-  const costDefaulted = COST_KINDS.map((k) => `if(ifNull(cs.total, 0) > 0, '', 'cost_${k}_per_pax')`).join(', ');
+  const fromWarehouse = PRICE_FEATURES.filter((f) => f.sql !== undefined);
+  const features = fromWarehouse.map((f) => `${f.sql} AS ${f.name}`).join(',\n  ');
+  const defaulted = fromWarehouse.filter((f) => f.defaultedWhen !== undefined).map((f) => `if(${f.defaultedWhen}, '${f.name}', '')`).join(',\n    ');
 
   const ctes = [
     ...ALL_FACTS,
@@ -87,8 +85,6 @@ export function priceFeatureSql(quotes: string, scoped = false): string {
     )`,
   ];
 
-  const seasonBookings = '(ifNull(pn.cum, 0) - ifNull(st.cum, 0))';
-  const seasonMonth = '(ifNull(mn.cum, 0) - ifNull(mt.cum, 0))';
   return `WITH
 ${ctes.join(',\n')}
 SELECT
@@ -96,22 +92,10 @@ SELECT
   q.destination_id AS destination_id, q.departure_date AS departure_date, q.price AS price,
   if(q.cost_total > 0, q.cost_total, ifNull(cs.total, 0) * (1 + ${ESTIMATED_OPERATIONAL_RATE}) + ${ESTIMATED_OPERATIONAL_PER_PAX} * q.party_size) AS cost,
   q.cost_total <= 0 AS cost_estimated,
-  ifNull(pn.cum, 0) - ifNull(pt.cum, 0) AS destination_popularity,
-  if(${seasonBookings} >= ${MIN_SEASON_BOOKINGS}, 12 * ${seasonMonth} / ${seasonBookings}, 1) AS season_score,
-  toFloat64(q.party_size) AS group_size,
-  toFloat64(dateDiff('day', toDate(q.quoted_at), q.departure_date)) AS lead_time_days,
-  toFloat64(q.duration_days) AS duration_days,
-  toFloat64(q.service_level_rank) AS service_level,
-  toFloat64(q.departure_weekday) AS departure_weekday,
-  toFloat64(q.departure_month) AS departure_month,
-  ifNull(dh.cum, 0) - ifNull(dl.cum, 0) AS competition_index,
-  if(ifNull(cap.capacity, 0) > 0, (ifNull(lb.cum, 0) - ifNull(lc.cum, 0)) / cap.capacity, 0) AS departure_load_factor,
-  ${perPax},
+  ${features},
   ${customerFeatureSelect('h', 'p', 'q.quoted_at', 'customer_')},
   arrayFilter(x -> x != '', [
-    if(${seasonBookings} >= ${MIN_SEASON_BOOKINGS}, '', 'season_score'),
-    if(ifNull(cap.capacity, 0) > 0, '', 'departure_load_factor'),
-    ${costDefaulted}
+    ${defaulted}
   ]) AS defaulted,
   q.accepted AS accepted
 FROM q

@@ -1,6 +1,5 @@
 import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
-import { assignSegments } from './customer-segment.ts';
-import type { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
+import { assignSegments, type SegmentAssigner } from './customer-segment.ts';
 import { PRICE_FEATURE_NAMES, PRICE_FEATURES } from './price-feature-definitions.ts';
 import { nanIfNull } from './warehouse-query.ts';
 
@@ -21,9 +20,9 @@ export function customerPartOf(row: PriceFeatureRow): { values: Record<string, n
   return { values, hasHistory: Number.isFinite(values.avg_group_size) };
 }
 
-export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmenter: CustomerSegmenter | null | undefined): PriceFeatureValues[] {
+export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmentation: SegmentAssigner | null | undefined): PriceFeatureValues[] {
   const customers = rows.map(customerPartOf);
-  const segments = assignSegments(segmenter, customers);
+  const segments = assignSegments(segmentation, customers);
   return rows.map((row, i) => {
     const defaulted = [...((row.defaulted as string[] | undefined) ?? [])];
     const values: Record<string, number> = {};
@@ -35,7 +34,7 @@ export function priceFeatureValues(rows: readonly PriceFeatureRow[], segmenter: 
     // −1 for a known customer with no booking yet is a value the model learned ("new customer"). For a walk-in
     // (customer 0) nothing is known, and without a segmenter every segment is a default.
     const walkIn = Number(row.customer_id ?? 0) === 0;
-    if ((walkIn || !segmenter) && !defaulted.includes('customer_segment')) defaulted.push('customer_segment');
+    if ((walkIn || !segmentation) && !defaulted.includes('customer_segment')) defaulted.push('customer_segment');
     return { values, defaulted: defaulted.sort((a, b) => PRICE_FEATURE_NAMES.indexOf(a) - PRICE_FEATURE_NAMES.indexOf(b)) };
   });
 }

@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { InputError, NotFoundError } from '../platform/errors.ts';
-import type { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
-import { priceFeaturesVersionTag } from './customer-segment.ts';
+import { priceFeaturesVersionTag, type SegmentAssigner } from './customer-segment.ts';
 import { PRICE_FEATURE_SETTINGS, priceFeatureSql } from './price-feature-sql.ts';
 import { priceFeatureValues, type PriceFeatureRow } from './price-feature-values.ts';
 import { chDateTime, queryRows } from './warehouse-query.ts';
@@ -36,9 +35,8 @@ export interface QuotePriceFeatures {
 }
 
 export interface PriceFeatureModels {
-  /** The segmentation model the price model was trained with (see segmenterForPriceModel); null: no segment. */
-  segmenter?: CustomerSegmenter | null;
-  segmentationVersion?: string | null;
+  /** The segmentation model the price model was trained with, passed by serving; null: no segment. */
+  segmentation?: SegmentAssigner | null;
 }
 
 const ONLINE_QUOTE = `
@@ -103,13 +101,13 @@ export async function priceFeaturesForQuote(client: ClickHouseClient, input: Quo
     queryRows<{ at: string | null }>(client, `SELECT if(count() = 0, NULL, toString(max(saved_at))) AS at FROM ingest_positions`),
   ]);
   const row = rows[0];
-  const [{ values, defaulted }] = priceFeatureValues([row], models.segmenter);
+  const [{ values, defaulted }] = priceFeatureValues([row], models.segmentation);
   if (Number(row.cost_estimated) === 1) defaulted.push('cost');
   const dataAsOf = ingested?.at ? `${ingested.at.replace(' ', 'T')}Z` : 'no-ingest';
   return {
     values,
     defaulted,
-    snapshotId: `${priceFeaturesVersionTag(models.segmentationVersion ?? null)}@${dataAsOf}`,
+    snapshotId: `${priceFeaturesVersionTag(models.segmentation?.version ?? null)}@${dataAsOf}`,
     cost: Number(row.cost),
     destinationId: itinerary.destination_id,
   };

@@ -1,6 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ItineraryInfo } from '../models/recommender/catalogue.ts';
-import type { CustomerProfile } from '../models/recommender/cold-start.ts';
 import { ALL_FACTS } from './known-facts.ts';
 import { queryRows } from './warehouse-query.ts';
 
@@ -8,9 +6,30 @@ import { queryRows } from './warehouse-query.ts';
  * What the recommender needs besides interactions: the catalogue (names for explanations, destination, level and
  * duration for cold start, a typical price per traveller for budget rules, destination and themes to tell another
  * length of a trip taken) and customers' segment and home market
- * for cold start. Itinerary and customer ids are the booking system's ids as strings.
+ * for cold start. Itinerary and customer ids are the booking system's ids as strings. The rows have the shapes the
+ * recommender (models/recommender) reads; what it does with them (cold-start and budget rules) is its own.
  */
-export async function readItineraryCatalogue(client: ClickHouseClient): Promise<{ items: ItineraryInfo[]; inactive: string[] }> {
+export interface CatalogueItinerary {
+  itemId: string;
+  name: string;
+  /** The destination's code, e.g. `cusco`. */
+  destination?: string;
+  serviceLevel: string;
+  durationDays?: number;
+  /** Median price per traveller of its bookings. */
+  price?: number;
+  themes: string[];
+}
+
+export interface CustomerMarketProfile {
+  userId: string;
+  /** Country the customer books from. */
+  homeMarket?: string;
+  /** The segment's name in the given segmentation batch. */
+  segment?: string;
+}
+
+export async function readItineraryCatalogue(client: ClickHouseClient): Promise<{ items: CatalogueItinerary[]; inactive: string[] }> {
   const rows = await queryRows<{ id: number; name: string; destination: string; service_level: string; duration_days: number; themes: string[]; price: number | null; active: number }>(
     client,
     `WITH ${ALL_FACTS.join(',\n')}
@@ -39,7 +58,7 @@ export async function readItineraryCatalogue(client: ClickHouseClient): Promise<
 }
 
 /** Home market of every customer, and their segment in the given customer_segments batch when there is one. */
-export async function readCustomerProfiles(client: ClickHouseClient, segmentationVersion: string | null): Promise<CustomerProfile[]> {
+export async function readCustomerProfiles(client: ClickHouseClient, segmentationVersion: string | null): Promise<CustomerMarketProfile[]> {
   const rows = await queryRows<{ id: string; country: string; segment: string | null }>(
     client,
     `SELECT toString(c.id) AS id, c.country AS country, if(s.customer_id IS NULL, NULL, s.segment_name) AS segment

@@ -1,12 +1,14 @@
 import type { Step } from '../step.ts';
 import { buildCustomerFeatures, buildDemandSeries, buildInteractions, buildPriceTrainingRows } from '../../features/build-feature-tables.ts';
 import { defaultAsOf, recordFeatureBuild } from '../../features/feature-builds.ts';
+import { DEFAULT_CONFIDENCE } from '../../models/recommender/confidence.ts';
 import { dateParam } from './support/step-params.ts';
 
 /**
  * Rebuilds every feature table from the warehouse (features/README.md): the price training rows point in time, and
  * customer features, interactions and demand series as of one moment (`asOf` parameter, default: after the last
- * fact ingested, never later than now). Each table is swapped in whole.
+ * fact ingested, never later than now). Each table is swapped in whole. The interactions are weighted by the
+ * recommender's confidence settings, handed to features here.
  */
 export const buildFeaturesStep: Step = {
   name: 'build-features',
@@ -24,7 +26,7 @@ export const buildFeaturesStep: Step = {
     const builds = [
       ['price_training_rows', () => buildPriceTrainingRows(client)],
       ['customer_features', () => buildCustomerFeatures(client, asOf)],
-      ['customer_itinerary_interactions', () => buildInteractions(client, asOf)],
+      ['customer_itinerary_interactions', () => buildInteractions(client, asOf, DEFAULT_CONFIDENCE)],
       ['demand_series', () => buildDemandSeries(client, asOf)],
     ] as const;
     for (const [table, build] of builds) {

@@ -47,13 +47,14 @@ describe('train-price step', () => {
     const segmentation = await f.registry.get('segmentation', segmentationVersion);
     const segmenter = await MODEL_FAMILIES.segmentation.load(await f.registry.loadArtifact(segmentation), segmentation);
     const rows = await readPriceTrainingRows(f.client);
-    const set = toPriceTrainingSet(rows, segmenter);
+    const assigner = { version: segmentationVersion, model: segmenter };
+    const set = toPriceTrainingSet(rows, assigner);
     for (const i of [rows.length - 1, rows.length - 50, Math.floor(rows.length / 2)]) {
       const row = rows[i];
       const online = await priceFeaturesForQuote(
         f.client,
         { itineraryId: Number(row.itinerary_id), departureDate: String(row.departure_date), partySize: Number(row.group_size), quotedAt: parseChDateTime(String(row.quoted_at)), customerId: Number(row.customer_id), costTotal: Number(row.cost) },
-        { segmenter, segmentationVersion },
+        { segmentation: assigner },
       );
       const [served, trained] = model.predict([
         { features: online.values, cost: online.cost },

@@ -49,7 +49,7 @@ export const trainPriceStep: Step = {
     const segmenter = segmentation ? CustomerSegmenter.fromArtifact(await ctx.registry.loadArtifact(segmentation)) : null;
 
     const rows = await readPriceTrainingRows(ctx.clickhouse, { acceptedOnly: !allQuotations });
-    const { quotations } = toPriceTrainingSet(rows, segmenter);
+    const { quotations } = toPriceTrainingSet(rows, segmentation && segmenter && { version: segmentation.version, model: segmenter });
     const window = holdoutWindow('price', build.asOf, months, allQuotations ? 'all-quotations' : 'accepted');
     const at = (q: Quotation) => (q.quotedAt as Date).getTime();
     const split = windowSplit(quotations.map(at), window.from, window.to);

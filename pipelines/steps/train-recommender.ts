@@ -4,6 +4,7 @@ import { firstFactAt, latestFeatureBuild } from '../../features/feature-builds.t
 import { bookingsBetween, interactionsAsOf, INTERACTIONS_VERSION, readInteractions } from '../../features/interactions.ts';
 import { readCustomerProfiles, readItineraryCatalogue } from '../../features/recommender-catalogue.ts';
 import { compareRecommenders } from '../../models/recommender/comparison.ts';
+import { DEFAULT_CONFIDENCE } from '../../models/recommender/confidence.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
 import { scoreAllCustomers } from '../../models/recommender/batch-scoring.ts';
@@ -46,7 +47,7 @@ export const trainRecommenderStep: Step = {
       ...(ctx.params[PARAMS.iterations.name] !== undefined ? { iterations: runParam(ctx, PARAMS.iterations) } : {}),
     };
     const customers = await readCustomerProfiles(client, await newestComplete(client, 'customer_segments'));
-    const train = await interactionsAsOf(client, window.from);
+    const train = await interactionsAsOf(client, window.from, DEFAULT_CONFIDENCE);
     const test = await bookingsBetween(client, window.from, window.to);
     if (train.length === 0 || test.length === 0) {
       throw new InputError(`recommender: ${train.length} interactions before ${window.id} and ${test.length} bookings in it; both are needed`, 'customer_itinerary_interactions');

@@ -34,7 +34,7 @@ describe('champion models: hot swap and a bad artefact', () => {
   /** Trains and registers another price version on the same rows (a different seed gives different prices). */
   async function registerPrice(seed: number): Promise<ModelVersion> {
     const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
-    const set = toPriceTrainingSet(await readPriceTrainingRows(clickhouse), segmenter);
+    const set = toPriceTrainingSet(await readPriceTrainingRows(clickhouse), { version: world.versions.segmentation.version, model: segmenter });
     const model = await new PriceModel({ learner: 'forest', trees: 15, maxDepth: 6, workers: 1, seed }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
     return world.registry.register({ artifact: model.toArtifact(), dataWindow: world.versions.price.dataWindow, featuresVersion: world.versions.price.featuresVersion, upstream: world.versions.price.upstream, metrics: { rmse: 1 }, holdoutId: 'test' });
   }

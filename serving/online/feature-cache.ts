@@ -1,3 +1,5 @@
+import { PRICE_LOOKUP_TTL_MS } from '../../features/price-feature-definitions.ts';
+
 /**
  * Where online features are cached between requests: this process's memory by default, Redis when REDIS_URL is
  * set (shared by every API replica, so a value fetched by one serves all). Values are JSON-safe.
@@ -34,11 +36,12 @@ export function refreshDueAt(storedAt: number, ttlMs: number): number {
 
 /**
  * How long each kind of online feature may be served from the cache: seat availability changes by the minute,
- * price inputs (popularity, pace, demand signals) move over hours, a customer's profile over days.
+ * price inputs (popularity, pace, demand signals) move over hours — the price features' own definitions say how
+ * long — a customer's profile over days.
  */
 export const FEATURE_TTL_MS = {
   availability: 5 * 60_000,
-  price: 15 * 60_000,
+  price: PRICE_LOOKUP_TTL_MS,
   demand: 15 * 60_000,
   report: 15 * 60_000,
   catalogue: 60 * 60_000,

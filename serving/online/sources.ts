@@ -1,5 +1,5 @@
 import type { DepartureFeatureTable } from '../../features/departure-features-online.ts';
-import type { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import type { SegmentAssigner } from '../../features/customer-segment.ts';
 
 /**
  * What the routes read from the warehouse at request time, as one interface, so each route names what it needs
@@ -81,7 +81,7 @@ export interface ServingSources {
    * The price features of one quotation as of its quote time, with the customer's segment from the segmentation
    * version the price model was trained with.
    */
-  priceFeatures(quotation: QuotationInput, segmentation: { segmenter: CustomerSegmenter | null; segmentationVersion: string | null }): Promise<QuoteFeatures>;
+  priceFeatures(quotation: QuotationInput, segmentation: SegmentAssigner | null): Promise<QuoteFeatures>;
   /** Median of each named price feature over the training rows: the last-resort default of a feature. */
   priceFeatureMedians(names: readonly string[]): Promise<Record<string, number>>;
   /** A customer's segmentation features as of `at` (default now), or null when the warehouse does not know the customer. */

@@ -30,7 +30,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       const features = await priceFeaturesForQuote(
         clickhouse,
         { itineraryId: quotation.itineraryId, departureDate: quotation.departureDate, partySize: quotation.partySize, quotedAt: quotation.quotedAt, customerId: quotation.customerId ?? null, costTotal: quotation.cost },
-        segmentation,
+        { segmentation },
       );
       return { values: features.values, defaulted: features.defaulted, snapshotId: features.snapshotId };
     },
@@ -47,7 +47,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
 
     async priceFeatureMedians(names): Promise<Record<string, number>> {
       // Column names go into the SQL text, so only the training table's own columns are accepted.
-      const columns = names.filter((n) => (PRICE_ROW_COLUMNS as readonly string[]).includes(n));
+      const columns = names.filter((n) => PRICE_ROW_COLUMNS.includes(n));
       if (columns.length === 0) return {};
       const [row] = await queryRows<Record<string, number | null>>(clickhouse, `SELECT ${columns.map((c) => `median(${c}) AS ${c}`).join(', ')} FROM price_training_rows`);
       return Object.fromEntries(columns.map((c) => [c, nanIfNull(row?.[c])]));

@@ -15,8 +15,9 @@ import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
 import { OnlineCatalogue } from '../online/catalogue.ts';
-import { featuresFromCatalogue } from '../scoring/catalogue-features.ts';
-import { featuresFromRequest } from '../scoring/price-feature-row.ts';
+import type { QuotationInput } from '../online/sources.ts';
+import { knownPriceFeatures } from '../../features/price-features-known.ts';
+import { knownQuoteFacts } from '../scoring/known-quote-facts.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
 
@@ -88,7 +89,7 @@ describe('scoring API routes on a small booking world', () => {
       // The same features computed outside the API, with the same model, give the same price.
       const model = PriceModel.fromArtifact(await world.registry.loadArtifact(world.versions.price));
       const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
-      const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmenter, segmentationVersion: world.versions.segmentation.version });
+      const features = await priceFeaturesForQuote(clickhouse, { ...quote(), costTotal: 1800, quotedAt }, { segmentation: { version: world.versions.segmentation.version, model: segmenter } });
       const [expected] = model.predict([{ features: features.values, cost: 1800 }]);
       assert.ok(Math.abs(expected.mean - s.modelPrice) < 0.01, `offline ${expected.mean} vs served ${s.modelPrice}`);
       assert.deepEqual(s.defaultedFeatures, features.defaulted.filter((f) => f !== 'cost'));
@@ -414,7 +415,7 @@ describe('scoring API routes on a small booking world', () => {
         const asOf = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
         const itinerary = catalogue.itinerary(q.itineraryId as number)!;
         const quotation = { itineraryId: q.itineraryId, departureDate: q.departureDate as string, partySize: q.partySize as number, cost: q.cost, customerId: q.customerId as number | undefined, quotedAt: asOf };
-        const known = { ...featuresFromRequest(quotation, itinerary), ...featuresFromCatalogue(quotation, asOf, itinerary, catalogue).values };
+        const known = knownPriceFeatures(knownQuoteFacts(quotation as QuotationInput, asOf, itinerary, catalogue)).values;
         const fromSql = await priceFeaturesForQuote(clickhouse, { ...quotation, costTotal: q.cost });
         for (const [name, value] of Object.entries(known)) assert.ok(Math.abs(value - fromSql.values[name]) < 1e-9, `${name}: ${value} vs SQL ${fromSql.values[name]} for ${JSON.stringify(q)}`);
         const history = q.customerId === undefined ? [] : ['customer_segment'];

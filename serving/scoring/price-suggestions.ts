@@ -8,8 +8,10 @@ import type { ServingContext } from '../context.ts';
 import type { ItineraryFacts, QuotationInput, QuoteFeatures } from '../online/sources.ts';
 import { assignSegments, priceFeaturesVersionTag } from '../../features/customer-segment.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
-import { featuresFromCatalogue } from './catalogue-features.ts';
-import { assembleFeatureRow, featuresFromRequest } from './price-feature-row.ts';
+import { segmentAssigner } from './segment-assigner.ts';
+import { knownPriceFeatures } from '../../features/price-features-known.ts';
+import { knownQuoteFacts } from './known-quote-facts.ts';
+import { assembleFeatureRow } from './price-feature-row.ts';
 import { describePriceFeature } from './price-reasons.ts';
 import { segmentProfiles } from './segment-names.ts';
 
@@ -168,10 +170,8 @@ async function suggestOne(
   // Features as of the start of the quote's hour: quotes of one hour share a lookup, and nothing after the quote is seen.
   const asOf = new Date(Math.floor(quotedAt.getTime() / HOUR_MS) * HOUR_MS);
   const { segmenter, segmentationVersion } = priced.model;
-  const fromRequest = featuresFromRequest(quotation, itinerary);
-  const fromCatalogue = known ? featuresFromCatalogue(quotation, asOf, known, ctx.catalogue) : { values: {}, defaulted: [] };
-  const knownValues = { ...fromRequest, ...fromCatalogue.values };
-  const knownDefaulted = request.customerId === undefined ? [...fromCatalogue.defaulted, SEGMENT_FEATURE] : fromCatalogue.defaulted;
+  const segmentation = segmentAssigner(priced.model);
+  const { values: knownValues, defaulted: knownDefaulted } = knownPriceFeatures(knownQuoteFacts(quotation, asOf, itinerary, ctx.catalogue));
   // The warehouse is asked only for what the request and the catalogue do not know (the customer's history, or a past hour).
   const needed = priced.model.price.featureNames.filter((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
   let warehouse: QuoteFeatures | undefined;
@@ -183,17 +183,17 @@ async function suggestOne(
       `segment:${segmentationVersion ?? '-'}|${customerId}|${asOf.getTime()}`,
       async () => {
         const found = await ctx.sources.customerFeatures(customerId, asOf);
-        const [segment] = assignSegments(segmenter, [found ?? { values: {}, hasHistory: false }]);
+        const [segment] = assignSegments(segmentation, [found ?? { values: {}, hasHistory: false }]);
         // An id the warehouse does not know is a walk-in, as in the feature SQL. A customer with no booking yet is
         // "new customer" (−1), a value the model was trained with, not a default; only a missing segmenter is one.
-        return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segmenter ? [] : [SEGMENT_FEATURE], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
+        return { values: { [SEGMENT_FEATURE]: segment }, defaulted: segmentation ? [] : [SEGMENT_FEATURE], snapshotId: `${priceFeaturesVersionTag(segmentationVersion)}@${asOf.toISOString()}` };
       },
       deadline - performance.now(),
     );
     warehouse = lookup.value;
   } else if (itinerary && needed.length > 0) {
     const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
-    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, { segmenter, segmentationVersion }), deadline - performance.now());
+    const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, segmentation), deadline - performance.now());
     warehouse = lookup.value;
   }
 

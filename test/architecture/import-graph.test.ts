@@ -27,19 +27,6 @@ const MAY_IMPORT: Record<Folder, readonly Folder[]> = {
 
 /** `from-file -> imported-file` arrows that break the rule today, to be removed by the redesign (issue 20). */
 const KNOWN = new Set<string>([
-  'features/customer-segment.ts -> models/segmentation/customer-segmenter.ts',
-  'features/customer-segment.ts -> models/registry/model-registry.ts',
-  'features/customer-segment.ts -> models/registry/model-version.ts',
-  'features/customer-segment.ts -> models/contract.ts',
-  'features/demand-series.ts -> models/demand/series.ts',
-  'features/interactions.ts -> models/recommender/confidence.ts',
-  'features/interactions.ts -> models/recommender/interactions.ts',
-  'features/price-feature-values.ts -> models/segmentation/customer-segmenter.ts',
-  'features/price-features-online.ts -> models/segmentation/customer-segmenter.ts',
-  'features/price-training-rows.ts -> models/price/quotations.ts',
-  'features/price-training-rows.ts -> models/segmentation/customer-segmenter.ts',
-  'features/recommender-catalogue.ts -> models/recommender/catalogue.ts',
-  'features/recommender-catalogue.ts -> models/recommender/cold-start.ts',
 ]);
 
 function isScaffolding(file: string): boolean {

@@ -116,7 +116,7 @@ describe('a price artefact that is not the model that was trained', () => {
 
   it('refuses a copy with every feature but another model’s trees, which does not reproduce the fingerprint', async () => {
     const segmenter = CustomerSegmenter.fromArtifact(await world.registry.loadArtifact(world.versions.segmentation));
-    const set = toPriceTrainingSet(await readPriceTrainingRows(clickhouse), segmenter);
+    const set = toPriceTrainingSet(await readPriceTrainingRows(clickhouse), { version: world.versions.segmentation.version, model: segmenter });
     const other = await new PriceModel({ learner: 'forest', trees: 15, maxDepth: 6, workers: 1, seed: 2 }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
     const swapped = structuredClone(goodArtifact);
     const otherState = (other.toArtifact() as ModelArtifact<PriceState>).state;

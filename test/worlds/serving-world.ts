@@ -15,6 +15,7 @@ import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
+import { DEFAULT_CONFIDENCE } from '../../models/recommender/confidence.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
@@ -63,7 +64,7 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
   }
   if (families.has('price')) {
     await buildPriceTrainingRows(client);
-    const set = toPriceTrainingSet(await readPriceTrainingRows(client), segmenter);
+    const set = toPriceTrainingSet(await readPriceTrainingRows(client), segmenter && { version: versions.segmentation.version, model: segmenter });
     const model = await new PriceModel({ learner: 'forest', trees: 20, maxDepth: 8, workers: 1, seed: 1 }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
     versions.price = await registry.register({
       artifact: model.toArtifact(),
@@ -78,7 +79,7 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await registry.promote('price', versions.price.version);
   }
   if (families.has('recommender')) {
-    await buildInteractions(client, asOf);
+    await buildInteractions(client, asOf, DEFAULT_CONFIDENCE);
     const catalogue = await readItineraryCatalogue(client);
     const model = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 1 }).fit({ interactions: await readInteractions(client), items: catalogue.items });
     versions.recommender = await registry.register({
