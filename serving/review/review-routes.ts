@@ -10,7 +10,7 @@ import { ReviewConflictError } from '../../domain/suggestions/review-errors.ts';
 import { getSuggestion, listQueue } from '../../domain/suggestions/review-queue.ts';
 import { actorOf } from '../auth/actor.ts';
 import { ACCESS } from '../auth/roles.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
 import {
   BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
   SuggestionDetailSchema,

@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
-import { CatalogueId, IsoDate, RecordId } from '../http/schemas.ts';
-import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
-import { AppliedGuardrailsSchema } from '../routes/guardrail-schemas.ts';
+import { CatalogueId, IsoDate, RecordId } from '../../contract/common.ts';
+import { SERVICE_LEVELS } from '../../contract/itineraries.ts';
+import { AppliedGuardrailsSchema } from '../../contract/guardrails.ts';
 
 /** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
 const Money = (description: string) => Type.Number({ description: `${description}, in the quotation's currency` });

@@ -4,7 +4,7 @@ import { SpiritError } from '../../platform/errors.ts';
 import { ANALYST_FORMATS, API_LIMITS, AnalystWarehouse, CONTENT_TYPES, MAX_SQL_LENGTH, runAnalystQuery } from '../../platform/analyst-sql/index.ts';
 import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
 
 /** Most rows and seconds a caller may ask for here: the API's cores are the scoring API's too. */
 const MAX_ROWS = 100_000;

@@ -6,7 +6,7 @@ import { exportCustomer } from '../../domain/personal-data/export-customer.ts';
 import { actorOf } from '../auth/actor.ts';
 import { ACCESS } from '../auth/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses, RecordId } from '../http/schemas.ts';
+import { errorResponses, RecordId } from '../../contract/common.ts';
 
 const ERRORS = errorResponses(400, 401, 403, 404, 429, 503);
 

@@ -7,23 +7,28 @@ import { fileURLToPath } from 'node:url';
 /**
  * Imports point one way: cli → serving / pipelines → features / models → platform. The booking system (domain/)
  * stands beside them: it uses platform only, and only the CLI (which wires the processes) reaches into it;
- * serving and domain meet over HTTP or through the plugin seam. Tests, benchmarks and test scaffolding may import
+ * serving and domain meet over HTTP or through the plugin seam. The API contract (contract/) is what both sides
+ * of that HTTP seam share: anyone may import it, and it imports nothing of ours and no package but TypeBox. Tests, benchmarks and test scaffolding may import
  * anything. KNOWN lists today's arrows that still run the wrong way: it may only shrink, and an entry that no
  * longer exists fails the test so the list stays true.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FOLDERS = ['platform', 'features', 'models', 'serving', 'pipelines', 'domain', 'cli'] as const;
+const FOLDERS = ['contract', 'platform', 'features', 'models', 'serving', 'pipelines', 'domain', 'cli'] as const;
 type Folder = (typeof FOLDERS)[number];
 
 const MAY_IMPORT: Record<Folder, readonly Folder[]> = {
-  platform: [],
-  features: ['platform'],
-  models: ['platform'],
-  serving: ['features', 'models', 'platform'],
-  pipelines: ['features', 'models', 'platform'],
-  domain: ['platform'],
-  cli: ['serving', 'pipelines', 'features', 'models', 'domain', 'platform'],
+  contract: [],
+  platform: ['contract'],
+  features: ['platform', 'contract'],
+  models: ['platform', 'contract'],
+  serving: ['features', 'models', 'platform', 'contract'],
+  pipelines: ['features', 'models', 'platform', 'contract'],
+  domain: ['platform', 'contract'],
+  cli: ['serving', 'pipelines', 'features', 'models', 'domain', 'platform', 'contract'],
 };
+
+/** Packages the contract may use: a client takes it with nothing else of the server. */
+const CONTRACT_PACKAGES = /^typebox(\/|$)/;
 
 /** `from-file -> imported-file` arrows that break the rule today, to be removed by the redesign (issue 20). */
 const KNOWN = new Set<string>([
@@ -72,6 +77,12 @@ function productionFiles(dir: string, found: string[] = []): string[] {
   return found;
 }
 
+/** Packages a file imports (bare specifiers, node: built-ins included). */
+function packagesOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)].map((m) => m[1]);
+}
+
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
@@ -100,6 +111,13 @@ describe('the import graph', () => {
   it('has no new arrow pointing the wrong way', () => {
     const unexpected = arrows.filter((a) => !KNOWN.has(a));
     assert.deepEqual(unexpected, [], 'imports against the layering (cli → serving/pipelines → features/models → platform; domain beside, reached from cli only)');
+  });
+
+  it('keeps the contract free of every package but TypeBox', () => {
+    const contractFiles = productionFiles(path.join(ROOT, 'contract')).filter((f) => !isScaffolding(f));
+    assert.ok(contractFiles.length > 0, 'contract/ has files');
+    const foreign = contractFiles.flatMap((file) => packagesOf(file).filter((p) => !CONTRACT_PACKAGES.test(p)).map((p) => `${file} -> ${p}`));
+    assert.deepEqual(foreign, []);
   });
 
   it('lists as known only arrows that still exist', () => {

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** Schemas several areas share: the error body, ids, dates, and the fields every scored answer carries. */
 export const ErrorBody = Type.Object(
@@ -29,6 +29,8 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
 
 export const SCORED_ERRORS = [400, 401, 403, 429, 503];
 
+export type ErrorBody = Static<typeof ErrorBody>;
+
 export const IsoDate = (description: string) => Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
 
 /**
@@ -46,3 +48,6 @@ export const ScoredFields = {
   featureSnapshotId: Type.String({ description: 'Content id of the feature values used; the scored-request log holds them for replay' }),
   defaultedFeatures: Type.Array(Type.String(), { description: 'Features that fell back to their default (store slow, down or without a value)' }),
 };
+
+/** A field that may be null, with the description on the union (where the docs show it). */
+export const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
