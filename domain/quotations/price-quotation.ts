@@ -68,7 +68,7 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 
 export async function priceQuotation(deps: PricingDeps, input: PricingInput): Promise<PricedQuotation> {
   const rules: CostingRules = { ...DEFAULT_COSTING_RULES, ...deps.rules, guideLanguageRates: await loadGuideLanguageRates(deps.pool) };
-  const costing = costQuotation(input.components, { pax: input.partySize, language: input.language, rooms: input.rooms ?? undefined }, rules);
+  const costing = costQuotation(input.components, { partySize: input.partySize, language: input.language, rooms: input.rooms ?? undefined }, rules);
   const bands = bandCosts(input.components, input.language, rules, input.bands);
   const { markup } = await houseMarkup(deps.pool, input.itinerary.serviceLevel);
   const costPlus = costPlusPrice(costing.costTotal, markup);
