@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Compile } from 'typebox/compile';
+import { AnalyticsAnswer } from '../contract/analytics.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
 import { InputError, SpiritError } from '../platform/errors.ts';
@@ -79,6 +81,8 @@ function apiKey(config: Config): string | undefined {
   }
 }
 
+const analyticsAnswer = Compile(AnalyticsAnswer);
+
 function apiSource(config: Config, busy: string): AnalystSource {
   const base = apiUrl(config);
   const key = apiKey(config);
@@ -116,7 +120,8 @@ function apiSource(config: Config, busy: string): AnalystSource {
       }
       const elapsedMs = Number(response.headers.get('x-elapsed-ms') ?? 0);
       if (query.format === 'json') {
-        const json = (await response.json()) as { columns: Array<{ name: string; type: string }>; rows: unknown[][]; elapsedMs: number };
+        const json: unknown = await response.json();
+        if (!analyticsAnswer.Check(json)) throw new SpiritError('api_error', `the API at ${base} answered a query with a body its contract does not describe`);
         return { format: 'json', columns: json.columns, rows: json.rows, elapsedMs: json.elapsedMs };
       }
       return { format: query.format, body: Buffer.from(await response.arrayBuffer()), elapsedMs };

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
-const ROOTS = ['platform', 'cli', 'domain', 'pipelines', 'features', 'models', 'serving', 'notebooks', 'bench', 'test'];
+const ROOTS = ['contract', 'platform', 'cli', 'domain', 'pipelines', 'features', 'models', 'serving', 'notebooks', 'bench', 'test'];
 const root = new URL('..', import.meta.url).pathname;
 
 function walk(dir, found) {

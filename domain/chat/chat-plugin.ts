@@ -11,7 +11,7 @@ import { ServingCalls } from './serving-calls.ts';
 import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStore } from './session-store.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
-import { errorResponses } from '../../platform/http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for

@@ -1,29 +1,18 @@
+import { Compile } from 'typebox/compile';
+import { UnderstandAnswer, type UnderstandRequest } from '../../contract/messages.ts';
+import { RecommendationsSchema } from '../../contract/recommendations.ts';
 import { InputError, SpiritError } from '../../platform/errors.ts';
 
 /**
  * The two scoring-API routes a conversation uses, over HTTP like every call from domain to serving, with the
  * caller's own credential (the API then applies that caller's role and rate limit): understanding a message
  * (the nlu family, POST /v1/messages/understand — the same code path as a front end calling it directly) and a
- * customer's recommendations.
+ * customer's recommendations. Both answers are typed and checked by the API's contract (contract/).
  */
-export interface Understanding {
-  intent: string;
-  confidence: number;
-  language: 'es' | 'en';
-  tone: 'positive' | 'neutral' | 'negative';
-  entities: {
-    destination: string | null;
-    destinationCode: string | null;
-    date_from: string | null;
-    date_to: string | null;
-    party_size: number | null;
-    budget: { amount: number; currency: string } | null;
-    service_level: string | null;
-  };
-  missing: string[];
-  nextQuestion: string;
-  modelVersion: string;
-}
+export type Understanding = UnderstandAnswer;
+
+const understanding = Compile(UnderstandAnswer);
+const recommendations = Compile(RecommendationsSchema);
 
 export interface RecommendedItinerary {
   itineraryId: number;
@@ -70,8 +59,13 @@ export class ServingCalls {
 
   /** The message understood; the API's 400 (empty, binary, too long, bad date) is passed on with its field. */
   async understand(text: string, today: string): Promise<Understanding> {
-    const answer = await this.call('POST', '/v1/messages/understand', { text, today });
-    if (answer.status === 200) return answer.body as Understanding;
+    const request: UnderstandRequest = { text, today };
+    const answer = await this.call('POST', '/v1/messages/understand', request);
+    if (answer.status === 200) {
+      if (understanding.Check(answer.body)) return answer.body;
+      const [first] = understanding.Errors(answer.body);
+      throw new SpiritError('model_unavailable', `the scoring API's understanding of the message does not match its contract (${first?.instancePath || 'answer'}: ${first?.message ?? 'malformed'})`);
+    }
     const message = typeof answer.body?.message === 'string' ? answer.body.message : `status ${answer.status}`;
     if (answer.status === 400) throw new InputError(message, typeof answer.body?.field === 'string' ? answer.body.field : 'text');
     if (answer.status === 401 || answer.status === 403 || answer.status === 429) throw new SpiritError(answer.body?.code ?? 'forbidden', message);
@@ -80,12 +74,13 @@ export class ServingCalls {
 
   /**
    * The recommender's itineraries for a customer in a departure window, best first; empty when it has nothing
-   * to say (no model, a customer it cannot place): the catalogue then proposes alone.
+   * to say (no model, a customer it cannot place, an answer that does not match the contract): the catalogue then
+   * proposes alone.
    */
   async recommendations(customerId: number, from: string, to: string): Promise<RecommendedItinerary[]> {
     const query = new URLSearchParams({ k: '20', from, to });
     const answer = await this.call('GET', `/v1/customers/${customerId}/recommendations?${query}`).catch(() => ({ status: 0, body: null }));
-    if (answer.status !== 200 || !Array.isArray(answer.body?.items)) return [];
-    return (answer.body.items as Array<{ itineraryId: number; destination?: { code?: string } }>).map((i) => ({ itineraryId: i.itineraryId, destinationCode: i.destination?.code ?? '' }));
+    if (answer.status !== 200 || !recommendations.Check(answer.body)) return [];
+    return answer.body.items.map((i) => ({ itineraryId: i.itineraryId, destinationCode: i.destination.code }));
   }
 }

@@ -6,7 +6,7 @@ import { appendAudit } from '../../platform/audit-log.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import type { HostedPlugin, PluginHost } from '../../platform/http/plugin-host.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
-import { errorResponses, RecordId } from '../../platform/http/schemas.ts';
+import { errorResponses, RecordId } from '../../contract/common.ts';
 import { eraseCustomer } from './erase-customer.ts';
 import { exportCustomer } from './export-customer.ts';
 

@@ -23,7 +23,7 @@ const train = component({ kind: 'service', name: 'Train to Machu Picchu', unit: 
 describe('room split', () => {
   it('puts travellers two by two and the odd one alone, who then pays a whole room', () => {
     assert.deepEqual(defaultRoomPlan(5, 2), [[0, 1], [2, 3], [4]]);
-    const costing = costQuotation([hotel], { pax: 5, language: 'en' }, { ...rules, operationalRate: 0, operationalPerPax: 0 });
+    const costing = costQuotation([hotel], { partySize: 5, language: 'en' }, { ...rules, operationalRate: 0, operationalPerPax: 0 });
     const line = costing.lines[0];
     assert.equal(line.quantity, 3);
     assert.equal(line.amount, 3 * 100 * 3);
@@ -33,12 +33,12 @@ describe('room split', () => {
   });
 
   it('follows the room plan the group chose and refuses a room too small for it', () => {
-    const chosen = costQuotation([hotel], { pax: 4, language: 'en', rooms: [[0], [1], [2, 3]] }, rules).lines[0];
+    const chosen = costQuotation([hotel], { partySize: 4, language: 'en', rooms: [[0], [1], [2, 3]] }, rules).lines[0];
     assert.equal(chosen.quantity, 3);
     assert.deepEqual(chosen.perTraveller, [300, 300, 150, 150]);
-    assert.throws(() => costQuotation([hotel], { pax: 3, language: 'en', rooms: [[0, 1, 2]] }, rules), /rooms\[0\] has 3 travellers but Hotel in Cusco sleeps at most 2/);
-    assert.throws(() => costQuotation([hotel], { pax: 3, language: 'en', rooms: [[0, 1]] }, rules), /travellers 2 have no room/);
-    assert.throws(() => costQuotation([hotel], { pax: 2, language: 'en', rooms: [[0, 1], [1]] }, rules), /traveller 1 is in more than one room/);
+    assert.throws(() => costQuotation([hotel], { partySize: 3, language: 'en', rooms: [[0, 1, 2]] }, rules), /rooms\[0\] has 3 travellers but Hotel in Cusco sleeps at most 2/);
+    assert.throws(() => costQuotation([hotel], { partySize: 3, language: 'en', rooms: [[0, 1]] }, rules), /travellers 2 have no room/);
+    assert.throws(() => costQuotation([hotel], { partySize: 2, language: 'en', rooms: [[0, 1], [1]] }, rules), /traveller 1 is in more than one room/);
   });
 });
 
@@ -56,8 +56,8 @@ describe('vehicle by group size', () => {
   });
 
   it('costs the transport line with the chosen vehicles, shared equally', () => {
-    const small = costQuotation([van], { pax: 2, language: 'en' }, rules).lines[0];
-    const group = costQuotation([van], { pax: 15, language: 'en' }, rules).lines[0];
+    const small = costQuotation([van], { partySize: 2, language: 'en' }, rules).lines[0];
+    const group = costQuotation([van], { partySize: 15, language: 'en' }, rules).lines[0];
     assert.match(small.detail, /1 car \(3 seats\)/);
     assert.match(group.detail, /1 minibus \(20 seats\)/);
     assert.ok(small.amount < van.unitCost && group.amount > van.unitCost, `car ${small.amount} < van ${van.unitCost} < minibus ${group.amount}`);
@@ -65,16 +65,16 @@ describe('vehicle by group size', () => {
   });
 
   it('refuses a vehicle component without a capacity', () => {
-    assert.throws(() => costQuotation([{ ...van, unitCapacity: null }], { pax: 2, language: 'en' }, rules), /priced per vehicle but has no vehicle capacity/);
+    assert.throws(() => costQuotation([{ ...van, unitCapacity: null }], { partySize: 2, language: 'en' }, rules), /priced per vehicle but has no vehicle capacity/);
   });
 });
 
 describe('guide by language and group size', () => {
   it('pays the language premium, falls back to the "other" rate, and adds a guide per 16 travellers', () => {
-    const en = costQuotation([guide], { pax: 4, language: 'en' }, rules).lines[0];
-    const de = costQuotation([guide], { pax: 4, language: 'de' }, rules).lines[0];
-    const sw = costQuotation([guide], { pax: 4, language: 'sw' }, rules).lines[0];
-    const large = costQuotation([guide], { pax: 20, language: 'en' }, rules).lines[0];
+    const en = costQuotation([guide], { partySize: 4, language: 'en' }, rules).lines[0];
+    const de = costQuotation([guide], { partySize: 4, language: 'de' }, rules).lines[0];
+    const sw = costQuotation([guide], { partySize: 4, language: 'sw' }, rules).lines[0];
+    const large = costQuotation([guide], { partySize: 20, language: 'en' }, rules).lines[0];
     assert.equal(en.amount, 80);
     assert.equal(de.amount, 100);
     assert.equal(sw.amount, 112);
@@ -84,13 +84,13 @@ describe('guide by language and group size', () => {
   });
 
   it('names the language when it is not a code', () => {
-    assert.throws(() => costQuotation([guide], { pax: 2, language: 'German' }, rules), (err: Error & { field?: string }) => err.field === 'language');
+    assert.throws(() => costQuotation([guide], { partySize: 2, language: 'German' }, rules), (err: Error & { field?: string }) => err.field === 'language');
   });
 });
 
 describe('a whole quotation', () => {
   it('adds operational costs and splits every line over the travellers to the cent', () => {
-    const costing = costQuotation([hotel, van, guide, train], { pax: 3, language: 'de' }, rules);
+    const costing = costQuotation([hotel, van, guide, train], { partySize: 3, language: 'de' }, rules);
     const direct = costing.lines.filter((l) => l.kind !== 'operational').reduce((s, l) => s + l.amount, 0);
     assert.equal(costing.directCost, Math.round(direct * 100) / 100);
     assert.equal(costing.operationalCost, Math.round((direct * 0.06 + 3 * 12) * 100) / 100);
@@ -101,15 +101,15 @@ describe('a whole quotation', () => {
   });
 
   it('refuses a component in another currency, a negative cost and a party of 0, naming the field', () => {
-    assert.throws(() => costQuotation([{ ...train, currency: 'PEN' }], { pax: 2, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'components[0].currency');
-    assert.throws(() => costQuotation([{ ...train, unitCost: -1 }], { pax: 2, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'components[0].unitCost');
-    assert.throws(() => costQuotation([train], { pax: 0, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'partySize');
+    assert.throws(() => costQuotation([{ ...train, currency: 'PEN' }], { partySize: 2, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'components[0].currency');
+    assert.throws(() => costQuotation([{ ...train, unitCost: -1 }], { partySize: 2, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'components[0].unitCost');
+    assert.throws(() => costQuotation([train], { partySize: 0, language: 'en' }, rules), (e: Error & { field?: string }) => e.field === 'partySize');
   });
 });
 
 describe('price privacy shares', () => {
   it('marks every traveller up alike and adds up to the price exactly', () => {
-    const costing = costQuotation([hotel, van, guide, train], { pax: 5, language: 'en' }, rules);
+    const costing = costQuotation([hotel, van, guide, train], { partySize: 5, language: 'en' }, rules);
     const price = 4321.07;
     const shares = priceShares(costing.travellerCosts, price);
     assert.equal(Math.round(shares.reduce((s, x) => s + x, 0) * 100), Math.round(price * 100));
@@ -130,9 +130,9 @@ describe('price table by group size', () => {
     assert.deepEqual(bands.map((b) => [b.minPax, b.maxPax]), [[2, 3], [4, 6], [7, 10], [11, null]]);
     for (const band of bands) {
       assert.ok(band.pricedAtPax >= band.minPax && band.pricedAtPax <= (band.maxPax ?? 16));
-      for (let pax = band.minPax; pax <= (band.maxPax ?? 16); pax++) {
-        const perPax = costQuotation([hotel, van, guide, train], { pax, language: 'en' }, rules).costTotal / pax;
-        assert.ok(perPax <= band.costPerPax + 0.01, `band ${band.minPax}: ${pax} pax costs ${perPax} > ${band.costPerPax}`);
+      for (let partySize = band.minPax; partySize <= (band.maxPax ?? 16); partySize++) {
+        const perPax = costQuotation([hotel, van, guide, train], { partySize, language: 'en' }, rules).costTotal / partySize;
+        assert.ok(perPax <= band.costPerPax + 0.01, `band ${band.minPax}: ${partySize} travellers cost ${perPax} > ${band.costPerPax}`);
       }
     }
     // 3 travellers need a single room, so the band 2–3 is priced at 3.

@@ -30,7 +30,7 @@ export interface CostComponent {
 }
 
 export interface TravellingGroup {
-  pax: number;
+  partySize: number;
   /** Language the guide must speak (ISO 639-1). */
   language: string;
   /** Who shares a room, chosen by the group; otherwise travellers fill each hotel's rooms in order. */
@@ -77,7 +77,7 @@ export interface CostLine {
 }
 
 export interface Costing {
-  pax: number;
+  partySize: number;
   currency: string;
   lines: CostLine[];
   directCost: number;
@@ -127,7 +127,7 @@ function checkComponent(c: CostComponent, i: number, currency: string): void {
 
 function roomsFor(component: CostComponent, group: TravellingGroup, index: number): RoomPlan {
   const occupancy = component.unitCapacity ?? 2;
-  if (!group.rooms) return defaultRoomPlan(group.pax, occupancy);
+  if (!group.rooms) return defaultRoomPlan(group.partySize, occupancy);
   group.rooms.forEach((room, r) => {
     if (room.length > occupancy) {
       throw new InputError(
@@ -140,33 +140,33 @@ function roomsFor(component: CostComponent, group: TravellingGroup, index: numbe
 }
 
 function priceComponent(c: CostComponent, index: number, group: TravellingGroup, rules: CostingRules): CostLine {
-  const { pax } = group;
-  const everyone = Array<number>(pax).fill(1);
+  const { partySize } = group;
+  const everyone = Array<number>(partySize).fill(1);
   const nightsFactor = c.nights > 0 ? c.nights : 1;
   const perNights = c.nights > 0 ? ` × ${c.nights} night${c.nights > 1 ? 's' : ''}` : '';
   const base = { component: c, componentId: c.componentId, kind: c.kind, name: c.name, dayNumber: c.dayNumber, unit: c.unit };
 
   // A guide's day rate depends on the language; guides are counted whatever unit the catalogue uses for them.
-  const guide = c.kind === 'guide' ? planGuides(pax, group.language, rules.guideLanguageRates, rules.paxPerGuide) : undefined;
+  const guide = c.kind === 'guide' ? planGuides(partySize, group.language, rules.guideLanguageRates, rules.paxPerGuide) : undefined;
   const languageRate = guide?.rate ?? 1;
   const languageNote = guide && guide.rate !== 1 ? `, ${guide.language}-speaking guide × ${guide.rate}` : '';
 
   switch (c.unit) {
     case 'per_person': {
-      const amount = cents(pax * c.unitCost * languageRate * nightsFactor);
-      return { ...base, quantity: pax, unitCost: cents(c.unitCost * languageRate), amount, detail: `${pax} travellers${perNights}${languageNote}`, perTraveller: splitCents(amount, everyone) };
+      const amount = cents(partySize * c.unitCost * languageRate * nightsFactor);
+      return { ...base, quantity: partySize, unitCost: cents(c.unitCost * languageRate), amount, detail: `${partySize} travellers${perNights}${languageNote}`, perTraveller: splitCents(amount, everyone) };
     }
     case 'per_room': {
       const plan = roomsFor(c, group, index);
       const roomCost = c.unitCost * nightsFactor;
       // Each room is paid by its occupants in equal parts, so a traveller alone pays a whole room.
-      const weights = Array<number>(pax).fill(0);
+      const weights = Array<number>(partySize).fill(0);
       for (const room of plan) for (const t of room) weights[t] = roomCost / room.length;
       const amount = cents(plan.length * roomCost);
       return { ...base, quantity: plan.length, unitCost: c.unitCost, amount, detail: `${describeRooms(plan)}${perNights}`, perTraveller: splitCents(amount, weights) };
     }
     case 'per_vehicle': {
-      const vehicles = planVehicles(pax, { unitCost: c.unitCost, seats: c.unitCapacity as number }, rules.fleet, rules.vehicleCostExponent);
+      const vehicles = planVehicles(partySize, { unitCost: c.unitCost, seats: c.unitCapacity as number }, rules.fleet, rules.vehicleCostExponent);
       const count = vehicles.vehicles.reduce((s, v) => s + v.count, 0);
       const amount = cents(vehicles.cost * languageRate * nightsFactor);
       return { ...base, quantity: count, unitCost: cents(amount / count / nightsFactor), amount, detail: `${describeVehicles(vehicles)}${perNights}`, perTraveller: splitCents(amount, everyone) };
@@ -174,29 +174,29 @@ function priceComponent(c: CostComponent, index: number, group: TravellingGroup,
     case 'per_group': {
       const units = guide?.guides ?? 1;
       const amount = cents(units * c.unitCost * languageRate * nightsFactor);
-      const what = guide ? `${units} guide${units > 1 ? 's' : ''} for ${pax} travellers` : `whole group of ${pax}`;
+      const what = guide ? `${units} guide${units > 1 ? 's' : ''} for ${partySize} travellers` : `whole group of ${partySize}`;
       return { ...base, quantity: units, unitCost: cents(c.unitCost * languageRate), amount, detail: `${what}${perNights}${languageNote}`, perTraveller: splitCents(amount, everyone) };
     }
   }
 }
 
 export function costQuotation(components: readonly CostComponent[], group: TravellingGroup, rules: CostingRules): Costing {
-  if (!Number.isInteger(group.pax) || group.pax < 1 || group.pax > 200) {
-    throw new InputError(`partySize must be a whole number from 1 to 200, got ${String(group.pax)}`, 'partySize');
+  if (!Number.isInteger(group.partySize) || group.partySize < 1 || group.partySize > 200) {
+    throw new InputError(`partySize must be a whole number from 1 to 200, got ${String(group.partySize)}`, 'partySize');
   }
   if (components.length === 0) throw new InputError('a quotation needs at least one component to cost', 'components');
-  if (group.rooms) checkRoomPlan(group.rooms, group.pax);
+  if (group.rooms) checkRoomPlan(group.rooms, group.partySize);
   components.forEach((c, i) => checkComponent(c, i, rules.currency));
 
   const lines = components.map((c, i) => priceComponent(c, i, group, rules));
   const directCost = cents(lines.reduce((s, l) => s + l.amount, 0));
-  const direct = lines.reduce((acc, l) => acc.map((x, t) => x + l.perTraveller[t]), Array<number>(group.pax).fill(0));
+  const direct = lines.reduce((acc, l) => acc.map((x, t) => x + l.perTraveller[t]), Array<number>(group.partySize).fill(0));
 
   // The rate part follows what each traveller costs directly; insurance and assistance are per head.
   const rateAmount = cents(directCost * rules.operationalRate);
-  const ratePart = directCost > 0 ? splitCents(rateAmount, direct) : splitCents(rateAmount, Array<number>(group.pax).fill(1));
-  const perPaxAmount = cents(group.pax * rules.operationalPerPax);
-  const perPaxPart = splitCents(perPaxAmount, Array<number>(group.pax).fill(1));
+  const ratePart = directCost > 0 ? splitCents(rateAmount, direct) : splitCents(rateAmount, Array<number>(group.partySize).fill(1));
+  const perPaxAmount = cents(group.partySize * rules.operationalPerPax);
+  const perPaxPart = splitCents(perPaxAmount, Array<number>(group.partySize).fill(1));
   const operationalCost = cents(rateAmount + perPaxAmount);
   lines.push({
     component: null,
@@ -213,6 +213,6 @@ export function costQuotation(components: readonly CostComponent[], group: Trave
   });
 
   const costTotal = cents(directCost + operationalCost);
-  const travellerCosts = lines.reduce((acc, l) => acc.map((x, t) => x + l.perTraveller[t]), Array<number>(group.pax).fill(0)).map(cents);
-  return { pax: group.pax, currency: rules.currency, lines, directCost, operationalCost, costTotal, travellerCosts };
+  const travellerCosts = lines.reduce((acc, l) => acc.map((x, t) => x + l.perTraveller[t]), Array<number>(group.partySize).fill(0)).map(cents);
+  return { partySize: group.partySize, currency: rules.currency, lines, directCost, operationalCost, costTotal, travellerCosts };
 }

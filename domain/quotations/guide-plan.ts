@@ -18,7 +18,7 @@ export interface GuidePlan {
 
 export const DEFAULT_PAX_PER_GUIDE = 16;
 
-export function planGuides(pax: number, language: string, rates: GuideLanguageRates, paxPerGuide = DEFAULT_PAX_PER_GUIDE): GuidePlan {
+export function planGuides(partySize: number, language: string, rates: GuideLanguageRates, paxPerGuide = DEFAULT_PAX_PER_GUIDE): GuidePlan {
   if (!/^[a-z]{2}$/.test(language)) throw new InputError(`language must be a two-letter ISO 639-1 code in lower case, got "${language}"`, 'language');
   if (!Number.isInteger(paxPerGuide) || paxPerGuide < 1) throw new InputError(`paxPerGuide must be a whole number of at least 1, got ${paxPerGuide}`, 'paxPerGuide');
   const own = rates.get(language);
@@ -27,7 +27,7 @@ export function planGuides(pax: number, language: string, rates: GuideLanguageRa
     throw new InputError(`no guide rate for language "${language}" and no "other" rate in guide_language_rates`, 'language');
   }
   return {
-    guides: Math.ceil(pax / paxPerGuide),
+    guides: Math.ceil(partySize / paxPerGuide),
     language,
     rate: own ?? (other as number),
     rateOf: own === undefined ? 'other' : language,

@@ -5,6 +5,7 @@ import { costQuotation, DEFAULT_COSTING_RULES, type CostComponent, type Costing,
 import { loadGuideLanguageRates, type ItineraryFacts } from './catalogue.ts';
 import { bandCosts, type GroupSizeBand } from './price-table.ts';
 import type { PriceTableRow } from './quotation-versions.ts';
+import type { Channel } from '../../contract/prices.ts';
 import type { RoomPlan } from './room-split.ts';
 import { ScoringUnavailableError, type PriceScorer, type QuotationScore } from './scoring-client.ts';
 
@@ -22,7 +23,7 @@ export interface PricingInput {
   rooms: RoomPlan | null;
   departureDate: string;
   customerId: number;
-  channel: string;
+  channel: Channel;
   bands: GroupSizeBand[];
 }
 
@@ -67,7 +68,7 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 
 export async function priceQuotation(deps: PricingDeps, input: PricingInput): Promise<PricedQuotation> {
   const rules: CostingRules = { ...DEFAULT_COSTING_RULES, ...deps.rules, guideLanguageRates: await loadGuideLanguageRates(deps.pool) };
-  const costing = costQuotation(input.components, { pax: input.partySize, language: input.language, rooms: input.rooms ?? undefined }, rules);
+  const costing = costQuotation(input.components, { partySize: input.partySize, language: input.language, rooms: input.rooms ?? undefined }, rules);
   const bands = bandCosts(input.components, input.language, rules, input.bands);
   const { markup } = await houseMarkup(deps.pool, input.itinerary.serviceLevel);
   const costPlus = costPlusPrice(costing.costTotal, markup);
@@ -93,7 +94,7 @@ export async function priceQuotation(deps: PricingDeps, input: PricingInput): Pr
     scored.status === 'rejected'
       ? (scored.reason as Error).message
       : stillProvisional
-        ? `the scoring API's price stayed provisional (not yet available: ${scored.value.suggestion.defaulted.join(', ')}); priced cost-plus`
+        ? `the scoring API's price stayed provisional (not yet available: ${scored.value.suggestion.defaultedFeatures.join(', ')}); priced cost-plus`
         : null;
   if (fallbackReason) deps.log.warn('no final price from the scoring API; quotation priced cost-plus', { reason: fallbackReason, itineraryId: input.itinerary.id });
 

@@ -55,11 +55,11 @@ export function bandCosts(
   return bands.map((band) => {
     const last = band.maxPax ?? Math.max(band.minPax, OPEN_BAND_EXAMINED_UP_TO);
     let worst: BandCost | undefined;
-    for (let pax = band.minPax; pax <= last; pax++) {
-      const costing = costQuotation(components, { pax, language }, rules);
-      const costPerPax = costing.costTotal / pax;
+    for (let partySize = band.minPax; partySize <= last; partySize++) {
+      const costing = costQuotation(components, { partySize, language }, rules);
+      const costPerPax = costing.costTotal / partySize;
       if (!worst || costPerPax > worst.costPerPax + 1e-9) {
-        worst = { ...band, pricedAtPax: pax, costPerPax: Math.round(costPerPax * 100) / 100, costTotal: costing.costTotal };
+        worst = { ...band, pricedAtPax: partySize, costPerPax: Math.round(costPerPax * 100) / 100, costTotal: costing.costTotal };
       }
     }
     return worst as BandCost;

@@ -129,6 +129,15 @@ for (const target of targets) {
         if (logged === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       assert.ok(logged >= 1, 'scored request logged with the quotation id');
+      // And the stored features are the very values the API priced with, as its own log has them.
+      const priced = await ch.query({
+        query: `SELECT features FROM scored_requests WHERE quotation_id = {id:UInt64} AND family = 'price' AND feature_snapshot_id = {fs:String} LIMIT 1`,
+        query_params: { id: created.quotationId, fs: suggestion.featureSnapshotId! },
+        format: 'JSONEachRow',
+      });
+      const [row] = await priced.json<{ features: string }>();
+      assert.ok(row, 'the API logged the features of the stored suggestion');
+      assert.deepEqual(suggestion.features, JSON.parse(row.features));
     });
 
     it('each member sees only their own share', async () => {

@@ -1,3 +1,4 @@
+import { CHANNELS, type Channel } from '../../contract/prices.ts';
 import { InputError } from '../../platform/errors.ts';
 import { COMPONENT_KINDS, COST_UNITS, type CostComponent } from './costing.ts';
 import { checkBands, DEFAULT_BANDS, type GroupSizeBand } from './price-table.ts';
@@ -6,8 +7,7 @@ import type { RoomPlan } from './room-split.ts';
 /**
  * A request for a quotation, checked field by field so a caller (CLI, API, test) learns exactly what to fix.
  */
-export const CHANNELS = ['web', 'agent', 'phone', 'email', 'partner'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel };
 
 export interface MemberInput {
   name: string;

@@ -8,7 +8,7 @@ import { DEFAULT_BANDS } from './price-table.ts';
 import { priceQuotation, type PricingDeps } from './price-quotation.ts';
 import { recordQuotationEvent } from './quotation-events.ts';
 import { currentMembers, replaceMembers, type NewMember } from './quotation-members.ts';
-import type { QuotationChange } from './quotation-request.ts';
+import type { Channel, QuotationChange } from './quotation-request.ts';
 import { lockQuotation, writeVersion } from './quotation-versions.ts';
 import type { RoomPlan } from './room-split.ts';
 import { inTransaction } from '../../platform/transaction.ts';
@@ -36,7 +36,8 @@ interface CurrentInputs {
   status: string;
   customerId: number;
   itineraryId: number;
-  channel: string;
+  /** quotations.channel is checked against the same channels the API takes. */
+  channel: Channel;
   partySize: number;
   departureDate: string;
   language: string;

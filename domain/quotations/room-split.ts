@@ -1,19 +1,19 @@
 import { InputError } from '../../platform/errors.ts';
 
 /**
- * Who sleeps in which room. A room is the list of its travellers (indices 0…pax-1). Rooms are priced whole,
+ * Who sleeps in which room. A room is the list of its travellers (indices 0…partySize-1). Rooms are priced whole,
  * so a traveller alone in a double pays the full room: the single supplement falls out of the split rather than
  * being a separate rule.
  */
 export type RoomPlan = number[][];
 
 /** The default split: travellers fill rooms of `occupancy` in order; whoever is left over gets a smaller room. */
-export function defaultRoomPlan(pax: number, occupancy: number): RoomPlan {
-  if (!Number.isInteger(pax) || pax < 1) throw new InputError(`pax must be a whole number of at least 1, got ${pax}`, 'pax');
+export function defaultRoomPlan(partySize: number, occupancy: number): RoomPlan {
+  if (!Number.isInteger(partySize) || partySize < 1) throw new InputError(`partySize must be a whole number of at least 1, got ${partySize}`, 'partySize');
   if (!Number.isInteger(occupancy) || occupancy < 1) throw new InputError(`room occupancy must be a whole number of at least 1, got ${occupancy}`, 'occupancy');
   const rooms: RoomPlan = [];
-  for (let first = 0; first < pax; first += occupancy) {
-    rooms.push(Array.from({ length: Math.min(occupancy, pax - first) }, (_, i) => first + i));
+  for (let first = 0; first < partySize; first += occupancy) {
+    rooms.push(Array.from({ length: Math.min(occupancy, partySize - first) }, (_, i) => first + i));
   }
   return rooms;
 }
@@ -22,20 +22,20 @@ export function defaultRoomPlan(pax: number, occupancy: number): RoomPlan {
  * Checks a room plan chosen by the group: every traveller in exactly one room, no empty room.
  * Whether a room fits a hotel's occupancy is checked per hotel, by the costing.
  */
-export function checkRoomPlan(plan: RoomPlan, pax: number): void {
+export function checkRoomPlan(plan: RoomPlan, partySize: number): void {
   const seen = new Set<number>();
   plan.forEach((room, r) => {
     if (!Array.isArray(room) || room.length === 0) throw new InputError(`rooms[${r}] must list at least one traveller`, `rooms[${r}]`);
     for (const traveller of room) {
-      if (!Number.isInteger(traveller) || traveller < 0 || traveller >= pax) {
-        throw new InputError(`rooms[${r}] names traveller ${String(traveller)}, but travellers are numbered 0 to ${pax - 1}`, `rooms[${r}]`);
+      if (!Number.isInteger(traveller) || traveller < 0 || traveller >= partySize) {
+        throw new InputError(`rooms[${r}] names traveller ${String(traveller)}, but travellers are numbered 0 to ${partySize - 1}`, `rooms[${r}]`);
       }
       if (seen.has(traveller)) throw new InputError(`traveller ${traveller} is in more than one room`, `rooms[${r}]`);
       seen.add(traveller);
     }
   });
-  if (seen.size !== pax) {
-    const missing = Array.from({ length: pax }, (_, i) => i).filter((i) => !seen.has(i));
+  if (seen.size !== partySize) {
+    const missing = Array.from({ length: partySize }, (_, i) => i).filter((i) => !seen.has(i));
     throw new InputError(`travellers ${missing.join(', ')} have no room`, 'rooms');
   }
 }

@@ -2,20 +2,28 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { PriceSuggestion } from '../../contract/prices.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import type { RetryEvent } from './http-retry.ts';
 import { ScoringClient, ScoringRejectedError, ScoringUnavailableError } from './scoring-client.ts';
 
 /**
  * The client's HTTP error paths against a real HTTP server that answers like the scoring API (same routes,
- * same answer shape) but can be told to fail: 5xx, slow answers, 4xx, malformed answers. The happy path
- * against the real API is in quotation-engine.test.ts.
+ * same answer shape, typed by the contract) but can be told to fail: 5xx, slow answers, 4xx, malformed answers.
+ * The happy path against the real API is in quotation-engine.test.ts.
  */
-const answer = (price: number) => ({
+const answer = (price: number): PriceSuggestion => ({
   quotationRef: '1', price, lo80: price * 0.9, hi80: price * 1.1, currency: 'USD', modelPrice: price, guardrail: null,
+  guardrails: { version: 1, ruleId: 1, destinationId: null, serviceLevel: null, minMargin: 0.1, maxMargin: null, maxPricePerPax: null, maxChangeVsList: null, floor: 1, ceiling: null, listBand: null },
   reasonCodes: [{ feature: 'lead_time_days', amount: 42, text: '+USD 42: booked 90 days ahead' }],
-  segment: null, modelVersion: 'price-000003', featureSnapshotId: 'fs-1', defaultedFeatures: [],
+  baseValue: price - 42, contributions: { lead_time_days: 42 }, features: { lead_time_days: 90, group_size: 4 },
+  segment: null, modelVersion: 'price-000003', featureSnapshotId: 'fs-1', defaultedFeatures: [], featureSource: null, provisional: false,
 });
+const demand = {
+  destination: 'cusco', measure: 'travellers', granularity: 'day', window: { from: '2031-06-24', to: '2031-07-08' }, forecast: [],
+  departures: { count: 1, capacity: 20, bookedTravellers: 10, loadFactor: 0.5, expectedLoadFactor: { expected: 0.8, lo80: 0.7, hi80: 0.9 }, pace: { pace: 1.1, leadTimeDays: 90, bookedLastYear: 8, projectedFinal: 16 } },
+  modelVersion: 'demand-000001', featureSnapshotId: 'fs-2', defaultedFeatures: [],
+};
 
 interface Script {
   /** What to do on each arrival, in order; the last one repeats. */
@@ -39,7 +47,7 @@ before(async () => {
     if (step.retryAfter) reply.header('retry-after', step.retryAfter);
     const body = request.body as { quotations?: unknown[] };
     return reply.send(
-      step.body ?? (step.status === 200 ? (body.quotations ? { suggestions: body.quotations.map((_, i) => answer(1000 + i)) } : { price: answer(1500), demand: { departures: { loadFactor: 0.5, expectedLoadFactor: { expected: 0.8, lo80: 0.7, hi80: 0.9 }, pace: { pace: 1.1 } } }, alternatives: null, unavailable: [] }) : { code: 'x', message: `status ${step.status}` }),
+      step.body ?? (step.status === 200 ? (body.quotations ? { suggestions: body.quotations.map((_, i) => answer(1000 + i)) } : { price: answer(1500), demand, alternatives: null, unavailable: [] }) : { code: 'x', message: `status ${step.status}` }),
     );
   };
   server.post('/v1/prices/suggest', handle as never);
@@ -130,9 +138,31 @@ describe('scoring API client', () => {
     script = { plan: [{ status: 429 }] };
     await assert.rejects(client().scoreQuotation(request), (err: unknown) => err instanceof ScoringUnavailableError && /rate limiting/.test(err.message));
     assert.equal(arrivals.length, 1);
-    script = { plan: [{ status: 200, body: { price: { price: 'cheap', lo80: 1, hi80: 2, modelVersion: 'x' } } }] };
-    await assert.rejects(client().scoreQuotation(request), (err: unknown) => err instanceof ScoringUnavailableError && /price\.price/.test(err.message));
+    script = { plan: [{ status: 200, body: { price: { ...answer(1500), price: 'cheap' }, demand: null, alternatives: null, unavailable: [] } }] };
+    await assert.rejects(client().scoreQuotation(request), (err: unknown) => err instanceof ScoringUnavailableError && /invalid price\.price \(must be number, got "cheap"\)/.test(err.message));
     script = { plan: [{ status: 200, body: { suggestions: [answer(1)] } }] };
     await assert.rejects(client().suggestPrices([request, request]), /1 answers for 2 quotations/);
+    script = { plan: [{ status: 200, body: { suggestions: [answer(1), { ...answer(2), lo80: -5 }] } }] };
+    await assert.rejects(client().suggestPrices([request, request]), /invalid suggestions\[1\]\.lo80 \(-5\)/);
+  });
+
+  it('refuses an answer that does not carry what the contract promises, naming the field', async () => {
+    // An answer without its feature values was once stored with features = {}: now it never reaches the store.
+    const { features: _features, ...withoutFeatures } = answer(1000);
+    script = { plan: [{ status: 200, body: { suggestions: [withoutFeatures] } }] };
+    await assert.rejects(client().suggestPrices([request]), (err: unknown) => err instanceof ScoringUnavailableError && /suggestions\[0\]\.features/.test(err.message) && /required/.test(err.message));
+    script = { plan: [{ status: 200, body: { suggestions: [{ ...answer(1000), guardrail: 'sideways' }] } }] };
+    await assert.rejects(client().suggestPrices([request]), /suggestions\[0\]\.guardrail/);
+    script = { plan: [{ status: 200, body: { price: answer(1000), demand: { ...demand, departures: { ...demand.departures, loadFactor: '50%' } }, alternatives: null, unavailable: [] } }] };
+    await assert.rejects(client().scoreQuotation(request), /demand\.departures\.loadFactor/);
+  });
+
+  it('hands back the answer as the contract types it, feature values included', async () => {
+    script = { plan: [{ status: 200 }] };
+    const [priced] = await client().suggestPrices([request]);
+    assert.deepEqual(priced, answer(1000));
+    const score = await client().scoreQuotation(request);
+    assert.deepEqual(score.suggestion.features, { lead_time_days: 90, group_size: 4 });
+    assert.equal(score.demandPending, false);
   });
 });

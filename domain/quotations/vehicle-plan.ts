@@ -39,18 +39,18 @@ export function vehicleCost(reference: { unitCost: number; seats: number }, seat
 }
 
 export function planVehicles(
-  pax: number,
+  partySize: number,
   reference: { unitCost: number; seats: number },
   fleet: readonly VehicleClass[] = DEFAULT_FLEET,
   exponent = DEFAULT_VEHICLE_COST_EXPONENT,
 ): VehiclePlan {
-  if (!Number.isInteger(pax) || pax < 1) throw new InputError(`pax must be a whole number of at least 1, got ${pax}`, 'pax');
+  if (!Number.isInteger(partySize) || partySize < 1) throw new InputError(`partySize must be a whole number of at least 1, got ${partySize}`, 'partySize');
   if (!(reference.seats > 0)) throw new InputError(`a vehicle needs a capacity of at least 1 seat, got ${reference.seats}`, 'unitCapacity');
   if (fleet.length === 0) throw new InputError('the fleet has no vehicle class', 'fleet');
   const costs = fleet.map((v) => vehicleCost(reference, v.seats, exponent));
   // best[s]: cheapest way to seat s travellers; vehicles may have empty seats, so s counts down to 0.
   const best: Array<{ cost: number; vehicles: number; last: number }> = [{ cost: 0, vehicles: 0, last: -1 }];
-  for (let s = 1; s <= pax; s++) {
+  for (let s = 1; s <= partySize; s++) {
     let choice = { cost: Infinity, vehicles: Infinity, last: -1 };
     fleet.forEach((v, k) => {
       const before = best[Math.max(0, s - v.seats)];
@@ -63,13 +63,13 @@ export function planVehicles(
     best.push(choice);
   }
   const counts = new Map<number, number>();
-  for (let s = pax; s > 0; s = Math.max(0, s - fleet[best[s].last].seats)) {
+  for (let s = partySize; s > 0; s = Math.max(0, s - fleet[best[s].last].seats)) {
     counts.set(best[s].last, (counts.get(best[s].last) ?? 0) + 1);
   }
   const vehicles = [...counts.entries()]
     .sort((a, b) => fleet[b[0]].seats - fleet[a[0]].seats)
     .map(([k, count]) => ({ name: fleet[k].name, seats: fleet[k].seats, count, unitCost: costs[k] }));
-  return { vehicles, cost: best[pax].cost };
+  return { vehicles, cost: best[partySize].cost };
 }
 
 export function describeVehicles(plan: VehiclePlan): string {

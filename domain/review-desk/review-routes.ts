@@ -12,7 +12,7 @@ import { getSuggestion, listQueue } from '../suggestions/review-queue.ts';
 import { suggestionAcceptance } from '../suggestions/suggestion-acceptance.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
-import { errorResponses } from '../../platform/http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
 import {
   AcceptanceQuery, AcceptanceSchema, BandBody, BandSchema, DecisionBody, DecisionSchema, DecisionsQuery, DestinationList, IdParams, LockBody, LockSchema, Principal, QueuePage, QueueQuery,
   SuggestionDetailSchema,

@@ -1,30 +1,12 @@
 import { Type, type TSchema } from 'typebox';
-import { CatalogueId, IsoDate, RecordId } from '../../platform/http/schemas.ts';
-import { SERVICE_LEVELS } from '../suggestions/auto-accept-bands.ts';
+import { CatalogueId, IsoDate, RecordId } from '../../contract/common.ts';
+import { SERVICE_LEVELS } from '../../contract/itineraries.ts';
+import { AppliedGuardrailsSchema } from '../../contract/guardrails.ts';
 
 /** Schemas of the review desk's routes: the queue, a suggestion, decisions, locks and auto-accept bands. */
 const Money = (description: string) => Type.Number({ description: `${description}, in the quotation's currency` });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
-
-/**
- * The guardrail rule a suggestion was held to, as the scoring API reported it when the price was suggested and the
- * suggestion recorded it (AppliedGuardrails in domain/quotations/scoring-client.ts): the desk shows the record, so
- * it describes the record's shape here rather than reaching into the API's schemas.
- */
-const AppliedGuardrailsSchema = Type.Object({
-  version: Type.Integer({ description: 'Rule set version (GET /v1/guardrails?version=)' }),
-  ruleId: Type.Integer(),
-  destinationId: Type.Union([Type.Integer(), Type.Null()], { description: 'The rule’s scope; null = every destination' }),
-  serviceLevel: Type.Union([Type.String(), Type.Null()], { description: 'The rule’s scope; null = every level' }),
-  minMargin: Type.Number(),
-  maxMargin: Nullable(Type.Number()),
-  maxPricePerPax: Nullable(Type.Number()),
-  maxChangeVsList: Nullable(Type.Number()),
-  floor: Type.Number({ description: 'Least price for this quotation, USD: cost x (1 + minMargin)' }),
-  ceiling: Type.Union([Type.Number(), Type.Null()], { description: 'Largest price for this quotation, USD (the lower of the margin and per-traveller ceilings)' }),
-  listBand: Type.Union([Type.Object({ lo: Type.Number(), hi: Type.Number() }), Type.Null()], { description: 'Prices allowed around the list price, when the quotation gave one' }),
-});
 
 export const SuggestionStates = ['pending', 'auto_accepted', 'accepted', 'overridden', 'rejected', 'superseded'] as const;
 

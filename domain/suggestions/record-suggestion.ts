@@ -4,7 +4,7 @@ import { writePriceVersion, type CurrentVersion } from '../quotations/quotation-
 import { bandFor, insideBand } from './auto-accept-bands.ts';
 import { insertDecision, type Decision } from './decision-record.ts';
 import { activeLockFor } from './price-locks.ts';
-import type { AppliedGuardrails } from '../quotations/scoring-client.ts';
+import type { PriceSuggestion } from '../../contract/prices.ts';
 
 /**
  * A price the scoring API suggested for a quotation becomes a suggestion, in the quotation's transaction.
@@ -23,22 +23,11 @@ export interface SuggestionInput {
   departureDate: string;
   partySize: number;
   currency: string;
-  suggestion: {
-    price: number;
-    lo80: number;
-    hi80: number;
-    reasonCodes: unknown[];
-    contributions: Record<string, number>;
-    baseValue: number | null;
-    guardrail: string | null;
-    guardrails?: AppliedGuardrails | null;
-    unclampedPrice: number | null;
-    segment: string | null;
-    modelVersion: string;
-    featureSnapshotId: string | null;
-    features: Record<string, number>;
-    defaulted: string[];
-  };
+  /** The scoring API's answer as its contract types it: what is stored is what the API sent, under its names. */
+  suggestion: Pick<
+    PriceSuggestion,
+    'price' | 'lo80' | 'hi80' | 'reasonCodes' | 'contributions' | 'baseValue' | 'guardrail' | 'guardrails' | 'modelPrice' | 'segment' | 'modelVersion' | 'featureSnapshotId' | 'features' | 'defaultedFeatures'
+  >;
   loadFactor: number | null;
   pace: number | null;
 }
@@ -58,6 +47,9 @@ export async function supersedePending(client: pg.PoolClient, quotationId: numbe
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The review desk shows a segment by its name; a segmentation without names gives "segment <id>". */
+const segmentName = (segment: PriceSuggestion['segment']) => (segment === null ? null : (segment.name ?? `segment ${segment.id}`));
+
 export async function recordSuggestion(client: pg.PoolClient, input: SuggestionInput): Promise<RecordedSuggestion> {
   const { quotation, suggestion: s } = input;
   await supersedePending(client, quotation.quotationId);
@@ -70,9 +62,10 @@ export async function recordSuggestion(client: pg.PoolClient, input: SuggestionI
     [
       quotation.quotationId, quotation.version, input.itineraryId, input.destinationId, input.serviceLevel, input.departureId, input.departureDate,
       input.partySize, input.currency, quotation.costTotal, quotation.priceTotal, round2(s.price), round2(s.lo80), round2(Math.max(s.hi80, s.lo80)),
-      JSON.stringify(s.reasonCodes), JSON.stringify(s.contributions), s.baseValue === null ? null : round2(s.baseValue), s.guardrail,
-      s.unclampedPrice === null ? null : round2(s.unclampedPrice), s.segment, s.modelVersion, s.featureSnapshotId, JSON.stringify(s.features),
-      s.defaulted, input.loadFactor, input.pace, s.guardrails == null ? null : JSON.stringify(s.guardrails),
+      JSON.stringify(s.reasonCodes), JSON.stringify(s.contributions), round2(s.baseValue), s.guardrail,
+      // The column keeps its name: unclamped_price holds the API's modelPrice (contract/README.md).
+      round2(s.modelPrice), segmentName(s.segment), s.modelVersion, s.featureSnapshotId, JSON.stringify(s.features),
+      s.defaultedFeatures, input.loadFactor, input.pace, JSON.stringify(s.guardrails),
     ],
   );
   const id = Number(rows[0].id);

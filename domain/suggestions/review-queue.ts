@@ -3,7 +3,7 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { decisionOf } from './decide-suggestion.ts';
 import type { Decision } from './decision-record.ts';
 import { activeLockFor, type PriceLock } from './price-locks.ts';
-import type { AppliedGuardrails } from '../quotations/scoring-client.ts';
+import type { AppliedGuardrails } from '../../contract/guardrails.ts';
 
 /**
  * The pricing managers' queue: suggestions with what a manager needs to judge them at a glance — current and

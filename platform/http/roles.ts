@@ -1,11 +1,11 @@
+import { ROLES, type Role } from '../../contract/auth.ts';
 import { InputError } from '../errors.ts';
 
 /**
  * Who may call what. A credential carries exactly one role; each route names the roles it accepts, and every
  * /v1 route must name them (the app refuses to start otherwise), so a route cannot be left open by omission.
  */
-export const ROLES = ['quotation-engine', 'pricing-manager', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../../platform/audit-log.ts';
+import { SERVICE_LEVELS } from '../../contract/itineraries.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { describeScope, GuardrailPolicy, type ScopedGuardrailRule } from '../../models/price/guardrail-policy.ts';
@@ -12,7 +13,7 @@ import { checkGuardrailRule, type GuardrailRule } from '../../models/price/guard
  * the set when, and only when, the change is committed.
  */
 export const GUARDRAILS_CHANNEL = 'spirit_guardrails_changed';
-export const SERVICE_LEVELS = ['standard', 'superior', 'luxury'] as const;
+export { SERVICE_LEVELS };
 
 export interface GuardrailScope {
   /** null = every destination. */

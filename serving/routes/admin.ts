@@ -1,75 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { readAudit } from '../../platform/audit-log.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import type { ApiKeyVerifier } from '../auth/key-verifier.ts';
-import { ACCESS, ROLES } from '../../platform/http/roles.ts';
+import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses, RecordId } from '../http/schemas.ts';
+import {
+  ADMIN_ERRORS, ApiKeyList, ApiKeyParams, ApiKeyRequest, ApiKeySchema, AuditQuery, AuditRecords, CreatedApiKey, ModelsReloaded, ModelsStatus, ReadinessDetailsSchema,
+} from '../../contract/admin.ts';
+import { errorResponses } from '../../contract/common.ts';
 import { assessReadiness } from '../readiness/readiness.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-const FamilyStatusSchema = Type.Object({
-  family: Type.String(),
-  serving: Nullable(Type.String()),
-  champion: Nullable(Type.String()),
-  loadedAt: Nullable(Type.String()),
-  lastError: Nullable(Type.Object({ version: Nullable(Type.String()), message: Type.String(), at: Type.String() })),
-});
-
-const StoreCheckSchema = Type.Object({ ok: Type.Boolean(), ms: Type.Integer(), error: Type.Optional(Type.String()) });
-
-const ReadinessDetailsSchema = Type.Object({
-  ready: Type.Boolean(),
-  reasons: Type.Array(Type.String()),
-  warnings: Type.Array(Type.String()),
-  stores: Type.Object({ postgres: StoreCheckSchema, clickhouse: StoreCheckSchema }),
-  models: Type.Array(FamilyStatusSchema),
-  events: Nullable(
-    Type.Object({
-      at: Type.String({ description: 'When the backlog was sampled' }),
-      outbox: Nullable(
-        Type.Object({
-          unpublished: Type.Integer({ description: 'Domain events committed and not yet published by the outbox relay' }),
-          oldestUnpublishedSeconds: Nullable(Type.Integer()),
-        }),
-      ),
-      stream: Nullable(
-        Type.Object({
-          unacknowledged: Type.Integer({ description: 'Entries on the event stream its consumer group has not acknowledged' }),
-          capacity: Type.Integer({ description: 'OUTBOX_STREAM_MAXLEN: when full, the relay holds events in PostgreSQL' }),
-        }),
-      ),
-    }),
-  ),
-});
-
-const ApiKeySchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  role: Type.String(),
-  prefix: Type.String(),
-  createdAt: Type.String(),
-  revokedAt: Nullable(Type.String()),
-});
-
-const ADMIN_ERRORS = errorResponses(400, 401, 403, 429);
-
-const AuditRecordSchema = Type.Object({
-  id: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  actor: Type.String({ description: 'Who: the credential’s name and key id, cli:<user> or pipeline:<step>' }),
-  actorKeyId: Nullable(Type.String()),
-  role: Type.String(),
-  source: Type.String({ description: 'api, cli or pipeline' }),
-  action: Type.String({ description: 'e.g. api_key.create, guardrail.set, suggestion.decide, model.promote' }),
-  target: Type.String(),
-  before: Type.Optional(Type.Unknown()),
-  after: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
 
 /** Operating the service: which models are served (and why not), reloading them, and API keys. */
 export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: ApiKeyVerifier }> = async (app, { ctx, verifier }) => {
@@ -80,7 +20,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       schema: {
         tags: ['admin'],
         summary: 'Per family: the version served, the registry’s champion, and the last load failure',
-        response: { 200: Type.Object({ families: Type.Array(FamilyStatusSchema) }), ...ADMIN_ERRORS },
+        response: { 200: ModelsStatus, ...ADMIN_ERRORS },
       },
     },
     async () => ({ families: ctx.champions.status() }),
@@ -107,10 +47,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       schema: {
         tags: ['admin'],
         summary: 'Look up every champion now and load those that changed (also retries one that failed to load)',
-        response: {
-          200: Type.Object({ outcomes: Type.Record(Type.String(), Type.String()), families: Type.Array(FamilyStatusSchema) }),
-          ...ADMIN_ERRORS,
-        },
+        response: { 200: ModelsReloaded, ...ADMIN_ERRORS },
       },
     },
     async () => {
@@ -123,7 +60,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
     '/admin/keys',
     {
       config: { roles: ACCESS.admin },
-      schema: { tags: ['admin'], summary: 'API keys (never the keys themselves)', response: { 200: Type.Object({ keys: Type.Array(ApiKeySchema) }), ...ADMIN_ERRORS } },
+      schema: { tags: ['admin'], summary: 'API keys (never the keys themselves)', response: { 200: ApiKeyList, ...ADMIN_ERRORS } },
     },
     async () => ({ keys: await listApiKeys(ctx.pg) }),
   );
@@ -135,11 +72,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       schema: {
         tags: ['admin'],
         summary: 'Create an API key; the key is in this answer only (lists show its prefix)',
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Enum([...ROLES]) },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), prefix: Type.String(), key: Type.String() }), ...ADMIN_ERRORS },
+        body: ApiKeyRequest,
+        response: { 201: CreatedApiKey, ...ADMIN_ERRORS },
       },
     },
     async (request, reply) => {
@@ -156,7 +90,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       schema: {
         tags: ['admin'],
         summary: 'Revoke an API key (effective at once on every API process listening to PostgreSQL)',
-        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }),
+        params: ApiKeyParams,
         response: { 200: ApiKeySchema, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
@@ -175,16 +109,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<RouteOptions & { verifier: A
       schema: {
         tags: ['admin'],
         summary: 'The audit log, newest first: every write with who, role, what, before/after, when and request id',
-        querystring: Type.Object(
-          {
-            action: Type.Optional(Type.String({ pattern: '^[a-z_]+(\\.[a-z_]+)*$', maxLength: 100, description: 'An action (guardrail.set) or a family of them (guardrail)' })),
-            since: Type.Optional(Type.String({ format: 'date-time', description: 'At or after this moment' })),
-            before: Type.Optional(RecordId('Only records with a smaller id (the next page)')),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 100' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ records: Type.Array(AuditRecordSchema) }), ...ADMIN_ERRORS },
+        querystring: AuditQuery,
+        response: { 200: AuditRecords, ...ADMIN_ERRORS },
       },
     },
     async (request) => {

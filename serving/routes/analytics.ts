@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
 import { ANALYST_FORMATS, API_LIMITS, AnalystWarehouse, CONTENT_TYPES, MAX_SQL_LENGTH, runAnalystQuery } from '../../platform/analyst-sql/index.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { AnalyticsAnswer, AnalyticsQueryBody } from '../../contract/analytics.ts';
+import { errorResponses } from '../../contract/common.ts';
 
 /** Most rows and seconds a caller may ask for here: the API's cores are the scoring API's too. */
 const MAX_ROWS = 100_000;
 const MAX_SECONDS = 60;
 /** Analyst queries running at once in this process; more wait for none and are told to retry. */
 const MAX_RUNNING = 2;
-
-const ParamValue = Type.Union([Type.String({ maxLength: 10_000 }), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Union([Type.String({ maxLength: 10_000 }), Type.Number(), Type.Boolean(), Type.Null()]), { maxItems: 10_000 })]);
 
 /**
  * POST /v1/analytics/query: an analyst's read-only SQL on the warehouse, through the analyst guard
@@ -35,28 +33,15 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         description:
           'One SELECT (or DESCRIBE, SHOW TABLES) over the warehouse database: no table functions, no other databases, no file or dictionary functions, ' +
           'SETTINGS from a short allowlist. Parameters: write {name:Type} in the query and give params.name. A result with more rows than maxRows is an error (400, field maxRows).',
-        body: Type.Object(
-          {
-            sql: Type.String({ minLength: 1, maxLength: MAX_SQL_LENGTH, description: 'One SELECT statement; {name:Type} for parameters' }),
-            params: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), ParamValue, { maxProperties: 100, description: 'Values of the query parameters, by name' })),
-            format: Type.Optional(Type.Union(ANALYST_FORMATS.map((f) => Type.Literal(f)), { default: 'json', description: 'json (columns and rows), csv (with a header), parquet, arrow (Arrow IPC stream)' })),
-            maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ROWS, default: API_LIMITS.rows, description: 'Most rows the result may have' })),
-            timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SECONDS, default: API_LIMITS.seconds, description: 'Seconds the query may run' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object(
-            {
-              columns: Type.Array(Type.Object({ name: Type.String(), type: Type.String({ description: 'ClickHouse type' }) })),
-              rows: Type.Array(Type.Array(Type.Unknown()), { description: 'One array per row, in column order; 64-bit integers as JSON numbers' }),
-              rowCount: Type.Integer(),
-              elapsedMs: Type.Integer(),
-            },
-            { description: 'format json; the other formats answer their own content type' },
-          ),
-          ...errorResponses(400, 401, 403, 429, 503),
-        },
+        body: AnalyticsQueryBody({
+          formats: ANALYST_FORMATS,
+          maxSqlLength: MAX_SQL_LENGTH,
+          maxRows: MAX_ROWS,
+          defaultRows: API_LIMITS.rows,
+          maxSeconds: MAX_SECONDS,
+          defaultSeconds: API_LIMITS.seconds,
+        }),
+        response: { 200: AnalyticsAnswer, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {

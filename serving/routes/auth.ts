@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { tokenSubject } from '../auth/bearer-tokens.ts';
 import { ROLES } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ForbiddenError } from '../../platform/http/api-errors.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { TokenAnswer, TokenRequest } from '../../contract/auth.ts';
+import { errorResponses } from '../../contract/common.ts';
 
 /**
  * POST /v1/auth/token: an API key buys a short-lived JWT that acts with the key's role (for browsers and services that
@@ -23,14 +23,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       schema: {
         tags: ['auth'],
         summary: 'Exchange an API key for a bearer token (JWT, HS256) with the same role',
-        body: Type.Object(
-          { ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: ctx.settings.tokenTtlSeconds, description: 'Lifetime, at most the server’s TOKEN_TTL_SECONDS' })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ token: Type.String(), tokenType: Type.Literal('Bearer'), role: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
-          ...errorResponses(400, 401, 403, 429),
-        },
+        body: TokenRequest(ctx.settings.tokenTtlSeconds),
+        response: { 200: TokenAnswer, ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request) => {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { addDays, dateWindow, today } from '../http/date-window.ts';
-import { errorResponses, IsoDate } from '../http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
+import { DestinationsQuery, DestinationsReport } from '../../contract/destinations.ts';
 
 /** A report may take longer than a feature lookup, but an analyst's page should still not hang. */
 const REPORT_TIMEOUT_MS = 10_000;
@@ -18,30 +18,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
       schema: {
         tags: ['data'],
         summary: 'Bookings, travellers and revenue per destination for departures in a window (cached 15 minutes)',
-        querystring: Type.Object(
-          {
-            from: Type.Optional(IsoDate('First departure date (default a year ago)')),
-            to: Type.Optional(IsoDate('Last departure date (default from + 365 days)')),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            window: Type.Object({ from: Type.String(), to: Type.String() }),
-            destinations: Type.Array(
-              Type.Object({
-                code: Type.String(),
-                name: Type.String(),
-                country: Type.String(),
-                bookings: Type.Integer({ description: 'Bookings not cancelled' }),
-                travellers: Type.Integer(),
-                revenue: Type.Number({ description: 'USD, bookings not cancelled' }),
-                cancelled: Type.Integer(),
-              }),
-            ),
-          }),
-          ...errorResponses(400, 401, 403, 429, 503),
-        },
+        querystring: DestinationsQuery,
+        response: { 200: DestinationsReport, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request) => {

@@ -4,8 +4,8 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { guardrailHistory, loadGuardrails, removeGuardrail, setGuardrail } from '../guardrails/guardrail-store.ts';
-import { errorResponses } from '../http/schemas.ts';
-import { GuardrailChangeBody, GuardrailHistoryQuery, GuardrailRecordSchema, GuardrailRemovalBody, GuardrailSetQuery, GuardrailSetSchema } from './guardrail-schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
+import { GuardrailChangeBody, GuardrailHistoryQuery, GuardrailRecordSchema, GuardrailRemovalBody, GuardrailSetQuery, GuardrailSetSchema } from '../../contract/guardrails.ts';
 
 /**
  * /v1/guardrails: the rules price suggestions are held to, as data pricing managers edit. Everyone who sees prices

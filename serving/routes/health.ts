@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
 import { assessReadiness } from '../readiness/readiness.ts';
 
 const Readiness = Type.Object({

@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { NotFoundError } from '../../platform/errors.ts';
-import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import { today } from '../http/date-window.ts';
-import { CatalogueId, errorResponses } from '../http/schemas.ts';
+import { errorResponses } from '../../contract/common.ts';
+import { ItineraryCardSchema, ItineraryList, ItineraryListQuery, ItineraryParams, ItineraryQuery } from '../../contract/itineraries.ts';
 import { itineraryCard } from '../scoring/itinerary-cards.ts';
-import { ItineraryCardSchema } from './recommendation-schemas.ts';
 
 /**
  * GET /v1/itineraries and /v1/itineraries/:id: the catalogue as the sales team offers it — name, destination,
@@ -26,17 +24,8 @@ export const itineraryRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       schema: {
         tags: ['catalogue'],
         summary: 'Itineraries of the catalogue, with their next departures with seats left',
-        querystring: Type.Object(
-          {
-            destination: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$', description: 'Destination code, e.g. cusco' })),
-            serviceLevel: Type.Optional(Type.Enum([...SERVICE_LEVELS], { description: 'Only this level' })),
-            active: Type.Optional(Type.Boolean({ default: true, description: 'Only itineraries still sold (default true); false for all' })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size (default 100)' })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ItineraryCardSchema) }), ...errorResponses(400, 401, 403, 429, 503) },
+        querystring: ItineraryListQuery,
+        response: { 200: ItineraryList, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request) => {
@@ -58,11 +47,8 @@ export const itineraryRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       schema: {
         tags: ['catalogue'],
         summary: 'One itinerary, with its next departures with seats left',
-        params: Type.Object({ id: CatalogueId('Itinerary id') }, { additionalProperties: false }),
-        querystring: Type.Object(
-          { departures: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 5, description: 'How many next departures (default 5)' })) },
-          { additionalProperties: false },
-        ),
+        params: ItineraryParams,
+        querystring: ItineraryQuery,
         response: { 200: ItineraryCardSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },
     },

@@ -8,6 +8,15 @@ import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
+import { INTENTS as CONTRACT_INTENTS } from '../../contract/messages.ts';
+import { SERVICE_LEVELS as CONTRACT_SERVICE_LEVELS } from '../../contract/itineraries.ts';
+import { INTENTS, SERVICE_LEVELS } from '../../models/nlu/intents.ts';
+
+// The answer's schema lists what the model may say; a label the contract lacks would be an answer clients refuse.
+it('the contract lists exactly the intents and service levels the nlu model gives', () => {
+  assert.deepEqual([...CONTRACT_INTENTS], [...INTENTS]);
+  assert.deepEqual([...CONTRACT_SERVICE_LEVELS], [...SERVICE_LEVELS]);
+});
 
 describe('POST /v1/messages/understand', () => {
   let world: ServingWorld;

@@ -1,42 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { InputError } from '../../platform/errors.ts';
-import { INTENTS, SERVICE_LEVELS, type Intent, type ServiceLevel } from '../../models/nlu/intents.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses, IsoDate, SCORED_ERRORS } from '../http/schemas.ts';
-
-/** Longest message understood, in UTF-8 bytes: far above any chat message, far below what would slow the rules. */
-export const MAX_MESSAGE_BYTES = 10_240;
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
-
-const UnderstandRequest = Type.Object(
-  {
-    text: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_BYTES, description: `The customer's message as written (at most ${MAX_MESSAGE_BYTES} bytes of UTF-8)` }),
-    today: Type.Optional(IsoDate('The day relative dates ("next week", "el viernes") are resolved against; default today in Lima')),
-  },
-  { additionalProperties: false },
-);
-
-const UnderstandAnswer = Type.Object({
-  intent: Type.Unsafe<Intent>({ type: 'string', enum: [...INTENTS], description: 'What the message is about' }),
-  confidence: Type.Number({ description: 'Probability of the intent; 0 for a message in another language' }),
-  language: Type.Union([Type.Literal('es'), Type.Literal('en')], { description: 'Language of the message, and of nextQuestion' }),
-  tone: Type.Union([Type.Literal('positive'), Type.Literal('neutral'), Type.Literal('negative')]),
-  entities: Type.Object({
-    destination: Nullable(Type.String({ description: 'Catalogue name of the first destination mentioned' })),
-    destinationCode: Nullable(Type.String({ description: 'Its catalogue code' })),
-    date_from: Nullable(Type.String({ format: 'date' })),
-    date_to: Nullable(Type.String({ format: 'date', description: 'Empty for a single date' })),
-    party_size: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
-    budget: Type.Union([Type.Object({ amount: Type.Number(), currency: Type.Union([Type.Literal('USD'), Type.Literal('PEN'), Type.Literal('EUR')]) }), Type.Null()]),
-    service_level: Type.Unsafe<ServiceLevel | null>({ type: ['string', 'null'], enum: [...SERVICE_LEVELS, null] }),
-  }),
-  missing: Type.Array(Type.Union([Type.Literal('destination'), Type.Literal('dates'), Type.Literal('party_size')]), { description: 'What a quotation still needs' }),
-  nextQuestion: Type.String({ description: "What to ask or say next, in the customer's language (an apology first when the tone is negative)" }),
-  modelVersion: Type.String({ description: 'Registry version of the nlu family that answered' }),
-});
+import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
+import { MAX_MESSAGE_BYTES, UnderstandAnswer, UnderstandRequest } from '../../contract/messages.ts';
 
 /** Control characters other than tab and line breaks: a message carrying them is a file, not something a person typed. */
 const BINARY = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F]/;

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { InputError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
+import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
+import { MAX_BATCH, SuggestedPrices, SuggestPricesBody } from '../../contract/prices.ts';
 import { recordScored } from '../request-log/record-scored.ts';
 import { suggestPrices, type PriceRequest, type PriceSuggestionAnswer } from '../scoring/price-suggestions.ts';
-import { MAX_BATCH, PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
 
 /** The number in a quotation reference like "4711" or "Q-4711", so logged suggestions join the quotations table. */
 export function quotationIdOf(ref: string | undefined): number | null {
@@ -44,14 +43,8 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['prices'],
         summary: 'Suggested price, 80% range, reasons, guardrail and segment for one quotation or a batch',
         description: `Send \`{ "quotation": {…} }\` or \`{ "quotations": [ … ] }\` (1 to ${MAX_BATCH}). Answers come in request order.`,
-        body: Type.Object(
-          {
-            quotation: Type.Optional(QuotationToPrice),
-            quotations: Type.Optional(Type.Array(QuotationToPrice, { minItems: 1, maxItems: MAX_BATCH })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ suggestions: Type.Array(PriceSuggestionSchema) }), ...errorResponses(...SCORED_ERRORS, 404) },
+        body: SuggestPricesBody,
+        response: { 200: SuggestedPrices, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
     async (request, reply) => {

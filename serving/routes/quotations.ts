@@ -1,19 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { SpiritError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
 import { addDays } from '../http/date-window.ts';
-import { errorResponses, SCORED_ERRORS } from '../http/schemas.ts';
+import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
+import { QuotationScoreSchema, ScoreQuotationBody } from '../../contract/quotations.ts';
 import { recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { demandOutlook, type DemandOutlook } from '../scoring/demand-outlook.ts';
 import { suggestPrices } from '../scoring/price-suggestions.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
-import { DemandOutlookSchema } from './demand.ts';
-import { PriceSuggestionSchema, QuotationToPrice } from './price-schemas.ts';
 import { loggedAnswer, quotationIdOf } from './prices.ts';
-import { RecommendationsSchema } from './recommendation-schemas.ts';
 
 /** Demand is looked at this many days either side of the departure; alternatives this many. */
 const DEMAND_DAYS = 7;
@@ -51,22 +48,8 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         tags: ['quotations'],
         summary: 'Price, demand around the departure and alternative itineraries for one quotation',
         description: 'Only the price is required to answer; demand and alternatives are null (and listed in `unavailable`) when their family has no model.',
-        body: Type.Object(
-          {
-            quotation: QuotationToPrice,
-            alternatives: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, default: 3, description: 'Alternative itineraries to suggest (needs customerId; default 3)' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            price: PriceSuggestionSchema,
-            demand: Type.Union([DemandOutlookSchema, Type.Null()]),
-            alternatives: Type.Union([RecommendationsSchema, Type.Null()]),
-            unavailable: Type.Array(Type.Object({ family: Type.String(), message: Type.String() })),
-          }),
-          ...errorResponses(...SCORED_ERRORS, 404),
-        },
+        body: ScoreQuotationBody,
+        response: { 200: QuotationScoreSchema, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
     async (request, reply) => {

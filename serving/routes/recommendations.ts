@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { ModelStateError } from '../../models/contract.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
@@ -7,11 +6,11 @@ import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
 import { dateWindow } from '../http/date-window.ts';
 import { sendSerialized } from '../http/send-serialized.ts';
-import { CatalogueId, errorResponses, IsoDate, RecordId, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
+import { RecommendationParams, RecommendationQuery, RecommendationsSchema, SimilarItineraries, SimilarParams, SimilarQuery } from '../../contract/recommendations.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { EncodedParts, recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
-import { RecommendationsSchema, SimilarItinerarySchema } from './recommendation-schemas.ts';
 import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import { today } from '../http/date-window.ts';
 import { itineraryCard } from '../scoring/itinerary-cards.ts';
@@ -32,16 +31,8 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       schema: {
         tags: ['recommendations'],
         summary: 'Itineraries to offer a customer, with free seats in the departure window and within budget',
-        params: Type.Object({ id: RecordId('Customer id') }),
-        querystring: Type.Object(
-          {
-            k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'How many (default 10)' })),
-            from: Type.Optional(IsoDate('Start of the departure window (default today)')),
-            to: Type.Optional(IsoDate('End of the departure window (default from + 180 days)')),
-            budget: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: 'Budget per traveller, USD' })),
-          },
-          { additionalProperties: false },
-        ),
+        params: RecommendationParams,
+        querystring: RecommendationQuery,
         response: { 200: RecommendationsSchema, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
@@ -74,16 +65,9 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       schema: {
         tags: ['recommendations'],
         summary: 'Itineraries most like one (cosine of the recommender’s itinerary factors)',
-        params: Type.Object({ id: CatalogueId('Itinerary id') }),
-        querystring: Type.Object({ k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            itineraryId: Type.Integer(),
-            items: Type.Array(SimilarItinerarySchema),
-            ...ScoredFields,
-          }),
-          ...errorResponses(...SCORED_ERRORS, 404),
-        },
+        params: SimilarParams,
+        querystring: SimilarQuery,
+        response: { 200: SimilarItineraries, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },
     async (request, reply) => {

@@ -1,23 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { NotFoundError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { RecordId, errorResponses, ScoredFields, SCORED_ERRORS } from '../http/schemas.ts';
+import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
+import { SegmentAnswer, SegmentParams } from '../../contract/segments.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { recordScored } from '../request-log/record-scored.ts';
 import { segmentProfiles } from '../scoring/segment-names.ts';
-
-const SegmentAnswer = Type.Object({
-  customerId: Type.Integer(),
-  hasHistory: Type.Boolean({ description: 'False for a customer with no booking yet: no segment is assigned' }),
-  segment: Type.Union([
-    Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String(), share: Type.Number({ description: 'Share of customers in this segment at training' }) }),
-    Type.Null(),
-  ]),
-  features: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Segmentation features now; null = unknown (the model uses the training median)' }),
-  ...ScoredFields,
-});
 
 /** GET /v1/customers/:id/segment: the served segmentation model applied to the customer's history as of now. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
@@ -28,7 +17,7 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       schema: {
         tags: ['segments'],
         summary: 'The customer’s segment, with its name and description',
-        params: Type.Object({ id: RecordId('Customer id') }),
+        params: SegmentParams,
         response: { 200: SegmentAnswer, ...errorResponses(...SCORED_ERRORS, 404) },
       },
     },

@@ -1,3 +1,4 @@
+import { GRANULARITIES, type Granularity } from '../../contract/demand.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { bookingPace, expectedLoadFactor, type BookingPace } from '../../models/demand/demand-signals.ts';
 import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
@@ -11,8 +12,6 @@ import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
  * and for the departures in the window their capacity, what is booked, the pace against the same window last
  * year and the load factor that pace projects.
  */
-export const GRANULARITIES = ['day', 'week', 'month'] as const;
-export type Granularity = (typeof GRANULARITIES)[number];
 
 const FREQUENCY_OF: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 const ORDER = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly'];

@@ -7,27 +7,27 @@ import { fileURLToPath } from 'node:url';
 /**
  * Imports point one way: cli → serving / pipelines → features / models → platform. The booking system (domain/)
  * stands beside them: it uses platform only, and only the CLI (which wires the processes) reaches into it;
- * serving and domain meet over HTTP or through the plugin seam. Tests, benchmarks and test scaffolding may import
- * anything. KNOWN lists today's arrows that still run the wrong way: it may only shrink, and an entry that no
- * longer exists fails the test so the list stays true.
+ * serving and domain meet over HTTP or through the plugin seam. The API contract (contract/) is what both sides of
+ * that seam share: anyone may import it, and it imports nothing of ours and no package but TypeBox. Production code
+ * never imports test/ or bench/; tests, benchmarks and their scaffolding may import anything.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FOLDERS = ['platform', 'features', 'models', 'serving', 'pipelines', 'domain', 'cli'] as const;
+const FOLDERS = ['contract', 'platform', 'features', 'models', 'serving', 'pipelines', 'domain', 'cli'] as const;
 type Folder = (typeof FOLDERS)[number];
 
 const MAY_IMPORT: Record<Folder, readonly Folder[]> = {
-  platform: [],
-  features: ['platform'],
-  models: ['platform'],
-  serving: ['features', 'models', 'platform'],
-  pipelines: ['features', 'models', 'platform'],
-  domain: ['platform'],
-  cli: ['serving', 'pipelines', 'features', 'models', 'domain', 'platform'],
+  contract: [],
+  platform: ['contract'],
+  features: ['platform', 'contract'],
+  models: ['platform', 'contract'],
+  serving: ['features', 'models', 'platform', 'contract'],
+  pipelines: ['features', 'models', 'platform', 'contract'],
+  domain: ['platform', 'contract'],
+  cli: ['serving', 'pipelines', 'features', 'models', 'domain', 'platform', 'contract'],
 };
 
-/** `from-file -> imported-file` arrows that break the rule today, to be removed by the redesign (issue 20). */
-const KNOWN = new Set<string>([
-]);
+/** Packages the contract may use: a client takes it with nothing else of the server. */
+const CONTRACT_PACKAGES = /^typebox(\/|$)/;
 
 function isScaffolding(file: string): boolean {
   return /\.test\.ts$|\.bench\.ts$/.test(file);
@@ -40,6 +40,12 @@ function productionFiles(dir: string, found: string[] = []): string[] {
     else if (entry.name.endsWith('.ts')) found.push(path.relative(ROOT, full));
   }
   return found;
+}
+
+/** Packages a file imports (bare specifiers, node: built-ins included). */
+function packagesOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)].map((m) => m[1]);
 }
 
 function importsOf(file: string): string[] {
@@ -67,13 +73,14 @@ describe('the import graph', () => {
     }
   }
 
-  it('has no new arrow pointing the wrong way', () => {
-    const unexpected = arrows.filter((a) => !KNOWN.has(a));
-    assert.deepEqual(unexpected, [], 'imports against the layering (cli → serving/pipelines → features/models → platform; domain beside, reached from cli only)');
+  it('has no arrow pointing the wrong way', () => {
+    assert.deepEqual(arrows, [], 'imports against the layering (cli → serving/pipelines → features/models → platform → contract; domain beside, reached from cli only)');
   });
 
-  it('lists as known only arrows that still exist', () => {
-    const gone = [...KNOWN].filter((a) => !arrows.includes(a));
-    assert.deepEqual(gone, [], 'remove these from KNOWN: they are fixed');
+  it('keeps the contract free of every package but TypeBox', () => {
+    const contractFiles = productionFiles(path.join(ROOT, 'contract')).filter((f) => !isScaffolding(f));
+    assert.ok(contractFiles.length > 0, 'contract/ has files');
+    const foreign = contractFiles.flatMap((file) => packagesOf(file).filter((p) => !CONTRACT_PACKAGES.test(p)).map((p) => `${file} -> ${p}`));
+    assert.deepEqual(foreign, []);
   });
 });

@@ -56,6 +56,7 @@ export async function suggest(pool: pg.Pool, quotationId: number, spec: Pick<Sug
     const price = Math.round(quotation.priceTotal * spec.ratio * 100) / 100;
     const season = Math.round(price * 0.04 * 100) / 100;
     const lead = Math.round(-price * 0.015 * 100) / 100;
+    const modelPrice = spec.guardrail ? Math.round(price * 1.2 * 100) / 100 : price;
     const input: SuggestionInput = {
       quotation,
       itineraryId: r.itinerary_id,
@@ -74,19 +75,19 @@ export async function suggest(pool: pg.Pool, quotationId: number, spec: Pick<Sug
           { feature: 'lead_time_days', amount: lead, text: `−USD ${Math.round(-lead)}: booked far ahead` },
         ],
         contributions: { departure_month: season, lead_time_days: lead },
-        baseValue: null,
+        baseValue: Math.round((modelPrice - season - lead) * 100) / 100,
         guardrail: spec.guardrail ?? null,
         // The API's default rule, at 10% over cost and ±25% around the current price.
         guardrails: {
           version: 1, ruleId: 1, destinationId: null, serviceLevel: null, minMargin: 0.1, maxMargin: null, maxPricePerPax: null, maxChangeVsList: 0.25,
           floor: Math.round(quotation.costTotal * 110) / 100, ceiling: null, listBand: { lo: Math.round(quotation.priceTotal * 75) / 100, hi: Math.round(quotation.priceTotal * 125) / 100 },
         },
-        unclampedPrice: spec.guardrail ? Math.round(price * 1.2 * 100) / 100 : price,
-        segment: 'Culture seekers',
+        modelPrice,
+        segment: { id: 2, name: 'Culture seekers', modelVersion: 'segmentation-000001' },
         modelVersion: spec.modelVersion ?? 'price-000001',
         featureSnapshotId: `fs-${quotationId}-${quotation.version}`,
         features: { group_size: r.party_size, departure_month: Number(r.departure_date.slice(5, 7)), lead_time_days: 200 },
-        defaulted: [],
+        defaultedFeatures: [],
       },
       loadFactor: 0.82,
       pace: 1.15,

@@ -1,9 +1,6 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
-/**
- * Schemas every area of the API shares, the API's own routes and its hosted plugins' alike: the error body and the
- * error answers a route lists, dates and ids.
- */
+/** Schemas several areas share: the error body, ids, dates, and the fields every scored answer carries. */
 export const ErrorBody = Type.Object(
   {
     code: Type.String({
@@ -30,6 +27,10 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((s) => [s, Type.Object(ErrorBody.properties, { description: ERROR_DESCRIPTIONS[s] })]));
 }
 
+export const SCORED_ERRORS = [400, 401, 403, 429, 503];
+
+export type ErrorBody = Static<typeof ErrorBody>;
+
 export const IsoDate = (description: string) => Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
 
 /**
@@ -40,3 +41,13 @@ export const CatalogueId = (description: string) => Type.Integer({ minimum: 1, m
 
 /** Record ids (customers, quotations, bookings, suggestions, locks, bands, keys) are `bigint`, within JavaScript's exact integers. */
 export const RecordId = (description: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+
+/** Fields of every scored answer: which model answered, from which features, and which of them were defaults. */
+export const ScoredFields = {
+  modelVersion: Type.String({ description: 'Registry version that produced the answer, e.g. price-000007' }),
+  featureSnapshotId: Type.String({ description: 'Content id of the feature values used; the scored-request log holds them for replay' }),
+  defaultedFeatures: Type.Array(Type.String(), { description: 'Features that fell back to their default (store slow, down or without a value)' }),
+};
+
+/** A field that may be null, with the description on the union (where the docs show it). */
+export const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});

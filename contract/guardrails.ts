@@ -1,9 +1,8 @@
-import { Type, type TSchema } from 'typebox';
-import { CatalogueId } from '../http/schemas.ts';
-import { SERVICE_LEVELS } from '../guardrails/guardrail-store.ts';
+import { Type, type Static } from 'typebox';
+import { CatalogueId, Nullable } from './common.ts';
+import { SERVICE_LEVELS } from './itineraries.ts';
 
-/** Schemas of the guardrail routes: the rules in force, one change, the history. */
-const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description ? { description } : {});
+/** Schemas of the guardrail routes (the rules in force, one change, the history) and of the rule a price was held to. */
 
 const Scope = {
   destinationId: Nullable(CatalogueId('Destination'), 'Destination the rule is for; null = every destination'),
@@ -21,7 +20,10 @@ const Reason = Type.String({ minLength: 1, maxLength: 1000, description: 'Why, f
 
 export const GuardrailChangeBody = Type.Object({ ...Scope, ...Limits, reason: Reason }, { additionalProperties: false });
 
+export type GuardrailChange = Static<typeof GuardrailChangeBody>;
+
 export const GuardrailRemovalBody = Type.Object({ ...Scope, reason: Reason }, { additionalProperties: false });
+export type GuardrailRemoval = Static<typeof GuardrailRemovalBody>;
 
 export const GuardrailRecordSchema = Type.Object({
   id: Type.Integer({ description: 'This revision; also the rule set’s version when it was written' }),
@@ -38,6 +40,7 @@ export const GuardrailRecordSchema = Type.Object({
   changedBy: Type.String(),
   changedAt: Type.String({ format: 'date-time' }),
 });
+export type GuardrailRecord = Static<typeof GuardrailRecordSchema>;
 
 export const GuardrailSetSchema = Type.Object({
   version: Type.Integer({ description: 'Version of the rule set; price suggestions carry the version they were held to' }),
@@ -72,3 +75,4 @@ export const AppliedGuardrailsSchema = Type.Object({
   ceiling: Nullable(Type.Number(), 'Largest price for this quotation, USD (the lower of the margin and per-traveller ceilings)'),
   listBand: Nullable(Type.Object({ lo: Type.Number(), hi: Type.Number() }), 'Prices allowed around the list price, when the quotation gave one'),
 });
+export type AppliedGuardrails = Static<typeof AppliedGuardrailsSchema>;

@@ -1,9 +1,11 @@
-import { Type } from 'typebox';
-import { CatalogueId, IsoDate, RecordId, ScoredFields } from '../http/schemas.ts';
-import { AppliedGuardrailsSchema } from './guardrail-schemas.ts';
+import { Type, type Static } from 'typebox';
+import { CatalogueId, IsoDate, RecordId, ScoredFields } from './common.ts';
+import { AppliedGuardrailsSchema } from './guardrails.ts';
 
+/** POST /v1/prices/suggest: what the quotation engine sends to have a quotation priced, and what it gets back. */
 export const MAX_BATCH = 500;
 export const CHANNELS = ['web', 'agent', 'phone', 'email', 'partner'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /** One quotation to price: what the quotation engine knows when it asks. */
 export const QuotationToPrice = Type.Object(
@@ -27,12 +29,14 @@ export const QuotationToPrice = Type.Object(
   },
   { additionalProperties: false },
 );
+export type QuotationToPrice = Static<typeof QuotationToPrice>;
 
 export const ReasonCodeSchema = Type.Object({
   feature: Type.String(),
   amount: Type.Number({ description: 'USD this feature adds to (or takes from) the price' }),
   text: Type.String({ description: 'e.g. "+USD 42: departure in July"' }),
 });
+export type ReasonCode = Static<typeof ReasonCodeSchema>;
 
 export const PriceSuggestionSchema = Type.Object({
   quotationRef: Type.Union([Type.String(), Type.Null()]),
@@ -57,3 +61,16 @@ export const PriceSuggestionSchema = Type.Object({
       'True when some feature could not be had in time (listed in defaultedFeatures) and took a default: an estimate, not a price to quote or to record for review. Reasons never cite a defaulted value',
   }),
 });
+export type PriceSuggestion = Static<typeof PriceSuggestionSchema>;
+
+export const SuggestPricesBody = Type.Object(
+  {
+    quotation: Type.Optional(QuotationToPrice),
+    quotations: Type.Optional(Type.Array(QuotationToPrice, { minItems: 1, maxItems: MAX_BATCH })),
+  },
+  { additionalProperties: false },
+);
+export type SuggestPricesBody = Static<typeof SuggestPricesBody>;
+
+export const SuggestedPrices = Type.Object({ suggestions: Type.Array(PriceSuggestionSchema) });
+export type SuggestedPrices = Static<typeof SuggestedPrices>;

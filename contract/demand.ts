@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox';
+import { IsoDate, ScoredFields } from './common.ts';
+
+/** GET /v1/demand: a destination's forecast over a window, and its departures' load factor and pace. */
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export const DemandQuery = Type.Object(
+  {
+    destination: Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: 'Destination code, e.g. cusco' }),
+    from: Type.Optional(IsoDate('Start of the window (default today)')),
+    to: Type.Optional(IsoDate('End of the window (default from + 90 days)')),
+    granularity: Type.Optional(Type.Enum([...GRANULARITIES], { description: 'Period of the forecast rows (default: the model’s own)' })),
+  },
+  { additionalProperties: false },
+);
+
+const Bounds = { mean: Type.Number(), lo80: Type.Number(), hi80: Type.Number(), lo95: Type.Number(), hi95: Type.Number() };
+
+export const DemandOutlookSchema = Type.Object({
+  destination: Type.String(),
+  measure: Type.String({ description: 'What is forecast: travellers booking in each period' }),
+  granularity: Type.String(),
+  window: Type.Object({ from: Type.String(), to: Type.String() }),
+  forecast: Type.Array(Type.Object({ start: Type.String({ description: 'First day of the period' }), ...Bounds })),
+  departures: Type.Union([
+    Type.Object({
+      count: Type.Integer(),
+      capacity: Type.Number(),
+      bookedTravellers: Type.Number(),
+      loadFactor: Type.Union([Type.Number(), Type.Null()]),
+      expectedLoadFactor: Type.Union([Type.Object({ expected: Type.Number(), lo80: Type.Number(), hi80: Type.Number() }), Type.Null()]),
+      pace: Type.Union([
+        Type.Object({
+          pace: Type.Union([Type.Number(), Type.Null()], { description: '(booked now + 1) / (booked then + 1) at the same lead time: 1 = same pace' }),
+          leadTimeDays: Type.Integer(),
+          yearsBack: Type.Integer({ minimum: 1, description: 'The earlier year the pace compares with: 1 = last year, more when that year had sold nothing by now' }),
+          bookedLastYear: Type.Number({ description: 'Travellers booked by this lead time in the year compared with' }),
+          projectedFinal: Type.Number(),
+        }),
+        Type.Null(),
+      ]),
+    }),
+    Type.Null(),
+  ]),
+  ...ScoredFields,
+});
+export type DemandOutlook = Static<typeof DemandOutlookSchema>;
