@@ -34,7 +34,8 @@ export const DemandOutlookSchema = Type.Object({
         Type.Object({
           pace: Type.Union([Type.Number(), Type.Null()], { description: '(booked now + 1) / (booked then + 1) at the same lead time: 1 = same pace' }),
           leadTimeDays: Type.Integer(),
-          yearsBack: Type.Integer({ minimum: 1, description: 'The earlier year the pace compares with: 1 = last year, more when that year had sold nothing by now' }),
+          // Optional: servers from before it was added answer without it, and a client must still read them.
+          yearsBack: Type.Optional(Type.Integer({ minimum: 1, description: 'The earlier year the pace compares with: 1 = last year, more when that year had sold nothing by now' })),
           bookedLastYear: Type.Number({ description: 'Travellers booked by this lead time in the year compared with' }),
           projectedFinal: Type.Number(),
         }),
