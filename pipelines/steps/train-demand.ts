@@ -3,6 +3,7 @@ import { InputError } from '../../platform/errors.ts';
 import { DEMAND_SERIES_VERSION, readDemandSeries } from '../../features/demand-series.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { demandFingerprint } from '../../models/demand/demand-fingerprint.ts';
 import { coverage, mase, seasonalNaiveScale, smape } from '../../models/demand/accuracy.ts';
 import type { DemandObservation } from '../../models/demand/series.ts';
 import { writeBatch } from './support/batch-output.ts';
@@ -106,6 +107,8 @@ export const trainDemandStep: Step = {
       artifact: model.toArtifact(),
       dataWindow: { from: firstDay, to: build.asOf },
       featuresVersion: DEMAND_SERIES_VERSION,
+      // Serving checks the loaded artefact reproduces these forecasts before the version serves.
+      fingerprint: demandFingerprint(model, DEMAND_SERIES_VERSION),
       metrics,
       holdoutId: window.id,
       compress: true,
