@@ -146,10 +146,12 @@ async function dailyDemand(ctx: BenchContext): Promise<Record<string, unknown>> 
   const t0 = performance.now();
   const model = await new DemandForecaster({ seed: 1 }).fit({ series, frequency: 'daily', horizon });
   const fitSeconds = (performance.now() - t0) / 1000;
+  // ETS is not among the daily candidates: the backtested ensemble asked for ETS alone fits it.
+  const etsModel = await new DemandForecaster({ seed: 1, strategy: 'ets' }).fit({ series, frequency: 'daily', horizon });
   const mstl = (await packageForecasters()).find((f) => f.name === 'augursMstlEts')!;
   const mean = (xs: number[]) => Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3));
   const score = (strategy: 'ensemble' | 'seasonal_naive' | 'harmonic' | 'ets') =>
-    mean(series.map((s) => mase(s.actual, model.predict([{ seriesId: s.id, strategy }])[0].mean, seasonalNaiveScale(s.values, 7))));
+    mean(series.map((s) => mase(s.actual, (strategy === 'ets' ? etsModel : model).predict([{ seriesId: s.id, strategy }])[0].mean, seasonalNaiveScale(s.values, 7))));
   const t1 = performance.now();
   const mstlMase = mean(
     series.map((s) => {
@@ -161,13 +163,13 @@ async function dailyDemand(ctx: BenchContext): Promise<Record<string, unknown>> 
     days,
     horizon,
     fitSeconds: Number(fitSeconds.toFixed(2)),
-    maseEnsemble: score('ensemble'),
+    maseMultiSeasonal: score('ensemble'),
     maseHarmonicWithCalendar: score('harmonic'),
     maseEts: score('ets'),
     maseSeasonalNaive: score('seasonal_naive'),
     maseAugursMstlWeeklyYearly: mstlMase,
     augursMstlSeconds: Number(((performance.now() - t1) / 1000).toFixed(2)),
-    backtest: Object.fromEntries(Object.entries(model.backtestSummary()).map(([k, v]) => [k, { mase: Number(v.mase.toFixed(3)), cover80: Number(v.cover80.toFixed(3)), cover95: Number(v.cover95.toFixed(3)) }])),
+    validation: Object.fromEntries(Object.entries(model.metrics()).map(([k, v]) => [k, Number(v.toFixed(3))])),
   };
 }
 

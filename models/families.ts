@@ -132,7 +132,11 @@ export const MODEL_FAMILIES = {
   demand: {
     name: 'demand',
     trainedBy: 'train-demand',
-    load: async (artifact: ModelArtifact): Promise<DemandForecaster> => (await import('./demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact),
+    load: async (artifact: ModelArtifact, record: ModelVersion): Promise<DemandForecaster> => {
+      const forecaster = (await import('./demand/demand-forecaster.ts')).DemandForecaster.fromArtifact(artifact);
+      (await import('./demand/demand-fingerprint.ts')).checkDemandModel(forecaster, record);
+      return forecaster;
+    },
     upstream: [],
     params: {
       workers: { kind: 'int', name: 'workers', default: 2, min: 1, max: 64 },

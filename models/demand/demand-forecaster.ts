@@ -9,11 +9,15 @@ import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, peri
 import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
 import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
+import { MULTI_SEASONAL_CANDIDATES, type MultiSeasonalCandidate, type MultiSeasonalOptions } from './multi-seasonal.ts';
+import { fitMultiSeasonalSeries, forecastMultiSeasonalFit, historyOf, type MultiSeasonalFit } from './multi-seasonal-fit.ts';
 
 /**
  * The demand forecasting family (`demand`): many series of bookings or travellers per destination and departure,
- * fitted in one call; per series, seasonal naive, ETS, Theta (and harmonic regression with Peru's calendar when
- * the data has several seasonalities) are backtested from rolling origins and combined by their accuracy.
+ * fitted in one call. Monthly, quarterly and yearly series: seasonal naive, ETS and Theta are backtested from rolling
+ * origins and combined by their accuracy. Daily and weekly series (several seasonalities, zeros, holidays): the
+ * multi-seasonal forecaster of multi-seasonal.ts chooses per series on validation windows, unless the strategy names
+ * a model only the backtested ensemble has (`ets`, `theta`, `nbeats`) or the network is on.
  */
 export interface DemandForecasterParams extends Params {
   /** `ensemble` (backtest-weighted combination), `best` (per-series choice), or one model's name. */
@@ -51,8 +55,11 @@ export interface DemandFitData extends DemandFitOptions {
 export interface DemandQuery {
   seriesId: string;
   horizon?: number;
-  /** Overrides the forecaster's strategy for this query (e.g. `seasonal_naive` as a reference). */
-  strategy?: Strategy;
+  /**
+   * Overrides the forecaster's strategy for this query (e.g. `seasonal_naive` as a reference); daily and weekly
+   * models fitted by the multi-seasonal forecaster take `best`/`ensemble` (its choice) or one of its candidates.
+   */
+  strategy?: Strategy | MultiSeasonalCandidate;
 }
 
 /** A forecast with the first day of each forecast period. */
@@ -78,8 +85,11 @@ interface DemandState {
   frequency: Frequency;
   seasonalities: number[];
   horizon: number;
+  /** Series fitted by the backtested ensemble (empty when the multi-seasonal forecaster fitted them). */
   series: SeriesFit[];
   neural?: NeuralState;
+  /** Daily and weekly series fitted by the multi-seasonal forecaster (format 2 on). */
+  multiSeasonal?: MultiSeasonalFit[];
 }
 
 const NEURAL = 'nbeats';
@@ -95,7 +105,12 @@ function loadForecast(f: StoredForecast, horizon: number): Forecast | undefined 
   return { mean: take(f.mean), lo80: take(f.lo80), hi80: take(f.hi80), lo95: take(f.lo95), hi95: take(f.hi95) };
 }
 
-const FORMAT_VERSION = 1;
+/** Format 2 adds `multiSeasonal`; format 1 artefacts (no such field) read as they are. */
+const FORMAT_VERSION = 2;
+const READABLE_FORMATS = [1, 2];
+
+/** Models only the backtested ensemble has: asking for one keeps daily and weekly data on the ensemble. */
+const ENSEMBLE_ONLY: readonly string[] = ['ets', 'theta', NEURAL];
 
 const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
 
@@ -104,6 +119,8 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   readonly params: DemandForecasterParams;
   private state_: DemandState | undefined;
   private index_ = new Map<string, SeriesFit>();
+  private multiIndex_ = new Map<string, MultiSeasonalFit>();
+  private histories_ = new Map<string, Float64Array>();
   private network_: tf.LayersModel | undefined;
 
   constructor(params: Partial<DemandForecasterParams> = {}) {
@@ -134,6 +151,11 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     for (const s of series) {
       if (ids.has(s.id)) throw new InputError(`series ${s.id} appears twice`, 'series_id');
       ids.add(s.id);
+    }
+    if (this.usesMultiSeasonal(frequency)) {
+      const options: MultiSeasonalOptions = { frequency, seasonalities, horizon };
+      this.setState({ frequency, seasonalities, horizon, series: [], multiSeasonal: series.map((s) => fitMultiSeasonalSeries(s, options)) });
+      return this;
     }
     const period = mainPeriod(seasonalities);
     const plan = this.plan(horizon);
@@ -193,7 +215,13 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
 
   private predictOne(query: DemandQuery): DemandForecast {
     const state = this.fitted();
-    const { seriesId, horizon = state.horizon, strategy = this.params.strategy as Strategy } = query;
+    if (state.multiSeasonal) {
+      const fit = this.multiIndex_.get(query.seriesId);
+      if (!fit) throw new NotFoundError(`series ${query.seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
+      return this.describeMultiSeasonal(fit, this.histories_.get(fit.id)!, this.checkHorizon(query.horizon ?? state.horizon), query.strategy);
+    }
+    const { seriesId, horizon = state.horizon } = query;
+    const strategy = (query.strategy ?? this.params.strategy) as Strategy;
     const fit = this.index_.get(seriesId);
     if (!fit) throw new NotFoundError(`series ${seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
     const stored = state.neural?.forecasts[seriesId];
@@ -210,6 +238,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const state = this.fitted();
     checkSeries(series, state.frequency);
     const h = this.checkHorizon(horizon ?? state.horizon);
+    if (state.multiSeasonal) return this.describeMultiSeasonal(fitMultiSeasonalSeries(series, this.multiSeasonalOptions()), series.values, h);
     const period = mainPeriod(state.seasonalities);
     const context = { frequency: state.frequency, seasonalities: state.seasonalities, period, start: series.start };
     const plan = this.plan(state.horizon);
@@ -224,11 +253,20 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   }
 
   get seriesIds(): string[] {
-    return this.fitted().series.map((s) => s.id);
+    const state = this.fitted();
+    return (state.multiSeasonal ?? state.series).map((s) => s.id);
+  }
+
+  /** Daily and weekly models: the candidate one series' validation chose, and each candidate's validation MASE. */
+  validationOf(seriesId: string): Pick<MultiSeasonalFit, 'chosen' | 'validationMase'> {
+    const fit = this.multiIndex_.get(seriesId);
+    if (!fit) throw new NotFoundError(`series ${seriesId} was not fitted by the multi-seasonal forecaster`, 'seriesId');
+    return { chosen: fit.chosen, validationMase: fit.validationMase };
   }
 
   /** Backtest scores of one series, per model, and its combination weights and best model. */
   backtestOf(seriesId: string): Pick<SeriesFit, 'backtest' | 'weights' | 'best'> {
+    if (this.fitted().multiSeasonal) throw new ModelStateError('daily and weekly series are chosen on validation windows, not backtested: use validationOf()');
     const fit = this.index_.get(seriesId);
     if (!fit) throw new NotFoundError(`series ${seriesId} was not fitted`, 'seriesId');
     return { backtest: fit.backtest, weights: fit.weights, best: fit.best };
@@ -257,8 +295,14 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     return out;
   }
 
-  /** Backtest scores as numbers for the registry: per model, `<model>_mase`, `_smape`, `_coverage80`, `_coverage95`. */
+  /**
+   * Scores as numbers for the registry. Backtested ensemble: per model, `<model>_mase`, `_smape`, `_coverage80`,
+   * `_coverage95`. Multi-seasonal: per candidate, its mean validation MASE (`<candidate>_validation_mase`) and how many
+   * series chose it (`<candidate>_chosen`), and the chosen candidates' mean validation MASE (`validation_mase`).
+   */
   metrics(): Record<string, number> {
+    const state = this.fitted();
+    if (state.multiSeasonal) return multiSeasonalMetrics(state.multiSeasonal, state.horizon);
     const out: Record<string, number> = { series: this.fitted().series.length, horizon: this.fitted().horizon };
     for (const [model, s] of Object.entries(this.backtestSummary())) {
       out[`${model}_mase`] = s.mase;
@@ -274,6 +318,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const out: Record<string, number> = {};
     const state = this.fitted();
     for (const fit of state.series) for (const [model, s] of Object.entries(fit.seconds)) out[model] = (out[model] ?? 0) + s;
+    if (state.multiSeasonal) out.multi_seasonal = state.multiSeasonal.reduce((sum, fit) => sum + fit.seconds, 0);
     // The network's training time, plus the scoring of its forecasts above.
     if (state.neural) out[NEURAL] = (out[NEURAL] ?? 0) + state.neural.trainSeconds;
     return out;
@@ -284,7 +329,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   }
 
   static fromArtifact(artifact: ModelArtifact): DemandForecaster {
-    checkArtifact(artifact, 'demand', FORMAT_VERSION);
+    checkArtifact(artifact, 'demand', READABLE_FORMATS.includes(artifact?.formatVersion) ? artifact.formatVersion : FORMAT_VERSION);
     const forecaster = new DemandForecaster(readParams(artifact.params, DEFAULTS, 'demand'));
     forecaster.setState(artifact.state as DemandState);
     return forecaster;
@@ -297,6 +342,33 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   private setState(state: DemandState): void {
     this.state_ = state;
     this.index_ = new Map(state.series.map((s) => [s.id, s]));
+    this.multiIndex_ = new Map((state.multiSeasonal ?? []).map((s) => [s.id, s]));
+    this.histories_ = new Map((state.multiSeasonal ?? []).map((s) => [s.id, historyOf(s)]));
+  }
+
+  /** Daily and weekly data go to the multi-seasonal forecaster unless the strategy or the network asks for the ensemble. */
+  private usesMultiSeasonal(frequency: Frequency): boolean {
+    return (frequency === 'daily' || frequency === 'weekly') && !this.params.neural && !ENSEMBLE_ONLY.includes(this.params.strategy);
+  }
+
+  private multiSeasonalOptions(): MultiSeasonalOptions {
+    const { frequency, seasonalities, horizon } = this.fitted();
+    return { frequency, seasonalities, horizon };
+  }
+
+  private describeMultiSeasonal(fit: MultiSeasonalFit, values: Float64Array, horizon: number, strategy: string = this.params.strategy): DemandForecast {
+    const candidate = strategy === 'best' || strategy === 'ensemble' ? fit.chosen : strategy;
+    if (!(MULTI_SEASONAL_CANDIDATES as readonly string[]).includes(candidate)) {
+      throw new InputError(`strategy ${strategy} is not one of this daily/weekly model's: best, ensemble, ${MULTI_SEASONAL_CANDIDATES.join(', ')}`, 'strategy');
+    }
+    const f = forecastMultiSeasonalFit(fit, values, this.multiSeasonalOptions(), horizon, candidate as MultiSeasonalCandidate);
+    return { seriesId: fit.id, dates: this.datesAfter(fit.start, fit.n, horizon), ...f };
+  }
+
+  private datesAfter(start: string, n: number, horizon: number): string[] {
+    const { frequency } = this.fitted();
+    const first = periodIndex(parseDate(start, 'start'), frequency) + n;
+    return Array.from({ length: horizon }, (_, h) => isoDay(periodStart(first + h, frequency)));
   }
 
   private fitted(): DemandState {
@@ -315,9 +387,19 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   }
 
   private describe(fit: SeriesFit, horizon: number, external: Record<string, Forecast> = {}, strategy = this.params.strategy as Strategy): DemandForecast {
-    const state = this.fitted();
     const f = forecastSeries(fit, horizon, strategy, this.params.seed, external);
-    const first = periodIndex(parseDate(fit.start, 'start'), state.frequency) + fit.n;
-    return { seriesId: fit.id, dates: Array.from({ length: horizon }, (_, h) => isoDay(periodStart(first + h, state.frequency))), ...f };
+    return { seriesId: fit.id, dates: this.datesAfter(fit.start, fit.n, horizon), ...f };
   }
+}
+
+function multiSeasonalMetrics(fits: readonly MultiSeasonalFit[], horizon: number): Record<string, number> {
+  const out: Record<string, number> = { series: fits.length, horizon };
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
+  const scored = (value: number | null): value is number => value !== null && Number.isFinite(value);
+  for (const candidate of MULTI_SEASONAL_CANDIDATES) {
+    out[`${candidate}_validation_mase`] = mean(fits.map((f) => f.validationMase[candidate]).filter(scored));
+    out[`${candidate}_chosen`] = fits.filter((f) => f.chosen === candidate).length;
+  }
+  out.validation_mase = mean(fits.map((f) => f.validationMase[f.chosen]).filter(scored));
+  return out;
 }

@@ -58,6 +58,27 @@ function harmonicMean(y: Float64Array, options: MultiSeasonalOptions, start: str
   return mean.map((v) => Math.min(Math.expm1(v), 2 * busiest));
 }
 
+/** Mean path of one candidate fitted on `y` (which starts on `start`). */
+export function candidateMean(candidate: MultiSeasonalCandidate, y: Float64Array, start: string, options: MultiSeasonalOptions, horizon: number): Float64Array {
+  const period = mainPeriod(options.seasonalities);
+  switch (candidate) {
+    case 'harmonic':
+      return harmonicMean(y, options, start, false, horizon);
+    case 'harmonic_log':
+      return harmonicMean(y, options, start, true, horizon);
+    case 'recent_profile':
+      return recentProfile(y, period, horizon);
+    case 'intermittent':
+      return intermittentMean(y, period, horizon);
+    case 'harmonic_log_profile': {
+      const profile = recentProfile(y, period, horizon);
+      return harmonicMean(y, options, start, true, horizon).map((v, h) => (v + profile[h]) / 2);
+    }
+    case 'seasonal_naive':
+      return seasonalNaiveForecast(fitSeasonalNaive(y, period), horizon).mean;
+  }
+}
+
 /** Mean paths of every candidate, fitted on `y` (which starts on `start`). */
 function candidateMeans(y: Float64Array, start: string, options: MultiSeasonalOptions, horizon: number): Record<MultiSeasonalCandidate, Float64Array> {
   const period = mainPeriod(options.seasonalities);
@@ -88,8 +109,31 @@ const ORIGINS = 2;
 /** Shortest validation window: a quarter of a year of weeks, so a weekly series' bounds rest on enough errors. */
 const MIN_VALIDATION = 13;
 
-/** Forecast of one series: validate, choose, refit on the whole history, bound by the validation errors. */
-export function forecastMultiSeasonal(values: Float64Array, start: string, options: MultiSeasonalOptions): MultiSeasonalResult {
+/** Offsets of the 80% and 95% bounds from the mean: split-conformal quantiles of a candidate's validation errors. */
+export interface ConformalBounds {
+  lo95: number;
+  lo80: number;
+  hi80: number;
+  hi95: number;
+}
+
+/** What validation chose for one series: the candidate, each candidate's error and bounds (so any of them can forecast). */
+export interface MultiSeasonalChoice {
+  chosen: MultiSeasonalCandidate;
+  /** Mean absolute error of each candidate on the validation windows. */
+  validationError: Record<MultiSeasonalCandidate, number>;
+  bounds: Record<MultiSeasonalCandidate, ConformalBounds>;
+}
+
+function conformalBounds(signed: number[]): ConformalBounds {
+  const errors = [...signed].sort((x, y) => x - y);
+  // Split-conformal levels with the finite-sample correction: the k-th of n errors covers k/(n+1) of a new one.
+  const at = (q: number) => quantile(errors, Math.max(0, Math.min(1, (q * (errors.length + 1) - 1) / Math.max(1, errors.length - 1))));
+  return { lo95: at(0.025), lo80: at(0.1), hi80: at(0.9), hi95: at(0.975) };
+}
+
+/** Validate every candidate on the windows at the end of the history and choose the one with the least error. */
+export function chooseMultiSeasonal(values: Float64Array, start: string, options: MultiSeasonalOptions): MultiSeasonalChoice {
   const { horizon } = options;
   const validation = Math.max(1, Math.min(options.validation ?? Math.max(horizon, MIN_VALIDATION), Math.floor(values.length / (2 * ORIGINS))));
   const absolute = Object.fromEntries(MULTI_SEASONAL_CANDIDATES.map((c) => [c, 0])) as Record<MultiSeasonalCandidate, number>;
@@ -107,21 +151,24 @@ export function forecastMultiSeasonal(values: Float64Array, start: string, optio
     }
   }
   const validationError = {} as Record<MultiSeasonalCandidate, number>;
+  const bounds = {} as Record<MultiSeasonalCandidate, ConformalBounds>;
   let chosen: MultiSeasonalCandidate = 'seasonal_naive';
   let best = Infinity;
   for (const candidate of MULTI_SEASONAL_CANDIDATES) {
     validationError[candidate] = absolute[candidate] / (ORIGINS * validation);
+    bounds[candidate] = conformalBounds(signed[candidate]);
     if (validationError[candidate] < best) {
       best = validationError[candidate];
       chosen = candidate;
     }
   }
-  const errors = signed[chosen].sort((x, y) => x - y);
-  const mean = candidateMeans(values, start, options, horizon)[chosen];
+  return { chosen, validationError, bounds };
+}
+
+/** A candidate refitted on the whole history, bounded by its validation errors. */
+export function multiSeasonalForecast(values: Float64Array, start: string, options: MultiSeasonalOptions, candidate: MultiSeasonalCandidate, bounds: ConformalBounds, horizon: number): Forecast {
+  const mean = candidateMean(candidate, values, start, options, horizon);
   const forecast = emptyForecast(horizon);
-  // Split-conformal levels with the finite-sample correction: the k-th of n errors covers k/(n+1) of a new one.
-  const at = (q: number) => quantile(errors, Math.max(0, Math.min(1, (q * (errors.length + 1) - 1) / Math.max(1, errors.length - 1))));
-  const bounds = { lo95: at(0.025), lo80: at(0.1), hi80: at(0.9), hi95: at(0.975) };
   for (let h = 0; h < horizon; h++) {
     const m = Math.max(0, mean[h]);
     forecast.mean[h] = m;
@@ -130,5 +177,11 @@ export function forecastMultiSeasonal(values: Float64Array, start: string, optio
     forecast.hi80[h] = m + bounds.hi80;
     forecast.hi95[h] = m + bounds.hi95;
   }
-  return { chosen, validationError, forecast: clipAtZero(forecast) };
+  return clipAtZero(forecast);
+}
+
+/** Forecast of one series: validate, choose, refit on the whole history, bound by the validation errors. */
+export function forecastMultiSeasonal(values: Float64Array, start: string, options: MultiSeasonalOptions): MultiSeasonalResult {
+  const { chosen, validationError, bounds } = chooseMultiSeasonal(values, start, options);
+  return { chosen, validationError, forecast: multiSeasonalForecast(values, start, options, chosen, bounds[chosen], options.horizon) };
 }

@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { checkDemandModel } from '../../models/demand/demand-fingerprint.ts';
 import { batchForecast } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
@@ -25,6 +26,9 @@ describe('train-demand step', () => {
   it('writes the next 365 days of every series with ordered bounds, as the model forecasts them', async () => {
     const v = await f.registry.get('demand', 'champion');
     const model = DemandForecaster.fromArtifact(await f.registry.loadArtifact(v));
+    assert.equal(v.fingerprint?.probes.length, 5, 'forecasts of a few series recorded for serving to check');
+    checkDemandModel(model, v);
+    assert.ok(model.validationOf('destination/cusco/travellers').chosen, 'daily series fitted by the multi-seasonal forecaster');
     const counts = await queryRows<{ series_id: string; n: string; first: string; last: string; bad: string }>(
       f.client,
       `SELECT series_id, count() AS n, toString(min(date)) AS first, toString(max(date)) AS last,

@@ -3,6 +3,7 @@ import { InputError } from '../../platform/errors.ts';
 import { DEMAND_SERIES_VERSION, readDemandSeries } from '../../features/demand-series.ts';
 import { latestFeatureBuild } from '../../features/feature-builds.ts';
 import { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { demandFingerprint } from '../../models/demand/demand-fingerprint.ts';
 import { coverage, mase, seasonalNaiveScale, smape } from '../../models/demand/accuracy.ts';
 import type { DemandObservation } from '../../models/demand/series.ts';
 import { writeBatch } from './support/batch-output.ts';
@@ -15,12 +16,10 @@ import { runParam, seedParam } from './support/step-params.ts';
  * the days before the held-out months and forecasts them; its MASE (scaled by the in-sample weekly naive error) is
  * compared with the seasonal naive forecast's on the same days. The registered forecaster is refitted on every
  * day, and its next `forecastDays` (365) days per series go to demand_forecasts with the version.
- * The N-BEATS network is off by default (`demandNeural`): on a few dozen daily series it costs more time than it
- * adds accuracy; the statistical models (seasonal naive, ETS, Theta, harmonic regression with Peru's calendar) do
- * the work. Each series uses the model its backtests found best (`demandStrategy`, default `best`): daily bookings
- * per destination are sparse, and there the backtest-weighted average loses to the per-series choice (held-out
- * MASE, generated worlds of 1,200 / 3,000 customers: best 1.014 / 1.054, ensemble 1.088 / 1.064, seasonal naive
- * 1.082 / 1.265; synthetic test world 0.907 vs 0.909).
+ * Daily series go to the multi-seasonal forecaster (models/demand/multi-seasonal.ts): per series, harmonic
+ * regression with Peru's calendar, its log variant, the recent weekday profile, TSB for sparse itineraries or
+ * seasonal naive, chosen on validation windows at the end of its history. `demandStrategy` `ets`, `theta` or
+ * `nbeats`, or `demandNeural`, keep the backtested ensemble of models/demand/series-fit.ts instead.
  */
 const WEEK = 7;
 const PARAMS = MODEL_FAMILIES.demand.params;
@@ -108,6 +107,8 @@ export const trainDemandStep: Step = {
       artifact: model.toArtifact(),
       dataWindow: { from: firstDay, to: build.asOf },
       featuresVersion: DEMAND_SERIES_VERSION,
+      // Serving checks the loaded artefact reproduces these forecasts before the version serves.
+      fingerprint: demandFingerprint(model, DEMAND_SERIES_VERSION),
       metrics,
       holdoutId: window.id,
       compress: true,

@@ -69,7 +69,7 @@ describe('a price artefact that is not the model that was trained', () => {
   before(async () => {
     clickhouse = (await testClickHouse()).client;
     await useClickHouseDatabase(clickhouse, 'faults_fingerprint');
-    world = await buildServingWorld(clickhouse, { customers: 120, seed: 9, families: ['segmentation', 'price', 'recommender'] });
+    world = await buildServingWorld(clickhouse, { customers: 120, seed: 9, families: ['segmentation', 'price', 'recommender', 'demand'] });
     good = world.versions.price;
     goodArtifact = (await world.registry.loadArtifact(good)) as ModelArtifact<PriceState>;
     db = await freshDatabase(await embeddedPostgresUrl(), 'faults_fingerprint');
@@ -158,6 +158,33 @@ describe('a price artefact that is not the model that was trained', () => {
     const after = await status();
     assert.equal(after.serving, trained.version);
     assert.match(after.lastError.message, /does not reproduce its training predictions/);
+  });
+
+  it('refuses a demand artefact whose series were given each other’s fitted models: it does not reproduce its fingerprint', async () => {
+    const status = async () => (await http.call('GET', '/v1/admin/models', { key: adminKey })).body.families.find((f: { family: string }) => f.family === 'demand');
+    const trained = world.versions.demand;
+    assert.ok((trained.fingerprint?.probes.length ?? 0) >= 2, 'the demand version recorded a fingerprint');
+    assert.equal((await status()).serving, trained.version, 'and loaded against it');
+    const artifact = (await world.registry.loadArtifact(trained)) as ModelArtifact<{ series: Array<{ id: string; models: unknown[] }> }>;
+    const destination = artifact.state.series.map((s) => s.id.split('/')).find((parts) => parts[0] === 'destination' && parts[2] === 'travellers')![1];
+    const outlook = async () => {
+      const answer = await http.call('GET', `/v1/demand?destination=${destination}`, { key: adminKey });
+      assert.equal(answer.status, 200, answer.text);
+      return { version: answer.body.modelVersion, forecast: answer.body.forecast };
+    };
+    const served = await outlook();
+    assert.equal(served.version, trained.version);
+    // Same checksum discipline as the others: a valid artefact, registered again, whose state is not the trained one.
+    const models = artifact.state.series.map((s) => s.models);
+    artifact.state.series.forEach((s, i) => (s.models = models[(i + 1) % models.length]));
+    const copy = await world.registry.register({ artifact, dataWindow: trained.dataWindow, featuresVersion: trained.featuresVersion, metrics: trained.metrics, holdoutId: trained.holdoutId, compress: true, fingerprint: trained.fingerprint });
+    await world.registry.promote('demand', copy.version, 'fingerprint test');
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) if ((await status()).lastError?.version === copy.version) break;
+    const after = await status();
+    assert.equal(after.serving, trained.version, 'the previous demand model keeps serving');
+    assert.equal(after.lastError?.version, copy.version);
+    assert.match(after.lastError.message, /does not reproduce its training predictions/);
+    assert.deepEqual(await outlook(), served, 'forecasts unchanged');
   });
 
   it('refuses a copy registered without a fingerprint when it does not read the served features', async () => {

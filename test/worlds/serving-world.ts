@@ -14,6 +14,7 @@ import { PriceModel } from '../../models/price/price-model.ts';
 import { priceFingerprint } from '../../models/price/price-fingerprint.ts';
 import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { recommenderFingerprint } from '../../models/recommender/recommender-fingerprint.ts';
+import { demandFingerprint } from '../../models/demand/demand-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { DEFAULT_CONFIDENCE } from '../../models/recommender/confidence.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
@@ -96,7 +97,14 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     await buildDemandSeries(client, asOf);
     const rows = (await readDemandSeries(client, 'weekly', 'travellers')).filter((r) => r.series_id.startsWith('destination/'));
     const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit({ rows, frequency: 'weekly', horizon: 8 });
-    versions.demand = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: DEMAND_SERIES_VERSION, metrics: { mase: 1 }, holdoutId: 'test' });
+    versions.demand = await registry.register({
+      artifact: model.toArtifact(),
+      dataWindow: window,
+      featuresVersion: DEMAND_SERIES_VERSION,
+      fingerprint: demandFingerprint(model, DEMAND_SERIES_VERSION),
+      metrics: { mase: 1 },
+      holdoutId: 'test',
+    });
     await registry.promote('demand', versions.demand.version);
   }
   if (families.has('nlu')) {
