@@ -27,8 +27,18 @@ export function onStopSignal(onStop: (signal: NodeJS.Signals) => void): void {
   process.on('SIGTERM', handle);
 }
 
+/**
+ * Ctrl+C reaches the embedded PostgreSQL at the same moment as this process, and its connections can end a moment
+ * before this process's own signal handler has run. So a lost connection is logged that moment later: as a warning,
+ * or as part of stopping when a stop was requested meanwhile. The timer does not keep the process alive.
+ */
+const SIGNAL_GRACE_MS = 250;
+
 /** Logs a lost connection: a warning, or once the process is stopping a debug line, since the loss is then expected. */
 export function logConnectionLoss(log: Logger, message: string, fields: Record<string, unknown>): void {
-  if (requested) log.debug(`${message} (while stopping)`, fields);
-  else log.warn(message, fields);
+  if (requested) {
+    log.debug(`${message} (while stopping)`, fields);
+    return;
+  }
+  setTimeout(() => (requested ? log.debug(`${message} (while stopping)`, fields) : log.warn(message, fields)), SIGNAL_GRACE_MS).unref();
 }
