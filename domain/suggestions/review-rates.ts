@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { InputError } from '../../platform/errors.ts';
+import type { AcceptanceCounts } from './suggestion-acceptance.ts';
 
 /**
  * How pricing managers receive the model, from the decisions in ClickHouse: acceptance rate and average
@@ -8,17 +9,11 @@ import { InputError } from '../../platform/errors.ts';
  */
 export type RatesGrouping = 'model_version' | 'destination' | 'model_version_destination';
 
-export interface ReviewRate {
+/** The counts of suggestion-acceptance.ts, per model version and destination, with the mean size of an override. */
+export interface ReviewRate extends AcceptanceCounts {
   modelVersion: string | null;
   destinationId: number | null;
-  decisions: number;
-  accepted: number;
-  autoAccepted: number;
-  overridden: number;
-  rejected: number;
-  acceptanceRate: number;
-  /** Signed mean of (override − suggested) / suggested over overrides; null without overrides. */
-  avgOverride: number | null;
+  /** Mean of |override − suggested| / suggested over overrides; null without overrides. */
   avgAbsOverride: number | null;
 }
 
