@@ -90,4 +90,14 @@ describe('message understander', () => {
     assert.ok(trained.metrics.intent_macro_f1 > trained.metrics.keyword_intent_macro_f1 + 0.25, JSON.stringify(trained.metrics));
     assert.equal(trained.metrics.training_messages + trained.metrics.validation_messages, 8 * 2 * DEFAULT_TRAINING.perIntentAndLanguage);
   });
+
+  it("meets issue 27's goals on the corpus written by someone who never read this code", () => {
+    const messages = parseLabelledMessages(readFileSync(new URL('./corpus/independent-messages.jsonl', import.meta.url), 'utf8'), 'independent-messages.jsonl');
+    const report = benchmarkUnderstanding(trained.model, messages, '2026-12-07');
+    const goals = { destination: 0.95, date_from: 0.85, date_to: 0.85, party_size: 0.92, budget: 0.95, service_level: 0.95 };
+    assert.ok(report.intent.accuracy >= 0.9 && report.intent.macroF1 >= 0.88, JSON.stringify(report.intent));
+    for (const [field, goal] of Object.entries(goals)) {
+      assert.ok(report.entities[field as keyof typeof goals] >= goal, `${field}: ${report.entities[field as keyof typeof goals]} < ${goal}`);
+    }
+  });
 });
