@@ -7,8 +7,9 @@
  * - plain: `CREATE TABLE … ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM postgresql(…)` per table, nothing
  *   else (no versions, no watermark, no deletes): the yardstick.
  * Each one runs in a process of its own with a fresh ClickHouse data directory, so peak RSS is its own.
- * World: the generator in an embedded PostgreSQL; `--scale small` 3,000 customers over 3 years (a run under a
- * minute), `--scale full` 20,000 customers over 3 years, seed 3 (the world of issue #23).
+ * Worlds: the generator in an embedded PostgreSQL, 3 years, seed 3; `--scale small` 3,000 customers (a run under a
+ * minute), `--scale full` 20,000 customers (about 2 million rows) and 150,000 (about a million bookings, 15 million
+ * rows), issue #23's two worlds.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,8 +40,16 @@ function runChild(mode: 'pull' | 'copy' | 'plain', url: string): ChildFigures {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildFigures;
 }
 
+/** Worlds by scale: `full` is issue #23's two, the 20,000-customer world and one of about a million bookings. */
+const WORLDS = { small: [3_000], full: [20_000, 150_000] } as const;
+
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
-  const customers = ctx.scale === 'small' ? 3_000 : 20_000;
+  const out: Record<string, unknown> = {};
+  for (const customers of WORLDS[ctx.scale]) out[`world${customers}`] = await measureWorld(ctx, customers);
+  return out;
+}
+
+async function measureWorld(ctx: BenchContext, customers: number): Promise<Record<string, unknown>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spirit-bench-ingest-'));
   fs.chmodSync(dataDir, 0o777);
   const config = loadConfig({ SPIRIT_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '54377', LOG_LEVEL: 'warn' });
@@ -63,15 +72,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       customers: world.counts.customers,
       bookings: world.counts.bookings,
       rows: plain.rows,
-      plainPostgresqlSeconds: plain.seconds,
-      plainPostgresqlRowsPerSecond: plain.rowsPerSecond,
-      plainPostgresqlPeakRssMiB: plain.peakRssMiB,
-      oursPullSeconds: pull.seconds,
-      oursPullRowsPerSecond: pull.rowsPerSecond,
-      oursPullPeakRssMiB: pull.peakRssMiB,
-      oursCopySeconds: copy.seconds,
-      oursCopyRowsPerSecond: copy.rowsPerSecond,
-      oursCopyPeakRssMiB: copy.peakRssMiB,
+      plainPostgresql: plain,
+      oursPull: pull,
+      oursCopy: copy,
       sameRowCount: pull.rows === plain.rows && copy.rows === plain.rows,
       pullSpeedVsPlain: Number((pull.rowsPerSecond / plain.rowsPerSecond).toFixed(2)),
       copySpeedVsPlain: Number((copy.rowsPerSecond / plain.rowsPerSecond).toFixed(2)),

@@ -99,6 +99,13 @@ function pulledExpression([name, expr]: [string, string]): string {
   return quoteIdentifier(name);
 }
 
+/**
+ * ClickHouse squashes what it reads into blocks of up to a million rows before writing a part; a block of a wide
+ * table is then hundreds of megabytes. Smaller blocks keep the ingest's memory flat in the size of the table, at
+ * the price of more parts for the background merges.
+ */
+const BOUNDED_BLOCKS = { max_insert_block_size: '131072', min_insert_block_size_rows: '131072' };
+
 export interface PullTableOptions {
   pool: pg.Pool;
   clickhouse: ClickHouseClient;
@@ -125,7 +132,7 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
     await opts.clickhouse.command({
       query: `INSERT INTO ${quoteIdentifier(table.name)} (${columns.join(', ')}, is_deleted)
               SELECT ${table.columns.map(pulledExpression).join(', ')}, 0 FROM ${reader} WHERE ${range}`,
-      clickhouse_settings: { output_format_json_escape_forward_slashes: 0 },
+      clickhouse_settings: { output_format_json_escape_forward_slashes: 0, ...BOUNDED_BLOCKS },
     });
   } catch (err) {
     throw redacted(err, opts.source);
