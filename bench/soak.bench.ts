@@ -3,7 +3,8 @@
  * quotation scoring and review-desk reads, mixed — while faults are injected on a schedule, a new price champion is
  * swapped in every SOAK_SWAP_SECONDS, and domain events are committed all along. A benchmark, not a test: it
  * prints per phase the requests, answers by status, p50/p99, the time from a dependency's return to the last failed
- * answer, memory, and at the end the rows lost (scored-request log, domain events).
+ * answer, memory (RSS per phase; the heap still live after a full collection at the end of the baseline and at the
+ * end, with `npm run soak`'s --expose-gc), and at the end the rows lost (scored-request log, domain events).
  *
  * Schedule, as fractions of SOAK_SECONDS: 15% every PostgreSQL connection of the API terminated; 25% PostgreSQL
  * killed (SIGKILL of the postmaster), restarted at 40%; 42% a pipeline run starts in the API's process (the
@@ -51,6 +52,18 @@ const DAY_MS = 86_400_000;
 const SLOW_CLICKHOUSE_MS = 300;
 const REQUEST_TIMEOUT_MS = 5000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The JavaScript heap still live after a full collection (MiB), or undefined when node runs without --expose-gc:
+ * the sampled heap and RSS rise and fall with garbage not yet collected and with ClickHouse's own caches, so a
+ * leak shows here first.
+ */
+function retainedHeapMiB(): number | undefined {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return undefined;
+  collect();
+  return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+}
 
 function setting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -219,6 +232,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const started = performance.now();
   const now = () => performance.now() - started;
   let swaps = 0;
+  let retainedAfterBaseline: number | undefined;
   let pipelineRun: Promise<string> = Promise.resolve('not run');
 
   const killPostgres = () => {
@@ -260,6 +274,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       return now();
     };
     const terminatedAt = await at(0.15);
+    retainedAfterBaseline = retainedHeapMiB();
     await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()').catch(() => undefined);
     faults.push({ name: 'pg connections terminated', down: terminatedAt, back: terminatedAt });
     const pgDown = await at(0.25);
@@ -316,6 +331,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const pipeline = await pipelineRun;
   writing = false;
   await writer;
+  const retainedAtEnd = retainedHeapMiB();
 
   // Everything back: every committed event must reach ClickHouse, every scored item the request log.
   ctx.log('soak: load done; waiting for the events to arrive');
@@ -369,5 +385,6 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const steady = memory.filter((m) => m.at > 0.1 * durationMs);
   figures.rssMiBFirstLast = steady.length ? `${steady[0].rssMiB} → ${steady.at(-1)!.rssMiB}` : 'n/a';
   figures.heapMiBFirstLast = steady.length ? `${steady[0].heapMiB} → ${steady.at(-1)!.heapMiB}` : 'n/a';
+  figures.retainedHeapMiBAfterBaselineAndAtEnd = retainedAfterBaseline === undefined ? 'run with --expose-gc' : `${retainedAfterBaseline} → ${retainedAtEnd}`;
   return figures;
 }
