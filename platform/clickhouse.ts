@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
 import { ensureDataDir, ensurePrivateDir } from './data-dir.ts';
+import { onCluster } from './clickhouse-cluster.ts';
 
 interface ChdbRawInsert {
   rawInsert(params: { table: string; values: Buffer; format: 'TabSeparated' | 'JSONEachRow'; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
@@ -89,6 +90,8 @@ export interface ClickHouseHandle {
   /** The database that holds our tables (created if missing). */
   database: string;
   embedded: boolean;
+  /** CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER with Replicated engines (platform/clickhouse-cluster.ts). */
+  cluster: string | undefined;
   close(): Promise<void>;
 }
 
@@ -110,7 +113,7 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
         clickhouse_settings: { date_time_input_format: 'best_effort' as const },
       };
       const bootstrap = createClient(serverOptions);
-      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` }).finally(() => bootstrap.close());
+      await bootstrap.command({ query: onCluster(`CREATE DATABASE IF NOT EXISTS ${database}`, config.clickhouseCluster) }).finally(() => bootstrap.close());
       client = createClient({ ...serverOptions, database });
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
@@ -144,5 +147,5 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
     throw new SpiritError('clickhouse_unreachable', `cannot use ClickHouse at ${where}: ${message}`);
   }
   log.debug('clickhouse ready', { embedded, database });
-  return { client, database, embedded, close: () => client.close() };
+  return { client, database, embedded, cluster: embedded ? undefined : config.clickhouseCluster, close: () => client.close() };
 }
