@@ -46,14 +46,15 @@ describe('DDL on a ClickHouse cluster', () => {
     );
   });
 
-  it('runs ALTER, DROP and CREATE DATABASE on the cluster, inserts as they are, and refuses what it has no rule for', () => {
+  it('runs ALTER, DROP, EXCHANGE and CREATE DATABASE on the cluster, inserts as they are, and refuses what it has no rule for', () => {
     assert.equal(onCluster('ALTER TABLE t\n  ADD COLUMN IF NOT EXISTS b UInt8', 'c'), "ALTER TABLE t ON CLUSTER 'c'\n  ADD COLUMN IF NOT EXISTS b UInt8");
     assert.equal(onCluster('DROP TABLE IF EXISTS t__next', 'c'), "DROP TABLE IF EXISTS t__next ON CLUSTER 'c'");
     assert.equal(onCluster('CREATE DATABASE IF NOT EXISTS spirit', 'c'), "CREATE DATABASE IF NOT EXISTS spirit ON CLUSTER 'c'");
     assert.equal(onCluster("ALTER TABLE t ON CLUSTER 'c' DROP COLUMN b", 'c'), "ALTER TABLE t ON CLUSTER 'c' DROP COLUMN b");
     const insert = 'INSERT INTO m SELECT * FROM t';
     assert.equal(onCluster(insert, 'c'), insert);
-    assert.throws(() => onCluster('EXCHANGE TABLES a AND b', 'c'), { code: 'cluster_statement' });
+    assert.equal(onCluster('EXCHANGE TABLES a__next AND a', 'c'), "EXCHANGE TABLES a__next AND a ON CLUSTER 'c'");
+    assert.equal(onCluster('RENAME TABLE a TO b', 'c'), "RENAME TABLE a TO b ON CLUSTER 'c'");
     assert.throws(() => onCluster('OPTIMIZE TABLE t FINAL', 'c'), { code: 'cluster_statement' });
     assert.throws(() => onCluster('CREATE TABLE t (a UInt8) ENGINE = MergeTree(a ORDER BY a', 'c'), { code: 'cluster_statement' });
     assert.throws(() => onCluster('CREATE TABLE t (a UInt8) ENGINE = Memory', "c'; DROP TABLE x; --"), { code: 'clickhouse_cluster' });

@@ -27,6 +27,8 @@ const HEAD = new RegExp(
     `)\\s+(${QUALIFIED})(?=\\s|\\(|$)`,
   'i',
 );
+/** Statements that name their cluster last. */
+const TAIL = /^(?:EXCHANGE\s+TABLES|RENAME\s+TABLE)\s/i;
 const ENGINE = /\bENGINE\s*=\s*(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsing|Graphite|Coalescing)?MergeTree\b/gi;
 
 export function checkClusterName(cluster: string): void {
@@ -85,6 +87,7 @@ export function onCluster(statement: string, cluster: string | undefined): strin
   checkClusterName(cluster);
   const text = statement.trim();
   if (/^(?:INSERT|SELECT|WITH)\b/i.test(text)) return statement;
+  if (TAIL.test(text)) return /\bON\s+CLUSTER\b/i.test(text) ? statement : `${text} ON CLUSTER '${cluster}'`;
   const head = HEAD.exec(text);
   if (!head) throw new SpiritError('cluster_statement', `no rule to run "${text.slice(0, 80)}" on a cluster (platform/clickhouse-cluster.ts)`);
   if (/\bON\s+CLUSTER\b/i.test(text.slice(head[0].length, head[0].length + 40))) return statement;

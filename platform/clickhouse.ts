@@ -22,6 +22,19 @@ const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();
 /** The data directory of an embedded client: more chDB sessions can be opened on it in this process. */
 const embeddedPaths = new WeakMap<ClickHouseClient, string>();
 
+/** The cluster (CLICKHOUSE_CLUSTER) a server's client creates tables on, for DDL run after the migrations. */
+const clusters = new WeakMap<ClickHouseClient, string>();
+
+/** The cluster a client's DDL runs on (platform/clickhouse-cluster.ts), or undefined for one server. */
+export function clusterOf(client: ClickHouseClient): string | undefined {
+  return clusters.get(client);
+}
+
+/** Makes `client`'s DDL run on `cluster`: openClickHouse does it from the configuration. */
+export function registerCluster(client: ClickHouseClient, cluster: string): void {
+  clusters.set(client, cluster);
+}
+
 /** Where an embedded (chDB) client keeps its data, or undefined for a server's client. */
 export function embeddedDataPath(client: ClickHouseClient): string | undefined {
   return embeddedPaths.get(client);
@@ -115,6 +128,7 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
       const bootstrap = createClient(serverOptions);
       await bootstrap.command({ query: onCluster(`CREATE DATABASE IF NOT EXISTS ${database}`, config.clickhouseCluster) }).finally(() => bootstrap.close());
       client = createClient({ ...serverOptions, database });
+      if (config.clickhouseCluster) registerCluster(client, config.clickhouseCluster);
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
       ensureDataDir(config.dataDir);
