@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { onCluster, REPLICA_NAME, REPLICA_PATH } from './clickhouse-cluster.ts';
+import { loadConfig } from './config.ts';
 
 /** The rewrite's rules on statements shaped like the ones it must handle (the migrations themselves: pipelines/warehouse). */
 const REPLICA = `'${REPLICA_PATH}', '${REPLICA_NAME}'`;
@@ -58,5 +59,12 @@ describe('DDL on a ClickHouse cluster', () => {
     assert.throws(() => onCluster('OPTIMIZE TABLE t FINAL', 'c'), { code: 'cluster_statement' });
     assert.throws(() => onCluster('CREATE TABLE t (a UInt8) ENGINE = MergeTree(a ORDER BY a', 'c'), { code: 'cluster_statement' });
     assert.throws(() => onCluster('CREATE TABLE t (a UInt8) ENGINE = Memory', "c'; DROP TABLE x; --"), { code: 'clickhouse_cluster' });
+  });
+
+  it('is read from CLICKHOUSE_CLUSTER, only next to a ClickHouse server', () => {
+    assert.equal(loadConfig({}).clickhouseCluster, undefined);
+    assert.equal(loadConfig({ CLICKHOUSE_URL: 'http://clickhouse:8123', CLICKHOUSE_CLUSTER: ' spirit ' }).clickhouseCluster, 'spirit');
+    assert.throws(() => loadConfig({ CLICKHOUSE_CLUSTER: 'spirit' }), { field: 'CLICKHOUSE_CLUSTER' });
+    assert.throws(() => loadConfig({ CLICKHOUSE_URL: 'http://clickhouse:8123', CLICKHOUSE_CLUSTER: "x' OR 1" }), { field: 'CLICKHOUSE_CLUSTER' });
   });
 });
