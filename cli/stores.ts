@@ -27,7 +27,7 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
     if (postgres) await migrate(postgres.pool, log);
     clickhouse = need.clickhouse ? await openClickHouse(config, log) : undefined;
     if (clickhouse) {
-      await migrateWarehouse(clickhouse.client, log);
+      await migrateWarehouse(clickhouse.client, log, { cluster: clickhouse.cluster });
       await applyRetention(clickhouse.client, { requestLog: config.requestLogRetentionDays, chat: config.chatRetentionDays }, log);
     }
   } catch (err) {

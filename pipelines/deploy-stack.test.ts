@@ -70,11 +70,14 @@ describe('docker-compose.yml', async () => {
     assert.ok(variables.includes('DATABASE_URL') && variables.includes('REDIS_URL'), `config variables found: ${variables.join(', ')}`);
     // Only the embedded databases read these; a deployment has servers.
     const embeddedOnly = new Set(['EMBEDDED_PG_PORT']);
+    // Only a ClickHouse cluster reads it (docker-compose.cluster.yml, checked below); unset, the single server.
+    const clusterOnly = new Set(['CLICKHOUSE_CLUSTER']);
     const apiOnly = new Set(['HOST', 'PORT']);
     for (const name of ['api', 'worker', 'scheduler']) {
       const env = services[name].environment ?? {};
       for (const variable of variables) {
-        if (embeddedOnly.has(variable) || (apiOnly.has(variable) && name !== 'api')) continue;
+        if (clusterOnly.has(variable)) assert.equal(env[variable], undefined, `${name} leaves ${variable} unset`);
+        if (embeddedOnly.has(variable) || clusterOnly.has(variable) || (apiOnly.has(variable) && name !== 'api')) continue;
         assert.ok(env[variable] !== undefined && env[variable] !== '', `${name} sets ${variable}`);
       }
       assert.equal(new URL(env.DATABASE_URL).hostname, 'postgres');
@@ -103,6 +106,43 @@ describe('docker-compose.yml', async () => {
     const script = fs.readFileSync(init.split(':')[0], 'utf8');
     assert.match(script, /CREATE USER IF NOT EXISTS analyst .*readonly = 1/);
     assert.match(script, /GRANT SELECT ON/);
+  });
+
+  it('with docker-compose.cluster.yml, runs the warehouse on two replicas and a Keeper, and the platform knows the cluster', { skip }, async () => {
+    const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', '-f', 'docker-compose.cluster.yml', 'config'], {
+      cwd: ROOT,
+      env: { ...process.env, ...SECRETS, COMPOSE_PROJECT_NAME: 'spirit' },
+    });
+    const services = (parse(stdout) as { services: Record<string, ComposeService & { hostname?: string }> }).services;
+    const xml = fs.readFileSync(new URL('../deploy/clickhouse/cluster/cluster.xml', import.meta.url), 'utf8');
+    const cluster = /<remote_servers>\s*<([A-Za-z0-9_.-]+)>/.exec(xml)![1];
+    const replicas = [...xml.matchAll(/<replica>\s*<host>([^<]+)<\/host>\s*<port>9000<\/port>/g)].map((m) => m[1]);
+    assert.equal((xml.match(/<shard>\s*<internal_replication>/g) ?? []).length, 1, 'one shard: ReplacingMergeTree collapses versions on one server only');
+    assert.deepEqual(replicas, ['clickhouse', 'clickhouse-2']);
+    assert.match(xml, /<macros>\s*<shard>[^<]+<\/shard>\s*<replica from_env="REPLICA" \/>/);
+    const keeper = /<zookeeper>\s*<node>\s*<host>([^<]+)<\/host>\s*<port>(\d+)<\/port>/.exec(xml)!;
+    assert.ok(services[keeper[1]]?.healthcheck, 'the Keeper is a service with a health check');
+    assert.match(fs.readFileSync(new URL('../deploy/clickhouse/cluster/keeper.xml', import.meta.url), 'utf8'), new RegExp(`<tcp_port>${keeper[2]}</tcp_port>`));
+    const mounts = (service: ComposeService) => (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    for (const replica of replicas) {
+      const server = services[replica];
+      assert.equal(server.hostname, replica, `${replica} is reachable by the name the other replica fetches parts from`);
+      assert.equal(server.environment?.REPLICA, replica, `${replica}'s macro`);
+      assert.ok(mounts(server).some((m) => m.includes('deploy/clickhouse/cluster/cluster.xml:/etc/clickhouse-server/config.d/')), `${replica} mounts cluster.xml`);
+      assert.ok(mounts(server).some((m) => m.includes('docker-entrypoint-initdb.d/analyst-user.sh')), `${replica} has the analysts' user`);
+      assert.equal(server.depends_on?.[keeper[1]]?.condition, 'service_healthy');
+      assert.equal(server.environment?.CLICKHOUSE_DB, services.api.environment!.CLICKHOUSE_DATABASE);
+    }
+    for (const name of ['migrate', 'api', 'worker', 'scheduler']) {
+      assert.equal(services[name].environment?.CLICKHOUSE_CLUSTER, cluster, `${name} sets CLICKHOUSE_CLUSTER to the cluster of remote_servers`);
+      assert.equal(new URL(services[name].environment!.CLICKHOUSE_URL).hostname, replicas[0]);
+    }
+    assert.equal(services.migrate.depends_on?.['clickhouse-2']?.condition, 'service_healthy', 'ON CLUSTER waits for every replica');
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== 'api') assert.equal((service as { ports?: unknown[] }).ports, undefined, `${name} publishes no port`);
+    }
+    const text = fs.readFileSync(new URL('../docker-compose.cluster.yml', import.meta.url), 'utf8');
+    for (const m of text.matchAll(/\$\{([A-Z_]*(?:PASSWORD|SECRET)[A-Z_]*)([^}]*)\}/g)) assert.match(m[2], /^:\?/, `\${${m[1]}} must be required`);
   });
 
   it('refuses to start without each secret, and defaults none', { skip }, async () => {

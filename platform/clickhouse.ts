@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
 import { ensureDataDir, ensurePrivateDir } from './data-dir.ts';
+import { onCluster } from './clickhouse-cluster.ts';
 
 interface ChdbRawInsert {
   rawInsert(params: { table: string; values: Buffer; format: 'TabSeparated' | 'JSONEachRow'; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
@@ -20,6 +21,19 @@ const embeddedEngines = new WeakMap<ClickHouseClient, ChdbRawInsert>();
 
 /** The data directory of an embedded client: more chDB sessions can be opened on it in this process. */
 const embeddedPaths = new WeakMap<ClickHouseClient, string>();
+
+/** The cluster (CLICKHOUSE_CLUSTER) a server's client creates tables on, for DDL run after the migrations. */
+const clusters = new WeakMap<ClickHouseClient, string>();
+
+/** The cluster a client's DDL runs on (platform/clickhouse-cluster.ts), or undefined for one server. */
+export function clusterOf(client: ClickHouseClient): string | undefined {
+  return clusters.get(client);
+}
+
+/** Makes `client`'s DDL run on `cluster`: openClickHouse does it from the configuration. */
+export function registerCluster(client: ClickHouseClient, cluster: string): void {
+  clusters.set(client, cluster);
+}
 
 /** Where an embedded (chDB) client keeps its data, or undefined for a server's client. */
 export function embeddedDataPath(client: ClickHouseClient): string | undefined {
@@ -89,6 +103,8 @@ export interface ClickHouseHandle {
   /** The database that holds our tables (created if missing). */
   database: string;
   embedded: boolean;
+  /** CLICKHOUSE_CLUSTER: DDL runs ON CLUSTER with Replicated engines (platform/clickhouse-cluster.ts). */
+  cluster: string | undefined;
   close(): Promise<void>;
 }
 
@@ -110,8 +126,9 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
         clickhouse_settings: { date_time_input_format: 'best_effort' as const },
       };
       const bootstrap = createClient(serverOptions);
-      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` }).finally(() => bootstrap.close());
+      await bootstrap.command({ query: onCluster(`CREATE DATABASE IF NOT EXISTS ${database}`, config.clickhouseCluster) }).finally(() => bootstrap.close());
       client = createClient({ ...serverOptions, database });
+      if (config.clickhouseCluster) registerCluster(client, config.clickhouseCluster);
     } else {
       const dir = path.join(config.dataDir, 'clickhouse');
       ensureDataDir(config.dataDir);
@@ -144,5 +161,5 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
     throw new SpiritError('clickhouse_unreachable', `cannot use ClickHouse at ${where}: ${message}`);
   }
   log.debug('clickhouse ready', { embedded, database });
-  return { client, database, embedded, close: () => client.close() };
+  return { client, database, embedded, cluster: embedded ? undefined : config.clickhouseCluster, close: () => client.close() };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { InputError } from './errors.ts';
+import { checkClusterName } from './clickhouse-cluster.ts';
 
 /**
  * Every setting the platform reads from the environment, in one place, with its default.
@@ -21,6 +22,11 @@ export interface Config {
   clickhouseAnalystUser: string | undefined;
   clickhouseAnalystPassword: string | undefined;
   clickhouseDatabase: string;
+  /**
+   * A cluster of the ClickHouse server's remote_servers: the warehouse's DDL runs ON CLUSTER with Replicated
+   * engines (platform/clickhouse-cluster.ts). Only with clickhouseUrl.
+   */
+  clickhouseCluster: string | undefined;
   /** Redis URL; unset means jobs run in-process and caches live in memory. */
   redisUrl: string | undefined;
   host: string;
@@ -53,6 +59,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new InputError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`, 'LOG_LEVEL');
   }
+  const clickhouseCluster = nonEmpty(env.CLICKHOUSE_CLUSTER);
+  if (clickhouseCluster !== undefined) {
+    if (nonEmpty(env.CLICKHOUSE_URL) === undefined) {
+      throw new InputError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: the embedded ClickHouse (chDB) is one server', 'CLICKHOUSE_CLUSTER');
+    }
+    checkClusterName(clickhouseCluster);
+  }
   return {
     dataDir: path.resolve(nonEmpty(env.SPIRIT_DATA_DIR) ?? '.spirit-ml'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
@@ -63,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseAnalystUser: nonEmpty(env.CLICKHOUSE_ANALYST_USER),
     clickhouseAnalystPassword: env.CLICKHOUSE_ANALYST_PASSWORD,
     clickhouseDatabase: nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit',
+    clickhouseCluster,
     redisUrl: nonEmpty(env.REDIS_URL),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: intSetting(env, 'PORT', 8080, 0, 65535),

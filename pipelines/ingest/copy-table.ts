@@ -4,6 +4,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { insertFormatted } from '../../platform/clickhouse.ts';
 import type { IngestTable } from './ingest-tables.ts';
 import { checkWatermark, saveWatermark, type Watermark } from './watermark.ts';
+import { batchInsertSettings } from './batch-token.ts';
 
 export interface CopyTableOptions {
   pool: pg.Pool;
@@ -58,6 +59,8 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
   let rows = rowsBefore;
   let batches = 0;
   let watermark = incremental ? opts.from : undefined;
+  // Where the next batch starts, known as soon as a batch is cut (the watermark moves only once it is in).
+  let batchStart = watermark;
   let inFlight: Promise<void> | undefined;
   try {
     const stream = client.query(copyTo(sql));
@@ -70,6 +73,9 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
       const count = batchRows;
       chunks = [];
       batchRows = 0;
+      const end = incremental ? lastRowWatermark(body, table) : undefined;
+      const deduplication = batchStart && end ? batchInsertSettings(table.name, opts.deletionsOnly ? 'deletions' : 'all', batchStart, end, opts.batchRows) : {};
+      batchStart = end && { ...end, rowsTotal: 0 };
       const previous = inFlight;
       const insert = (async () => {
         await insertFormatted(opts.clickhouse, {
@@ -77,14 +83,14 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
           columns: copiedColumns(table),
           format: 'TabSeparated',
           body,
-          settings: { date_time_input_format: 'basic' },
+          settings: { date_time_input_format: 'basic', ...deduplication },
         });
         // Watermarks must move in order: wait for the batch before this one to be recorded first.
         await previous;
         rows += count;
         batches += 1;
-        if (incremental) {
-          watermark = { ...lastRowWatermark(body, table), rowsTotal: rows };
+        if (end) {
+          watermark = { ...end, rowsTotal: rows };
           await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
         }
         opts.onRows?.(count);

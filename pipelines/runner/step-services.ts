@@ -66,7 +66,7 @@ export async function openStepServices(config: Config, log: Logger, opts: StepSe
   const openCh = () => {
     clickhouse ??= (async () => {
       const handle = await openClickHouse(config, log);
-      await migrateWarehouse(handle.client, log);
+      await migrateWarehouse(handle.client, log, { cluster: handle.cluster });
       return { client: handle.client, close: handle.close };
     })();
     return clickhouse.then((c) => c.client);
