@@ -48,6 +48,12 @@ export type RecommenderParams = {
    * is added to every score. What sells now matters on purchase data; 0 leaves the model alone.
    */
   recencyBlend: number;
+  /**
+   * Personal algorithms: the popularity among the customer's own segment (scaled to 1 for its most popular
+   * itinerary), times this, is added the same way. Customers of a segment share part of their taste, which a
+   * short history cannot show; 0 leaves the model alone, and customers without a segment are left alone.
+   */
+  segmentBlend: number;
   /** `ease-als`: ALS's share of the mix, each side's scores scaled to the customer's best first. */
   ensembleWeight: number;
   seed: number;
@@ -70,6 +76,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   knnShrink: 10,
   halfLifeDays: 30,
   recencyBlend: 0,
+  segmentBlend: 0,
   ensembleWeight: 0.5,
   seed: 0,
   workers: 0,
@@ -121,16 +128,25 @@ const scaledToOne = (v: Float32Array) => {
 const tieBreaker = (popular: Float32Array) => scaledToOne(popular).map((x) => TIE_BREAK * x);
 
 /**
- * The recency blend, after the personal scores are in `out`: recent popularity (scaled to 1 for the most popular)
- * times the blend times the customer's own best score. Relative to that best score, one blend means the same for
- * every algorithm and customer, whatever the scale of their scores (EASE's shrink with λ, ALS's do not).
+ * The recency and segment blends, after the personal scores are in `out`: recent popularity and the popularity in
+ * the customer's segment (each scaled to 1 for its most popular) times its blend times the customer's own best
+ * score. Relative to that best score, one blend means the same for every algorithm and customer, whatever the scale
+ * of their scores (EASE's shrink with λ, ALS's do not).
  */
-function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number): void {
-  const top = recent && blend > 0 ? maxAbs(out) : 0;
-  const weight = blend * (top > 0 ? top : 1);
+function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number, segment?: Float32Array, segmentBlend = 0): void {
+  const withSegment = segment !== undefined && segmentBlend > 0;
+  const max = (recent && blend > 0) || withSegment ? maxAbs(out) : 0;
+  const top = max > 0 ? max : 1;
+  if (withSegment) {
+    const weight = segmentBlend * top;
+    for (let i = 0; i < out.length; i++) out[i] += weight * segment[i];
+  }
+  const weight = blend * top;
   if (recent && blend > 0) for (let i = 0; i < out.length; i++) out[i] += tieBreak[i] + weight * recent[i];
   else for (let i = 0; i < out.length; i++) out[i] += tieBreak[i];
 }
+
+const scaledGroups = (groups: Map<string, Float32Array>) => new Map([...groups].map(([k, v]) => [k, scaledToOne(v)] as const));
 
 /** Recent popularity over a fitted catalogue (same indices: the matrix is built from the same rows and catalogue). */
 function recentPopularity(data: RecommenderData, halfLifeDays: number): Float32Array {
@@ -155,6 +171,7 @@ function checkParams(p: RecommenderParams): void {
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
     ['recencyBlend', 0, 1e6, false],
+    ['segmentBlend', 0, 1e6, false],
     ['ensembleWeight', 0, 1, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
@@ -189,6 +206,8 @@ interface Fitted {
   recent?: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
+  /** bySegment scaled to 1 per segment, for the segment blend. */
+  segmentShares: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
   profiles: Map<string, Omit<CustomerProfile, 'userId'>>;
   info: (ItineraryInfo | undefined)[];
@@ -226,6 +245,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
     const popular = popularity(weighted);
+    const bySegment = popularityBy(weighted, profileOf.map((c) => c?.segment));
     if (p.algorithm === 'als' || p.algorithm === 'ease-als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
@@ -255,7 +275,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       tieBreak: tieBreaker(popular),
       recent: p.recencyBlend > 0 ? scaledToOne(recentPopularity(data, p.halfLifeDays)) : undefined,
       popular,
-      bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
+      bySegment,
+      segmentShares: scaledGroups(bySegment),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
       profiles,
       info,
@@ -265,10 +286,10 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
   }
 
   /**
-   * The same fitted model with another recency blend or mix: both only combine scores, so the tuner tries their
+   * The same fitted model with another recency or segment blend or mix: they only combine scores, so the tuner tries their
    * values without refitting. `data` must be what the model was fitted on.
    */
-  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'>): ItineraryRecommender {
+  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'> & Partial<Pick<RecommenderParams, 'segmentBlend'>>): ItineraryRecommender {
     const s = this.fitted;
     const copy = new ItineraryRecommender({ ...this.params, ...scoring });
     const same = scoring.halfLifeDays === this.params.halfLifeDays && (scoring.recencyBlend > 0) === (this.params.recencyBlend > 0);
@@ -313,7 +334,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
         for (let i = 0; i < out.length; i++) out[i] = w * out[i] * alsTop + (1 - w) * ease[i] * easeTop;
       } else if (s.f > 0) this.factorScores(u, out);
       else scoreHistory(s.itemWeights!, history, out);
-      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
+      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend, this.segmentShare(userId), this.params.segmentBlend);
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -322,6 +343,13 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     out.set(segment ?? market ?? s.popular);
     const group = segment ? { segment: profile.segment } : market ? { homeMarket: profile.homeMarket } : {};
     return { personal: false, group };
+  }
+
+  /** The popularity among the customer's segment scaled to 1, when the segment blend is on and the segment known. */
+  private segmentShare(userId: string): Float32Array | undefined {
+    if (!(this.params.segmentBlend > 0)) return undefined;
+    const segment = this.fitted.profiles.get(userId)?.segment;
+    return segment === undefined ? undefined : this.fitted.segmentShares.get(segment);
   }
 
   private factorScores(u: number, out: Float32Array): void {
@@ -444,6 +472,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     const users = IdIndex.from(a.users);
     const items = IdIndex.from(a.items);
     const itemFactors = decodeFloat32(a.itemFactors);
+    const bySegment = groups(a.bySegment);
     model.state = {
       users,
       items,
@@ -457,7 +486,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       tieBreak: tieBreaker(decodeFloat32(a.popular)),
       recent: a.recent ? decodeFloat32(a.recent) : undefined,
       popular: decodeFloat32(a.popular),
-      bySegment: groups(a.bySegment),
+      bySegment,
+      segmentShares: scaledGroups(bySegment),
       byMarket: groups(a.byMarket),
       profiles: new Map(Object.entries(a.profiles)),
       info: a.info.map((i) => i ?? undefined),
