@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- recommender-quality`: the recommender the nightly step would serve ("ours": every algorithm
- * tuned on a validation split of the training data, recency blend included, the best on validation) next to the
- * baselines of issue 24 measured in the same run on the same splits: iALS and EASE tuned on the same validation split
- * without the recency blend, plain popularity and recency-aware popularity. Two small generated sets with different
- * structure: the travel world (tastes, customers of a segment alike, no drift, summed pairs; descriptions and profiles passed) and the purchase world (categories, products that
- * launch and fade, single purchases, repeats). Test figures are on the period after the cut-off; nothing is chosen on it.
+ * tuned on a validation split of the training data, blends and segments included, the best on validation) next to
+ * the baselines of issue 24 measured in the same run on the same splits: iALS and EASE tuned on the same validation
+ * split without blends or segments, popularity (by segment where customers have one) and recency-aware popularity.
+ * Two small generated sets with different structure: the travel world (tastes, customers of a segment alike, no
+ * drift, summed pairs; itinerary descriptions and customer profiles passed, as the nightly step passes them) and the
+ * purchase world (categories, products that launch and fade, single purchases, repeats, no profiles). Test figures
+ * are on the period after the cut-off; nothing is chosen on it.
  */
 import type { BenchContext } from './run.ts';
 import { compareRecommenders, type ModelComparison } from '../models/recommender/comparison.ts';
@@ -53,12 +55,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const items = new Set(data.train.map((r) => r.itemId)).size;
     ctx.log(`${data.name}: ${users} customers, ${items} items, ${data.train.length} train rows, ${data.test.length} test rows`);
     const ours = await compareRecommenders(data, K, { fixed: { seed: 1 }, maxPasses: 1 });
-    // iALS and EASE tuned on the same validation split without the recency and segment blends. One pass of descent
-    // visits the blends last, so their own search is the first part of ours: the values it reached before them are
-    // theirs. They get the same data, so a customer new after the cut-off gets the same segment cold start.
+    // iALS and EASE tuned on the same validation split without blends or segments. One pass of descent visits those
+    // after the algorithm's own hyperparameters, so their own search is the first part of ours: the values it reached
+    // before them are theirs. They get the same data, so a customer new after the cut-off gets the same cold start.
     const plain = async (algorithm: 'als' | 'ease') => {
-      const { recencyBlend: _, halfLifeDays: __, segmentBlend: ___, ...searched } = ours.results[algorithm]!.tuned;
-      const c = await compareRecommenders(data, K, { fixed: { seed: 1, ...searched, recencyBlend: 0, segmentBlend: 0 }, maxPasses: 0, algorithms: [algorithm] });
+      const { recencyBlend: _, halfLifeDays: __, segmentBlend: ___, easeSegmentWeight: ____, ...searched } = ours.results[algorithm]!.tuned;
+      const c = await compareRecommenders(data, K, { fixed: { seed: 1, ...searched, recencyBlend: 0, segmentBlend: 0, easeSegmentWeight: 0 }, maxPasses: 0, algorithms: [algorithm] });
       return { ...row(c, algorithm), tuned: searched };
     };
     const ials = await plain('als');

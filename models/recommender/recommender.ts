@@ -11,7 +11,7 @@ import { IdIndex } from './id-index.ts';
 import { buildInteractionMatrix, KIND_OF_CODE } from './interaction-matrix.ts';
 import type { Interaction } from './interactions.ts';
 import { foldInUsers, randomizedSvd } from './randomized-svd.ts';
-import { trainEase } from './ease.ts';
+import { trainEaseWithGroups } from './ease.ts';
 import { trainItemKnn } from './item-knn.ts';
 import { decodeItemWeights, encodeItemWeights, scoreHistory, strongestPastItinerary, weightsFrom, type EncodedItemWeights, type ItemWeights } from './item-item-weights.ts';
 import { recencyWeighted } from './recent-popularity.ts';
@@ -38,6 +38,11 @@ export type RecommenderParams = {
   svdPowerIterations: number;
   /** EASE's ridge λ. */
   easeLambda: number;
+  /**
+   * EASE with the customer's segment as one more column of X, with this value (ease.ts): what a segment says is
+   * learnt with the itinerary weights. 0 is plain EASE; customers without a segment get plain EASE scores.
+   */
+  easeSegmentWeight: number;
   /** Item-kNN: neighbours kept per itinerary, and the shrink added to the cosine's denominator. */
   knnNeighbours: number;
   knnShrink: number;
@@ -72,6 +77,7 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   svdOversample: 10,
   svdPowerIterations: 3,
   easeLambda: 100,
+  easeSegmentWeight: 0,
   knnNeighbours: 50,
   knnShrink: 10,
   halfLifeDays: 30,
@@ -167,6 +173,7 @@ function checkParams(p: RecommenderParams): void {
     ['svdOversample', 0, 1000, true],
     ['svdPowerIterations', 0, 50, true],
     ['easeLambda', 1e-6, 1e9, false],
+    ['easeSegmentWeight', 0, 1e6, false],
     ['knnNeighbours', 1, 100_000, true],
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
@@ -200,6 +207,8 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
+  /** EASE with segments: what each segment adds to the item × item scores of its customers. */
+  segmentRows?: Map<string, Float32Array>;
   /** Added to every personal score, see tieBreaker. */
   tieBreak: Float32Array;
   /** Recent popularity scaled to 1, when the recency blend is on. */
@@ -242,6 +251,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     let userFactors: Float32Array = new Float32Array(0);
     let itemFactors: Float32Array = new Float32Array(0);
     let itemWeights: ItemWeights | undefined;
+    let segmentRows: Map<string, Float32Array> | undefined;
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
     const popular = popularity(weighted);
@@ -257,7 +267,12 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       userFactors = foldInUsers(matrix.byUser, itemFactors, f);
     }
     if (p.algorithm === 'ease' || p.algorithm === 'ease-als') {
-      itemWeights = { kind: 'dense', items: matrix.items.size, values: trainEase(matrix.byUser, { lambda: p.easeLambda }) };
+      const segments = [...new Set(profileOf.map((c) => c?.segment).filter((x): x is string => x !== undefined))];
+      const code = new Map(segments.map((name, c) => [name, c] as const));
+      const ofUser = Int32Array.from(profileOf, (c) => (c?.segment === undefined ? -1 : code.get(c.segment)!));
+      const ease = trainEaseWithGroups(matrix.byUser, { lambda: p.easeLambda, groups: { ofUser, count: segments.length, weight: p.easeSegmentWeight } });
+      itemWeights = { kind: 'dense', items: matrix.items.size, values: ease.items };
+      if (p.easeSegmentWeight > 0) segmentRows = new Map(segments.map((name, c) => [name, ease.groups.subarray(c * matrix.items.size, (c + 1) * matrix.items.size)] as const));
     } else if (p.algorithm === 'item-knn') {
       itemWeights = { kind: 'sparse', matrix: trainItemKnn(matrix.byUser, matrix.byItem, { neighbours: p.knnNeighbours, shrink: p.knnShrink }) };
     }
@@ -272,6 +287,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
+      segmentRows,
       tieBreak: tieBreaker(popular),
       recent: p.recencyBlend > 0 ? scaledToOne(recentPopularity(data, p.halfLifeDays)) : undefined,
       popular,
@@ -326,14 +342,14 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       if (s.f > 0 && s.itemWeights) {
         // The mix: each side scaled to the customer's best score, so the weight means a share whatever the scales.
         const ease = new Float32Array(out.length);
-        scoreHistory(s.itemWeights, history, ease);
+        this.itemItemScores(userId, history, ease);
         this.factorScores(u, out);
         const w = this.params.ensembleWeight;
         const alsTop = 1 / (maxAbs(out) || 1);
         const easeTop = 1 / (maxAbs(ease) || 1);
         for (let i = 0; i < out.length; i++) out[i] = w * out[i] * alsTop + (1 - w) * ease[i] * easeTop;
       } else if (s.f > 0) this.factorScores(u, out);
-      else scoreHistory(s.itemWeights!, history, out);
+      else this.itemItemScores(userId, history, out);
       addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend, this.segmentShare(userId), this.params.segmentBlend);
       return { personal: true, group: {} };
     }
@@ -343,6 +359,15 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     out.set(segment ?? market ?? s.popular);
     const group = segment ? { segment: profile.segment } : market ? { homeMarket: profile.homeMarket } : {};
     return { personal: false, group };
+  }
+
+  /** EASE or item-kNN scores from the history, and what the customer's segment adds when EASE learnt it. */
+  private itemItemScores(userId: string, history: Int32Array, out: Float32Array): void {
+    const s = this.fitted;
+    scoreHistory(s.itemWeights!, history, out);
+    const segment = s.segmentRows ? s.profiles.get(userId)?.segment : undefined;
+    const row = segment === undefined ? undefined : s.segmentRows!.get(segment);
+    if (row) for (let i = 0; i < out.length; i++) out[i] += row[i];
   }
 
   /** The popularity among the customer's segment scaled to 1, when the segment blend is on and the segment known. */
@@ -453,6 +478,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
         ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
+        ...(s.segmentRows ? { segmentRows: groups(s.segmentRows) } : {}),
         ...(s.recent ? { recent: encodeFloat32(s.recent) } : {}),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
@@ -483,6 +509,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
+      segmentRows: a.segmentRows ? groups(a.segmentRows) : undefined,
       tieBreak: tieBreaker(decodeFloat32(a.popular)),
       recent: a.recent ? decodeFloat32(a.recent) : undefined,
       popular: decodeFloat32(a.popular),
@@ -509,6 +536,8 @@ export interface RecommenderArtifactState {
   itemFactors: string;
   /** EASE and item-kNN only. */
   itemWeights?: EncodedItemWeights;
+  /** EASE with segments only. */
+  segmentRows?: Record<string, string>;
   /** Recent popularity scaled to 1, with the recency blend on. */
   recent?: string;
   popular: string;
