@@ -40,10 +40,10 @@ export interface ComparisonOptions extends TuningOptions {
   algorithms?: readonly RecommenderAlgorithm[];
 }
 
-/** An algorithm's own tuned hyperparameters, without the blend (the mix tunes its own). */
+/** An algorithm's own tuned hyperparameters, without the blends (the mix tunes its own). */
 function searchedAlone(result: AlgorithmResult | undefined): Partial<Record<TunedParam, number>> {
   if (!result) return {};
-  const { recencyBlend: _, halfLifeDays: __, ...own } = result.tuned;
+  const { recencyBlend: _, halfLifeDays: __, segmentBlend: ___, ...own } = result.tuned;
   return own;
 }
 

@@ -11,7 +11,7 @@ import { IdIndex } from './id-index.ts';
 import { buildInteractionMatrix, KIND_OF_CODE } from './interaction-matrix.ts';
 import type { Interaction } from './interactions.ts';
 import { foldInUsers, randomizedSvd } from './randomized-svd.ts';
-import { trainEase } from './ease.ts';
+import { trainEaseWithGroups } from './ease.ts';
 import { trainItemKnn } from './item-knn.ts';
 import { decodeItemWeights, encodeItemWeights, scoreHistory, strongestPastItinerary, weightsFrom, type EncodedItemWeights, type ItemWeights } from './item-item-weights.ts';
 import { recencyWeighted } from './recent-popularity.ts';
@@ -38,6 +38,11 @@ export type RecommenderParams = {
   svdPowerIterations: number;
   /** EASE's ridge λ. */
   easeLambda: number;
+  /**
+   * EASE with the customer's segment as one more column of X, with this value (ease.ts): what a segment says is
+   * learnt with the itinerary weights. 0 is plain EASE; customers without a segment get plain EASE scores.
+   */
+  easeSegmentWeight: number;
   /** Item-kNN: neighbours kept per itinerary, and the shrink added to the cosine's denominator. */
   knnNeighbours: number;
   knnShrink: number;
@@ -48,6 +53,12 @@ export type RecommenderParams = {
    * is added to every score. What sells now matters on purchase data; 0 leaves the model alone.
    */
   recencyBlend: number;
+  /**
+   * Personal algorithms: the popularity among the customer's own segment (scaled to 1 for its most popular
+   * itinerary), times this, is added the same way. Customers of a segment share part of their taste, which a
+   * short history cannot show; 0 leaves the model alone, and customers without a segment are left alone.
+   */
+  segmentBlend: number;
   /** `ease-als`: ALS's share of the mix, each side's scores scaled to the customer's best first. */
   ensembleWeight: number;
   seed: number;
@@ -66,10 +77,12 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   svdOversample: 10,
   svdPowerIterations: 3,
   easeLambda: 100,
+  easeSegmentWeight: 0,
   knnNeighbours: 50,
   knnShrink: 10,
   halfLifeDays: 30,
   recencyBlend: 0,
+  segmentBlend: 0,
   ensembleWeight: 0.5,
   seed: 0,
   workers: 0,
@@ -121,16 +134,25 @@ const scaledToOne = (v: Float32Array) => {
 const tieBreaker = (popular: Float32Array) => scaledToOne(popular).map((x) => TIE_BREAK * x);
 
 /**
- * The recency blend, after the personal scores are in `out`: recent popularity (scaled to 1 for the most popular)
- * times the blend times the customer's own best score. Relative to that best score, one blend means the same for
- * every algorithm and customer, whatever the scale of their scores (EASE's shrink with λ, ALS's do not).
+ * The recency and segment blends, after the personal scores are in `out`: recent popularity and the popularity in
+ * the customer's segment (each scaled to 1 for its most popular) times its blend times the customer's own best
+ * score. Relative to that best score, one blend means the same for every algorithm and customer, whatever the scale
+ * of their scores (EASE's shrink with λ, ALS's do not).
  */
-function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number): void {
-  const top = recent && blend > 0 ? maxAbs(out) : 0;
-  const weight = blend * (top > 0 ? top : 1);
+function addPrior(out: Float32Array, tieBreak: Float32Array, recent: Float32Array | undefined, blend: number, segment?: Float32Array, segmentBlend = 0): void {
+  const withSegment = segment !== undefined && segmentBlend > 0;
+  const max = (recent && blend > 0) || withSegment ? maxAbs(out) : 0;
+  const top = max > 0 ? max : 1;
+  if (withSegment) {
+    const weight = segmentBlend * top;
+    for (let i = 0; i < out.length; i++) out[i] += weight * segment[i];
+  }
+  const weight = blend * top;
   if (recent && blend > 0) for (let i = 0; i < out.length; i++) out[i] += tieBreak[i] + weight * recent[i];
   else for (let i = 0; i < out.length; i++) out[i] += tieBreak[i];
 }
+
+const scaledGroups = (groups: Map<string, Float32Array>) => new Map([...groups].map(([k, v]) => [k, scaledToOne(v)] as const));
 
 /** Recent popularity over a fitted catalogue (same indices: the matrix is built from the same rows and catalogue). */
 function recentPopularity(data: RecommenderData, halfLifeDays: number): Float32Array {
@@ -151,10 +173,12 @@ function checkParams(p: RecommenderParams): void {
     ['svdOversample', 0, 1000, true],
     ['svdPowerIterations', 0, 50, true],
     ['easeLambda', 1e-6, 1e9, false],
+    ['easeSegmentWeight', 0, 1e6, false],
     ['knnNeighbours', 1, 100_000, true],
     ['knnShrink', 0, 1e6, false],
     ['halfLifeDays', 1e-3, 1e6, false],
     ['recencyBlend', 0, 1e6, false],
+    ['segmentBlend', 0, 1e6, false],
     ['ensembleWeight', 0, 1, false],
     ['seed', 0, 2 ** 32 - 1, true],
     ['workers', 0, 256, true],
@@ -183,12 +207,16 @@ interface Fitted {
   itemNorms: Float32Array;
   /** EASE and item-kNN: the itinerary × itinerary weights (f = 0). */
   itemWeights?: ItemWeights;
+  /** EASE with segments: what each segment adds to the item × item scores of its customers. */
+  segmentRows?: Map<string, Float32Array>;
   /** Added to every personal score, see tieBreaker. */
   tieBreak: Float32Array;
   /** Recent popularity scaled to 1, when the recency blend is on. */
   recent?: Float32Array;
   popular: Float32Array;
   bySegment: Map<string, Float32Array>;
+  /** bySegment scaled to 1 per segment, for the segment blend. */
+  segmentShares: Map<string, Float32Array>;
   byMarket: Map<string, Float32Array>;
   profiles: Map<string, Omit<CustomerProfile, 'userId'>>;
   info: (ItineraryInfo | undefined)[];
@@ -223,9 +251,11 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     let userFactors: Float32Array = new Float32Array(0);
     let itemFactors: Float32Array = new Float32Array(0);
     let itemWeights: ItemWeights | undefined;
+    let segmentRows: Map<string, Float32Array> | undefined;
     // Recent popularity ranks by decayed weights; the customers' histories (what the rules leave out) stay the same.
     const weighted = p.algorithm === 'recent-popularity' ? buildInteractionMatrix(recencyWeighted(data.interactions, p.halfLifeDays), items.map((i) => i.itemId)).byUser : matrix.byUser;
     const popular = popularity(weighted);
+    const bySegment = popularityBy(weighted, profileOf.map((c) => c?.segment));
     if (p.algorithm === 'als' || p.algorithm === 'ease-als') {
       const workers = p.workers > 0 ? p.workers : matrix.byUser.indices.length * p.iterations < THREADED_WORK ? 1 : os.availableParallelism();
       ({ userFactors, itemFactors } = await trainAls(matrix.byUser, matrix.byItem, { ...p, workers }));
@@ -237,7 +267,12 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       userFactors = foldInUsers(matrix.byUser, itemFactors, f);
     }
     if (p.algorithm === 'ease' || p.algorithm === 'ease-als') {
-      itemWeights = { kind: 'dense', items: matrix.items.size, values: trainEase(matrix.byUser, { lambda: p.easeLambda }) };
+      const segments = [...new Set(profileOf.map((c) => c?.segment).filter((x): x is string => x !== undefined))];
+      const code = new Map(segments.map((name, c) => [name, c] as const));
+      const ofUser = Int32Array.from(profileOf, (c) => (c?.segment === undefined ? -1 : code.get(c.segment)!));
+      const ease = trainEaseWithGroups(matrix.byUser, { lambda: p.easeLambda, groups: { ofUser, count: segments.length, weight: p.easeSegmentWeight } });
+      itemWeights = { kind: 'dense', items: matrix.items.size, values: ease.items };
+      if (p.easeSegmentWeight > 0) segmentRows = new Map(segments.map((name, c) => [name, ease.groups.subarray(c * matrix.items.size, (c + 1) * matrix.items.size)] as const));
     } else if (p.algorithm === 'item-knn') {
       itemWeights = { kind: 'sparse', matrix: trainItemKnn(matrix.byUser, matrix.byItem, { neighbours: p.knnNeighbours, shrink: p.knnShrink }) };
     }
@@ -252,10 +287,12 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       itemFactors,
       itemNorms: rowNorms(itemFactors, f),
       itemWeights,
+      segmentRows,
       tieBreak: tieBreaker(popular),
       recent: p.recencyBlend > 0 ? scaledToOne(recentPopularity(data, p.halfLifeDays)) : undefined,
       popular,
-      bySegment: popularityBy(weighted, profileOf.map((c) => c?.segment)),
+      bySegment,
+      segmentShares: scaledGroups(bySegment),
       byMarket: popularityBy(weighted, profileOf.map((c) => c?.homeMarket)),
       profiles,
       info,
@@ -265,10 +302,10 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
   }
 
   /**
-   * The same fitted model with another recency blend or mix: both only combine scores, so the tuner tries their
+   * The same fitted model with another recency or segment blend or mix: they only combine scores, so the tuner tries their
    * values without refitting. `data` must be what the model was fitted on.
    */
-  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'>): ItineraryRecommender {
+  withScoring(data: RecommenderData, scoring: Pick<RecommenderParams, 'recencyBlend' | 'halfLifeDays' | 'ensembleWeight'> & Partial<Pick<RecommenderParams, 'segmentBlend'>>): ItineraryRecommender {
     const s = this.fitted;
     const copy = new ItineraryRecommender({ ...this.params, ...scoring });
     const same = scoring.halfLifeDays === this.params.halfLifeDays && (scoring.recencyBlend > 0) === (this.params.recencyBlend > 0);
@@ -305,15 +342,15 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       if (s.f > 0 && s.itemWeights) {
         // The mix: each side scaled to the customer's best score, so the weight means a share whatever the scales.
         const ease = new Float32Array(out.length);
-        scoreHistory(s.itemWeights, history, ease);
+        this.itemItemScores(userId, history, ease);
         this.factorScores(u, out);
         const w = this.params.ensembleWeight;
         const alsTop = 1 / (maxAbs(out) || 1);
         const easeTop = 1 / (maxAbs(ease) || 1);
         for (let i = 0; i < out.length; i++) out[i] = w * out[i] * alsTop + (1 - w) * ease[i] * easeTop;
       } else if (s.f > 0) this.factorScores(u, out);
-      else scoreHistory(s.itemWeights!, history, out);
-      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend);
+      else this.itemItemScores(userId, history, out);
+      addPrior(out, s.tieBreak, s.recent, this.params.recencyBlend, this.segmentShare(userId), this.params.segmentBlend);
       return { personal: true, group: {} };
     }
     const profile = customer ?? s.profiles.get(userId) ?? {};
@@ -322,6 +359,22 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     out.set(segment ?? market ?? s.popular);
     const group = segment ? { segment: profile.segment } : market ? { homeMarket: profile.homeMarket } : {};
     return { personal: false, group };
+  }
+
+  /** EASE or item-kNN scores from the history, and what the customer's segment adds when EASE learnt it. */
+  private itemItemScores(userId: string, history: Int32Array, out: Float32Array): void {
+    const s = this.fitted;
+    scoreHistory(s.itemWeights!, history, out);
+    const segment = s.segmentRows ? s.profiles.get(userId)?.segment : undefined;
+    const row = segment === undefined ? undefined : s.segmentRows!.get(segment);
+    if (row) for (let i = 0; i < out.length; i++) out[i] += row[i];
+  }
+
+  /** The popularity among the customer's segment scaled to 1, when the segment blend is on and the segment known. */
+  private segmentShare(userId: string): Float32Array | undefined {
+    if (!(this.params.segmentBlend > 0)) return undefined;
+    const segment = this.fitted.profiles.get(userId)?.segment;
+    return segment === undefined ? undefined : this.fitted.segmentShares.get(segment);
   }
 
   private factorScores(u: number, out: Float32Array): void {
@@ -425,6 +478,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
         userFactors: encodeFloat32(s.userFactors),
         itemFactors: encodeFloat32(s.itemFactors),
         ...(s.itemWeights ? { itemWeights: encodeItemWeights(s.itemWeights) } : {}),
+        ...(s.segmentRows ? { segmentRows: groups(s.segmentRows) } : {}),
         ...(s.recent ? { recent: encodeFloat32(s.recent) } : {}),
         popular: encodeFloat32(s.popular),
         bySegment: groups(s.bySegment),
@@ -444,6 +498,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     const users = IdIndex.from(a.users);
     const items = IdIndex.from(a.items);
     const itemFactors = decodeFloat32(a.itemFactors);
+    const bySegment = groups(a.bySegment);
     model.state = {
       users,
       items,
@@ -454,10 +509,12 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
       itemFactors,
       itemNorms: rowNorms(itemFactors, a.factors),
       itemWeights: a.itemWeights ? decodeItemWeights(a.itemWeights) : undefined,
+      segmentRows: a.segmentRows ? groups(a.segmentRows) : undefined,
       tieBreak: tieBreaker(decodeFloat32(a.popular)),
       recent: a.recent ? decodeFloat32(a.recent) : undefined,
       popular: decodeFloat32(a.popular),
-      bySegment: groups(a.bySegment),
+      bySegment,
+      segmentShares: scaledGroups(bySegment),
       byMarket: groups(a.byMarket),
       profiles: new Map(Object.entries(a.profiles)),
       info: a.info.map((i) => i ?? undefined),
@@ -479,6 +536,8 @@ export interface RecommenderArtifactState {
   itemFactors: string;
   /** EASE and item-kNN only. */
   itemWeights?: EncodedItemWeights;
+  /** EASE with segments only. */
+  segmentRows?: Record<string, string>;
   /** Recent popularity scaled to 1, with the recency blend on. */
   recent?: string;
   popular: string;

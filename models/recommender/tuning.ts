@@ -13,18 +13,19 @@ import { DEFAULT_VALIDATION_SHARE, latestPerCustomer } from './validation-split.
  * hyperparameter at a time moves to its best value with the others held, until a full pass changes nothing (or
  * `maxPasses`). Grids are few values spread on a log scale; the ridge terms matter most and get the most values.
  */
-export type TunedParam = 'factors' | 'regularization' | 'alpha' | 'iterations' | 'easeLambda' | 'knnNeighbours' | 'knnShrink' | 'halfLifeDays' | 'recencyBlend' | 'ensembleWeight';
+export type TunedParam = 'factors' | 'regularization' | 'alpha' | 'iterations' | 'easeLambda' | 'easeSegmentWeight' | 'knnNeighbours' | 'knnShrink' | 'halfLifeDays' | 'recencyBlend' | 'segmentBlend' | 'ensembleWeight';
 
 /** How much recent popularity a personal algorithm adds to its scores, and how recent: tried without refitting. */
-const RECENCY_BLEND = { recencyBlend: [0, 0.03, 0.1, 0.3, 1], halfLifeDays: [7, 30, 120, 365] } as const;
-const BLEND_PARAMS: readonly TunedParam[] = ['recencyBlend', 'halfLifeDays', 'ensembleWeight'];
+/** And how much the popularity in the customer's segment adds (searched only when customers have segments). */
+const RECENCY_BLEND = { recencyBlend: [0, 0.03, 0.1, 0.3, 1], halfLifeDays: [7, 30, 120, 365], segmentBlend: [0, 0.1, 0.3, 1, 3, 10] } as const;
+const BLEND_PARAMS: readonly TunedParam[] = ['recencyBlend', 'halfLifeDays', 'segmentBlend', 'ensembleWeight'];
 
 export const SEARCH_SPACE: Record<RecommenderAlgorithm, Partial<Record<TunedParam, readonly number[]>>> = {
   als: { regularization: [1, 5, 30, 100, 300], alpha: [1, 5, 10, 40], factors: [16, 32, 64], iterations: [6, 12, 20], ...RECENCY_BLEND },
   svd: { factors: [8, 16, 32, 64, 128], ...RECENCY_BLEND },
   popularity: {},
   'recent-popularity': { halfLifeDays: [7, 14, 30, 60, 120, 365, 3650] },
-  ease: { easeLambda: [10, 30, 100, 300, 1000, 3000], ...RECENCY_BLEND },
+  ease: { easeLambda: [10, 30, 100, 300, 1000, 3000], easeSegmentWeight: [0, 0.3, 1, 3, 10, 30], ...RECENCY_BLEND },
   'item-knn': { knnNeighbours: [10, 25, 50, 100, 200], knnShrink: [0, 5, 20, 100], ...RECENCY_BLEND },
   // The mix's own weight; comparison.ts holds ALS's and EASE's hyperparameters at the values they were tuned to alone.
   'ease-als': { ensembleWeight: [0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8], ...RECENCY_BLEND },
@@ -80,6 +81,8 @@ export async function tuneRecommender(data: TuningData, algorithm: RecommenderAl
     .filter(([name]) => !(name in fixed && fixed[name as TunedParam] !== undefined))
     // Without a blend the half-life of a personal algorithm changes nothing.
     .filter(([name]) => !(name === 'halfLifeDays' && PERSONAL.includes(algorithm) && fixed.recencyBlend === 0))
+    // Without segments the segment blend and EASE's segment column change nothing.
+    .filter(([name]) => !((name === 'segmentBlend' || name === 'easeSegmentWeight') && !data.customers?.some((c) => c.segment !== undefined)))
     // More factors than itineraries only fit noise.
     .map(([name, values]) => [name as TunedParam, name === 'factors' ? values!.filter((v) => v <= itemCount) : values!] as const)
     .filter(([, values]) => values.length > 0);
