@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrate } from '../../domain/migrate.ts';
-import { migrateWarehouse } from '../warehouse/migrate.ts';
+import { migrateWarehouse, statementsOf, WAREHOUSE_MIGRATIONS_DIR } from '../warehouse/migrate.ts';
 import { ingest } from './ingest.ts';
 import { INGEST_TABLES } from './ingest-tables.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
@@ -91,6 +93,17 @@ for (const target of await postgresTargets()) {
       const full = await ingest(db.pool, ch, { log: quietLog, batchRows: 700, full: true });
       assert.ok(full.rows > 0);
       assert.deepEqual(await fingerprint(ch), clean, 'a full re-copy collapses onto the same rows');
+    });
+
+    it('loads the tables a migration replaced again on the next run (006 on a warehouse that had data)', async () => {
+      await useClickHouseDatabase(ch, warehouse('clean'));
+      const sql = fs.readFileSync(path.join(WAREHOUSE_MIGRATIONS_DIR, '006_booking_tables_unpartitioned.sql'), 'utf8');
+      for (const statement of statementsOf(sql)) await ch.command({ query: statement });
+      assert.equal(await finalCount(ch, 'bookings'), 0, 'the migration replaced bookings');
+      const reloaded = await ingest(db.pool, ch, { log: quietLog });
+      assert.equal(reloaded.tables.bookings.rows, 3000);
+      assert.equal(reloaded.tables.customers.rows, 0, 'tables the migration left alone keep their place');
+      assert.deepEqual(await fingerprint(ch), clean);
     });
 
     it('runs a first load killed half-way again and ends with the same data', async () => {

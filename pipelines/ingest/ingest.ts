@@ -66,6 +66,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const path = await choosePath(pool, clickhouse, opts);
   const horizon = await snapshotHorizon(pool);
   const pending = await pendingRows(pool, tables, watermarks, horizon);
+  const withTombstones = await tablesWithTombstones(pool, horizon);
   const estimates = [...pending.values()];
   const total = estimates.some((n) => n === undefined) ? undefined : (estimates as number[]).reduce((a, b) => a + b, 0);
   const progress = startProgress('ingest', total || undefined, opts.log);
@@ -78,7 +79,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
       const tableStarted = performance.now();
       const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, onRows: (n: number) => progress.add(n) };
       const result: CopyTableResult = path.source
-        ? await pullTable({ ...common, source: path.source })
+        ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
         : await copyTable({
             ...common,
             afterBatch: async (batch) => {
@@ -144,6 +145,12 @@ async function snapshotHorizon(pool: pg.Pool): Promise<string> {
        FROM snapshot`,
   );
   return rows[0].horizon;
+}
+
+/** Tables with a tombstone below the horizon (the pull path opens no COPY for the others). */
+async function tablesWithTombstones(pool: pg.Pool, horizon: string): Promise<Set<string>> {
+  const { rows } = await pool.query<{ table_name: string }>(`SELECT DISTINCT table_name FROM ingest_deletions WHERE change_xid < $1::text::bigint`, [horizon]);
+  return new Set(rows.map((r) => r.table_name));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { quoteIdentifier } from '../../platform/clickhouse.ts';
 import type { IngestTable } from './ingest-tables.ts';
 import { copyTable, MAX_KEY, MIN_KEY, type CopyTableResult } from './copy-table.ts';
-import type { Watermark } from './watermark.ts';
+import { saveWatermark, type Watermark } from './watermark.ts';
 
 /**
  * The pull path: ClickHouse reads PostgreSQL itself with its postgresql() table function, one
@@ -116,6 +116,8 @@ export interface PullTableOptions {
   batchRows: number;
   runId: string;
   onRows?: (rows: number) => void;
+  /** Whether ingest_deletions may hold tombstones of this table in the range; when not, no COPY is opened for them. */
+  hasTombstones: boolean;
 }
 
 export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult> {
@@ -124,10 +126,11 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   // A finished run's watermark (key at its maximum) covers its whole transaction; a batch's covers part of one.
   const lowest = !resumes ? undefined : from.key.every((k) => k === MAX_KEY) ? (BigInt(from.changeXid) + 1n).toString() : from.changeXid;
   const range = `change_xid < ${BigInt(horizon)}${lowest === undefined ? '' : ` AND change_xid >= ${BigInt(lowest)}`}`;
-  const { rows: counted } = await opts.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.name} WHERE ${range}`);
-  const rows = Number(counted[0].n);
   const columns = table.columns.map(([name]) => quoteIdentifier(name));
   const reader = await remote(opts.pool, opts.source, table.name);
+  // PostgreSQL counts the range (for progress and the report) while ClickHouse reads it, not before.
+  const counting = opts.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.name} WHERE ${range}`);
+  counting.catch(() => undefined);
   try {
     await opts.clickhouse.command({
       query: `INSERT INTO ${quoteIdentifier(table.name)} (${columns.join(', ')}, is_deleted)
@@ -137,13 +140,20 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   } catch (err) {
     throw redacted(err, opts.source);
   }
+  const rows = Number((await counting).rows[0].n);
   opts.onRows?.(rows);
   // The tombstones, and the watermark once everything below the horizon is in.
+  const start = resumes ? { ...from, rowsTotal: from.rowsTotal + rows } : { changeXid: '0', key: table.key.map(() => MIN_KEY), rowsTotal: rows };
+  if (!opts.hasTombstones) {
+    const watermark = { changeXid: (BigInt(horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: start.rowsTotal };
+    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
+    return { rows, batches: 1, watermark };
+  }
   const deletions = await copyTable({
     pool: opts.pool,
     clickhouse: opts.clickhouse,
     table,
-    from: resumes ? { ...from, rowsTotal: from.rowsTotal + rows } : { changeXid: '0', key: table.key.map(() => MIN_KEY), rowsTotal: rows },
+    from: start,
     horizon,
     batchRows: opts.batchRows,
     runId: opts.runId,
