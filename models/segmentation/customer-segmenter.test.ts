@@ -6,6 +6,7 @@ import { ModelStateError } from '../contract.ts';
 import { adjustedRandIndex } from './adjusted-rand-index.ts';
 import { CustomerSegmenter } from './customer-segmenter.ts';
 import { LATENT_SEGMENTS, syntheticCustomers } from './synthetic-customers.ts';
+import { untransform } from './standard-scaling.ts';
 
 const train = syntheticCustomers(3000, { seed: 11 });
 const holdout = syntheticCustomers(1500, { seed: 12 });
@@ -88,7 +89,8 @@ test('artefact round trip through JSON gives identical assignments, profiles and
 });
 
 test('missing values take the training median: an all-missing customer lands where the median customer does', () => {
-  const medianCustomer = model.toArtifact().state.scaling.medians;
+  const { medians, logged } = model.toArtifact().state.scaling;
+  const medianCustomer = medians.map((m, c) => untransform(m, logged, c));
   assert.deepEqual(model.predict([train.featureNames.map(() => Number.NaN)]), model.predict([medianCustomer]));
   const partly = [...holdout.rows[0]];
   partly[2] = Number.NaN;

@@ -4,10 +4,11 @@ import { checkCustomerFeatures, checkRows, type CustomerFeatures } from './custo
 import { fitProjection, project } from './principal-components.ts';
 import { profileSegments, type SegmentProfile } from './segment-profiles.ts';
 import { nearestCentroid, searchSegments } from './segment-search.ts';
-import { fitScaling, impute, scaleRow, type Scaling } from './standard-scaling.ts';
+import { fitScaling, impute, scaleRow, transform, type Scaling } from './standard-scaling.ts';
 
 /**
- * The customer segmentation family (`segmentation`): standard scaling (missing values → training median),
+ * The customer segmentation family (`segmentation`): standard scaling (missing values → training median,
+ * right-skewed amounts on a log axis),
  * PCA keeping `varianceToKeep` of the variance, then k-means with k chosen by silhouette between
  * `minSegments` and `maxSegments`. Segments are numbered by size, largest first, so segment 0 is always the
  * biggest group and numbers stay stable across runs of the same data.
@@ -112,7 +113,7 @@ export class CustomerSegmenter implements Estimator<CustomerFeatures, readonly (
     const labels = search.labels.map((l) => renamed[l]);
     const centroids = new Array<number[]>(search.k);
     search.centroids.forEach((centroid, old) => (centroids[renamed[old]] = centroid));
-    const imputed = rows.map((row) => impute(row, scaling.medians));
+    const imputed = rows.map((row) => impute(transform(row, scaling.logged), scaling.medians));
     this.state = {
       featureNames: [...featureNames],
       scaling,
