@@ -30,10 +30,10 @@ async function expectFitError(data: Parameters<CustomerSegmenter['fit']>[0], fie
   });
 }
 
-test('finds the 4 latent segments: k = 4 and ARI ≥ 0.8 on held-out customers, above raw k-means', () => {
+test('finds the 4 latent segments: k = 4 and ARI ≥ 0.9 on held-out customers, above raw k-means', () => {
   assert.equal(model.metrics().segments, LATENT_SEGMENTS.length);
   const ari = adjustedRandIndex(model.predict(holdout.rows), holdout.truth);
-  assert.ok(ari >= 0.8, `held-out ARI ${ari}`);
+  assert.ok(ari >= 0.9, `held-out ARI ${ari}`);
   assert.ok(adjustedRandIndex(model.predict(train.rows), train.truth) >= 0.8);
   // Baseline: k-means with the true k on unscaled features, where the budget in USD swamps every other feature.
   const filled = holdout.rows.map((row) => row.map((v) => (Number.isNaN(v) ? 0 : v)));

@@ -70,9 +70,12 @@ describe('nightly steps on a generated world', () => {
     const assigned = await queryRows<{ customer_id: string; segment: number }>(client, `SELECT customer_id, segment FROM customer_segments_current ORDER BY customer_id`);
     const trueSegment = new Map(truth.customers.map((c) => [c.id, c.segment]));
     const ari = adjustedRandIndex(assigned.map((r) => r.segment), assigned.map((r) => trueSegment.get(Number(r.customer_id))!));
-    // The world's six segments also differ in taste (themes, regions), which behavioural features cannot see:
-    // measured 0.35 on this world, 0.33 at 3,000 customers.
-    assert.ok(ari >= 0.25, `adjusted Rand index ${ari}`);
+    // Behaviour alone (issue 3's seven features) agreed at about a third; with what customers ask for (service
+    // level and adventure shares of their quotations) the six segments are found. Senior groups and corporate
+    // incentive groups still share a segment (both large parties booking culture and gastronomy far ahead).
+    assert.ok(ari >= 0.7, `adjusted Rand index ${ari}`);
+    const [{ k }] = await queryRows<{ k: string }>(client, `SELECT uniqExact(segment) AS k FROM customer_segments_current`);
+    assert.equal(Number(k), 6);
   });
 
   it('fills the batch tables readers use with the champions’ versions', async () => {
