@@ -16,6 +16,8 @@ export interface Scaling {
   means: number[];
   /** A constant feature gets 1, so it scales to 0 everywhere instead of dividing by zero. */
   sds: number[];
+  /** Multipliers of the standardised axes (the segmenter's emphasised features); absent = all 1. */
+  weights?: number[];
 }
 
 export function median(values: number[]): number {
@@ -71,5 +73,5 @@ export function impute(row: readonly number[], medians: readonly number[]): numb
 }
 
 export function scaleRow(row: readonly number[], scaling: Scaling): number[] {
-  return transform(row, scaling.logged).map((value, c) => ((Number.isNaN(value) ? scaling.medians[c] : value) - scaling.means[c]) / scaling.sds[c]);
+  return transform(row, scaling.logged).map((value, c) => (((Number.isNaN(value) ? scaling.medians[c] : value) - scaling.means[c]) / scaling.sds[c]) * (scaling.weights?.[c] ?? 1));
 }

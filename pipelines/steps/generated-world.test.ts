@@ -70,12 +70,12 @@ describe('nightly steps on a generated world', () => {
     const assigned = await queryRows<{ customer_id: string; segment: number }>(client, `SELECT customer_id, segment FROM customer_segments_current ORDER BY customer_id`);
     const trueSegment = new Map(truth.customers.map((c) => [c.id, c.segment]));
     const ari = adjustedRandIndex(assigned.map((r) => r.segment), assigned.map((r) => trueSegment.get(Number(r.customer_id))!));
-    // Behaviour alone (issue 3's seven features) agreed at about a third; with what customers ask for (service
-    // level and adventure shares of their quotations) the six segments are found. Senior groups and corporate
-    // incentive groups still share a segment (both large parties booking culture and gastronomy far ahead).
-    assert.ok(ari >= 0.7, `adjusted Rand index ${ari}`);
-    const [{ k }] = await queryRows<{ k: string }>(client, `SELECT uniqExact(segment) AS k FROM customer_segments_current`);
-    assert.equal(Number(k), 6);
+    // Behaviour alone (issue 3's seven features) agreed at about a third: the segments differ in what they ask for
+    // (service level, adventure), which the shares of their quotations now show.
+    assert.ok(ari >= 0.8, `adjusted Rand index ${ari}`);
+    // Every segment is named in words (no raw feature name), and no two alike.
+    const names = await queryRows<{ segment_name: string }>(client, `SELECT DISTINCT segment_name FROM customer_segments_current`);
+    for (const { segment_name } of names) assert.doesNotMatch(segment_name, /_|\(segment \d+\)/);
   });
 
   it('fills the batch tables readers use with the champions’ versions', async () => {
