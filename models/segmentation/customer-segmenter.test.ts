@@ -71,6 +71,14 @@ test('profiles give sizes, centroids in original units and readable names', () =
   assert.match(luxury.description, /budget USD 5,\d00/);
 });
 
+test('an emphasised feature counts twice: its axis is stretched by √2, and it still predicts from raw rows', async () => {
+  const emphasised = await new CustomerSegmenter({ seed: 5, emphasised: ['age'] }).fit(train);
+  const { weights } = emphasised.toArtifact().state.scaling;
+  assert.deepEqual(weights, train.featureNames.map((name) => (name === 'age' ? Math.SQRT2 : 1)));
+  assert.ok(adjustedRandIndex(emphasised.predict(holdout.rows), holdout.truth) >= 0.9);
+  assert.deepEqual(CustomerSegmenter.fromArtifact(JSON.parse(JSON.stringify(emphasised.toArtifact()))).predict(holdout.rows), emphasised.predict(holdout.rows));
+});
+
 test('the same seed gives the same segments; the model does not change when predicting', async () => {
   const again = await new CustomerSegmenter({ seed: 5 }).fit(train);
   assert.deepEqual(again.predict(holdout.rows), model.predict(holdout.rows));
@@ -110,5 +118,6 @@ test('bad input is refused with an InputError naming the problem', async () => {
   expectInputError(() => model.predict([]), 'rows', /rows is empty/);
   expectInputError(() => new CustomerSegmenter({ minSegments: 5, maxSegments: 3 }), 'maxSegments', /\[5, 50\]/);
   expectInputError(() => new CustomerSegmenter({ varianceToKeep: 1.5 }), 'varianceToKeep', /\(0, 1\]/);
+  await assert.rejects(new CustomerSegmenter({ emphasised: ['height'] }).fit(train), (err: unknown) => err instanceof InputError && err.field === 'emphasised' && /height is not among featureNames/.test(err.message));
   assert.throws(() => new CustomerSegmenter().predict(rows), ModelStateError);
 });
