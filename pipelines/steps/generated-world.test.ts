@@ -79,8 +79,8 @@ describe('nightly steps on a generated world', () => {
     const assigned = await queryRows<{ customer_id: string; segment: number }>(client, `SELECT customer_id, segment FROM customer_segments_current ORDER BY customer_id`);
     const trueSegment = new Map(truth.customers.map((c) => [c.id, c.segment]));
     const ari = adjustedRandIndex(assigned.map((r) => r.segment), assigned.map((r) => trueSegment.get(Number(r.customer_id))!));
-    // Behaviour alone (issue 3's seven features) agreed at about a third: the segments differ in what they ask for
-    // (service level, adventure), which the shares of their quotations now show.
+    // Behaviour alone (issue 3's seven features) agreed poorly: the segments differ in what they ask for (service
+    // level, adventure), which the shares of their quotations show.
     assert.ok(ari >= 0.8, `adjusted Rand index ${ari}`);
     // Every segment is named in words (no raw feature name), and no two alike.
     const names = await queryRows<{ segment_name: string }>(client, `SELECT DISTINCT segment_name FROM customer_segments_current`);
