@@ -3,6 +3,7 @@ import { generateWorld } from '../../domain/generator/index.ts';
 import { readCustomerFeatures } from '../../features/customer-features.ts';
 import { adjustedRandIndex } from '../../models/segmentation/adjusted-rand-index.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { MODEL_FAMILIES } from '../../models/families.ts';
 import { ingestStep } from '../ingest/ingest-step.ts';
 import type { StepContext } from '../step.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
@@ -13,10 +14,12 @@ import { columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './tra
 /**
  * Segments on a generated world against the generator's true ones (issue 24), for sets of customer features:
  * the seven behavioural ones (the baseline: what issue 3 segmented on), every customer feature, and the set
- * train-segments uses, with and without its emphasis on age. k is chosen by silhouette in each. `full`: 3,000 customers × 3 years; `small`: 1,200.
+ * train-segments uses, with and without its emphasis on age. k is chosen by silhouette in each, in the pipeline's range. `full`: 3,000 customers × 3 years; `small`: 1,200.
  * Standalone: `node --import tsx pipelines/steps/segments-world.bench.ts [--small]`.
  */
 export const title = 'Customer segments on a generated world: ARI vs the true segments, behavioural features vs with what customers ask for';
+
+const K_RANGE = MODEL_FAMILIES.segmentation.params;
 
 const BEHAVIOURAL = ['age', 'travel_frequency', 'avg_budget', 'avg_group_size', 'advance_booking_days', 'cancellation_rate', 'satisfaction'];
 
@@ -44,7 +47,7 @@ export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => 
     for (const [name, featureNames, emphasised] of sets) {
       const rows = columnsOf(data, featureNames);
       const started = performance.now();
-      const model = await new CustomerSegmenter({ seed: 1, emphasised }).fit({ customerIds: data.customerIds, featureNames, rows });
+      const model = await new CustomerSegmenter({ seed: 1, emphasised, minSegments: K_RANGE.minSegments.default, maxSegments: K_RANGE.maxSegments.default }).fit({ customerIds: data.customerIds, featureNames, rows });
       const seconds = (performance.now() - started) / 1000;
       const { segments, silhouette } = model.metrics();
       figures[name] = { features: featureNames.length, k: segments, silhouette: Number(silhouette.toFixed(3)), ari: Number(adjustedRandIndex(model.predict(rows), trueSegments).toFixed(3)), fitSeconds: Number(seconds.toFixed(2)) };

@@ -3,6 +3,7 @@ import { InputError } from '../../platform/errors.ts';
 import { CUSTOMER_FEATURES_VERSION, readCustomerFeatures } from '../../features/customer-features.ts';
 import { firstFactAt, latestFeatureBuild } from '../../features/feature-builds.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { adjustedRandIndex } from '../../models/segmentation/adjusted-rand-index.ts';
 import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { fitScaling, scaleRow } from '../../models/segmentation/standard-scaling.ts';
 import { sampleIndices, silhouetteScore } from '../../models/segmentation/silhouette.ts';
@@ -15,7 +16,8 @@ import { runParam, seedParam } from './support/step-params.ts';
  * Customer segments (issue 3) from customer_features. Held out: one customer in five, chosen by a hash of the
  * customer id (so the same customers stay out night after night). The segmenter fitted on the others assigns
  * them, and the held-out silhouette (in standardised feature space) is compared with that of the booking system's
- * own customer_type: segments must separate customers better than the label sales staff type in. The registered
+ * own customer_type: segments must separate customers better than the label sales staff type in. Their agreement
+ * with the final model's segments on those customers is recorded as `stability`. The registered
  * segmenter is then fitted on every customer, and every customer's segment is written to customer_segments.
  */
 const HELD_OUT_SHARE = 5;
@@ -89,8 +91,12 @@ export const trainSegmentsStep: Step = {
     const customerTypeSilhouette = silhouetteOf(points, pick(data.customerTypes, true), seed, params.silhouetteSample);
 
     const model = await new CustomerSegmenter(params).fit({ customerIds: data.customerIds, featureNames: data.featureNames, rows: data.rows });
+    // Stability: do the held-out customers get the same segments from a model that never saw them as from the one
+    // that did? Segments that move when a fifth of the customers is left out are not worth naming.
+    const stability = adjustedRandIndex(trial.predict(heldRows), model.predict(heldRows));
     const metrics = {
       ...model.metrics(),
+      stability,
       heldout_silhouette: heldoutSilhouette,
       customer_type_silhouette: customerTypeSilhouette,
       heldout_customers: heldRows.length,
@@ -120,6 +126,7 @@ export const trainSegmentsStep: Step = {
         segments: metrics.segments,
         silhouette: Number(metrics.silhouette.toFixed(3)),
         heldoutSilhouette: Number(heldoutSilhouette.toFixed(3)),
+        stability: Number(stability.toFixed(3)),
         customerTypeSilhouette: Number(customerTypeSilhouette.toFixed(3)),
         customers: rows,
       },
