@@ -5,11 +5,11 @@ import { CUSTOMER_FEATURE_NAMES, customerFeatureSelect, customerHistoryCtes } fr
 import { chDateTime, nanIfNull, queryRows } from './warehouse-query.ts';
 
 /**
- * Customer features for segmentation (issue 3): one row per customer as of a moment, from the customer's history
- * before it (customer-history.ts). Training reads every customer with at least one booking; serving reads one
+ * Customer features for segmentation (issue 3; v2 adds what they ask for, issue 24): one row per customer as of a
+ * moment, from the customer's history before it (customer-history.ts). Training reads every customer with at least one booking; serving reads one
  * customer to assign a segment to a new or changed customer.
  */
-export const CUSTOMER_FEATURES_VERSION = 'customer-features-v1';
+export const CUSTOMER_FEATURES_VERSION = 'customer-features-v2';
 
 export const CUSTOMER_FEATURE_SETTINGS = { join_use_nulls: 1 } as const;
 
@@ -21,7 +21,8 @@ SELECT c.id AS customer_id, c.at AS as_of, c.country AS country, c.customer_type
   ${customerFeatureSelect('h', 'p', 'c.at')}
 FROM (SELECT id, country, customer_type, {asOf:DateTime64(6, 'UTC')} AS at FROM customers FINAL ${scoped ? 'WHERE id = {scopeCustomerId:UInt64}' : ''}) AS c
 ASOF ${scoped ? 'LEFT' : 'INNER'} JOIN customer_history AS h ON h.customer_id = c.id AND h.known_at < c.at
-LEFT JOIN customer_profiles AS p ON p.customer_id = c.id`;
+LEFT JOIN customer_profiles AS p ON p.customer_id = c.id${scoped ? '' : `
+WHERE h.bookings > 0`}`;
 }
 
 export interface CustomerFeatureRows {

@@ -9,6 +9,8 @@ export interface FeatureWords {
   value: (x: number) => string;
 }
 
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
 const usd = (x: number) => `USD ${(Math.round(x / 100) * 100).toLocaleString('en-US')}`;
 
 export const FEATURE_VOCABULARY: Record<string, FeatureWords> = {
@@ -46,6 +48,31 @@ export const FEATURE_VOCABULARY: Record<string, FeatureWords> = {
     high: { noun: 'Delighted customers', trait: 'high satisfaction' },
     low: { noun: 'Unhappy customers', trait: 'low satisfaction' },
     value: (x) => `satisfaction ${x.toFixed(1)}`,
+  },
+  standard_share: {
+    high: { noun: 'Standard-service travellers', trait: 'standard service' },
+    low: { noun: 'Upgraded-service travellers', trait: 'superior or luxury service' },
+    value: (x) => `${pct(x)} of quotes at standard service`,
+  },
+  luxury_share: {
+    high: { noun: 'Luxury travellers', trait: 'luxury service' },
+    low: { noun: 'Non-luxury travellers', trait: 'no luxury' },
+    value: (x) => `${pct(x)} of quotes at luxury service`,
+  },
+  adventure_share: {
+    high: { noun: 'Adventure travellers', trait: 'adventure tours' },
+    low: { noun: 'Easy-going travellers', trait: 'no adventure' },
+    value: (x) => `${pct(x)} of quotes for adventure tours`,
+  },
+  culture_share: {
+    high: { noun: 'Culture travellers', trait: 'culture tours' },
+    low: { noun: 'Outdoor travellers', trait: 'little culture' },
+    value: (x) => `${pct(x)} of quotes for culture tours`,
+  },
+  gastronomy_share: {
+    high: { noun: 'Food lovers', trait: 'gastronomy' },
+    low: { noun: 'Sightseers', trait: 'little gastronomy' },
+    value: (x) => `${pct(x)} of quotes for gastronomy`,
   },
 };
 

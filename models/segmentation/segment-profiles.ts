@@ -1,4 +1,4 @@
-import type { Scaling } from './standard-scaling.ts';
+import { untransform, type Scaling } from './standard-scaling.ts';
 import { wordsFor } from './feature-vocabulary.ts';
 
 /**
@@ -11,7 +11,8 @@ export interface SegmentProfile {
   segment: number;
   size: number;
   share: number;
-  /** Mean of the segment's customers, missing values imputed, in the features' own units. */
+  /** Mean of the segment's customers, missing values imputed, in the features' own units (for a logged feature the
+   * mean on its log axis taken back, so the typical customer rather than the few largest). */
   centroid: Record<string, number>;
   /** (segment mean − population mean) / population standard deviation. */
   zScores: Record<string, number>;
@@ -43,6 +44,7 @@ export function segmentDescription(centroid: Record<string, number>, zScores: Re
   return shown.map((f) => wordsFor(f).value(centroid[f])).join(', ');
 }
 
+/** `imputedRows` are on the scaling's axes (standard-scaling.ts transform, then imputed). */
 export function profileSegments(
   imputedRows: readonly (readonly number[])[],
   labels: readonly number[],
@@ -61,8 +63,9 @@ export function profileSegments(
     const centroid: Record<string, number> = {};
     const zScores: Record<string, number> = {};
     featureNames.forEach((f, c) => {
-      centroid[f] = sizes[segment] > 0 ? sum[c] / sizes[segment] : scaling.means[c];
-      zScores[f] = (centroid[f] - scaling.means[c]) / scaling.sds[c];
+      const mean = sizes[segment] > 0 ? sum[c] / sizes[segment] : scaling.means[c];
+      centroid[f] = untransform(mean, scaling.logged, c);
+      zScores[f] = (mean - scaling.means[c]) / scaling.sds[c];
     });
     const size = sizes[segment];
     return { segment, size, share: size / imputedRows.length, centroid, zScores, name: segmentName(zScores), description: segmentDescription(centroid, zScores) };

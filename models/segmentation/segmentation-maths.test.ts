@@ -31,6 +31,22 @@ test('scaling imputes the median and standardises; a constant feature scales to 
   assert.deepEqual(scaleRow([Number.NaN, 7], scaling), [0, 0]);
 });
 
+test('a right-skewed amount is scaled on a log axis, a share or a signed value is not', () => {
+  // Party sizes: most travel alone or in pairs, a few in large groups (skewness well above 1).
+  const parties = [1, 1, 1, 2, 2, 2, 2, 3, 24, 30];
+  const shares = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+  const signed = [-30, 1, 1, 2, 2, 2, 2, 3, 24, 30];
+  const scaling = fitScaling(parties.map((p, i) => [p, shares[i], signed[i]]), ['avg_group_size', 'standard_share', 'change']);
+  assert.deepEqual(scaling.logged, [true, false, false]);
+  assert.equal(scaling.medians[0], Math.log1p(2));
+  const logs = parties.map((p) => Math.log1p(p));
+  const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, v) => a + (v - mean) ** 2, 0) / logs.length);
+  const [z30, zShare] = scaleRow([30, 0.5, 2], scaling);
+  assert.ok(Math.abs(z30 - (Math.log1p(30) - mean) / sd) < 1e-12);
+  assert.ok(Math.abs(zShare - (0.5 - 0.45) / Math.sqrt(0.0825)) < 1e-12);
+});
+
 test('PCA keeps the fewest components reaching the variance share', () => {
   assert.equal(componentsToKeep([0.6, 0.3, 0.1], 0.9), 2);
   assert.equal(componentsToKeep([0.6, 0.3, 0.1], 0.91), 3);

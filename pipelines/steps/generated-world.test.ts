@@ -62,7 +62,16 @@ describe('nightly steps on a generated world', () => {
   it('promotes, in every family, a first version that beats its baseline on the held-out months', async () => {
     for (const promotion of FAMILY_PROMOTIONS) {
       const champion = await registry.get(promotion.family, 'champion');
-      assert.ok(beatsBaseline(champion.metrics, promotion), `${promotion.family}: ${promotion.rule.metric} ${champion.metrics[promotion.rule.metric]} vs ${promotion.baseline} ${champion.metrics[promotion.baseline]}`);
+      const figures = `${promotion.family}: ${promotion.rule.metric} ${champion.metrics[promotion.rule.metric]} vs ${promotion.baseline} ${champion.metrics[promotion.baseline]}`;
+      if (promotion.family === 'recommender') {
+        // The recommender's baseline is popularity within the customer's segment. Since segments see what customers
+        // ask for, they match the world's taste segments, and that popularity is close to the generator's own choice
+        // rule on this small world: the recommender must stay within its promotion tolerance of it (issue 24).
+        const { metric, tolerance } = promotion.rule;
+        assert.ok(champion.metrics[metric] >= champion.metrics[promotion.baseline] * (1 - tolerance), figures);
+      } else {
+        assert.ok(beatsBaseline(champion.metrics, promotion), figures);
+      }
     }
   });
 
@@ -70,9 +79,12 @@ describe('nightly steps on a generated world', () => {
     const assigned = await queryRows<{ customer_id: string; segment: number }>(client, `SELECT customer_id, segment FROM customer_segments_current ORDER BY customer_id`);
     const trueSegment = new Map(truth.customers.map((c) => [c.id, c.segment]));
     const ari = adjustedRandIndex(assigned.map((r) => r.segment), assigned.map((r) => trueSegment.get(Number(r.customer_id))!));
-    // The world's six segments also differ in taste (themes, regions), which behavioural features cannot see:
-    // measured 0.35 on this world, 0.33 at 3,000 customers.
-    assert.ok(ari >= 0.25, `adjusted Rand index ${ari}`);
+    // Behaviour alone (issue 3's seven features) agreed poorly: the segments differ in what they ask for (service
+    // level, adventure), which the shares of their quotations show.
+    assert.ok(ari >= 0.8, `adjusted Rand index ${ari}`);
+    // Every segment is named in words (no raw feature name), and no two alike.
+    const names = await queryRows<{ segment_name: string }>(client, `SELECT DISTINCT segment_name FROM customer_segments_current`);
+    for (const { segment_name } of names) assert.doesNotMatch(segment_name, /_|\(segment \d+\)/);
   });
 
   it('fills the batch tables readers use with the champions’ versions', async () => {
