@@ -9,6 +9,7 @@ import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, peri
 import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
 import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
+import { chooseCombination, combinationCandidates, isCombination, type Combination } from './ensemble.ts';
 import { MULTI_SEASONAL_CANDIDATES, type MultiSeasonalCandidate, type MultiSeasonalOptions } from './multi-seasonal.ts';
 import { fitMultiSeasonalSeries, forecastMultiSeasonalFit, historyOf, type MultiSeasonalFit } from './multi-seasonal-fit.ts';
 
@@ -24,8 +25,13 @@ export interface DemandForecasterParams extends Params {
   strategy: string;
   /** Rolling-origin cut-offs per series. */
   origins: number;
-  /** Weights ∝ 1 / MASE^weightPower. */
+  /** Weights ∝ 1 / MASE^weightPower (the `weighted` combination). */
   weightPower: number;
+  /**
+   * How the ensemble combines its models: `validated` (chosen per fit among weighted:1/2/4/weightPower, mean and
+   * median, by validation MASE on each series' latest cut-off, weights from its earlier ones) or one of those.
+   */
+  combination: string;
   /** Missing periods in the long table: `zero` (nothing booked) or `error`. */
   gaps: string;
   seed: number;
@@ -88,6 +94,9 @@ interface DemandState {
   /** Series fitted by the backtested ensemble (empty when the multi-seasonal forecaster fitted them). */
   series: SeriesFit[];
   neural?: NeuralState;
+  /** The ensemble's combination and each candidate's mean validation MASE (absent in artefacts older than the choice). */
+  combination?: Combination;
+  combinationValidation?: Record<string, number>;
   /** Daily and weekly series fitted by the multi-seasonal forecaster (format 2 on). */
   multiSeasonal?: MultiSeasonalFit[];
 }
@@ -112,7 +121,7 @@ const READABLE_FORMATS = [1, 2];
 /** Models only the backtested ensemble has: asking for one keeps daily and weekly data on the ensemble. */
 const ENSEMBLE_ONLY: readonly string[] = ['ets', 'theta', NEURAL];
 
-const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
+const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, combination: 'validated', gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
 
 export class DemandForecaster implements Estimator<DemandFitData, readonly DemandQuery[], DemandForecast[]> {
   readonly family = 'demand';
@@ -128,6 +137,9 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const strategies = ['ensemble', 'best', ...STATISTICAL_MODELS, NEURAL];
     if (!strategies.includes(this.params.strategy)) throw new InputError(`strategy must be one of ${strategies.join(', ')}, got "${this.params.strategy}"`, 'strategy');
     if (!Number.isInteger(this.params.origins) || this.params.origins < 1) throw new InputError(`origins must be a whole number ≥ 1, got ${this.params.origins}`, 'origins');
+    if (this.params.combination !== 'validated' && !isCombination(this.params.combination)) {
+      throw new InputError(`combination must be validated, mean, median or weighted:POWER, got "${this.params.combination}"`, 'combination');
+    }
     if (this.params.gaps !== 'zero' && this.params.gaps !== 'error') throw new InputError(`gaps must be "zero" or "error", got "${this.params.gaps}"`, 'gaps');
   }
 
@@ -170,7 +182,8 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
       },
       this.params.workers,
     );
-    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural?.state });
+    const chosen = chooseCombination(fits.map((f) => f.combinationValidation ?? {}), plan.combinations);
+    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural?.state, combination: chosen.combination, combinationValidation: chosen.mase });
     return this;
   }
 
@@ -304,6 +317,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const state = this.fitted();
     if (state.multiSeasonal) return multiSeasonalMetrics(state.multiSeasonal, state.horizon);
     const out: Record<string, number> = { series: this.fitted().series.length, horizon: this.fitted().horizon };
+    for (const [combination, mase] of Object.entries(state.combinationValidation ?? {})) out[`${combination}_combination_validation_mase`] = mase;
     for (const [model, s] of Object.entries(this.backtestSummary())) {
       out[`${model}_mase`] = s.mase;
       out[`${model}_smape`] = s.smape;
@@ -336,7 +350,8 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   }
 
   private plan(horizon: number): BacktestPlan {
-    return { horizon, origins: this.params.origins, step: Math.max(1, Math.floor(horizon / 2)), weightPower: this.params.weightPower };
+    const combinations = this.params.combination === 'validated' ? combinationCandidates(this.params.weightPower) : [this.params.combination as Combination];
+    return { horizon, origins: this.params.origins, step: Math.max(1, Math.floor(horizon / 2)), weightPower: this.params.weightPower, combinations };
   }
 
   private setState(state: DemandState): void {
@@ -381,13 +396,18 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     return horizon;
   }
 
+  /** The ensemble's combination (chosen on validation unless the params name one); undefined for older artefacts. */
+  get combination(): Combination | undefined {
+    return this.fitted().combination;
+  }
+
   /** Which backend trained the network, when there is one (`wasm`, `cpu` or `tensorflow`). */
   get neuralBackend(): string | undefined {
     return this.fitted().neural?.backend;
   }
 
   private describe(fit: SeriesFit, horizon: number, external: Record<string, Forecast> = {}, strategy = this.params.strategy as Strategy): DemandForecast {
-    const f = forecastSeries(fit, horizon, strategy, this.params.seed, external);
+    const f = forecastSeries(fit, horizon, strategy, this.params.seed, external, this.fitted().combination);
     return { seriesId: fit.id, dates: this.datesAfter(fit.start, fit.n, horizon), ...f };
   }
 }
