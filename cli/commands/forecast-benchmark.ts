@@ -23,6 +23,7 @@ export const command: Command = {
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per series', default: '3' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },
     'statistical-only': { type: 'boolean', short: 'S', multiple: false, description: 'Leave out the global N-BEATS network (TensorFlow.js)', default: false },
+    networks: { type: 'string', short: 'n', multiple: false, description: 'Networks in the ensemble, each from its own seed', default: '2' },
     epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
     'skip-ets': { type: 'boolean', multiple: false, description: 'Daily and weekly: leave out the AICc ETS baseline (the slowest part)', default: false },
   },
@@ -46,6 +47,7 @@ export const command: Command = {
       origins: intArg(args, 'origins', { min: 1, max: 20 }),
       workers: intArg(args, 'workers', { min: 1, max: 64 }),
       neural: args.values['statistical-only'] !== true,
+      neuralMembers: intArg(args, 'networks', { min: 1, max: 20 }),
       neuralEpochs: intArg(args, 'epochs', { min: 1, max: 1000 }),
     };
     let found = 0;
