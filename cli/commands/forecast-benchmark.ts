@@ -19,9 +19,11 @@ export const command: Command = {
     frequencies: { type: 'string', short: 'f', multiple: false, description: `Comma-separated, among ${COMPETITION_FREQUENCIES.join(', ')}; absent files are skipped`, default: COMPETITION_FREQUENCIES.join(',') },
     strategy: { type: 'string', short: 's', multiple: false, description: `One of ${STRATEGIES.join(', ')}`, default: 'ensemble' },
     'weight-power': { type: 'string', short: 'p', multiple: false, description: 'Combination weights ∝ 1/MASE^power', default: '2' },
+    combination: { type: 'string', short: 'c', multiple: false, description: 'validated (chosen on the training part), mean, median or weighted:POWER', default: 'validated' },
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per series', default: '3' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },
     'statistical-only': { type: 'boolean', short: 'S', multiple: false, description: 'Leave out the global N-BEATS network (TensorFlow.js)', default: false },
+    networks: { type: 'string', short: 'n', multiple: false, description: 'Networks in the ensemble, each from its own seed', default: '2' },
     epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
     'skip-ets': { type: 'boolean', multiple: false, description: 'Daily and weekly: leave out the AICc ETS baseline (the slowest part)', default: false },
   },
@@ -41,9 +43,11 @@ export const command: Command = {
     const params = {
       strategy: choiceArg(args, 'strategy', STRATEGIES),
       weightPower: numberArg(args, 'weight-power', { min: 0, max: 20 }),
+      combination: stringArg(args, 'combination'),
       origins: intArg(args, 'origins', { min: 1, max: 20 }),
       workers: intArg(args, 'workers', { min: 1, max: 64 }),
       neural: args.values['statistical-only'] !== true,
+      neuralMembers: intArg(args, 'networks', { min: 1, max: 20 }),
       neuralEpochs: intArg(args, 'epochs', { min: 1, max: 1000 }),
     };
     let found = 0;

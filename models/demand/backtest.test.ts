@@ -49,7 +49,7 @@ test('a forecast from a cut-off is the same whatever happens after it', () => {
     return out;
   };
   assert.deepEqual(forecastsAt60(altered), forecastsAt60(y));
-  const plan = { horizon: 12, origins: 3, step: 6, weightPower: 2 };
+  const plan = { horizon: 12, origins: 3, step: 6, weightPower: 2, combinations: ['weighted:2' as const] };
   const scored = fitSeries({ id: 'cusco', start: context.start, values: y }, context, plan, 1);
   assert.deepEqual(Object.keys(scored.backtest).sort(), modelsFor(context).sort());
 });

@@ -87,6 +87,18 @@ export class ScoreAccumulator {
 
 export type HistoryForecaster = (history: Float64Array, cutoff: number) => Forecast;
 
+/** Each cut-off's forecast by one forecaster, which is given `y[0..cutoff)` only. */
+export function backtestForecasts(y: Float64Array, cutoffs: readonly number[], forecaster: HistoryForecaster): Forecast[] {
+  return cutoffs.map((cut) => forecaster(y.slice(0, cut), cut));
+}
+
+/** Scores forecasts made from `cutoffs` (one per cut-off) against what followed each. */
+export function scoreBacktest(y: Float64Array, cutoffs: readonly number[], horizon: number, period: number, forecasts: readonly Forecast[]): BacktestScore {
+  const acc = new ScoreAccumulator(horizon);
+  cutoffs.forEach((cut, k) => acc.add(y.subarray(cut, cut + horizon), forecasts[k], robustScale(y.subarray(0, cut), period)));
+  return acc.score();
+}
+
 /** Scores each named forecaster from every cut-off; the forecaster is given `y[0..cutoff)` only. */
 export function rollingOriginBacktest(
   y: Float64Array,
@@ -96,13 +108,6 @@ export function rollingOriginBacktest(
   forecasters: Record<string, HistoryForecaster>,
 ): Record<string, BacktestScore> {
   const scores: Record<string, BacktestScore> = {};
-  for (const [name, forecaster] of Object.entries(forecasters)) {
-    const acc = new ScoreAccumulator(horizon);
-    for (const cut of cutoffs) {
-      const history = y.slice(0, cut);
-      acc.add(y.subarray(cut, cut + horizon), forecaster(history, cut), robustScale(history, period));
-    }
-    scores[name] = acc.score();
-  }
+  for (const [name, forecaster] of Object.entries(forecasters)) scores[name] = scoreBacktest(y, cutoffs, horizon, period, backtestForecasts(y, cutoffs, forecaster));
   return scores;
 }

@@ -33,6 +33,8 @@ export interface FrequencyResult {
   series: number;
   horizon: number;
   strategy: string;
+  /** The ensemble's combination and each candidate's validation MASE (from the training part only, see ensemble.ts). */
+  combination?: { chosen: string; validationMase: Record<string, number> };
   chosen: Accuracy;
   seasonalNaive: Accuracy;
   /** Each model alone, and the per-series best, for comparison. */
@@ -134,6 +136,10 @@ export async function runCompetitionBenchmark(
     series: fits.length,
     horizon,
     strategy: forecaster.params.strategy,
+    combination: {
+      chosen: forecaster.combination!,
+      validationMase: Object.fromEntries(Object.entries(forecaster.toArtifact().state.combinationValidation ?? {}).map(([c, m]) => [c, Number(m.toFixed(3))])),
+    },
     chosen,
     seasonalNaive: alternatives.seasonal_naive,
     alternatives,

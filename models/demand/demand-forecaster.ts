@@ -9,6 +9,7 @@ import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, peri
 import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
 import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
+import { chooseCombination, combinationCandidates, isCombination, type Combination } from './ensemble.ts';
 import { MULTI_SEASONAL_CANDIDATES, type MultiSeasonalCandidate, type MultiSeasonalOptions } from './multi-seasonal.ts';
 import { fitMultiSeasonalSeries, forecastMultiSeasonalFit, historyOf, type MultiSeasonalFit } from './multi-seasonal-fit.ts';
 
@@ -24,8 +25,13 @@ export interface DemandForecasterParams extends Params {
   strategy: string;
   /** Rolling-origin cut-offs per series. */
   origins: number;
-  /** Weights ∝ 1 / MASE^weightPower. */
+  /** Weights ∝ 1 / MASE^weightPower (the `weighted` combination). */
   weightPower: number;
+  /**
+   * How the ensemble combines its models: `validated` (chosen per fit among weighted:1/2/4/weightPower, mean and
+   * median, by validation MASE on each series' latest cut-off, weights from its earlier ones) or one of those.
+   */
+  combination: string;
   /** Missing periods in the long table: `zero` (nothing booked) or `error`. */
   gaps: string;
   seed: number;
@@ -35,6 +41,11 @@ export interface DemandForecasterParams extends Params {
   neural: boolean;
   /** Training epochs of the network, which bound its training time. */
   neuralEpochs: number;
+  /**
+   * Networks in the ensemble, each from its own seed and weighted on its own backtests (`nbeats`, `nbeats_2`…): a
+   * second member lowered the validation MASE of the combination on every frequency of the competition's training part.
+   */
+  neuralMembers: number;
 }
 
 export interface DemandFitOptions {
@@ -88,11 +99,22 @@ interface DemandState {
   /** Series fitted by the backtested ensemble (empty when the multi-seasonal forecaster fitted them). */
   series: SeriesFit[];
   neural?: NeuralState;
+  /** Networks after the first (`nbeats_2`, `nbeats_3`…), absent in older artefacts. */
+  neuralMore?: NeuralState[];
+  /** The ensemble's combination and each candidate's mean validation MASE (absent in artefacts older than the choice). */
+  combination?: Combination;
+  combinationValidation?: Record<string, number>;
   /** Daily and weekly series fitted by the multi-seasonal forecaster (format 2 on). */
   multiSeasonal?: MultiSeasonalFit[];
 }
 
 const NEURAL = 'nbeats';
+const networkName = (k: number) => (k === 0 ? NEURAL : `${NEURAL}_${k + 1}`);
+
+/** Every trained network of a state with its model name. */
+function networksOf(state: DemandState): Array<[string, NeuralState]> {
+  return [state.neural, ...(state.neuralMore ?? [])].flatMap((n, k) => (n ? [[networkName(k), n] as [string, NeuralState]] : []));
+}
 
 function storeForecast(f: Forecast): StoredForecast {
   return { mean: Array.from(f.mean), lo80: Array.from(f.lo80), hi80: Array.from(f.hi80), lo95: Array.from(f.lo95), hi95: Array.from(f.hi95) };
@@ -112,7 +134,7 @@ const READABLE_FORMATS = [1, 2];
 /** Models only the backtested ensemble has: asking for one keeps daily and weekly data on the ensemble. */
 const ENSEMBLE_ONLY: readonly string[] = ['ets', 'theta', NEURAL];
 
-const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15 };
+const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, combination: 'validated', gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15, neuralMembers: 2 };
 
 export class DemandForecaster implements Estimator<DemandFitData, readonly DemandQuery[], DemandForecast[]> {
   readonly family = 'demand';
@@ -121,13 +143,17 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   private index_ = new Map<string, SeriesFit>();
   private multiIndex_ = new Map<string, MultiSeasonalFit>();
   private histories_ = new Map<string, Float64Array>();
-  private network_: tf.LayersModel | undefined;
+  private networks_ = new Map<string, tf.LayersModel>();
 
   constructor(params: Partial<DemandForecasterParams> = {}) {
     this.params = { ...DEFAULTS, ...params } as DemandForecasterParams;
     const strategies = ['ensemble', 'best', ...STATISTICAL_MODELS, NEURAL];
     if (!strategies.includes(this.params.strategy)) throw new InputError(`strategy must be one of ${strategies.join(', ')}, got "${this.params.strategy}"`, 'strategy');
     if (!Number.isInteger(this.params.origins) || this.params.origins < 1) throw new InputError(`origins must be a whole number ≥ 1, got ${this.params.origins}`, 'origins');
+    if (this.params.combination !== 'validated' && !isCombination(this.params.combination)) {
+      throw new InputError(`combination must be validated, mean, median or weighted:POWER, got "${this.params.combination}"`, 'combination');
+    }
+    if (!Number.isInteger(this.params.neuralMembers) || this.params.neuralMembers < 1) throw new InputError(`neuralMembers must be a whole number ≥ 1, got ${this.params.neuralMembers}`, 'neuralMembers');
     if (this.params.gaps !== 'zero' && this.params.gaps !== 'error') throw new InputError(`gaps must be "zero" or "error", got "${this.params.gaps}"`, 'gaps');
   }
 
@@ -160,17 +186,19 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const period = mainPeriod(seasonalities);
     const plan = this.plan(horizon);
     const cutoffs = series.map((s) => seriesCutoffs(s.values.length, period, plan));
-    const neural = this.params.neural ? await this.trainNeural(series, cutoffs, period, horizon) : undefined;
+    const neural: Array<Awaited<ReturnType<DemandForecaster['trainNeural']>>> = [];
+    for (let k = 0; this.params.neural && k < this.params.neuralMembers; k++) neural.push(await this.trainNeural(series, cutoffs, period, horizon, k));
     const fits = await fitInParallel(
       {
-        series: series.map((s, i) => ({ id: s.id, start: s.start, values: s.values, external: neural ? { [NEURAL]: neural.backtests[i] } : undefined })),
+        series: series.map((s, i) => ({ id: s.id, start: s.start, values: s.values, external: neural.length ? Object.fromEntries(neural.map((n, k) => [networkName(k), n.backtests[i]])) : undefined })),
         context: { frequency, seasonalities, period },
         plan,
         seed: this.params.seed,
       },
       this.params.workers,
     );
-    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural?.state });
+    const chosen = chooseCombination(fits.map((f) => f.combinationValidation ?? {}), plan.combinations);
+    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural[0]?.state, neuralMore: neural.length > 1 ? neural.slice(1).map((n) => n.state) : undefined, combination: chosen.combination, combinationValidation: chosen.mase });
     return this;
   }
 
@@ -178,7 +206,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
    * The network learns from every series' history up to its earliest backtest cut-off, so all its backtest
    * forecasts are out of sample, like the statistical models' ones; it then forecasts from each latest window.
    */
-  private async trainNeural(series: readonly DemandSeries[], cutoffs: number[][], period: number, horizon: number) {
+  private async trainNeural(series: readonly DemandSeries[], cutoffs: number[][], period: number, horizon: number, member: number) {
     const params: NBeatsParams = {
       inputLength: Math.max(2 * horizon, 2 * period, 4),
       horizon,
@@ -189,13 +217,13 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
       batchSize: 256,
       learningRate: 1e-3,
       windowsPerSeries: 12,
-      seed: this.params.seed,
+      seed: this.params.seed + member,
     };
     const t0 = performance.now();
     const trained = await trainNBeats(series.map((s) => s.values), series.map((s, i) => cutoffs[i][0] ?? s.values.length), params);
     const backtests = series.map((s, i) => nbeatsForecasts(trained, cutoffs[i].map((end) => ({ values: s.values, end })), params));
     const latest = nbeatsForecasts(trained, series.map((s) => ({ values: s.values, end: s.values.length })), params);
-    this.network_ = trained.model;
+    this.networks_.set(networkName(member), trained.model);
     const state: NeuralState = {
       params,
       network: await serialiseNetwork(trained.model),
@@ -224,10 +252,14 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const strategy = (query.strategy ?? this.params.strategy) as Strategy;
     const fit = this.index_.get(seriesId);
     if (!fit) throw new NotFoundError(`series ${seriesId} was not in the fitted table; use forecast() for a new series`, 'seriesId');
-    const stored = state.neural?.forecasts[seriesId];
     const h = this.checkHorizon(horizon);
-    const neural = stored && loadForecast(stored, h);
-    return this.describe(fit, h, neural ? { [NEURAL]: neural } : {}, strategy);
+    const external: Record<string, Forecast> = {};
+    for (const [name, network] of networksOf(state)) {
+      const stored = network.forecasts[seriesId];
+      const f = stored && loadForecast(stored, h);
+      if (f) external[name] = f;
+    }
+    return this.describe(fit, h, external, strategy);
   }
 
   /**
@@ -242,14 +274,18 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const period = mainPeriod(state.seasonalities);
     const context = { frequency: state.frequency, seasonalities: state.seasonalities, period, start: series.start };
     const plan = this.plan(state.horizon);
-    if (!state.neural) return this.describe(fitSeries(series, context, plan, this.params.seed), h);
-    this.network_ ??= await restoreNetwork(state.neural.network);
-    const trained = { model: this.network_, q80: state.neural.q80, q95: state.neural.q95 };
     const ends = [...seriesCutoffs(series.values.length, period, plan), series.values.length];
-    const forecasts = nbeatsForecasts(trained, ends.map((end) => ({ values: series.values, end })), state.neural.params);
-    const latest = loadForecast(storeForecast(forecasts.pop()!), h);
-    const fit = fitSeries(series, context, plan, this.params.seed, { [NEURAL]: forecasts });
-    return this.describe(fit, h, latest ? { [NEURAL]: latest } : {});
+    const backtests: Record<string, Forecast[]> = {};
+    const latest: Record<string, Forecast> = {};
+    for (const [name, network] of networksOf(state)) {
+      if (!this.networks_.has(name)) this.networks_.set(name, await restoreNetwork(network.network));
+      const trained = { model: this.networks_.get(name)!, q80: network.q80, q95: network.q95 };
+      const forecasts = nbeatsForecasts(trained, ends.map((end) => ({ values: series.values, end })), network.params);
+      const last = loadForecast(storeForecast(forecasts.pop()!), h);
+      backtests[name] = forecasts;
+      if (last) latest[name] = last;
+    }
+    return this.describe(fitSeries(series, context, plan, this.params.seed, backtests), h, latest);
   }
 
   get seriesIds(): string[] {
@@ -304,6 +340,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const state = this.fitted();
     if (state.multiSeasonal) return multiSeasonalMetrics(state.multiSeasonal, state.horizon);
     const out: Record<string, number> = { series: this.fitted().series.length, horizon: this.fitted().horizon };
+    for (const [combination, mase] of Object.entries(state.combinationValidation ?? {})) out[`${combination}_combination_validation_mase`] = mase;
     for (const [model, s] of Object.entries(this.backtestSummary())) {
       out[`${model}_mase`] = s.mase;
       out[`${model}_smape`] = s.smape;
@@ -320,7 +357,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     for (const fit of state.series) for (const [model, s] of Object.entries(fit.seconds)) out[model] = (out[model] ?? 0) + s;
     if (state.multiSeasonal) out.multi_seasonal = state.multiSeasonal.reduce((sum, fit) => sum + fit.seconds, 0);
     // The network's training time, plus the scoring of its forecasts above.
-    if (state.neural) out[NEURAL] = (out[NEURAL] ?? 0) + state.neural.trainSeconds;
+    for (const [name, network] of networksOf(state)) out[name] = (out[name] ?? 0) + network.trainSeconds;
     return out;
   }
 
@@ -336,7 +373,8 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   }
 
   private plan(horizon: number): BacktestPlan {
-    return { horizon, origins: this.params.origins, step: Math.max(1, Math.floor(horizon / 2)), weightPower: this.params.weightPower };
+    const combinations = this.params.combination === 'validated' ? combinationCandidates(this.params.weightPower) : [this.params.combination as Combination];
+    return { horizon, origins: this.params.origins, step: Math.max(1, Math.floor(horizon / 2)), weightPower: this.params.weightPower, combinations };
   }
 
   private setState(state: DemandState): void {
@@ -381,13 +419,18 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     return horizon;
   }
 
+  /** The ensemble's combination (chosen on validation unless the params name one); undefined for older artefacts. */
+  get combination(): Combination | undefined {
+    return this.fitted().combination;
+  }
+
   /** Which backend trained the network, when there is one (`wasm`, `cpu` or `tensorflow`). */
   get neuralBackend(): string | undefined {
     return this.fitted().neural?.backend;
   }
 
   private describe(fit: SeriesFit, horizon: number, external: Record<string, Forecast> = {}, strategy = this.params.strategy as Strategy): DemandForecast {
-    const f = forecastSeries(fit, horizon, strategy, this.params.seed, external);
+    const f = forecastSeries(fit, horizon, strategy, this.params.seed, external, this.fitted().combination);
     return { seriesId: fit.id, dates: this.datesAfter(fit.start, fit.n, horizon), ...f };
   }
 }

@@ -1,4 +1,5 @@
 import type { BacktestScore } from './backtest.ts';
+import { combineForecasts, medianForecast, type Forecast } from './forecast.ts';
 
 /**
  * From backtest scores to a combination: weights proportional to 1 / MASE^power, and the per-series choice of
@@ -32,4 +33,51 @@ export function bestModel(scores: Record<string, BacktestScore | undefined>, mod
     }
   }
   return best;
+}
+
+/**
+ * How the models of a series are combined: `weighted:P` (weights ∝ 1 / MASE^P from the backtests), `mean` (equal
+ * weights) or `median` (step by step). Which one a forecaster uses is chosen on validation (see series-fit.ts).
+ */
+export type Combination = `weighted:${number}` | 'mean' | 'median';
+
+/** The candidates a forecaster chooses among: its configured power first (ties keep it), then the usual others. */
+export function combinationCandidates(weightPower: number): Combination[] {
+  const all: Combination[] = [`weighted:${weightPower}`, 'weighted:1', 'weighted:2', 'weighted:4', 'mean', 'median'];
+  return [...new Set(all)];
+}
+
+export function isCombination(name: string): name is Combination {
+  return name === 'mean' || name === 'median' || /^weighted:\d+(\.\d+)?$/.test(name);
+}
+
+/** Weights of a combination (`median` has none: it is combined step by step, see forecast.ts). */
+export function combinationWeights(combination: Combination, scores: Record<string, BacktestScore | undefined>, models: readonly string[]): Record<string, number> {
+  if (combination === 'mean' || combination === 'median') return Object.fromEntries(models.map((m) => [m, 1 / models.length]));
+  return inverseErrorWeights(scores, models, Number(combination.slice('weighted:'.length)));
+}
+
+/**
+ * The combination with the lowest mean validation MASE over series (series without a validation score left out);
+ * with no score at all, the first candidate.
+ */
+export function chooseCombination(validations: ReadonlyArray<Record<string, number>>, candidates: readonly Combination[]): { combination: Combination; mase: Record<string, number> } {
+  const mase: Record<string, number> = {};
+  for (const c of candidates) {
+    const values = validations.map((v) => v[c]).filter((v) => v !== undefined && Number.isFinite(v));
+    mase[c] = values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+  }
+  let combination = candidates[0];
+  for (const c of candidates) if (mase[c] < mase[combination] || (Number.isNaN(mase[combination]) && Number.isFinite(mase[c]))) combination = c;
+  return { combination, mase };
+}
+
+/** Combines the models' forecasts of one series by a combination; a model without a forecast drops out. */
+export function combineModels(combination: Combination, forecasts: Record<string, Forecast | undefined>, scores: Record<string, BacktestScore | undefined>): Forecast | undefined {
+  const models = Object.keys(forecasts).filter((m) => forecasts[m] !== undefined);
+  if (models.length === 0) return undefined;
+  if (combination === 'median') return medianForecast(models.map((m) => forecasts[m]!));
+  const weights = combinationWeights(combination, scores, models);
+  const used = models.filter((m) => weights[m] > 0);
+  return used.length ? combineForecasts(used.map((m) => forecasts[m]!), used.map((m) => weights[m])) : undefined;
 }

@@ -137,13 +137,19 @@ export function candidateSpecs(y: ArrayLike<number>, period: number): EtsSpec[] 
   return specs;
 }
 
+/** Fits every candidate with enough data for its parameters (several selections can then share one fitting pass). */
+export function fitEtsCandidates(y: ArrayLike<number>, period: number, specs = candidateSpecs(y, period)): FittedEts[] {
+  return specs.filter((spec) => parameterCount(spec) + 2 <= y.length).map((spec) => fitEts(y, spec));
+}
+
+/** The lowest AICc among fitted candidates that pass `keep`, if any. */
+export function lowestAicc(fits: readonly FittedEts[], keep: (spec: EtsSpec) => boolean = () => true): FittedEts | undefined {
+  let best: FittedEts | undefined;
+  for (const fit of fits) if (keep(fit.spec) && (!best || fit.aicc < best.aicc)) best = fit;
+  return best;
+}
+
 /** Fits every candidate with enough data for its parameters and keeps the lowest AICc. */
 export function autoEts(y: ArrayLike<number>, period: number, specs = candidateSpecs(y, period)): FittedEts {
-  let best: FittedEts | undefined;
-  for (const spec of specs) {
-    if (parameterCount(spec) + 2 > y.length) continue;
-    const fit = fitEts(y, spec);
-    if (!best || fit.aicc < best.aicc) best = fit;
-  }
-  return best ?? fitEts(y, { error: 'A', trend: 'N', season: 'N', period: 1 });
+  return lowestAicc(fitEtsCandidates(y, period, specs)) ?? fitEts(y, { error: 'A', trend: 'N', season: 'N', period: 1 });
 }

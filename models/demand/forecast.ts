@@ -55,3 +55,19 @@ export function combineForecasts(forecasts: readonly Forecast[], weights: readon
   });
   return out;
 }
+
+/** Step-by-step median of forecasts, bounds included: one wild member cannot drag the combination. */
+export function medianForecast(forecasts: readonly Forecast[]): Forecast {
+  const horizon = forecasts[0].mean.length;
+  const out = emptyForecast(horizon);
+  const values = new Float64Array(forecasts.length);
+  for (const key of ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
+    for (let h = 0; h < horizon; h++) {
+      forecasts.forEach((f, k) => (values[k] = f[key][h]));
+      values.sort();
+      const mid = values.length >> 1;
+      out[key][h] = values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { substream } from '../../platform/random.ts';
-import { backtestCutoffs, rollingOriginBacktest, type BacktestScore, type HistoryForecaster } from './backtest.ts';
-import { bestModel, inverseErrorWeights } from './ensemble.ts';
+import { backtestCutoffs, backtestForecasts, robustScale, scoreBacktest, type BacktestScore, type HistoryForecaster } from './backtest.ts';
+import { bestModel, combineModels, inverseErrorWeights, type Combination } from './ensemble.ts';
 import { clipAtZero, combineForecasts, type Forecast } from './forecast.ts';
 import { fitModel, forecastModel, modelsFor, type FittedModel, type SeriesContext, type StatisticalModel } from './statistical-models.ts';
 
@@ -16,6 +16,11 @@ export interface SeriesFit {
   backtest: Record<string, BacktestScore>;
   weights: Record<string, number>;
   best: string;
+  /**
+   * Validation MASE of each candidate combination on the latest cut-off, its weights drawn from the earlier cut-offs
+   * only (absent with fewer than two cut-offs, and in artefacts older than the choice).
+   */
+  combinationValidation?: Record<string, number>;
   /** Seconds spent per model (backtests and final fit), to see where fitting time goes. */
   seconds: Record<string, number>;
 }
@@ -27,6 +32,8 @@ export interface BacktestPlan {
   step: number;
   /** Sharpness of the combination weights, 1 / MASE^power (see ensemble.ts). */
   weightPower: number;
+  /** Combinations to score on validation (see ensemble.ts). */
+  combinations: readonly Combination[];
 }
 
 /** Fewest observations a backtest cut-off must leave to fit on: two seasons, or 6 for non-seasonal data. */
@@ -64,9 +71,11 @@ export function fitSeries(
     forecasters[name] = (_history, cut) => forecasts[cutoffs.indexOf(cut)];
   }
   const backtest: Record<string, BacktestScore> = {};
+  const forecasts: Record<string, Forecast[]> = {};
   for (const [name, forecaster] of Object.entries(forecasters)) {
     const t0 = performance.now();
-    Object.assign(backtest, rollingOriginBacktest(y, cutoffs, plan.horizon, context.period, { [name]: forecaster }));
+    forecasts[name] = backtestForecasts(y, cutoffs, forecaster);
+    backtest[name] = scoreBacktest(y, cutoffs, plan.horizon, context.period, forecasts[name]);
     seconds[name] = (performance.now() - t0) / 1000;
   }
   const models = names.map((name) => {
@@ -76,18 +85,46 @@ export function fitSeries(
     return fitted;
   });
   const all = Object.keys(forecasters);
-  return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), seconds };
+  const combinationValidation = validateCombinations(y, cutoffs, plan, context.period, forecasts);
+  return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), combinationValidation, seconds };
+}
+
+/**
+ * Scores each combination on the latest cut-off with weights from the earlier cut-offs only, so the choice of a
+ * combination is itself judged out of sample (the final weights then use every cut-off).
+ */
+export function validateCombinations(y: Float64Array, cutoffs: readonly number[], plan: BacktestPlan, period: number, forecasts: Record<string, Forecast[]>): Record<string, number> | undefined {
+  if (cutoffs.length < 2) return undefined;
+  const k = cutoffs.length - 1;
+  const earlier: Record<string, BacktestScore> = {};
+  const latest: Record<string, Forecast> = {};
+  for (const [name, paths] of Object.entries(forecasts)) {
+    earlier[name] = scoreBacktest(y, cutoffs.slice(0, k), plan.horizon, period, paths.slice(0, k));
+    latest[name] = paths[k];
+  }
+  const cut = cutoffs[k];
+  const scale = robustScale(y.subarray(0, cut), period);
+  const out: Record<string, number> = {};
+  for (const combination of plan.combinations) {
+    const f = combineModels(combination, latest, earlier);
+    if (!f) continue;
+    let sum = 0;
+    for (let h = 0; h < plan.horizon; h++) sum += Math.abs(y[cut + h] - f.mean[h]);
+    out[combination] = sum / plan.horizon / scale;
+  }
+  return out;
 }
 
 /** How a series' forecast is made; `nbeats` is the global network, when the forecaster trained one. */
 export type Strategy = 'ensemble' | 'best' | StatisticalModel | 'nbeats';
 
 /**
- * The forecast of a fitted series: the backtest-weighted combination, the best model, or one named model.
+ * The forecast of a fitted series: the combination chosen on validation (or, without one, the backtest-weighted
+ * combination of `fit.weights`), the best model, or one named model.
  * `external` gives forecasts of models fitted elsewhere for this horizon; a model missing there (a horizon beyond
  * what the neural model was trained for) drops out and the other weights are renormalised.
  */
-export function forecastSeries(fit: SeriesFit, horizon: number, strategy: Strategy, seed: number, external: Record<string, Forecast> = {}): Forecast {
+export function forecastSeries(fit: SeriesFit, horizon: number, strategy: Strategy, seed: number, external: Record<string, Forecast> = {}, combination?: Combination): Forecast {
   const rng = (model: string) => substream(seed, `${fit.id}/${model}/final`);
   const own = (model: string): Forecast | undefined => {
     const fitted = fit.models.find((m) => m.model === model);
@@ -96,6 +133,10 @@ export function forecastSeries(fit: SeriesFit, horizon: number, strategy: Strate
   if (strategy !== 'ensemble') {
     const chosen = strategy === 'best' ? fit.best : strategy;
     return own(chosen) ?? own('ets')!;
+  }
+  if (combination) {
+    const members = Object.fromEntries(Object.keys(fit.weights).map((model) => [model, own(model)]));
+    return combineModels(combination, members, fit.backtest) ?? own('ets')!;
   }
   const forecasts: Forecast[] = [];
   const weights: number[] = [];
