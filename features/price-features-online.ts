@@ -98,7 +98,8 @@ export async function priceFeaturesForQuote(client: ClickHouseClient, input: Quo
   };
   const [rows, [ingested]] = await Promise.all([
     queryRows<PriceFeatureRow>(client, priceFeatureSql(ONLINE_QUOTE, true), params, PRICE_FEATURE_SETTINGS),
-    queryRows<{ at: string | null }>(client, `SELECT if(count() = 0, NULL, toString(max(saved_at))) AS at FROM ingest_positions`),
+    // When the ingest last saved a place; a position with an empty key is a reset (a migration's or --full's), not data.
+    queryRows<{ at: string | null }>(client, `SELECT if(count() = 0, NULL, toString(max(saved_at))) AS at FROM ingest_positions WHERE row_key != '[]'`),
   ]);
   const row = rows[0];
   const [{ values, defaulted }] = priceFeatureValues([row], models.segmentation);
