@@ -23,7 +23,7 @@ export const command: Command = {
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per series', default: '3' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },
     'statistical-only': { type: 'boolean', short: 'S', multiple: false, description: 'Leave out the global N-BEATS network (TensorFlow.js)', default: false },
-    networks: { type: 'string', short: 'n', multiple: false, description: 'Networks in the ensemble, each from its own seed', default: '2' },
+    networks: { type: 'string', short: 'n', multiple: false, description: 'Networks in the ensemble, each from its own seed', default: '1' },
     epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
     'skip-ets': { type: 'boolean', multiple: false, description: 'Daily and weekly: leave out the AICc ETS baseline (the slowest part)', default: false },
   },

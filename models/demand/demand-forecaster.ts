@@ -134,7 +134,7 @@ const READABLE_FORMATS = [1, 2];
 /** Models only the backtested ensemble has: asking for one keeps daily and weekly data on the ensemble. */
 const ENSEMBLE_ONLY: readonly string[] = ['ets', 'theta', NEURAL];
 
-const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, combination: 'validated', gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15, neuralMembers: 2 };
+const DEFAULTS: DemandForecasterParams = { strategy: 'ensemble', origins: 3, weightPower: 2, combination: 'validated', gaps: 'zero', seed: 0, workers: 2, neural: false, neuralEpochs: 15, neuralMembers: 1 };
 
 export class DemandForecaster implements Estimator<DemandFitData, readonly DemandQuery[], DemandForecast[]> {
   readonly family = 'demand';

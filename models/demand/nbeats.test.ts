@@ -36,12 +36,12 @@ test('the global network learns the seasonal shape across series, deterministica
 
 test('DemandForecaster with two networks: backtested like the others, artefact round trip, new series on demand', async () => {
   const rows = series.flatMap((values, k) => Array.from(values, (value, t) => ({ series_id: `departure-${k}`, date: new Date(Date.UTC(2018, t, 1)), value })));
-  const model = await new DemandForecaster({ neural: true, neuralEpochs: 5, workers: 1, seed: 2 }).fit({ rows, frequency: 'monthly', horizon: 6 });
+  const model = await new DemandForecaster({ neural: true, neuralEpochs: 5, neuralMembers: 2, workers: 1, seed: 2 }).fit({ rows, frequency: 'monthly', horizon: 6 });
   assert.ok(['wasm', 'cpu', 'tensorflow'].includes(model.neuralBackend!));
   const scores = model.backtestOf('departure-0');
   assert.ok(Number.isFinite(scores.backtest.nbeats.mase));
   assert.ok(scores.weights.nbeats > 0);
-  assert.ok(Number.isFinite(scores.backtest.nbeats_2.mase) && scores.weights.nbeats_2 > 0, 'the second network (neuralMembers: 2 by default) is a member of its own');
+  assert.ok(Number.isFinite(scores.backtest.nbeats_2.mase) && scores.weights.nbeats_2 > 0, 'the second network is a member of its own');
   const [first, second] = (['nbeats', 'nbeats_2'] as const).map((strategy) => model.predict([{ seriesId: 'departure-0', strategy: strategy as 'nbeats' }])[0].mean);
   assert.notDeepEqual(first, second, 'each network from its own seed');
   const restored = DemandForecaster.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact())));
