@@ -21,6 +21,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import { freePort } from '../test/support/free-port.ts';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -73,14 +74,6 @@ function setting(name: string, fallback: number, min: number, max: number): numb
   return value;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Sample {
   /** When the request was due, ms since the load started. */

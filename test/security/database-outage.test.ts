@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { freePort } from '../support/free-port.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -22,14 +22,6 @@ import { OPERATOR_SECRET } from './attacked-api.ts';
  * PostgreSQL, get 503 with Retry-After; when PostgreSQL is back, everything answers again by itself.
  * PostgreSQL here is one of the test's own, so it can be stopped and started.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the API while PostgreSQL is down', () => {
   let server: { start(): Promise<void>; stop(): Promise<void> };
