@@ -18,7 +18,7 @@ import { demandFingerprint } from '../../models/demand/demand-fingerprint.ts';
 import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { DEFAULT_CONFIDENCE } from '../../models/recommender/confidence.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
-import type { ModelVersion } from '../../models/registry/model-version.ts';
+import type { ModelVersion, VersionInput } from '../../models/registry/model-version.ts';
 import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { quietLog, tempDir } from '../support/services.ts';
@@ -47,70 +47,63 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
   const registry = ModelRegistry.open(pathToFileURL(registryDir).href);
   const window = { from: truth.start, to: asOf };
   const versions = {} as ServingWorld['versions'];
+  // Every family's first version, over the world's window, promoted at once.
+  const champion = async (entry: Omit<VersionInput, 'dataWindow' | 'holdoutId'>): Promise<ModelVersion> => {
+    const version = await registry.register({ ...entry, dataWindow: window, holdoutId: 'test' });
+    await registry.promote(entry.artifact.family, version.version);
+    return version;
+  };
 
   let segmenter: CustomerSegmenter | null = null;
   if (families.has('segmentation') || families.has('price')) {
     await buildCustomerFeatures(client, asOf);
     const customers = await readCustomerFeatures(client);
     segmenter = await new CustomerSegmenter({ seed: 1, maxSegments: 4, restarts: 1, silhouetteSample: 200, searchSample: 1000 }).fit(customers);
-    versions.segmentation = await registry.register({
+    versions.segmentation = await champion({
       artifact: segmenter.toArtifact(),
-      dataWindow: window,
       featuresVersion: CUSTOMER_FEATURES_VERSION,
       fingerprint: segmentationFingerprint(segmenter, customers.rows, CUSTOMER_FEATURES_VERSION),
       metrics: segmenter.metrics(),
-      holdoutId: 'test',
     });
-    await registry.promote('segmentation', versions.segmentation.version);
   }
   if (families.has('price')) {
     await buildPriceTrainingRows(client);
     const set = toPriceTrainingSet(await readPriceTrainingRows(client), segmenter && { version: versions.segmentation.version, model: segmenter });
     const model = await new PriceModel({ learner: 'forest', trees: 20, maxDepth: 8, workers: 1, seed: 1 }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
-    versions.price = await registry.register({
+    versions.price = await champion({
       artifact: model.toArtifact(),
-      dataWindow: window,
       featuresVersion: PRICE_FEATURES_VERSION,
       upstream: { segmentation: versions.segmentation.version },
       // As the training step records it, so serving checks the artefact against it.
       fingerprint: priceFingerprint(model, set.quotations, PRICE_FEATURES_VERSION),
       metrics: { rmse: model.validation.learners.forest!.rmse },
-      holdoutId: 'test',
     });
-    await registry.promote('price', versions.price.version);
   }
   if (families.has('recommender')) {
     await buildInteractions(client, asOf, DEFAULT_CONFIDENCE);
     const catalogue = await readItineraryCatalogue(client);
     const model = await new ItineraryRecommender({ factors: 8, iterations: 4, workers: 1, seed: 1 }).fit({ interactions: await readInteractions(client), items: catalogue.items });
-    versions.recommender = await registry.register({
+    versions.recommender = await champion({
       artifact: model.toArtifact(),
-      dataWindow: window,
       featuresVersion: INTERACTIONS_VERSION,
       fingerprint: recommenderFingerprint(model, INTERACTIONS_VERSION),
       metrics: { ndcg: 0 },
-      holdoutId: 'test',
     });
-    await registry.promote('recommender', versions.recommender.version);
   }
   if (families.has('demand')) {
     await buildDemandSeries(client, asOf);
     const rows = (await readDemandSeries(client, 'weekly', 'travellers')).filter((r) => r.series_id.startsWith('destination/'));
     const model = await new DemandForecaster({ strategy: 'theta', workers: 1, origins: 1, seed: 1 }).fit({ rows, frequency: 'weekly', horizon: 8 });
-    versions.demand = await registry.register({
+    versions.demand = await champion({
       artifact: model.toArtifact(),
-      dataWindow: window,
       featuresVersion: DEMAND_SERIES_VERSION,
       fingerprint: demandFingerprint(model, DEMAND_SERIES_VERSION),
       metrics: { mase: 1 },
-      holdoutId: 'test',
     });
-    await registry.promote('demand', versions.demand.version);
   }
   if (families.has('nlu')) {
     const { model, metrics } = await trainUnderstander(DESTINATIONS, { ...DEFAULT_TRAINING, perIntentAndLanguage: 200 });
-    versions.nlu = await registry.register({ artifact: model.toArtifact(), dataWindow: window, featuresVersion: 'nlu-test', metrics, holdoutId: 'test', compress: true });
-    await registry.promote('nlu', versions.nlu.version);
+    versions.nlu = await champion({ artifact: model.toArtifact(), featuresVersion: 'nlu-test', metrics, compress: true });
   }
   return { registry, registryDir, truth, today, versions };
 }
