@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
  */
 const tsxApi = import.meta.resolve('tsx/esm/api');
 
-export function startTsWorker(moduleUrl: URL): Worker {
+export function startTsWorker(moduleUrl: URL, workerData?: unknown): Worker {
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
-  return new Worker(boot, { eval: true, execArgv: [] });
+  return new Worker(boot, { eval: true, execArgv: [], workerData });
 }

@@ -3,7 +3,10 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { encodeRequest, openLoop, readAnswers } from './open-loop.ts';
 
-/** A real HTTP server: /ok answers 200, /missing 404, /reset drops the connection, /stall blocks its event loop for 200 ms once, at its 150th call (after the warm-up). */
+/**
+ * A real HTTP server: /ok answers 200, /missing 404, /reset drops the connection, /stall blocks its event loop for
+ * 200 ms once, at its 150th call (after the warm-up), /hang never answers.
+ */
 let server: http.Server;
 let url: string;
 let stallCalls = 0;
@@ -16,6 +19,7 @@ before(async () => {
     req.on('end', () => {
       if (body) seenBodies.push(body);
       if (req.url === '/reset') return req.socket.destroy();
+      if (req.url === '/hang') return;
       if (req.url === '/stall' && ++stallCalls === 150) {
         const until = Date.now() + 200;
         while (Date.now() < until);
@@ -62,6 +66,31 @@ describe('open-loop load generator', () => {
     assert.equal(result.measured, 100);
     assert.equal(result.errors, 50);
     assert.equal(result.non2xx, 0);
+  });
+
+  it('gives up on a request unanswered for timeoutMs, says why, and reports every request as it settles', async () => {
+    const settled: Array<{ index: number; status: number; cause?: string; ms: number }> = [];
+    const startAt = performance.now() + 50;
+    const result = await openLoop({
+      url,
+      rate: 100,
+      seconds: 0.3,
+      warmupSeconds: 0,
+      timeoutMs: 200,
+      startAt,
+      requests: [{ method: 'GET', path: '/ok' }, { method: 'GET', path: '/hang' }, { method: 'GET', path: '/reset' }],
+      onSettled: (index, ms, status, cause) => settled.push({ index, status, cause, ms }),
+    });
+    assert.equal(result.measured, 30);
+    assert.deepEqual(settled.map((s) => s.index).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i), 'each request settles once');
+    for (const s of settled) {
+      const expected = [{ status: 200 }, { status: 0, cause: 'timeout' }, { status: 0, cause: 'closed' }][s.index % 3];
+      assert.equal(s.status, expected.status, `request ${s.index}`);
+      if (expected.cause) assert.equal(s.cause, expected.cause, `request ${s.index}`);
+    }
+    const hung = settled.filter((s) => s.cause === 'timeout');
+    assert.ok(hung.every((s) => s.ms >= 200 && s.ms < 1000), `timed out after ${hung.map((s) => s.ms.toFixed(0)).join(', ')} ms`);
+    assert.ok(settled.every((s) => s.ms >= 0), 'nothing went out before it was due (startAt)');
   });
 
   it('reads answers split across reads and several in one read', () => {

@@ -35,6 +35,15 @@ export interface OpenLoopOptions {
   warmupSeconds?: number;
   /** Keep-alive connections, like a caller's pool (default 64): a request waits for a free one when all are busy, and that wait counts. */
   maxSockets?: number;
+  /** A request unanswered this long after it was written gets no answer: its connection is closed (default: none). */
+  timeoutMs?: number;
+  /** When request 0 is due, on this thread's performance.now() clock (default: now); a caller in another thread aligns its clock with this. */
+  startAt?: number;
+  /**
+   * Every request as it settles, warm-up included: its latency from when it was due, its status, and for one with
+   * no answer (status 0) why: the connection's error code, `closed` or `timeout`.
+   */
+  onSettled?: (index: number, latencyMs: number, status: number, cause?: string) => void;
 }
 
 export interface OpenLoopResult {
@@ -98,7 +107,11 @@ interface Connection {
   socket: net.Socket;
   /** The request it is waiting on, -1 when idle. */
   inFlight: number;
+  /** performance.now() when that request was written. */
+  writtenAt: number;
   received: Buffer | null;
+  /** Closes the connection; the request it waits on, if any, settles without an answer, for this cause. */
+  drop: (cause: string) => void;
 }
 
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
@@ -124,7 +137,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const queue: number[] = [];
   let queueHead = 0;
 
-  const start = performance.now();
+  const start = options.startAt ?? performance.now();
+  const { timeoutMs, onSettled } = options;
   const intervalMs = 1000 / rate;
   let next = 0;
 
@@ -147,10 +161,11 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         sockets,
       });
     };
-    const settle = (index: number, status: number | undefined) => {
+    const settle = (index: number, status: number | undefined, cause?: string) => {
       const now = performance.now();
       if (status === undefined) errors++;
       else if (status < 200 || status >= 300) non2xx++;
+      onSettled?.(index, now - (start + index * intervalMs), status ?? 0, cause);
       if (index >= measuredFrom) {
         if (firstMeasuredAt === 0) firstMeasuredAt = now;
         lastMeasuredAt = now;
@@ -160,6 +175,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     };
     const write = (connection: Connection, index: number) => {
       connection.inFlight = index;
+      connection.writtenAt = performance.now();
       connection.socket.write(wire[index % wire.length]);
     };
     const nextFor = (connection: Connection) => {
@@ -172,14 +188,15 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
       }
     };
     const connect = (): Connection => {
-      const connection: Connection = { socket: net.connect({ host: target.hostname, port: Number(target.port), noDelay: true }), inFlight: -1, received: null };
+      const connection: Connection = { socket: net.connect({ host: target.hostname, port: Number(target.port), noDelay: true }), inFlight: -1, writtenAt: 0, received: null, drop: () => undefined };
       sockets++;
       open.add(connection);
-      const lost = () => {
+      const lost = (cause: string) => {
         if (!open.delete(connection)) return;
+        connection.socket.destroy();
         const at = idle.indexOf(connection);
         if (at >= 0) idle.splice(at, 1);
-        if (connection.inFlight >= 0) settle(connection.inFlight, undefined);
+        if (connection.inFlight >= 0) settle(connection.inFlight, undefined, cause);
         connection.inFlight = -1;
         // What was waiting goes out on a new connection rather than waiting for a send that will not come.
         if (queueHead < queue.length && done < total) nextFor(connect());
@@ -193,12 +210,12 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
             nextFor(connection);
           });
         } catch {
-          connection.socket.destroy();
-          lost();
+          lost('unreadable');
         }
       });
-      connection.socket.on('error', lost);
-      connection.socket.on('close', lost);
+      connection.socket.on('error', (err: NodeJS.ErrnoException) => lost(err.code ?? 'error'));
+      connection.socket.on('close', () => lost('closed'));
+      connection.drop = lost;
       return connection;
     };
     const send = (index: number) => {
@@ -208,9 +225,13 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     };
     // Wake about every millisecond and send whatever has fallen due: the schedule, not the timer, sets the rate.
     const tick = () => {
-      const elapsed = performance.now() - start;
-      while (next < total && next * intervalMs <= elapsed) send(next++);
-      if (next < total) setTimeout(tick, 1);
+      const now = performance.now();
+      while (next < total && next * intervalMs <= now - start) send(next++);
+      if (timeoutMs !== undefined) {
+        for (const connection of open) if (connection.inFlight >= 0 && now - connection.writtenAt > timeoutMs) connection.drop('timeout');
+      }
+      if (next < total) setTimeout(tick, Math.max(1, Math.min(1000, start - performance.now())));
+      else if (timeoutMs !== undefined && done < total) setTimeout(tick, 100);
     };
     tick();
   });
