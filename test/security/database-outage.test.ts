@@ -104,4 +104,17 @@ describe('the API while PostgreSQL is down', () => {
     assert.equal(status, 200, 'the API recovers by itself once PostgreSQL is back');
     assert.equal((await http.call('PUT', '/v1/guardrails', { key: keys.admin, body: { destinationId: null, serviceLevel: null, minMargin: 0.12, reason: 'after the outage' } })).status, 200);
   });
+
+  it('answers 503 with Retry-After, not 500, when every PostgreSQL connection is busy past the pool wait (found by the soak at 2,000 requests/s)', async () => {
+    const held = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
+    try {
+      const busy = await http.call('PUT', '/v1/guardrails', { key: keys.admin, body: { destinationId: null, serviceLevel: null, minMargin: 0.12, reason: 'while the pool is busy' } });
+      assert.equal(busy.status, 503, busy.text);
+      assert.equal(busy.body.code, 'store_unavailable');
+      assert.ok(Number(busy.headers.get('retry-after')) >= 1);
+    } finally {
+      for (const client of held) client.release();
+    }
+    assert.equal((await http.call('PUT', '/v1/guardrails', { key: keys.admin, body: { destinationId: null, serviceLevel: null, minMargin: 0.12, reason: 'pool free again' } })).status, 200);
+  });
 });
