@@ -7,6 +7,7 @@ import { FEATURE_TTL_MS, REFRESH_AFTER } from './feature-cache.ts';
 import { MemoryFeatureCache } from './memory-cache.ts';
 import { OnlineFeatures } from './online-features.ts';
 import { RedisFeatureCache } from './redis-cache.ts';
+import { startOwnRedis } from '../../test/support/own-redis.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -245,5 +246,41 @@ describe('online features on Redis', { skip: redisSkip }, () => {
     const answer = await online.lookup('price', 'x', async () => 3);
     assert.deepEqual([answer.source, answer.value], ['store', 3]);
     dead.disconnect();
+  });
+});
+
+const ownRedis = await startOwnRedis();
+
+describe('online features while Redis is away', { skip: ownRedis.skipReason }, () => {
+  after(() => ownRedis.stop());
+
+  it('keeps values in memory at once instead of waiting on the connection, and goes back to Redis when it returns (found by the soak)', async () => {
+    const prefix = `spirit:test:away:${process.pid}:`;
+    // As the API opens it (serving/app.ts), with a command timeout long enough that waiting on it would show.
+    const redis = new Redis(ownRedis.url!, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 3000, enableOfflineQueue: true, retryStrategy: () => 100 });
+    redis.on('error', () => undefined);
+    await redis.connect();
+    try {
+      const cache = new RedisFeatureCache(redis, prefix);
+      const store = slowStore({ loadFactor: 0.7 }, 5);
+      const online = new OnlineFeatures(cache, 1000, createApiMetrics(), quietLog);
+      await ownRedis.kill();
+      for (let i = 0; i < 50 && redis.status === 'ready'; i++) await sleep(20);
+      const started = performance.now();
+      assert.equal((await online.lookup('availability', 'dep-away', store.load)).source, 'store');
+      const again = await online.lookup('availability', 'dep-away', store.load);
+      const tookMs = performance.now() - started;
+      assert.deepEqual([again.source, again.value], ['cache', { loadFactor: 0.7 }], 'the second lookup is served from memory, the store is not asked again');
+      assert.equal(store.calls, 1);
+      assert.ok(tookMs < 1500, `two lookups took ${tookMs.toFixed(0)} ms: they waited on the 3,000 ms command timeout`);
+
+      await ownRedis.restart();
+      for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await sleep(50);
+      assert.equal(redis.status, 'ready');
+      await online.lookup('availability', 'dep-back', store.load);
+      assert.ok(await redis.get(`${prefix}v2:availability:dep-back`), 'a value fetched after the return is shared through Redis again');
+    } finally {
+      redis.disconnect();
+    }
   });
 });
