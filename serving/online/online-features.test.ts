@@ -239,6 +239,21 @@ describe('online features on Redis', { skip: redisSkip }, () => {
     assert.equal(await cache.get('short'), undefined);
   });
 
+  it('serves what it read from Redis from this process for nearMs without asking Redis again, never past the time-to-live', async () => {
+    const writer = new RedisFeatureCache(redis, prefix, 300);
+    const reader = new RedisFeatureCache(redis, prefix, 300);
+    await writer.set('near', { seats: 4 }, 60_000);
+    assert.deepEqual((await reader.get('near'))?.value, { seats: 4 }, 'read from Redis');
+    await redis.del(`${prefix}v2:near`);
+    assert.deepEqual((await reader.get('near'))?.value, { seats: 4 }, 'served from this process: Redis was not asked');
+    await sleep(350);
+    assert.equal(await reader.get('near'), undefined, 'after nearMs Redis is asked again, and it no longer has the key');
+    await writer.set('brief', 1, 100);
+    assert.equal((await reader.get('brief'))?.value, 1);
+    await sleep(150);
+    assert.equal(await reader.get('brief'), undefined, 'not served past its 100 ms time-to-live although nearMs is 300');
+  });
+
   it('treats an unreachable Redis as a miss, not a failure', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
     dead.on('error', () => undefined);
