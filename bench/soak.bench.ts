@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { freePort } from '../test/support/free-port.ts';
 import os from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
@@ -225,7 +226,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   const durationMs = seconds * 1000;
   const faults: Fault[] = [];
-  const memory: Array<{ at: number; rssMiB: number; heapMiB: number }> = [];
+  const memory: Array<{ at: number; rssMiB: number; heapMiB: number; loopDelayMaxMs: number; busy: number; gcPauseMaxMs: number }> = [];
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   const loadAtStart = os.loadavg()[0];
   // The load comes from a thread of its own (the API's event loop carries only the API), through as many
@@ -304,15 +305,30 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     faults.push({ name: 'clickhouse slow', down: slowFrom, back: now() });
   })();
   const swapper = setInterval(() => void swap().catch((err) => ctx.log(`soak: hot swap failed: ${(err as Error).message}`)), swapSeconds * 1000);
+  // Each second, how the API's thread fared: its longest event-loop delay, how busy it was, its longest GC pause.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let gcPauseMaxMs = 0;
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauseMaxMs = Math.max(gcPauseMaxMs, entry.duration);
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
+  let lastUtilisation = performance.eventLoopUtilization();
   const sampler = setInterval(() => {
     const usage = process.memoryUsage();
-    memory.push({ at: now(), rssMiB: mib(usage.rss), heapMiB: mib(usage.heapUsed) });
+    const utilisation = performance.eventLoopUtilization(lastUtilisation);
+    lastUtilisation = performance.eventLoopUtilization();
+    memory.push({ at: now(), rssMiB: mib(usage.rss), heapMiB: mib(usage.heapUsed), loopDelayMaxMs: loopDelay.max / 1e6, busy: utilisation.utilization, gcPauseMaxMs });
+    loopDelay.reset();
+    gcPauseMaxMs = 0;
   }, 1000);
 
   ctx.log(`soak: ${rate} requests/s for ${seconds} s`);
   const records = await load.done;
   clearInterval(swapper);
   clearInterval(sampler);
+  loopDelay.disable();
+  gcWatch.disconnect();
   await schedule;
   const pipeline = await pipelineRun;
   writing = false;
@@ -355,6 +371,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       p50Ms: Number(percentile(sorted, 0.5).toFixed(1)),
       p99Ms: Number(percentile(sorted, 0.99).toFixed(1)),
       rssMiB: mem.at(-1)?.rssMiB,
+      apiThreadBusy: Number((mem.reduce((sum, m) => sum + m.busy, 0) / Math.max(1, mem.length)).toFixed(2)),
+      loopDelayMaxMs: Math.round(mem.reduce((most, m) => Math.max(most, m.loopDelayMaxMs), 0)),
+      gcPauseMaxMs: Math.round(mem.reduce((most, m) => Math.max(most, m.gcPauseMaxMs), 0)),
     };
   });
   // A request is touched by a fault when it was in flight at any moment of it: one sent just before a kill and
@@ -372,6 +391,11 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   figures.failuresOutsideFaults = unexcused.length;
   figures.failuresOutsideFaultsAtSecond = [...new Set(unexcused.map((s) => Math.floor(s.at / 1000)))].slice(0, 20);
   figures.noAnswerCauses = records.noAnswer;
+  // The seconds the API's thread was held up longest, to line up with the failures' seconds.
+  figures.longestLoopDelays = [...memory]
+    .sort((a, b) => b.loopDelayMaxMs - a.loopDelayMaxMs)
+    .slice(0, 5)
+    .map((m) => ({ second: Math.floor(m.at / 1000), loopDelayMaxMs: Math.round(m.loopDelayMaxMs), busy: Number(m.busy.toFixed(2)), gcPauseMaxMs: Math.round(m.gcPauseMaxMs) }));
   const steady = memory.filter((m) => m.at > 0.1 * durationMs);
   figures.rssMiBFirstLast = steady.length ? `${steady[0].rssMiB} → ${steady.at(-1)!.rssMiB}` : 'n/a';
   figures.heapMiBFirstLast = steady.length ? `${steady[0].heapMiB} → ${steady.at(-1)!.heapMiB}` : 'n/a';
