@@ -9,7 +9,7 @@ import type { StepContext } from '../step.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
 import { buildFeaturesStep } from './build-features.ts';
-import { columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './train-segments.ts';
+import { BEHAVIOURAL_FEATURES, columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './train-segments.ts';
 
 /**
  * Segments on a generated world against the generator's true ones (issue 24), for sets of customer features:
@@ -20,8 +20,6 @@ import { columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './tra
 export const title = 'Customer segments on a generated world: ARI vs the true segments, behavioural features vs with what customers ask for';
 
 const K_RANGE = MODEL_FAMILIES.segmentation.params;
-
-const BEHAVIOURAL = ['age', 'travel_frequency', 'avg_budget', 'avg_group_size', 'advance_booking_days', 'cancellation_rate', 'satisfaction'];
 
 export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => void }): Promise<Record<string, unknown>> {
   const customers = ctx.scale === 'small' ? 1200 : 3000;
@@ -39,7 +37,7 @@ export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => 
     const trueSegments = data.customerIds.map((id) => truth.get(id)!);
     const figures: Record<string, unknown> = { customers: data.rows.length, trueSegments: new Set(trueSegments).size };
     const sets: Array<[string, readonly string[], readonly string[]]> = [
-      ['behavioural (baseline)', BEHAVIOURAL, []],
+      ['behavioural (baseline)', BEHAVIOURAL_FEATURES, []],
       ['every customer feature', data.featureNames, []],
       ['train-segments set, age not emphasised', SEGMENTATION_FEATURES, []],
       ['train-segments set', SEGMENTATION_FEATURES, SEGMENTATION_EMPHASISED],

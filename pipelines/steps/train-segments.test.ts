@@ -6,6 +6,7 @@ import { checkSegmentationModel } from '../../models/segmentation/segmentation-f
 import { batchSegment } from '../../features/batch-lookups.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
+import { MIN_STABILITY, SEGMENTATION_FEATURES } from './train-segments.ts';
 
 describe('train-segments step', () => {
   let f: PipelineFixture;
@@ -25,6 +26,14 @@ describe('train-segments step', () => {
     const ari = adjustedRandIndex(assigned.map((r) => r.segment), truth);
     assert.ok(ari >= 0.8, `adjusted Rand index against the true segments: ${ari}`);
     assert.ok(version.metrics.stability >= 0.9, `segments of held-out customers, without them vs with them: ${version.metrics.stability}`);
+  });
+
+  it('chooses the feature set on validation customers by silhouette among stable sets: on this world, what customers ask for', async () => {
+    const version = await f.registry.get('segmentation', 'champion');
+    const model = CustomerSegmenter.fromArtifact(await f.registry.loadArtifact(version));
+    assert.deepEqual(model.featureNames, [...SEGMENTATION_FEATURES], 'the set with the best validation silhouette');
+    assert.ok(version.metrics.validation_stability >= MIN_STABILITY, JSON.stringify(version.metrics));
+    assert.ok(version.metrics.validation_silhouette > 0.2, JSON.stringify(version.metrics));
   });
 
   it('writes every customer’s segment with the version, and serves the model from the registry', async () => {

@@ -23,17 +23,38 @@ import { runParam, seedParam } from './support/step-params.ts';
 const HELD_OUT_SHARE = 5;
 
 /**
- * The customer features segments are drawn on: who travels (age, party size), how they buy (budget, lead time) and
- * what they ask for (service level, adventure). Left out: travel frequency, cancellation rate and satisfaction,
- * which vary as much within a segment as between segments, so they blur the segments; and the culture and
- * gastronomy shares, which repeat what the service level already says. Age counts twice: it is what sets retired
- * travellers' organised groups apart from corporate incentive groups, which otherwise look alike (large parties
- * asking for superior service far ahead) while party size would split the retired in couples and groups.
- * Chosen by silhouette and the agreement with the true segments on generated worlds (segments-world.bench.ts
- * compares the sets).
+ * The customer features segments may be drawn on, as sets the step chooses from on validation customers (below).
+ * - `who travels, how they buy, what they ask for`: age, party size, budget, lead time and the service levels and
+ *   adventure they ask for. It leaves out travel frequency, cancellation rate and satisfaction, which vary as much
+ *   within a segment as between segments, and the culture and gastronomy shares, which repeat what the service
+ *   level already says. Age counts twice: it is what sets retired travellers' organised groups apart from corporate
+ *   incentive groups, which otherwise look alike (large parties asking for superior service far ahead).
+ * - `behaviour`: the seven behavioural features, what the first segmentation used.
+ * - `every customer feature`.
+ * segments-world.bench.ts compares the sets against a generated world's true segments.
  */
 export const SEGMENTATION_FEATURES = ['age', 'avg_budget', 'avg_group_size', 'advance_booking_days', 'standard_share', 'luxury_share', 'adventure_share'] as const;
 export const SEGMENTATION_EMPHASISED = ['age'] as const;
+export const BEHAVIOURAL_FEATURES = ['age', 'travel_frequency', 'avg_budget', 'avg_group_size', 'advance_booking_days', 'cancellation_rate', 'satisfaction'] as const;
+
+export interface FeatureSet {
+  name: string;
+  /** Feature names, or every feature customer_features has. */
+  features: readonly string[] | 'all';
+  emphasised: readonly string[];
+}
+
+export const FEATURE_SETS: readonly FeatureSet[] = [
+  { name: 'who travels, how they buy, what they ask for', features: SEGMENTATION_FEATURES, emphasised: SEGMENTATION_EMPHASISED },
+  { name: 'behaviour', features: BEHAVIOURAL_FEATURES, emphasised: [] },
+  { name: 'every customer feature', features: 'all', emphasised: [] },
+];
+
+/**
+ * Segments that move when some customers are left out are not worth naming: a set whose validation stability is
+ * below this is chosen only when no set reaches it.
+ */
+export const MIN_STABILITY = 0.8;
 
 /** The rows' columns for `names`, in that order. */
 export function columnsOf(data: { featureNames: readonly string[]; rows: readonly (readonly number[])[] }, names: readonly string[]): number[][] {
@@ -59,6 +80,32 @@ function silhouetteOf(points: number[][], labels: Array<number | string>, seed: 
   return silhouetteScore(pick.map((i) => points[i]), pick.map((i) => codes[i]), names.length);
 }
 
+type SegmenterParams = ConstructorParameters<typeof CustomerSegmenter>[0] & { seed: number; silhouetteSample: number; emphasised: readonly string[] };
+
+interface FeatureSetScore {
+  set: FeatureSet;
+  /** Silhouette of the validation customers' segments, from a model that did not see them. */
+  silhouette: number;
+  /** Their agreement (ARI) with the segments a model fitted on them too gives them. */
+  stability: number;
+}
+
+/** One feature set scored on validation customers: one in five of `training`, by a hash independent of the held-out one. */
+async function validateFeatureSet(training: { customerIds: number[]; featureNames: string[]; rows: number[][] }, set: FeatureSet, params: SegmenterParams, seed: number): Promise<FeatureSetScore> {
+  const featureNames = set.features === 'all' ? training.featureNames : [...set.features];
+  const rows = columnsOf(training, featureNames);
+  const validation = training.customerIds.map((id) => heldOut(id, seed + 1));
+  const fitRows = rows.filter((_, i) => !validation[i]);
+  const validationRows = rows.filter((_, i) => validation[i]);
+  const setParams = { ...params, emphasised: set.emphasised.filter((name) => featureNames.includes(name)) };
+  const without = await new CustomerSegmenter(setParams).fit({ customerIds: training.customerIds.filter((_, i) => !validation[i]), featureNames, rows: fitRows });
+  const scaling = fitScaling(fitRows, featureNames);
+  const labels = without.predict(validationRows);
+  const silhouette = silhouetteOf(validationRows.map((row) => scaleRow(row, scaling)), labels, seed, params.silhouetteSample);
+  const withThem = await new CustomerSegmenter(setParams).fit({ customerIds: training.customerIds, featureNames, rows });
+  return { set, silhouette, stability: adjustedRandIndex(labels, withThem.predict(validationRows)) };
+}
+
 export const trainSegmentsStep: Step = {
   name: 'train-segments',
   description: 'Customer segmentation: scaling + PCA + k-means (k by silhouette), scored on held-out customers, segments written per customer',
@@ -68,9 +115,9 @@ export const trainSegmentsStep: Step = {
   heavy: true,
   async run(ctx) {
     const seed = seedParam(ctx);
-    const params = {
+    const params: SegmenterParams = {
       seed,
-      emphasised: SEGMENTATION_EMPHASISED,
+      emphasised: [] as readonly string[],
       minSegments: runParam(ctx, PARAMS.minSegments),
       maxSegments: runParam(ctx, PARAMS.maxSegments),
       searchSample: runParam(ctx, PARAMS.searchSample),
@@ -78,10 +125,22 @@ export const trainSegmentsStep: Step = {
     };
     const build = await latestFeatureBuild(ctx.clickhouse, 'customer_features');
     const all = await readCustomerFeatures(ctx.clickhouse);
-    const data = { ...all, featureNames: [...SEGMENTATION_FEATURES], rows: columnsOf(all, SEGMENTATION_FEATURES) };
-    if (data.rows.length < 50) throw new InputError(`${data.rows.length} customers with bookings are too few to segment (need 50)`, 'customer_features');
+    if (all.rows.length < 50) throw new InputError(`${all.rows.length} customers with bookings are too few to segment (need 50)`, 'customer_features');
+    const held = all.customerIds.map((id) => heldOut(id, seed));
 
-    const held = data.customerIds.map((id) => heldOut(id, seed));
+    // The feature set, chosen on validation customers carved from the training ones (never the held-out fifth):
+    // the best validation silhouette among the sets whose segments are stable.
+    const training = { ...all, customerIds: all.customerIds.filter((_, i) => !held[i]), rows: all.rows.filter((_, i) => !held[i]) };
+    const compared: FeatureSetScore[] = [];
+    for (const set of FEATURE_SETS) compared.push(await validateFeatureSet(training, set, params, seed));
+    const stable = compared.filter((c) => c.stability >= MIN_STABILITY);
+    const chosen = (stable.length > 0 ? stable : compared).reduce((best, c) => (c.silhouette > best.silhouette ? c : best));
+    ctx.log.info('segmentation feature sets compared on validation customers', { compared: compared.map(({ set, silhouette, stability }) => ({ set: set.name, silhouette, stability })), chosen: chosen.set.name });
+    const featureNames = chosen.set.features === 'all' ? all.featureNames : [...chosen.set.features];
+    const emphasised = chosen.set.emphasised.filter((name) => featureNames.includes(name));
+    const data = { ...all, featureNames, rows: columnsOf(all, featureNames) };
+    params.emphasised = emphasised;
+
     const pick = <T>(values: readonly T[], out: boolean) => values.filter((_, i) => held[i] === out);
     const trial = await new CustomerSegmenter(params).fit({ customerIds: pick(data.customerIds, false), featureNames: data.featureNames, rows: pick(data.rows, false) });
     const heldRows = pick(data.rows, true);
@@ -101,6 +160,8 @@ export const trainSegmentsStep: Step = {
       customer_type_silhouette: customerTypeSilhouette,
       heldout_customers: heldRows.length,
       customers: data.rows.length,
+      validation_silhouette: chosen.silhouette,
+      validation_stability: chosen.stability,
     };
     const version = await ctx.registry.register({
       artifact: model.toArtifact(),
@@ -128,6 +189,8 @@ export const trainSegmentsStep: Step = {
         heldoutSilhouette: Number(heldoutSilhouette.toFixed(3)),
         stability: Number(stability.toFixed(3)),
         customerTypeSilhouette: Number(customerTypeSilhouette.toFixed(3)),
+        featureSet: chosen.set.name,
+        featureSetsCompared: compared.map((c) => `${c.set.name}: silhouette ${c.silhouette.toFixed(3)}, stability ${c.stability.toFixed(3)}`).join('; '),
         customers: rows,
       },
     };
