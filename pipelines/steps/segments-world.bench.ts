@@ -9,7 +9,7 @@ import type { StepContext } from '../step.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
 import { buildFeaturesStep } from './build-features.ts';
-import { BEHAVIOURAL_FEATURES, columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './train-segments.ts';
+import { BEHAVIOURAL_FEATURES, chooseFeatureSet, columnsOf, SEGMENTATION_EMPHASISED, SEGMENTATION_FEATURES } from './train-segments.ts';
 
 /**
  * Segments on a generated world against the generator's true ones (issue 24), for sets of customer features:
@@ -52,6 +52,12 @@ export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => 
       figures[`${name}: names`] = model.profiles().map((p) => `${p.name} (${p.description})`).join('; ');
       ctx.log(`${name}: ${JSON.stringify(figures[name])}`);
     }
+    // What train-segments would choose on this world, on validation customers (every customer here is training).
+    const { chosen, compared } = await chooseFeatureSet(data, { seed: 1, emphasised: [], minSegments: K_RANGE.minSegments.default, maxSegments: K_RANGE.maxSegments.default, searchSample: K_RANGE.searchSample.default, silhouetteSample: K_RANGE.silhouetteSample.default }, 1);
+    figures['train-segments choice on validation customers'] = {
+      chosen: chosen.set.name,
+      compared: Object.fromEntries(compared.map((c) => [c.set.name, { silhouette: Number(c.silhouette.toFixed(3)), stability: Number(c.stability.toFixed(3)) }])),
+    };
     return figures;
   } finally {
     await db.drop();

@@ -80,9 +80,9 @@ function silhouetteOf(points: number[][], labels: Array<number | string>, seed: 
   return silhouetteScore(pick.map((i) => points[i]), pick.map((i) => codes[i]), names.length);
 }
 
-type SegmenterParams = ConstructorParameters<typeof CustomerSegmenter>[0] & { seed: number; silhouetteSample: number; emphasised: readonly string[] };
+export type SegmenterParams = ConstructorParameters<typeof CustomerSegmenter>[0] & { seed: number; silhouetteSample: number; emphasised: readonly string[] };
 
-interface FeatureSetScore {
+export interface FeatureSetScore {
   set: FeatureSet;
   /** Silhouette of the validation customers' segments, from a model that did not see them. */
   silhouette: number;
@@ -104,6 +104,15 @@ async function validateFeatureSet(training: { customerIds: number[]; featureName
   const silhouette = silhouetteOf(validationRows.map((row) => scaleRow(row, scaling)), labels, seed, params.silhouetteSample);
   const withThem = await new CustomerSegmenter(setParams).fit({ customerIds: training.customerIds, featureNames, rows });
   return { set, silhouette, stability: adjustedRandIndex(labels, withThem.predict(validationRows)) };
+}
+
+/** Every set of FEATURE_SETS scored on validation customers of `training`; the chosen one: the best silhouette among the stable ones. */
+export async function chooseFeatureSet(training: { customerIds: number[]; featureNames: string[]; rows: number[][] }, params: SegmenterParams, seed: number): Promise<{ chosen: FeatureSetScore; compared: FeatureSetScore[] }> {
+  const compared: FeatureSetScore[] = [];
+  for (const set of FEATURE_SETS) compared.push(await validateFeatureSet(training, set, params, seed));
+  const stable = compared.filter((c) => c.stability >= MIN_STABILITY);
+  const chosen = (stable.length > 0 ? stable : compared).reduce((best, c) => (c.silhouette > best.silhouette ? c : best));
+  return { chosen, compared };
 }
 
 export const trainSegmentsStep: Step = {
@@ -131,10 +140,7 @@ export const trainSegmentsStep: Step = {
     // The feature set, chosen on validation customers carved from the training ones (never the held-out fifth):
     // the best validation silhouette among the sets whose segments are stable.
     const training = { ...all, customerIds: all.customerIds.filter((_, i) => !held[i]), rows: all.rows.filter((_, i) => !held[i]) };
-    const compared: FeatureSetScore[] = [];
-    for (const set of FEATURE_SETS) compared.push(await validateFeatureSet(training, set, params, seed));
-    const stable = compared.filter((c) => c.stability >= MIN_STABILITY);
-    const chosen = (stable.length > 0 ? stable : compared).reduce((best, c) => (c.silhouette > best.silhouette ? c : best));
+    const { chosen, compared } = await chooseFeatureSet(training, params, seed);
     ctx.log.info('segmentation feature sets compared on validation customers', { compared: compared.map(({ set, silhouette, stability }) => ({ set: set.name, silhouette, stability })), chosen: chosen.set.name });
     const featureNames = chosen.set.features === 'all' ? all.featureNames : [...chosen.set.features];
     const emphasised = chosen.set.emphasised.filter((name) => featureNames.includes(name));
