@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { choiceArg, intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
-import { ingest } from '../../pipelines/ingest/ingest.ts';
+import { DEFAULT_BATCH_ROWS, ingest } from '../../pipelines/ingest/ingest.ts';
 import { INGEST_TABLES } from '../../pipelines/ingest/ingest-tables.ts';
 
 export const command: Command = {
@@ -11,7 +11,7 @@ export const command: Command = {
   options: {
     table: { type: 'string', multiple: true, description: `Only this table (repeatable): ${INGEST_TABLES.map((t) => t.name).join(', ')}` },
     full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower)' },
-    'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert', default: '250000' },
+    'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert on the copy path', default: String(DEFAULT_BATCH_ROWS) },
     concurrency: { type: 'string', description: 'Tables copied at the same time', default: '3' },
     'keep-tombstones-days': { type: 'string', description: 'Days a copied delete stays in ingest_deletions for another warehouse', default: '7' },
     path: {

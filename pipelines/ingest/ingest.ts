@@ -14,7 +14,7 @@ export interface IngestOptions {
   log: Logger;
   /** Only these tables (default: all). */
   tables?: string[];
-  /** Rows per ClickHouse insert. */
+  /** Rows per ClickHouse insert on the copy path, and per tombstone batch (default DEFAULT_BATCH_ROWS). */
   batchRows?: number;
   /** Tables copied at the same time (each is one PostgreSQL COPY and one insert stream). */
   concurrency?: number;
@@ -48,13 +48,20 @@ export interface IngestReport {
 }
 
 /**
+ * Rows per insert on the copy path. Each batch is held in this process and parsed by ClickHouse at once, so peak
+ * memory follows the batch size, while larger batches gain little speed past this one (fewer parts to merge);
+ * `npm run bench -- ingest` measures the copy path's speed and peak memory.
+ */
+export const DEFAULT_BATCH_ROWS = 65_536;
+
+/**
  * Incremental, idempotent pull of the booking system into ClickHouse, in commit order. Each table resumes after
  * its watermark and stops at one snapshot horizon for the whole run (every transaction below it has ended), so
  * the tables of one run describe the same set of committed transactions and nothing still in flight is passed.
  */
 export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: IngestOptions): Promise<IngestReport> {
   const tables = selectTables(opts.tables);
-  const batchRows = opts.batchRows ?? 250_000;
+  const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new InputError(`batchRows must be a positive whole number, got ${batchRows}`, 'batchRows');
   const concurrency = Math.max(1, opts.concurrency ?? 3);
   const keepTombstonesDays = opts.keepTombstonesDays ?? 7;
