@@ -53,7 +53,7 @@ export async function run(ctx: { scale: 'small' | 'full'; log: (msg: string) => 
       ctx.log(`${name}: ${JSON.stringify(figures[name])}`);
     }
     // What train-segments would choose on this world, on validation customers (every customer here is training).
-    const { chosen, compared } = await chooseFeatureSet(data, { seed: 1, emphasised: [], minSegments: K_RANGE.minSegments.default, maxSegments: K_RANGE.maxSegments.default, searchSample: K_RANGE.searchSample.default, silhouetteSample: K_RANGE.silhouetteSample.default }, 1);
+    const { chosen, compared } = await chooseFeatureSet(data, { seed: 1, minSegments: K_RANGE.minSegments.default, maxSegments: K_RANGE.maxSegments.default, searchSample: K_RANGE.searchSample.default, silhouetteSample: K_RANGE.silhouetteSample.default });
     figures['train-segments choice on validation customers'] = {
       chosen: chosen.set.name,
       compared: Object.fromEntries(compared.map((c) => [c.set.name, { silhouette: Number(c.silhouette.toFixed(3)), stability: Number(c.stability.toFixed(3)) }])),

@@ -2,7 +2,7 @@ import type { Step } from '../step.ts';
 import { InputError } from '../../platform/errors.ts';
 import { CUSTOMER_FEATURES_VERSION, readCustomerFeatures } from '../../features/customer-features.ts';
 import { firstFactAt, latestFeatureBuild } from '../../features/feature-builds.ts';
-import { CustomerSegmenter } from '../../models/segmentation/customer-segmenter.ts';
+import { CustomerSegmenter, type SegmenterParams } from '../../models/segmentation/customer-segmenter.ts';
 import { adjustedRandIndex } from '../../models/segmentation/adjusted-rand-index.ts';
 import { segmentationFingerprint } from '../../models/segmentation/segmentation-fingerprint.ts';
 import { fitScaling, scaleRow } from '../../models/segmentation/standard-scaling.ts';
@@ -80,7 +80,37 @@ function silhouetteOf(points: number[][], labels: Array<number | string>, seed: 
   return silhouetteScore(pick.map((i) => points[i]), pick.map((i) => codes[i]), names.length);
 }
 
-export type SegmenterParams = ConstructorParameters<typeof CustomerSegmenter>[0] & { seed: number; silhouetteSample: number; emphasised: readonly string[] };
+/** The segmenter's parameters as the step sets them (the rest at the family's defaults). */
+type StepParams = Partial<SegmenterParams> & Pick<SegmenterParams, 'seed' | 'silhouetteSample'>;
+
+interface Customers {
+  customerIds: number[];
+  featureNames: string[];
+  rows: number[][];
+}
+
+/**
+ * Left-out customers' segments from a model that did not see them, scored two ways: their silhouette (in the
+ * standardised space of the others) and their agreement (ARI) with the segments a model fitted on every customer
+ * gives them — segments that move when some customers are left out are not worth naming. Returns that model too.
+ */
+async function scoreLeftOut(data: Customers, leftOut: readonly boolean[], params: StepParams) {
+  const pick = <T>(values: readonly T[], out: boolean) => values.filter((_, i) => leftOut[i] === out);
+  const fitRows = pick(data.rows, false);
+  const leftOutRows = pick(data.rows, true);
+  const without = await new CustomerSegmenter(params).fit({ customerIds: pick(data.customerIds, false), featureNames: data.featureNames, rows: fitRows });
+  const scaling = fitScaling(fitRows, data.featureNames);
+  const points = leftOutRows.map((row) => scaleRow(row, scaling));
+  const labels = without.predict(leftOutRows);
+  const model = await new CustomerSegmenter(params).fit(data);
+  return { model, points, silhouette: silhouetteOf(points, labels, params.seed, params.silhouetteSample), stability: adjustedRandIndex(labels, model.predict(leftOutRows)) };
+}
+
+/** A set's features among those customer_features has, and those of its emphasised features it holds. */
+function featuresOf(set: FeatureSet, available: readonly string[]): { featureNames: string[]; emphasised: string[] } {
+  const featureNames = set.features === 'all' ? [...available] : [...set.features];
+  return { featureNames, emphasised: set.emphasised.filter((name) => featureNames.includes(name)) };
+}
 
 export interface FeatureSetScore {
   set: FeatureSet;
@@ -91,25 +121,18 @@ export interface FeatureSetScore {
 }
 
 /** One feature set scored on validation customers: one in five of `training`, by a hash independent of the held-out one. */
-async function validateFeatureSet(training: { customerIds: number[]; featureNames: string[]; rows: number[][] }, set: FeatureSet, params: SegmenterParams, seed: number): Promise<FeatureSetScore> {
-  const featureNames = set.features === 'all' ? training.featureNames : [...set.features];
-  const rows = columnsOf(training, featureNames);
-  const validation = training.customerIds.map((id) => heldOut(id, seed + 1));
-  const fitRows = rows.filter((_, i) => !validation[i]);
-  const validationRows = rows.filter((_, i) => validation[i]);
-  const setParams = { ...params, emphasised: set.emphasised.filter((name) => featureNames.includes(name)) };
-  const without = await new CustomerSegmenter(setParams).fit({ customerIds: training.customerIds.filter((_, i) => !validation[i]), featureNames, rows: fitRows });
-  const scaling = fitScaling(fitRows, featureNames);
-  const labels = without.predict(validationRows);
-  const silhouette = silhouetteOf(validationRows.map((row) => scaleRow(row, scaling)), labels, seed, params.silhouetteSample);
-  const withThem = await new CustomerSegmenter(setParams).fit({ customerIds: training.customerIds, featureNames, rows });
-  return { set, silhouette, stability: adjustedRandIndex(labels, withThem.predict(validationRows)) };
+async function validateFeatureSet(training: Customers, set: FeatureSet, params: StepParams): Promise<FeatureSetScore> {
+  const { featureNames, emphasised } = featuresOf(set, training.featureNames);
+  const validation = training.customerIds.map((id) => heldOut(id, params.seed + 1));
+  const data = { customerIds: training.customerIds, featureNames, rows: columnsOf(training, featureNames) };
+  const { silhouette, stability } = await scoreLeftOut(data, validation, { ...params, emphasised });
+  return { set, silhouette, stability };
 }
 
 /** Every set of FEATURE_SETS scored on validation customers of `training`; the chosen one: the best silhouette among the stable ones. */
-export async function chooseFeatureSet(training: { customerIds: number[]; featureNames: string[]; rows: number[][] }, params: SegmenterParams, seed: number): Promise<{ chosen: FeatureSetScore; compared: FeatureSetScore[] }> {
+export async function chooseFeatureSet(training: Customers, params: StepParams): Promise<{ chosen: FeatureSetScore; compared: FeatureSetScore[] }> {
   const compared: FeatureSetScore[] = [];
-  for (const set of FEATURE_SETS) compared.push(await validateFeatureSet(training, set, params, seed));
+  for (const set of FEATURE_SETS) compared.push(await validateFeatureSet(training, set, params));
   const stable = compared.filter((c) => c.stability >= MIN_STABILITY);
   const chosen = (stable.length > 0 ? stable : compared).reduce((best, c) => (c.silhouette > best.silhouette ? c : best));
   return { chosen, compared };
@@ -124,9 +147,8 @@ export const trainSegmentsStep: Step = {
   heavy: true,
   async run(ctx) {
     const seed = seedParam(ctx);
-    const params: SegmenterParams = {
+    const params: StepParams = {
       seed,
-      emphasised: [] as readonly string[],
       minSegments: runParam(ctx, PARAMS.minSegments),
       maxSegments: runParam(ctx, PARAMS.maxSegments),
       searchSample: runParam(ctx, PARAMS.searchSample),
@@ -140,31 +162,20 @@ export const trainSegmentsStep: Step = {
     // The feature set, chosen on validation customers carved from the training ones (never the held-out fifth):
     // the best validation silhouette among the sets whose segments are stable.
     const training = { ...all, customerIds: all.customerIds.filter((_, i) => !held[i]), rows: all.rows.filter((_, i) => !held[i]) };
-    const { chosen, compared } = await chooseFeatureSet(training, params, seed);
+    const { chosen, compared } = await chooseFeatureSet(training, params);
     ctx.log.info('segmentation feature sets compared on validation customers', { compared: compared.map(({ set, silhouette, stability }) => ({ set: set.name, silhouette, stability })), chosen: chosen.set.name });
-    const featureNames = chosen.set.features === 'all' ? all.featureNames : [...chosen.set.features];
-    const emphasised = chosen.set.emphasised.filter((name) => featureNames.includes(name));
-    const data = { ...all, featureNames, rows: columnsOf(all, featureNames) };
-    params.emphasised = emphasised;
+    const { featureNames, emphasised } = featuresOf(chosen.set, all.featureNames);
+    const data = { customerIds: all.customerIds, featureNames, rows: columnsOf(all, featureNames) };
 
-    const pick = <T>(values: readonly T[], out: boolean) => values.filter((_, i) => held[i] === out);
-    const trial = await new CustomerSegmenter(params).fit({ customerIds: pick(data.customerIds, false), featureNames: data.featureNames, rows: pick(data.rows, false) });
-    const heldRows = pick(data.rows, true);
-    const scaling = fitScaling(pick(data.rows, false), data.featureNames);
-    const points = heldRows.map((row) => scaleRow(row, scaling));
-    const heldoutSilhouette = silhouetteOf(points, trial.predict(heldRows), seed, params.silhouetteSample);
-    const customerTypeSilhouette = silhouetteOf(points, pick(data.customerTypes, true), seed, params.silhouetteSample);
-
-    const model = await new CustomerSegmenter(params).fit({ customerIds: data.customerIds, featureNames: data.featureNames, rows: data.rows });
-    // Stability: do the held-out customers get the same segments from a model that never saw them as from the one
-    // that did? Segments that move when a fifth of the customers is left out are not worth naming.
-    const stability = adjustedRandIndex(trial.predict(heldRows), model.predict(heldRows));
+    // Held-out silhouette, stability, and the registered model (fitted on every customer).
+    const { model, points, silhouette: heldoutSilhouette, stability } = await scoreLeftOut(data, held, { ...params, emphasised });
+    const customerTypeSilhouette = silhouetteOf(points, all.customerTypes.filter((_, i) => held[i]), seed, params.silhouetteSample);
     const metrics = {
       ...model.metrics(),
       stability,
       heldout_silhouette: heldoutSilhouette,
       customer_type_silhouette: customerTypeSilhouette,
-      heldout_customers: heldRows.length,
+      heldout_customers: points.length,
       customers: data.rows.length,
       validation_silhouette: chosen.silhouette,
       validation_stability: chosen.stability,
