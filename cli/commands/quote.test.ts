@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { migrate } from '../../domain/migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
-import { closedPort } from '../../test/support/unreachable-scorer.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
 
 /** `spirit-ml quote …` as a user runs it: a separate process on a real PostgreSQL. */
@@ -34,7 +34,7 @@ describe('spirit-ml quote', () => {
   after(async () => db?.drop());
 
   it('makes a quotation at cost-plus when the API is down, says so, and shows it with its history', async () => {
-    const api = `http://127.0.0.1:${await closedPort()}`;
+    const api = `http://127.0.0.1:${await freePort()}`;
     const made = await spiritMl(env, 'create', '--customer', String(catalogue.customers.german), '--itinerary', String(catalogue.itineraries.machuPicchu), '--date', catalogue.departureDates.machuPicchu, '--pax', '3', '--api', api, '--key', 'spk_unused', '--by', 'agent:cli', '--json');
     assert.equal(made.code, 0, made.err);
     const quotation = JSON.parse(made.out);
