@@ -18,8 +18,8 @@
  * process (the slowed ClickHouse is a wrapper around its sources); the load generator (support/open-loop.ts, open
  * loop: latency counts from when a request was due) runs on a worker thread of that process, so it shares the
  * machine's cores but not the API's event loop, and RSS counts both. PostgreSQL and Redis are servers of the
- * bench's own that it can kill. Goal (#22): no 5xx outside the seconds a dependency is
- * down, recovery under 5 s after it returns, no event or acknowledged write lost, memory flat.
+ * bench's own that it can kill. Goal (#22): no 5xx outside the seconds a dependency is down, recovery under 5 s
+ * after it returns, no event or acknowledged write lost, memory flat.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -79,7 +79,6 @@ function setting(name: string, fallback: number, min: number, max: number): numb
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
   return value;
 }
-
 
 interface Sample {
   /** When the request was due, ms since the load started. */
