@@ -107,6 +107,13 @@ function pulledExpression([name, expr]: [string, string]): string {
  */
 const BOUNDED_BLOCKS = { max_insert_block_size: '65536', min_insert_block_size_rows: '65536' };
 
+/**
+ * A range of change_xid holds each key once (one row per key in PostgreSQL), so collapsing versions inside each
+ * inserted block, as ReplacingMergeTree does by default, only costs time; FINAL and the merges still collapse the
+ * versions of different runs.
+ */
+const NO_COLLAPSE_ON_INSERT = { optimize_on_insert: 0 } as const;
+
 export interface PullTableOptions {
   pool: pg.Pool;
   clickhouse: ClickHouseClient;
@@ -136,7 +143,7 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
     await opts.clickhouse.command({
       query: `INSERT INTO ${quoteIdentifier(table.name)} (${columns.join(', ')}, is_deleted)
               SELECT ${table.columns.map(pulledExpression).join(', ')}, 0 FROM ${reader} WHERE ${range}`,
-      clickhouse_settings: { output_format_json_escape_forward_slashes: 0, ...BOUNDED_BLOCKS },
+      clickhouse_settings: { output_format_json_escape_forward_slashes: 0, ...BOUNDED_BLOCKS, ...NO_COLLAPSE_ON_INSERT },
     });
   } catch (err) {
     throw redacted(err, opts.source);
