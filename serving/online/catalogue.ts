@@ -1,6 +1,7 @@
 import type { DepartureFeatureTable } from '../../features/departure-features-online.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { CatalogueRows, ItineraryFacts, ServingSources } from './sources.ts';
+import { logConnectionLoss } from '../../platform/stopping.ts';
 
 const HOUR_MS = 3_600_000;
 const FIRST_LOAD_RETRY_MS = 5000;
@@ -90,7 +91,8 @@ export class OnlineCatalogue {
       const [rows, features] = await Promise.all([this.sources.catalogue(), sameHour ?? this.sources.departureFeatures(asOf)]);
       this.held = { loadedAt: startedAt, ...index(rows), features };
     } catch (err) {
-      this.log.warn('catalogue could not be loaded; what is held stays in use', { error: (err as Error).message, loaded: this.loaded });
+      // Ctrl+C stops an embedded PostgreSQL at the same moment: a load it cuts short is part of stopping, not a fault.
+      logConnectionLoss(this.log, 'catalogue could not be loaded; what is held stays in use', { error: (err as Error).message, loaded: this.loaded });
       // Nothing held yet: the API is not ready until it is, so it is tried again soon rather than at the next refresh.
       if (!this.held && this.refreshMs > 0) setTimeout(() => void this.refresh(), Math.min(this.refreshMs, FIRST_LOAD_RETRY_MS)).unref();
     }

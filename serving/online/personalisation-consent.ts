@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
+import { logConnectionLoss } from '../../platform/stopping.ts';
 
 /**
  * Customers who must not get personalised answers: erased ones and those who withdrew consent. The set is small
@@ -32,7 +33,8 @@ export class PersonalisationConsent {
   async start(pollMs: number): Promise<void> {
     await this.refresh().catch((err) => this.log.warn('could not read personalisation consent; retrying', { error: (err as Error).message }));
     this.timer = setInterval(() => {
-      this.refresh().catch((err) => this.log.warn('could not read personalisation consent; the last set stays', { error: (err as Error).message }));
+      // Ctrl+C stops an embedded PostgreSQL at the same moment: a poll it cuts short is part of stopping, not a fault.
+      this.refresh().catch((err) => logConnectionLoss(this.log, 'could not read personalisation consent; the last set stays', { error: (err as Error).message }));
     }, pollMs);
     this.timer.unref();
   }
