@@ -39,6 +39,13 @@ export const MAX_KEY = '9223372036854775807';
 export const MIN_KEY = '-9223372036854775808';
 
 /**
+ * A batch is parsed by one thread (parallel parsing would hold a chunk per thread of a batch this process already
+ * holds whole) and is not collapsed on insert: a batch of rows holds each key once, and FINAL and the merges
+ * collapse every other repeat (a key's tombstones, a batch copied again) as they always did.
+ */
+const ONE_PASS_INSERT = { input_format_parallel_parsing: 0, optimize_on_insert: 0 } as const;
+
+/**
  * Streams one table from PostgreSQL to ClickHouse: one COPY … TO STDOUT whose text output is cut into batches at
  * row boundaries and inserted as TabSeparated, untouched (no per-row parsing in JavaScript). One batch is
  * inserted while the next one is read. The same COPY carries the table's deletions (tombstones, is_deleted = 1).
@@ -83,7 +90,7 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
           columns: copiedColumns(table),
           format: 'TabSeparated',
           body,
-          settings: { date_time_input_format: 'basic', ...deduplication },
+          settings: { date_time_input_format: 'basic', ...ONE_PASS_INSERT, ...deduplication },
         });
         // Watermarks must move in order: wait for the batch before this one to be recorded first.
         await previous;
