@@ -65,8 +65,10 @@ test('tuning never reads the test split: other *_oos values change the scores on
     const original = (await runCompetitionBenchmark(alteredCopy('oos', frequency, (v) => v), frequency, params))!;
     const otherTest = (await runCompetitionBenchmark(alteredCopy('oos', frequency, (v) => v.map((x, i) => x * (i % 2 ? 5 : 0.2))), frequency, params))!;
     assert.deepEqual(otherTest.combination, original.combination, frequency);
+    assert.deepEqual(otherTest.theta, original.theta, `${frequency}: Theta's coefficient is chosen on the training part`);
     assert.notEqual(otherTest.chosen.mase, original.chosen.mase, `${frequency}: the test split is read for scoring`);
     const otherTail = (await runCompetitionBenchmark(alteredCopy('in', frequency, (v) => v.map((x, i) => (i >= v.length - 2 ? x * 3 : x))), frequency, params))!;
     assert.notDeepEqual(otherTail.combination!.validationMase, original.combination!.validationMase, `${frequency}: validation comes from the end of the training part`);
+    assert.notDeepEqual(otherTail.theta!.backtestMase, original.theta!.backtestMase, `${frequency}: so do Theta's backtests`);
   }
 });

@@ -35,6 +35,8 @@ export interface FrequencyResult {
   strategy: string;
   /** The ensemble's combination and each candidate's validation MASE (from the training part only, see ensemble.ts). */
   combination?: { chosen: string; validationMase: Record<string, number> };
+  /** Theta's coefficient and each candidate's backtest MASE (training part only, see theta-choice.ts). */
+  theta?: { chosen: number; backtestMase: Record<string, number> };
   chosen: Accuracy;
   seasonalNaive: Accuracy;
   /** Each model alone, and the per-series best, for comparison. */
@@ -139,6 +141,10 @@ export async function runCompetitionBenchmark(
     combination: {
       chosen: forecaster.combination!,
       validationMase: Object.fromEntries(Object.entries(forecaster.toArtifact().state.combinationValidation ?? {}).map(([c, m]) => [c, Number(m.toFixed(3))])),
+    },
+    theta: {
+      chosen: forecaster.theta!,
+      backtestMase: Object.fromEntries(Object.entries(forecaster.toArtifact().state.thetaBacktestMase ?? {}).map(([t, m]) => [t, Number(m.toFixed(3))])),
     },
     chosen,
     seasonalNaive: alternatives.seasonal_naive,

@@ -10,6 +10,7 @@ import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSe
 import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
 import { chooseCombination, combinationCandidates, isCombination, type Combination } from './ensemble.ts';
+import { chooseTheta } from './theta-choice.ts';
 import { MULTI_SEASONAL_CANDIDATES, type MultiSeasonalCandidate, type MultiSeasonalOptions } from './multi-seasonal.ts';
 import { fitMultiSeasonalSeries, forecastMultiSeasonalFit, historyOf, type MultiSeasonalFit } from './multi-seasonal-fit.ts';
 
@@ -104,6 +105,9 @@ interface DemandState {
   /** The ensemble's combination and each candidate's mean validation MASE (absent in artefacts older than the choice). */
   combination?: Combination;
   combinationValidation?: Record<string, number>;
+  /** Theta's coefficient chosen on the backtests, and each candidate's mean backtest MASE (absent before the choice: θ = 2). */
+  theta?: number;
+  thetaBacktestMase?: Record<string, number>;
   /** Daily and weekly series fitted by the multi-seasonal forecaster (format 2 on). */
   multiSeasonal?: MultiSeasonalFit[];
 }
@@ -186,19 +190,20 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const period = mainPeriod(seasonalities);
     const plan = this.plan(horizon);
     const cutoffs = series.map((s) => seriesCutoffs(s.values.length, period, plan));
+    const theta = chooseTheta(series.map((s) => s.values), cutoffs, period, horizon);
     const neural: Array<Awaited<ReturnType<DemandForecaster['trainNeural']>>> = [];
     for (let k = 0; this.params.neural && k < this.params.neuralMembers; k++) neural.push(await this.trainNeural(series, cutoffs, period, horizon, k));
     const fits = await fitInParallel(
       {
         series: series.map((s, i) => ({ id: s.id, start: s.start, values: s.values, external: neural.length ? Object.fromEntries(neural.map((n, k) => [networkName(k), n.backtests[i]])) : undefined })),
-        context: { frequency, seasonalities, period },
+        context: { frequency, seasonalities, period, theta: theta.theta },
         plan,
         seed: this.params.seed,
       },
       this.params.workers,
     );
     const chosen = chooseCombination(fits.map((f) => f.combinationValidation ?? {}), plan.combinations);
-    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural[0]?.state, neuralMore: neural.length > 1 ? neural.slice(1).map((n) => n.state) : undefined, combination: chosen.combination, combinationValidation: chosen.mase });
+    this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural[0]?.state, neuralMore: neural.length > 1 ? neural.slice(1).map((n) => n.state) : undefined, combination: chosen.combination, combinationValidation: chosen.mase, theta: theta.theta, thetaBacktestMase: theta.backtestMase });
     return this;
   }
 
@@ -272,7 +277,7 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const h = this.checkHorizon(horizon ?? state.horizon);
     if (state.multiSeasonal) return this.describeMultiSeasonal(fitMultiSeasonalSeries(series, this.multiSeasonalOptions()), series.values, h);
     const period = mainPeriod(state.seasonalities);
-    const context = { frequency: state.frequency, seasonalities: state.seasonalities, period, start: series.start };
+    const context = { frequency: state.frequency, seasonalities: state.seasonalities, period, start: series.start, theta: state.theta };
     const plan = this.plan(state.horizon);
     const ends = [...seriesCutoffs(series.values.length, period, plan), series.values.length];
     const backtests: Record<string, Forecast[]> = {};
@@ -341,6 +346,8 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     if (state.multiSeasonal) return multiSeasonalMetrics(state.multiSeasonal, state.horizon);
     const out: Record<string, number> = { series: this.fitted().series.length, horizon: this.fitted().horizon };
     for (const [combination, mase] of Object.entries(state.combinationValidation ?? {})) out[`${combination}_combination_validation_mase`] = mase;
+    if (state.theta !== undefined) out.theta_coefficient = state.theta;
+    for (const [theta, mase] of Object.entries(state.thetaBacktestMase ?? {})) out[`theta_${theta}_backtest_mase`] = mase;
     for (const [model, s] of Object.entries(this.backtestSummary())) {
       out[`${model}_mase`] = s.mase;
       out[`${model}_smape`] = s.smape;
@@ -422,6 +429,11 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
   /** The ensemble's combination (chosen on validation unless the params name one); undefined for older artefacts. */
   get combination(): Combination | undefined {
     return this.fitted().combination;
+  }
+
+  /** Theta's coefficient, chosen on the backtests; undefined for older artefacts (which use the classic 2). */
+  get theta(): number | undefined {
+    return this.fitted().theta;
   }
 
   /** Which backend trained the network, when there is one (`wasm`, `cpu` or `tensorflow`). */

@@ -37,6 +37,8 @@ export interface SeriesContext {
   seasonalities: readonly number[];
   /** Shortest whole seasonal period, for seasonal naive, ETS and Theta. */
   period: number;
+  /** Theta's coefficient (theta-choice.ts); the classic 2 when not given. */
+  theta?: number;
 }
 
 /** Harmonic regression earns its keep with several or long seasonalities; below a week of periods ETS is enough. */
@@ -55,7 +57,7 @@ export function fitModel(model: StatisticalModel, y: Float64Array, context: Seri
       return { model, state: { spec: fit.spec, params: fit.params, level: fit.state.level, slope: fit.state.slope, seasonal: Array.from(fit.state.seasonal), n: fit.n, sigma2: fit.sigma2 } };
     }
     case 'theta':
-      return { model, state: fitTheta(y, context.period) };
+      return { model, state: fitTheta(y, context.period, context.theta) };
     case 'harmonic':
       return { model, state: fitHarmonic(y, context.frequency, context.start, context.seasonalities) };
   }

@@ -4,13 +4,14 @@ import { normalForecast, type Forecast } from './forecast.ts';
 
 /**
  * The Theta method (Assimakopoulos & Nikolopoulos 2000) in Hyndman & Billah's form, as R's `thetaf`: simple
- * exponential smoothing with a drift of half the regression slope, on data seasonally adjusted by a classical
- * multiplicative decomposition when the seasonal autocorrelation is significant.
+ * exponential smoothing with a drift of (1 − 1/θ) of the regression slope, on data seasonally adjusted by a
+ * classical multiplicative decomposition when the seasonal autocorrelation is significant. θ = 2 (half the slope)
+ * is the classic method; a larger θ keeps more of the trend (theta-choice.ts chooses it on the backtests).
  */
 export interface ThetaState {
   alpha: number;
   level: number;
-  /** Half the least-squares slope of the (adjusted) series over time. */
+  /** (1 − 1/θ) of the least-squares slope of the (adjusted) series over time. */
   drift: number;
   n: number;
   sigma2: number;
@@ -32,13 +33,20 @@ export function leastSquaresSlope(y: ArrayLike<number>): number {
   return sxx > 0 ? sxy / sxx : 0;
 }
 
-export function fitTheta(y: ArrayLike<number>, period: number): ThetaState {
+export const CLASSIC_THETA = 2;
+
+export function fitTheta(y: ArrayLike<number>, period: number, theta = CLASSIC_THETA): ThetaState {
   let positive = true;
   for (let t = 0; t < y.length; t++) if (!(y[t] > 0)) positive = false;
   const seasonal = positive && isSeasonal(y, period) ? Array.from(seasonalIndices(y, period, 'M')) : [1];
   const adjusted = Float64Array.from(y as ArrayLike<number>, (v, t) => v / seasonal[t % seasonal.length]);
   const ses = fitEts(adjusted, { error: 'A', trend: 'N', season: 'N', period: 1 });
-  return { alpha: ses.params.alpha, level: ses.state.level, drift: leastSquaresSlope(adjusted) / 2, n: y.length, sigma2: ses.sigma2, seasonal };
+  return { alpha: ses.params.alpha, level: ses.state.level, drift: leastSquaresSlope(adjusted) * (1 - 1 / theta), n: y.length, sigma2: ses.sigma2, seasonal };
+}
+
+/** The same fit with another θ: only the drift depends on it. */
+export function withTheta(state: ThetaState, fittedWith: number, theta: number): ThetaState {
+  return { ...state, drift: (state.drift / (1 - 1 / fittedWith)) * (1 - 1 / theta) };
 }
 
 export function thetaForecast(state: ThetaState, horizon: number): Forecast {
