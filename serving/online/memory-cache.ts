@@ -19,6 +19,11 @@ export class MemoryFeatureCache implements FeatureCache {
   ) {}
 
   async get(key: string): Promise<CachedFeature | undefined> {
+    return this.lookup(key);
+  }
+
+  /** `get` without a promise, for a cache that keeps this one in front of a remote one. */
+  lookup(key: string): CachedFeature | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -29,13 +34,18 @@ export class MemoryFeatureCache implements FeatureCache {
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    const now = this.now();
+    this.keep(key, { value, refreshAfter: refreshDueAt(now, ttlMs) }, now + ttlMs);
+  }
+
+  /** Keeps an entry made elsewhere (its own refresh time) until `until`, on this cache's clock. */
+  keep(key: string, entry: CachedFeature, until: number): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    const now = this.now();
-    this.entries.set(key, { value, refreshAfter: refreshDueAt(now, ttlMs), expiresAt: now + ttlMs });
+    this.entries.set(key, { value: entry.value, refreshAfter: entry.refreshAfter, expiresAt: until });
   }
 
   get size(): number {

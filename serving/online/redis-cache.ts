@@ -1,15 +1,10 @@
 import type { Redis } from 'ioredis';
 import { refreshDueAt, type CachedFeature, type FeatureCache } from './feature-cache.ts';
+import { MemoryFeatureCache } from './memory-cache.ts';
 
 /** What Redis holds per key: the cached feature and when it expires (entries written before it was kept lack it). */
 interface StoredFeature extends CachedFeature {
   readonly expiresAt?: number;
-}
-
-interface NearEntry {
-  readonly entry: CachedFeature;
-  /** This process serves the entry until then (the cache's clock). */
-  readonly until: number;
 }
 
 /**
@@ -41,7 +36,8 @@ const MAX_NEAR_ENTRIES = 50_000;
 export class RedisFeatureCache implements FeatureCache {
   readonly kind = 'redis' as const;
   private readonly prefix: string;
-  private readonly near = new Map<string, NearEntry>();
+  /** What this process serves without asking Redis, each entry until its own time. */
+  private readonly near = new MemoryFeatureCache(MAX_NEAR_ENTRIES, () => this.now());
 
   constructor(
     private readonly redis: Redis,
@@ -59,27 +55,16 @@ export class RedisFeatureCache implements FeatureCache {
     return this.redis.status !== 'ready';
   }
 
-  private keep(key: string, entry: CachedFeature, until: number): void {
-    this.near.delete(key);
-    if (this.near.size >= MAX_NEAR_ENTRIES) {
-      const oldest = this.near.keys().next().value;
-      if (oldest !== undefined) this.near.delete(oldest);
-    }
-    this.near.set(key, { entry, until });
-  }
-
   async get(key: string): Promise<CachedFeature | undefined> {
-    const now = this.now();
-    const kept = this.near.get(key);
-    if (kept && kept.until > now) return kept.entry;
-    if (kept) this.near.delete(key);
+    const kept = this.near.lookup(key);
+    if (kept) return kept;
     if (this.away()) return undefined;
     try {
       const text = await this.redis.get(this.prefix + key);
       if (text === null) return undefined;
       const entry = JSON.parse(text) as StoredFeature;
       // An entry without its expiry is kept no later than its refresh time, which comes before its expiry.
-      this.keep(key, entry, Math.min(now + this.nearMs, entry.expiresAt ?? entry.refreshAfter));
+      this.near.keep(key, entry, Math.min(this.now() + this.nearMs, entry.expiresAt ?? entry.refreshAfter));
       return entry;
     } catch {
       return undefined;
@@ -89,13 +74,13 @@ export class RedisFeatureCache implements FeatureCache {
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
     const now = this.now();
     const entry: StoredFeature = { refreshAfter: refreshDueAt(now, ttlMs), expiresAt: now + ttlMs, value };
-    if (this.away()) return this.keep(key, entry, now + ttlMs);
-    this.keep(key, entry, now + Math.min(this.nearMs, ttlMs));
+    if (this.away()) return this.near.keep(key, entry, now + ttlMs);
+    this.near.keep(key, entry, now + Math.min(this.nearMs, ttlMs));
     try {
       await this.redis.set(this.prefix + key, JSON.stringify(entry), 'PX', Math.max(1, Math.round(ttlMs)));
     } catch {
       // Not shared this time; kept here so this process does not ask the store again.
-      this.keep(key, entry, now + ttlMs);
+      this.near.keep(key, entry, now + ttlMs);
     }
   }
 
