@@ -1,3 +1,4 @@
+import { mase } from './accuracy.ts';
 import { robustScale } from './backtest.ts';
 import { CLASSIC_THETA, fitTheta, thetaForecast, withTheta } from './theta.ts';
 
@@ -25,11 +26,10 @@ export function chooseTheta(series: readonly Float64Array[], cutoffs: readonly (
       const history = y.subarray(0, cut);
       const fitted = fitTheta(history, period);
       const scale = robustScale(history, period);
+      const actual = y.subarray(cut, cut + horizon);
       candidates.forEach((theta, k) => {
-        const mean = thetaForecast(withTheta(fitted, CLASSIC_THETA, theta), horizon).mean;
-        let error = 0;
-        for (let h = 0; h < horizon; h++) error += Math.abs(y[cut + h] - Math.max(0, mean[h]));
-        perSeries[k] += error / horizon / scale / cutoffs[i].length;
+        const mean = thetaForecast(withTheta(fitted, CLASSIC_THETA, theta), horizon).mean.map((v) => Math.max(0, v));
+        perSeries[k] += mase(actual, mean, scale) / cutoffs[i].length;
       });
     }
     perSeries.forEach((m, k) => (sums[k] += m));
