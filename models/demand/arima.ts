@@ -1,10 +1,9 @@
-import { centredMovingAverage } from './decomposition.ts';
 import { normalForecast, type Forecast } from './forecast.ts';
 import { levenbergMarquardt } from '../../platform/maths/levenberg-marquardt.ts';
 
 /**
  * Seasonal ARIMA with automatic orders, after Hyndman & Khandakar (2008), R's `auto.arima`: the differencing is
- * chosen by tests (seasonal strength for D, KPSS for d), then a stepwise search over (p, q)(P, Q) and the constant
+ * chosen first (a seasonal difference for seasonal data, KPSS tests for d), then a stepwise search over (p, q)(P, Q) and the constant
  * keeps the lowest AICc. Each model is estimated by conditional sum of squares, every candidate conditioned on the
  * same first observations so that their AICc compare. AR and MA coefficients are reached through partial
  * autocorrelations (Jones 1980), so every estimate is stationary and invertible. Orders stop at 2 (R's at 5): on
@@ -39,8 +38,6 @@ export interface ArimaState {
 const MAX_P = 2;
 const MAX_Q = 2;
 const MAX_SEASONAL = 1;
-/** R's auto.arima: seasonal differencing when the seasonal strength of an STL-like decomposition exceeds 0.64. */
-const SEASONAL_STRENGTH_FOR_D = 0.64;
 /** KPSS level-stationarity critical value at 5% (Kwiatkowski et al. 1992, table 1). */
 const KPSS_CRITICAL_5 = 0.463;
 
@@ -123,37 +120,14 @@ export function kpssStatistic(x: ArrayLike<number>): number {
   return longRun > 0 ? eta / (n * n) / longRun : 0;
 }
 
-/** Seasonal strength 1 − Var(remainder) / Var(seasonal + remainder) of a classical additive decomposition. */
-export function seasonalStrength(y: ArrayLike<number>, period: number): number {
-  if (period <= 1 || y.length < 2 * period + 1) return 0;
-  const trend = centredMovingAverage(y, period);
-  const sums = new Float64Array(period);
-  const counts = new Float64Array(period);
-  for (let t = 0; t < y.length; t++) {
-    if (Number.isNaN(trend[t])) continue;
-    sums[t % period] += y[t] - trend[t];
-    counts[t % period]++;
-  }
-  const index = sums.map((s, j) => (counts[j] ? s / counts[j] : 0));
-  const centre = index.reduce((a, b) => a + b, 0) / period;
-  const detrended: number[] = [];
-  const remainder: number[] = [];
-  for (let t = 0; t < y.length; t++) {
-    if (Number.isNaN(trend[t])) continue;
-    detrended.push(y[t] - trend[t]);
-    remainder.push(y[t] - trend[t] - (index[t % period] - centre));
-  }
-  const variance = (v: number[]) => {
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
-    return v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length;
-  };
-  const total = variance(detrended);
-  return total > 0 ? Math.max(0, 1 - variance(remainder) / total) : 0;
-}
-
-/** The differencing orders auto.arima would choose: D by seasonal strength, then d ≤ 2 by repeated KPSS tests. */
+/**
+ * The differencing orders: one seasonal difference whenever the data have a season and three seasons of history,
+ * then d ≤ 2 by repeated KPSS tests. (auto.arima differences seasonally only above a seasonal strength of 0.64; on the
+ * tourism competition's training part, held-out last horizon, ARIMA's MASE fell steadily as that threshold went
+ * down, and was lowest with no threshold: monthly 1.80 against 1.91, quarterly 2.02 against 2.08.)
+ */
 export function differencingOrders(y: ArrayLike<number>, period: number): { d: number; D: number } {
-  const D = period > 1 && y.length >= 3 * period && seasonalStrength(y, period) > SEASONAL_STRENGTH_FOR_D ? 1 : 0;
+  const D = period > 1 && y.length >= 3 * period ? 1 : 0;
   let x = difference(y, 0, D, period);
   let d = 0;
   while (d < 2 && x.length > 3 && kpssStatistic(x) > KPSS_CRITICAL_5) {
