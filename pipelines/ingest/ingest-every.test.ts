@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
+import { createLogger } from '../../platform/log.ts';
+import { requestStop } from '../../platform/stopping.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ingestEvery } from './ingest-every.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
@@ -32,5 +35,47 @@ describe('the ingest on a timer (npm start)', () => {
     } finally {
       await timer.stop();
     }
+  });
+
+  /** Runs the timer until a run waits on a lock held on bookings, terminates that wait, and returns the failure lines. */
+  async function runCutShort(): Promise<Array<{ level: string; msg: string }>> {
+    const lines: string[] = [];
+    const log = createLogger('debug', {}, (line) => lines.push(line));
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await db.pool.query('UPDATE bookings SET party_size = party_size + 1 WHERE id = 4');
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE');
+    const timer = ingestEvery(db.pool, await ch(), 50, log);
+    try {
+      let waiting: number[] = [];
+      for (let wait = 0; wait < 600 && waiting.length === 0; wait++) {
+        const { rows } = await locker.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        waiting = rows.map((r) => r.pid);
+        if (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(waiting.length > 0, 'a scheduled run waits on the lock');
+      for (const pid of waiting) await locker.query('SELECT pg_terminate_backend($1)', [pid]);
+      await locker.query('ROLLBACK');
+      for (let wait = 0; wait < 100 && !lines.some((l) => l.includes('scheduled ingest failed')); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Past the grace a failure is given to learn whether a stop was asked for.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    } finally {
+      await timer.stop();
+      await locker.end().catch(() => undefined);
+    }
+    return lines.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((l) => l.msg.startsWith('scheduled ingest failed'));
+  }
+
+  it('warns when a run fails while the process serves', async () => {
+    const logged = await runCutShort();
+    assert.ok(logged.some((l) => l.level === 'warn'), JSON.stringify(logged));
+  });
+
+  it('logs a run cut short after a stop was asked for as part of stopping, not as a warning (Ctrl+C on npm start)', async () => {
+    requestStop();
+    const logged = await runCutShort();
+    assert.ok(logged.length > 0, 'the run failed');
+    assert.deepEqual(logged.filter((l) => l.level === 'warn'), []);
   });
 });

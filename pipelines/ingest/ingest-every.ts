@@ -1,13 +1,14 @@
 import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../platform/log.ts';
+import { logConnectionLoss } from '../../platform/stopping.ts';
 import { ingest } from './ingest.ts';
 
 /**
  * The ingest on a timer, for a process that holds the embedded ClickHouse (`npm start`): no other process can
  * open it to run `spirit-ml ingest`, and without Redis there is no scheduler, so this process copies what changed
  * itself — decisions included, which the review desk's acceptance figures count. Runs never overlap; a failed
- * run is logged and the next one starts over from the watermarks.
+ * run is logged (a warning, unless the process is stopping) and the next one starts over from the watermarks.
  */
 export function ingestEvery(pool: pg.Pool, clickhouse: ClickHouseClient, everyMs: number, log: Logger): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
@@ -16,7 +17,8 @@ export function ingestEvery(pool: pg.Pool, clickhouse: ClickHouseClient, everyMs
     if (running || stopped) return;
     running = ingest(pool, clickhouse, { log: log.child({ component: 'ingest' }), path: 'auto' })
       .then((report) => log.info('scheduled ingest done', { rows: report.rows, seconds: report.seconds }))
-      .catch((err: Error) => log.warn('scheduled ingest failed; the next run starts over from the watermarks', { error: err.message }))
+      // Ctrl+C stops an embedded PostgreSQL at the same moment as this process: a run it cuts short is part of stopping.
+      .catch((err: Error) => logConnectionLoss(log, 'scheduled ingest failed; the next run starts over from the watermarks', { error: err.message }))
       .finally(() => (running = undefined));
   }, everyMs);
   timer.unref();
