@@ -144,6 +144,7 @@ export const MODEL_FAMILIES = {
       workers: { kind: 'int', name: 'workers', default: 2, min: 1, max: 64 },
       neural: { kind: 'boolean', name: 'demandNeural', default: false },
       origins: { kind: 'int', name: 'demandOrigins', default: 3, min: 1, max: 10 },
+      seasonalOrigins: { kind: 'int', name: 'demandSeasonalOrigins', default: 5, min: 1, max: 10 },
       strategy: { kind: 'choice', name: 'demandStrategy', default: 'best', choices: ['best', 'ensemble', 'seasonal_naive', 'ets', 'theta', 'harmonic', 'arima', 'nbeats'] },
       forecastDays: { kind: 'int', name: 'forecastDays', default: 365, min: 1, max: 3650 },
       holdoutMonths: HOLDOUT_MONTHS,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
 import { ModelStateError } from '../contract.ts';
-import { DemandForecaster } from './demand-forecaster.ts';
+import { backtestOrigins, DemandForecaster } from './demand-forecaster.ts';
 import type { DemandObservation } from './series.ts';
 import { monthlySeries, monthlyTruth } from './synthetic-demand.ts';
 import { readCompetition } from './competition-benchmark.ts';
@@ -108,4 +108,13 @@ test('competition fixtures: seasonal naive MASE matches an independent computati
       assert.ok(Math.abs(got - expected) < 1e-12, `${s.id}: ${got} vs ${expected}`);
     });
   }
+});
+
+test('seasonal data are backtested from more cut-offs than yearly data; a bad count names its field', () => {
+  const params = new DemandForecaster().params;
+  assert.equal(backtestOrigins(12, params), 5);
+  assert.equal(backtestOrigins(4, params), 5);
+  assert.equal(backtestOrigins(1, params), 3);
+  assert.equal(backtestOrigins(12, new DemandForecaster({ seasonalOrigins: 2 }).params), 2);
+  assert.throws(() => new DemandForecaster({ seasonalOrigins: 0 }), (err: unknown) => err instanceof InputError && err.field === 'seasonalOrigins');
 });

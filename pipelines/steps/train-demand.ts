@@ -45,6 +45,7 @@ export const trainDemandStep: Step = {
       workers: runParam(ctx, PARAMS.workers),
       neural: runParam(ctx, PARAMS.neural),
       origins: runParam(ctx, PARAMS.origins),
+      seasonalOrigins: runParam(ctx, PARAMS.seasonalOrigins),
       strategy: runParam(ctx, PARAMS.strategy),
     };
     const forecastDays = runParam(ctx, PARAMS.forecastDays);
