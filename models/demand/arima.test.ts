@@ -85,3 +85,23 @@ test('on held-out competition series (fixtures), ARIMA forecasts better than sea
     assert.ok(ours < naive, `${frequency}: ARIMA MASE ${ours.toFixed(3)}, seasonal naive ${naive.toFixed(3)}`);
   }
 });
+
+test('the whole model, replayed on the series, gives back its residuals, also where short and seasonal lags meet (period 2)', () => {
+  const y = simulate(400, 7, (y, e, t) => 50 + 0.5 * ((y[t - 1] ?? 50) - 50) + 0.4 * ((y[t - 2] ?? 50) - 50) + (t % 2 ? 3 : -3) + e[t] + 0.4 * (e[t - 1] ?? 0));
+  const state = fitArima(y, 2);
+  const { ar, ma, intercept } = state;
+  const e = new Float64Array(y.length);
+  let sum = 0;
+  let count = 0;
+  for (let t = ar.length; t < y.length; t++) {
+    let value = y[t] - intercept;
+    for (let i = 0; i < ar.length; i++) value -= ar[i] * y[t - 1 - i];
+    for (let j = 0; j < ma.length; j++) value -= ma[j] * e[t - 1 - j];
+    e[t] = value;
+    if (t >= 100) {
+      sum += value * value;
+      count++;
+    }
+  }
+  assert.ok(Math.abs(sum / count / state.sigma2 - 1) < 0.2, `replayed variance ${sum / count}, fitted ${state.sigma2} (${JSON.stringify(state.order)})`);
+});

@@ -323,13 +323,14 @@ function stateOf(y: Float64Array, fit: Estimate, start: number): ArimaState {
   const differencing = differencingPolynomial(order.d, order.D, order.period);
   const arDense = new Float64Array((fit.ar.lags.length ? fit.ar.lags[fit.ar.lags.length - 1] : 0) + 1);
   arDense[0] = 1;
-  fit.ar.lags.forEach((lag, i) => (arDense[lag] = -fit.ar.coefs[i]));
+  // A lag may come twice (short and cross terms meet when p ≥ the period): its coefficients add up.
+  fit.ar.lags.forEach((lag, i) => (arDense[lag] -= fit.ar.coefs[i]));
   const full = new Float64Array(arDense.length + differencing.length - 1);
   for (let i = 0; i < arDense.length; i++) for (let j = 0; j < differencing.length; j++) full[i + j] += arDense[i] * differencing[j];
   const ar = Array.from(full.subarray(1), (v) => -v);
   const maDepth = fit.ma.lags.length ? fit.ma.lags[fit.ma.lags.length - 1] : 0;
   const ma = new Array<number>(maDepth).fill(0);
-  fit.ma.lags.forEach((lag, i) => (ma[lag - 1] = fit.ma.coefs[i]));
+  fit.ma.lags.forEach((lag, i) => (ma[lag - 1] += fit.ma.coefs[i]));
   let arSum = 0;
   for (const c of fit.ar.coefs) arSum += c;
   const intercept = fit.mean * (1 - arSum);
