@@ -16,7 +16,7 @@ export interface IngestOptions {
   tables?: string[];
   /** Rows per ClickHouse insert on the copy path, and per tombstone batch (default DEFAULT_BATCH_ROWS). */
   batchRows?: number;
-  /** Tables copied at the same time (each is one PostgreSQL COPY and one insert stream). */
+  /** Tables copied at the same time (default 3 when ClickHouse pulls, 1 on the copy path). */
   concurrency?: number;
   /**
    * Who reads PostgreSQL: `pull` has ClickHouse read it with postgresql() (pull-table.ts), `copy` streams COPY
@@ -48,11 +48,20 @@ export interface IngestReport {
 }
 
 /**
- * Rows per insert on the copy path. Each batch is held in this process and parsed by ClickHouse at once, so peak
- * memory follows the batch size, while larger batches gain little speed past this one (fewer parts to merge);
- * `npm run bench -- ingest` measures the copy path's speed and peak memory.
+ * Rows per insert on the copy path. Each batch is held in this process and again while ClickHouse parses it, so
+ * peak memory follows the batch size; half the pull's 65,536-row blocks cost the copy path no speed and took it
+ * about 80 MiB lower at a million bookings (smaller batches lower it further, but slow it down: more parts to
+ * merge). `npm run bench -- ingest` measures the copy path's speed and peak memory.
  */
-export const DEFAULT_BATCH_ROWS = 65_536;
+export const DEFAULT_BATCH_ROWS = 32_768;
+
+/**
+ * Tables copied at the same time: three when ClickHouse pulls (a long table's merges overlap the next table's
+ * read), one on the copy path, where every table's batches pass through this process and two cores: one at a time
+ * was both faster and smaller there.
+ */
+const PULL_CONCURRENCY = 3;
+const COPY_CONCURRENCY = 1;
 
 /**
  * Incremental, idempotent pull of the booking system into ClickHouse, in commit order. Each table resumes after
@@ -63,7 +72,6 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const tables = selectTables(opts.tables);
   const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new InputError(`batchRows must be a positive whole number, got ${batchRows}`, 'batchRows');
-  const concurrency = Math.max(1, opts.concurrency ?? 3);
   const keepTombstonesDays = opts.keepTombstonesDays ?? 7;
   if (!Number.isInteger(keepTombstonesDays) || keepTombstonesDays < 0) throw new InputError(`keepTombstonesDays must be a whole number of days ≥ 0, got ${keepTombstonesDays}`, 'keepTombstonesDays');
   const runId = opts.runId ?? crypto.randomUUID();
@@ -71,6 +79,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name));
   const watermarks = await readWatermarks(clickhouse);
   const path = await choosePath(pool, clickhouse, opts);
+  const concurrency = Math.max(1, opts.concurrency ?? (path.source ? PULL_CONCURRENCY : COPY_CONCURRENCY));
   const horizon = await snapshotHorizon(pool);
   const pending = await pendingRows(pool, tables, watermarks, horizon);
   const withTombstones = await tablesWithTombstones(pool, horizon);

@@ -101,7 +101,7 @@ function pulledExpression([name, expr]: [string, string]): string {
 
 /**
  * ClickHouse squashes what it reads into blocks of up to a million rows before writing a part; a block of a wide
- * table is then hundreds of megabytes. Blocks of 65,536 rows, as on the COPY path, keep the ingest's memory flat in
+ * table is then hundreds of megabytes. Blocks of 65,536 rows keep the ingest's memory flat in
  * the size of the table, at the price of more parts for the background merges (which the tables' compact part
  * format, migration 070, keeps cheap in memory).
  */
