@@ -48,12 +48,12 @@ export interface IngestReport {
 }
 
 /**
- * Rows per insert on the copy path. Each batch is held in this process and again while ClickHouse parses it, so
- * peak memory follows the batch size; half the pull's 65,536-row blocks cost the copy path no speed and took it
- * about 80 MiB lower at a million bookings (smaller batches lower it further, but slow it down: more parts to
- * merge). `npm run bench -- ingest` measures the copy path's speed and peak memory.
+ * Rows per insert on the copy path. Each batch is held in this process and again while the embedded ClickHouse
+ * parses it, and the peak follows the batch size: at a million bookings, 8,192 rows is the largest power of two
+ * that keeps the ingest under 512 MB. It is slower than larger batches (more parts to merge); `--batch-rows`
+ * trades the one against the other, and `npm run bench -- ingest` measures both.
  */
-export const DEFAULT_BATCH_ROWS = 32_768;
+export const DEFAULT_BATCH_ROWS = 8_192;
 
 /**
  * Tables copied at the same time: three when ClickHouse pulls (a long table's merges overlap the next table's
