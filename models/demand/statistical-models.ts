@@ -45,8 +45,8 @@ export interface SeriesContext {
 
 /**
  * Harmonic regression earns its keep with several or long seasonalities; below a week of periods ETS is enough.
- * ARIMA joins on seasonal data only: on yearly data it forecasts worse than ETS (the competition's training part,
- * held-out last horizon: MASE 4.24 against 3.56), as the competition itself found naive forecasts hard to beat there.
+ * ARIMA joins on seasonal data only: on yearly data it forecast clearly worse than ETS on the competition's training
+ * part (held-out last horizon), as the competition itself found naive forecasts hard to beat there.
  */
 export function modelsFor(context: SeriesContext): StatisticalModel[] {
   const several = context.seasonalities.length > 1 || context.seasonalities.some((p) => p > 24);
