@@ -8,6 +8,7 @@ import { ingestEvery } from './ingest-every.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
 import { bookingDatabase } from '../../test/support/booking-database.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { endLockWaiters } from '../../test/support/lock-waiters.ts';
 
 describe('the ingest on a timer (npm start)', () => {
   let db: TestDatabase;
@@ -48,14 +49,8 @@ describe('the ingest on a timer (npm start)', () => {
     await locker.query('LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE');
     const timer = ingestEvery(db.pool, await ch(), 50, log);
     try {
-      let waiting: number[] = [];
-      for (let wait = 0; wait < 600 && waiting.length === 0; wait++) {
-        const { rows } = await locker.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-        waiting = rows.map((r) => r.pid);
-        if (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.ok(waiting.length > 0, 'a scheduled run waits on the lock');
-      for (const pid of waiting) await locker.query('SELECT pg_terminate_backend($1)', [pid]);
+      const ended = await endLockWaiters(locker);
+      assert.ok(ended.length > 0, 'a scheduled run waits on the lock');
       await locker.query('ROLLBACK');
       for (let wait = 0; wait < 100 && !lines.some((l) => l.includes('scheduled ingest failed')); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
       // Past the grace a failure is given to learn whether a stop was asked for.

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createLogger } from '../../platform/log.ts';
 import { requestStop } from '../../platform/stopping.ts';
 import { embeddedPostgresUrl, freshDatabase, type TestDatabase } from '../../test/support/services.ts';
+import { endLockWaiters } from '../../test/support/lock-waiters.ts';
 import { PersonalisationConsent } from './personalisation-consent.ts';
 
 /**
@@ -33,16 +34,8 @@ describe('personalisation consent polling', () => {
       assert.equal(consent.allows(2), false, 'the first poll read the set');
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
-      let held: number | undefined;
-      for (let wait = 0; wait < 200 && held === undefined; wait++) {
-        const { rows } = await locker.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT id FROM customers%'",
-        );
-        held = rows[0]?.pid;
-        if (held === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      assert.ok(held, 'a poll waits on the lock');
-      await locker.query('SELECT pg_terminate_backend($1)', [held]);
+      const ended = await endLockWaiters(locker, { queryPrefix: 'SELECT id FROM customers', timeoutMs: 2000 });
+      assert.ok(ended.length > 0, 'a poll waits on the lock');
       await locker.query('ROLLBACK');
       // Past the grace a connection loss is given to learn whether a stop was asked for.
       await new Promise((resolve) => setTimeout(resolve, 400));
