@@ -147,7 +147,7 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   const emptyBefore = (await landed()) === 0;
   try {
     await opts.clickhouse.command({
-      query: `INSERT INTO ${quoteIdentifier(table.name)} (${columns.join(', ')}, is_deleted)
+      query: `INSERT INTO ${inserted} (${columns.join(', ')}, is_deleted)
               SELECT ${table.columns.map(pulledExpression).join(', ')}, 0 FROM ${reader} WHERE ${range}`,
       clickhouse_settings: { output_format_json_escape_forward_slashes: 0, ...BOUNDED_BLOCKS, ...NO_COLLAPSE_ON_INSERT },
     });
