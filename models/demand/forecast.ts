@@ -71,3 +71,9 @@ export function medianForecast(forecasts: readonly Forecast[]): Forecast {
   }
   return out;
 }
+
+/** The first `horizon` steps of a forecast (all of it when it is shorter). */
+export function firstSteps(f: Forecast, horizon: number): Forecast {
+  if (f.mean.length <= horizon) return f;
+  return { mean: f.mean.slice(0, horizon), lo80: f.lo80.slice(0, horizon), hi80: f.hi80.slice(0, horizon), lo95: f.lo95.slice(0, horizon), hi95: f.hi95.slice(0, horizon) };
+}

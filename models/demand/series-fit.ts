@@ -1,8 +1,9 @@
 import { substream } from '../../platform/random.ts';
 import { backtestCutoffs, backtestForecasts, robustScale, scoreBacktest, type BacktestScore, type HistoryForecaster } from './backtest.ts';
 import { bestModel, combineModels, inverseErrorWeights, type Combination } from './ensemble.ts';
-import { clipAtZero, combineForecasts, type Forecast } from './forecast.ts';
-import { fitModel, forecastModel, modelsFor, type FittedModel, type SeriesContext, type StatisticalModel } from './statistical-models.ts';
+import { clipAtZero, combineForecasts, firstSteps, type Forecast } from './forecast.ts';
+import { coveringHorizon, fitSeasonTotals, forecastSeasonTotals, reconcileWithTotals, type SeasonTotalsState } from './season-totals.ts';
+import { fitModel, forecastModel, modelsFor, severalSeasonalities, type FittedModel, type SeriesContext, type StatisticalModel } from './statistical-models.ts';
 
 /**
  * Everything learned about one series: each statistical model fitted on the whole history, their rolling-origin
@@ -23,6 +24,28 @@ export interface SeriesFit {
   combinationValidation?: Record<string, number>;
   /** Seconds spent per model (backtests and final fit), to see where fitting time goes. */
   seconds: Record<string, number>;
+  /** The season totals its members are reconciled with (season-totals.ts); absent without a season or enough of them. */
+  seasonTotals?: SeasonTotalsState;
+}
+
+/**
+ * Members whose forecasts are reconciled with the season totals: ETS alone. Reconciled, ETS gained the most on the
+ * competition's training part (each series' last horizon held out), and so did the combination; reconciling every
+ * member pulls them all to one total, and the combination, which averages several members' levels, lost more than
+ * it gained.
+ */
+const RECONCILED = new Set(['ets']);
+
+/**
+ * A member's forecast over whole seasons, reconciled with the season totals forecast from the same history; the
+ * first `horizon` steps of it. `forecast(h)` forecasts h steps; without totals the member is left as it is.
+ */
+function reconciledForecast(model: string, forecast: (horizon: number) => Forecast | undefined, totals: SeasonTotalsState | undefined, horizon: number): Forecast | undefined {
+  if (!totals || !RECONCILED.has(model)) return forecast(horizon);
+  const whole = forecast(coveringHorizon(horizon, totals.period));
+  if (!whole) return undefined;
+  const seasons = Math.floor(whole.mean.length / totals.period);
+  return firstSteps(clipAtZero(reconcileWithTotals(whole, forecastSeasonTotals(totals, seasons), totals.period)), horizon);
 }
 
 export interface BacktestPlan {
@@ -61,14 +84,23 @@ export function fitSeries(
   const names: StatisticalModel[] = modelsFor(context);
   const seconds: Record<string, number> = {};
   const forecasters: Record<string, HistoryForecaster> = {};
+  // One season-totals forecast per cut-off, shared by the members; only for one season of at most 24 periods (months,
+  // quarters), where the totals are years: daily and weekly data keep their members as they are.
+  const totalsPeriod = severalSeasonalities(context) ? 1 : context.period;
+  const totalsAt = new Map<number, SeasonTotalsState | undefined>();
+  const totalsFor = (history: Float64Array, cut: number) => {
+    if (!totalsAt.has(cut)) totalsAt.set(cut, fitSeasonTotals(history, totalsPeriod));
+    return totalsAt.get(cut);
+  };
   for (const name of names) {
     forecasters[name] = (history, cut) => {
       const rng = substream(seed, `${series.id}/${name}/${cut}`);
-      return clipAtZero(forecastModel(fitModel(name, history, context), plan.horizon, rng));
+      const fitted = fitModel(name, history, context);
+      return reconciledForecast(name, (h) => clipAtZero(forecastModel(fitted, h, rng)), totalsFor(history, cut), plan.horizon)!;
     };
   }
   for (const [name, forecasts] of Object.entries(external)) {
-    forecasters[name] = (_history, cut) => forecasts[cutoffs.indexOf(cut)];
+    forecasters[name] = (history, cut) => reconciledForecast(name, () => forecasts[cutoffs.indexOf(cut)], totalsFor(history, cut), plan.horizon)!;
   }
   const backtest: Record<string, BacktestScore> = {};
   const forecasts: Record<string, Forecast[]> = {};
@@ -86,7 +118,8 @@ export function fitSeries(
   });
   const all = Object.keys(forecasters);
   const combinationValidation = validateCombinations(y, cutoffs, plan, context.period, forecasts);
-  return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), combinationValidation, seconds };
+  const seasonTotals = fitSeasonTotals(y, totalsPeriod);
+  return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), combinationValidation, seconds, seasonTotals };
 }
 
 /**
@@ -128,7 +161,8 @@ export function forecastSeries(fit: SeriesFit, horizon: number, strategy: Strate
   const rng = (model: string) => substream(seed, `${fit.id}/${model}/final`);
   const own = (model: string): Forecast | undefined => {
     const fitted = fit.models.find((m) => m.model === model);
-    return fitted ? clipAtZero(forecastModel(fitted, horizon, rng(model))) : external[model];
+    const forecast = (h: number) => (fitted ? clipAtZero(forecastModel(fitted, h, rng(model))) : external[model]);
+    return reconciledForecast(model, forecast, fit.seasonTotals, horizon);
   };
   if (strategy !== 'ensemble') {
     const chosen = strategy === 'best' ? fit.best : strategy;

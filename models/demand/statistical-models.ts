@@ -49,9 +49,13 @@ export interface SeriesContext {
  * part (held-out last horizon), as the competition itself found naive forecasts hard to beat there.
  */
 export function modelsFor(context: SeriesContext): StatisticalModel[] {
-  const several = context.seasonalities.length > 1 || context.seasonalities.some((p) => p > 24);
-  if (several) return ['seasonal_naive', 'ets', 'theta', 'harmonic'];
+  if (severalSeasonalities(context)) return ['seasonal_naive', 'ets', 'theta', 'harmonic'];
   return context.period > 1 ? ['seasonal_naive', 'ets', 'theta', 'arima'] : ['seasonal_naive', 'ets', 'theta'];
+}
+
+/** Several seasonal periods, or one too long for the per-season states of ETS and seasonal ARIMA (daily, weekly). */
+export function severalSeasonalities(context: SeriesContext): boolean {
+  return context.seasonalities.length > 1 || context.seasonalities.some((p) => p > 24);
 }
 
 export function fitModel(model: StatisticalModel, y: Float64Array, context: SeriesContext): FittedModel {
