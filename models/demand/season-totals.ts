@@ -1,10 +1,10 @@
 import type { Forecast } from './forecast.ts';
-import { fitTheta, thetaForecast, type ThetaState } from './theta.ts';
+import { CLASSIC_THETA, fitTheta, thetaForecast, type ThetaState } from './theta.ts';
 
 /**
  * A two-level temporal hierarchy (Athanasopoulos, Hyndman, Kourentzes & Petropoulos 2017, "Forecasting with
  * temporal hierarchies"): the series at its own frequency and its totals per season (a year of months or quarters).
- * The totals are forecast on their own, by Theta on the seasonal totals, where a trend shows that a monthly model,
+ * The totals are forecast on their own, by Theta on the yearly totals, where a trend shows that a monthly model,
  * busy with the season, extrapolates poorly. Each whole season of a member's forecast is then reconciled with the
  * forecast total by ordinary least squares over the hierarchy: the member's shape within the season is kept, and
  * its level moves most of the way towards the forecast total.
@@ -26,10 +26,13 @@ export function seasonTotals(y: ArrayLike<number>, period: number): Float64Array
   return totals;
 }
 
-/** Theta (the classic θ = 2) fitted on the seasonal totals, or undefined without a season or enough of them. */
-export function fitSeasonTotals(y: ArrayLike<number>, period: number): SeasonTotalsState | undefined {
+/**
+ * Theta fitted on the seasonal totals, or undefined without a season or enough of them. θ is the one the fit chose
+ * for its Theta member (theta-choice.ts): how much of the long-run slope these data carry on.
+ */
+export function fitSeasonTotals(y: ArrayLike<number>, period: number, theta = CLASSIC_THETA): SeasonTotalsState | undefined {
   if (!(period > 1) || y.length < MIN_SEASONS * period) return undefined;
-  return { period, theta: fitTheta(seasonTotals(y, period), 1) };
+  return { period, theta: fitTheta(seasonTotals(y, period), 1, theta) };
 }
 
 /** The forecast totals of the next `seasons` seasons. */

@@ -89,7 +89,7 @@ export function fitSeries(
   const totalsPeriod = severalSeasonalities(context) ? 1 : context.period;
   const totalsAt = new Map<number, SeasonTotalsState | undefined>();
   const totalsFor = (history: Float64Array, cut: number) => {
-    if (!totalsAt.has(cut)) totalsAt.set(cut, fitSeasonTotals(history, totalsPeriod));
+    if (!totalsAt.has(cut)) totalsAt.set(cut, fitSeasonTotals(history, totalsPeriod, context.theta));
     return totalsAt.get(cut);
   };
   for (const name of names) {
@@ -118,7 +118,7 @@ export function fitSeries(
   });
   const all = Object.keys(forecasters);
   const combinationValidation = validateCombinations(y, cutoffs, plan, context.period, forecasts);
-  const seasonTotals = fitSeasonTotals(y, totalsPeriod);
+  const seasonTotals = fitSeasonTotals(y, totalsPeriod, context.theta);
   return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), combinationValidation, seconds, seasonTotals };
 }
 
