@@ -4,10 +4,11 @@ import { CLASSIC_THETA, fitTheta, thetaForecast, type ThetaState } from './theta
 /**
  * A two-level temporal hierarchy (Athanasopoulos, Hyndman, Kourentzes & Petropoulos 2017, "Forecasting with
  * temporal hierarchies"): the series at its own frequency and its totals per season (a year of months or quarters).
- * The totals are forecast on their own, by Theta on the yearly totals, where a trend shows that a monthly model,
- * busy with the season, extrapolates poorly. Each whole season of a member's forecast is then reconciled with the
- * forecast total by ordinary least squares over the hierarchy: the member's shape within the season is kept, and
- * its level moves most of the way towards the forecast total.
+ * The totals are forecast on their own, by Theta: summed over a year, the season is gone and the trend is what is
+ * left to extrapolate, which a trended model does better on a few yearly points than ETS does while it also tracks
+ * the season. Each whole season of a member's forecast is then reconciled with the forecast total by ordinary least
+ * squares over the hierarchy: the member's shape within the season is kept, and its level moves most of the way
+ * towards the forecast total.
  */
 export interface SeasonTotalsState {
   period: number;
