@@ -186,17 +186,26 @@ function fillCoefficients(order: ArimaOrder, x: Float64Array, ar: Lags, ma: Lags
   fillProduct(theta, seasonalTheta, -1, ma.coefs);
 }
 
-function estimate(w: Float64Array, order: ArimaOrder, start: number, warm?: Estimate): Estimate | undefined {
+/** Mean and standard deviation of the differenced series: the constant is estimated in units of the spread. */
+interface Moments {
+  mean: number;
+  scale: number;
+}
+
+function momentsOf(w: Float64Array): Moments {
+  let mean = 0;
+  let spread = 0;
+  for (let t = 0; t < w.length; t++) mean += w[t] / w.length;
+  for (let t = 0; t < w.length; t++) spread += (w[t] - mean) ** 2 / w.length;
+  return { mean, scale: Math.sqrt(spread) || 1 };
+}
+
+function estimate(w: Float64Array, { mean, scale }: Moments, order: ArimaOrder, start: number, warm?: Estimate): Estimate | undefined {
   const arma = order.p + order.q + order.P + order.Q;
   const k = arma + Number(order.constant);
   const used = w.length - start;
   const parameters = k + 1;
   if (used - parameters - 1 <= 0) return undefined;
-  let mean = 0;
-  let spread = 0;
-  for (let t = 0; t < w.length; t++) mean += w[t] / w.length;
-  for (let t = 0; t < w.length; t++) spread += (w[t] - mean) ** 2 / w.length;
-  const scale = Math.sqrt(spread) || 1;
   const residuals = new Float64Array(w.length);
   const { ar, ma } = lagsOf(order);
   const centreOf = (x: Float64Array) => (order.constant ? x[arma] * scale : 0);
@@ -238,12 +247,14 @@ const key = (o: ArimaOrder) => `${o.p},${o.q},${o.P},${o.Q},${Number(o.constant)
 /** Stepwise search (Hyndman & Khandakar 2008, §3.2) from four starting models, moving to any better neighbour. */
 function stepwise(w: Float64Array, base: ArimaOrder, start: number, maxP: number, maxQ: number, maxSeasonal: number): Estimate | undefined {
   const tried = new Map<string, Estimate | undefined>();
+  // Every candidate estimates on the same differenced series: its moments once.
+  const moments = momentsOf(w);
   const allowConstant = base.d + base.D <= 1;
   const tryOrder = (o: ArimaOrder) => {
     if (o.p < 0 || o.q < 0 || o.P < 0 || o.Q < 0 || o.p > maxP || o.q > maxQ || o.P > maxSeasonal || o.Q > maxSeasonal) return undefined;
     if (o.constant && !allowConstant) return undefined;
     const id = key(o);
-    if (!tried.has(id)) tried.set(id, estimate(w, o, start, best));
+    if (!tried.has(id)) tried.set(id, estimate(w, moments, o, start, best));
     return tried.get(id);
   };
   const seasonal = maxSeasonal > 0 ? 1 : 0;
