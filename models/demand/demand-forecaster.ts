@@ -7,7 +7,7 @@ import { nbeatsForecasts, restoreNetwork, serialiseNetwork, trainNBeats, type NB
 import type { tf } from './tf-backend.ts';
 import { DEFAULT_SEASONALITIES, FREQUENCIES, isoDay, mainPeriod, parseDate, periodIndex, periodStart, type Frequency } from './frequency.ts';
 import { checkSeries, seriesFromLongTable, type DemandObservation, type DemandSeries, type GapPolicy } from './series.ts';
-import { fitSeries, forecastSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
+import { fitSeries, forecastSeries, scoreSeries, seriesCutoffs, type BacktestPlan, type SeriesFit, type Strategy } from './series-fit.ts';
 import { STATISTICAL_MODELS } from './statistical-models.ts';
 import { chooseCombination, combinationCandidates, isCombination, type Combination } from './ensemble.ts';
 import { chooseTheta } from './theta-choice.ts';
@@ -205,16 +205,17 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     const plan = this.plan(horizon, period);
     const cutoffs = series.map((s) => seriesCutoffs(s.values.length, period, plan));
     const theta = chooseTheta(series.map((s) => s.values), cutoffs, period, horizon);
+    // The statistical members are fitted on worker threads while this thread trains the networks: each alone would
+    // leave a core idle. Both are seeded, so the overlap changes nothing in what is learned.
+    const members = fitInParallel(
+      { series: series.map((s) => ({ id: s.id, start: s.start, values: s.values })), context: { frequency, seasonalities, period, theta: theta.theta }, plan, seed: this.params.seed },
+      this.params.workers,
+    );
+    members.catch(() => undefined); // awaited below; a network that fails first must not leave it unhandled
     const neural: Array<Awaited<ReturnType<DemandForecaster['trainNeural']>>> = [];
     for (let k = 0; this.params.neural && k < this.params.neuralMembers; k++) neural.push(await this.trainNeural(series, cutoffs, period, horizon, k));
-    const fits = await fitInParallel(
-      {
-        series: series.map((s, i) => ({ id: s.id, start: s.start, values: s.values, external: neural.length ? Object.fromEntries(neural.map((n, k) => [networkName(k), n.backtests[i]])) : undefined })),
-        context: { frequency, seasonalities, period, theta: theta.theta },
-        plan,
-        seed: this.params.seed,
-      },
-      this.params.workers,
+    const fits = (await members).map((fitted, i) =>
+      scoreSeries(fitted, series[i].values, period, plan, Object.fromEntries(neural.map((n, k) => [networkName(k), n.backtests[i]]))),
     );
     const chosen = chooseCombination(fits.map((f) => f.combinationValidation ?? {}), plan.combinations);
     this.setState({ frequency, seasonalities, horizon, series: fits, neural: neural[0]?.state, neuralMore: neural.length > 1 ? neural.slice(1).map((n) => n.state) : undefined, combination: chosen.combination, combinationValidation: chosen.mase, theta: theta.theta, thetaBacktestMase: theta.backtestMase });

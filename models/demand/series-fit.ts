@@ -1,5 +1,5 @@
 import { substream } from '../../platform/random.ts';
-import { backtestCutoffs, backtestForecasts, robustScale, scoreBacktest, type BacktestScore, type HistoryForecaster } from './backtest.ts';
+import { backtestCutoffs, backtestForecasts, robustScale, scoreBacktest, type BacktestScore } from './backtest.ts';
 import { bestModel, combineModels, inverseErrorWeights, type Combination } from './ensemble.ts';
 import { clipAtZero, combineForecasts, firstSteps, type Forecast } from './forecast.ts';
 import { coveringHorizon, fitSeasonTotals, forecastSeasonTotals, reconcileWithTotals, type SeasonTotalsState } from './season-totals.ts';
@@ -69,6 +69,75 @@ export function seriesCutoffs(n: number, period: number, plan: BacktestPlan): nu
 }
 
 /**
+ * What fitting one series' statistical members yields, before any scoring: each member fitted on the whole history,
+ * and its forecast from every cut-off of `seriesCutoffs`. This is the costly part of a fit, done on worker threads
+ * while the calling thread trains the network (demand-forecaster.ts); `scoreSeries` then weighs them together.
+ */
+export interface MemberFits {
+  id: string;
+  start: string;
+  n: number;
+  models: FittedModel[];
+  /** Each member's forecasts, one per backtest cut-off, earliest first. */
+  backtests: Record<string, Forecast[]>;
+  seconds: Record<string, number>;
+  seasonTotals?: SeasonTotalsState;
+}
+
+export function fitMembers(series: { id: string; start: string; values: Float64Array }, context: SeriesContext, plan: BacktestPlan, seed: number): MemberFits {
+  const y = series.values;
+  const cutoffs = seriesCutoffs(y.length, context.period, plan);
+  // One season-totals forecast per cut-off, shared by the members; only for one season of at most 24 periods (months,
+  // quarters), where the totals are years: daily and weekly data keep their members as they are.
+  const totalsPeriod = severalSeasonalities(context) ? 1 : context.period;
+  const totalsAt = new Map<number, SeasonTotalsState | undefined>();
+  const totalsFor = (history: Float64Array, cut: number) => {
+    if (!totalsAt.has(cut)) totalsAt.set(cut, fitSeasonTotals(history, totalsPeriod, context.theta));
+    return totalsAt.get(cut);
+  };
+  const seconds: Record<string, number> = {};
+  const backtests: Record<string, Forecast[]> = {};
+  const models = modelsFor(context).map((name) => {
+    const t0 = performance.now();
+    backtests[name] = backtestForecasts(y, cutoffs, (history, cut) => {
+      const rng = substream(seed, `${series.id}/${name}/${cut}`);
+      const fitted = fitModel(name, history, context);
+      return reconciledForecast(name, (h) => clipAtZero(forecastModel(fitted, h, rng)), totalsFor(history, cut), plan.horizon)!;
+    });
+    const fitted = fitModel(name, y, context);
+    seconds[name] = (performance.now() - t0) / 1000;
+    return fitted;
+  });
+  return { id: series.id, start: series.start, n: y.length, models, backtests, seconds, seasonTotals: fitSeasonTotals(y, totalsPeriod, context.theta) };
+}
+
+/**
+ * Scores a series' members on their backtests, with `external` forecasts of models fitted elsewhere (the global
+ * network, one forecast per cut-off, never reconciled), into its fit: scores, combination weights, the best member
+ * and each combination's validation.
+ */
+export function scoreSeries(members: MemberFits, y: Float64Array, period: number, plan: BacktestPlan, external: Record<string, Forecast[]> = {}): SeriesFit {
+  const cutoffs = seriesCutoffs(y.length, period, plan);
+  const forecasts: Record<string, Forecast[]> = { ...members.backtests, ...external };
+  const backtest: Record<string, BacktestScore> = {};
+  for (const [name, paths] of Object.entries(forecasts)) backtest[name] = scoreBacktest(y, cutoffs, plan.horizon, period, paths);
+  const all = Object.keys(forecasts);
+  const seconds = { ...members.seconds, ...Object.fromEntries(Object.keys(external).map((name) => [name, 0])) };
+  return {
+    id: members.id,
+    start: members.start,
+    n: members.n,
+    models: members.models,
+    backtest,
+    weights: inverseErrorWeights(backtest, all, plan.weightPower),
+    best: bestModel(backtest, all, 'ets'),
+    combinationValidation: validateCombinations(y, cutoffs, plan, period, forecasts),
+    seconds,
+    seasonTotals: members.seasonTotals,
+  };
+}
+
+/**
  * Fits one series. `external` holds forecasts of models fitted elsewhere (the global neural model), one per cut-off
  * of `seriesCutoffs`, so they are scored and weighted with the statistical models.
  */
@@ -79,47 +148,7 @@ export function fitSeries(
   seed: number,
   external: Record<string, Forecast[]> = {},
 ): SeriesFit {
-  const y = series.values;
-  const cutoffs = seriesCutoffs(y.length, context.period, plan);
-  const names: StatisticalModel[] = modelsFor(context);
-  const seconds: Record<string, number> = {};
-  const forecasters: Record<string, HistoryForecaster> = {};
-  // One season-totals forecast per cut-off, shared by the members; only for one season of at most 24 periods (months,
-  // quarters), where the totals are years: daily and weekly data keep their members as they are.
-  const totalsPeriod = severalSeasonalities(context) ? 1 : context.period;
-  const totalsAt = new Map<number, SeasonTotalsState | undefined>();
-  const totalsFor = (history: Float64Array, cut: number) => {
-    if (!totalsAt.has(cut)) totalsAt.set(cut, fitSeasonTotals(history, totalsPeriod, context.theta));
-    return totalsAt.get(cut);
-  };
-  for (const name of names) {
-    forecasters[name] = (history, cut) => {
-      const rng = substream(seed, `${series.id}/${name}/${cut}`);
-      const fitted = fitModel(name, history, context);
-      return reconciledForecast(name, (h) => clipAtZero(forecastModel(fitted, h, rng)), totalsFor(history, cut), plan.horizon)!;
-    };
-  }
-  for (const [name, forecasts] of Object.entries(external)) {
-    forecasters[name] = (history, cut) => reconciledForecast(name, () => forecasts[cutoffs.indexOf(cut)], totalsFor(history, cut), plan.horizon)!;
-  }
-  const backtest: Record<string, BacktestScore> = {};
-  const forecasts: Record<string, Forecast[]> = {};
-  for (const [name, forecaster] of Object.entries(forecasters)) {
-    const t0 = performance.now();
-    forecasts[name] = backtestForecasts(y, cutoffs, forecaster);
-    backtest[name] = scoreBacktest(y, cutoffs, plan.horizon, context.period, forecasts[name]);
-    seconds[name] = (performance.now() - t0) / 1000;
-  }
-  const models = names.map((name) => {
-    const t0 = performance.now();
-    const fitted = fitModel(name, y, context);
-    seconds[name] += (performance.now() - t0) / 1000;
-    return fitted;
-  });
-  const all = Object.keys(forecasters);
-  const combinationValidation = validateCombinations(y, cutoffs, plan, context.period, forecasts);
-  const seasonTotals = fitSeasonTotals(y, totalsPeriod, context.theta);
-  return { id: series.id, start: series.start, n: y.length, models, backtest, weights: inverseErrorWeights(backtest, all, plan.weightPower), best: bestModel(backtest, all, 'ets'), combinationValidation, seconds, seasonTotals };
+  return scoreSeries(fitMembers(series, context, plan, seed), series.values, context.period, plan, external);
 }
 
 /**
