@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32, normal } from '../../platform/random.ts';
 import { autoEts, fitEts } from './ets-fit.ts';
-import { etsForecast, etsPointForecast, linearEtsSd } from './ets.ts';
+import { etsFilter, etsForecast, etsPointForecast, linearEtsSd } from './ets.ts';
 import { nelderMead } from './nelder-mead.ts';
 import { monthlySeries, monthlyTruth } from './synthetic-demand.ts';
 
@@ -70,4 +70,26 @@ test('simulated intervals of a multiplicative model are ordered and contain the 
   for (let h = 0; h < 24; h++) assert.ok(f.lo95[h] <= f.lo80[h] && f.lo80[h] <= f.mean[h] && f.mean[h] <= f.hi80[h] && f.hi80[h] <= f.hi95[h]);
   const again = etsForecast(fit.spec, fit.params, fit.state, fit.n, fit.sigma2, 24, mulberry32(1));
   assert.deepEqual(again, f);
+});
+
+test('the multiplicative-error likelihood sums log ŷ exactly enough at any scale, without overflow', () => {
+  const spec = { error: 'M', trend: 'N', season: 'N', period: 1 } as const;
+  const params = { alpha: 0.3, beta: 0, gamma: 0, phi: 1 };
+  // The last one jumps from 1e60 to 1e150 after 202 steps, so a running product of a few earlier steps meets a huge ŷ.
+  for (const scale of [1e-120, 1e-3, 1, 1e6, 1e120, 1e250, 1e60]) {
+    const rng = mulberry32(7);
+    const y = Float64Array.from({ length: 400 }, (_, t) => (scale === 1e60 && t >= 202 ? 1e150 : scale) * normal(rng, 100, 5));
+    const initial = { level: scale * 100, slope: 0, seasonal: new Float64Array(1).fill(1) };
+    const { lik, sse } = etsFilter(y, spec, params, initial);
+    // The same likelihood, one logarithm per step.
+    let level = initial.level;
+    let logSum = 0;
+    for (const v of y) {
+      logSum += Math.log(level);
+      level += params.alpha * (v - level);
+    }
+    const expected = y.length * Math.log(sse) + 2 * logSum;
+    assert.ok(Number.isFinite(lik), `scale ${scale}: likelihood ${lik}`);
+    assert.ok(Math.abs(lik - expected) <= 1e-9 * Math.abs(expected), `scale ${scale}: ${lik} against ${expected}`);
+  }
 });

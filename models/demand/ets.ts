@@ -92,15 +92,30 @@ export function etsFilter(y: ArrayLike<number>, spec: EtsSpec, params: EtsParams
   const multiplicative = spec.error === 'M' || spec.season === 'M';
   let sse = 0;
   let logSum = 0;
+  // Σ log ŷ as the log of a running product, flushed long before it could overflow or underflow: one logarithm
+  // per many steps instead of one per step, the costliest operation of the loop (most candidate models have a
+  // multiplicative error).
+  let product = 1;
   for (let t = 0; t < y.length; t++) {
     const yhat = oneStep(spec, phi, state, t);
     if (multiplicative && !(yhat > 0)) return { lik: Infinity, sse: Infinity, state };
     const e = spec.error === 'A' ? y[t] - yhat : (y[t] - yhat) / yhat;
     sse += e * e;
-    if (spec.error === 'M') logSum += Math.log(yhat);
+    if (spec.error === 'M') {
+      if (yhat > 1e100 || yhat < 1e-100) {
+        logSum += Math.log(yhat);
+      } else {
+        product *= yhat;
+        if (product > 1e200 || product < 1e-200) {
+          logSum += Math.log(product);
+          product = 1;
+        }
+      }
+    }
     update(spec, params, phi, state, t, y[t]);
     if (!Number.isFinite(state.level)) return { lik: Infinity, sse: Infinity, state };
   }
+  logSum += Math.log(product);
   const n = y.length;
   return { lik: n * Math.log(Math.max(sse, 1e-300)) + 2 * logSum, sse, state };
 }
