@@ -85,23 +85,40 @@ export interface EtsFilterResult {
   state: EtsState;
 }
 
-/** Runs the recursions over the history from an initial state and scores them. */
+/**
+ * Runs the recursions over the history from an initial state and scores them: the arithmetic of `oneStep` then
+ * `update`, in the same order, on local variables, since every likelihood evaluation of every candidate model runs
+ * this loop.
+ */
 export function etsFilter(y: ArrayLike<number>, spec: EtsSpec, params: EtsParams, initial: EtsState): EtsFilterResult {
   const phi = trendPhi(spec, params);
-  const state = copyState(initial);
-  const multiplicative = spec.error === 'M' || spec.season === 'M';
+  const seasonal = Float64Array.from(initial.seasonal);
+  const trended = spec.trend !== 'N';
+  const additiveSeason = spec.season === 'A';
+  const multiplicativeSeason = spec.season === 'M';
+  const multiplicativeError = spec.error === 'M';
+  const multiplicative = multiplicativeError || multiplicativeSeason;
+  const { alpha, gamma } = params;
+  const slopeGain = params.beta / params.alpha;
+  const period = spec.period;
+  let level = initial.level;
+  let slope = initial.slope;
   let sse = 0;
   let logSum = 0;
   // Σ log ŷ as the log of a running product, flushed long before it could overflow or underflow: one logarithm
   // per many steps instead of one per step, the costliest operation of the loop (most candidate models have a
   // multiplicative error).
   let product = 1;
+  let phase = 0;
   for (let t = 0; t < y.length; t++) {
-    const yhat = oneStep(spec, phi, state, t);
-    if (multiplicative && !(yhat > 0)) return { lik: Infinity, sse: Infinity, state };
-    const e = spec.error === 'A' ? y[t] - yhat : (y[t] - yhat) / yhat;
+    const base = trended ? level + phi * slope : level;
+    const s = seasonal[phase];
+    const yhat = additiveSeason ? base + s : multiplicativeSeason ? base * s : base;
+    if (multiplicative && !(yhat > 0)) return { lik: Infinity, sse: Infinity, state: { level, slope, seasonal } };
+    const observed = y[t];
+    const e = multiplicativeError ? (observed - yhat) / yhat : observed - yhat;
     sse += e * e;
-    if (spec.error === 'M') {
+    if (multiplicativeError) {
       if (yhat > 1e100 || yhat < 1e-100) {
         logSum += Math.log(yhat);
       } else {
@@ -112,12 +129,18 @@ export function etsFilter(y: ArrayLike<number>, spec: EtsSpec, params: EtsParams
         }
       }
     }
-    update(spec, params, phi, state, t, y[t]);
-    if (!Number.isFinite(state.level)) return { lik: Infinity, sse: Infinity, state };
+    const deseasonalised = additiveSeason ? observed - s : multiplicativeSeason ? observed / s : observed;
+    const next = base + alpha * (deseasonalised - base);
+    if (trended) slope = phi * slope + slopeGain * (next - level - phi * slope);
+    if (additiveSeason) seasonal[phase] = s + gamma * (observed - base - s);
+    else if (multiplicativeSeason) seasonal[phase] = s + gamma * (observed / base - s);
+    level = next;
+    if (!Number.isFinite(level)) return { lik: Infinity, sse: Infinity, state: { level, slope, seasonal } };
+    phase = phase + 1 === period ? 0 : phase + 1;
   }
   logSum += Math.log(product);
   const n = y.length;
-  return { lik: n * Math.log(Math.max(sse, 1e-300)) + 2 * logSum, sse, state };
+  return { lik: n * Math.log(Math.max(sse, 1e-300)) + 2 * logSum, sse, state: { level, slope, seasonal } };
 }
 
 /** Point forecasts h = 1..horizon from the state after n observations. */
@@ -163,8 +186,12 @@ export function etsForecast(spec: EtsSpec, params: EtsParams, state: EtsState, n
   const phi = trendPhi(spec, params);
   const sigma = Math.sqrt(sigma2);
   const draws = Array.from({ length: horizon }, () => new Float64Array(paths));
+  // One working state for every path, reset from the forecast origin at the start of each.
+  const s = copyState(state);
   for (let p = 0; p < paths; p++) {
-    const s = copyState(state);
+    s.level = state.level;
+    s.slope = state.slope;
+    s.seasonal.set(state.seasonal);
     for (let h = 0; h < horizon; h++) {
       const yhat = oneStep(spec, phi, s, n + h);
       const e = normal(rng, 0, sigma);
