@@ -6,7 +6,9 @@
  * - ours, copy path: COPY … TO STDOUT through Node in batches (what it does when ClickHouse cannot);
  * - plain: `CREATE TABLE … ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM postgresql(…)` per table, nothing
  *   else (no versions, no watermark, no deletes): the yardstick.
- * Each one runs in a process of its own with a fresh ClickHouse data directory, so peak RSS is its own.
+ * Each one runs in a process of its own with a fresh ClickHouse data directory, so peak RSS is its own. Plain and
+ * pull run three times each, alternately, and are quoted by their median run: run to run, a run varies by more
+ * than the difference between the two.
  * Worlds: the generator in an embedded PostgreSQL, 3 years, seed 3; `--scale small` 3,000 customers (a run under a
  * minute), `--scale full` 20,000 customers (about 2 million rows) and 150,000 (about a million bookings, 15 million
  * rows), issue #23's two worlds.
@@ -40,6 +42,15 @@ function runChild(mode: 'pull' | 'copy' | 'plain', url: string): ChildFigures {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildFigures;
 }
 
+/** Rounds of plain and pull per world (an odd number, so each has a middle run). */
+const ROUNDS = 3;
+
+/** The run of middle duration, with the highest peak memory of all runs (memory is a bound, not a typical value). */
+function median(runs: readonly ChildFigures[]): ChildFigures {
+  const middle = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+  return { ...middle, peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)) };
+}
+
 /** Worlds by scale: `full` is issue #23's two, the 20,000-customer world and one of about a million bookings. */
 const WORLDS = { small: [3_000], full: [20_000, 150_000] } as const;
 
@@ -62,21 +73,30 @@ async function measureWorld(ctx: BenchContext, customers: number): Promise<Recor
     await postgres.pool.query('VACUUM ANALYZE');
     ctx.log(`world: ${JSON.stringify(world.counts)} in ${world.seconds.toFixed(1)} s`);
 
-    const figures: Record<string, ChildFigures> = {};
-    for (const mode of ['plain', 'pull', 'copy'] as const) {
-      figures[mode] = runChild(mode, postgres.url);
-      ctx.log(`${mode}: ${JSON.stringify(figures[mode])}`);
+    // Plain and pull alternate over a few rounds, first one then the other, so that a machine that speeds up or
+    // slows down during the run favours neither; each is quoted by its median run. Copy, far slower, runs once.
+    const runs: Record<'plain' | 'pull', ChildFigures[]> = { plain: [], pull: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of round % 2 === 0 ? (['plain', 'pull'] as const) : (['pull', 'plain'] as const)) {
+        const figures = runChild(mode, postgres.url);
+        runs[mode].push(figures);
+        ctx.log(`${mode}, round ${round + 1} of ${ROUNDS}: ${JSON.stringify(figures)}`);
+      }
     }
-    const { plain, pull, copy } = figures;
+    const copy = runChild('copy', postgres.url);
+    ctx.log(`copy: ${JSON.stringify(copy)}`);
+    const plain = median(runs.plain);
+    const pull = median(runs.pull);
     return {
       customers: world.counts.customers,
       bookings: world.counts.bookings,
       rows: plain.rows,
-      plainPostgresql: plain,
-      oursPull: pull,
+      plainPostgresql: { ...plain, secondsEveryRound: runs.plain.map((r) => r.seconds) },
+      oursPull: { ...pull, secondsEveryRound: runs.pull.map((r) => r.seconds) },
       oursCopy: copy,
-      sameRowCount: pull.rows === plain.rows && copy.rows === plain.rows,
+      sameRowCount: [...runs.plain, ...runs.pull, copy].every((r) => r.rows === plain.rows),
       pullSpeedVsPlain: Number((pull.rowsPerSecond / plain.rowsPerSecond).toFixed(2)),
+      pullSpeedVsPlainEveryRound: runs.pull.map((r, k) => Number((r.rowsPerSecond / runs.plain[k].rowsPerSecond).toFixed(2))),
       copySpeedVsPlain: Number((copy.rowsPerSecond / plain.rowsPerSecond).toFixed(2)),
     };
   } finally {
