@@ -93,3 +93,22 @@ test('the multiplicative-error likelihood sums log ŷ exactly enough at any scal
     assert.ok(Math.abs(lik - expected) <= 1e-9 * Math.abs(expected), `scale ${scale}: ${lik} against ${expected}`);
   }
 });
+
+test('the likelihood filter and the point forecasts agree: observing the forecasts themselves moves no state away from them', () => {
+  const y = monthlySeries({ level: 500, trendPerMonth: 2, seasonAmplitude: 0.25, months: 40, noiseSd: 8, seed: 11 });
+  const params = { alpha: 0.3, beta: 0.05, gamma: 0.1, phi: 0.9 };
+  for (const error of ['A', 'M'] as const) {
+    for (const trend of ['N', 'A', 'Ad'] as const) {
+      for (const season of ['N', 'A', 'M'] as const) {
+        const spec = { error, trend, season, period: season === 'N' ? 1 : 12 };
+        const initial = { level: 500, slope: 2, seasonal: Float64Array.from({ length: spec.period }, (_, i) => (season === 'M' ? 1 + 0.2 * Math.sin(i) : season === 'A' ? 100 * Math.sin(i) : 0)) };
+        const after = etsFilter(y, spec, params, initial).state;
+        const ahead = etsPointForecast(spec, params, after, y.length, 24);
+        // Feeding the first 7 forecasts back as observations (no error), then forecasting the rest from there.
+        const extended = Float64Array.from([...y, ...ahead.subarray(0, 7)]);
+        const later = etsPointForecast(spec, params, etsFilter(extended, spec, params, initial).state, extended.length, 17);
+        for (let h = 0; h < 17; h++) assert.ok(Math.abs(later[h] - ahead[7 + h]) <= 1e-9 * Math.abs(ahead[7 + h]), `${error},${trend},${season} step ${h + 8}: ${later[h]} vs ${ahead[7 + h]}`);
+      }
+    }
+  }
+});
