@@ -51,3 +51,19 @@ test('DemandForecaster with two networks: backtested like the others, artefact r
   assert.equal(model.predict([{ seriesId: 'departure-1', strategy: 'nbeats' }])[0].mean.length, 6);
   assert.equal(model.predict([{ seriesId: 'departure-1', horizon: 9 }])[0].mean.length, 9, 'beyond the network horizon the statistical models carry on');
 });
+
+test('the network trained while two worker threads fit the statistical members gives what one thread gives', async () => {
+  // Sixteen series: fewer stay on the calling thread (fit-pool.ts), and the overlap would not be exercised.
+  const many = Array.from({ length: 16 }, (_, k) => monthlySeries({ ...patterns[k % patterns.length], months: 60, noiseSd: 3, seed: 100 + k }));
+  const rows = many.flatMap((values, k) => Array.from(values, (value, t) => ({ series_id: `departure-${k}`, date: new Date(Date.UTC(2019, t, 1)), value })));
+  const fit = (workers: number) => new DemandForecaster({ neural: true, neuralEpochs: 2, workers, seed: 3 }).fit({ rows, frequency: 'monthly', horizon: 6 });
+  const [one, two] = [await fit(1), await fit(2)];
+  assert.ok(two.backtestOf('departure-0').weights.nbeats > 0, 'the network is a weighted member');
+  for (let k = 0; k < 16; k++) assert.deepEqual(two.predict([{ seriesId: `departure-${k}` }])[0], one.predict([{ seriesId: `departure-${k}` }])[0]);
+  // What was learned, without what differs by run (seconds taken, the layer names TensorFlow.js numbers per process).
+  const learned = (m: DemandForecaster) => {
+    const state = m.toArtifact().state as { combination: string; series: Array<{ weights: unknown; backtest: unknown }>; neural: { network: { weightData: string } } };
+    return { combination: state.combination, series: state.series.map((s) => [s.weights, s.backtest]), network: state.neural.network.weightData };
+  };
+  assert.deepEqual(learned(two), learned(one));
+});
