@@ -16,7 +16,7 @@ export interface IngestOptions {
   tables?: string[];
   /** Rows per ClickHouse insert on the copy path, and per tombstone batch (default DEFAULT_BATCH_ROWS). */
   batchRows?: number;
-  /** Tables copied at the same time (default 3 when ClickHouse pulls, 1 on the copy path). */
+  /** Tables copied at the same time (default 2 when ClickHouse pulls, 1 on the copy path). */
   concurrency?: number;
   /**
    * Who reads PostgreSQL: `pull` has ClickHouse read it with postgresql() (pull-table.ts), `copy` streams COPY
@@ -56,11 +56,12 @@ export interface IngestReport {
 export const DEFAULT_BATCH_ROWS = 8_192;
 
 /**
- * Tables copied at the same time: three when ClickHouse pulls (a long table's merges overlap the next table's
- * read), one on the copy path, where every table's batches pass through this process and two cores: one at a time
- * was both faster and smaller there.
+ * Tables copied at the same time: two when ClickHouse pulls (a long table's merges overlap the next table's read;
+ * a third insert of pull-table.ts's block size would take the memory past its bound, and was no faster), one on the
+ * copy path, where every table's batches pass through this process and two cores: one at a time was both faster and
+ * smaller there.
  */
-const PULL_CONCURRENCY = 3;
+const PULL_CONCURRENCY = 2;
 const COPY_CONCURRENCY = 1;
 
 /**
