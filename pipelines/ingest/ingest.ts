@@ -57,9 +57,8 @@ export const DEFAULT_BATCH_ROWS = 8_192;
 
 /**
  * Tables copied at the same time: two when ClickHouse pulls (a long table's merges overlap the next table's read;
- * a third insert of pull-table.ts's block size would take the memory past its bound, and was no faster), one on the
- * copy path, where every table's batches pass through this process and two cores: one at a time was both faster and
- * smaller there.
+ * with pull-table.ts's blocks a third was no faster), one on the copy path, where every table's batches pass
+ * through this process and two cores: one at a time was both faster and smaller there.
  */
 const PULL_CONCURRENCY = 2;
 const COPY_CONCURRENCY = 1;
