@@ -10,6 +10,14 @@ export interface Forecast {
   hi95: Float64Array;
 }
 
+/** The paths of a forecast, mean first. */
+export const FORECAST_PATHS = ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const;
+
+/** A forecast whose every path is `fn` of the same path of `f`. */
+export function mapPaths(f: Forecast, fn: (path: Float64Array) => Float64Array): Forecast {
+  return { mean: fn(f.mean), lo80: fn(f.lo80), hi80: fn(f.hi80), lo95: fn(f.lo95), hi95: fn(f.hi95) };
+}
+
 /** Standard normal quantiles of the two-sided 80% and 95% intervals. */
 export const Z80 = 1.2815515655446004;
 export const Z95 = 1.959963984540054;
@@ -39,7 +47,7 @@ export function normalForecast(mean: ArrayLike<number>, sd: ArrayLike<number>): 
 
 /** Demand is never negative: clip every path at zero (the bounds stay ordered, coverage can only improve). */
 export function clipAtZero(f: Forecast): Forecast {
-  for (const path of [f.mean, f.lo80, f.hi80, f.lo95, f.hi95]) for (let h = 0; h < path.length; h++) if (path[h] < 0) path[h] = 0;
+  for (const key of FORECAST_PATHS) for (let h = 0; h < f[key].length; h++) if (f[key][h] < 0) f[key][h] = 0;
   return f;
 }
 
@@ -48,10 +56,9 @@ export function combineForecasts(forecasts: readonly Forecast[], weights: readon
   const horizon = forecasts[0].mean.length;
   const out = emptyForecast(horizon);
   const total = weights.reduce((a, b) => a + b, 0);
-  const keys = ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const;
   forecasts.forEach((f, k) => {
     const w = weights[k] / total;
-    for (const key of keys) for (let h = 0; h < horizon; h++) out[key][h] += w * f[key][h];
+    for (const key of FORECAST_PATHS) for (let h = 0; h < horizon; h++) out[key][h] += w * f[key][h];
   });
   return out;
 }
@@ -61,7 +68,7 @@ export function medianForecast(forecasts: readonly Forecast[]): Forecast {
   const horizon = forecasts[0].mean.length;
   const out = emptyForecast(horizon);
   const values = new Float64Array(forecasts.length);
-  for (const key of ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
+  for (const key of FORECAST_PATHS) {
     for (let h = 0; h < horizon; h++) {
       forecasts.forEach((f, k) => (values[k] = f[key][h]));
       values.sort();
@@ -75,5 +82,5 @@ export function medianForecast(forecasts: readonly Forecast[]): Forecast {
 /** The first `horizon` steps of a forecast (all of it when it is shorter). */
 export function firstSteps(f: Forecast, horizon: number): Forecast {
   if (f.mean.length <= horizon) return f;
-  return { mean: f.mean.slice(0, horizon), lo80: f.lo80.slice(0, horizon), hi80: f.hi80.slice(0, horizon), lo95: f.lo95.slice(0, horizon), hi95: f.hi95.slice(0, horizon) };
+  return mapPaths(f, (path) => path.slice(0, horizon));
 }

@@ -1,4 +1,4 @@
-import type { Forecast } from './forecast.ts';
+import { FORECAST_PATHS, mapPaths, type Forecast } from './forecast.ts';
 import { CLASSIC_THETA, fitTheta, thetaForecast, type ThetaState } from './theta.ts';
 
 /**
@@ -47,15 +47,14 @@ export function forecastSeasonTotals(state: SeasonTotalsState, seasons: number):
  * shift of level, not of spread). A partial last season is left as it is. The input is not modified.
  */
 export function reconcileWithTotals(forecast: Forecast, totals: ArrayLike<number>, period: number): Forecast {
-  const keys = ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const;
-  const out = Object.fromEntries(keys.map((k) => [k, Float64Array.from(forecast[k])])) as unknown as Forecast;
+  const out = mapPaths(forecast, (path) => Float64Array.from(path));
   const seasons = Math.min(Math.floor(forecast.mean.length / period), totals.length);
   for (let s = 0; s < seasons; s++) {
     let sum = 0;
     for (let j = 0; j < period; j++) sum += forecast.mean[s * period + j];
     const shift = (totals[s] - sum) / (period + 1);
     if (!Number.isFinite(shift)) continue;
-    for (const key of keys) for (let j = 0; j < period; j++) out[key][s * period + j] += shift;
+    for (const key of FORECAST_PATHS) for (let j = 0; j < period; j++) out[key][s * period + j] += shift;
   }
   return out;
 }
