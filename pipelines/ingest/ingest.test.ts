@@ -46,14 +46,14 @@ async function finalCount(client: ClickHouseClient, table: string): Promise<numb
 }
 
 describe('the ingested tables in ClickHouse', () => {
-  it('write compact parts with small compression blocks, which bound the ingest memory (migration 070)', async () => {
+  it('write compact parts with small compression blocks, which bound the ingest memory, and merge in wide steps (migrations 070, 071)', async () => {
     await useClickHouseDatabase(ch, 'ingest_part_format');
     await migrateWarehouse(ch, quietLog);
     const result = await ch.query({ query: 'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' });
     const engines = new Map((await result.json<{ name: string; engine_full: string }>()).map((t) => [t.name, t.engine_full]));
     for (const table of INGEST_TABLES) {
       const engine = engines.get(table.name) ?? '';
-      for (const setting of ['min_bytes_for_wide_part = 268435456', 'max_compress_block_size = 262144', 'min_compress_block_size = 65536']) {
+      for (const setting of ['min_bytes_for_wide_part = 268435456', 'max_compress_block_size = 262144', 'min_compress_block_size = 65536', 'merge_selector_base = 10']) {
         assert.ok(engine.includes(setting), `${table.name} lacks ${setting}: ${engine}`);
       }
     }
