@@ -104,6 +104,8 @@ for (const target of await postgresTargets()) {
       await useClickHouseDatabase(ch, warehouse('clean'));
       const again = await ingest(db.pool, ch, { log: quietLog, batchRows: 700 });
       assert.equal(again.rows, 0);
+      const inserted = Object.entries(again.tables).filter(([, t]) => t.batches > 0);
+      assert.deepEqual(inserted, [], 'a table that did not change costs no insert');
       assert.deepEqual(await fingerprint(ch), clean);
       const full = await ingest(db.pool, ch, { log: quietLog, batchRows: 700, full: true });
       // The ranges hold every row already, so the rows read are counted in PostgreSQL, not in ClickHouse (where the

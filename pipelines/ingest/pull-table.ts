@@ -7,7 +7,7 @@ import { saveWatermark, type Watermark } from './watermark.ts';
 
 /**
  * The pull path: ClickHouse reads PostgreSQL itself with its postgresql() table function, one
- * `INSERT … SELECT … FROM postgresql(…) WHERE change_xid >= from AND change_xid < horizon` per table. The
+ * `INSERT … SELECT … FROM postgresql(…) WHERE change_xid >= from AND change_xid < horizon` per table that changed. The
  * condition on change_xid is pushed down to PostgreSQL (a plain comparison of a bigint column with a number), so
  * an incremental run reads only the rows that changed, through the change index. No row passes through Node.
  * Tombstones, few and stored as JSON, still come through the COPY path (copyTable with deletionsOnly).
@@ -136,6 +136,41 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   // A finished run's watermark (key at its maximum) covers its whole transaction; a batch's covers part of one.
   const lowest = !resumes ? undefined : from.key.every((k) => k === MAX_KEY) ? (BigInt(from.changeXid) + 1n).toString() : from.changeXid;
   const range = `change_xid < ${BigInt(horizon)}${lowest === undefined ? '' : ` AND change_xid >= ${BigInt(lowest)}`}`;
+  const inserts = (await changed(opts.pool, table, range)) ? 1 : 0;
+  const rows = inserts ? await pullRange(opts, range) : 0;
+  // The tombstones, and the watermark once everything below the horizon is in.
+  const start = resumes ? { ...from, rowsTotal: from.rowsTotal + rows } : { changeXid: '0', key: table.key.map(() => MIN_KEY), rowsTotal: rows };
+  if (!opts.hasTombstones) {
+    const watermark = { changeXid: (BigInt(horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: start.rowsTotal };
+    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
+    return { rows, batches: inserts, watermark };
+  }
+  const deletions = await copyTable({
+    pool: opts.pool,
+    clickhouse: opts.clickhouse,
+    table,
+    from: start,
+    horizon,
+    batchRows: opts.batchRows,
+    runId: opts.runId,
+    deletionsOnly: true,
+    onRows: opts.onRows,
+  });
+  return { rows: rows + deletions.rows, batches: inserts + deletions.batches, watermark: deletions.watermark };
+}
+
+/**
+ * Whether PostgreSQL holds a row in the range: one probe of the change index. A table that did not change since the
+ * last run (most of them, in an incremental run) costs no statement in ClickHouse but its watermark.
+ */
+async function changed(pool: pg.Pool, table: IngestTable, range: string): Promise<boolean> {
+  const { rows } = await pool.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table.name} WHERE ${range}) AS any`);
+  return rows[0].any;
+}
+
+/** Has ClickHouse insert the table's rows in the range; returns how many it read. */
+async function pullRange(opts: PullTableOptions, range: string): Promise<number> {
+  const { table } = opts;
   const columns = table.columns.map(([name]) => quoteIdentifier(name));
   const reader = await remote(opts.pool, opts.source, table.name);
   const inserted = quoteIdentifier(table.name);
@@ -158,23 +193,5 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   }
   const rows = emptyBefore ? await landed() : Number((await opts.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.name} WHERE ${range}`)).rows[0].n);
   opts.onRows?.(rows);
-  // The tombstones, and the watermark once everything below the horizon is in.
-  const start = resumes ? { ...from, rowsTotal: from.rowsTotal + rows } : { changeXid: '0', key: table.key.map(() => MIN_KEY), rowsTotal: rows };
-  if (!opts.hasTombstones) {
-    const watermark = { changeXid: (BigInt(horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: start.rowsTotal };
-    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
-    return { rows, batches: 1, watermark };
-  }
-  const deletions = await copyTable({
-    pool: opts.pool,
-    clickhouse: opts.clickhouse,
-    table,
-    from: start,
-    horizon,
-    batchRows: opts.batchRows,
-    runId: opts.runId,
-    deletionsOnly: true,
-    onRows: opts.onRows,
-  });
-  return { rows: rows + deletions.rows, batches: 1 + deletions.batches, watermark: deletions.watermark };
+  return rows;
 }
