@@ -34,6 +34,8 @@ interface ChildFigures {
   seconds: number;
   rowsPerSecond: number;
   peakRssMiB: number;
+  partsAtEnd: number;
+  mergedRowsTimesLevel: number;
 }
 
 function runChild(mode: 'pull' | 'copy' | 'plain', url: string): ChildFigures {

@@ -1,7 +1,8 @@
 /**
  * One ingest of the bench (bench/ingest.bench.ts) in a process of its own, with a ClickHouse data directory of its
  * own, so its peak memory is its alone: `node --import tsx bench/support/ingest-child.ts <pull|copy|plain> <url>`.
- * Prints one JSON line: rows, seconds, peak RSS (MiB, from the kernel's count for this process).
+ * Prints one JSON line: rows, seconds, peak RSS (MiB, from the kernel's count for this process), and the parts
+ * and Σ rows × merge level in ClickHouse when the load returns (how much the merges had rewritten by then).
  * `plain` is ClickHouse's own reader with nothing of ours: CREATE TABLE … AS SELECT * FROM postgresql(…) per table.
  */
 import fs from 'node:fs';
@@ -51,7 +52,15 @@ try {
     seconds = report.seconds;
   }
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(JSON.stringify({ rows, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(rows / seconds), peakRssMiB }) + '\n');
+  // The merges' share of the work so far: a part's level counts the merges that rewrote its rows.
+  const merged = await clickhouse.client.query({
+    query: `SELECT count() AS parts, sum(rows * level) AS rows_times_level FROM system.parts WHERE active AND database = {database:String}`,
+    query_params: { database: mode === 'plain' ? 'plain' : clickhouse.database },
+    format: 'JSONEachRow',
+  });
+  const [{ parts, rows_times_level }] = await merged.json<{ parts: string; rows_times_level: string }>();
+  const figures = { rows, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(rows / seconds), peakRssMiB, partsAtEnd: Number(parts), mergedRowsTimesLevel: Number(rows_times_level) };
+  process.stdout.write(JSON.stringify(figures) + '\n');
 } finally {
   await clickhouse.close().catch(() => undefined);
   await pool.end();

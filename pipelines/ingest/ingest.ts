@@ -56,9 +56,12 @@ export interface IngestReport {
 export const DEFAULT_BATCH_ROWS = 8_192;
 
 /**
- * Tables copied at the same time: two when ClickHouse pulls (a long table's merges overlap the next table's read;
- * with pull-table.ts's blocks a third was no faster), one on the copy path, where every table's batches pass
- * through this process and two cores: one at a time was both faster and smaller there.
+ * Tables copied at the same time: two when ClickHouse pulls. A ClickHouse server runs their inserts at once; the
+ * embedded one runs one statement at a time per session, so there the second table's probes and bookkeeping overlap
+ * the first one's insert (a chDB session per table, inserting at once, was faster on a small world, no faster at a
+ * million bookings, where the merges already keep both cores busy, and passed the memory bound). One on the copy
+ * path, where every table's batches pass through this process and two cores: one at a time was both faster and
+ * smaller there.
  */
 const PULL_CONCURRENCY = 2;
 const COPY_CONCURRENCY = 1;
