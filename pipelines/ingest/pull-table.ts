@@ -101,13 +101,14 @@ function pulledExpression([name, expr]: [string, string]): string {
 
 /**
  * ClickHouse squashes what it reads into blocks of up to a million rows before writing a part; a block of a wide
- * table is then hundreds of megabytes. Blocks of 131,072 rows keep the ingest's memory flat in the size of the
- * table. Every part written is rewritten by the background merges, so smaller blocks cost more merging: at 65,536
- * rows the merges rewrote about half as many rows again as at this size. Two inserts of this size at a time
- * (ingest.ts) stay within the ingest's memory bound; the tables' compact part format (migration 070) keeps the
- * merges cheap in memory.
+ * table is then hundreds of megabytes. Parts of 131,072 rows keep the ingest's memory flat in the size of the
+ * table. postgresql() reads blocks of max_block_size rows (65,409 by default) and the insert gathers whole reads
+ * until it holds at least min_insert_block_size_rows: reads of 65,536 make the parts exactly 131,072 rows, where
+ * the default reads made them three reads long and larger in memory. Every part written is rewritten by the
+ * background merges, so smaller parts cost more merging; the tables' compact part format (migration 070) keeps
+ * the merges cheap in memory, and their wide merge steps (071) keep them few.
  */
-const BOUNDED_BLOCKS = { max_insert_block_size: '131072', min_insert_block_size_rows: '131072' };
+const BOUNDED_BLOCKS = { max_block_size: '65536', max_insert_block_size: '131072', min_insert_block_size_rows: '131072' };
 
 /**
  * A range of change_xid holds each key once (one row per key in PostgreSQL), so collapsing versions inside each
