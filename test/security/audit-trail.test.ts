@@ -50,6 +50,35 @@ describe('the audit log', () => {
     assert.equal((await api.http.call('GET', '/v1/admin/audit', { key: manager })).status, 403, 'only admins read it');
   });
 
+  it('writes the record before the response, so a caller reading the log after its write finds it', async () => {
+    // Hold back every insert into the log: the write's response must wait for its record.
+    const blocker = await api.db.pool.connect();
+    let responded = false;
+    let reload: ReturnType<typeof api.http.call> | undefined;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE');
+      reload = api.http.call('POST', '/v1/admin/models/reload', { key: api.keys.admin });
+      void reload.then(() => (responded = true), () => (responded = true));
+      const waiting = async () => {
+        const { rows } = await api.db.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO audit_log%'`,
+        );
+        return Number(rows[0].n) > 0;
+      };
+      for (let tries = 0; !(await waiting()) && !responded && tries < 200; tries++) await new Promise((r) => setTimeout(r, 25));
+      // Some time for a response that does not wait for its record to reach this process.
+      await Promise.race([reload, new Promise((r) => setTimeout(r, 1000))]);
+      assert.equal(responded, false, 'the response left before its audit record was written');
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
+    assert.equal((await reload!).status, 200);
+    const log = await api.http.call('GET', '/v1/admin/audit?action=request.post&limit=5', { key: api.keys.admin });
+    assert.ok(log.body.records.some((r: { target: string }) => r.target === '/v1/admin/models/reload'));
+  });
+
   it('cannot be changed or emptied, even with direct SQL', async () => {
     await assert.rejects(api.db.pool.query("UPDATE audit_log SET actor = 'someone else'"), /append-only/);
     await assert.rejects(api.db.pool.query('DELETE FROM audit_log'), /append-only/);
