@@ -27,10 +27,19 @@ export const command: Command = {
     networks: { type: 'string', short: 'n', multiple: false, description: 'Networks in the ensemble, each from its own seed', default: '1' },
     epochs: { type: 'string', short: 'e', multiple: false, description: 'Training epochs of the network', default: '15' },
     'skip-ets': { type: 'boolean', multiple: false, description: 'Daily and weekly: leave out the AICc ETS baseline (the slowest part)', default: false },
+    validation: {
+      type: 'string',
+      short: 'V',
+      multiple: false,
+      description: 'Score on the training files instead of the test: hold out their last N horizons, score the first of them (1: the last horizon); 0: the test files',
+      default: '0',
+    },
   },
   details:
     'Prints per frequency: { frequency, series, horizon, strategy, chosen: { mase, smape, mape, cover80, cover95 }, seasonalNaive, ' +
     'alternatives, fitSeconds, modelSeconds, mapeZeroActualsSkipped }. MAPE skips steps whose actual value is zero. ' +
+    'With --validation N the test files give only the horizon: every choice of a model or a setting is made there, ' +
+    'and the lines add { validation, seriesLeftOut } (series too short once N horizons are held out). ' +
     'Daily and weekly files (row 3 start year, row 4 start day or week of the year) are forecast by the multi-seasonal ' +
     'forecaster (seasonalities 7 and 365.25, or 52.18; Peru calendar events), next to seasonal naive (m = 7 / 52, also ' +
     "MASE's scale) and AICc ETS, with candidatesChosen.",
@@ -52,9 +61,10 @@ export const command: Command = {
       neuralMembers: intArg(args, 'networks', { min: 1, max: 20 }),
       neuralEpochs: intArg(args, 'epochs', { min: 1, max: 1000 }),
     };
+    const validation = intArg(args, 'validation', { min: 0, max: 10 });
     let found = 0;
     for (const frequency of frequencies as CompetitionFrequency[]) {
-      const result = await runCompetitionBenchmark(dir, frequency, params, { ets: args.values['skip-ets'] !== true });
+      const result = await runCompetitionBenchmark(dir, frequency, params, { ets: args.values['skip-ets'] !== true, validation });
       if (!result) {
         ctx.log.warn('no files for this frequency', { frequency, dir });
         continue;

@@ -7,7 +7,7 @@ import type { Forecast } from './forecast.ts';
 import { DEFAULT_SEASONALITIES, isoDay, mainPeriod, type Frequency } from './frequency.ts';
 import { runMultiSeasonal } from './multi-seasonal-benchmark.ts';
 import type { DemandSeries } from './series.ts';
-import type { Strategy } from './series-fit.ts';
+import { minTrainLength, type Strategy } from './series-fit.ts';
 import { parseCompetitionCsv, type CompetitionSeries } from './tourism-competition.ts';
 
 /**
@@ -32,6 +32,9 @@ export interface FrequencyResult {
   frequency: CompetitionFrequency;
   series: number;
   horizon: number;
+  /** Present when scored on a window of the training files (validationSplit) instead of the test files. */
+  validation?: number;
+  seriesLeftOut?: number;
   strategy: string;
   /** The ensemble's combination and each candidate's validation MASE (from the training part only, see ensemble.ts). */
   combination?: { chosen: string; validationMase: Record<string, number> };
@@ -77,6 +80,25 @@ export function readCompetition(dir: string, frequency: CompetitionFrequency): {
   return { train: train.map((s) => ({ id: s.name, start: competitionStart(s, frequency), values: s.values })), actual: test.map((s) => s.values) };
 }
 
+/**
+ * A validation split carved from the training files alone, for choosing a model or a setting without looking at the
+ * test: each series loses its last `window` horizons, and the first of them becomes what is scored (window 1: the
+ * last horizon of the training part; 2: the one before it). The test files give only the horizon's length. Series
+ * left shorter than a backtest needs (`minTrainLength`) are left out and counted.
+ */
+export function validationSplit(data: { train: DemandSeries[]; actual: Float64Array[] }, window: number, period: number): { train: DemandSeries[]; actual: Float64Array[]; leftOut: number } {
+  const horizon = data.actual[0].length;
+  const train: DemandSeries[] = [];
+  const actual: Float64Array[] = [];
+  for (const s of data.train) {
+    const cut = s.values.length - window * horizon;
+    if (cut < minTrainLength(period)) continue;
+    train.push({ ...s, values: s.values.slice(0, cut) });
+    actual.push(s.values.slice(cut, cut + horizon));
+  }
+  return { train, actual, leftOut: data.train.length - train.length };
+}
+
 function score(train: readonly DemandSeries[], actual: readonly Float64Array[], forecasts: readonly Forecast[], period: number): Accuracy & { zeros: number } {
   let sums = { mase: 0, maseSeries: 0, smape: 0, mape: 0, mapeSeries: 0, cover80: 0, cover95: 0 };
   let zeros = 0;
@@ -105,6 +127,8 @@ function score(train: readonly DemandSeries[], actual: readonly Float64Array[], 
 export interface BenchmarkOptions {
   /** Daily and weekly: fit the AICc ETS baseline too (the slowest part). */
   ets?: boolean;
+  /** Score on a window of the training files instead of the test files (see validationSplit); 0 or absent: the test. */
+  validation?: number;
 }
 
 export async function runCompetitionBenchmark(
@@ -113,12 +137,16 @@ export async function runCompetitionBenchmark(
   params: Partial<DemandForecasterParams> = {},
   options: BenchmarkOptions = {},
 ): Promise<FrequencyResult | undefined> {
-  const data = readCompetition(dir, frequency);
-  if (!data) return undefined;
-  const horizon = data.actual[0].length;
+  const read = readCompetition(dir, frequency);
+  if (!read) return undefined;
   const seasonalities = DEFAULT_SEASONALITIES[frequency];
   const period = mainPeriod(seasonalities);
-  if (frequency === 'daily' || frequency === 'weekly') return multiSeasonalResult(data, frequency, seasonalities, horizon, options.ets ?? true);
+  const split = options.validation ? validationSplit(read, options.validation, period) : undefined;
+  if (split && split.train.length === 0) throw new InputError(`no ${frequency} series is long enough for validation window ${options.validation}`, 'validation');
+  const data = split ?? read;
+  const horizon = data.actual[0].length;
+  const scoredOn = split ? { validation: options.validation!, seriesLeftOut: split.leftOut } : {};
+  if (frequency === 'daily' || frequency === 'weekly') return { ...multiSeasonalResult(data, frequency, seasonalities, horizon, options.ets ?? true), ...scoredOn };
   const forecaster = new DemandForecaster(params);
   const t0 = performance.now();
   await forecaster.fit({ series: data.train, frequency, seasonalities, horizon });
@@ -137,6 +165,7 @@ export async function runCompetitionBenchmark(
     frequency,
     series: fits.length,
     horizon,
+    ...scoredOn,
     strategy: forecaster.params.strategy,
     combination: {
       chosen: forecaster.combination!,

@@ -48,3 +48,36 @@ test('a folder holding only daily and weekly files is benchmarked by default: ou
     assert.equal(Object.values(l.candidatesChosen as Record<string, number>).reduce((a, b) => a + b, 0), 4);
   }
 });
+
+test('--validation scores the last horizon of the training files: the figures of that split made by hand, whatever the test files hold', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { formatCompetitionCsv, parseCompetitionCsv } = await import('./tourism-competition.ts');
+  const read = (file: string) => parseCompetitionCsv(readFileSync(path.join(fixtures, file), 'utf8'), file, true);
+  const [train, test] = [read('quarterly_in.csv'), read('quarterly_oos.csv')];
+  const horizon = test[0].values.length;
+  // The test files with other values: validation must not read them beyond the horizon's length.
+  const otherTest = mkdtempSync(path.join(os.tmpdir(), 'validation-other-test-'));
+  writeFileSync(path.join(otherTest, 'quarterly_in.csv'), readFileSync(path.join(fixtures, 'quarterly_in.csv')));
+  writeFileSync(path.join(otherTest, 'quarterly_oos.csv'), formatCompetitionCsv(test.map((s) => ({ ...s, values: s.values.map((v) => v * 7 + 1) })), true));
+  // The split by hand: the last horizon of each training series becomes the test.
+  const byHand = mkdtempSync(path.join(os.tmpdir(), 'validation-by-hand-'));
+  writeFileSync(path.join(byHand, 'quarterly_in.csv'), formatCompetitionCsv(train.map((s) => ({ ...s, values: s.values.slice(0, -horizon) })), true));
+  writeFileSync(path.join(byHand, 'quarterly_oos.csv'), formatCompetitionCsv(train.map((s) => ({ ...s, values: s.values.slice(-horizon) })), true));
+
+  const figures = (dir: string, ...extra: string[]) => {
+    const run = benchmark('--dir', dir, '--frequencies', 'quarterly', '--epochs', '2', '--workers', '1', ...extra);
+    assert.equal(run.code, 0, run.err);
+    const line = JSON.parse(run.out.trim());
+    return { line, scores: { chosen: line.chosen, seasonalNaive: line.seasonalNaive, alternatives: line.alternatives, combination: line.combination } };
+  };
+  const validated = figures(fixtures, '--validation', '1');
+  assert.deepEqual([validated.line.validation, validated.line.seriesLeftOut, validated.line.series, validated.line.horizon], [1, 0, 3, horizon]);
+  assert.deepEqual(figures(otherTest, '--validation', '1').scores, validated.scores);
+  assert.deepEqual(figures(byHand).scores, validated.scores);
+  assert.notDeepEqual(figures(fixtures).scores.chosen, validated.scores.chosen);
+
+  // Yearly fixtures of 10, 11 and 31 years: seven 4-year horizons leave none with the 6 years a backtest needs.
+  const tooFar = benchmark('--dir', fixtures, '--frequencies', 'yearly', '--validation', '7');
+  assert.equal(tooFar.code, 2, tooFar.err);
+  assert.match(tooFar.err, /no yearly series is long enough for validation window 7/);
+});
