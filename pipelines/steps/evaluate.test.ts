@@ -9,7 +9,7 @@ import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase, t
 import { bookingDatabase } from '../../test/support/booking-database.ts';
 import { readAudit } from '../../platform/audit-log.ts';
 import { queryRows } from '../../features/warehouse-query.ts';
-import { currentVersion, writeBatch } from './support/batch-output.ts';
+import { currentVersion, isComplete, writeBatch } from './support/batch-output.ts';
 import { evaluateStep } from './evaluate.ts';
 
 /**
@@ -87,5 +87,63 @@ describe('evaluate step', () => {
     await evaluateStep.run(ctx);
     assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000003');
     assert.equal(await currentRows(), 5);
+  });
+});
+
+describe('evaluate step after a rollback', () => {
+  let client: ClickHouseClient;
+  let registry: ModelRegistry;
+  let ctx: StepContext;
+  let db: TestDatabase;
+  const register = (mase: number) =>
+    registry.register({
+      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
+      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
+      featuresVersion: 'demand-series-v1',
+      metrics: { mase, seasonal_naive_mase: 1.2 },
+      holdoutId: 'demand:A',
+    });
+  const forecastRows = (n: number) => [Array.from({ length: n }, (_, i) => ({ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: `2025-07-${String(i + 1).padStart(2, '0')}`, mean: n, lo80: 0, hi80: 2 * n, lo95: 0, hi95: 3 * n }))];
+  const written = async (rows: number) => {
+    const version = await register(rows === 4 ? 0.9 : rows === 5 ? 0.95 : 1.0);
+    await writeBatch(client, 'demand_forecasts', version.version, 'run', forecastRows(rows), await registry.aliases('demand'));
+    return version.version;
+  };
+  const current = async () => ({
+    version: await currentVersion(client, 'demand_forecasts'),
+    rows: Number((await queryRows<{ n: string }>(client, `SELECT count() AS n FROM demand_forecasts_current`))[0].n),
+  });
+
+  before(async () => {
+    ({ client } = await testClickHouse());
+    await useClickHouseDatabase(client, 'evaluate_rollback');
+    await migrateWarehouse(client, quietLog);
+    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
+    db = await bookingDatabase('evaluate_rollback');
+    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
+  });
+  after(async () => db?.drop());
+
+  it('readers follow a rollback to the previous champion’s batch, and never to a batch that was dropped', async () => {
+    const v1 = await written(3);
+    await evaluateStep.run(ctx);
+    const v2 = await written(4);
+    await evaluateStep.run(ctx); // v2 champion, v1 the champion before it
+    await written(5); // a challenger: its write drops what no reader can need, but not v1
+    await evaluateStep.run(ctx);
+    assert.deepEqual(await current(), { version: v2, rows: 4 });
+
+    await registry.rollback('demand', 'v2 misbehaves');
+    await evaluateStep.run(ctx);
+    assert.deepEqual(await current(), { version: v1, rows: 3 });
+
+    // v2 is now neither champion, challenger, current nor a rollback target: the next write drops its batch, which
+    // then no longer counts as complete, so promoting v2 by hand leaves readers where they are.
+    const { dropped } = await writeBatch(client, 'demand_forecasts', (await register(1.0)).version, 'run', forecastRows(6), await registry.aliases('demand'));
+    assert.deepEqual(dropped, [v2]);
+    assert.equal(await isComplete(client, 'demand_forecasts', v2), false);
+    await registry.promote('demand', v2, 'by hand');
+    await evaluateStep.run(ctx);
+    assert.deepEqual(await current(), { version: v1, rows: 3 });
   });
 });

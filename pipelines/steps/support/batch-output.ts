@@ -29,7 +29,8 @@ function checked(output: BatchOutput, version: string): void {
 
 /**
  * Writes a version's rows (chunks from an iterator), marks the batch complete, then drops the batches of versions
- * no reader can need: all but this one, the family's champion and challenger, and the one readers are on.
+ * no reader can need: all but this one, the family's champion and challenger, the one readers are on, and the
+ * champion a rollback would return to (so that readers follow a rollback to a batch that still exists).
  */
 export async function writeBatch(
   client: ClickHouseClient,
@@ -37,7 +38,7 @@ export async function writeBatch(
   version: string,
   runId: string,
   chunks: AsyncIterable<object[]> | Iterable<object[]>,
-  aliases: { champion: string | null; challenger: string | null },
+  aliases: { champion: string | null; challenger: string | null; previousChampions?: readonly string[] },
 ): Promise<{ rows: number; dropped: string[] }> {
   checked(output, version);
   await command(client, `ALTER TABLE ${output} DROP PARTITION '${version}'`);
@@ -49,7 +50,9 @@ export async function writeBatch(
     rows += chunk.length;
   }
   await client.insert({ table: 'batch_outputs', values: [{ output, model_version: version, rows, run_id: runId, completed_at: chDateTime(new Date()) }], format: 'JSONEachRow' });
-  const keep = new Set([version, aliases.champion, aliases.challenger, await currentVersion(client, output)].filter((v): v is string => typeof v === 'string'));
+  const keep = new Set(
+    [version, aliases.champion, aliases.challenger, aliases.previousChampions?.at(-1), await currentVersion(client, output)].filter((v): v is string => typeof v === 'string'),
+  );
   return { rows, dropped: await pruneBatches(client, output, keep) };
 }
 
@@ -84,7 +87,10 @@ export async function switchCurrent(client: ClickHouseClient, output: BatchOutpu
   await client.insert({ table: 'batch_current', values: [{ output, model_version: version, switched_at: chDateTime(new Date()), reason }], format: 'JSONEachRow' });
 }
 
-/** Drops the partitions of every version not in `keep` (old batches, and whatever failed runs left). */
+/**
+ * Drops the partitions of every version not in `keep` (old batches, and whatever failed runs left). A dropped batch
+ * stops being complete first, so that nothing (a rollback, a promotion by hand) can point readers at it afterwards.
+ */
 export async function pruneBatches(client: ClickHouseClient, output: BatchOutput, keep: ReadonlySet<string>): Promise<string[]> {
   checkOutput(output);
   const rows = await queryRows<{ v: string }>(client, `SELECT DISTINCT model_version AS v FROM ${output}`);
@@ -92,6 +98,7 @@ export async function pruneBatches(client: ClickHouseClient, output: BatchOutput
   for (const { v } of rows) {
     if (keep.has(v)) continue;
     checked(output, v);
+    await command(client, `DELETE FROM batch_outputs WHERE output = {output:String} AND model_version = {version:String}`, { output, version: v });
     await command(client, `ALTER TABLE ${output} DROP PARTITION '${v}'`);
     dropped.push(v);
   }
