@@ -1,6 +1,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { loadConfig } from '../../platform/config.ts';
 import { createLogger } from '../../platform/log.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import { loadPipelineGraph } from '../graph.ts';
 import type { Step } from '../step.ts';
 import { openStepServices, type StepServices } from './step-services.ts';
@@ -9,18 +10,14 @@ import type { PartitionJobData, StepJobData } from './queues.ts';
 
 /**
  * The processor of the sandboxed queues (heavy, partitions), in a child process of a worker. The child keeps its
- * own connections (opened on its first job, reused for the next) and reads the same environment as its worker.
+ * own connections (opened on its first job, reused for the next; opened again by the next job when that failed) and
+ * reads the same environment as its worker.
  */
-let ready: Promise<{ graph: Step[]; services: StepServices }> | undefined;
-
-function open(): Promise<{ graph: Step[]; services: StepServices }> {
-  ready ??= (async () => {
-    const config = loadConfig();
-    const log = createLogger(config.logLevel, { process: 'sandbox', pid: process.pid });
-    return { graph: await loadPipelineGraph(), services: await openStepServices(config, log) };
-  })();
-  return ready;
-}
+const open = openOnce(async (): Promise<{ graph: Step[]; services: StepServices }> => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { process: 'sandbox', pid: process.pid });
+  return { graph: await loadPipelineGraph(), services: await openStepServices(config, log) };
+});
 
 export default async function sandboxedProcessor(job: SandboxedJob): Promise<unknown> {
   const { graph, services } = await open();

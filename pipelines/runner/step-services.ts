@@ -6,6 +6,7 @@ import { SpiritError } from '../../platform/errors.ts';
 import { openPostgres } from '../../platform/postgres.ts';
 import { survivePostgresDisconnects } from '../../platform/connection-errors.ts';
 import { openClickHouse } from '../../platform/clickhouse.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
@@ -60,17 +61,20 @@ export async function openStepServices(config: Config, log: Logger, opts: StepSe
   const pool = opts.pg ?? postgres!.pool;
   survivePostgresDisconnects(pool, log);
   if (postgres) await opts.migrate?.(pool, log);
-  let clickhouse: Promise<{ client: ClickHouseClient; close?: () => Promise<void> }> | undefined = opts.clickhouse
-    ? Promise.resolve({ client: opts.clickhouse })
-    : undefined;
-  const openCh = () => {
-    clickhouse ??= (async () => {
-      const handle = await openClickHouse(config, log);
+  // Opened on the first step that needs it; a failed opening (ClickHouse down) is tried again by the next step.
+  let latest: Promise<{ client: ClickHouseClient; close?: () => Promise<void> }> | undefined;
+  const openClickHouseOnce = openOnce(async () => {
+    if (opts.clickhouse) return { client: opts.clickhouse };
+    const handle = await openClickHouse(config, log);
+    try {
       await migrateWarehouse(handle.client, log, { cluster: handle.cluster });
-      return { client: handle.client, close: handle.close };
-    })();
-    return clickhouse.then((c) => c.client);
-  };
+    } catch (err) {
+      await handle.close().catch(() => undefined); // the next attempt opens it afresh
+      throw err;
+    }
+    return { client: handle.client, close: handle.close };
+  });
+  const openCh = () => (latest = openClickHouseOnce()).then((c) => c.client);
   const registry = opts.registry ?? ModelRegistry.open(registryLocation(config.dataDir));
   return {
     config,
@@ -91,7 +95,7 @@ export async function openStepServices(config: Config, log: Logger, opts: StepSe
       };
     },
     async close() {
-      if (clickhouse && !opts.clickhouse) await (await clickhouse.catch(() => undefined))?.close?.().catch(() => undefined);
+      if (latest && !opts.clickhouse) await (await latest.catch(() => undefined))?.close?.().catch(() => undefined);
       await postgres?.close();
     },
   };
