@@ -111,7 +111,7 @@ for (const target of targets) {
       assert.ok(big.body.total < all.body.total);
       const window = await http.call('GET', `/v1/review/suggestions?departureFrom=${catalogue.departureDates.machuPicchu}&departureTo=${catalogue.departureDates.machuPicchu}`, { key });
       assert.ok(window.body.items.every((i: { departureDate: string }) => i.departureDate === catalogue.departureDates.machuPicchu));
-      for (const [query, field] of [['minChangePct=-1', 'minChangePct'], ['departureFrom=2031-13-01', 'departureFrom'], ['state=lost', 'state'], ['limit=1000', 'limit'], ['colour=red', 'colour']]) {
+      for (const [query, field] of [['minChangePct=-1', 'minChangePct'], ['departureFrom=2031-13-01', 'departureFrom'], ['departureFrom=0000-01-01', 'departureFrom'], ['state=lost', 'state'], ['limit=1000', 'limit'], ['colour=red', 'colour']]) {
         const bad = await http.call('GET', `/v1/review/suggestions?${query}`, { key });
         assert.equal(bad.status, 400, query);
         assert.equal(bad.body.field, field, `${query}: ${bad.text}`);
@@ -169,6 +169,12 @@ for (const target of targets) {
       assert.equal((await http.call('POST', '/v1/review/suggestions/999999/decision', { key, body: { action: 'accept' } })).status, 404);
       assert.equal(await decisions(), before + 1);
 
+      // PostgreSQL has no year 0: refused before it reaches the database, naming the field.
+      for (const field of ['from', 'to']) {
+        const yearZero = await http.call('GET', `/v1/review/decisions?${field}=0000-06-01T00:00:00Z`, { key });
+        assert.equal(yearZero.status, 400, yearZero.text);
+        assert.equal(yearZero.body.field, field);
+      }
       const log = await http.call('GET', '/v1/review/decisions?limit=5', { key });
       assert.equal(log.body[0].suggestionId, suggestion.id);
       assert.equal(log.body[0].reason, 'agreed with the agency');

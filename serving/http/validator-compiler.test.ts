@@ -54,3 +54,13 @@ describe('parameter validation', () => {
     assert.equal(numberFromText('NaN', false), 'NaN');
   });
 });
+
+describe('dates', () => {
+  it('refuses year 0000, which PostgreSQL has not, in dates and moments', () => {
+    const query = validator(Type.Object({ day: Type.Optional(Type.String({ format: 'date' })), at: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }), 'querystring');
+    assert.ok(query({ day: '0000-01-01' }).error);
+    assert.ok(query({ at: '0000-06-01T00:00:00Z' }).error);
+    assert.deepEqual(query({ day: '0001-01-01', at: '2026-12-07T10:00:00Z' }).value, { day: '0001-01-01', at: '2026-12-07T10:00:00Z' });
+    assert.ok(query({ day: '2026-02-30' }).error, 'the format check itself still applies');
+  });
+});

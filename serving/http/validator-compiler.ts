@@ -1,7 +1,17 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { Format } from 'typebox/format';
 import { Value } from 'typebox/value';
+
+/**
+ * PostgreSQL has no year 0 (1 BC is followed by AD 1): TypeBox's `date` and `date-time` formats accept year 0000,
+ * which the database then refuses with an error of its own, answered as a 500. Such dates are refused here, as a
+ * 400 naming the field.
+ */
+const withoutYearZero = (check: (value: string) => boolean) => (value: string) => check(value) && !value.startsWith('0000');
+Format.Set('date', withoutYearZero(Format.IsDate));
+Format.Set('date-time', withoutYearZero(Format.IsDateTime));
 
 /**
  * Fastify's validator for TypeBox schemas: bodies are checked as sent (JSON has types: no coercion), path and query
