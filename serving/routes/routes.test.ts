@@ -127,6 +127,9 @@ describe('scoring API routes on a small booking world', () => {
         [{ quotation: quote({ discount: 10 }) }, 'quotation.discount'],
         [{ quotation: quote({ channel: 'pigeon' }) }, 'quotation.channel'],
         [{ quotation: quote({ features: { 'Bad Name': 1 } }) }, 'quotation.features'],
+        // A misspelt what-if is refused, not priced as if it had not been asked.
+        [{ quotation: quote({ features: { seasn_score: 9 } }) }, 'quotation.features.seasn_score'],
+        [{ quotations: [quote(), quote({ features: { departure_load_factr: 1 } })] }, 'quotations[1].features.departure_load_factr'],
       ];
       for (const [body, field] of cases) {
         const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });

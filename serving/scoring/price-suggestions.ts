@@ -145,6 +145,13 @@ async function suggestOne(
   if (request.departureDate < quotedAt.toISOString().slice(0, 10)) {
     throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quotedAt.toISOString().slice(0, 10)})`, `${where}departureDate`);
   }
+  // A feature the model does not have would be dropped without a word, and a what-if answered as if not asked.
+  const featureNames = priced.model.price.featureNames;
+  const unknownFeature = Object.keys(request.features ?? {}).find((name) => !featureNames.includes(name));
+  if (unknownFeature !== undefined) {
+    const field = `${index === undefined ? 'quotation.' : where}features.${unknownFeature}`;
+    throw new InputError(`${field} is not a feature of price model ${priced.version}; its features: ${featureNames.join(', ')}`, field);
+  }
   const quotation: QuotationInput = {
     itineraryId: request.itineraryId,
     departureDate: request.departureDate,
