@@ -41,6 +41,11 @@ export class ApiKeyVerifier {
   private readonly byHash = new Map<string, Verdict>();
   private readonly byId = new Map<string, Verdict>();
   private readonly pending = new Map<string, Promise<VerifiedKey | undefined>>();
+  /**
+   * Counts invalidations. A lookup that was already running when one came may have read the key before it was
+   * revoked: its answer goes back to the requests that were waiting for it, but it is not cached.
+   */
+  private generation = 0;
   private readonly listener: PgListener;
   private readonly maxEntries: number;
 
@@ -94,13 +99,14 @@ export class ApiKeyVerifier {
     const verdict = cache.get(cacheKey);
     if (verdict && verdict.freshUntil > now) return verdict.key;
     let found: VerifiedKey | undefined;
+    const generation = this.generation;
     try {
       found = await this.once(flight, query);
     } catch (err) {
       if (verdict?.key && verdict.usableUntil > Date.now()) return verdict.key;
       throw new StoreUnavailableError('credentials cannot be checked right now (the booking database does not answer); retry shortly', err as Error);
     }
-    if (this.options.cacheMs > 0) {
+    if (this.options.cacheMs > 0 && generation === this.generation) {
       if (cache.size >= this.maxEntries) this.evictStale(cache);
       const at = Date.now();
       cache.set(cacheKey, { key: found, freshUntil: at + this.options.cacheMs, usableUntil: found ? at + this.options.outageGraceMs : 0 });
@@ -120,8 +126,11 @@ export class ApiKeyVerifier {
     let lookup = this.pending.get(flight);
     if (!lookup) {
       this.options.onLookup?.();
-      lookup = query().finally(() => this.pending.delete(flight));
-      this.pending.set(flight, lookup);
+      const started: Promise<VerifiedKey | undefined> = query().finally(() => {
+        if (this.pending.get(flight) === started) this.pending.delete(flight);
+      });
+      this.pending.set(flight, started);
+      lookup = started;
     }
     return lookup;
   }
@@ -131,6 +140,9 @@ export class ApiKeyVerifier {
    * verdicts stay usable for the outage grace, so losing PostgreSQL right after this does not lock callers out.
    */
   invalidate(): void {
+    this.generation++;
+    // Lookups already running may have read what just changed: later requests start their own.
+    this.pending.clear();
     for (const cache of [this.byHash, this.byId]) {
       for (const [k, v] of cache) {
         if (v.key) v.freshUntil = 0;
