@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import pg from 'pg';
 import { createLogger } from '../../platform/log.ts';
 import { requestStop } from '../../platform/stopping.ts';
 import { embeddedPostgresUrl, freshDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { endLockWaiters } from '../../test/support/lock-waiters.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { PersonalisationConsent } from './personalisation-consent.ts';
 
 /**
@@ -57,5 +59,70 @@ describe('personalisation consent polling', () => {
     const logged = await pollCutShort();
     assert.deepEqual(logged.filter((l) => l.level === 'warn'), []);
     assert.ok(logged.some((l) => l.level === 'debug' && l.msg.includes('(while stopping)')), JSON.stringify(logged));
+  });
+});
+
+describe('personalisation consent before and during a read', () => {
+  let db: TestDatabase;
+  let relay: net.Server | undefined;
+  before(async () => {
+    db = await freshDatabase(await embeddedPostgresUrl(), 'consent_read');
+    await db.pool.query('CREATE TABLE customers (id bigint PRIMARY KEY, erased_at timestamptz, consent_personalisation boolean NOT NULL DEFAULT true)');
+    await db.pool.query('INSERT INTO customers (id, consent_personalisation) VALUES (1, true), (2, false)');
+  });
+  after(async () => {
+    relay?.close();
+    await db?.drop();
+  });
+
+  it('personalises nobody until the set has been read once (PostgreSQL away at start)', async () => {
+    // PostgreSQL behind a relay of the test, closed at start.
+    const target = new URL(db.url);
+    const port = await freePort();
+    const relayed = new URL(db.url);
+    relayed.host = `127.0.0.1:${port}`;
+    const pool = new pg.Pool({ connectionString: relayed.toString(), max: 1 });
+    pool.on('error', () => undefined);
+    const consent = new PersonalisationConsent(pool, createLogger('error'));
+    try {
+      await consent.start(3_600_000);
+      assert.equal(consent.known, false);
+      assert.equal(consent.allows(1), false, 'an erased customer might be anyone: nobody is personalised');
+      relay = net.createServer((client) => {
+        const server = net.connect(Number(target.port), target.hostname);
+        client.pipe(server).pipe(client);
+        client.on('error', () => server.destroy());
+        server.on('error', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => relay!.listen(port, '127.0.0.1', resolve));
+      await consent.refresh();
+      assert.deepEqual([consent.known, consent.allows(1), consent.allows(2)], [true, true, false]);
+    } finally {
+      consent.close();
+      await pool.end();
+    }
+  });
+
+  it('keeps a customer withheld through this process while a read that began before was running', async () => {
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const held = new Proxy(db.pool, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return async (text: string, values?: unknown[]) => {
+          const result = await target.query(text, values);
+          await hold;
+          return result;
+        };
+      },
+    }) as pg.Pool;
+    const consent = new PersonalisationConsent(held, createLogger('error'));
+    const reading = consent.refresh(); // its answer, read now, does not have customer 1 withheld
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    consent.withhold(1); // an erasure through this API, committed after the read began
+    release();
+    await reading;
+    assert.equal(consent.allows(1), false, 'the older read did not undo the withholding');
+    assert.equal(consent.allows(2), false);
   });
 });

@@ -52,7 +52,7 @@ function context(sources: Partial<ServingSources>, now: () => number) {
     catalogue,
     sources,
     // Every customer here consents; withheld personalisation is exercised end to end in test/privacy.
-    consent: { allows: () => true },
+    consent: { allows: () => true, known: true },
     metrics,
   } as unknown as ServingContext;
 }

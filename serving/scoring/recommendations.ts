@@ -116,6 +116,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   if (available.source === 'default') defaulted.push('availability');
   if (booked.source === 'default') defaulted.push('booked_this_season');
   if (country?.source === 'default') defaulted.push('home_market');
+  // Consent not read yet (PostgreSQL away since the start): answered as for a customer without it.
+  if (!ctx.consent.known) defaulted.push('personalisation_consent');
   if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
 
   const availability = available.value ? viewOf(available.value) : undefined;
