@@ -77,13 +77,14 @@ describe('train-recommender step', () => {
     );
     const champion = (await f.registry.aliases('recommender')).champion!;
     assert.deepEqual(current.map((r) => [r.v, Number(r.n), Number(r.dup)]), [[champion, second[champion], 0]]);
-    // A third run, without search, keeps its own batch, the champion's and the challenger's, not the rest.
+    // A third run, without search, keeps its own batch, the champion's, the challenger's and the one a rollback
+    // would return to, not the rest.
     const [third] = await f.run(['train-recommender'], { recommenderTuningPasses: 0 });
     const tuned = JSON.parse(String(third.outputs!.tuned)) as Record<string, number>;
     for (const [name, value] of Object.entries(tuned)) assert.equal(value, DEFAULT_RECOMMENDER_PARAMS[name as keyof typeof DEFAULT_RECOMMENDER_PARAMS], `${name} searched with 0 passes`);
     await assert.rejects(f.run(['train-recommender'], { recommenderTuningPasses: 9 }), /recommenderTuningPasses/);
     const aliases = await f.registry.aliases('recommender');
-    const keep = new Set(['recommender-000003', aliases.champion, aliases.challenger].filter(Boolean));
+    const keep = new Set(['recommender-000003', aliases.champion, aliases.challenger, aliases.previousChampions.at(-1)].filter(Boolean));
     assert.deepEqual(Object.keys(await partitionRows()), [...keep].sort());
   });
 });
