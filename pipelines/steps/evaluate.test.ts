@@ -44,7 +44,7 @@ describe('evaluate step', () => {
   after(async () => db?.drop());
 
   it('makes the first version champion and points readers at its batch', async () => {
-    const v1 = await register('demand:A', 1.0, 1.2);
+    const v1 = await register('demand:2025-04-01..2025-07-01', 1.0, 1.2);
     await writeBatch(client, 'demand_forecasts', v1.version, 'run', forecastRows(3), await registry.aliases('demand'));
     const { outputs } = await evaluateStep.run(ctx);
     assert.equal(outputs.demand, 'demand-000001 promoted');
@@ -57,7 +57,7 @@ describe('evaluate step', () => {
   });
 
   it('keeps the champion when a version is worse on the same holdout, and judges a version once', async () => {
-    await register('demand:A', 1.1, 1.2);
+    await register('demand:2025-04-01..2025-07-01', 1.1, 1.2);
     assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000002 challenger');
     assert.equal((await last()).reason, "mase 1.1 is worse than champion's 1 (tolerance 0.01)");
     assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000002 already judged');
@@ -65,22 +65,31 @@ describe('evaluate step', () => {
   });
 
   it('promotes on a new holdout only a version that beats its baseline there, and moves readers when its batch is complete', async () => {
-    const v3 = await register('demand:B', 0.9, 1.0);
+    const v3 = await register('demand:2025-05-01..2025-08-01', 0.9, 1.0);
     await writeBatch(client, 'demand_forecasts', v3.version, 'run', forecastRows(5), await registry.aliases('demand'));
     assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000003 promoted');
     const decision = await last();
     assert.equal(decision.action, 'promote');
-    assert.match(decision.reason, /holdout moved on \(demand:B\); mase 0\.9 beats the baseline's 1 on it/);
+    assert.match(decision.reason, /holdout moved on \(demand:2025-05-01\.\.2025-08-01\); mase 0\.9 beats the baseline's 1 on it/);
     assert.equal(await currentVersion(client, 'demand_forecasts'), 'demand-000003');
     assert.equal(await currentRows(), 5);
 
-    await register('demand:C', 1.3, 1.2);
+    await register('demand:2025-06-01..2025-09-01', 1.3, 1.2);
     assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000004 challenger');
     assert.match((await last()).reason, /holdouts differ/);
   });
 
+  it('leaves to a person a version on an older window (a backfill) or on another kind of holdout, even one that beats its baseline', async () => {
+    // The champion is on demand:2025-05-01..2025-08-01 with mase 0.9; both of these beat their own baselines by far.
+    const older = await register('demand:2024-01-01..2024-04-01', 0.99, 5.0);
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, `${older.version} challenger`);
+    const otherKind = await register('demand:2025-06-01..2025-09-01:every-quotation', 0.99, 5.0);
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, `${otherKind.version} challenger`);
+    assert.equal((await registry.aliases('demand')).champion, 'demand-000003');
+  });
+
   it('leaves readers on the current batch when the champion has none complete', async () => {
-    const v5 = await register('demand:C', 1.0, 1.2);
+    const v5 = await register('demand:2025-06-01..2025-09-01', 1.0, 1.2);
     // Rows written but never marked complete: a run that died while writing.
     await client.insert({ table: 'demand_forecasts', values: forecastRows(2)[0].map((r) => ({ ...r, model_version: v5.version, generated_at: '2025-07-01 00:00:00' })), format: 'JSONEachRow' });
     await registry.promote('demand', v5.version, 'by hand');

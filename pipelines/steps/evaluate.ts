@@ -5,6 +5,7 @@ import { batchOutputsOf, MODEL_FAMILIES, type ModelFamilies } from '../../models
 import { currentVersion, isComplete, switchCurrent, type BatchOutput } from './support/batch-output.ts';
 import { beatsBaseline, promotionsOf } from './support/promotion.ts';
 import { newestVersion } from './support/registry-lookup.ts';
+import { holdoutMovedOn } from './support/holdout-window.ts';
 import { numberParam } from './support/step-params.ts';
 
 /**
@@ -13,6 +14,8 @@ import { numberParam } from './support/step-params.ts';
  * holdout; otherwise challenger. The holdout is a window of whole months, so on the first run of a new month the
  * champion's score is on an older window and not comparable: then the version is promoted only if it beats its own
  * baseline on its window (cost-plus, popularity, seasonal naive, customer_type, keyword rules), and the decision says so.
+ * Only a window that moved on in time does that (holdoutMovedOn): a backfill's older window, another seed or another
+ * population leaves the version a challenger for a person to judge.
  * Then readers of the batch tables are switched to the champion's batch (after a rollback too, on the next run).
  * The families, their rules, training steps and batch tables come from models/families.ts.
  */
@@ -43,7 +46,8 @@ export function evaluateStepFor(families: ModelFamilies): Step {
         }
         const rule = { ...promotion.rule, tolerance: tolerance ?? promotion.rule.tolerance };
         let decision: Decision = await registry.evaluateForPromotion(family, candidate.version, rule);
-        if (decision.outcome === 'challenger' && decision.reason.startsWith('holdouts differ') && beatsBaseline(candidate.metrics, promotion)) {
+        const champion = decision.championBefore ? await registry.get(family, decision.championBefore).catch(() => undefined) : undefined;
+        if (decision.outcome === 'challenger' && decision.reason.startsWith('holdouts differ') && holdoutMovedOn(candidate.holdoutId, champion?.holdoutId) && beatsBaseline(candidate.metrics, promotion)) {
           decision = await registry.promote(
             family,
             candidate.version,

@@ -19,3 +19,21 @@ export function holdoutWindow(family: string, asOf: Date, months: number, extra 
   const day = (d: Date) => d.toISOString().slice(0, 10);
   return { from, to, id: `${family}:${day(from)}..${day(to)}${extra ? `:${extra}` : ''}` };
 }
+
+/** What may differ between two holdouts of one kind as time goes on: dates and months, and the catalogue's digest. */
+const MOVING = /\d{4}-\d{2}(?:-\d{2})?|catalogue-[0-9a-f]+/g;
+
+/**
+ * Whether a candidate's holdout is the champion's moved on in time: the same kind of holdout (family, sample, seed,
+ * options: everything but its dates and the catalogue's digest) whose dates are not earlier. Only then may a
+ * version whose score cannot be compared with the champion's replace it by beating its own baseline; a holdout of
+ * another kind (another seed, another population) or an older window (a backfill) leaves the decision to a person.
+ */
+export function holdoutMovedOn(candidate: string | undefined, champion: string | undefined): boolean {
+  if (candidate === undefined || champion === undefined || candidate === champion) return false;
+  const skeleton = (id: string) => id.replace(MOVING, (token) => (token.startsWith('catalogue-') ? 'catalogue-#' : '#'));
+  if (skeleton(candidate) !== skeleton(champion)) return false;
+  const dates = (id: string) => (id.match(MOVING) ?? []).filter((token) => !token.startsWith('catalogue-'));
+  const [mine, theirs] = [dates(candidate), dates(champion)];
+  return mine.every((date, i) => date >= theirs[i]);
+}
