@@ -10,6 +10,7 @@ import type { Selection } from '../../pipelines/runner/selection.ts';
 import { selectSteps } from '../../pipelines/runner/selection.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
 import { migrate } from '../../domain/migrate.ts';
+import { checkRunParams } from '../../pipelines/steps/support/run-params.ts';
 import type { StepRecord } from '../../pipelines/runner/run-state.ts';
 import { alignedTable } from './models.ts';
 
@@ -110,6 +111,8 @@ export const runCommand: Command = {
     const selection: Selection = { from: args.values.from as string | undefined, only: args.values.only as string[] | undefined };
     selectSteps(graph, selection);
     const params = parseParams(args.values.param as string[] | undefined);
+    // A graph of one's own (--graph, PIPELINE_GRAPH) may take parameters of its own; the nightly graph's are known.
+    if (!process.env.PIPELINE_GRAPH?.trim()) checkRunParams(params);
     const retry = retryFrom(args);
     const timeoutSeconds = intArg(args, 'timeout', { min: 0, max: 7 * 86_400, fallback: 0 });
     const services = await openStepServices(ctx.config, ctx.log, { migrate });

@@ -1,4 +1,5 @@
 import type { Step } from '../step.ts';
+import { fullIngestParam } from '../steps/support/step-params.ts';
 import { INGEST_TABLES } from './ingest-tables.ts';
 import { ingest } from './ingest.ts';
 
@@ -16,7 +17,7 @@ export const ingestStep: Step = {
     const report = await ingest(ctx.pg, ctx.clickhouse, {
       log: ctx.log,
       runId: ctx.runId,
-      full: ctx.params.fullIngest === true,
+      full: fullIngestParam(ctx),
     });
     return { outputs: { rows: report.rows, rowsPerSecond: report.rowsPerSecond, horizon: report.horizon, path: report.path } };
   },

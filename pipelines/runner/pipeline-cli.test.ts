@@ -34,6 +34,21 @@ describe('spirit-ml pipeline graph', () => {
   });
 });
 
+describe('spirit-ml pipeline run --param', () => {
+  it('refuses, before any step runs, a parameter the nightly pipeline does not take or a value out of its range', async () => {
+    const env = { SPIRIT_DATA_DIR: tempDir('pipeline-params'), PIPELINE_GRAPH: '' };
+    const misspelt = await cli(['pipeline', 'run', '--only', 'train-nlu', '--param', 'nluMesagesPerIntent=20'], env);
+    assert.equal(misspelt.code, 2, misspelt.stderr);
+    assert.match(misspelt.stderr, /parameter nluMesagesPerIntent is not one of this pipeline's: .*nluMessagesPerIntent/);
+    const outOfRange = await cli(['pipeline', 'run', '--only', 'train-price', '--param', 'priceTrees=5'], env);
+    assert.equal(outOfRange.code, 2, outOfRange.stderr);
+    assert.match(outOfRange.stderr, /parameter priceTrees must be a whole number from 10 to 2000, got 5/);
+    const badDate = await cli(['pipeline', 'run', '--only', 'build-features', '--param', 'asOf=yesterday'], env);
+    assert.equal(badDate.code, 2, badDate.stderr);
+    assert.match(badDate.stderr, /parameter asOf must be a date/);
+  });
+});
+
 for (const target of await postgresTargets()) {
   describe(`spirit-ml pipeline run / status on ${target.name} PostgreSQL`, { skip: target.skip }, () => {
     let db: TestDatabase;

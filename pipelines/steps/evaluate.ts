@@ -6,7 +6,7 @@ import { currentVersion, isComplete, switchCurrent, type BatchOutput } from './s
 import { beatsBaseline, promotionsOf } from './support/promotion.ts';
 import { newestVersion } from './support/registry-lookup.ts';
 import { holdoutMovedOn } from './support/holdout-window.ts';
-import { numberParam } from './support/step-params.ts';
+import { promotionToleranceParam } from './support/step-params.ts';
 
 /**
  * Promotion after training. For each family, the newest version not yet judged goes through the registry's rule
@@ -30,7 +30,7 @@ export function evaluateStepFor(families: ModelFamilies): Step {
     after: list.map((f) => f.trainedBy),
     async run(ctx) {
       const registry = ctx.registry;
-      const tolerance = ctx.params.promotionTolerance === undefined ? undefined : numberParam(ctx, 'promotionTolerance', 0, 0, 0.99);
+      const tolerance = promotionToleranceParam(ctx);
       const outputs: Record<string, string> = {};
       for (const promotion of promotionsOf(families)) {
         const { family } = promotion;

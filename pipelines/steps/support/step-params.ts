@@ -78,3 +78,13 @@ export function runParam<const P extends RunParameter>(ctx: Pick<StepContext, 'p
       return stringParam(ctx, p.name) as RunValue<P>;
   }
 }
+
+/** How much worse than the champion a version may be and still replace it (evaluate); absent: each family's rule. */
+export function promotionToleranceParam(ctx: Pick<StepContext, 'params'>): number | undefined {
+  return ctx.params.promotionTolerance === undefined ? undefined : numberParam(ctx, 'promotionTolerance', 0, 0, 0.99);
+}
+
+/** The ingest reads every table again from the start instead of from its watermark. */
+export function fullIngestParam(ctx: Pick<StepContext, 'params'>): boolean {
+  return boolParam(ctx, 'fullIngest', false);
+}
