@@ -9,16 +9,17 @@ import { PRICE_FEATURE_SETTINGS, PRICE_ROW_COLUMNS, priceFeatureSql, WAREHOUSE_Q
 import { chDateTime, command } from './warehouse-query.ts';
 
 /**
- * Each feature table rebuilt from the warehouse as of `asOf` (price rows: as of each quotation's own time).
- * The definitions are the same SQL the online functions run; these only choose the rows and the target table.
+ * Each feature table rebuilt from the warehouse as of `asOf` (price rows: the quotations made before it, each with
+ * its features as of its own time). The definitions are the same SQL the online functions run; these only choose
+ * the rows and the target table.
  */
-export async function buildPriceTrainingRows(client: ClickHouseClient): Promise<{ rows: number }> {
+export async function buildPriceTrainingRows(client: ClickHouseClient, asOf: Date): Promise<{ rows: number }> {
   return replaceTable(client, 'price_training_rows', (staging) =>
     command(
       client,
       `INSERT INTO ${staging} (${PRICE_ROW_COLUMNS.join(', ')}, features_version, built_at)
-       SELECT ${PRICE_ROW_COLUMNS.join(', ')}, {version:String}, now64(3) FROM (${priceFeatureSql(WAREHOUSE_QUOTES)})`,
-      { version: PRICE_FEATURES_VERSION },
+       SELECT ${PRICE_ROW_COLUMNS.join(', ')}, {version:String}, now64(3) FROM (${priceFeatureSql(`${WAREHOUSE_QUOTES} AND qf.known_at < {asOf:DateTime64(6, 'UTC')}`)})`,
+      { version: PRICE_FEATURES_VERSION, asOf: chDateTime(asOf) },
       PRICE_FEATURE_SETTINGS,
     ),
   );

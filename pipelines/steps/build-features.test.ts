@@ -59,6 +59,13 @@ describe('build-features step', () => {
     assert.equal(c.as_of, '2025-01-01 00:00:00.000000');
     const [d] = await queryRows<{ last: string }>(f.client, `SELECT toString(max(date)) AS last FROM demand_series WHERE frequency = 'daily'`);
     assert.equal(d.last, '2024-12-31');
+    // The price rows are the quotations made before it: a backfill learns only what was known then.
+    const [p] = await queryRows<{ rows: string; after: string; last: string }>(
+      f.client,
+      `SELECT count() AS rows, countIf(quoted_at >= '2025-01-01') AS after, toString(max(quoted_at)) AS last FROM price_training_rows`,
+    );
+    assert.ok(Number(p.rows) > 0 && p.last < '2025-01-01', JSON.stringify(p));
+    assert.equal(Number(p.after), 0);
     await assert.rejects(buildFeaturesStep.run(f.context({ asOf: 'last tuesday' })), (err: unknown) => err instanceof InputError && err.field === 'asOf');
   });
 });

@@ -67,7 +67,7 @@ export async function buildServingWorld(client: ClickHouseClient, options: { cus
     });
   }
   if (families.has('price')) {
-    await buildPriceTrainingRows(client);
+    await buildPriceTrainingRows(client, asOf);
     const set = toPriceTrainingSet(await readPriceTrainingRows(client), segmenter && { version: versions.segmentation.version, model: segmenter });
     const model = await new PriceModel({ learner: 'forest', trees: 20, maxDepth: 8, workers: 1, seed: 1 }).fit({ rows: set.quotations, featureNames: PRICE_FEATURE_NAMES });
     versions.price = await champion({
