@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SpiritError } from '../../platform/errors.ts';
+import { InputError, SpiritError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
+import { ModelUnavailableError, StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import { addDays } from '../http/date-window.ts';
 import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
 import { QuotationScoreSchema, ScoreQuotationBody } from '../../contract/quotations.ts';
@@ -19,14 +19,16 @@ const ALTERNATIVE_DAYS = 30;
 type Unavailable = { family: string; message: string };
 
 /**
- * Runs one optional part of the answer: a family without a model, or a store that failed, leaves that part null
- * and says why, rather than failing the quote (the price is the part that cannot be missing).
+ * Runs one optional part of the answer: a family without a model, a store that failed, or a window the part cannot
+ * answer for (a departure further ahead than the demand model forecasts) leaves that part null and says why, rather
+ * than failing the quote (the price is the part that cannot be missing). Those parts ask with values this route
+ * derives from the quotation, so an error of theirs would name a field the caller never sent.
  */
 async function optional<T>(family: string, unavailable: Unavailable[], work: () => Promise<T>): Promise<T | null> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof ModelUnavailableError || (err instanceof SpiritError && err.code === 'not_found')) {
+    if (err instanceof ModelUnavailableError || err instanceof StoreUnavailableError || err instanceof InputError || (err instanceof SpiritError && err.code === 'not_found')) {
       unavailable.push({ family, message: err.message });
       return null;
     }

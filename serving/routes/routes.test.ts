@@ -324,6 +324,15 @@ describe('scoring API routes on a small booking world', () => {
       assert.ok(alternatives.items.every((i: { itineraryId: number }) => i.itineraryId !== regular.itineraryId));
       assert.deepEqual(unavailable, []);
     });
+
+    it('still prices a departure further ahead than the demand model forecasts, demand null and said why', async () => {
+      const response = await http.call('POST', '/v1/quotations/score', { key: keys['quotation-engine'], body: { quotation: quote({ departureDate: inDays(16 * 366) }), alternatives: 0 } });
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.body.price.modelVersion, world.versions.price.version);
+      assert.equal(response.body.demand, null);
+      assert.deepEqual(response.body.unavailable.map((u: { family: string }) => u.family), ['demand']);
+      assert.match(response.body.unavailable[0].message, /periods ahead/);
+    });
   });
 
   describe('request log, replay, cache and operations', () => {
