@@ -6,7 +6,9 @@ export const SegmentParams = Type.Object({ id: RecordId('Customer id') });
 
 export const SegmentAnswer = Type.Object({
   customerId: Type.Integer(),
-  hasHistory: Type.Boolean({ description: 'False for a customer with no booking yet: no segment is assigned' }),
+  hasHistory: Type.Union([Type.Boolean(), Type.Null()], {
+    description: 'False for a customer with no booking yet: no segment is assigned. Null when their history did not arrive in time (see defaultedFeatures): unknown, not none',
+  }),
   segment: Type.Union([
     Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String(), share: Type.Number({ description: 'Share of customers in this segment at training' }) }),
     Type.Null(),

@@ -260,6 +260,25 @@ describe('scoring API routes on a small booking world', () => {
       assert.equal((await http.call('GET', '/v1/customers/abc/segment', { key: keys.analyst })).body.field, 'id');
     });
 
+    it('says the history is unknown, not absent, when the customer’s features do not arrive in time', async () => {
+      const sources = warehouseSources(clickhouse);
+      const slow = await buildApp({
+        ...deps,
+        settings: { ...deps.settings, featureTimeoutMs: 50 },
+        sources: { ...sources, customerFeatures: async (id, at) => (await sleep(1000), sources.customerFeatures(id, at)) },
+      });
+      try {
+        const slowHttp = await listen(slow);
+        const response = await slowHttp.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst });
+        assert.equal(response.status, 200, response.text);
+        assert.equal(response.body.hasHistory, null);
+        assert.equal(response.body.segment, null);
+        assert.ok(response.body.defaultedFeatures.length > 0);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('forecasts a destination’s window with bounds, and gives its departures’ load factor and pace', async () => {
       const from = inDays(7);
       const to = inDays(63);

@@ -32,7 +32,8 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       const defaulted = names.filter((_, i) => !Number.isFinite(row[i]));
       if (lookup.source === 'default') ctx.metrics.featuresDefaulted.inc({ kind: 'profile' }, names.length);
       // Without any booking the features say nothing about the customer: no segment rather than the median one.
-      const hasHistory = lookup.value?.hasHistory ?? false;
+      // A history that did not arrive in time is unknown, not absent: the answer must not say "no booking yet".
+      const hasHistory = lookup.source === 'default' ? null : (lookup.value?.hasHistory ?? false);
       let segment = null;
       if (hasHistory) {
         const id = served.model.predict([row])[0];
