@@ -137,7 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: settings.bodyLimitBytes,
     genReqId: requestId,
-    trustProxy: settings.trustProxy,
+    // A number of proxies trusts that many hops nearest to us (proxy-addr's own rule for a count, typed as a function).
+    trustProxy: typeof settings.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(settings.trustProxy) : settings.trustProxy,
     clientErrorHandler,
     routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
   }).setValidatorCompiler(validatorCompiler);

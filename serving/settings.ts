@@ -17,8 +17,12 @@ export interface ServingSettings {
   failedCredentialsPerMinute: number;
   /** Origins whose pages may call the API from a browser (CORS); empty means none. `*` allows any, without credentials. */
   corsOrigins: string[];
-  /** Trust X-Forwarded-For from a proxy in front (TLS terminator, load balancer) for the client's address. */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe for the client's address: false (none), a number of proxies in front
+   * (the address the outermost of them saw; `true` is one), or the proxies' addresses or CIDR ranges. Trusting every
+   * hop would let a client name its own address in the header, and with it escape the failed-credential limit.
+   */
+  trustProxy: false | number | string[];
   /** Largest request body; a batch of 500 quotations is about 150 KB. */
   bodyLimitBytes: number;
   /** How often the registry is asked whether a family's champion changed. 0 turns polling off. */
@@ -81,6 +85,18 @@ function originsSetting(env: NodeJS.ProcessEnv): string[] {
   return origins;
 }
 
+const PROXY_ADDRESS = /^[0-9a-fA-F:.]+(?:\/\d{1,3})?$/;
+
+function trustProxySetting(env: NodeJS.ProcessEnv): false | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 1;
+  if (/^\d+$/.test(raw) && Number(raw) <= 10) return Number(raw);
+  const addresses = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  if (addresses.length > 0 && addresses.every((a) => PROXY_ADDRESS.test(a))) return addresses;
+  throw new InputError(`TRUST_PROXY must be false, true (one proxy in front), a number of proxies up to 10, or the proxies' addresses or CIDR ranges, got "${raw}"`, 'TRUST_PROXY');
+}
+
 function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
@@ -96,7 +112,7 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     rateLimitPerMinute: intSetting(env, 'RATE_LIMIT_PER_MINUTE', 300_000, 1, 100_000_000),
     failedCredentialsPerMinute: intSetting(env, 'FAILED_CREDENTIALS_PER_MINUTE', 30, 1, 1_000_000),
     corsOrigins: originsSetting(env),
-    trustProxy: booleanSetting(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxySetting(env),
     bodyLimitBytes: intSetting(env, 'API_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     modelPollMs: intSetting(env, 'MODEL_POLL_SECONDS', 10, 0, 86_400) * 1000,
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),

@@ -10,6 +10,7 @@ import { buildApp, type AppDeps } from '../app.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { createApiKey, hashKey, KEY_PREFIX, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { ROLES, type Role } from '../../platform/http/roles.ts';
+import { loadServingSettings } from '../settings.ts';
 
 const targets = await postgresTargets();
 const clickhouse = (await testClickHouse()).client;
@@ -210,6 +211,22 @@ for (const target of targets) {
         assert.equal((await client.call('GET', '/health')).status, 200, 'health is not limited');
       } finally {
         await limited.close();
+      }
+    });
+
+    it('behind one proxy (TRUST_PROXY=true), counts refused credentials by the address the proxy saw, not one the client wrote', async () => {
+      const proxied = await buildApp({ ...deps, settings: { ...deps.settings, trustProxy: loadServingSettings({ TRUST_PROXY: 'true' }).trustProxy, failedCredentialsPerMinute: 5 } });
+      const client = await listen(proxied);
+      try {
+        const statuses = [];
+        for (let i = 0; i < 8; i++) {
+          // Each guess names another first address; the proxy appends the one it saw.
+          const headers = { 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` };
+          statuses.push((await client.call('GET', '/v1/destinations', { key: `${KEY_PREFIX}guess${i}${'x'.repeat(37)}`, headers })).status);
+        }
+        assert.ok(statuses.includes(429), `guesses from one proxied client are limited: ${statuses.join(' ')}`);
+      } finally {
+        await proxied.close();
       }
     });
 
