@@ -1,8 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import net from 'node:net';
+import type net from 'node:net';
 import { freePort } from '../../test/support/free-port.ts';
+import { openRelay, relayedUrl } from '../../test/support/tcp-relay.ts';
 import { embeddedPostgresUrl, freshDatabase, tempDir, type TestDatabase } from '../../test/support/services.ts';
 import sandboxedProcessor from './sandboxed-processor.ts';
 
@@ -20,22 +21,13 @@ after(async () => {
 
 test('a sandboxed child whose first job met PostgreSQL down runs the next job once it is back', async () => {
   db = await freshDatabase(await embeddedPostgresUrl(), 'sandbox_reopen');
-  const target = new URL(db.url);
   const port = await freePort();
-  const relayed = new URL(db.url);
-  relayed.host = `127.0.0.1:${port}`;
-  Object.assign(process.env, { DATABASE_URL: relayed.toString(), JWT_SECRET: crypto.randomBytes(48).toString('base64'), SPIRIT_DATA_DIR: tempDir('sandbox'), LOG_LEVEL: 'error' });
+  Object.assign(process.env, { DATABASE_URL: relayedUrl(db.url, port), JWT_SECRET: crypto.randomBytes(48).toString('base64'), SPIRIT_DATA_DIR: tempDir('sandbox'), LOG_LEVEL: 'error' });
   // A step no pipeline has: the job fails as soon as the child's connections are open, with an error that says so.
   const job = (id: string) => ({ id, name: 'step', data: { runId: crypto.randomUUID(), step: 'not-a-step', params: {} }, attemptsMade: 0, opts: { attempts: 1 } }) as never;
 
   await assert.rejects(sandboxedProcessor(job('while-down')), (err: Error) => /ECONNREFUSED|connect/i.test(err.message) && !/no step named/.test(err.message));
 
-  relay = net.createServer((client) => {
-    const server = net.connect(Number(target.port), target.hostname);
-    client.pipe(server).pipe(client);
-    client.on('error', () => server.destroy());
-    server.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => relay!.listen(port, '127.0.0.1', resolve));
+  relay = await openRelay(port, new URL(db.url));
   await assert.rejects(sandboxedProcessor(job('after-recovery')), /this worker's pipeline has no step named not-a-step/);
 });

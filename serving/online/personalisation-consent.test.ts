@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import pg from 'pg';
 import { createLogger } from '../../platform/log.ts';
 import { requestStop } from '../../platform/stopping.ts';
 import { embeddedPostgresUrl, freshDatabase, type TestDatabase } from '../../test/support/services.ts';
 import { endLockWaiters } from '../../test/support/lock-waiters.ts';
 import { freePort } from '../../test/support/free-port.ts';
+import { openRelay, relayedUrl } from '../../test/support/tcp-relay.ts';
 import { PersonalisationConsent } from './personalisation-consent.ts';
 
 /**
@@ -77,24 +78,15 @@ describe('personalisation consent before and during a read', () => {
 
   it('personalises nobody until the set has been read once (PostgreSQL away at start)', async () => {
     // PostgreSQL behind a relay of the test, closed at start.
-    const target = new URL(db.url);
     const port = await freePort();
-    const relayed = new URL(db.url);
-    relayed.host = `127.0.0.1:${port}`;
-    const pool = new pg.Pool({ connectionString: relayed.toString(), max: 1 });
+    const pool = new pg.Pool({ connectionString: relayedUrl(db.url, port), max: 1 });
     pool.on('error', () => undefined);
     const consent = new PersonalisationConsent(pool, createLogger('error'));
     try {
       await consent.start(3_600_000);
       assert.equal(consent.known, false);
       assert.equal(consent.allows(1), false, 'an erased customer might be anyone: nobody is personalised');
-      relay = net.createServer((client) => {
-        const server = net.connect(Number(target.port), target.hostname);
-        client.pipe(server).pipe(client);
-        client.on('error', () => server.destroy());
-        server.on('error', () => client.destroy());
-      });
-      await new Promise<void>((resolve) => relay!.listen(port, '127.0.0.1', resolve));
+      relay = await openRelay(port, new URL(db.url));
       await consent.refresh();
       assert.deepEqual([consent.known, consent.allows(1), consent.allows(2)], [true, true, false]);
     } finally {
