@@ -49,17 +49,24 @@ export function extractPartySize(text: string): number | null {
   }
   let counted = 0;
   let friends = false;
+  // "a child", "un niño": one more beside a group counted otherwise ("2 adults and a child" = 3), but alone
+  // ("a person who…") rarely the party.
+  let single = 0;
   COUNTED.lastIndex = 0;
   for (let m = COUNTED.exec(t); m; m = COUNTED.exec(t)) {
     const n = countOf(m[1]);
     if (!n) continue;
-    // "a"/"an"/"una" only count with a group word: "a couple" yes, "a person" is rarely a party.
-    if (ARTICLES.includes(m[1]) && !/pareja|couple|matrimonio/.test(m[2])) continue;
+    // "one"/"uno" before a group word is a count ("one child"); "a"/"an"/"un"/"una" count with "couple" alone.
+    if (ARTICLES.includes(m[1]) && m[1] !== 'one' && m[1] !== 'uno' && !/pareja|couple|matrimonio/.test(m[2])) {
+      single += 1;
+      continue;
+    }
     // "mis 2 hijos" is a relative of the speaker's, counted below with the speaker.
     if (/\b(?:mis|my|our)\s*$/.test(t.slice(Math.max(0, m.index - 5), m.index))) continue;
     counted += /pareja|couple|matrimonio/.test(m[2]) ? 2 * n : n;
     if (FRIENDS_ONLY.test(m[2])) friends = true;
   }
+  if (counted > 0) counted += single;
   let relatives = 0;
   if (SPEAKER.test(t)) {
     for (const _ of t.matchAll(RELATIVE_ONE)) relatives += 1;
@@ -71,7 +78,7 @@ export function extractPartySize(text: string): number | null {
   const forN = FOR_N.exec(t);
   const n = forN && !ARTICLES.includes(forN[1]) ? countOf(forN[1]) : undefined;
   if (n) return n;
-  if (COUPLE.test(t)) return 2;
+  if (COUPLE.test(t)) return 2 + single;
   if (SOLO.test(t)) return 1;
   return null;
 }
