@@ -178,6 +178,11 @@ describe('GraphQL over quotations', () => {
     assert.match(tooCostly.result.body.message, new RegExp(`more than the ${MAX_COST}`));
     assert.equal(tooCostly.queries, 0);
     assert.equal((await gql('admin', `{ ${page} }`)).status, 200, 'one such page is fine');
+    // The page size as a variable's default costs what it is: the request's variables do not hold it.
+    const byDefault = `query ($n: Int = 100) { ${Array.from({ length: 10 }, (_, i) => `p${i}: ${page.replace('first: 100', 'first: $n')}`).join(' ')} }`;
+    const costlyByDefault = await counted(() => gql('analyst', byDefault));
+    assert.equal(costlyByDefault.result.body.code, 'query_too_complex', costlyByDefault.result.text);
+    assert.equal(costlyByDefault.queries, 0);
   });
 
   it('answers bad queries with a code and a message', async () => {

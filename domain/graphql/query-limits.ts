@@ -1,6 +1,6 @@
 import {
   getNamedType, isListType, isNonNullType, isObjectType, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType,
-  type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, valueFromASTUntyped,
 } from 'graphql';
 import { InputError } from '../../platform/errors.ts';
 import { ForbiddenError } from '../../platform/http/api-errors.ts';
@@ -52,7 +52,8 @@ function sizeOf(walk: Walk, parent: GraphQLNamedType, field: GraphQLField<unknow
   const first = field.args.find((a) => a.name === 'first');
   if (first) {
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
-    const value = given?.kind === Kind.INT ? Number(given.value) : given?.kind === Kind.VARIABLE ? walk.variables[given.name.value] : first.defaultValue;
+    // A variable the request did not send takes its default in the operation, else the argument's own default.
+    const value = given?.kind === Kind.INT ? Number(given.value) : given?.kind === Kind.VARIABLE ? (walk.variables[given.name.value] ?? first.defaultValue) : first.defaultValue;
     // Refused here rather than by the resolver, so a page too large is never measured as a query too costly.
     if (typeof value === 'number' && value > MAX_PAGE) throw new InputError(`first must be a whole number from 1 to ${MAX_PAGE}, got ${value}`, 'first');
     return typeof value === 'number' && value > 0 ? value : 1;
@@ -104,8 +105,15 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  const walk: Walk = { schema, fragments, variables: variables ?? {}, refused: new Set() };
   if (!operation) return { cost: 0, costFields: [] };
+  // The variables as the operation runs with them: what the request sent, and each declared default it did not
+  // override (mercurius hands over only the former; `$n: Int = 100` must cost as much as `first: 100`).
+  const withDefaults: Record<string, unknown> = { ...(variables ?? {}) };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (withDefaults[name] === undefined && definition.defaultValue) withDefaults[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  const walk: Walk = { schema, fragments, variables: withDefaults, refused: new Set() };
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   const cost = root ? costOf(walk, operation.selectionSet, root, []) : 0;
   return { cost, costFields: [...walk.refused] };
