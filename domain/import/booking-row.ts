@@ -153,12 +153,24 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
     return value;
   };
 
+  /**
+   * A number written with the mapping's separators, or undefined. Only the decimal separator marks decimals ("2.300"
+   * with "," as the separator is not 2.3), and thousands groups are whole groups of three ("1,5" with "," between
+   * thousands is no number): a misread amount would be stored, where a refused one is kept with why.
+   */
   const decimal = (text: string): number | undefined => {
-    let t = text.replace(/\s/g, '');
-    if (mapping.thousandsSeparator) t = t.split(mapping.thousandsSeparator).join('');
-    if (mapping.decimalSeparator === ',') t = t.replace(',', '.');
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return undefined;
-    return Number(t);
+    const t = text.replace(/\s/g, '');
+    const sign = t.startsWith('-') || t.startsWith('+') ? t[0] : '';
+    const [whole, fraction, ...more] = t.slice(sign.length).split(mapping.decimalSeparator);
+    if (more.length > 0 || (fraction !== undefined && !/^\d*$/.test(fraction))) return undefined;
+    let digits = whole;
+    if (mapping.thousandsSeparator && whole.includes(mapping.thousandsSeparator)) {
+      const groups = whole.split(mapping.thousandsSeparator);
+      if (!/^\d{1,3}$/.test(groups[0]) || groups.slice(1).some((g) => !/^\d{3}$/.test(g))) return undefined;
+      digits = groups.join('');
+    }
+    if (!/^\d*$/.test(digits) || (digits === '' && !fraction)) return undefined;
+    return Number(`${sign}${digits || '0'}${fraction ? `.${fraction}` : ''}`);
   };
 
   const parseLead = (text: string): number => {

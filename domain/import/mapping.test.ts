@@ -107,6 +107,27 @@ describe('row conversion', () => {
     }
     assert.deepEqual(convert('a', 'b').reject, { field: null, code: 'column_count', message: 'expected 6 columns, found 2' });
   });
+
+  it('reads amounts with the mapping’s own separators only, and refuses one it would misread', () => {
+    const fields = { booked_at: 'booked', departure_date: 'departs', lead_time_days: 'lead', total_price: 'price', party_size: 'pax', status: 'status' };
+    const withSeparators = (decimalSeparator: string, thousandsSeparator?: string) =>
+      bindMapping(parseMapping({ delimiter: ';', decimalSeparator, ...(thousandsSeparator ? { thousandsSeparator } : {}), fields }), header);
+    const price = (mapping: ReturnType<typeof bindMapping>, text: string) => {
+      const result = mapping.convert(['2024-03-01', '2024-04-01', '', text, '2', 'confirmed']);
+      return result.reject ? result.reject.code : result.booking?.totalPrice;
+    };
+    const comma = withSeparators(',');
+    assert.equal(price(comma, '2300,50'), '2300.50');
+    assert.equal(price(comma, '2.300'), 'bad_number', 'a dot is no decimal separator here');
+    const spanish = withSeparators(',', '.');
+    assert.equal(price(spanish, '2.300,00'), '2300.00');
+    assert.equal(price(spanish, '12.000'), '12000.00');
+    assert.equal(price(spanish, '1.5'), 'bad_number', 'thousands come in groups of three');
+    const english = withSeparators('.', ',');
+    assert.equal(price(english, '1,234,567.5'), '1234567.50');
+    assert.equal(price(english, '1,5'), 'bad_number');
+    assert.equal(price(english, '-0.5'), 'negative_amount');
+  });
 });
 
 describe('date formats', () => {
