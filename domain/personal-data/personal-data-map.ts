@@ -100,6 +100,9 @@ export const BOOKING_SYSTEM_EXPORT: ReadonlyArray<{ name: string; sql: string }>
   { name: 'bookings', sql: 'SELECT * FROM bookings WHERE customer_id = $1 ORDER BY id' },
   { name: 'payments', sql: 'SELECT p.* FROM payments p JOIN bookings b ON b.id = p.booking_id WHERE b.customer_id = $1 ORDER BY p.id' },
   { name: 'ratings', sql: 'SELECT * FROM ratings WHERE customer_id = $1 ORDER BY id' },
+  // The session's hash is how the chat front end finds it again, nothing the customer gave: left out.
+  { name: 'chatSessions', sql: 'SELECT id, created_at, last_message_at, messages FROM chat_sessions WHERE customer_id = $1 ORDER BY id' },
+  { name: 'chatMessages', sql: 'SELECT * FROM chat_messages WHERE customer_id = $1 ORDER BY id' },
   { name: 'erasures', sql: 'SELECT phase, reason, created_at FROM customer_erasures WHERE customer_id = $1 ORDER BY id' },
 ];
 

@@ -120,6 +120,8 @@ describe('erasing a customer', () => {
     assert.equal(exported.status, 200, exported.text);
     assert.equal(exported.body.bookingSystem.customer[0].name, customer.name);
     assert.ok(exported.body.bookingSystem.bookings.length >= 2);
+    assert.deepEqual(exported.body.bookingSystem.chatMessages.map((m: { text: string }) => m.text), [`Hola, soy ${customer.name}, escríbanme a ${customer.email}`]);
+    assert.equal(exported.body.bookingSystem.chatSessions.length, 1);
     assert.ok(exported.body.warehouse.recommendations.length > 0, 'the batch recommendations made for them');
     // What the erasure test scans for is there to be found.
     const raw = await clickhouse.query({ query: `SELECT countIf(position(formatRow('TabSeparated', *), {name:String}) > 0) AS n FROM customers`, query_params: { name: customer.name }, format: 'JSONEachRow' });
