@@ -21,6 +21,11 @@ test('explicit dates and ranges, in both languages, with the year of their next 
   assert.deepEqual(dates('el 15 de mayo de 2028'), ['2028-05-15', null]);
   assert.deepEqual(dates('llegamos el 20/04'), ['2026-04-20', null], 'day first, as in Peru');
   assert.deepEqual(dates('2026-08-01'), ['2026-08-01', null]);
+  assert.deepEqual(dates('on the 3rd of June'), ['2026-06-03', null], 'not all of June');
+  assert.deepEqual(dates('from the 3rd to the 7th of June'), ['2026-06-03', '2026-06-07'], 'not the 3rd of April');
+  assert.deepEqual(dates('from the 28th of December to the 3rd of January'), ['2026-12-28', '2027-01-03']);
+  assert.deepEqual(dates('el primero de mayo'), ['2026-05-01', null], 'not all of May');
+  assert.deepEqual(dates('el 30 de febrero'), [null, null], 'no such day, and not the next 30th either');
 });
 
 test('ranges across the year end', () => {
@@ -47,6 +52,7 @@ test('a day number alone and a month alone take their next occurrence', () => {
   assert.deepEqual(dates('on the 31st', '2026-04-10'), ['2026-05-31', null], 'April has no 31st');
   assert.deepEqual(dates('en julio'), ['2026-07-01', '2026-07-31']);
   assert.deepEqual(dates('in February'), ['2027-02-01', '2027-02-28']);
+  assert.deepEqual(dates('en marzo'), ['2026-03-10', '2026-03-31'], 'the current month from today, not from its first day, which has passed');
   assert.deepEqual(dates('for the 2 of us'), [null, null]);
 });
 

@@ -42,7 +42,11 @@ const WEEKDAYS: Record<string, number> = {
 
 const M = `(${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
 const FULL_M = `(${FULL_MONTHS.join('|')})`;
-const D = `(\\d{1,2})(?:st|nd|rd|th|ro)?`;
+const D = `(\\d{1,2}|primero)(?:st|nd|rd|th|ro)?`;
+/** A day number as written: digits, or "primero" ("el primero de mayo"). */
+const day = (text: string) => (text === 'primero' ? 1 : Number(text));
+/** Between a day and its month: "15 de mayo", "3rd of June", "15 May". */
+const OF = `(?:de\\s+|of\\s+)?`;
 const YEAR = `(?:,?\\s*(?:de(?:l)?\\s+)?(20\\d\\d))?`;
 const N = `(${NUMBER_PATTERN})`;
 
@@ -84,10 +88,12 @@ function range(today: Day, m1: number, d1: number, m2: number, d2: number, year?
   return { from, to };
 }
 
+/** A month's days from today on: the current month starts today, not on its first day, which has passed. */
 function wholeMonth(today: Day, month: number, year?: number): { from: Day; to: Day } {
   const t = parts(today);
   const y = year ?? (month >= t.month ? t.year : t.year + 1);
-  return { from: dayOf(y, month, 1), to: dayOf(y, month, daysInMonth(y, month)) };
+  const to = dayOf(y, month, daysInMonth(y, month));
+  return { from: Math.min(Math.max(dayOf(y, month, 1), today), to), to };
 }
 
 function nextWeekday(today: Day, weekday: number): Day {
@@ -117,18 +123,18 @@ const yearOf = (text: string | undefined) => (text ? Number(text) : undefined);
 const EXPLICIT_RULES: Rule[] = [
   // 2026-05-15
   { pattern: /\b(20\d\d)-(\d{2})-(\d{2})\b/g, resolve: (m, t) => (validDate(+m[1], +m[2], +m[3]) ? { from: nextDate(t, +m[2], +m[3], +m[1])!, to: null } : null) },
-  // del 28 de diciembre al 2 de enero / from 28 december to 3 january
-  { pattern: new RegExp(`\\b(?:del|desde el|from|between)?\\s*${D}\\s+(?:de\\s+)?${M}\\s+(?:al|hasta el|to|until|till|-|and|y el|y)\\s+${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[2]], +m[1], MONTHS[m[4]], +m[3], yearOf(m[5])) },
+  // del 28 de diciembre al 2 de enero / from 28 december to 3 january / from the 28th of December to the 3rd of January
+  { pattern: new RegExp(`\\b(?:del|desde el|from|between)?\\s*(?:the\\s+)?${D}\\s+${OF}${M}\\s+(?:al|hasta el|to|until|till|-|and|y el|y)\\s+(?:the\\s+)?${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[2]], day(m[1]), MONTHS[m[4]], day(m[3]), yearOf(m[5])) },
   // Dec 28 to Jan 3
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al|hasta)\\s*${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], +m[2], MONTHS[m[3]], +m[4], yearOf(m[5])) },
-  // del 15 al 20 de abril / between 5 and 9 October / from 3 to 7 June / 15-20 abril
-  { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*${D}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[3]], +m[1], MONTHS[m[3]], +m[2], yearOf(m[4])) },
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al|hasta)\\s*${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[3]], day(m[4]), yearOf(m[5])) },
+  // del 15 al 20 de abril / between 5 and 9 October / from 3 to 7 June / from the 3rd to the 7th of June / 15-20 abril
+  { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*(?:the\\s+)?${D}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*(?:the\\s+)?${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[3]], day(m[1]), MONTHS[m[3]], day(m[2]), yearOf(m[4])) },
   // June 3 to 7 / June 3-7
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al)\\s*${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], +m[2], MONTHS[m[1]], +m[3], yearOf(m[4])) },
-  // 15 de mayo / 15 may 2027
-  { pattern: new RegExp(`\\b${D}\\s+(?:de\\s+)?${M}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[2]], +m[1], yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al)\\s*${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[1]], day(m[3]), yearOf(m[4])) },
+  // 15 de mayo / 15 may 2027 / the 3rd of June / el primero de mayo
+  { pattern: new RegExp(`\\b${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[2]], day(m[1]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
   // May 10 / May 10th, 2027
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], +m[2], yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], day(m[2]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
   // 15/05 or 15/05/2026 (day first, as in Peru)
   { pattern: /\b(\d{1,2})\/(\d{1,2})(?:\/(20\d\d|\d\d))?\b/g, resolve: (m, t) => { const y = m[3] ? (m[3].length === 2 ? 2000 + +m[3] : +m[3]) : undefined; const from = validDate(y ?? 2000, +m[2], +m[1]) ? nextDate(t, +m[2], +m[1], y) : null; return from === null ? null : { from, to: null }; } },
 ];
@@ -179,7 +185,9 @@ export function resolveTravelDates(text: string, today: Day): TravelDates {
   const taken: Array<[number, number]> = [];
   const mentions: Mention[] = [];
   const free = (a: number, b: number) => taken.every(([s, e]) => b <= s || a >= e);
-  const scan = (rules: Rule[]) => {
+  // An explicit date that is no date ("el 30 de febrero") still takes its words: read again by a later rule, "el 30"
+  // would become the next 30th of any month.
+  const scan = (rules: Rule[], keepInvalid = false) => {
     for (const rule of rules) {
       rule.pattern.lastIndex = 0;
       for (let m = rule.pattern.exec(normalised); m; m = rule.pattern.exec(normalised)) {
@@ -187,13 +195,16 @@ export function resolveTravelDates(text: string, today: Day): TravelDates {
         const end = m.index + m[0].length;
         if (!free(start, end)) continue;
         const span = rule.resolve(m, today);
-        if (!span) continue;
+        if (!span) {
+          if (keepInvalid) taken.push([start, end]);
+          continue;
+        }
         taken.push([start, end]);
         mentions.push({ at: start, end, ...span });
       }
     }
   };
-  scan(EXPLICIT_RULES);
+  scan(EXPLICIT_RULES, true);
   for (const holiday of HOLIDAYS) {
     const m = holiday.pattern.exec(normalised);
     if (!m || !free(m.index, m.index + m[0].length)) continue;
