@@ -3,11 +3,14 @@ import { normaliseText } from './text-normalisation.ts';
 
 /**
  * A budget as stated: amount and currency. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN;
- * "€", "euros" EUR. "2 mil" is 2,000, "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000. Money already
+ * "€", "euros" EUR. "2 mil" is 2,000, "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000, "1.500,50" and
+ * "1,500.50" both 1,500.50. Money already
  * paid, deposited, charged or refunded is not a budget; a plain number counts only right after "presupuesto" or
  * "budget" (and is then taken as USD, the currency quotations are made in).
  */
-const AMOUNT = '(\\d{1,3}(?:[.,]\\d{3})+|\\d+(?:[.,]\\d{1,2})?)';
+// Thousands grouped with dots and cents after a comma ("1.500,50"), grouped with commas and cents after a dot
+// ("1,500.50"), or plain with cents either way ("1500,50", "99.90").
+const AMOUNT = '(\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)';
 const MIL = '(\\s*(?:mil|k)\\b)?';
 const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-word'; amountGroup: number; milGroup: number; bare?: true }> = [
   { pattern: new RegExp(`(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
@@ -26,7 +29,8 @@ function currencyOfWord(word: string): Budget['currency'] {
 }
 
 export function parseAmount(text: string): number {
-  if (/^\d{1,3}(?:[.,]\d{3})+$/.test(text)) return Number(text.replace(/[.,]/g, ''));
+  if (/^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$/.test(text)) return Number(text.replace(/\./g, '').replace(',', '.'));
+  if (/^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$/.test(text)) return Number(text.replace(/,/g, ''));
   return Number(text.replace(',', '.'));
 }
 
