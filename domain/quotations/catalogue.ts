@@ -76,16 +76,23 @@ export async function loadCustomer(db: Db, customerId: number): Promise<{ id: nu
   return { id: Number(rows[0].id), language: rows[0].language };
 }
 
-/** The scheduled departure of the itinerary on that date, if there is one; a closed or cancelled one is refused. */
-export async function findDeparture(db: Db, itineraryId: number, departureDate: string): Promise<DepartureFacts | null> {
+/**
+ * The scheduled departure of the itinerary on that date, if there is one. A closed (sold out), cancelled or departed
+ * one is refused, and so is one with fewer seats left than the party: a price for a trip nobody can book is no quote.
+ */
+export async function findDeparture(db: Db, itineraryId: number, departureDate: string, partySize: number): Promise<DepartureFacts | null> {
   const { rows } = await db.query(
     'SELECT id, capacity, seats_sold, status FROM departures WHERE itinerary_id = $1 AND departure_date = $2',
     [itineraryId, departureDate],
   );
   if (rows.length === 0) return null;
   const r = rows[0];
-  if (r.status === 'cancelled' || r.status === 'departed') {
-    throw new InputError(`the departure of ${departureDate} is ${r.status}; choose another date`, 'departureDate');
+  if (r.status === 'cancelled' || r.status === 'departed' || r.status === 'closed') {
+    throw new InputError(`the departure of ${departureDate} is ${r.status === 'closed' ? 'closed (sold out)' : r.status}; choose another date`, 'departureDate');
+  }
+  const seatsLeft = Math.max(0, r.capacity - r.seats_sold);
+  if (partySize > seatsLeft) {
+    throw new InputError(`the departure of ${departureDate} has ${seatsLeft} seats left, fewer than the party of ${partySize}; choose another date`, 'departureDate');
   }
   return { id: r.id, capacity: r.capacity, seatsSold: r.seats_sold, status: r.status };
 }

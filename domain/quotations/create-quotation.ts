@@ -37,7 +37,7 @@ export async function createQuotation(deps: PricingDeps, request: QuotationReque
   if (!actor) throw new InputError('a quotation needs the name of who makes it', 'actor');
   const itinerary = await loadItinerary(deps.pool, request.itineraryId);
   const customer = await loadCustomer(deps.pool, request.customerId);
-  const departure = await findDeparture(deps.pool, itinerary.id, request.departureDate);
+  const departure = await findDeparture(deps.pool, itinerary.id, request.departureDate, request.partySize);
   const components = request.components ?? (await loadComponents(deps.pool, itinerary.id));
   if (components.length === 0) throw new InputError(`itinerary ${itinerary.code} has no components to cost; give components for a custom quotation`, 'components');
   const language = request.language ?? customer.language;

@@ -303,6 +303,18 @@ for (const target of targets) {
       await assert.rejects(createQuotation(deps(), { ...request, itineraryId: 999_999 }, 'agent:17'), field('itineraryId'));
       await assert.rejects(createQuotation(deps(), { ...request, customerId: 999_999_999 }, 'agent:17'), field('customerId'));
       await assert.rejects(createQuotation(deps(), { ...request, rooms: [[0, 1, 2, 3, 4]] }, 'agent:17'), /sleeps at most/);
+      // A departure sold out, or with fewer seats left than the party, is no trip to quote.
+      const departure = `itinerary_id = $1 AND departure_date = $2`;
+      const at = [request.itineraryId, request.departureDate];
+      const saved = (await db.pool.query(`SELECT status, seats_sold FROM departures WHERE ${departure}`, at)).rows[0];
+      try {
+        await db.pool.query(`UPDATE departures SET seats_sold = capacity - 4 WHERE ${departure}`, at);
+        await assert.rejects(createQuotation(deps(), request, 'agent:17'), (e: Error & { field?: string }) => e.field === 'departureDate' && /4 seats left, fewer than the party of 5/.test(e.message));
+        await db.pool.query(`UPDATE departures SET seats_sold = 0, status = 'closed' WHERE ${departure}`, at);
+        await assert.rejects(createQuotation(deps(), request, 'agent:17'), (e: Error & { field?: string }) => e.field === 'departureDate' && /closed \(sold out\)/.test(e.message));
+      } finally {
+        await db.pool.query(`UPDATE departures SET status = $3, seats_sold = $4 WHERE ${departure}`, [...at, saved.status, saved.seats_sold]);
+      }
       const empty = await db.pool.query(`INSERT INTO itineraries (code, name, destination_id, duration_days, service_level) VALUES ('empty', 'Empty', 1, 1, 'standard') RETURNING id`);
       await assert.rejects(createQuotation(deps(), { ...request, itineraryId: empty.rows[0].id }, 'agent:17'), field('components'));
       assert.equal(await count(), before);

@@ -96,7 +96,7 @@ export async function reviseQuotation(deps: PricingDeps, quotationId: number, ch
   const itinerary = await loadItinerary(deps.pool, now.itineraryId);
   const partySize = change.partySize ?? now.partySize;
   const departureDate = change.departureDate ?? now.departureDate;
-  const departure = await findDeparture(deps.pool, itinerary.id, departureDate);
+  const departure = await findDeparture(deps.pool, itinerary.id, departureDate, partySize);
   const language = change.language ?? now.language;
   const rooms = change.rooms === undefined ? (change.partySize === undefined ? now.roomPlan : null) : change.rooms;
   const components =
