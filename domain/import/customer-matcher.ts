@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import { erasedRefHash, existingPseudonymKey } from '../personal-data/pseudonym.ts';
 
 /**
  * Finds customers by the outside system's reference (`customers.external_ref`), one query per batch of rows,
  * and creates the ones not seen before when the mapping allows it. A new customer needs a source market
- * (`customers.country` is required): it takes the country of its first row in the batch that has one.
+ * (`customers.country` is required): it takes the country of its first row in the batch that has one. The reference
+ * of an erased customer finds that customer (erased_customer_refs), so an import never brings them back.
  */
 export interface CustomerWanted {
   ref: string;
@@ -43,8 +45,19 @@ export class CustomerMatcher {
     const refs = [...firstOf.keys()];
     const found = await client.query<{ id: string; external_ref: string }>('SELECT id, external_ref FROM customers WHERE external_ref = ANY($1::text[])', [refs]);
     for (const row of found.rows) this.remember(out, row.external_ref, Number(row.id));
-    const missing = refs.filter((ref) => !out.has(ref));
+    let missing = refs.filter((ref) => !out.has(ref));
     if (missing.length === 0) return out;
+    // A reference of an erased customer: their bookings attach to them, and no name of the row is stored again.
+    const key = await existingPseudonymKey(client);
+    if (key) {
+      const byHash = new Map(missing.map((ref) => [erasedRefHash(key, ref).toString('hex'), ref]));
+      const erased = await client.query<{ ref_hash: Buffer; customer_id: string }>('SELECT ref_hash, customer_id FROM erased_customer_refs WHERE ref_hash = ANY($1::bytea[])', [
+        [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')),
+      ]);
+      for (const row of erased.rows) this.remember(out, byHash.get(row.ref_hash.toString('hex'))!, Number(row.customer_id));
+      missing = missing.filter((ref) => !out.has(ref));
+      if (missing.length === 0) return out;
+    }
     if (!this.create) {
       for (const ref of missing) out.set(ref, { code: 'unknown_customer', problem: `customer "${ref}" is not in customers (external_ref) and the mapping does not create customers` });
       return out;

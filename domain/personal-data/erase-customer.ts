@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import {
   BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
 } from './personal-data-map.ts';
-import { pseudonymKey, pseudonymOf } from './pseudonym.ts';
+import { erasedRefHash, pseudonymKey, pseudonymOf } from './pseudonym.ts';
 
 /**
  * Erasure of one customer's personal data across the booking system and the warehouse (GDPR art. 17):
@@ -77,8 +77,19 @@ async function eraseInBookingSystem(pool: pg.Pool, customerId: number, reason: s
   try {
     await client.query('BEGIN');
     // The values as they were, to find them in free text (import rejects) before they are gone.
-    const { rows } = await client.query<{ name: string; email: string | null; erased_at: Date | null }>('SELECT name, email, erased_at FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+    const { rows } = await client.query<{ name: string; email: string | null; external_ref: string | null; erased_at: Date | null }>(
+      'SELECT name, email, external_ref, erased_at FROM customers WHERE id = $1 FOR UPDATE',
+      [customerId],
+    );
     const before = rows[0];
+    // The outside reference goes, but a later import naming it must find the erased customer, not make a new one.
+    if (before.external_ref !== null) {
+      const remembered = await client.query(`INSERT INTO erased_customer_refs (ref_hash, customer_id) VALUES ($1, $2) ON CONFLICT (ref_hash) DO NOTHING`, [
+        erasedRefHash(await pseudonymKey(client), before.external_ref),
+        customerId,
+      ]);
+      touched['postgres.erased_customer_refs'] = remembered.rowCount ?? 0;
+    }
     if (before.erased_at === null || before.name !== ERASED_NAME) {
       const rejects = await client.query(IMPORT_REJECTS_ERASURE, [before.name, before.email]);
       touched['postgres.import_rejects'] = rejects.rowCount ?? 0;

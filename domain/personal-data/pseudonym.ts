@@ -19,3 +19,14 @@ export function pseudonymOf(key: Buffer, customerId: number): bigint {
   const digest = crypto.createHmac('sha256', key).update(`customer:${customerId}`).digest();
   return digest.readBigUInt64BE(0) | TOP_BIT;
 }
+
+/** The key when one was ever made (an erasure made it), without making one: no key, no erased reference. */
+export async function existingPseudonymKey(db: Pick<pg.ClientBase, 'query'>): Promise<Buffer | undefined> {
+  const { rows } = await db.query<{ key: Buffer }>('SELECT key FROM pseudonym_keys WHERE id = 1');
+  return rows[0]?.key;
+}
+
+/** An erased customer's outside reference as it is remembered (erased_customer_refs): keyed, so not readable back. */
+export function erasedRefHash(key: Buffer, ref: string): Buffer {
+  return crypto.createHmac('sha256', key).update(`external_ref:${ref}`).digest();
+}

@@ -8,6 +8,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import { generateWorld } from '../../domain/generator/index.ts';
 import { eraseCustomer } from '../../domain/personal-data/erase-customer.ts';
+import { importBookings } from '../../domain/import/import-bookings.ts';
+import { parseMapping } from '../../domain/import/mapping.ts';
 import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
 import { cliActor } from '../../platform/audit-log.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
@@ -37,7 +39,7 @@ describe('erasing a customer', () => {
   let http: HttpClient;
   let admin: string;
   let engine: string;
-  let customer: { id: number; name: string; email: string };
+  let customer: { id: number; name: string; email: string; ref: string };
   const config = testConfig();
 
   const run = async (names: string[]) => {
@@ -59,12 +61,12 @@ describe('erasing a customer', () => {
     await run(['ingest', 'build-features', 'train-recommender', 'evaluate']);
 
     // A customer the recommender knows, with a name nobody else has.
-    const { rows } = await db.pool.query<{ id: string; name: string; email: string }>(
-      `SELECT c.id, c.name, c.email FROM customers c JOIN bookings b ON b.customer_id = c.id
-        WHERE c.email IS NOT NULL AND (SELECT count(*) FROM customers o WHERE o.name = c.name) = 1
+    const { rows } = await db.pool.query<{ id: string; name: string; email: string; external_ref: string }>(
+      `SELECT c.id, c.name, c.email, c.external_ref FROM customers c JOIN bookings b ON b.customer_id = c.id
+        WHERE c.email IS NOT NULL AND c.external_ref IS NOT NULL AND (SELECT count(*) FROM customers o WHERE o.name = c.name) = 1
         GROUP BY c.id HAVING count(*) >= 2 ORDER BY c.id LIMIT 1`,
     );
-    customer = { id: Number(rows[0].id), name: rows[0].name, email: rows[0].email };
+    customer = { id: Number(rows[0].id), name: rows[0].name, email: rows[0].email, ref: rows[0].external_ref };
     // Free text that names them, as people write it, and an older e-mail that ClickHouse keeps as an old version.
     await db.pool.query(`UPDATE ratings SET comment = $2 WHERE customer_id = $1`, [customer.id, `Great trip, ${customer.name}`]);
     const imported = await db.pool.query<{ id: string }>(`INSERT INTO imports (kind, file_name, file_sha256, mapping, status) VALUES ('bookings', 'b.csv', repeat('a', 64), '{}', 'finished') RETURNING id`);
@@ -201,6 +203,20 @@ describe('erasing a customer', () => {
     assert.deepEqual(await r.json(), [{ name: 'erased customer', email: null, erased: 1 }]);
     const interactions = await clickhouse.query({ query: 'SELECT count() AS n FROM customer_itinerary_interactions WHERE customer_id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
     assert.equal(Number((await interactions.json<{ n: string }>())[0].n), 0);
+  });
+
+  it('is not undone by an import that names the customer by their outside reference again', async () => {
+    const file = path.join(tempDir('import'), 'bookings.csv');
+    fs.writeFileSync(file, `booked,departs,price,pax,status,client,client_name,market\n2025-06-01,2025-08-01,1200,2,confirmed,${customer.ref},${customer.name},US\n`);
+    const mapping = parseMapping({
+      fields: { booked_at: 'booked', departure_date: 'departs', total_price: 'price', party_size: 'pax', status: 'status', customer_ref: { column: 'client', nameColumn: 'client_name' }, country: 'market' },
+    });
+    const summary = await importBookings(db.pool, { file, mapping, log: quietLog });
+    assert.equal(summary.loaded, 1);
+    const named = await db.pool.query(`SELECT count(*)::int AS n FROM customers WHERE name = $1 OR external_ref = $2`, [customer.name, customer.ref]);
+    assert.equal(named.rows[0].n, 0, 'no customer with the erased name or reference');
+    const booking = await db.pool.query(`SELECT customer_id FROM bookings WHERE source = $1`, [`import:${summary.importId}`]);
+    assert.deepEqual(booking.rows.map((r) => Number(r.customer_id)), [customer.id], 'the booking is the erased customer’s');
   });
 
   it('does nothing more when asked again, and keeps one record free of personal data', async () => {
