@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { poisson, substream } from '../../platform/random.ts';
 import { coverage, mase, seasonalNaiveScale } from './accuracy.ts';
 import { intermittentMean, zeroShare } from './intermittent.ts';
-import { forecastMultiSeasonal } from './multi-seasonal.ts';
+import { forecastMultiSeasonal, multiSeasonalForecast } from './multi-seasonal.ts';
 import { fitSeasonalNaive, seasonalNaiveForecast } from './seasonal-naive.ts';
 import { dailySeries } from './synthetic-demand.ts';
 
@@ -66,5 +66,18 @@ test('short, flat and never-sold histories give finite, non-negative forecasts; 
       for (const path of [forecast.mean, forecast.lo95, forecast.hi95]) assert.ok(path.every((v) => Number.isFinite(v) && v >= 0), `${frequency} ${values.length}`);
       if (values.length > 4) assert.ok(forecast.mean.every((v) => Math.abs(v - values[0]) < 1e-6), `${frequency} ${values.length}: ${Array.from(forecast.mean)}`);
     }
+  }
+});
+
+test('the ranges hold the forecast even when the validation errors were all on one side', () => {
+  // A rising weekly cycle: seasonal naive, a week behind, always falls short, so its errors are all positive.
+  const days = 120;
+  const values = Float64Array.from({ length: days }, (_, t) => 200 + 3 * t + 20 * Math.sin((2 * Math.PI * t) / 7));
+  const options = { frequency: 'daily' as const, seasonalities: [7], horizon: 14 };
+  const oneSided = { lo95: 15, lo80: 18, hi80: 30, hi95: 35 };
+  const f = multiSeasonalForecast(values, '2026-01-01', options, 'seasonal_naive', oneSided, 14);
+  for (let h = 0; h < 14; h++) {
+    assert.ok(f.lo95[h] <= f.lo80[h] && f.lo80[h] <= f.mean[h] && f.mean[h] <= f.hi80[h] && f.hi80[h] <= f.hi95[h], `step ${h}: ${f.lo95[h]} ${f.lo80[h]} ${f.mean[h]} ${f.hi80[h]} ${f.hi95[h]}`);
+    assert.equal(f.hi80[h] - f.mean[h], 30, 'the side the errors were on keeps its width');
   }
 });

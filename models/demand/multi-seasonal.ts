@@ -165,17 +165,20 @@ export function chooseMultiSeasonal(values: Float64Array, start: string, options
   return { chosen, validationError, bounds };
 }
 
-/** A candidate refitted on the whole history, bounded by its validation errors. */
+/**
+ * A candidate refitted on the whole history, bounded by its validation errors. Errors nearly all on one side (seasonal
+ * naive on a rising series) would put both bounds on that side of the forecast: each range is widened to hold it.
+ */
 export function multiSeasonalForecast(values: Float64Array, start: string, options: MultiSeasonalOptions, candidate: MultiSeasonalCandidate, bounds: ConformalBounds, horizon: number): Forecast {
   const mean = candidateMean(candidate, values, start, options, horizon);
   const forecast = emptyForecast(horizon);
   for (let h = 0; h < horizon; h++) {
     const m = Math.max(0, mean[h]);
     forecast.mean[h] = m;
-    forecast.lo95[h] = m + bounds.lo95;
-    forecast.lo80[h] = m + bounds.lo80;
-    forecast.hi80[h] = m + bounds.hi80;
-    forecast.hi95[h] = m + bounds.hi95;
+    forecast.lo80[h] = m + Math.min(0, bounds.lo80);
+    forecast.hi80[h] = m + Math.max(0, bounds.hi80);
+    forecast.lo95[h] = Math.min(forecast.lo80[h], m + bounds.lo95);
+    forecast.hi95[h] = Math.max(forecast.hi80[h], m + bounds.hi95);
   }
   return clipAtZero(forecast);
 }
