@@ -7,6 +7,7 @@ import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
 import { ensureDataDir, ensurePrivateDir } from './data-dir.ts';
 import { onCluster } from './clickhouse-cluster.ts';
+import { redactUrl } from './redact-url.ts';
 
 interface ChdbRawInsert {
   rawInsert(params: { table: string; values: Buffer; format: 'TabSeparated' | 'JSONEachRow'; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
@@ -113,7 +114,8 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
     throw new SpiritError('clickhouse_database', `CLICKHOUSE_DATABASE must be an identifier, got "${database}"`, 'CLICKHOUSE_DATABASE');
   }
-  const where = config.clickhouseUrl ?? `embedded chDB under ${config.dataDir}`;
+  // The URL may carry user:password@: never into a message.
+  const where = config.clickhouseUrl ? redactUrl(config.clickhouseUrl) : `embedded chDB under ${config.dataDir}`;
   let client: ClickHouseClient;
   let embedded = false;
   try {

@@ -7,6 +7,7 @@ import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
 import { logConnectionLoss } from './stopping.ts';
 import { ensureDataDir, readSecretFile, writeSecretFile } from './data-dir.ts';
+import { redactUrl } from './redact-url.ts';
 
 /**
  * PostgreSQL for the booking system: the server named by DATABASE_URL, or else a real PostgreSQL embedded
@@ -56,12 +57,8 @@ async function probe(pool: pg.Pool, url: string): Promise<void> {
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw new SpiritError('postgres_unreachable', `cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
+    throw new SpiritError('postgres_unreachable', `cannot reach PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-}
-
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
 interface EmbeddedServer {
