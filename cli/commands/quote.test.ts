@@ -63,6 +63,9 @@ describe('spirit-ml quote', () => {
     const badSince = await spiritMl(env, 'labels', '--out', '/tmp/x.csv', '--since', 'yesterday');
     assert.equal(badSince.code, 2, badSince.err);
     assert.match(badSince.err, /--since must be a date/);
+    const badOut = await spiritMl(env, 'labels', '--out', '/nonexistent-dir/labels.csv');
+    assert.equal(badOut.code, 2, badOut.err);
+    assert.match(badOut.err, /--out \/nonexistent-dir\/labels.csv cannot be written \(ENOENT\)/);
     // A well-formed id that does not exist is not a usage error: exit 1, with the reason.
     const unknown = await spiritMl(env, 'show', '999999');
     assert.equal(unknown.code, 1, unknown.err);

@@ -107,10 +107,20 @@ export const labelsCommand: Command = {
     const file = stringArg(args, 'out');
     const since = args.values.since === undefined ? undefined : String(args.values.since);
     if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new UsageError(`--since must be a date as YYYY-MM-DD, got "${since}"`, 'since');
-    const stores = await openStores(ctx.config, ctx.log);
+    // Opened before anything else runs: a file that cannot be written is a usage error, not a crash after the ingest.
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'w');
+    } catch (err) {
+      throw new UsageError(`--out ${file} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'out');
+    }
+    const stores = await openStores(ctx.config, ctx.log).catch((err: unknown) => {
+      fs.closeSync(fd);
+      throw err;
+    });
     try {
       const copied = (await ingest(stores.pg, stores.clickhouse, { log: ctx.log, tables: ['suggestion_decisions'] })).tables.suggestion_decisions.rows;
-      const out = fs.createWriteStream(file);
+      const out = fs.createWriteStream(file, { fd });
       const rows = await writeTrainingLabelsCsv(stores.clickhouse, out, { since });
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       ctx.out(`${rows} labelled decisions written to ${file} (${copied} copied to ClickHouse first)\n`);
