@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Step } from './step.ts';
-import { SpiritError } from '../platform/errors.ts';
+import { InputError, SpiritError } from '../platform/errors.ts';
 import { checkGraph } from './runner/graph-check.ts';
 
 /**
@@ -16,6 +17,7 @@ import { checkGraph } from './runner/graph-check.ts';
  */
 export async function loadPipelineGraph(moduleFile: string | undefined = process.env.PIPELINE_GRAPH?.trim() || undefined): Promise<Step[]> {
   if (moduleFile) {
+    if (!fs.existsSync(path.resolve(moduleFile))) throw new InputError(`PIPELINE_GRAPH names ${moduleFile}, which does not exist`, 'PIPELINE_GRAPH');
     const module = (await import(pathToFileURL(path.resolve(moduleFile)).href)) as Record<string, unknown>;
     const steps = stepsExportedBy(module);
     if (steps.length === 0) throw new SpiritError('pipeline_graph', `${moduleFile} exports no list of pipeline steps`, 'PIPELINE_GRAPH');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command, OptionSpec, ParsedArgs } from '../command.ts';
 import type { Queue } from 'bullmq';
 import { intArg } from '../command.ts';
@@ -23,6 +24,7 @@ const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'Print JSON inst
 
 async function graphFrom(args: ParsedArgs): Promise<Step[]> {
   const file = args.values.graph as string | undefined;
+  if (file !== undefined && !existsSync(file)) throw new UsageError(`--graph ${file} does not exist`, 'graph');
   // Children (sandboxed processors) read the graph from the environment.
   if (file) process.env.PIPELINE_GRAPH = file;
   return loadPipelineGraph(file);

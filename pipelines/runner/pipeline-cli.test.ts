@@ -47,6 +47,15 @@ describe('spirit-ml pipeline run --param', () => {
     assert.equal(badDate.code, 2, badDate.stderr);
     assert.match(badDate.stderr, /parameter asOf must be a date/);
   });
+
+  it('refuses a graph module that does not exist, naming the flag or the variable', async () => {
+    const flag = await cli(['pipeline', 'graph', '--graph', '/tmp/no-such-graph.ts'], {});
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /--graph \/tmp\/no-such-graph.ts does not exist/);
+    const variable = await cli(['pipeline', 'graph'], { PIPELINE_GRAPH: '/tmp/no-such-graph.ts' });
+    assert.equal(variable.code, 2, variable.stderr);
+    assert.match(variable.stderr, /PIPELINE_GRAPH names \/tmp\/no-such-graph.ts, which does not exist/);
+  });
 });
 
 for (const target of await postgresTargets()) {
