@@ -59,6 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new InputError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`, 'LOG_LEVEL');
   }
+  // Read by the logger itself (log.ts), which cannot refuse it: an unknown value would be ignored without a word.
+  const logFormat = nonEmpty(env.LOG_FORMAT);
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'text') throw new InputError(`LOG_FORMAT must be json or text, got "${logFormat}"`, 'LOG_FORMAT');
+  const database = env.CLICKHOUSE_DATABASE?.trim();
+  if (database && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new InputError(`CLICKHOUSE_DATABASE must be an identifier, got "${database}"`, 'CLICKHOUSE_DATABASE');
   const clickhouseCluster = nonEmpty(env.CLICKHOUSE_CLUSTER);
   if (clickhouseCluster !== undefined) {
     if (nonEmpty(env.CLICKHOUSE_URL) === undefined) {

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { InputError } from './errors.ts';
+import { loadConfig } from './config.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+
+test('a setting with a value it cannot take is refused at start, naming it', () => {
+  for (const [name, value] of [['LOG_LEVEL', 'loud'], ['LOG_FORMAT', 'yaml'], ['CLICKHOUSE_DATABASE', 'spirit-ml']]) {
+    assert.throws(() => loadConfig({ [name]: value }), (err: unknown) => err instanceof InputError && err.field === name && err.message.includes(value), name);
+  }
+  assert.equal(loadConfig({ LOG_FORMAT: 'text', CLICKHOUSE_DATABASE: 'spirit_test' }).clickhouseDatabase, 'spirit_test');
+});
+
+test('the CLI exits 2 on such a setting, before doing anything', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'models', 'list'], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_FORMAT: 'yaml' } });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /LOG_FORMAT must be json or text, got "yaml"/);
+});
