@@ -114,7 +114,8 @@ export const MODEL_FAMILIES = {
       (await import('./recommender/recommender-fingerprint.ts')).checkRecommenderModel(recommender, record);
       return recommender;
     },
-    // Training reads the newest complete customer_segments batch for customers' groups; no segmenter is loaded with it.
+    // Training reads the newest complete customer_segments batch for customers' groups and records its segmentation
+    // version as upstream (lineage); serving loads no segmenter with it.
     upstream: [],
     params: {
       // Factors and iterations are tuned unless the run holds them; the defaults are the starting point.

@@ -36,6 +36,8 @@ describe('train-recommender step', () => {
     assert.equal(outputs.algorithm, algorithm);
     const tuned = JSON.parse(String(outputs.tuned)) as Record<string, number>;
     for (const [name, value] of Object.entries(tuned)) assert.equal(v.params[name], value, `registered ${name}`);
+    // Its lineage: the segmentation version whose batch gave customers their groups.
+    assert.equal(v.upstream.segmentation, runs.find((r) => r.step === 'train-segments')!.outputs!.version);
   });
 
   it('writes each customer’s top 50, best first, without what they already interacted with', async () => {

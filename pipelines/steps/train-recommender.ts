@@ -46,7 +46,9 @@ export const trainRecommenderStep: Step = {
       ...(ctx.params[PARAMS.factors.name] !== undefined ? { factors: runParam(ctx, PARAMS.factors) } : {}),
       ...(ctx.params[PARAMS.iterations.name] !== undefined ? { iterations: runParam(ctx, PARAMS.iterations) } : {}),
     };
-    const customers = await readCustomerProfiles(client, await newestComplete(client, 'customer_segments'));
+    // Customers' groups come from the newest complete segments batch: its segmentation version is this one's upstream.
+    const segmentsVersion = await newestComplete(client, 'customer_segments');
+    const customers = await readCustomerProfiles(client, segmentsVersion);
     const train = await interactionsAsOf(client, window.from, DEFAULT_CONFIDENCE);
     const test = await bookingsBetween(client, window.from, window.to);
     if (train.length === 0 || test.length === 0) {
@@ -80,6 +82,7 @@ export const trainRecommenderStep: Step = {
       fingerprint: recommenderFingerprint(model, INTERACTIONS_VERSION),
       metrics,
       holdoutId: window.id,
+      ...(segmentsVersion ? { upstream: { segmentation: segmentsVersion } } : {}),
       compress: true,
     });
     async function* rows() {
