@@ -117,4 +117,35 @@ describe('personalisation consent before and during a read', () => {
     assert.equal(consent.allows(1), false, 'the older read did not undo the withholding');
     assert.equal(consent.allows(2), false);
   });
+
+  it('drops a slow read that ends after a newer one', async () => {
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let queries = 0;
+    const firstHeld = new Proxy(db.pool, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return async (text: string, values?: unknown[]) => {
+          const first = queries++ === 0;
+          const result = await target.query(text, values);
+          if (first) await hold;
+          return result;
+        };
+      },
+    }) as pg.Pool;
+    const consent = new PersonalisationConsent(firstHeld, createLogger('error'));
+    const slow = consent.refresh(); // reads before customer 1 withdraws consent
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await db.pool.query('UPDATE customers SET consent_personalisation = false WHERE id = 1');
+    try {
+      await consent.refresh(); // reads after
+      assert.equal(consent.allows(1), false);
+      release();
+      await slow;
+      assert.equal(consent.allows(1), false, 'the slow, older read did not put customer 1 back');
+    } finally {
+      release();
+      await db.pool.query('UPDATE customers SET consent_personalisation = true WHERE id = 1');
+    }
+  });
 });

@@ -15,6 +15,9 @@ export class PersonalisationConsent {
   private read = false;
   /** Withheld through this process, in order; a poll keeps those it may have started too early to see. */
   private recent: number[] = [];
+  /** Reads started, and the latest one applied: a slow read that ends after a newer one is dropped. */
+  private reads = 0;
+  private applied = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -40,7 +43,10 @@ export class PersonalisationConsent {
   async refresh(): Promise<void> {
     // Withholdings made before this read began are committed and in its answer; later ones may not be.
     const seen = this.recent.length;
+    const read = ++this.reads;
     const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM customers WHERE erased_at IS NOT NULL OR NOT consent_personalisation');
+    if (read < this.applied) return;
+    this.applied = read;
     const withheld = new Set(rows.map((r) => Number(r.id)));
     for (const id of this.recent.slice(seen)) withheld.add(id);
     this.recent = this.recent.slice(seen);
