@@ -205,6 +205,10 @@ test('locations: only file: URLs; the default is <dataDir>/models unless MODEL_R
   assert.throws(() => ModelRegistry.open('/no/scheme'), (err: unknown) => err instanceof InputError && err.field === 'location');
   assert.equal(registryLocation('/var/spirit', {}), 'file:///var/spirit/models');
   assert.equal(registryLocation('/var/spirit', { MODEL_REGISTRY_URL: 'file:///srv/models' }), 'file:///srv/models');
+  // The variable is named, not the store's argument.
+  for (const bad of ['/srv/models', 's3://spirit-models/prod']) {
+    assert.throws(() => registryLocation('/var/spirit', { MODEL_REGISTRY_URL: bad }), (err: unknown) => err instanceof InputError && err.field === 'MODEL_REGISTRY_URL' && err.message.includes(bad), bad);
+  }
 });
 
 test('a lock held too long gives an error naming the lock file and its holder', async () => {
