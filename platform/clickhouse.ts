@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { Config } from './config.ts';
+import { checkClickHouseDatabase, type Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
 import { ensureDataDir, ensurePrivateDir } from './data-dir.ts';
@@ -110,10 +110,8 @@ export interface ClickHouseHandle {
 }
 
 export async function openClickHouse(config: Config, log: Logger): Promise<ClickHouseHandle> {
-  const database = config.clickhouseDatabase;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
-    throw new SpiritError('clickhouse_database', `CLICKHOUSE_DATABASE must be an identifier, got "${database}"`, 'CLICKHOUSE_DATABASE');
-  }
+  // loadConfig checked it; checked again here because it is written into statements, whoever built the config.
+  const database = checkClickHouseDatabase(config.clickhouseDatabase);
   // The URL may carry user:password@: never into a message.
   const where = config.clickhouseUrl ? redactUrl(config.clickhouseUrl) : `embedded chDB under ${config.dataDir}`;
   let client: ClickHouseClient;

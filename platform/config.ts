@@ -50,6 +50,12 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
+/** The database name goes into statements as it is (`CREATE DATABASE name`, `USE name`): an identifier only. */
+export function checkClickHouseDatabase(database: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new InputError(`CLICKHOUSE_DATABASE must be an identifier, got "${database}"`, 'CLICKHOUSE_DATABASE');
+  return database;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
@@ -62,8 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Read by the logger itself (log.ts), which cannot refuse it: an unknown value would be ignored without a word.
   const logFormat = nonEmpty(env.LOG_FORMAT);
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'text') throw new InputError(`LOG_FORMAT must be json or text, got "${logFormat}"`, 'LOG_FORMAT');
-  const database = env.CLICKHOUSE_DATABASE?.trim();
-  if (database && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new InputError(`CLICKHOUSE_DATABASE must be an identifier, got "${database}"`, 'CLICKHOUSE_DATABASE');
   const clickhouseCluster = nonEmpty(env.CLICKHOUSE_CLUSTER);
   if (clickhouseCluster !== undefined) {
     if (nonEmpty(env.CLICKHOUSE_URL) === undefined) {
@@ -80,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhousePassword: env.CLICKHOUSE_PASSWORD,
     clickhouseAnalystUser: nonEmpty(env.CLICKHOUSE_ANALYST_USER),
     clickhouseAnalystPassword: env.CLICKHOUSE_ANALYST_PASSWORD,
-    clickhouseDatabase: nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit',
+    clickhouseDatabase: checkClickHouseDatabase(nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit'),
     clickhouseCluster,
     redisUrl: nonEmpty(env.REDIS_URL),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
