@@ -3,17 +3,25 @@ import { InputError } from '../../platform/errors.ts';
 import type { ArtifactStore, StoreOptions } from './artifact-store.ts';
 import { FileArtifactStore } from './file-store.ts';
 
-/** Opens a store from its location URL; only `file:` is implemented, any other scheme is refused by name. */
-export function openArtifactStore(location: string, options: StoreOptions = {}): ArtifactStore {
+/**
+ * A store's location checked: a URL of a scheme implemented here (only `file:`), any other refused by name. Errors
+ * name `field`: the store's argument, or the variable the location came from (MODEL_REGISTRY_URL).
+ */
+export function storeUrl(location: string, field = 'location'): URL {
+  const from = field === 'location' ? '' : `${field}: `;
   let url: URL;
   try {
     url = new URL(location);
   } catch {
-    throw new InputError(`model registry location "${location}" is not a URL (expected e.g. file:///srv/spirit/models)`, 'location');
+    throw new InputError(`${from}model registry location "${location}" is not a URL (expected e.g. file:///srv/spirit/models)`, field);
   }
-  if (url.protocol === 'file:') return new FileArtifactStore(fileURLToPath(url), options);
-  throw new InputError(
-    `model registry scheme "${url.protocol.replace(/:$/, '')}" is not supported (only file: is implemented), in "${location}"`,
-    'location',
-  );
+  if (url.protocol !== 'file:') {
+    throw new InputError(`${from}model registry scheme "${url.protocol.replace(/:$/, '')}" is not supported (only file: is implemented), in "${location}"`, field);
+  }
+  return url;
+}
+
+/** Opens a store from its location URL. */
+export function openArtifactStore(location: string, options: StoreOptions = {}): ArtifactStore {
+  return new FileArtifactStore(fileURLToPath(storeUrl(location)), options);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../../platform/errors.ts';
+import { storeUrl } from './open-store.ts';
 
 /**
  * Where the registry lives: `MODEL_REGISTRY_URL` when set (e.g. `file:///srv/spirit/models`), else
@@ -11,12 +11,6 @@ export function registryLocation(dataDir: string, env: NodeJS.ProcessEnv = proce
   const explicit = env.MODEL_REGISTRY_URL?.trim();
   if (!explicit) return pathToFileURL(path.join(dataDir, 'models')).href;
   // Checked here, where the variable is read, so the error names it rather than the store's own argument.
-  let url: URL;
-  try {
-    url = new URL(explicit);
-  } catch {
-    throw new InputError(`MODEL_REGISTRY_URL must be a URL such as file:///srv/spirit/models, got "${explicit}"`, 'MODEL_REGISTRY_URL');
-  }
-  if (url.protocol !== 'file:') throw new InputError(`MODEL_REGISTRY_URL must be a file: URL (the only registry implemented), got "${explicit}"`, 'MODEL_REGISTRY_URL');
+  storeUrl(explicit, 'MODEL_REGISTRY_URL');
   return explicit;
 }
