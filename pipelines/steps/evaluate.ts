@@ -46,8 +46,12 @@ export function evaluateStepFor(families: ModelFamilies): Step {
         }
         const rule = { ...promotion.rule, tolerance: tolerance ?? promotion.rule.tolerance };
         let decision: Decision = await registry.evaluateForPromotion(family, candidate.version, rule);
-        const champion = decision.championBefore ? await registry.get(family, decision.championBefore).catch(() => undefined) : undefined;
-        if (decision.outcome === 'challenger' && decision.reason.startsWith('holdouts differ') && holdoutMovedOn(candidate.holdoutId, champion?.holdoutId) && beatsBaseline(candidate.metrics, promotion)) {
+        // The champion's own holdout is read only when the holdouts differ: most decisions never need it.
+        const movedOn = async () => {
+          const champion = decision.championBefore ? await registry.get(family, decision.championBefore).catch(() => undefined) : undefined;
+          return holdoutMovedOn(candidate.holdoutId, champion?.holdoutId);
+        };
+        if (decision.outcome === 'challenger' && decision.reason.startsWith('holdouts differ') && beatsBaseline(candidate.metrics, promotion) && (await movedOn())) {
           decision = await registry.promote(
             family,
             candidate.version,
