@@ -50,11 +50,10 @@ export class CustomerMatcher {
     // A reference of an erased customer: their bookings attach to them, and no name of the row is stored again.
     const key = await existingPseudonymKey(client);
     if (key) {
-      const byHash = new Map(missing.map((ref) => [erasedRefHash(key, ref).toString('hex'), ref]));
-      const erased = await client.query<{ ref_hash: Buffer; customer_id: string }>('SELECT ref_hash, customer_id FROM erased_customer_refs WHERE ref_hash = ANY($1::bytea[])', [
-        [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')),
-      ]);
-      for (const row of erased.rows) this.remember(out, byHash.get(row.ref_hash.toString('hex'))!, Number(row.customer_id));
+      const hashes = missing.map((ref) => erasedRefHash(key, ref));
+      const refOf = new Map(hashes.map((hash, i) => [hash.toString('hex'), missing[i]]));
+      const erased = await client.query<{ ref_hash: Buffer; customer_id: string }>('SELECT ref_hash, customer_id FROM erased_customer_refs WHERE ref_hash = ANY($1::bytea[])', [hashes]);
+      for (const row of erased.rows) this.remember(out, refOf.get(row.ref_hash.toString('hex'))!, Number(row.customer_id));
       missing = missing.filter((ref) => !out.has(ref));
       if (missing.length === 0) return out;
     }
