@@ -4,9 +4,8 @@ import { normaliseText } from './text-normalisation.ts';
 /**
  * A budget as stated: amount and currency. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN;
  * "€", "euros" EUR. "2 mil" is 2,000, "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000, "1.500,50" and
- * "1,500.50" both 1,500.50. Money already
- * paid, deposited, charged or refunded is not a budget; a plain number counts only right after "presupuesto" or
- * "budget" (and is then taken as USD, the currency quotations are made in).
+ * "1,500.50" both 1,500.50. Money already paid, deposited, charged or refunded is not a budget; a plain number
+ * counts only right after "presupuesto" or "budget" (and is then taken as USD, the currency quotations are made in).
  */
 // Thousands grouped with dots and cents after a comma ("1.500,50"), grouped with commas and cents after a dot
 // ("1,500.50"), or plain with cents either way ("1500,50", "99.90").
