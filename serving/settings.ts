@@ -97,14 +97,6 @@ function trustProxySetting(env: NodeJS.ProcessEnv): false | number | string[] {
   throw new InputError(`TRUST_PROXY must be false, true (one proxy in front), a number of proxies up to 10, or the proxies' addresses or CIDR ranges, got "${raw}"`, 'TRUST_PROXY');
 }
 
-function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new InputError(`${name} must be true or false, got "${raw}"`, name);
-}
-
 export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): ServingSettings {
   return {
     jwtSecret: env.JWT_SECRET?.trim() || undefined,
