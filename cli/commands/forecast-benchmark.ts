@@ -19,7 +19,7 @@ export const command: Command = {
     frequencies: { type: 'string', short: 'f', multiple: false, description: `Comma-separated, among ${COMPETITION_FREQUENCIES.join(', ')}; absent files are skipped`, default: COMPETITION_FREQUENCIES.join(',') },
     strategy: { type: 'string', short: 's', multiple: false, description: `One of ${STRATEGIES.join(', ')}`, default: 'ensemble' },
     'weight-power': { type: 'string', short: 'p', multiple: false, description: 'Combination weights ∝ 1/MASE^power', default: '2' },
-    combination: { type: 'string', short: 'c', multiple: false, description: 'validated (chosen on the training part), mean, median or weighted:POWER', default: 'validated' },
+    combination: { type: 'string', short: 'c', multiple: false, description: 'validated (chosen on the training part), mean, median or weighted:POWER, optionally followed by " without MEMBER"', default: 'validated' },
     origins: { type: 'string', short: 'o', multiple: false, description: 'Backtest cut-offs per yearly series', default: '3' },
     'seasonal-origins': { type: 'string', multiple: false, description: 'Backtest cut-offs per monthly or quarterly series', default: '5' },
     workers: { type: 'string', short: 'w', multiple: false, description: 'Worker threads', default: '2' },

@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { runCompetitionBenchmark } from './competition-benchmark.ts';
-import { chooseCombination, combinationCandidates, combineModels } from './ensemble.ts';
+import { chooseCombination, combinationCandidates, combineModels, isCombination } from './ensemble.ts';
 import { medianForecast, normalForecast } from './forecast.ts';
 import { validateCombinations } from './series-fit.ts';
 import { formatCompetitionCsv, parseCompetitionCsv } from './tourism-competition.ts';
@@ -24,6 +24,22 @@ test('combinations: weighted by backtest MASE, equal mean, step-by-step median t
   assert.equal(median.mean[0], 2);
   assert.ok(median.lo80[0] < median.mean[0] && median.mean[0] < median.hi95[0]);
   assert.deepEqual(combinationCandidates(2), ['weighted:2', 'weighted:1', 'weighted:4', 'mean', 'median']);
+});
+
+test('a combination may leave one member out, for every series alike; two members stay at least', () => {
+  const forecasts = { ets: flat(10), theta: flat(12), nbeats: flat(100) };
+  const scores = { ets: score(1), theta: score(2), nbeats: score(4) };
+  assert.equal(combineModels('mean without nbeats', forecasts, scores)!.mean[0], 11);
+  assert.equal(combineModels('median without ets', forecasts, scores)!.mean[0], 56);
+  // 1/2², 1/4² → weights 4/5, 1/5.
+  assert.ok(Math.abs(combineModels('weighted:2 without ets', forecasts, scores)!.mean[0] - (4 * 12 + 100) / 5) < 1e-9);
+  assert.equal(combineModels('mean without arima', forecasts, scores)!.mean[0], 122 / 3, 'a member that is not there leaves the others as they are');
+  const candidates = combinationCandidates(2, ['ets', 'theta', 'nbeats']);
+  assert.equal(candidates.length, 5 * 4);
+  assert.ok(candidates.includes('weighted:4 without theta') && candidates.includes('median without nbeats'));
+  assert.deepEqual(combinationCandidates(2, ['ets', 'theta']), combinationCandidates(2));
+  assert.ok(isCombination('weighted:2 without seasonal_naive') && isCombination('mean'));
+  assert.ok(!isCombination('mean without') && !isCombination('mean without ets; drop'));
 });
 
 test('the combination with the lowest mean validation MASE wins; series without a score are left out; ties keep the first', () => {

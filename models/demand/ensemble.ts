@@ -37,24 +37,39 @@ export function bestModel(scores: Record<string, BacktestScore | undefined>, mod
 
 /**
  * How the models of a series are combined: `weighted:P` (weights ∝ 1 / MASE^P from the backtests), `mean` (equal
- * weights) or `median` (step by step). Which one a forecaster uses is chosen on validation (see series-fit.ts).
+ * weights) or `median` (step by step), over every member or over all but one (`mean without ets`). Which one a
+ * forecaster uses is chosen on validation (see series-fit.ts).
  */
-export type Combination = `weighted:${number}` | 'mean' | 'median';
+type Rule = `weighted:${number}` | 'mean' | 'median';
+export type Combination = Rule | `${Rule} without ${string}`;
 
-/** The candidates a forecaster chooses among: its configured power first (ties keep it), then the usual others. */
-export function combinationCandidates(weightPower: number): Combination[] {
-  const all: Combination[] = [`weighted:${weightPower}`, 'weighted:1', 'weighted:2', 'weighted:4', 'mean', 'median'];
-  return [...new Set(all)];
+/**
+ * The candidates a forecaster chooses among: its configured power first (ties keep it), then the usual others, then
+ * each of them without one member. A member can be worse than useless in a combination for a whole kind of series
+ * (ETS's trends on short yearly histories) while no single series' backtest is long enough to show it; leaving it
+ * out is then a choice made once for all the series, on all their validations. Two members stay at least.
+ */
+export function combinationCandidates(weightPower: number, members: readonly string[] = []): Combination[] {
+  const rules: Rule[] = [...new Set<Rule>([`weighted:${weightPower}`, 'weighted:1', 'weighted:2', 'weighted:4', 'mean', 'median'])];
+  const without = members.length >= 3 ? members.flatMap((m) => rules.map((rule): Combination => `${rule} without ${m}`)) : [];
+  return [...rules, ...without];
 }
 
 export function isCombination(name: string): name is Combination {
-  return name === 'mean' || name === 'median' || /^weighted:\d+(\.\d+)?$/.test(name);
+  return /^(mean|median|weighted:\d+(\.\d+)?)( without [a-z0-9_]+)?$/.test(name);
+}
+
+function parseCombination(combination: Combination): { rule: Rule; without?: string } {
+  const [rule, without] = combination.split(' without ') as [Rule, string | undefined];
+  return { rule, without };
 }
 
 /** Weights of a combination (`median` has none: it is combined step by step, see forecast.ts). */
 export function combinationWeights(combination: Combination, scores: Record<string, BacktestScore | undefined>, models: readonly string[]): Record<string, number> {
-  if (combination === 'mean' || combination === 'median') return Object.fromEntries(models.map((m) => [m, 1 / models.length]));
-  return inverseErrorWeights(scores, models, Number(combination.slice('weighted:'.length)));
+  const { rule, without } = parseCombination(combination);
+  const used = models.filter((m) => m !== without);
+  const weights = rule === 'mean' || rule === 'median' ? Object.fromEntries(used.map((m) => [m, 1 / used.length])) : inverseErrorWeights(scores, used, Number(rule.slice('weighted:'.length)));
+  return Object.fromEntries(models.map((m) => [m, weights[m] ?? 0]));
 }
 
 /**
@@ -74,9 +89,10 @@ export function chooseCombination(validations: ReadonlyArray<Record<string, numb
 
 /** Combines the models' forecasts of one series by a combination; a model without a forecast drops out. */
 export function combineModels(combination: Combination, forecasts: Record<string, Forecast | undefined>, scores: Record<string, BacktestScore | undefined>): Forecast | undefined {
-  const models = Object.keys(forecasts).filter((m) => forecasts[m] !== undefined);
+  const { rule, without } = parseCombination(combination);
+  const models = Object.keys(forecasts).filter((m) => forecasts[m] !== undefined && m !== without);
   if (models.length === 0) return undefined;
-  if (combination === 'median') return medianForecast(models.map((m) => forecasts[m]!));
+  if (rule === 'median') return medianForecast(models.map((m) => forecasts[m]!));
   const weights = combinationWeights(combination, scores, models);
   const used = models.filter((m) => weights[m] > 0);
   return used.length ? combineForecasts(used.map((m) => forecasts[m]!), used.map((m) => weights[m])) : undefined;

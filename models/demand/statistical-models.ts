@@ -48,13 +48,13 @@ export interface SeriesContext {
  * ARIMA joins on seasonal data only: on yearly data it forecast clearly worse than ETS on the competition's training
  * part (held-out last horizon), as the competition itself found naive forecasts hard to beat there.
  */
-export function modelsFor(context: SeriesContext): StatisticalModel[] {
+export function modelsFor(context: Pick<SeriesContext, 'seasonalities' | 'period'>): StatisticalModel[] {
   if (severalSeasonalities(context)) return ['seasonal_naive', 'ets', 'theta', 'harmonic'];
   return context.period > 1 ? ['seasonal_naive', 'ets', 'theta', 'arima'] : ['seasonal_naive', 'ets', 'theta'];
 }
 
 /** Several seasonal periods, or one too long for the per-season states of ETS and seasonal ARIMA (daily, weekly). */
-export function severalSeasonalities(context: SeriesContext): boolean {
+export function severalSeasonalities(context: Pick<SeriesContext, 'seasonalities'>): boolean {
   return context.seasonalities.length > 1 || context.seasonalities.some((p) => p > 24);
 }
 
