@@ -28,6 +28,30 @@ test('explicit dates and ranges, in both languages, with the year of their next 
   assert.deepEqual(dates('el 30 de febrero'), [null, null], 'no such day, and not the next 30th either');
 });
 
+test('day-first numeric ranges keep their end', () => {
+  assert.deepEqual(dates('from 12/03 to 18/03'), ['2026-03-12', '2026-03-18']);
+  assert.deepEqual(dates('del 20/04 al 25/04'), ['2026-04-20', '2026-04-25']);
+  assert.deepEqual(dates('28/12 - 03/01'), ['2026-12-28', '2027-01-03'], 'across the year end');
+  assert.deepEqual(dates('del 12/05/2027 al 18/05/2027'), ['2027-05-12', '2027-05-18']);
+  assert.deepEqual(dates('del 18/05/2027 al 12/05/2027'), [null, null], 'an end before its start is no range');
+});
+
+test('"dentro de 3 semanas", "we leave in two weeks", "10 days from now"; a tour "en 5 días" is a length', () => {
+  assert.deepEqual(dates('dentro de 3 semanas'), ['2026-03-31', null]);
+  assert.deepEqual(dates('we leave in two weeks'), ['2026-03-24', null]);
+  assert.deepEqual(dates('queremos viajar en 10 días'), ['2026-03-20', null]);
+  assert.deepEqual(dates('10 days from now'), ['2026-03-20', null]);
+  assert.deepEqual(dates('dentro de 2 meses'), ['2026-05-10', null]);
+  assert.deepEqual(dates('dentro de 1 mes', '2026-01-31'), ['2026-02-28', null], 'the month\'s last day when it is shorter');
+  assert.deepEqual(dates('Cusco en 5 días'), [null, null]);
+});
+
+test('May the month, not the verb', () => {
+  assert.deepEqual(dates('early May'), ['2026-05-01', '2026-05-31']);
+  assert.deepEqual(dates('May 2027'), ['2027-05-01', '2027-05-31']);
+  assert.deepEqual(dates('you may come along'), [null, null]);
+});
+
 test('ranges across the year end', () => {
   assert.deepEqual(dates('del 28 de diciembre al 2 de enero'), ['2026-12-28', '2027-01-02']);
   assert.deepEqual(dates('Dec 28 to Jan 3'), ['2026-12-28', '2027-01-03']);

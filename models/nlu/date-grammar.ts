@@ -119,6 +119,41 @@ function dayAlone(today: Day, date: number): Day | null {
 
 const yearOf = (text: string | undefined) => (text ? Number(text) : undefined);
 
+/** A day-first numeric date, "15/05" or "15/05/2026" or "15/05/26": day, month, year. */
+const SLASHED = `(\\d{1,2})\\/(\\d{1,2})(?:\\/(20\\d\\d|\\d\\d))?\\b`;
+const slashedYear = (text: string | undefined) => (text ? (text.length === 2 ? 2000 + Number(text) : Number(text)) : undefined);
+
+function slashedDate(today: Day, date: string, month: string, year: string | undefined): Day | null {
+  const y = slashedYear(year);
+  return validDate(y ?? 2000, +month, +date) ? nextDate(today, +month, +date, y) : null;
+}
+
+/** Two day-first dates: the end's year, when not written, is the first one after the start. */
+function slashedRange(today: Day, start: string[], end: string[]): { from: Day; to: Day | null } | null {
+  const from = slashedDate(today, start[0], start[1], start[2]);
+  if (from === null) return null;
+  if (end[2] !== undefined) {
+    const to = slashedDate(today, end[0], end[1], end[2]);
+    return to === null || to < from ? null : { from, to };
+  }
+  return range(today, +start[1], +start[0], +end[1], +end[0], slashedYear(start[2]) ?? parts(from).year);
+}
+
+/** "en 3 semanas" / "dentro de 10 días" / "in two weeks": the day that far from today. */
+function daysAhead(today: Day, count: string, unit: string): { from: Day; to: null } | null {
+  const n = numberValue(count);
+  if (n === undefined || n < 1) return null;
+  if (unit.startsWith('sem') || unit.startsWith('week')) return n > 104 ? null : { from: today + 7 * n, to: null };
+  if (unit.startsWith('mes') || unit.startsWith('month')) {
+    if (n > 24) return null;
+    const t = parts(today);
+    const month = t.month - 1 + n;
+    const year = t.year + Math.floor(month / 12);
+    return { from: dayOf(year, (month % 12) + 1, Math.min(t.date, daysInMonth(year, (month % 12) + 1))), to: null };
+  }
+  return n > 730 ? null : { from: today + n, to: null };
+}
+
 /** Explicit dates and ranges, most specific first; a span taken by one rule is not read again by a later one. */
 const EXPLICIT_RULES: Rule[] = [
   // 2026-05-15
@@ -135,9 +170,15 @@ const EXPLICIT_RULES: Rule[] = [
   { pattern: new RegExp(`\\b${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[2]], day(m[1]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
   // May 10 / May 10th, 2027
   { pattern: new RegExp(`\\b${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], day(m[2]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  // del 12/03 al 18/03 / from 12/03 to 18/03/2027 / 28/12 - 03/01 (day first)
+  { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*${SLASHED}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*${SLASHED}`, 'g'), resolve: (m, t) => slashedRange(t, m.slice(1, 4), m.slice(4, 7)) },
   // 15/05 or 15/05/2026 (day first, as in Peru)
-  { pattern: /\b(\d{1,2})\/(\d{1,2})(?:\/(20\d\d|\d\d))?\b/g, resolve: (m, t) => { const y = m[3] ? (m[3].length === 2 ? 2000 + +m[3] : +m[3]) : undefined; const from = validDate(y ?? 2000, +m[2], +m[1]) ? nextDate(t, +m[2], +m[1], y) : null; return from === null ? null : { from, to: null }; } },
+  { pattern: new RegExp(`\\b${SLASHED}`, 'g'), resolve: (m, t) => { const from = slashedDate(t, m[1], m[2], m[3]); return from === null ? null : { from, to: null }; } },
 ];
+
+/** Verbs of setting off, before "in 3 weeks" that then says when, not how long. */
+const LEAVING = 'salir|salimos|salgo|viajar|viajamos|viajo|ir|vamos|voy|llegar|llegamos|llego|partir|partimos|leave|leaving|travel|travelling|traveling|go|going|arrive|arriving|depart|departing|fly|flying';
+const UNIT = '(semanas?|weeks?|dias?|days?|mes|meses|months?)';
 
 const RELATIVE_RULES: Rule[] = [
   { pattern: /\b(pasado manana|day after tomorrow)\b/g, resolve: (_m, t) => ({ from: t + 2, to: null }) },
@@ -145,6 +186,10 @@ const RELATIVE_RULES: Rule[] = [
   { pattern: /\b(hoy|today|tonight|esta noche)\b/g, resolve: (_m, t) => ({ from: t, to: null }) },
   { pattern: /\b(?:(?:este|el|al|proximo|el proximo)\s+)?(?:fin de semana|finde|weekend)(?:\s+que viene)?\b/g, resolve: (_m, t) => comingWeekend(t) },
   { pattern: /\b(next week|la proxima semana|proxima semana|la semana que viene|semana que viene|la semana entrante|semana entrante)\b/g, resolve: (_m, t) => { const monday = nextWeekday(t, 1); return { from: monday, to: monday + 6 }; } },
+  // "dentro de 3 semanas", "we leave in 2 weeks", "10 days from now". A bare "en 5 días" is not: "Cusco en 5 días"
+  // is how long a tour lasts.
+  { pattern: new RegExp(`\\b(?:dentro de|(?:${LEAVING})\\s+(?:en|in))\\s+${N}\\s+${UNIT}\\b`, 'g'), resolve: (m, t) => daysAhead(t, m[1], m[2]) },
+  { pattern: new RegExp(`\\b${N}\\s+${UNIT}\\s+(?:from now|from today|a partir de hoy|desde hoy)\\b`, 'g'), resolve: (m, t) => daysAhead(t, m[1], m[2]) },
   { pattern: /\b(next month|el proximo mes|proximo mes|el mes que viene|el mes q viene|mes que viene|el mes entrante|mes entrante)\b/g, resolve: (_m, t) => { const p = parts(t); return wholeMonth(t, (p.month % 12) + 1, p.month === 12 ? p.year + 1 : p.year); } },
 ];
 
@@ -155,7 +200,8 @@ const LATE_RULES: Rule[] = [
   { pattern: /\b(?:el dia|el|the|on the|para el|day)\s+(\d{1,2})(st|nd|rd|th)?\b(?!\s*(?:%|of\b|personas|people|pax|de la|adult|nin|kid|noche|night|dia|day|hora|hour|am|pm|:|\.|,\d|[/$€]))/g, resolve: (m, t) => { const n = +m[1]; if (n < 1 || n > 31) return null; const from = dayAlone(t, n); return from === null ? null : { from, to: null }; } },
   // en julio / in august / july (a month alone: the whole month)
   { pattern: new RegExp(`\\b(?:(?:en|in|para|for|during|durante|a fines de|a inicios de|a mediados de|late|early|mid)\\s+)?${FULL_M}${YEAR}\\b`, 'g'), resolve: (m, t) => wholeMonth(t, MONTHS[m[1]], yearOf(m[2])) },
-  { pattern: /\b(?:in|during|for)\s+may\b/g, resolve: (_m, t) => wholeMonth(t, 5) },
+  // "may" alone is a verb: only with a word that makes it the month ("in May", "early May", "May 2027").
+  { pattern: /\b(?:(?:in|during|for|early|late|mid)\s+may|may\s+(20\d\d))\b/g, resolve: (m, t) => wholeMonth(t, 5, yearOf(m[1])) },
 ];
 
 /** "4 noches desde el 10 de mayo" / "5 days from June 3": a duration right before a start date. */

@@ -69,6 +69,12 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['el viaje de mis papás', null],
     ['ya no vamos a viajar', null],
     ['5 noches en Cusco', null],
+    ['el próximo mes para una persona', 1],
+    ['for one person in May', 1],
+    ['para una persona más', null],
+    ['2 adults and an infant', 3],
+    ['We are 2 adults + 1 child + 1 infant', 4],
+    ['2 adults and 2 teenagers', 4],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });

@@ -7,12 +7,13 @@ import { normaliseText } from './text-normalisation.ts';
  * 2. counted groups added up ("2 adultos y 3 niños", "two couples" = 4, "3 amigos + yo" = 4);
  * 3. relatives named around the speaker ("mis papás y yo" = 3, "con mi esposa" = 2, "my wife and I" = 2) —
  *    only when the message says the speaker comes along, so "el viaje de mis papás" counts nobody;
- * 4. "just me", "viajo solo" = 1.
- * "una persona más" (one more on a booking) is a change, not the party.
+ * 4. "just me", "viajo solo", "para una persona" = 1.
+ * "una persona más" (one more on a booking) is a change, not the party, and "para una persona mayor" describes someone,
+ * not how many travel: "para una persona" counts only where the phrase ends.
  */
 const N = `(${NUMBER_PATTERN})`;
 const PEOPLE = '(?:personas?|people|persons?|pax|ppl|viajeros?|travell?ers?|adultos?|adults?|pasajeros?|passengers?|huespedes|guests)';
-const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|chicos)';
+const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|infants?|toddlers?|teenagers?|teens?|adolescentes?|chicos)';
 const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees)';
 
 const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|famil)';
@@ -26,7 +27,7 @@ const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
 const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas|couples|matrimonios|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
 const COUPLE = /\b(?:una pareja|a couple|mi pareja y yo|my partner and i|honeymoon|luna de miel|newlyweds|recien casados)\b/;
-const SOLO = /\b(?:solo yo|just me|only me|viajo solo|viajo sola|travell?ing alone|travell?ing solo|solo traveller|solo traveler|yo solo|yo sola|me alone|myself only|just myself)\b/;
+const SOLO = /\b(?:solo yo|just me|only me|viajo solo|viajo sola|travell?ing alone|travell?ing solo|solo traveller|solo traveler|yo solo|yo sola|me alone|myself only|just myself|(?:para|for) (?:una|one) (?:sola )?(?:persona|person)(?=\s*$|\s*[,.;!?]|\s+(?:y|and|en|in|a|to|para|for|desde|from|del|el|the|por|de|on|al)\b))/;
 const SPEAKER = /\b(?:y yo|and i|and me|con mi|con mis|with my|with our|para mi y|me and|yo y|mi y)\b|\+\s*yo\b/;
 const RELATIVE_ONE = /\b(?:mi|my|our)\s+(?:esposa|esposo|novia|novio|pareja|mama|mami|madre|papa|papi|padre|hermano|hermana|hijo|hija|amigo|amiga|abuela|abuelo|suegra|suegro|tia|tio|primo|prima|wife|husband|girlfriend|boyfriend|partner|fiance|fiancee|mom|mum|dad|mother|father|son|daughter|brother|sister|friend|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin)\b/g;
 const RELATIVE_PAIR = /\b(?:mis|my|our)\s+(?:papas|padres|parents|suegros|in-laws|abuelos|grandparents)\b/g;
