@@ -159,6 +159,32 @@ for (const target of targets) {
       await assert.rejects(memberQuotation(db.pool, 'qm_not-a-real-token'), (e: Error & { code?: string }) => e.code === 'not_found');
     });
 
+    it("a decision moves the model's price table once: accepting leaves it, an override moves it as far as it moved the suggestion", async () => {
+      const table = async (quotationId: number, version: number) =>
+        (await db.pool.query(
+          `SELECT price_per_pax::float8 AS price, price_source AS source, model_version FROM quotation_price_tables WHERE quotation_id = $1 AND version = $2 ORDER BY min_pax`,
+          [quotationId, version],
+        )).rows;
+      const manager = { name: 'Ana', role: 'pricing-manager' };
+      const accepted = await createQuotation(deps(), request, 'agent:17');
+      const before = await table(accepted.quotationId, 1);
+      assert.ok(before.every((r) => r.source === 'model'), JSON.stringify(before));
+      const suggested = (await getSuggestion(db.pool, accepted.suggestion!.id)).suggestedPrice;
+      assert.notEqual(suggested, accepted.priceTotal, 'the suggestion moves the cost-plus total');
+      await decideSuggestion(db.pool, { suggestionId: accepted.suggestion!.id, action: 'accept', actor: manager });
+      assert.deepEqual(await table(accepted.quotationId, 2), before, "each row already is the model's price for its group: accepting the suggestion changes none");
+
+      const overridden = await createQuotation(deps(), request, 'agent:17');
+      const modelTable = await table(overridden.quotationId, 1);
+      const suggestion = await getSuggestion(db.pool, overridden.suggestion!.id);
+      const price = Math.round(suggestion.suggestedPrice * 0.97 * 100) / 100;
+      await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price, reason: 'partner rate', actor: manager });
+      assert.deepEqual(
+        await table(overridden.quotationId, 2),
+        modelTable.map((r) => ({ ...r, price: Math.round(r.price * (price / suggestion.suggestedPrice) * 100) / 100, source: 'override' })),
+      );
+    });
+
     it('every change is a new version; the history keeps who, why and the price', async () => {
       const created = await createQuotation(deps(), request, 'agent:17');
       const firstSuggestion = created.suggestion!.id;

@@ -136,17 +136,24 @@ export async function lockQuotation(client: pg.PoolClient, quotationId: number):
 }
 
 /**
- * A new version that only changes the price (a decision on a suggestion): same costing, the price table moved
- * by the same ratio as the total, the members' shares split again over their costs.
+ * A new version that only changes the price (a decision on a suggestion): same costing, the members' shares split
+ * again over their costs, and the price table moved once.
+ * - Rows the model priced already hold the model's own (guardrailed) price for their group size: they move by the
+ *   decision's ratio to the suggestion it decides on (`suggestedTotal`), so an accepted suggestion leaves them as
+ *   they are and an override moves them as far from the model as it moved the total. Moving them by the ratio to
+ *   the previous total would apply the model's change twice.
+ * - Every other row (cost-plus, an earlier override) moves by the same ratio as the total.
+ * A row moved by a ratio other than 1 takes the decision's source.
  */
 export async function writePriceVersion(
   client: pg.PoolClient,
   from: CurrentVersion,
-  change: { priceTotal: number; priceSource: PriceSource; changedBy: string; changeReason: string },
+  change: { priceTotal: number; priceSource: PriceSource; changedBy: string; changeReason: string; suggestedTotal: number },
 ): Promise<number> {
   const { quotationId } = from;
   const version = from.version + 1;
   const ratio = from.priceTotal > 0 ? change.priceTotal / from.priceTotal : 1;
+  const modelRatio = change.suggestedTotal > 0 ? change.priceTotal / change.suggestedTotal : ratio;
   await client.query(
     `INSERT INTO quotation_versions (quotation_id, version, cost_total, price_total, currency, price_source, changed_by, change_reason)
      SELECT quotation_id, $3, cost_total, $4, currency, $5, $6, $7 FROM quotation_versions WHERE quotation_id = $1 AND version = $2`,
@@ -168,9 +175,12 @@ export async function writePriceVersion(
   );
   await client.query(
     `INSERT INTO quotation_price_tables (quotation_id, version, min_pax, max_pax, priced_at_pax, cost_per_pax, price_per_pax, price_source, model_version)
-     SELECT quotation_id, $3, min_pax, max_pax, priced_at_pax, cost_per_pax, round(price_per_pax * $4::numeric, 2), $5, model_version
-       FROM quotation_price_tables WHERE quotation_id = $1 AND version = $2`,
-    [quotationId, from.version, version, ratio, change.priceSource],
+     SELECT quotation_id, $3, min_pax, max_pax, priced_at_pax, cost_per_pax, round(price_per_pax * moved.by, 2),
+            CASE WHEN moved.by = 1 THEN price_source ELSE $5::text END, model_version
+       FROM quotation_price_tables,
+            LATERAL (SELECT CASE WHEN price_source = 'model' THEN $6::numeric ELSE $4::numeric END AS by) AS moved
+      WHERE quotation_id = $1 AND version = $2`,
+    [quotationId, from.version, version, ratio, change.priceSource, modelRatio],
   );
   const previous = await client.query(
     `SELECT member_id, traveller_index, room_no, cost_share::float8 AS cost_share FROM quotation_member_shares

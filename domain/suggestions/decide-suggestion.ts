@@ -104,6 +104,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       const source = checked.action === 'accept' ? 'model' : 'override';
       resultingVersion = await writePriceVersion(client, quotation, {
         priceTotal: price,
+        suggestedTotal: s.suggested_price,
         priceSource: source,
         changedBy: request.actor.name,
         changeReason:

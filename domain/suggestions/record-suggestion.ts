@@ -81,6 +81,7 @@ export async function recordSuggestion(client: pg.PoolClient, input: SuggestionI
   const price = round2(s.price);
   const version = await writePriceVersion(client, quotation, {
     priceTotal: price,
+    suggestedTotal: price,
     priceSource: 'model',
     changedBy: AUTO_ACCEPT_ACTOR,
     changeReason: `suggestion ${id} inside the ±${band.maxChangePct}% auto-accept band`,

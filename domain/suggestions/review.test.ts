@@ -119,6 +119,17 @@ for (const target of targets) {
       assert.equal((await getSuggestion(db.pool, suggestion.id)).state, 'overridden');
     });
 
+    it('a decision on a cost-plus quotation moves its price table as it moves the total', async () => {
+      const table = async (quotationId: number, version: number) =>
+        (await db.pool.query(`SELECT price_per_pax::float8 AS price, price_source AS source FROM quotation_price_tables WHERE quotation_id = $1 AND version = $2 ORDER BY min_pax`, [quotationId, version])).rows;
+      const { quotationId, suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.08 });
+      const before = await table(quotationId, 1);
+      assert.ok(before.length >= 2 && before.every((r) => r.source === 'cost_plus_fallback'), JSON.stringify(before));
+      const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'accept', actor: manager });
+      const after = await table(quotationId, 2);
+      assert.deepEqual(after, before.map((r) => ({ price: Math.round(r.price * (decision.decidedPrice / currentPrice) * 100) / 100, source: 'model' })));
+    });
+
     it('reject: needs a reason and keeps the price', async () => {
       const { quotationId, suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 0.85 });
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'reject', actor: manager }), (e: Error & { field?: string }) => e.field === 'reason');
