@@ -103,9 +103,8 @@ for (const target of targets) {
       assert.equal(Number(cuscoV1.rejected), 1);
     });
 
-    it('gives acceptance per model version and per manager from the mart the ingest feeds', async () => {
-      const today = new Date().toISOString().slice(0, 10);
-      const answer = await suggestionAcceptance(ch, { from: today, to: today });
+    /** The mart's figures per model version against the scenario's own. */
+    const checkByModelVersion = (answer: Awaited<ReturnType<typeof suggestionAcceptance>>) => {
       for (const model of ['price-000001', 'price-000002']) {
         const mine = expected.filter((e) => e.model === model);
         const accepted = mine.filter((e) => e.action === 'accept' || e.action === 'auto_accept').length;
@@ -119,6 +118,12 @@ for (const target of targets) {
         assert.equal(row.acceptanceRate, accepted / mine.length);
         assert.ok(Math.abs(row.avgOverride! - overrides.reduce((s, x) => s + x, 0) / overrides.length) < 1e-4, `${model}: ${row.avgOverride}`);
       }
+    };
+
+    it('gives acceptance per model version and per manager from the mart the ingest feeds', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const answer = await suggestionAcceptance(ch, { from: today, to: today });
+      checkByModelVersion(answer);
       // The managers' decisions under their credential, the bands' under system:auto-accept.
       const people = expected.filter((e) => e.action !== 'auto_accept');
       const ana = answer.byManager.find((r) => r.decidedBy === manager.name)!;
@@ -130,6 +135,27 @@ for (const target of targets) {
       assert.deepEqual((await suggestionAcceptance(ch, { from: '2999-01-01' })).byManager, []);
       await assert.rejects(suggestionAcceptance(ch, { from: '1 May' }), /from must be a date/);
       await assert.rejects(suggestionAcceptance(ch, { from: '2027-02-01', to: '2027-01-01' }), /is after/);
+    });
+
+    it('a full re-copy of the decisions changes neither the counts nor the average override', async () => {
+      // A model whose two overrides differ: the first is copied, then both are copied again by the full re-copy, so an
+      // average over the rows as delivered counts the first twice.
+      const cusco = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };
+      for (const price of [1.1, 0.9]) {
+        const { suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...cusco, ratio: 1.2, modelVersion: 'price-000003' });
+        const suggested = Math.round(currentPrice * 1.2 * 100) / 100;
+        const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: Math.round(suggested * price * 100) / 100, reason: 'test', actor: manager });
+        expected.push({ model: 'price-000003', destination: 'cusco', action: 'override', suggested, decided: decision.decidedPrice });
+        if (price > 1) await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'] });
+      }
+      await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'], full: true });
+      const today = new Date().toISOString().slice(0, 10);
+      const answer = await suggestionAcceptance(ch, { from: today, to: today });
+      checkByModelVersion(answer);
+      const v3 = answer.byModelVersion.find((r) => r.modelVersion === 'price-000003')!;
+      const overrides = expected.filter((e) => e.model === 'price-000003').map((e) => (e.decided - e.suggested) / e.suggested);
+      assert.equal(v3.overridden, 2);
+      assert.ok(Math.abs(v3.avgOverride! - (overrides[0] + overrides[1]) / 2) < 1e-4, `${v3.avgOverride}`);
     });
 
     it('exports the decisions as labelled rows with the features the model saw', async () => {

@@ -36,7 +36,7 @@ const COUNTS = `
   uniqExactIfMerge(auto_accepted) AS n_auto_accepted,
   uniqExactIfMerge(overridden) AS n_overridden,
   uniqExactIfMerge(rejected) AS n_rejected,
-  if(n_overridden = 0, NULL, avgIfMerge(override_change)) AS avg_override`;
+  if(n_overridden = 0, NULL, arrayReduce('avg', arrayMap(c -> c.2, groupUniqArrayIfMerge(override_changes)))) AS avg_override`;
 
 interface CountRow {
   n_decisions: string;

@@ -60,7 +60,7 @@ describe('warehouse migrations on a cluster', () => {
         assert.equal(rewritten, sql, `${file}: an insert is replicated by its table`);
         continue;
       }
-      assert.match(text.split('\n')[0], new RegExp(`^${kind}(?: IF NOT EXISTS)? \\S+ ON CLUSTER ${CLUSTER}\\b`), `${file}: ON CLUSTER\n${text}`);
+      assert.match(text.split('\n')[0], new RegExp(`^${kind}(?: IF (?:NOT )?EXISTS)? \\S+ ON CLUSTER ${CLUSTER}\\b`), `${file}: ON CLUSTER\n${text}`);
       const engines = [...text.matchAll(/ENGINE = (\w+)/g)].map((m) => m[1]);
       for (const engine of engines) {
         if (!engine.endsWith('MergeTree')) continue;

@@ -84,7 +84,7 @@ describe('warehouse marts', () => {
       queryRows(
         ch,
         `SELECT decided_by, uniqExactMerge(decisions) AS decisions, uniqExactIfMerge(accepted) AS accepted, uniqExactIfMerge(overridden) AS overridden,
-                round(avgIfMerge(override_change), 3) AS change
+                round(arrayReduce('avg', arrayMap(c -> c.2, groupUniqArrayIfMerge(override_changes))), 3) AS change
          FROM mart_suggestion_acceptance WHERE model_version = 'price-000003' GROUP BY decided_by ORDER BY decided_by`,
       );
     assert.deepEqual(await read(), [{ decided_by: 'ana', decisions: 2, accepted: 1, overridden: 1, change: -0.1 }]);
