@@ -53,7 +53,7 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         throw new InputError('send exactly one of quotation (one) or quotations (a batch)', quotation === undefined ? 'quotation' : 'quotations');
       }
       const items: PriceRequest[] = quotations ?? [quotation!];
-      const scored = await suggestPrices(ctx, items);
+      const scored = await suggestPrices(ctx, items, { batch: quotations !== undefined });
       scored.forEach((s, index) =>
         recordScored(ctx, request, reply, {
           family: 'price',

@@ -130,12 +130,19 @@ describe('scoring API routes on a small booking world', () => {
         // A misspelt what-if is refused, not priced as if it had not been asked.
         [{ quotation: quote({ features: { seasn_score: 9 } }) }, 'quotation.features.seasn_score'],
         [{ quotations: [quote(), quote({ features: { departure_load_factr: 1 } })] }, 'quotations[1].features.departure_load_factr'],
+        // A single quotation's errors name it as sent, and so does a batch of one.
+        [{ quotation: quote({ departureDate: inDays(-3) }) }, 'quotation.departureDate'],
+        [{ quotations: [quote({ departureDate: inDays(-3) })] }, 'quotations[0].departureDate'],
+        [{ quotation: quote({ quotedAt: '2030-06-30T23:59:60Z' }) }, 'quotation.quotedAt'],
+        // Past the warehouse's calendar, the features' date windows would be nonsense (a negative count of departures).
+        [{ quotation: quote({ quotedAt: '9999-12-30T00:00:00Z', departureDate: '9999-12-31' }) }, 'quotation.quotedAt'],
+        [{ quotation: quote({ departureDate: '2300-01-01' }) }, 'quotation.departureDate'],
       ];
       for (const [body, field] of cases) {
         const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });
         assert.equal(response.status, 400, `${field}: ${response.status} ${response.text.slice(0, 200)}`);
         assert.equal(response.body.code, 'invalid_input');
-        assert.ok(response.body.field === field || response.body.field?.startsWith(field), `expected field ${field}, got ${response.body.field} (${response.body.message})`);
+        assert.ok(response.body.field === field || response.body.field?.startsWith(`${field}.`) || (field === 'quotation.features' && response.body.field?.startsWith(field)), `expected field ${field}, got ${response.body.field} (${response.body.message})`);
         assert.ok(response.body.message.includes(response.body.field), response.body.message);
       }
       const unknown = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ itineraryId: 99_999 }) } });

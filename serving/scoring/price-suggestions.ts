@@ -106,6 +106,12 @@ function describerFor(model: PricingModel): Describe {
   return describe;
 }
 
+/**
+ * The last day a price request may name: ClickHouse's Date32 and DateTime64 end here, and the features' date
+ * windows, compared as ISO text, need four-digit years (a window past 9999 would sort before every real date).
+ */
+const LAST_DAY = '2299-12-31';
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -116,7 +122,7 @@ function round2(value: number): number {
  * warehouse through the cache, within the request's time budget (the customer's segment by the segmentation
  * version the price model was trained with); the model's price, 80% range and reasons; then the guardrails.
  */
-export async function suggestPrices(ctx: ServingContext, requests: readonly PriceRequest[], now = new Date()): Promise<ScoredPrice[]> {
+export async function suggestPrices(ctx: ServingContext, requests: readonly PriceRequest[], options: { batch: boolean }, now = new Date()): Promise<ScoredPrice[]> {
   const priced = ctx.champions.get('price');
   // Like the model, one rule set for the whole batch, even if it changes while the batch is priced.
   const guardrails = ctx.guardrails.policy;
@@ -126,7 +132,8 @@ export async function suggestPrices(ctx: ServingContext, requests: readonly Pric
   const medians = ctx.online
     .lookup('catalogue', `price-medians:${priced.version}`, () => ctx.sources.priceFeatureMedians(priced.model.price.featureNames), deadline - performance.now())
     .then((lookup) => lookup.value);
-  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, guardrails, request, requests.length > 1 ? index : undefined, now, deadline, medians)));
+  // Errors name the field as the caller wrote it: quotations[3].departureDate in a batch (of one too), quotation.… alone.
+  return Promise.all(requests.map((request, index) => suggestOne(ctx, priced, guardrails, request, options.batch ? `quotations[${index}].` : 'quotation.', now, deadline, medians)));
 }
 
 async function suggestOne(
@@ -134,14 +141,16 @@ async function suggestOne(
   priced: LoadedModel<'price'>,
   guardrails: GuardrailPolicy,
   request: PriceRequest,
-  index: number | undefined,
+  where: string,
   now: Date,
   deadline: number,
   medians: Promise<Record<string, number> | undefined>,
 ): Promise<ScoredPrice> {
-  const where = index === undefined ? '' : `quotations[${index}].`;
   const quotedAt = request.quotedAt ? new Date(request.quotedAt) : now;
   if (Number.isNaN(quotedAt.getTime())) throw new InputError(`${where}quotedAt must be a date-time, got "${request.quotedAt}"`, `${where}quotedAt`);
+  for (const [field, day] of [['quotedAt', quotedAt.toISOString().slice(0, 10)], ['departureDate', request.departureDate]] as const) {
+    if (day > LAST_DAY) throw new InputError(`${where}${field} must be on or before ${LAST_DAY}, the warehouse calendar's last day; got ${day}`, `${where}${field}`);
+  }
   if (request.departureDate < quotedAt.toISOString().slice(0, 10)) {
     throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quotedAt.toISOString().slice(0, 10)})`, `${where}departureDate`);
   }
@@ -149,7 +158,7 @@ async function suggestOne(
   const featureNames = priced.model.price.featureNames;
   const unknownFeature = Object.keys(request.features ?? {}).find((name) => !featureNames.includes(name));
   if (unknownFeature !== undefined) {
-    const field = `${index === undefined ? 'quotation.' : where}features.${unknownFeature}`;
+    const field = `${where}features.${unknownFeature}`;
     throw new InputError(`${field} is not a feature of price model ${priced.version}; its features: ${featureNames.join(', ')}`, field);
   }
   const quotation: QuotationInput = {
@@ -169,7 +178,7 @@ async function suggestOne(
   if (!known) {
     const itineraryLookup = await ctx.online.lookup('catalogue', `itinerary:${request.itineraryId}`, () => ctx.sources.itinerary(request.itineraryId), deadline - performance.now());
     if (itineraryLookup.source !== 'default' && itineraryLookup.value === null) {
-      throw new NotFoundError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${index === undefined ? 'quotation.' : where}itineraryId`);
+      throw new NotFoundError(`${where}itineraryId ${request.itineraryId} is not an itinerary of the catalogue`, `${where}itineraryId`);
     }
     itinerary = itineraryLookup.value ?? null;
   }
