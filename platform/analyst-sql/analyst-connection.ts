@@ -2,6 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../config.ts';
 import { embeddedDataPath } from '../clickhouse.ts';
 import { parseAstDump, unescapeTsv, type AstNode } from './ast-dump.ts';
+import { AnalystSqlError } from './analyst-errors.ts';
 import type { ParamValue } from './query-params.ts';
 
 /**
@@ -35,8 +36,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The query's tree; a dump that does not read as one is the query's doing (a name the guard cannot read), not the warehouse's. */
 function astOf(tsv: string): AstNode {
-  return parseAstDump(tsv.split('\n').map(unescapeTsv));
+  try {
+    return parseAstDump(tsv.split('\n').map(unescapeTsv));
+  } catch (err) {
+    throw new AnalystSqlError('sql_refused', `the guard could not read ClickHouse's parse of the query (${(err as Error).message}): write names and aliases without line breaks`);
+  }
 }
 
 /** A setting's value as a SET statement writes it; values come from the limits and the allowlist only. */

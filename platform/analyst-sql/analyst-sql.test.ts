@@ -1,5 +1,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { quietLog, testClickHouse, testConfig, useClickHouseDatabase } from '../../test/support/services.ts';
@@ -64,6 +67,7 @@ describe('analyst SQL guard', () => {
   });
 
   describe('refuses', () => {
+    const outfile = path.join(os.tmpdir(), `analyst-describe-${process.pid}.csv`);
     const attempts: Array<[string, string, RegExp, Record<string, unknown>?]> = [
       ['a table function', "SELECT * FROM file('/etc/passwd', 'LineAsString')", /table function file\(\)/],
       ['a table function written in capitals, after a comment', "-- just a look\nSELECT * FROM FILE('/etc/passwd', 'LineAsString')", /table function FILE\(\)/],
@@ -131,12 +135,26 @@ describe('analyst SQL guard', () => {
       ['SHOW CREATE TABLE', 'SHOW CREATE TABLE bookings', /not allowed/],
       ['SHOW TABLES in another database, written with IN', 'SHOW TABLES IN other_team', /SHOW TABLES of database other_team/],
       ['DESCRIBE of a system table', 'DESCRIBE TABLE system.users', /database system/],
+      // EXPLAIN AST prints names and aliases as they are, a node per line: a line break in one prints a node of its own.
+      ['file() behind an alias holding a line break', "SELECT file('/etc/passwd') AS `a\n    b`", /line break/],
+      ['getServerSetting() behind an alias holding an escaped line break', "SELECT getServerSetting('path') AS `a\\n    b`", /line break/],
+      ['another database probed through IN behind an alias holding a line break', "SELECT ('other-team-token' AS `a\n      b`) IN other_team.secrets", /line break/],
+      ['a line break written as a hex escape in a double-quoted alias', 'SELECT file(\'/etc/passwd\') AS "a\\x0A    b"', /line break/],
+      ['a column name holding a line break', 'SELECT `id\n    Function file` FROM bookings', /line break/],
+      ['DESCRIBE … INTO OUTFILE (ClickHouse writes it even read-only)', `DESCRIBE (SELECT 1 AS x) INTO OUTFILE '${outfile}' TRUNCATE`, /INTO OUTFILE is not allowed/],
+      ['DESCRIBE … INTO OUTFILE APPEND', `DESCRIBE TABLE bookings INTO OUTFILE '${outfile}' APPEND`, /INTO OUTFILE is not allowed/],
+      ['DESCRIBE … FORMAT', 'DESCRIBE TABLE bookings FORMAT CSV', /FORMAT CSV is not allowed/],
     ];
     for (const [what, sql, reason, params] of attempts) {
       it(what, async () => {
         await refused(sql, reason, params);
       });
     }
+
+    it('an Identifier parameter holding a line break, and no file was written by any attempt', async () => {
+      await refused('SELECT * FROM {t:Identifier}', /line breaks/, { t: 'bookings\n      TableIdentifier destinations' }, 'invalid_input');
+      assert.ok(!existsSync(outfile), 'DESCRIBE … INTO OUTFILE wrote its file');
+    });
 
     it('a WITH alias naming a system table as a string: not read, whatever ClickHouse makes of it', async () => {
       await assert.rejects(run("WITH 'system.tables' AS t SELECT * FROM t"), (err: unknown) => err instanceof AnalystSqlError);

@@ -13,6 +13,7 @@ export interface AstNode {
 }
 
 const CHILDREN = / \(children \d+\)$/;
+const NODE_LINE = /^ *[A-Za-z_][A-Za-z0-9_]*(?: |$)/;
 const ALIAS = / \(alias (.*)\)$/;
 
 function nodeOf(text: string): AstNode {
@@ -35,6 +36,9 @@ export function parseAstDump(rows: readonly string[]): AstNode {
   let root: AstNode | undefined;
   for (const row of rows) {
     if (row.trim() === '') continue;
+    // Every line is a node: a class name first (AST classes; a dictionary's parts are lower case). A line that is not (the tail of a name that held a line
+    // break) means the dump cannot be read as the query's tree.
+    if (!NODE_LINE.test(row)) throw new Error(`EXPLAIN AST printed a line that is not a node: ${JSON.stringify(row.slice(0, 60))}`);
     const depth = row.length - row.trimStart().length;
     const node = nodeOf(row.trimStart());
     while (stack.length > 0 && stack[stack.length - 1].depth >= depth) stack.pop();

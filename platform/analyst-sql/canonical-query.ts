@@ -63,3 +63,34 @@ export function parameterTypes(canonical: string): Map<string, string> {
   }
   return types;
 }
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', e: '\x1b', '0': '\0' };
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * The first quoted identifier or alias of the canonical text that holds a control character (a line break, a tab…),
+ * written as an escape or as itself; undefined when there is none. EXPLAIN AST prints identifiers and aliases as
+ * they are, one node per line: a line break in an alias would print the rest of it as a node of its own, which
+ * the guard would then read as part of the query.
+ */
+export function controlCharacterIdentifier(canonical: string): string | undefined {
+  for (let i = 0; i < canonical.length; i++) {
+    const quote = canonical[i];
+    if (quote !== "'" && quote !== '`' && quote !== '"') continue;
+    let text = '';
+    for (i++; i < canonical.length && canonical[i] !== quote; i++) {
+      if (canonical[i] !== '\\' || i + 1 >= canonical.length) {
+        text += canonical[i];
+        continue;
+      }
+      const c = canonical[++i];
+      const hex = c === 'x' ? /^[0-9A-Fa-f]{2}/.exec(canonical.slice(i + 1, i + 3)) : null;
+      if (hex) {
+        text += String.fromCharCode(parseInt(hex[0], 16));
+        i += 2;
+      } else text += ESCAPES[c] ?? c;
+    }
+    if (quote !== "'" && CONTROL.test(text)) return text;
+  }
+  return undefined;
+}

@@ -58,6 +58,10 @@ function problem(type: string, value: ParamValue): string | undefined {
     return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : `must be a date YYYY-MM-DD (${type}), got ${JSON.stringify(value)}`;
   }
   if (type === 'Bool') return typeof value === 'boolean' || value === 0 || value === 1 || value === 'true' || value === 'false' ? undefined : `must be true or false, got ${JSON.stringify(value)}`;
+  // An identifier is printed as it is by EXPLAIN AST, one node per line: no line breaks (see controlCharacterIdentifier).
+  if (type === 'Identifier') {
+    return typeof value === 'string' && !/[\x00-\x1f\x7f]/.test(value) ? undefined : `must be a name without line breaks or other control characters (Identifier), got ${JSON.stringify(value)}`;
+  }
   if (type === 'String' || type.startsWith('FixedString') || type.startsWith('Enum')) {
     return typeof value === 'string' ? undefined : `must be a string (${type}), got ${JSON.stringify(value)}`;
   }

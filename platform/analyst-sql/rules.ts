@@ -9,7 +9,8 @@ import type { SettingChange } from './canonical-query.ts';
  *   database (system, information_schema…), no table whose engine reaches files or other hosts;
  * - no table functions at all (file, url, postgresql, s3, remote, merge, view, numbers…);
  * - no function that reads outside the query's tables: file(), dictionaries, joinGet, hasColumnInTable…;
- * - no INTO OUTFILE, no FORMAT (the caller chooses the format), no EXPLAIN;
+ * - no INTO OUTFILE, no FORMAT (the caller chooses the format), no EXPLAIN, in SELECT and DESCRIBE alike;
+ * - no line break or other control character in a name or alias (see controlCharacterIdentifier);
  * - SETTINGS only from the allowlist (allowed-settings.ts), with allowed values.
  * Each rule is pure and returns refusals a person can act on; an empty list means the query may run.
  */
@@ -48,6 +49,9 @@ const FORBIDDEN_FUNCTIONS = new Set(
     'sleepEachRow',
   ].map((f) => f.toLowerCase()),
 );
+
+/** How EXPLAIN AST names a function: anything else means the line was not the function's own. */
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Functions whose right-hand argument may name a table (`x IN system.users`). */
 const IN_FUNCTIONS = new Set(['in', 'notin', 'globalin', 'globalnotin', 'nullin', 'notnullin', 'globalnullin', 'globalnotnullin']);
@@ -89,16 +93,30 @@ function tableRefusal(name: string, view: WarehouseView, how: string): Refusal |
 /** SHOW TABLES [FROM db] [LIKE '…'] as the canonical text writes it; SHOW DATABASES, CLUSTERS, SETTINGS… parse to the same node. */
 const SHOW_TABLES = /^SHOW TABLES(?: (?:FROM|IN) (\S+))?(?: (?:NOT )?I?LIKE '(?:[^'\\]|\\.)*')?$/;
 
-function statementRefusal(root: AstNode, view: WarehouseView, canonical: string): Refusal[] {
-  if (root.kind === 'SelectWithUnionQuery') {
-    const refusals: Refusal[] = [];
-    for (const extra of root.children.slice(1)) {
-      if (extra.kind === 'Literal') refusals.push({ rule: 'output', message: 'INTO OUTFILE is not allowed: results come back to you (use --format csv, json…)' });
-      else if (extra.kind === 'Identifier') refusals.push({ rule: 'output', message: `FORMAT ${extra.detail} is not allowed in the query: choose the output with the format option (json, csv, parquet, arrow)` });
-    }
-    return refusals;
+const INTO_OUTFILE: Refusal = { rule: 'output', message: 'INTO OUTFILE is not allowed: results come back to you (use --format csv, json…)' };
+
+/**
+ * What a SELECT or DESCRIBE holds beside its query or table: a Literal is INTO OUTFILE's file, an Identifier a
+ * FORMAT. ClickHouse writes an INTO OUTFILE file in its own process even in readonly mode, so both are refused.
+ */
+function outputRefusals(extras: readonly AstNode[]): Refusal[] {
+  const refusals: Refusal[] = [];
+  for (const extra of extras) {
+    if (extra.kind === 'Identifier') refusals.push({ rule: 'output', message: `FORMAT ${extra.detail} is not allowed in the query: choose the output with the format option (json, csv, parquet, arrow)` });
+    else refusals.push(INTO_OUTFILE);
   }
-  if (root.kind === 'DescribeQuery') return [];
+  return refusals;
+}
+
+function statementRefusal(root: AstNode, view: WarehouseView, canonical: string): Refusal[] {
+  // INTO OUTFILE is looked for in the words too (string literals left out), whatever the statement's tree holds.
+  const intoOutfile = /\bINTO\s+OUTFILE\b/i.test(canonical.replace(/'(?:[^'\\]|\\.)*'/g, "''"));
+  const refusals = kindRefusals(root, view, canonical);
+  return intoOutfile && !refusals.includes(INTO_OUTFILE) ? [INTO_OUTFILE, ...refusals] : refusals;
+}
+
+function kindRefusals(root: AstNode, view: WarehouseView, canonical: string): Refusal[] {
+  if (root.kind === 'SelectWithUnionQuery' || root.kind === 'DescribeQuery') return [...new Set(outputRefusals(root.children.slice(1)))];
   if (root.kind === 'ShowTables') {
     const show = SHOW_TABLES.exec(canonical.trim());
     if (!show) return [{ rule: 'statement', message: `${canonical.trim().split(/\s+/).slice(0, 2).join(' ')} is not allowed: of the SHOW statements, analysts may run SHOW TABLES` }];
@@ -137,6 +155,8 @@ export function inspectQuery(root: AstNode, view: WarehouseView, canonical: stri
     else if (node.kind === 'Explain') refusals.push({ rule: 'statement', message: 'EXPLAIN is not allowed inside an analyst query' });
     else if (node.kind === 'Function' && parent?.kind === 'TableExpression') {
       refusals.push({ rule: 'table_function', message: `table function ${node.detail}() is not allowed: analyst queries read the warehouse's own tables only` });
+    } else if (node.kind === 'Function' && !FUNCTION_NAME.test(node.detail)) {
+      refusals.push({ rule: 'function', message: `a function call could not be read (${JSON.stringify(node.detail.slice(0, 60))}): write names and aliases without line breaks or other control characters` });
     } else if (node.kind === 'Function' && (FORBIDDEN_FUNCTIONS.has(node.detail.toLowerCase()) || node.detail.toLowerCase().startsWith('dict'))) {
       refusals.push({ rule: 'function', message: `function ${node.detail}() is not allowed: it reads files, dictionaries or tables outside the query` });
     } else if (node.kind === 'Function' && IN_FUNCTIONS.has(node.detail.toLowerCase())) {

@@ -1,7 +1,7 @@
 import { allowedValue } from './allowed-settings.ts';
 import { AnalystSqlError, analystQueryError } from './analyst-errors.ts';
 import type { AnalystConnection, AnalystWarehouse } from './analyst-connection.ts';
-import { parameterTypes, settingsClauses } from './canonical-query.ts';
+import { controlCharacterIdentifier, parameterTypes, settingsClauses } from './canonical-query.ts';
 import { checkLimits, limitSettings, type AnalystLimits } from './limits.ts';
 import { checkParams } from './query-params.ts';
 import { inspectQuery, settingsRefusals, type Refusal } from './rules.ts';
@@ -69,6 +69,10 @@ export async function runAnalystQuery(warehouse: AnalystWarehouse, query: Analys
   try {
     connection = await warehouse.open();
     const canonical = await connection.canonical(sql);
+    const unreadable = controlCharacterIdentifier(canonical);
+    if (unreadable !== undefined) {
+      throw new AnalystSqlError('sql_refused', `the name or alias ${JSON.stringify(unreadable.slice(0, 60))} holds a line break or another control character: write names and aliases without them`);
+    }
     const params = checkParams(parameterTypes(canonical), query.params);
     const settings = settingsClauses(canonical);
     refuse(settingsRefusals(settings));

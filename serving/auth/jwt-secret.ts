@@ -51,7 +51,7 @@ export function jwtSecret(dataDir: string, configured: string | undefined, optio
   }
   const file = path.join(dataDir, 'serving', 'jwt-secret');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return generated(fs.readFileSync(file, 'utf8').trim(), file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -62,7 +62,19 @@ export function jwtSecret(dataDir: string, configured: string | undefined, optio
     fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
     return secret;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return generated(fs.readFileSync(file, 'utf8').trim(), file);
     throw err;
   }
+}
+
+/** What the API writes in its secret file: 48 random bytes, base64url. */
+const GENERATED = /^[A-Za-z0-9_-]{64}$/;
+
+/**
+ * The secret file's text, if it is one this API generated. Anything else (a file overwritten by whoever could
+ * write there, with text they know) would let them sign tokens: the API refuses to start, naming the file.
+ */
+function generated(secret: string, file: string): string {
+  if (GENERATED.test(secret) && weakSecretReason(secret) === undefined) return secret;
+  throw new InputError(`${file} does not hold a secret this API generated (64 base64url characters); delete it to generate a new one (tokens signed with the old one stop working), or set JWT_SECRET`, 'JWT_SECRET');
 }
