@@ -183,6 +183,15 @@ describe('GraphQL over quotations', () => {
     const costlyByDefault = await counted(() => gql('analyst', byDefault));
     assert.equal(costlyByDefault.result.body.code, 'query_too_complex', costlyByDefault.result.text);
     assert.equal(costlyByDefault.queries, 0);
+
+    // Introspection costs what it asks: the schema's types and fields once is fine, fifty times over is not.
+    const schemaTree = '__schema { types { name fields { name args { name type { name ofType { name } } } type { name kind ofType { name kind ofType { name } } } } } }';
+    const once = await gql('analyst', `{ ${schemaTree} }`);
+    assert.equal(once.status, 200, once.text.slice(0, 300));
+    assert.ok(once.body.data.__schema.types.some((t: { name: string }) => t.name === 'Quotation'));
+    const introspections = await gql('analyst', `{ ${Array.from({ length: 50 }, (_, i) => `s${i}: ${schemaTree}`).join(' ')} }`);
+    assert.equal(introspections.status, 400, introspections.text.slice(0, 200));
+    assert.equal(introspections.body.code, 'query_too_complex');
   });
 
   it('answers bad queries with a code and a message', async () => {

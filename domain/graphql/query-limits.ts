@@ -1,5 +1,5 @@
 import {
-  getNamedType, isListType, isNonNullType, isObjectType, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType,
+  getNamedType, isListType, isNonNullType, isObjectType, Kind, SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType,
   type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, valueFromASTUntyped,
 } from 'graphql';
 import { InputError } from '../../platform/errors.ts';
@@ -63,13 +63,23 @@ function sizeOf(walk: Walk, parent: GraphQLNamedType, field: GraphQLField<unknow
   return isListType(type) ? LIST_ESTIMATE : 1;
 }
 
+/**
+ * GraphQL's own fields, answered from the schema: `__schema` and `__type` on the query type, `__typename` anywhere.
+ * They cost like any other field, lists and all: a query of thousands of aliased `__schema { types { fields … } }`
+ * is as much work to answer as any other wide query.
+ */
+function metaField(schema: GraphQLSchema, parent: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__typename') return TypeNameMetaFieldDef;
+  if (parent !== schema.getQueryType()) return undefined;
+  return name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : undefined;
+}
+
 function costOf(walk: Walk, selections: SelectionSetNode, parent: GraphQLNamedType, seen: readonly string[]): number {
   let cost = 0;
   for (const selection of selections.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
-      const field = isObjectType(parent) ? parent.getFields()[name] : undefined;
-      // Introspection and __typename: GraphQL's own, answered from the schema.
+      const field = isObjectType(parent) ? (parent.getFields()[name] ?? metaField(walk.schema, parent, name)) : undefined;
       if (!field) {
         cost += 1;
         continue;
