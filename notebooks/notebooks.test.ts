@@ -129,6 +129,24 @@ describe('starter notebooks on a sample world', () => {
     });
   }
 
+  it("draws a chart from its SQL cell's rows only: a layer's own data from a file or a URL is refused, nothing read", async () => {
+    const secret = path.join(tempDir('notebook-file'), 'not-for-the-report.csv');
+    fs.writeFileSync(secret, 'line\nsk_live_do_not_print\n');
+    for (const url of [`file://${secret}`, secret, 'http://127.0.0.1:9/x.csv']) {
+      const notebook = parseNotebook(
+        ['---', 'title: A chart that reaches out', '---', '```sql n', 'SELECT 1 AS x', '```', '```vega-lite n',
+          JSON.stringify({ layer: [{ mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } }, { mark: 'text', data: { url, format: { type: 'csv' } }, encoding: { text: { field: 'line' } } }] }),
+          '```'].join('\n'),
+        'reaching.md',
+      );
+      await assert.rejects(runNotebook(notebook, {}, runQuery), (err: Error & { field?: string }) => {
+        assert.match(err.message, /chart of sql cell n: a chart draws its SQL cell's rows only; it may not load/);
+        assert.equal(err.field, 'spec');
+        return true;
+      }, url);
+    }
+  });
+
   it('names months and weekdays', () => {
     const seasonality = reports.get('seasonality.md')!.html;
     for (const name of ['Jan', 'Jun', 'Dec', 'Mon', 'Sun']) assert.match(seasonality, new RegExp(`>${name}<`));

@@ -78,7 +78,13 @@ export async function runNotebook(notebook: Notebook, given: Record<string, stri
     } else {
       const data = results.get(cell.data)!;
       const rows = data.rows.map((r) => Object.fromEntries(data.columns.map((c, i) => [c.name, r[i]])));
-      const svg = await renderChart(cell.spec, rows);
+      let svg: string;
+      try {
+        svg = await renderChart(cell.spec, rows);
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`chart of sql cell ${cell.data}: ${err.message}`, err.field);
+        throw err;
+      }
       sections.push({ kind: 'chart', html: `<figure class="chart" data-cell="${escapeHtml(cell.data)}">${svg}</figure>` });
     }
   }
