@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort } from '../../test/support/free-port.ts';
+import { openRelay, relayedUrl } from '../../test/support/tcp-relay.ts';
 import { migrate } from '../../domain/migrate.ts';
 import { InputError } from '../../platform/errors.ts';
 import { freshDatabase, MACHINE_REDIS_URL, postgresTargets, quietLog, serviceSkipReason, testConfig, type TestDatabase } from '../../test/support/services.ts';
@@ -157,6 +160,42 @@ for (const target of await postgresTargets()) {
         assert.deepEqual((await services.state.unresolvedFailures()).map((f) => f.step), []);
       } finally {
         await workers.close();
+      }
+    });
+
+    it('a run whose orchestrator wakes while PostgreSQL is away reaches its end by itself once it is back', async () => {
+      await db.pool.query(`UPDATE fixture_control SET fail = false, batch_delay_ms = 0`);
+      // The workers reach PostgreSQL through a relay that is closed (and their connections cut) when the run is queued.
+      const relayPort = await freePort();
+      let relay = await openRelay(relayPort, new URL(db.url));
+      const relayed = new URL(relayedUrl(db.url, relayPort));
+      relayed.searchParams.set('application_name', 'relayed_worker');
+      const workerPool = new pg.Pool({ connectionString: relayed.toString(), max: 4 });
+      workerPool.on('error', () => undefined);
+      const workerServices = await openStepServices(testConfig(), quietLog, { pg: workerPool });
+      process.env.DATABASE_URL = relayed.toString();
+      const workers = startPipelineWorkers(graph, workerServices, { redisUrl: MACHINE_REDIS_URL, queues: PIPELINE_QUEUES, lockDurationMs: 5000 });
+      try {
+        await workerPool.query('SELECT 1');
+        await new Promise<void>((resolve) => relay.close(() => resolve()));
+        await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'relayed_worker'`);
+        const { runId } = await enqueueRun(graph, services.state, MACHINE_REDIS_URL, { retry: { attempts: 2, delayMs: 300, jitter: 0.5 } });
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        assert.equal((await services.state.run(runId))!.status, 'queued', 'nothing could start while PostgreSQL was away');
+        // By now the first steps have failed both their attempts, and the run's job woke to a database it could
+        // not write to. Once PostgreSQL is back, the run ends by itself, those failures recorded.
+        relay = await openRelay(relayPort, new URL(db.url));
+        const run = await waitForRun(services.state, runId, { timeoutMs: 90_000, pollMs: 200 });
+        assert.equal(run.status, 'failed');
+        const steps = await services.state.stepsOf(runId);
+        assert.ok(steps.every((step) => step.status === 'failed' || step.status === 'skipped'), JSON.stringify(steps.map((x) => [x.step, x.status])));
+        assert.ok(steps.some((step) => step.status === 'failed'));
+      } finally {
+        await workers.close();
+        await workerServices.close();
+        await workerPool.end();
+        relay.close();
+        delete process.env.DATABASE_URL;
       }
     });
   });

@@ -7,7 +7,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 import type { RunRecord, RunState } from './run-state.ts';
 import { selectSteps, type Selection } from './selection.ts';
 import { queueOfStep, stepJobOptions } from './run-orchestrator.ts';
-import { queuePrefix, KEEP_JOBS, queueName, redisConnection, runJobId, type RunJobData, type StepJobData } from './queues.ts';
+import { queuePrefix, KEEP_JOBS, queueName, redisConnection, RUN_JOB_RETRY, runJobId, type RunJobData, type StepJobData } from './queues.ts';
 
 export interface EnqueueOptions {
   selection?: Selection;
@@ -44,7 +44,7 @@ export async function enqueueRun(graph: readonly Step[], state: RunState, redisU
       name: 'run',
       queueName: queueName('runs'),
       data,
-      opts: { jobId: runJobId(runId), ...KEEP_JOBS },
+      opts: { jobId: runJobId(runId), ...KEEP_JOBS, ...RUN_JOB_RETRY },
       children: steps
         .filter((s) => s.after.length === 0)
         .map((s) => {

@@ -1,6 +1,6 @@
 import type { ConnectionOptions, JobsOptions } from 'bullmq';
 import type { StepContext } from '../step.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { bullmqRetryOptions, type RetryPolicy } from './retry-policy.ts';
 import type { RunRecord } from './run-state.ts';
 import type { Selection } from './selection.ts';
 
@@ -34,6 +34,14 @@ export const KEEP_JOBS: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> =
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: false,
 };
+
+/**
+ * The run job's own retries. Each wake-up starts by writing the run's state to PostgreSQL: with BullMQ's default
+ * of one attempt, a database away at that moment stranded the run for good (`queued`, its steps `pending`). A
+ * wake-up starts from the recorded state, so running it again is safe; these retries outlast a restart of a few
+ * minutes (2 s doubling, eight attempts).
+ */
+export const RUN_JOB_RETRY = bullmqRetryOptions({ attempts: 8, delayMs: 2_000, jitter: 0.5 });
 
 export interface RunJobData {
   /** Absent in a job produced by a schedule: the orchestrator gives it one on first sight. */

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { InputError } from '../../platform/errors.ts';
 import type { StepContext } from '../step.ts';
 import { DEFAULT_RETRY } from './retry-policy.ts';
-import { KEEP_JOBS, type RunJobData } from './queues.ts';
+import { KEEP_JOBS, RUN_JOB_RETRY, type RunJobData } from './queues.ts';
 import type { Selection } from './selection.ts';
 
 /** A recurring run: which part of the graph, when (cron with seconds, in a time zone). */
@@ -77,7 +77,7 @@ export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): Pipelin
 export async function upsertSchedules(runs: Queue, schedules: readonly PipelineSchedule[]): Promise<void> {
   for (const s of schedules) {
     const data: RunJobData = { selection: s.selection, params: s.params, trigger: 'schedule', retry: DEFAULT_RETRY };
-    await runs.upsertJobScheduler(s.id, { pattern: s.pattern, tz: s.tz }, { name: 'run', data, opts: KEEP_JOBS });
+    await runs.upsertJobScheduler(s.id, { pattern: s.pattern, tz: s.tz }, { name: 'run', data, opts: { ...KEEP_JOBS, ...RUN_JOB_RETRY } });
   }
   const wanted = new Set(schedules.map((s) => s.id));
   for (const existing of await runs.getJobSchedulers()) {
