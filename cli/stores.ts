@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
-import { openPostgres } from '../platform/postgres.ts';
+import { openPostgres, requestPool } from '../platform/postgres.ts';
 import { survivePostgresDisconnects } from '../platform/connection-errors.ts';
 import { openClickHouse } from '../platform/clickhouse.ts';
 import { migrate } from '../domain/migrate.ts';
@@ -11,6 +11,8 @@ import { applyRetention } from '../pipelines/warehouse/retention.ts';
 
 export interface Stores {
   pg: pg.Pool;
+  /** The same PostgreSQL for the API's requests: connections and queries with bounded waits (platform/postgres.ts). */
+  requests: pg.Pool;
   clickhouse: ClickHouseClient;
   close(): Promise<void>;
 }
@@ -35,10 +37,19 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
     await postgres?.close().catch(() => undefined);
     throw err;
   }
+  let requests: pg.Pool | undefined;
   return {
     get pg() {
       if (!postgres) throw new Error('PostgreSQL was not opened for this command');
       return postgres.pool;
+    },
+    get requests() {
+      if (!postgres) throw new Error('PostgreSQL was not opened for this command');
+      if (!requests) {
+        requests = requestPool(postgres.pool);
+        survivePostgresDisconnects(requests, log);
+      }
+      return requests;
     },
     get clickhouse() {
       if (!clickhouse) throw new Error('ClickHouse was not opened for this command');
@@ -46,6 +57,7 @@ export async function openStores(config: Config, log: Logger, need: { pg?: boole
     },
     async close() {
       await clickhouse?.close().catch(() => undefined);
+      await requests?.end().catch(() => undefined);
       await postgres?.close();
     },
   };

@@ -52,6 +52,19 @@ export async function openPostgres(config: Config, log: Logger, opts: { max?: nu
   };
 }
 
+/**
+ * How long a request may wait for PostgreSQL: for a connection (a free one of the pool, or a new one) and for a
+ * query's answer. Pipelines and the CLI wait as long as their work takes; a request that waited this long for a
+ * server that accepts connections but does not answer (frozen, partitioned away) is answered 503 instead of never.
+ */
+export const REQUEST_CONNECT_TIMEOUT_MS = 5_000;
+export const REQUEST_QUERY_TIMEOUT_MS = 15_000;
+
+/** A pool on the same server as `pool`, for requests: its waits are bounded (see above). */
+export function requestPool(pool: pg.Pool): pg.Pool {
+  return new pg.Pool({ ...pool.options, connectionTimeoutMillis: REQUEST_CONNECT_TIMEOUT_MS, query_timeout: REQUEST_QUERY_TIMEOUT_MS });
+}
+
 async function probe(pool: pg.Pool, url: string): Promise<void> {
   try {
     await pool.query('SELECT 1');

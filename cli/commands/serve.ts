@@ -3,6 +3,7 @@ import { openStores } from '../stores.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
 import { buildApp } from '../../serving/app.ts';
+import { listenOnConfigured } from '../listen.ts';
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
 import { reviewDesk } from '../../domain/review-desk/review-routes.ts';
@@ -35,8 +36,8 @@ export const command: Command = {
     const stores = await openStores(config, log);
     let app;
     try {
-      app = await buildApp({ config, log, pg: stores.pg, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })] });
-      await app.listen({ host: config.host, port: config.port });
+      app = await buildApp({ config, log, pg: stores.requests, clickhouse: stores.clickhouse, registry: ModelRegistry.open(registryLocation(config.dataDir)), plugins: [reviewDesk({ pool: stores.requests, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.requests, log }), chatConversation({ pool: stores.requests, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.requests, clickhouse: stores.clickhouse })] });
+      await listenOnConfigured(app, config);
     } catch (err) {
       await app?.close().catch(() => undefined);
       await stores.close().catch(() => undefined);

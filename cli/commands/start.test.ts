@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { freePort } from '../../test/support/free-port.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +45,20 @@ describe('npm start on a fresh machine', () => {
   let pricingManager = '';
   let queue: Suggestion[] = [];
 
-  before(async () => {
-    const dataDir = tempDir('npm-start');
-    const [port, pgPort] = [await freePort(), await freePort()];
-    // Embedded defaults, as for a new user: no server URL, so the embedded PostgreSQL and ClickHouse.
+  let dataDir = '';
+  let pgPort = 0;
+  /** Embedded defaults, as for a new user: no server URL, so the embedded PostgreSQL and ClickHouse. */
+  const startEnv = (port: number): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...process.env, SPIRIT_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
     for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'REDIS_URL']) delete env[name];
+    return env;
+  };
+
+  before(async () => {
+    dataDir = tempDir('npm-start');
+    pgPort = await freePort();
+    const port = await freePort();
+    const env = startEnv(port);
     // A process group of its own, as a terminal gives it: Ctrl+C reaches the embedded PostgreSQL too.
     child = spawn(process.execPath, ['--no-memory-reducer', '--import', 'tsx', 'cli/main.ts', 'start', '--customers', '1000', '--years', '3'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -139,5 +148,33 @@ describe('npm start on a fresh machine', () => {
       .split('\n')
       .filter((line) => /"level":"(warn|error)"/.test(line));
     assert.deepEqual(warnings, []);
+  });
+
+  it('started again on a port in use, says so in a line naming PORT and exits', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const again = spawn(process.execPath, ['--no-memory-reducer', '--import', 'tsx', 'cli/main.ts', 'start'], { cwd: ROOT, env: startEnv(port), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+      let errors = '';
+      again.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          process.kill(-again.pid!, 'SIGKILL');
+          reject(new Error(`still running after ${START_TIMEOUT_MS / 1000} s:\n${errors.slice(-2000)}`));
+        }, START_TIMEOUT_MS);
+        again.once('exit', (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      assert.equal(code, 1, errors.slice(-2000));
+      const said = errors.split('\n').filter((line) => line.startsWith('spirit-ml start:'));
+      assert.equal(said.length, 1, errors.slice(-2000));
+      assert.match(said[0], new RegExp(`cannot serve on 127\\.0\\.0\\.1:${port}: the port is in use.*set PORT`));
+      assert.doesNotMatch(errors, /\n\s+at /, 'no stack trace');
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { runPipelineInProcess } from '../../pipelines/runner/in-process-runner.t
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
 import { generateWorld } from '../../domain/generator/index.ts';
 import { buildApp } from '../../serving/app.ts';
+import { listenOnConfigured } from '../listen.ts';
 import { FAMILIES } from '../../serving/champions/families.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { reviewDesk } from '../../domain/review-desk/review-routes.ts';
@@ -67,6 +68,7 @@ export const command: Command = {
       process.exit(code);
     };
 
+    let app: Awaited<ReturnType<typeof buildApp>> | undefined;
     try {
       const { rows } = await stores.pg.query<{ n: string }>('SELECT count(*) AS n FROM customers');
       if (Number(rows[0].n) === 0) {
@@ -97,15 +99,16 @@ export const command: Command = {
       const keys = await ensureApiKeys(stores.pg, config.dataDir);
       // From here this process serves requests (the pipeline above is done): see platform/serving-v8.ts.
       tuneV8ForServing(log);
-      const app = await buildApp({
+      const api = await buildApp({
         config,
         log,
-        pg: stores.pg,
+        pg: stores.requests,
         clickhouse: stores.clickhouse,
         registry,
-        plugins: [reviewDesk({ pool: stores.pg, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.pg, log }), chatConversation({ pool: stores.pg, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.pg, clickhouse: stores.clickhouse })],
+        plugins: [reviewDesk({ pool: stores.requests, clickhouse: stores.clickhouse }), reviewPage(), quotationGraph({ pool: stores.requests, log }), chatConversation({ pool: stores.requests, log, redisUrl: config.redisUrl, retentionDays: config.chatRetentionDays }), personalData({ pg: stores.requests, clickhouse: stores.clickhouse })],
       });
-      const address = await app.listen({ host: config.host, port: config.port });
+      app = api;
+      const address = await listenOnConfigured(api, config);
       const base = address.replace('0.0.0.0', '127.0.0.1');
       // The quotation engine quotes a few upcoming departures through the API, so the review desk has work;
       // nothing happens when suggestions are already pending (a restart does not pile up more).
@@ -140,12 +143,14 @@ export const command: Command = {
       const stop = async () => {
         await ingests?.stop();
         await relay?.stop();
-        await app.close().catch(() => undefined);
+        await api.close().catch(() => undefined);
         await shutdown(0);
       };
       onStopSignal(() => void stop());
       await new Promise<never>(() => undefined);
     } catch (err) {
+      // The API first: its LISTEN clients hold pool connections that the stores' close would wait for forever.
+      await app?.close().catch(() => undefined);
       await stores.close().catch(() => undefined);
       throw err;
     }

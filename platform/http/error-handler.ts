@@ -40,12 +40,13 @@ const RETRY_AFTER_SECONDS = 5;
  * Errors of a connection to PostgreSQL, Redis or ClickHouse that went away, never came or could not be had in
  * time: node's socket errors, PostgreSQL's admin shutdown / cannot-connect classes (57P01–57P03, 08xxx) and
  * pg-pool's own messages, including its wait for a free client timing out when every connection is busy (under
- * overload: the caller should come back, as when the store is away).
+ * overload: the caller should come back, as when the store is away), and a query left unanswered past the request
+ * pool's query_timeout (a server that accepts connections but does not answer).
  */
 function isConnectionFailure(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND)$/.test(code) || /^(57P0[123]|08...)$/.test(code))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(error.message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|Query read timeout/i.test(error.message);
 }
 
 type ValidationParams = Record<string, unknown>;
