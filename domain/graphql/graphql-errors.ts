@@ -3,14 +3,15 @@ import type { ExecutionResult, GraphQLError } from 'graphql';
 import { SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { httpStatusOf } from '../../platform/http/api-errors.ts';
-import { errorAnswer } from '../../platform/http/error-handler.ts';
+import { errorAnswer, isConnectionFailure, RETRY_AFTER_SECONDS } from '../../platform/http/error-handler.ts';
 
 /**
  * Errors of the GraphQL route, each with a code in `extensions.code` (the API's own codes: invalid_input,
  * not_found, forbidden, quotation_changed, scoring_rejected…) and, for bad input, the field.
  *
  * - A query that runs answers 200 with `data` and `errors`, as GraphQL clients expect; a resolver's unexpected
- *   failure is logged with its stack and reported as `internal` with the request id, never its text.
+ *   failure is logged with its stack and reported as `internal` with the request id, never its text. A database
+ *   that does not answer is `store_unavailable`, and when nothing could be answered, a 503 with Retry-After.
  * - A request refused before it runs (no or bad credential, bad JSON, a syntax error, an unknown field, too deep,
  *   too costly, a field or a mutation the role may not ask for) answers 4xx with the API's `{ code, message }`
  *   at the top, as every other route does, plus `errors` for GraphQL clients.
@@ -41,15 +42,29 @@ function executionError(error: GraphQLError, request: FastifyRequest | undefined
     const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'invalid_input';
     return { message: error.message, ...where, extensions: { code } };
   }
+  if (isConnectionFailure(original)) {
+    // A database that went away mid-query: the caller can retry, as every other route tells them (503 below).
+    log.warn('store unavailable', { reqId: request?.id, route: '/graphql', error: original.message });
+    return { message: STORE_UNAVAILABLE, ...where, extensions: { code: 'store_unavailable' } };
+  }
   log.error('graphql resolver failed', { reqId: request?.id, error: original.message, stack: original.stack });
   return { message: `internal error (request ${request?.id ?? 'unknown'}); it has been logged`, ...where, extensions: { code: 'internal' } };
 }
+
+const STORE_UNAVAILABLE = 'a database this query needs does not answer right now; retry shortly';
 
 /** mercurius `errorFormatter`: errors of a query that ran. */
 export function formatExecution(log: Logger) {
   return (execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>, context: { reply?: FastifyReply }) => {
     const request = context.reply?.request;
-    return { statusCode: 200, response: { data: execution.data ?? null, errors: execution.errors.map((e) => executionError(e, request, log)) } };
+    const errors = execution.errors.map((e) => executionError(e, request, log));
+    // Nothing answered because a store is away: 503 with Retry-After, as every other route, so clients retry.
+    // (mercurius keeps only `data` and `errors` of the answer: the code is in each error's extensions.)
+    if (execution.data == null && errors.some((e) => e.extensions.code === 'store_unavailable')) {
+      context.reply?.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return { statusCode: 503, response: { data: null, errors } };
+    }
+    return { statusCode: 200, response: { data: execution.data ?? null, errors } };
   };
 }
 

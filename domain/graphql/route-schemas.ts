@@ -36,5 +36,12 @@ export const GRAPHQL_RESPONSES = {
   403: Refusal('The role may not ask for a field (costs and margins) or may not change quotations'),
   405: Refusal('A mutation sent with GET'),
   429: Refusal('Rate limit of this credential reached'),
-  503: Refusal('PostgreSQL does not answer right now; retry after Retry-After seconds'),
+  // Refused before the query ran ({ code, message, errors }), or the query ran and nothing could be answered
+  // ({ data: null, errors }, each error's extensions.code store_unavailable).
+  503: {
+    description: 'PostgreSQL does not answer right now; retry after Retry-After seconds',
+    type: 'object',
+    required: ['errors'],
+    properties: { code: { type: 'string' }, message: { type: 'string' }, data: { type: 'null' }, errors: { type: 'array', items: GraphError } },
+  },
 };

@@ -34,7 +34,7 @@ const FASTIFY_CODES: Record<string, string> = {
 };
 
 /** How long a caller is asked to wait when a store is away: a PostgreSQL restart takes a few seconds. */
-const RETRY_AFTER_SECONDS = 5;
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Errors of a connection to PostgreSQL, Redis or ClickHouse that went away, never came or could not be had in
@@ -43,7 +43,7 @@ const RETRY_AFTER_SECONDS = 5;
  * overload: the caller should come back, as when the store is away), and a query left unanswered past the request
  * pool's query_timeout (a server that accepts connections but does not answer).
  */
-function isConnectionFailure(error: Error): boolean {
+export function isConnectionFailure(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND)$/.test(code) || /^(57P0[123]|08...)$/.test(code))) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|Query read timeout/i.test(error.message);

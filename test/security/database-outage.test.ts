@@ -10,6 +10,7 @@ import { seedSampleCatalogue } from '../worlds/sample-catalogue.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { buildApp } from '../../serving/app.ts';
+import { quotationGraph } from '../../domain/graphql/graphql-plugin.ts';
 import { createApiKey } from '../../serving/auth/api-keys.ts';
 import { listen, type HttpClient } from '../support/http-client.ts';
 import { quietLog, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../support/services.ts';
@@ -63,6 +64,7 @@ describe('the API while PostgreSQL is down', () => {
       clickhouse,
       registry: ModelRegistry.open(pathToFileURL(tempDir('registry')).href),
       settings: { jwtSecret: OPERATOR_SECRET, modelPollMs: 0, keyCacheMs: 1000, keyOutageGraceMs: 60_000 },
+      plugins: [quotationGraph({ pool, log: quietLog })],
     });
     http = await listen(app);
   });
@@ -93,6 +95,11 @@ describe('the API while PostgreSQL is down', () => {
     assert.ok(write.headers.get('retry-after'));
     assert.doesNotMatch(write.text, /ECONNREFUSED|127\.0\.0\.1|postgres:\/\//, 'the answer names no host');
     assert.equal((await http.call('GET', '/health')).status, 200);
+    const graph = await http.call('POST', '/graphql', { key: keys.admin, body: { query: '{ quotations(first: 2) { edges { node { id } } } }' } });
+    assert.equal(graph.status, 503, `GraphQL as every other route: ${graph.text.slice(0, 300)}`);
+    assert.equal(graph.body.errors[0].extensions.code, 'store_unavailable');
+    assert.doesNotMatch(graph.text, /ECONNREFUSED|127\.0\.0\.1/, 'the answer names no host');
+    assert.ok(graph.headers.get('retry-after'));
 
     await server.start();
     let status = 0;
