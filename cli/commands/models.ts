@@ -2,6 +2,7 @@ import { appendAudit, cliActor } from '../../platform/audit-log.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { AliasState } from '../../models/registry/aliases.ts';
+import { FAMILY_NAMES } from '../../models/families.ts';
 import { ModelRegistry, type Decision } from '../../models/registry/model-registry.ts';
 import type { ModelVersion } from '../../models/registry/model-version.ts';
 import { registryLocation } from '../../models/registry/registry-location.ts';
@@ -25,6 +26,17 @@ function positional(args: ParsedArgs, index: number, name: string): string {
   const value = args.positionals[index];
   if (value === undefined || value === '') throw new UsageError(`missing argument ${name}`, name);
   return value;
+}
+
+/**
+ * A family named on the command line: one of the platform's, or one the registry holds versions of. A misspelt
+ * one is a usage error, not an empty answer or "has no champion yet".
+ */
+async function familyArg(registry: ModelRegistry, given: string, name = 'FAMILY'): Promise<string> {
+  if ((FAMILY_NAMES as readonly string[]).includes(given)) return given;
+  const known = new Set<string>([...FAMILY_NAMES, ...(await registry.list()).map((v) => v.family)]);
+  if (known.has(given)) return given;
+  throw new UsageError(`${name}: "${given}" is not a model family; one of ${[...known].sort().join(', ')}`, name);
 }
 
 /** Columns padded to their widest cell, so the table reads in a terminal and greps by column. */
@@ -59,7 +71,7 @@ export const listCommand: Command = {
   details: LOCATION_NOTE,
   async run(args, ctx) {
     const registry = openRegistry(ctx);
-    const family = args.values.family as string | undefined;
+    const family = args.values.family === undefined ? undefined : await familyArg(registry, args.values.family as string, '--family');
     const versions = await registry.list(family);
     const aliases = new Map<string, AliasState>();
     for (const f of new Set(versions.map((v) => v.family))) aliases.set(f, await registry.aliases(f));
@@ -94,7 +106,7 @@ export const showCommand: Command = {
   details: LOCATION_NOTE,
   async run(args, ctx) {
     const registry = openRegistry(ctx);
-    const family = positional(args, 0, 'FAMILY');
+    const family = await familyArg(registry, positional(args, 0, 'FAMILY'));
     const version = await registry.get(family, positional(args, 1, 'VERSION'));
     const aliases = aliasesOf(version.version, await registry.aliases(family));
     if (args.values.json) {
@@ -144,7 +156,7 @@ export const promoteCommand: Command = {
   details: LOCATION_NOTE,
   async run(args, ctx) {
     const registry = openRegistry(ctx);
-    const family = positional(args, 0, 'FAMILY');
+    const family = await familyArg(registry, positional(args, 0, 'FAMILY'));
     const target = await registry.get(family, positional(args, 1, 'VERSION'));
     ctx.out(decisionText(await audited(ctx, `model:${family}/${target.version}`, 'model.promote', () => registry.promote(family, target.version, String(args.values.reason)))));
   },
@@ -158,7 +170,7 @@ export const rollbackCommand: Command = {
   details: LOCATION_NOTE,
   async run(args, ctx) {
     const registry = openRegistry(ctx);
-    const family = positional(args, 0, 'FAMILY');
+    const family = await familyArg(registry, positional(args, 0, 'FAMILY'));
     ctx.out(decisionText(await audited(ctx, `model:${family}`, 'model.rollback', () => registry.rollback(family, String(args.values.reason)))));
   },
 };
@@ -170,7 +182,8 @@ export const decisionsCommand: Command = {
   positionals: [{ name: 'FAMILY', description: 'Model family, e.g. price' }],
   details: LOCATION_NOTE,
   async run(args, ctx) {
-    const decisions = await openRegistry(ctx).decisions(positional(args, 0, 'FAMILY'));
+    const registry = openRegistry(ctx);
+    const decisions = await registry.decisions(await familyArg(registry, positional(args, 0, 'FAMILY')));
     if (args.values.json) {
       ctx.out(JSON.stringify(decisions, null, 2) + '\n');
       return;

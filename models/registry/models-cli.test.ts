@@ -87,4 +87,10 @@ test('MODEL_REGISTRY_URL points the CLI elsewhere; bad arguments exit 2, missing
   const none = cli(['models', 'rollback', 'demand']);
   assert.equal(none.code, 1);
   assert.match(none.err, /demand has no previous champion/);
+  // A misspelt family is a usage error naming it, not an empty answer or "has no champion yet".
+  for (const args of [['models', 'decisions', 'pryce'], ['models', 'show', 'pryce', 'champion'], ['models', 'rollback', 'pryce'], ['models', 'list', '--family', 'pryce']]) {
+    const misspelt = cli(args);
+    assert.equal(misspelt.code, 2, `${args.join(' ')}: ${misspelt.out}${misspelt.err}`);
+    assert.match(misspelt.err, /"pryce" is not a model family; one of .*price/);
+  }
 });
