@@ -3,7 +3,7 @@ import { intArg, stringArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
 import { loadPipelineGraph } from '../../pipelines/graph.ts';
-import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { openStepServices, touchesClickHouse } from '../../pipelines/runner/step-services.ts';
 import { migrate } from '../../domain/migrate.ts';
 import { PIPELINE_QUEUES, type PipelineQueue } from '../../pipelines/runner/queues.ts';
 import type { QueueLimits } from '../../pipelines/runner/pipeline-workers.ts';
@@ -78,10 +78,22 @@ export const command: Command = {
         'queues',
       );
     }
+    // Several processes serve the queues and share the booking system; an embedded PostgreSQL belongs to the
+    // process that started it, and goes when that one stops.
+    if (pipelineRoles.length > 0 && !ctx.config.databaseUrl) {
+      throw new UsageError('DATABASE_URL is not set: pipeline workers share the booking system with each other and with the processes that queue runs; set it to a PostgreSQL server (an embedded one belongs to the process that started it)', 'DATABASE_URL');
+    }
     const graphFile = args.values.graph as string | undefined;
     if (graphFile) process.env.PIPELINE_GRAPH = graphFile;
     // Only the pipeline queues need the graph: a relay or consumer must start even while a step is broken.
     const graph = pipelineRoles.length > 0 ? await loadPipelineGraph(graphFile) : [];
+    const sandboxed = graph.filter((step) => (step.partitions ? pipelineRoles.includes('partitions') : step.heavy && pipelineRoles.includes('heavy')) && touchesClickHouse(step));
+    if (sandboxed.length > 0 && !ctx.config.clickhouseUrl) {
+      throw new UsageError(
+        `CLICKHOUSE_URL is not set: ${sandboxed.map((s) => s.name).join(', ')} run in child processes (heavy and partitions queues) and read ClickHouse, and the embedded one belongs to one process; set it to a ClickHouse server, or run the pipeline in-process (spirit-ml pipeline run, without REDIS_URL)`,
+        'CLICKHOUSE_URL',
+      );
+    }
     const services = await openStepServices(ctx.config, ctx.log, { migrate });
     const stops: Array<() => Promise<void>> = [];
     try {

@@ -101,3 +101,16 @@ for (const target of await postgresTargets()) {
     });
   });
 }
+
+describe('spirit-ml worker on embedded stores', () => {
+  it('refuses pipeline queues without DATABASE_URL, and sandboxed ClickHouse steps without CLICKHOUSE_URL, before connecting to anything', async () => {
+    const base = { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: '', CLICKHOUSE_URL: '', SPIRIT_DATA_DIR: tempDir('worker-embedded') };
+    const noPostgres = await cli(['worker', '--schedules', 'off'], base);
+    assert.equal(noPostgres.code, 2, noPostgres.stderr);
+    assert.match(noPostgres.stderr, /DATABASE_URL is not set: pipeline workers share the booking system/);
+    // The nightly graph's training steps run in child processes and read ClickHouse; the embedded one is one process's.
+    const noClickHouse = await cli(['worker', '--schedules', 'off'], { ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    assert.equal(noClickHouse.code, 2, noClickHouse.stderr);
+    assert.match(noClickHouse.stderr, /CLICKHOUSE_URL is not set: .*train-demand.* run in child processes/);
+  });
+});
