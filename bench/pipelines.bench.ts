@@ -98,7 +98,7 @@ async function bullmqWorkers(ctx: BenchContext, pgUrl: string, pool: pg.Pool): P
       ctx.log(`cpu graph on ${count} worker(s): cold ${walls[0].toFixed(1)} s, warm ${walls[1].toFixed(1)} s`);
     } finally {
       for (const w of workers) await w.kill('SIGTERM');
-      const queues = openPipelineQueues(REDIS_URL);
+      const queues = openPipelineQueues(REDIS_URL, log);
       for (const q of Object.values(queues)) {
         await q.obliterate({ force: true });
         await q.close();

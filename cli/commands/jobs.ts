@@ -24,7 +24,7 @@ export const failedCommand: Command = {
     if (ctx.config.redisUrl) {
       const { openPipelineQueues } = await import('../../pipelines/runner/pipeline-workers.ts');
       const { listFailedQueueJobs } = await import('../../pipelines/runner/failed-jobs.ts');
-      const queues = openPipelineQueues(ctx.config.redisUrl);
+      const queues = openPipelineQueues(ctx.config.redisUrl, ctx.log);
       try {
         failed = await listFailedQueueJobs(queues, limit);
       } finally {
@@ -68,7 +68,7 @@ export const retryCommand: Command = {
       if (ctx.config.redisUrl) {
         const { openPipelineQueues } = await import('../../pipelines/runner/pipeline-workers.ts');
         const { retryFailedQueueJob } = await import('../../pipelines/runner/failed-jobs.ts');
-        const queues = openPipelineQueues(ctx.config.redisUrl);
+        const queues = openPipelineQueues(ctx.config.redisUrl, ctx.log);
         try {
           const { runId } = await retryFailedQueueJob(queues, graph, services.state, ctx.config.redisUrl, id);
           ctx.out(`retry queued as run ${runId}\n`);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command, OptionSpec, ParsedArgs } from '../command.ts';
 import type { Queue } from 'bullmq';
+import type { Logger } from '../../platform/log.ts';
 import { intArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { PipelineQueue } from '../../pipelines/runner/queues.ts';
@@ -194,9 +195,9 @@ export const schedulesCommand: Command = {
       return;
     }
     if (args.values.apply) {
-      await withQueues(ctx.config.redisUrl, (queues) => upsertSchedules(queues.runs, schedules));
+      await withQueues(ctx.config.redisUrl, ctx.log, (queues) => upsertSchedules(queues.runs, schedules));
     }
-    const registered = await withQueues(ctx.config.redisUrl, (queues) => queues.runs.getJobSchedulers());
+    const registered = await withQueues(ctx.config.redisUrl, ctx.log, (queues) => queues.runs.getJobSchedulers());
     ctx.out(alignedTable(['ID', 'CRON', 'TIME ZONE', 'NEXT RUN (UTC)'], registered.map((s) => [
       s.key, s.pattern ?? `every ${s.every} ms`, s.tz ?? '', s.next ? new Date(s.next).toISOString().slice(0, 19).replace('T', ' ') : '',
     ])));
@@ -204,9 +205,9 @@ export const schedulesCommand: Command = {
   },
 };
 
-async function withQueues<T>(redisUrl: string, use: (queues: Record<PipelineQueue, Queue>) => Promise<T>): Promise<T> {
+async function withQueues<T>(redisUrl: string, log: Logger, use: (queues: Record<PipelineQueue, Queue>) => Promise<T>): Promise<T> {
   const { openPipelineQueues } = await import('../../pipelines/runner/pipeline-workers.ts');
-  const queues = openPipelineQueues(redisUrl);
+  const queues = openPipelineQueues(redisUrl, log);
   try {
     return await use(queues);
   } finally {

@@ -28,7 +28,7 @@ process.env.BULLMQ_PREFIX = `spirit-test-${process.pid}`;
 process.env.PIPELINE_GRAPH = GRAPH_FILE;
 
 async function obliterateQueues(): Promise<void> {
-  const queues = openPipelineQueues(MACHINE_REDIS_URL);
+  const queues = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
   for (const queue of Object.values(queues)) {
     await queue.obliterate({ force: true });
     await queue.close();
@@ -206,8 +206,8 @@ describe('pipeline schedules on Redis', { skip: redisSkip }, () => {
 
   it('registers each schedule once however often processes start, and follows configuration changes', async () => {
     await obliterateQueues();
-    const first = openPipelineQueues(MACHINE_REDIS_URL);
-    const second = openPipelineQueues(MACHINE_REDIS_URL);
+    const first = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
+    const second = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
     try {
       const schedules = pipelineSchedules({});
       for (let i = 0; i < 3; i++) await upsertSchedules(first.runs, schedules);

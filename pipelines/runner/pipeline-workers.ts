@@ -6,6 +6,8 @@ import { processStepJob } from './step-job.ts';
 import { processPartitionedStepJob } from './partitioned-step-job.ts';
 import type { StepServices } from './step-services.ts';
 import { PIPELINE_QUEUES, queuePrefix, queueName, redisConnection, type PipelineQueue, type RunJobData, type StepJobData } from './queues.ts';
+import type { Logger } from '../../platform/log.ts';
+import { throttledLog } from '../../platform/throttled-log.ts';
 
 const SANDBOX_FILE = fileURLToPath(new URL('./sandboxed-processor.mjs', import.meta.url));
 
@@ -40,10 +42,21 @@ export interface PipelineWorkers {
   close(): Promise<void>;
 }
 
-/** Every pipeline queue, for adding jobs (orchestrator, fan-out) and for inspection. */
-export function openPipelineQueues(redisUrl: string): Record<PipelineQueue, Queue> {
+/**
+ * Every pipeline queue, for adding jobs (orchestrator, fan-out) and for inspection. A queue's connection errors
+ * (Redis away or restarting; it reconnects by itself) are logged, a line per ten seconds: without a listener,
+ * BullMQ printed each one with its stack to stderr.
+ */
+export function openPipelineQueues(redisUrl: string, log: Logger): Record<PipelineQueue, Queue> {
   const connection = redisConnection(redisUrl);
-  return Object.fromEntries(PIPELINE_QUEUES.map((q) => [q, new Queue(queueName(q), { connection, prefix: queuePrefix() })])) as Record<PipelineQueue, Queue>;
+  const lost = throttledLog(log, 'warn', 'pipeline queue: redis connection error; reconnecting');
+  return Object.fromEntries(
+    PIPELINE_QUEUES.map((q) => {
+      const queue = new Queue(queueName(q), { connection, prefix: queuePrefix() });
+      queue.on('error', (err) => lost({ queue: q, error: err.message }));
+      return [q, queue];
+    }),
+  ) as Record<PipelineQueue, Queue>;
 }
 
 /**
@@ -53,7 +66,8 @@ export function openPipelineQueues(redisUrl: string): Record<PipelineQueue, Queu
  */
 export function startPipelineWorkers(graph: readonly Step[], services: StepServices, opts: PipelineWorkerOptions): PipelineWorkers {
   const connection = redisConnection(opts.redisUrl);
-  const queues = openPipelineQueues(opts.redisUrl);
+  const queues = openPipelineQueues(opts.redisUrl, services.log);
+  const workerError = throttledLog(services.log, 'error', 'worker error');
   const deps = { graph, services, queues };
   const workers: Worker[] = [];
   for (const queue of opts.queues) {
@@ -86,7 +100,7 @@ export function startPipelineWorkers(graph: readonly Step[], services: StepServi
     worker.on('failed', (job, err) =>
       services.log.warn('job attempt failed', { queue, job: job?.id, attempt: job?.attemptsMade, error: err.message }),
     );
-    worker.on('error', (err) => services.log.error('worker error', { queue, error: err.message }));
+    worker.on('error', (err) => workerError({ queue, error: err.message }));
     workers.push(worker);
   }
   return {
