@@ -13,7 +13,7 @@ import { selectSteps } from '../../pipelines/runner/selection.ts';
 import { openStepServices } from '../../pipelines/runner/step-services.ts';
 import { migrate } from '../../domain/migrate.ts';
 import { checkRunParams } from '../../pipelines/steps/support/run-params.ts';
-import type { StepRecord } from '../../pipelines/runner/run-state.ts';
+import type { RunRecord, RunState, StepRecord } from '../../pipelines/runner/run-state.ts';
 import { alignedTable } from './models.ts';
 
 /**
@@ -129,7 +129,7 @@ export const runCommand: Command = {
           return 0;
         }
         ctx.log.info('run queued; waiting for the workers', { runId });
-        await waitForRun(services.state, runId, timeoutSeconds > 0 ? { timeoutMs: timeoutSeconds * 1000 } : {});
+        await waitForRun(services.state, runId, { ...(timeoutSeconds > 0 ? { timeoutMs: timeoutSeconds * 1000 } : {}), pollMs: 1000, onPoll: progressOf(services.state, runId, ctx.log) });
       } else {
         const { runPipelineInProcess } = await import('../../pipelines/runner/in-process-runner.ts');
         ({ runId } = await runPipelineInProcess(graph, services, { selection, params, retry }));
@@ -204,6 +204,30 @@ export const schedulesCommand: Command = {
     if (registered.length === 0) ctx.out(`none registered${args.values.apply ? '' : ' (use --apply, or start a worker serving the runs queue)'}\n`);
   },
 };
+
+/** How long a queued run may wait for a worker before the one waiting is told that none may be serving. */
+const NO_WORKER_WARNING_MS = 30_000;
+
+/**
+ * Progress of a run on the workers, for the one waiting: each step as its state changes, and a warning when no
+ * worker has started the run after NO_WORKER_WARNING_MS.
+ */
+function progressOf(state: RunState, runId: string, log: Logger): (run: RunRecord) => Promise<void> {
+  const queuedAt = Date.now();
+  const seen = new Map<string, string>();
+  let warned = false;
+  return async (run) => {
+    if (run.status === 'queued' && !warned && Date.now() - queuedAt > NO_WORKER_WARNING_MS) {
+      warned = true;
+      log.warn(`no worker has started run ${runId} after ${NO_WORKER_WARNING_MS / 1000} s: is \`spirit-ml worker\` serving the runs queue on this Redis (REDIS_URL, BULLMQ_PREFIX)?`, { runId });
+    }
+    for (const step of await state.stepsOf(runId)) {
+      if (seen.get(step.step) === step.status) continue;
+      seen.set(step.step, step.status);
+      if (step.status !== 'pending') log.info(`step ${step.step} ${step.status}`, { runId, attempt: step.attempt, ...(step.error ? { error: step.error } : {}) });
+    }
+  };
+}
 
 async function withQueues<T>(redisUrl: string, log: Logger, use: (queues: Record<PipelineQueue, Queue>) => Promise<T>): Promise<T> {
   const { openPipelineQueues } = await import('../../pipelines/runner/pipeline-workers.ts');

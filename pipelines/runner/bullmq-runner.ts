@@ -58,13 +58,17 @@ export async function enqueueRun(graph: readonly Step[], state: RunState, redisU
   }
 }
 
-/** Waits until a queued run has finished (any runner records the end in PostgreSQL). */
-export async function waitForRun(state: RunState, runId: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<RunRecord> {
+/**
+ * Waits until a queued run has finished (any runner records the end in PostgreSQL). `onPoll` sees the run at each
+ * poll while it is not finished, for progress.
+ */
+export async function waitForRun(state: RunState, runId: string, opts: { timeoutMs?: number; pollMs?: number; onPoll?: (run: RunRecord) => Promise<void> } = {}): Promise<RunRecord> {
   const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
   for (;;) {
     const run = await state.run(runId);
     if (!run) throw new SpiritError('pipeline_run_unknown', `no pipeline run ${runId}`);
     if (run.status === 'succeeded' || run.status === 'failed') return run;
+    await opts.onPoll?.(run);
     if (Date.now() > deadline) throw new SpiritError('pipeline_run_timeout', `run ${runId} is still ${run.status}; is a worker serving the pipeline queues? (spirit-ml worker)`);
     await sleep(opts.pollMs ?? 500);
   }

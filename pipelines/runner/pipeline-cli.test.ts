@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../../domain/migrate.ts';
-import { freshDatabase, postgresTargets, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
+import { freshDatabase, MACHINE_PG_URL, MACHINE_REDIS_URL, postgresTargets, quietLog, serviceSkipReason, tempDir, type TestDatabase } from '../../test/support/services.ts';
 import { createFixtureTables } from './fixtures/sales-graph.ts';
+import { openPipelineQueues } from './pipeline-workers.ts';
 
 /** `spirit-ml pipeline …` and `jobs failed` as a person runs them (in process: no REDIS_URL). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -112,5 +113,39 @@ describe('spirit-ml worker on embedded stores', () => {
     const noClickHouse = await cli(['worker', '--schedules', 'off'], { ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
     assert.equal(noClickHouse.code, 2, noClickHouse.stderr);
     assert.match(noClickHouse.stderr, /CLICKHOUSE_URL is not set: .*train-demand.* run in child processes/);
+  });
+});
+
+const redisSkip = await serviceSkipReason('Redis', MACHINE_REDIS_URL);
+const pgSkip = await serviceSkipReason('PostgreSQL', MACHINE_PG_URL);
+
+describe('spirit-ml pipeline run on BullMQ with no worker', { skip: redisSkip ?? pgSkip }, () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await freshDatabase(MACHINE_PG_URL, 'pipeline_no_worker');
+    await migrate(db.pool, quietLog);
+    await createFixtureTables(db.pool);
+  });
+  const prefix = `spirit-no-worker-${process.pid}`;
+  after(async () => {
+    // The run left queued: its keys go with the test.
+    const kept = process.env.BULLMQ_PREFIX;
+    process.env.BULLMQ_PREFIX = prefix;
+    const queues = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
+    if (kept === undefined) delete process.env.BULLMQ_PREFIX;
+    else process.env.BULLMQ_PREFIX = kept;
+    for (const queue of Object.values(queues)) {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    await db?.drop();
+  });
+
+  it('warns that no worker has started the run, then stops at its --timeout naming the run', async () => {
+    const env = { DATABASE_URL: db.url, REDIS_URL: MACHINE_REDIS_URL, BULLMQ_PREFIX: prefix, SPIRIT_DATA_DIR: tempDir('pipeline-no-worker'), LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
+    const run = await cli(['pipeline', 'run', '--graph', GRAPH, '--only', 'extract', '--timeout', '33'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /no worker has started run \S+ after 30 s: is `spirit-ml worker` serving the runs queue/);
+    assert.match(run.stderr, /is still queued; is a worker serving the pipeline queues/);
   });
 });
