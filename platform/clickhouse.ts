@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { checkClickHouseDatabase, type Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { SpiritError } from './errors.ts';
@@ -109,6 +109,13 @@ export interface ClickHouseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The client's own logger is off: every error it would print (with its stack, before ours) reaches us as a thrown
+ * error, which is reported once with the URL redacted; its advice on request_timeout is for load balancers we
+ * do not configure.
+ */
+export const SILENT_CLIENT = { level: ClickHouseLogLevel.OFF };
+
 export async function openClickHouse(config: Config, log: Logger): Promise<ClickHouseHandle> {
   // loadConfig checked it; checked again here because it is written into statements, whoever built the config.
   const database = checkClickHouseDatabase(config.clickhouseDatabase);
@@ -124,6 +131,7 @@ export async function openClickHouse(config: Config, log: Logger): Promise<Click
         password: config.clickhousePassword,
         request_timeout: 600_000,
         clickhouse_settings: { date_time_input_format: 'best_effort' as const },
+        log: SILENT_CLIENT,
       };
       const bootstrap = createClient(serverOptions);
       await bootstrap.command({ query: onCluster(`CREATE DATABASE IF NOT EXISTS ${database}`, config.clickhouseCluster) }).finally(() => bootstrap.close());

@@ -1,6 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../config.ts';
-import { embeddedDataPath } from '../clickhouse.ts';
+import { embeddedDataPath, SILENT_CLIENT } from '../clickhouse.ts';
 import { parseAstDump, unescapeTsv, type AstNode } from './ast-dump.ts';
 import { AnalystSqlError } from './analyst-errors.ts';
 import type { ParamValue } from './query-params.ts';
@@ -198,5 +198,6 @@ export function analystServerClient(config: Config): ClickHouseClient {
     database: config.clickhouseDatabase,
     compression: { request: false, response: false },
     request_timeout: 600_000,
+    log: SILENT_CLIENT,
   });
 }
