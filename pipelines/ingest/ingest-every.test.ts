@@ -33,6 +33,14 @@ describe('the ingest on a timer (npm start)', () => {
       const deadline = Date.now() + 60_000;
       while ((await partySize()) !== rows[0].party_size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(await partySize(), rows[0].party_size, 'the change reached ClickHouse without anyone running spirit-ml ingest');
+      // And the marts were rebuilt with it, not 15 minutes later: the booking's party counts in the daily mart.
+      const inMart = async () => {
+        const result = await client.query({ query: 'SELECT sum(travellers_booked) AS n FROM mart_destination_daily', format: 'JSONEachRow' });
+        return Number((await result.json<{ n: string }>())[0].n);
+      };
+      const travellers = async () => Number((await db.pool.query<{ n: string }>('SELECT sum(party_size) AS n FROM bookings')).rows[0].n);
+      while ((await inMart()) !== (await travellers()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(await inMart(), await travellers());
     } finally {
       await timer.stop();
     }

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../platform/log.ts';
 import { logConnectionLoss } from '../../platform/stopping.ts';
 import { ingest } from './ingest.ts';
+import { refreshMarts } from '../warehouse/marts.ts';
 
 /**
  * The ingest on a timer, for a process that holds the embedded ClickHouse (`npm start`): no other process can
@@ -16,7 +17,11 @@ export function ingestEvery(pool: pg.Pool, clickhouse: ClickHouseClient, everyMs
   const timer = setInterval(() => {
     if (running || stopped) return;
     running = ingest(pool, clickhouse, { log: log.child({ component: 'ingest' }), path: 'auto' })
-      .then((report) => log.info('scheduled ingest done', { rows: report.rows, seconds: report.seconds }))
+      // The marts at once, as after `spirit-ml ingest`: a report read now sees what was just copied.
+      .then(async (report) => {
+        await refreshMarts(clickhouse);
+        log.info('scheduled ingest done', { rows: report.rows, seconds: report.seconds });
+      })
       // Ctrl+C stops an embedded PostgreSQL at the same moment as this process: a run it cuts short is part of stopping.
       .catch((err: Error) => logConnectionLoss(log, 'scheduled ingest failed; the next run starts over from the watermarks', { error: err.message }))
       .finally(() => (running = undefined));
