@@ -60,9 +60,18 @@ export async function openPostgres(config: Config, log: Logger, opts: { max?: nu
 export const REQUEST_CONNECT_TIMEOUT_MS = 5_000;
 export const REQUEST_QUERY_TIMEOUT_MS = 15_000;
 
-/** A pool on the same server as `pool`, for requests: its waits are bounded (see above). */
+/**
+ * A pool on the same server as `pool`, for requests: its waits are bounded (see above), and the server stops a
+ * statement the client gave up on (statement_timeout, a little later than the client, whose timeout is the one
+ * the caller hears about) rather than run it on for nobody.
+ */
 export function requestPool(pool: pg.Pool): pg.Pool {
-  return new pg.Pool({ ...pool.options, connectionTimeoutMillis: REQUEST_CONNECT_TIMEOUT_MS, query_timeout: REQUEST_QUERY_TIMEOUT_MS });
+  return new pg.Pool({
+    ...pool.options,
+    options: `-c TimeZone=UTC -c statement_timeout=${REQUEST_QUERY_TIMEOUT_MS + 5_000}`,
+    connectionTimeoutMillis: REQUEST_CONNECT_TIMEOUT_MS,
+    query_timeout: REQUEST_QUERY_TIMEOUT_MS,
+  });
 }
 
 async function probe(pool: pg.Pool, url: string): Promise<void> {
