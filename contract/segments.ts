@@ -13,7 +13,8 @@ export const SegmentAnswer = Type.Object({
     Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String(), share: Type.Number({ description: 'Share of customers in this segment at training' }) }),
     Type.Null(),
   ]),
-  features: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Segmentation features now; null = unknown (the model uses the training median)' }),
+  features: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Segmentation features now; null = unknown (the model uses the training median); empty when withheld' }),
+  withheld: Type.Optional(Type.Boolean({ description: 'True for a customer erased or without consent to personalisation: no segment, no features, nothing of theirs read' })),
   ...ScoredFields,
 });
 export type SegmentAnswer = Static<typeof SegmentAnswer>;

@@ -50,6 +50,7 @@ import { quotationRoutes } from './routes/quotations.ts';
 import { recommendationRoutes } from './routes/recommendations.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { loadServingSettings, type ServingSettings } from './settings.ts';
+import { forgetCustomer } from './online/customer-profile-keys.ts';
 
 export interface AppDeps {
   config: Config;
@@ -208,7 +209,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       { prefix: '/v1' },
     );
-    const host: PluginHost = { withholdPersonalisation: (customerId) => consent.withhold(customerId) };
+    const host: PluginHost = {
+      withholdPersonalisation: (customerId) => {
+        consent.withhold(customerId);
+        // What the cache holds of them goes too (Redis: for every replica); a cache that cannot be reached ages out.
+        forgetCustomer(ctx.online, customerId).catch((err: Error) => log.warn('could not drop an erased customer from the feature cache; it expires by itself', { customerId, error: err.message }));
+      },
+    };
     for (const plugin of deps.plugins ?? []) await app.register(plugin, { host });
   } catch (err) {
     await app.close().catch(() => undefined);

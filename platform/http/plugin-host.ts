@@ -6,8 +6,8 @@ import type { FastifyPluginAsync } from 'fastify';
  */
 export interface PluginHost {
   /**
-   * Stop personalising answers for this customer in this process now (an erasure went through); other replicas
-   * learn it from the booking system on their next poll.
+   * Stop personalising answers for this customer in this process now (an erasure went through), and drop what the
+   * feature cache holds of them; other replicas learn it from the booking system on their next poll.
    */
   withholdPersonalisation(customerId: number): void;
 }

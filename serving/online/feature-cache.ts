@@ -10,6 +10,8 @@ export interface FeatureCache {
   get(key: string): Promise<CachedFeature | undefined>;
   /** Keeps `value` for `ttlMs`; it is due for a refresh once REFRESH_AFTER of that has passed. */
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** Drops the value under `key` (a customer erased: nothing of theirs may be served from here again). */
+  forget(key: string): Promise<void>;
   /** The clock entries are kept by (milliseconds; injectable in the memory cache so tests can move time). */
   now(): number;
   close(): Promise<void>;

@@ -38,6 +38,10 @@ export class MemoryFeatureCache implements FeatureCache {
     this.keep(key, { value, refreshAfter: refreshDueAt(now, ttlMs) }, now + ttlMs);
   }
 
+  async forget(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
   /** Keeps an entry made elsewhere (its own refresh time) until `until`, on this cache's clock. */
   keep(key: string, entry: CachedFeature, until: number): void {
     this.entries.delete(key);

@@ -7,6 +7,7 @@ import { FEATURE_TTL_MS, REFRESH_AFTER } from './feature-cache.ts';
 import { MemoryFeatureCache } from './memory-cache.ts';
 import { OnlineFeatures } from './online-features.ts';
 import { RedisFeatureCache } from './redis-cache.ts';
+import { customerCountryKey, customerFeaturesKey, forgetCustomer } from './customer-profile-keys.ts';
 import { startOwnRedis } from '../../test/support/own-redis.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,6 +45,17 @@ describe('memory feature cache', () => {
 });
 
 describe('online features', () => {
+  it('forgets a customer: what was cached of them is asked of the store again', async () => {
+    const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, createApiMetrics(), quietLog);
+    const store = slowStore({ age: 53 }, 5);
+    await online.lookup('profile', customerFeaturesKey(7), store.load);
+    await online.lookup('profile', customerCountryKey(7), store.load);
+    await forgetCustomer(online, 7);
+    assert.equal((await online.lookup('profile', customerFeaturesKey(7), store.load)).source, 'store');
+    assert.equal((await online.lookup('profile', customerCountryKey(7), store.load)).source, 'store');
+    assert.equal(store.calls, 4);
+  });
+
   it('answers from the store, then from the cache', async () => {
     const metrics = createApiMetrics();
     const online = new OnlineFeatures(new MemoryFeatureCache(), 1000, metrics, quietLog);
@@ -216,6 +228,18 @@ describe('online features on Redis', { skip: redisSkip }, () => {
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
+  });
+
+  it('forgets an erased customer on every replica: the next lookup on either asks the store', async () => {
+    const first = new OnlineFeatures(new RedisFeatureCache(redis, prefix), 1000, createApiMetrics(), quietLog);
+    const second = new OnlineFeatures(new RedisFeatureCache(redis, prefix), 1000, createApiMetrics(), quietLog);
+    const store = slowStore({ age: 53 }, 5);
+    assert.equal((await first.lookup('profile', customerFeaturesKey(7), store.load)).source, 'store');
+    assert.equal((await second.lookup('profile', customerFeaturesKey(7), store.load)).source, 'cache');
+    await forgetCustomer(first, 7);
+    assert.equal(await redis.exists(`${prefix}v2:profile:${customerFeaturesKey(7)}`), 0);
+    assert.equal((await first.lookup('profile', customerFeaturesKey(7), store.load)).source, 'store');
+    assert.equal(store.calls, 2);
   });
 
   it('shares values between two API processes (two caches on one Redis) and expires them', async () => {

@@ -35,6 +35,11 @@ export class OnlineFeatures {
     private readonly maxQueuedLoads = 2000,
   ) {}
 
+  /** Drops a cached value, so the next lookup asks the store. */
+  forget(kind: FeatureKind, key: string): Promise<void> {
+    return this.cache.forget(`${kind}:${key}`);
+  }
+
   /** `budgetMs` (default the configured timeout) is how long this caller can still wait for the store. */
   async lookup<T>(kind: FeatureKind, key: string, load: () => Promise<T>, budgetMs = this.timeoutMs): Promise<Lookup<T>> {
     const cacheKey = `${kind}:${key}`;

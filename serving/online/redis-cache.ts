@@ -84,6 +84,12 @@ export class RedisFeatureCache implements FeatureCache {
     }
   }
 
+  /** From Redis and this process; another replica's near copy lasts its few seconds at most. */
+  async forget(key: string): Promise<void> {
+    await this.near.forget(key);
+    await this.redis.del(this.prefix + key);
+  }
+
   /** The connection belongs to the app, which closes it. */
   async close(): Promise<void> {}
 }

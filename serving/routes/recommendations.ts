@@ -44,16 +44,13 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       let encoded = encodedAnswers.get(scored);
       if (!encoded) encodedAnswers.set(scored, (encoded = { body: String(reply.serialize(answer)), logged: EncodedParts.of(scored.features, loggedRecommendations(answer)) }));
       if (availability) recordAvailabilityOnce(ctx, request, window, availability);
-      recordScored(ctx, request, reply, {
-        family: 'recommender',
-        modelVersion: answer.modelVersion,
-        featureSnapshotId: answer.featureSnapshotId,
-        defaultedFeatures: answer.defaultedFeatures,
-        subject: `customer:${id}`,
-        customerId: id,
-        input: Object.assign({ customerId: id }, request.query, window),
-        encoded: encoded.logged,
-      });
+      const logged = { family: 'recommender' as const, modelVersion: answer.modelVersion, featureSnapshotId: answer.featureSnapshotId, defaultedFeatures: answer.defaultedFeatures };
+      if (ctx.consent.allows(id)) {
+        recordScored(ctx, request, reply, { ...logged, subject: `customer:${id}`, customerId: id, input: Object.assign({ customerId: id }, request.query, window), encoded: encoded.logged });
+      } else {
+        // Erased, or no consent: the answer is not personal, and the log does not keep it under their id either.
+        recordScored(ctx, request, reply, { ...logged, subject: 'customer:withheld', input: Object.assign({}, request.query, window), features: scored.features, response: { ...loggedRecommendations(answer), customerId: null } });
+      }
       return sendSerialized(reply, encoded.body);
     },
   );

@@ -7,6 +7,7 @@ import { SegmentAnswer, SegmentParams } from '../../contract/segments.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { recordScored } from '../request-log/record-scored.ts';
 import { segmentProfiles } from '../scoring/segment-names.ts';
+import { customerFeaturesKey } from '../online/customer-profile-keys.ts';
 
 /** GET /v1/customers/:id/segment: the served segmentation model applied to the customer's history as of now. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
@@ -24,7 +25,17 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     async (request, reply) => {
       const served = ctx.champions.get('segmentation');
       const { id } = request.params;
-      const lookup = await ctx.online.lookup('profile', `customer-features:${id}`, () => ctx.sources.customerFeatures(id));
+      // An erased customer, or one without consent to personalisation, has no profile here: nothing is looked up,
+      // answered or logged under their id (docs/personal-data.md).
+      if (!ctx.consent.allows(id)) {
+        const withheld = { customerId: id, hasHistory: null, segment: null, features: {}, withheld: true, modelVersion: served.version, featureSnapshotId: featureSnapshotId({}), defaultedFeatures: [] };
+        recordScored(ctx, request, reply, {
+          family: 'segmentation', modelVersion: served.version, featureSnapshotId: withheld.featureSnapshotId, defaultedFeatures: [],
+          subject: 'customer:withheld', input: {}, features: {}, response: { withheld: true },
+        });
+        return withheld;
+      }
+      const lookup = await ctx.online.lookup('profile', customerFeaturesKey(id), () => ctx.sources.customerFeatures(id));
       if (lookup.source !== 'default' && lookup.value === null) throw new NotFoundError(`customer ${id} is not in the booking system`, 'id');
       const names = served.model.featureNames;
       const values = lookup.value?.values ?? {};

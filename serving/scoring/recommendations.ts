@@ -5,6 +5,7 @@ import type { ServingContext } from '../context.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
+import { customerCountryKey } from '../online/customer-profile-keys.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -107,7 +108,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
     ctx.online.lookup('availability', `booked:${query.customerId}|${query.from}|${query.to}`, () => ctx.sources.bookedItineraries(query.customerId, query.from, query.to), deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
-    known ? undefined : ctx.online.lookup('profile', `country:${query.customerId}`, () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
+    known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
   ]);
   if (country && country.source !== 'default' && country.value === null) {
     throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');

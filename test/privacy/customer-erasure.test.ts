@@ -58,7 +58,7 @@ describe('erasing a customer', () => {
     await generateWorld(db.pool, { customers: 300, years: 2, seed: 11, endDate: '2025-07-01', log: quietLog });
     registryDir = tempDir('registry');
     registry = ModelRegistry.open(pathToFileURL(registryDir).href);
-    await run(['ingest', 'build-features', 'train-recommender', 'evaluate']);
+    await run(['ingest', 'build-features', 'train-segments', 'train-recommender', 'evaluate']);
 
     // A customer the recommender knows, with a name nobody else has.
     const { rows } = await db.pool.query<{ id: string; name: string; email: string; external_ref: string }>(
@@ -116,7 +116,13 @@ describe('erasing a customer', () => {
     return found;
   };
 
+  const segment = () => http.call('GET', `/v1/customers/${customer.id}/segment`, { key: engine });
+
   it('exports everything about the customer to an admin only', async () => {
+    // Their segment and profile, served (and cached) before the erasure.
+    const profiled = await segment();
+    assert.equal(profiled.status, 200, profiled.text);
+    assert.ok(profiled.body.segment !== null && Object.keys(profiled.body.features).length > 0, profiled.text);
     assert.equal((await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: engine })).status, 403);
     const exported = await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: admin });
     assert.equal(exported.status, 200, exported.text);
@@ -194,6 +200,19 @@ describe('erasing a customer', () => {
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.body.personal, false);
     assert.ok(answer.body.items.every((item: { basedOn: number | null }) => item.basedOn === null), 'nothing "because you booked…"');
+    // No segment or profile either (the cached one included), and nothing logged under their id again.
+    const withheld = await segment();
+    assert.equal(withheld.status, 200, withheld.text);
+    assert.deepEqual([withheld.body.withheld, withheld.body.segment, withheld.body.features, withheld.body.hasHistory], [true, null, {}, null]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const logged = await clickhouse.query({
+      query: 'SELECT count() AS all, countIf(customer_id = {id:UInt64} OR position(request, {quoted:String}) > 0 OR position(response, {quoted:String}) > 0) AS theirs FROM scored_requests WHERE subject = {withheld:String}',
+      query_params: { id: customer.id, quoted: `"customerId":${customer.id}`, withheld: 'customer:withheld' },
+      format: 'JSONEachRow',
+    });
+    const [counts] = await logged.json<{ all: string; theirs: string }>();
+    assert.ok(Number(counts.all) >= 2, 'both answers were logged, without the id');
+    assert.equal(Number(counts.theirs), 0);
   });
 
   it('is not undone by the next ingest, and leaves the customer out of the next training', async () => {
