@@ -23,6 +23,10 @@ export const DemandOutlookSchema = Type.Object({
   granularity: Type.String(),
   window: Type.Object({ from: Type.String(), to: Type.String() }),
   forecast: Type.Array(Type.Object({ start: Type.String({ description: 'First day of the period' }), ...Bounds })),
+  // Optional: servers from before it was added answer without it, and a client must still read them.
+  forecastFrom: Type.Optional(
+    Type.String({ description: 'First day the served model forecasts (the day after its data ends): the part of the window before it has no forecast (past departures are in `departures`)' }),
+  ),
   departures: Type.Union([
     Type.Object({
       count: Type.Integer(),

@@ -23,6 +23,12 @@ import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-
 
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+/** The Monday of a day's week, where the API's weekly periods start. */
+const periodMonday = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('scoring API routes on a small booking world', () => {
@@ -322,6 +328,19 @@ describe('scoring API routes on a small booking world', () => {
       }
       const hourly = await http.call('GET', '/v1/demand?destination=cusco&granularity=hour', { key: keys.analyst });
       assert.match(hourly.body.message, /granularity must be one of day, week, month/, 'the error lists the allowed values');
+    });
+
+    it('says where the forecast starts, and claims no expected load factor for a window it does not reach', async () => {
+      const past = await http.call('GET', `/v1/demand?destination=cusco&from=${inDays(-200)}&to=${inDays(-100)}`, { key: keys.analyst });
+      assert.equal(past.status, 200, past.text);
+      assert.deepEqual(past.body.forecast, []);
+      assert.ok(past.body.forecastFrom > inDays(-100), `the forecast starts after the window: ${past.body.forecastFrom}`);
+      assert.ok(past.body.departures.count > 0, "the window's departures are still there");
+      assert.equal(past.body.departures.expectedLoadFactor, null, 'what sold is the load factor; nothing is expected of the past');
+      const straddling = await http.call('GET', `/v1/demand?destination=cusco&from=${inDays(-30)}&to=${inDays(30)}&granularity=week`, { key: keys.analyst });
+      assert.equal(straddling.status, 200, straddling.text);
+      assert.ok(straddling.body.forecastFrom > inDays(-30));
+      assert.ok(straddling.body.forecast.every((p: { start: string }) => p.start >= periodMonday(straddling.body.forecastFrom)), JSON.stringify(straddling.body.forecast.slice(0, 2)));
     });
 
     it('reports bookings and revenue per destination from the warehouse', async () => {

@@ -41,6 +41,8 @@ export interface DemandOutlook {
   granularity: Granularity;
   window: { from: string; to: string };
   forecast: ForecastPeriod[];
+  /** First day the model forecasts: periods of the window before it are not in `forecast`. */
+  forecastFrom: string;
   departures: {
     count: number;
     capacity: number;
@@ -144,7 +146,8 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
     const compared = paceAgainstEarlierYears(w, leadTimeDays);
     const pace = compared?.pace ?? null;
     let expected: { expected: number; lo80: number; hi80: number } | null = null;
-    if (w.capacity > 0 && pace && Number.isFinite(pace.projectedFinal)) {
+    // Only a window the forecast reaches has an expected load factor: before it, what sold is what `loadFactor` says.
+    if (w.capacity > 0 && pace && Number.isFinite(pace.projectedFinal) && forecast.length > 0) {
       const total = forecast.reduce((s, p) => ({ mean: s.mean + p.mean, lo80: s.lo80 + p.lo80, hi80: s.hi80 + p.hi80 }), { mean: 0, lo80: 0, hi80: 0 });
       const remaining = Math.max(0, pace.projectedFinal - w.bookedTravellers);
       // The pace projects the amount; the forecast's relative range says how uncertain such an amount is.
@@ -173,6 +176,7 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
     granularity,
     window: { from: query.from, to: query.to },
     forecast,
+    forecastFrom: served.model.predict([{ seriesId, horizon: 1 }])[0].dates[0],
     departures,
     modelVersion: served.version,
     featureSnapshotId: featureSnapshotId(features),
