@@ -31,6 +31,8 @@ export function today(now = Date.now()): string {
 export function dateWindow(from: string | undefined, to: string | undefined, defaults: { from: string; days: number }): { from: string; to: string } {
   const start = from ?? defaults.from;
   const end = to ?? addDays(start, defaults.days);
+  // Past 9999 a date is written "+010000-…", which compares as text before every real date.
+  if (to === undefined && !/^\d{4}-/.test(end)) throw new InputError(`from ${start} leaves no room for the default ${defaults.days}-day window before 9999-12-31; give to as well`, 'from');
   if (end < start) throw new InputError(`to (${end}) is before from (${start})`, 'to');
   const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS;
   if (days > MAX_WINDOW_DAYS) throw new InputError(`the window from ${start} to ${end} is ${days} days; at most ${MAX_WINDOW_DAYS}`, 'to');

@@ -1,0 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dateWindow, MAX_WINDOW_DAYS } from './date-window.ts';
+
+test('a window with defaults: from ≤ to, bounded in length, and a default end past 9999 blamed on from', () => {
+  assert.deepEqual(dateWindow('2026-03-01', undefined, { from: '2026-01-01', days: 30 }), { from: '2026-03-01', to: '2026-03-31' });
+  assert.deepEqual(dateWindow(undefined, undefined, { from: '2026-01-01', days: 30 }), { from: '2026-01-01', to: '2026-01-31' });
+  assert.throws(() => dateWindow('2026-03-01', '2026-02-01', { from: '2026-01-01', days: 30 }), (err: Error & { field?: string }) => err.field === 'to');
+  assert.throws(() => dateWindow('2026-01-01', '2030-01-01', { from: '2026-01-01', days: 30 }), new RegExp(`at most ${MAX_WINDOW_DAYS}`));
+  assert.throws(() => dateWindow('9999-12-31', undefined, { from: '2026-01-01', days: 180 }), (err: Error & { field?: string }) => {
+    assert.equal(err.field, 'from');
+    assert.match(err.message, /leaves no room for the default 180-day window before 9999-12-31/);
+    return true;
+  });
+  assert.deepEqual(dateWindow('9999-12-01', '9999-12-31', { from: '2026-01-01', days: 180 }), { from: '9999-12-01', to: '9999-12-31' });
+});
