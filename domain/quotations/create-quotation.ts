@@ -8,6 +8,7 @@ import type { QuotationRequest } from './quotation-request.ts';
 import { writeVersion } from './quotation-versions.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { appendAudit, type Actor } from '../../platform/audit-log.ts';
+import { refusePastDeparture } from './departure-date.ts';
 
 /**
  * Builds a quotation: costs the itinerary (or a custom list of components) for the group, prices it cost-plus,
@@ -35,6 +36,7 @@ export interface RecordOptions {
 
 export async function createQuotation(deps: PricingDeps, request: QuotationRequest, actor: string, options: RecordOptions = {}): Promise<CreatedQuotation> {
   if (!actor) throw new InputError('a quotation needs the name of who makes it', 'actor');
+  refusePastDeparture(request.departureDate);
   const itinerary = await loadItinerary(deps.pool, request.itineraryId);
   const customer = await loadCustomer(deps.pool, request.customerId);
   const departure = await findDeparture(deps.pool, itinerary.id, request.departureDate, request.partySize);

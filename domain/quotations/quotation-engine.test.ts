@@ -341,6 +341,8 @@ for (const target of targets) {
       } finally {
         await db.pool.query(`UPDATE departures SET status = $3, seats_sold = $4 WHERE ${departure}`, [...at, saved.status, saved.seats_sold]);
       }
+      // A departure already past is no trip to quote either (it was quoted, and priced cost-plus).
+      await assert.rejects(createQuotation(deps(), { ...request, departureDate: '2020-01-01' }, 'agent:17'), (e: Error & { field?: string }) => e.field === 'departureDate' && /has passed/.test(e.message));
       const empty = await db.pool.query(`INSERT INTO itineraries (code, name, destination_id, duration_days, service_level) VALUES ('empty', 'Empty', 1, 1, 'standard') RETURNING id`);
       await assert.rejects(createQuotation(deps(), { ...request, itineraryId: empty.rows[0].id }, 'agent:17'), field('components'));
       assert.equal(await count(), before);

@@ -14,6 +14,7 @@ import type { RoomPlan } from './room-split.ts';
 import { inTransaction } from '../../platform/transaction.ts';
 import { appendAudit } from '../../platform/audit-log.ts';
 import type { RecordOptions } from './create-quotation.ts';
+import { refusePastDeparture } from './departure-date.ts';
 
 /**
  * Changes a quotation (group size, date, language, rooms, members, components): it is costed and priced again
@@ -95,6 +96,7 @@ export async function reviseQuotation(deps: PricingDeps, quotationId: number, ch
   if (!['draft', 'sent'].includes(now.status)) throw new ReviewConflictError('quotation_closed', `quotation ${quotationId} is ${now.status} and can no longer change`);
   const itinerary = await loadItinerary(deps.pool, now.itineraryId);
   const partySize = change.partySize ?? now.partySize;
+  if (change.departureDate !== undefined) refusePastDeparture(change.departureDate);
   const departureDate = change.departureDate ?? now.departureDate;
   const departure = await findDeparture(deps.pool, itinerary.id, departureDate, partySize);
   const language = change.language ?? now.language;
