@@ -14,7 +14,11 @@ export const SegmentAnswer = Type.Object({
     Type.Null(),
   ]),
   features: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Segmentation features now; null = unknown (the model uses the training median); empty when withheld' }),
-  withheld: Type.Optional(Type.Boolean({ description: 'True for a customer erased or without consent to personalisation: no segment, no features, nothing of theirs read' })),
+  withheld: Type.Optional(
+    Type.Boolean({
+      description: 'True for a customer erased or without consent to personalisation: no segment, no features, nothing of theirs read. Also for everyone while the API has not yet read who consents; defaultedFeatures then names personalisation_consent',
+    }),
+  ),
   ...ScoredFields,
 });
 export type SegmentAnswer = Static<typeof SegmentAnswer>;

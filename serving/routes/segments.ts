@@ -27,10 +27,12 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       const { id } = request.params;
       // An erased customer, or one without consent to personalisation, has no profile here: nothing is looked up,
       // answered or logged under their id (docs/personal-data.md).
+      // Until the API has read who consents, everyone is withheld, and the answer says why (as recommendations do).
       if (!ctx.consent.allows(id)) {
-        const withheld = { customerId: id, hasHistory: null, segment: null, features: {}, withheld: true, modelVersion: served.version, featureSnapshotId: featureSnapshotId({}), defaultedFeatures: [] };
+        const why = ctx.consent.known ? [] : ['personalisation_consent'];
+        const withheld = { customerId: id, hasHistory: null, segment: null, features: {}, withheld: true, modelVersion: served.version, featureSnapshotId: featureSnapshotId({}), defaultedFeatures: why };
         recordScored(ctx, request, reply, {
-          family: 'segmentation', modelVersion: served.version, featureSnapshotId: withheld.featureSnapshotId, defaultedFeatures: [],
+          family: 'segmentation', modelVersion: served.version, featureSnapshotId: withheld.featureSnapshotId, defaultedFeatures: why,
           subject: 'customer:withheld', input: {}, features: {}, response: { withheld: true },
         });
         return withheld;
