@@ -12,6 +12,7 @@ import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStor
 import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
 import { errorResponses } from '../../contract/common.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for
@@ -88,10 +89,6 @@ const ChatAnswer = Type.Object({
   ),
   modelVersion: Type.String({ description: 'Registry version of the nlu family that understood the message' }),
 });
-
-function limaToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 /** A session store that does not answer is a 503 the front end can retry, not a conversation silently restarted. */
 async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {

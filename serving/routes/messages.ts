@@ -4,13 +4,10 @@ import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
 import { MAX_MESSAGE_BYTES, UnderstandAnswer, UnderstandRequest } from '../../contract/messages.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 
 /** Control characters other than tab and line breaks: a message carrying them is a file, not something a person typed. */
 const BINARY = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-function limaToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 /**
  * POST /v1/messages/understand: intent, entities, tone, what a quotation still lacks and the next question, for
