@@ -53,11 +53,16 @@ export function settingsClauses(canonical: string): SettingChange[][] | undefine
   return clauses;
 }
 
+/** The canonical text with every string literal emptied (''), to read its words and not what it quotes. */
+export function withoutStringLiterals(canonical: string): string {
+  return canonical.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+}
+
 /** The declared type of each `{name:Type}` parameter of the canonical text (a name declared twice keeps its first type). */
 export function parameterTypes(canonical: string): Map<string, string> {
   const types = new Map<string, string>();
   // Outside string literals only: a literal may contain braces.
-  const code = canonical.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+  const code = withoutStringLiterals(canonical);
   for (const m of code.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*):((?:[^{}]|\([^()]*\))+)\}/g)) {
     if (!types.has(m[1])) types.set(m[1], m[2].trim());
   }

@@ -1,6 +1,6 @@
 import { walk, type AstNode } from './ast-dump.ts';
 import { allowedValue } from './allowed-settings.ts';
-import type { SettingChange } from './canonical-query.ts';
+import { withoutStringLiterals, type SettingChange } from './canonical-query.ts';
 
 /**
  * The analyst guard's rules, over ClickHouse's parse of the query (EXPLAIN AST):
@@ -110,7 +110,7 @@ function outputRefusals(extras: readonly AstNode[]): Refusal[] {
 
 function statementRefusal(root: AstNode, view: WarehouseView, canonical: string): Refusal[] {
   // INTO OUTFILE is looked for in the words too (string literals left out), whatever the statement's tree holds.
-  const intoOutfile = /\bINTO\s+OUTFILE\b/i.test(canonical.replace(/'(?:[^'\\]|\\.)*'/g, "''"));
+  const intoOutfile = /\bINTO\s+OUTFILE\b/i.test(withoutStringLiterals(canonical));
   const refusals = kindRefusals(root, view, canonical);
   return intoOutfile && !refusals.includes(INTO_OUTFILE) ? [INTO_OUTFILE, ...refusals] : refusals;
 }
