@@ -24,7 +24,8 @@ export interface PostgresHandle {
 
 // Timestamps travel as ISO strings with an explicit UTC offset; the session time zone is pinned so that
 // text output (COPY for ingest) is the same whatever the server's default is.
-const SESSION_OPTIONS = '-c TimeZone=UTC -c statement_timeout=0';
+const sessionOptions = (statementTimeoutMs: number) => `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`;
+const SESSION_OPTIONS = sessionOptions(0);
 
 export async function openPostgres(config: Config, log: Logger, opts: { max?: number } = {}): Promise<PostgresHandle> {
   if (config.databaseUrl) {
@@ -68,7 +69,7 @@ export const REQUEST_QUERY_TIMEOUT_MS = 15_000;
 export function requestPool(pool: pg.Pool): pg.Pool {
   return new pg.Pool({
     ...pool.options,
-    options: `-c TimeZone=UTC -c statement_timeout=${REQUEST_QUERY_TIMEOUT_MS + 5_000}`,
+    options: sessionOptions(REQUEST_QUERY_TIMEOUT_MS + 5_000),
     connectionTimeoutMillis: REQUEST_CONNECT_TIMEOUT_MS,
     query_timeout: REQUEST_QUERY_TIMEOUT_MS,
   });
