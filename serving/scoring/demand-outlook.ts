@@ -117,6 +117,17 @@ export function forecastWindow(model: DemandForecaster, seriesId: string, query:
   return [...periods.values()].map((p) => ({ start: p.start, mean: round(p.mean), lo80: round(p.lo80), hi80: round(p.hi80), lo95: round(p.lo95), hi95: round(p.hi95) }));
 }
 
+/** The first day each served model forecasts, per series: the same for every request, so predicted once. */
+const forecastStarts = new WeakMap<DemandForecaster, Map<string, string>>();
+
+function forecastStart(model: DemandForecaster, seriesId: string): string {
+  let starts = forecastStarts.get(model);
+  if (!starts) forecastStarts.set(model, (starts = new Map()));
+  let start = starts.get(seriesId);
+  if (start === undefined) starts.set(seriesId, (start = model.predict([{ seriesId, horizon: 1 }])[0].dates[0]));
+  return start;
+}
+
 export function seriesIdFor(destination: string): string {
   return `destination/${destination}/travellers`;
 }
@@ -176,7 +187,7 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
     granularity,
     window: { from: query.from, to: query.to },
     forecast,
-    forecastFrom: served.model.predict([{ seriesId, horizon: 1 }])[0].dates[0],
+    forecastFrom: forecastStart(served.model, seriesId),
     departures,
     modelVersion: served.version,
     featureSnapshotId: featureSnapshotId(features),
