@@ -3,16 +3,20 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The code that trained a model: the git commit when running from a checkout, else the package version
- * (an installed build has no .git). Read once per process: it cannot change while the process runs.
+ * (an installed build has no .git). A checkout with changes not committed (tracked or new files) adds `+dirty`:
+ * the commit alone would name code that did not train the model. Read once per process.
  */
 const repoRoot = new URL('../..', import.meta.url);
 let cached: string | undefined;
 
-function gitCommit(): string | undefined {
+/** The commit checked out in `dir`, with `+dirty` when it has changes; undefined outside a git checkout. */
+export function gitCommit(dir: URL | string = repoRoot): string | undefined {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
     const commit = out.toString().trim();
-    return /^[0-9a-f]{40}$/.test(commit) ? `git:${commit}` : undefined;
+    if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
+    const changes = execFileSync('git', ['status', '--porcelain'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString();
+    return `git:${commit}${changes.trim() ? '+dirty' : ''}`;
   } catch {
     return undefined;
   }

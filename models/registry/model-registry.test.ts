@@ -49,7 +49,7 @@ test('register writes numbered, immutable versions with everything a run needs t
   assert.equal(first.featuresVersion, 'quotation-features-v3');
   assert.deepEqual(first.metrics, { rmse: 120, mae: 80 });
   assert.equal(first.holdoutId, 'holdout-2025-07');
-  assert.match(first.codeVersion, /^(git:[0-9a-f]{40}|spirit-ml@)/);
+  assert.match(first.codeVersion, /^(git:[0-9a-f]{40}(\+dirty)?|spirit-ml@)/);
   assert.ok(!Number.isNaN(Date.parse(first.createdAt)));
   assert.match(first.artifact.sha256, /^[0-9a-f]{64}$/);
   assert.ok(first.artifact.url.startsWith('file:///'));
