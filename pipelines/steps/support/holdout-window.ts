@@ -35,5 +35,15 @@ export function holdoutMovedOn(candidate: string | undefined, champion: string |
   if (skeleton(candidate) !== skeleton(champion)) return false;
   const dates = (id: string) => (id.match(MOVING) ?? []).filter((token) => !token.startsWith('catalogue-'));
   const [mine, theirs] = [dates(candidate), dates(champion)];
-  return mine.every((date, i) => date >= theirs[i]);
+  return mine.every((date, i) => date >= theirs[i]) && sameLengths(candidate, champion);
+}
+
+/**
+ * Windows (`from..to`) of the same length in months: a shorter window ending on the same day is not the champion's
+ * moved on but a smaller holdout, whose score says less (fewer customers, fewer quotations).
+ */
+function sameLengths(candidate: string, champion: string): boolean {
+  const months = (id: string) => [...id.matchAll(/(\d{4})-(\d{2})(?:-\d{2})?\.\.(\d{4})-(\d{2})/g)].map(([, fy, fm, ty, tm]) => (Number(ty) - Number(fy)) * 12 + Number(tm) - Number(fm));
+  const [mine, theirs] = [months(candidate), months(champion)];
+  return mine.length === theirs.length && mine.every((m, i) => m === theirs[i]);
 }
