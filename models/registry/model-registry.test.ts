@@ -269,3 +269,17 @@ test('a version stored before lineage was a field is read with the lineage its f
   await registry.store.put(`price/versions/${plain.version}.json`, Buffer.from(JSON.stringify(storedPlain)));
   assert.deepEqual((await registry.get('price', plain.version)).upstream, {});
 });
+
+test('a version record or alias file that no longer parses is named in the error, not a stack trace', async () => {
+  const root = path.join(scratch, `r${++registries}`);
+  const registry = ModelRegistry.open(pathToFileURL(root).href);
+  await registry.register(run({ rmse: 120 }));
+  await registry.promote('price', 'price-000001', 'first');
+  const record = path.join(root, 'price', 'versions', 'price-000001.json');
+  writeFileSync(record, readFileSync(record, 'utf8').slice(0, 40));
+  for (const read of [() => registry.list('price'), () => registry.get('price', 'price-000001'), () => registry.get('price', 'champion')]) {
+    await assert.rejects(read(), (err: unknown) => err instanceof SpiritError && /price\/versions\/price-000001\.json is not valid JSON/.test(err.message));
+  }
+  writeFileSync(path.join(root, 'price', 'aliases.json'), '{"champion": "price-0');
+  await assert.rejects(registry.aliases('price'), /price\/aliases\.json is not valid JSON/);
+});

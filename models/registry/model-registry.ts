@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { InputError, NotFoundError, SpiritError } from '../../platform/errors.ts';
 import type { ModelArtifact } from '../contract.ts';
 import { ALIASES, isAlias, NO_ALIASES, rolledBack, withChallenger, withChampion, type AliasState } from './aliases.ts';
 import type { ArtifactStore, StoreOptions } from './artifact-store.ts';
@@ -114,7 +114,7 @@ export class ModelRegistry {
     for (const f of families) {
       checkFamily(f);
       for (const key of await this.store.list(`${f}/versions/`)) {
-        if (VERSION_KEY.test(key)) versions.push(readVersionRecord(JSON.parse((await this.store.get(key))!.toString('utf8'))));
+        if (VERSION_KEY.test(key)) versions.push(readVersionRecord(parseStored(key, (await this.store.get(key))!)));
       }
     }
     return versions;
@@ -123,7 +123,7 @@ export class ModelRegistry {
   async aliases(family: string): Promise<AliasState> {
     checkFamily(family);
     const bytes = await this.store.get(aliasesKey(family));
-    return bytes ? (JSON.parse(bytes.toString('utf8')) as AliasState) : NO_ALIASES;
+    return bytes ? parseStored<AliasState>(aliasesKey(family), bytes) : NO_ALIASES;
   }
 
   /** A version by id (`price-000007`) or by alias (`champion`, `challenger`). */
@@ -139,7 +139,7 @@ export class ModelRegistry {
     }
     const bytes = await this.store.get(versionKey(family, version));
     if (!bytes) throw new NotFoundError(`${family} has no version ${version}`, 'version');
-    return readVersionRecord(JSON.parse(bytes.toString('utf8')));
+    return readVersionRecord(parseStored(versionKey(family, version), bytes));
   }
 
   /** The artefact of a version, checked against its recorded sha256 (a mismatch throws CorruptArtifactError). */
@@ -240,5 +240,14 @@ export class ModelRegistry {
         championAfter: after.champion,
       });
     });
+  }
+}
+
+/** A record of the registry as JSON; one that does not parse (a truncated or edited file) is named, not a stack trace. */
+function parseStored<T = Parameters<typeof readVersionRecord>[0]>(key: string, bytes: Buffer): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch (err) {
+    throw new SpiritError('registry_record_corrupt', `the model registry's ${key} is not valid JSON (${(err as Error).message}); restore it from a backup or remove that version`);
   }
 }
