@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { choiceArg, intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
-import { DEFAULT_BATCH_ROWS, ingest } from '../../pipelines/ingest/ingest.ts';
+import { DEFAULT_BATCH_ROWS, ingest, IngestIncomplete } from '../../pipelines/ingest/ingest.ts';
 import { INGEST_TABLES } from '../../pipelines/ingest/ingest-tables.ts';
 
 export const command: Command = {
@@ -20,7 +20,9 @@ export const command: Command = {
       default: 'auto',
     },
   },
-  details: 'Prints a JSON report (path, rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes.',
+  details:
+    'Prints a JSON report (path, rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes. ' +
+    'A table that cannot be copied (a value ClickHouse cannot store) is named in `failed`, with the row to correct; the other tables are copied and the command exits 1.',
   async run(args, { config, log, out }) {
     const options = {
       tables: (args.values.table as string[] | undefined) ?? [],
@@ -32,9 +34,17 @@ export const command: Command = {
     };
     const stores = await openStores(config, log);
     try {
-      const report = await ingest(stores.pg, stores.clickhouse, { log, ...options });
+      // A table that could not be copied fails the command, after the report and the marts of what was copied.
+      const outcome = await ingest(stores.pg, stores.clickhouse, { log, ...options }).then(
+        (report) => ({ report, error: undefined }),
+        (err: unknown) => {
+          if (err instanceof IngestIncomplete) return { report: err.report, error: err };
+          throw err;
+        },
+      );
       await refreshMarts(stores.clickhouse);
-      out(JSON.stringify(report, null, 2) + '\n');
+      out(JSON.stringify(outcome.report, null, 2) + '\n');
+      if (outcome.error) throw outcome.error;
     } finally {
       await stores.close();
     }

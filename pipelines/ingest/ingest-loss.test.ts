@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { migrateWarehouse } from '../warehouse/migrate.ts';
-import { ingest, type IngestOptions } from './ingest.ts';
+import { ingest, IngestIncomplete, type IngestOptions } from './ingest.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
 import { bookingDatabase } from '../../test/support/booking-database.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
@@ -152,6 +152,58 @@ for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committe
     const others = await rowsOf<{ n: string }>('SELECT count() AS n FROM bookings FINAL');
     const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM bookings');
     assert.equal(Number(others[0].n), Number(rows[0].n), 'every other booking is still there');
+  });
+
+  it('a value ClickHouse cannot store stops only its own table, names its row, and the table catches up once it is corrected', async () => {
+    await warehouse('unstorable');
+    await run();
+    const { rows: [payment] } = await db.pool.query<{ id: string; amount: string }>('SELECT id, amount::text FROM payments ORDER BY id LIMIT 1');
+    await db.pool.query(`UPDATE payments SET amount = 'NaN' WHERE id = $1`, [payment.id]);
+    await db.pool.query('UPDATE ratings SET score = 5 WHERE id = (SELECT min(id) FROM ratings)');
+    const failure = await run().then(
+      () => assert.fail('the ingest reported success'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof IngestIncomplete, String(failure));
+    assert.match(failure.message, new RegExp(`payments\\.amount is NaN at id "?${payment.id}"?`));
+    assert.deepEqual(Object.keys(failure.report.failed ?? {}), ['payments']);
+    assert.ok(failure.report.tables.ratings, 'the other tables were copied');
+    const rated = await rowsOf<{ score: number }>('SELECT score FROM ratings FINAL ORDER BY id LIMIT 1');
+    assert.equal(Number(rated[0].score), 5, 'the rating changed in the same run reached ClickHouse');
+    await db.pool.query('UPDATE payments SET amount = $2 WHERE id = $1', [payment.id, payment.amount]);
+    await run();
+    const copied = await rowsOf<{ amount: string }>(`SELECT toString(amount) AS amount FROM payments FINAL WHERE id = ${Number(payment.id)}`);
+    assert.equal(Number(copied[0].amount), Number(payment.amount));
+  });
+
+  it('a key changed in imports, import_rejects or chat_sessions leaves no old key behind, nor a reject moved to another import', async () => {
+    await warehouse('keys');
+    const { rows: imports } = await db.pool.query<{ id: string }>(
+      `INSERT INTO imports (kind, file_name, file_sha256, mapping) VALUES ('bookings', 'a.csv', 'x', '{}'), ('bookings', 'b.csv', 'y', '{}') RETURNING id`,
+    );
+    const { rows: rejects } = await db.pool.query<{ id: string }>(
+      `INSERT INTO import_rejects (import_id, line_number, reason, raw_line) VALUES ($1, 1, 'bad', 'l1'), ($1, 2, 'bad', 'l2') RETURNING id`,
+      [imports[0].id],
+    );
+    await db.pool.query(`INSERT INTO chat_sessions (session_hash) VALUES (repeat('b', 64))`);
+    await run();
+    await db.pool.query('UPDATE imports SET id = id + 1000 WHERE id = $1', [imports[1].id]);
+    await db.pool.query('UPDATE import_rejects SET id = id + 1000 WHERE id = $1', [rejects[0].id]);
+    await db.pool.query('UPDATE import_rejects SET import_id = $2 WHERE id = $1', [rejects[1].id, imports[0].id]);
+    await db.pool.query('UPDATE import_rejects SET import_id = $2 WHERE id = $1', [rejects[1].id, Number(imports[1].id) + 1000]);
+    await db.pool.query(`UPDATE chat_sessions SET id = DEFAULT WHERE session_hash = repeat('b', 64)`);
+    await run();
+    for (const table of ['imports', 'import_rejects', 'chat_sessions']) {
+      const { rows } = await db.pool.query<{ ids: string[] }>(`SELECT coalesce(array_agg(id::text ORDER BY id), '{}') AS ids FROM ${table}`);
+      const live = await rowsOf<{ key: string }>(`SELECT toString(id) AS key FROM ${table} FINAL ORDER BY id`);
+      assert.deepEqual(live.map((r) => r.key), rows[0].ids, `${table} in ClickHouse holds exactly PostgreSQL's keys`);
+    }
+  });
+
+  it('TRUNCATE of a table the ingest copies is refused, since it leaves no tombstone', async () => {
+    for (const table of ['payments', 'customer_group_profiles', 'import_rejects', 'chat_messages', 'suggestion_decisions', 'ingest_deletions']) {
+      await assert.rejects(db.pool.query(`TRUNCATE ${table} CASCADE`), /would never reach the warehouse: DELETE the rows instead/, table);
+    }
   });
 
   it('forgets a tombstone only once it is copied and older than the grace period', async () => {

@@ -9,6 +9,7 @@ import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
 import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
 import { forgetCopiedTombstones } from './forget-tombstones.ts';
+import { firstUnstorableValue } from './unstorable-values.ts';
 
 export interface IngestOptions {
   log: Logger;
@@ -45,6 +46,19 @@ export interface IngestReport {
   tables: Record<string, { rows: number; batches: number; seconds: number }>;
   /** Tombstones copied more than keepTombstonesDays ago, deleted from ingest_deletions by this run. */
   tombstonesForgotten: number;
+  /** Tables this run could not copy, with why (see IngestIncomplete); the others were copied. */
+  failed?: Record<string, string>;
+}
+
+/**
+ * Some tables could not be copied; every other one was, and its watermark moved. The report says what was copied;
+ * the failed tables resume from their own watermarks on the next run, once their cause is put right.
+ */
+export class IngestIncomplete extends SpiritError {
+  constructor(readonly report: IngestReport) {
+    const failed = Object.entries(report.failed ?? {});
+    super('ingest_incomplete', `${failed.length} of ${failed.length + Object.keys(report.tables).length} tables could not be copied (the others were): ${failed.map(([t, why]) => `${t}: ${why}`).join('; ')}`);
+  }
 }
 
 /**
@@ -90,33 +104,52 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const total = estimates.some((n) => n === undefined) ? undefined : (estimates as number[]).reduce((a, b) => a + b, 0);
   const progress = startProgress('ingest', total || undefined, opts.log);
   const report: IngestReport['tables'] = {};
+  const failed: Record<string, string> = {};
 
   // Largest first, so the long tables start at once and the small ones fill the gaps.
   const queue = [...tables].sort((a, b) => weight(b) - weight(a));
+  // One table that cannot be copied (a value ClickHouse cannot store) must not hold back the others: each table
+  // has its own watermark, so the rest are copied and the failed one resumes where it stopped.
   const worker = async () => {
     for (let table = queue.shift(); table; table = queue.shift()) {
-      const tableStarted = performance.now();
-      const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, onRows: (n: number) => progress.add(n) };
-      const result: CopyTableResult = path.source
-        ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
-        : await copyTable({
-            ...common,
-            afterBatch: async (batch) => {
-              opts.log.debug('batch inserted', { table: table.name, batch });
-              await opts.afterBatch?.(table.name, batch);
-            },
-          });
-      report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
-      opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
+      try {
+        await copyOne(table);
+      } catch (err) {
+        failed[table.name] = (await firstUnstorableValue(pool, table).catch(() => undefined)) ?? firstLine(err);
+        opts.log.error('table not copied', { table: table.name, error: failed[table.name] });
+      }
     }
+  };
+  const copyOne = async (table: IngestTable) => {
+    const tableStarted = performance.now();
+    const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, onRows: (n: number) => progress.add(n) };
+    const result: CopyTableResult = path.source
+      ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
+      : await copyTable({
+          ...common,
+          afterBatch: async (batch) => {
+            opts.log.debug('batch inserted', { table: table.name, batch });
+            await opts.afterBatch?.(table.name, batch);
+          },
+        });
+    report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
+    opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
   const done = progress.done();
-  const tombstonesForgotten = await forgetCopiedTombstones(pool, tables.map((t) => t.name), horizon, keepTombstonesDays);
+  const copied = tables.map((t) => t.name).filter((name) => !(name in failed));
+  const tombstonesForgotten = await forgetCopiedTombstones(pool, copied, horizon, keepTombstonesDays);
   const seconds = (performance.now() - started) / 1000;
   const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
   opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond), tombstonesForgotten });
-  return { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report, tombstonesForgotten };
+  const result: IngestReport = { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report, tombstonesForgotten };
+  if (Object.keys(failed).length > 0) throw new IngestIncomplete({ ...result, failed });
+  return result;
+}
+
+/** An error's first line: database errors may go on with a stack or the statement. */
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0].trim();
 }
 
 function selectTables(names: string[] | undefined): IngestTable[] {
