@@ -31,6 +31,7 @@ function checked(output: BatchOutput, version: string): void {
  * Writes a version's rows (chunks from an iterator), marks the batch complete, then drops the batches of versions
  * no reader can need: all but this one, the family's champion and challenger, the one readers are on, and the
  * champion a rollback would return to (so that readers follow a rollback to a batch that still exists).
+ * Two runs may write at once (pipelines README): see pruneBatches for what one never drops of the other's.
  */
 export async function writeBatch(
   client: ClickHouseClient,
@@ -49,11 +50,16 @@ export async function writeBatch(
     await client.insert({ table: output, values: chunk.map((r) => ({ model_version: version, generated_at: generatedAt, ...r })), format: 'JSONEachRow' });
     rows += chunk.length;
   }
+  // A batch is marked complete only if every row written is there: nothing dropped part of it meanwhile.
+  const [landed] = await queryRows<{ n: string }>(client, `SELECT count() AS n FROM ${output} WHERE model_version = {version:String}`, { version });
+  if (Number(landed.n) !== rows) {
+    throw new SpiritError('batch_disturbed', `the ${output} batch of ${version} holds ${landed.n} of the ${rows} rows written (another run dropped part of it); it is not marked complete`);
+  }
   await client.insert({ table: 'batch_outputs', values: [{ output, model_version: version, rows, run_id: runId, completed_at: chDateTime(new Date()) }], format: 'JSONEachRow' });
   const keep = new Set(
     [version, aliases.champion, aliases.challenger, aliases.previousChampions?.at(-1), await currentVersion(client, output)].filter((v): v is string => typeof v === 'string'),
   );
-  return { rows, dropped: await pruneBatches(client, output, keep) };
+  return { rows, dropped: await pruneBatches(client, output, keep, version) };
 }
 
 export async function isComplete(client: ClickHouseClient, output: BatchOutput, version: string): Promise<boolean> {
@@ -87,16 +93,29 @@ export async function switchCurrent(client: ClickHouseClient, output: BatchOutpu
   await client.insert({ table: 'batch_current', values: [{ output, model_version: version, switched_at: chDateTime(new Date()), reason }], format: 'JSONEachRow' });
 }
 
+/** Hours after which a batch never marked complete is what a failed run left, not another run still writing. */
+export const ABANDONED_AFTER_HOURS = 6;
+
 /**
- * Drops the partitions of every version not in `keep` (old batches, and whatever failed runs left). A dropped batch
- * stops being complete first, so that nothing (a rollback, a promotion by hand) can point readers at it afterwards.
+ * Drops the partitions of versions not in `keep` and older than `writer`, the version whose write prunes: old
+ * batches, and what failed runs left. Another run's batch is never dropped: a later version's is its writer's to
+ * prune, and a batch not yet marked complete is taken for one still being written until ABANDONED_AFTER_HOURS have
+ * passed. A dropped batch stops being complete first, so that nothing (a rollback, a promotion by hand) can point
+ * readers at it afterwards.
  */
-export async function pruneBatches(client: ClickHouseClient, output: BatchOutput, keep: ReadonlySet<string>): Promise<string[]> {
-  checkOutput(output);
-  const rows = await queryRows<{ v: string }>(client, `SELECT DISTINCT model_version AS v FROM ${output}`);
+export async function pruneBatches(client: ClickHouseClient, output: BatchOutput, keep: ReadonlySet<string>, writer: string): Promise<string[]> {
+  checked(output, writer);
+  const rows = await queryRows<{ v: string; complete: number; abandoned: number }>(
+    client,
+    `SELECT model_version AS v,
+            model_version IN (SELECT model_version FROM batch_outputs FINAL WHERE output = {output:String}) AS complete,
+            max(generated_at) < now64(6) - INTERVAL {hours:UInt32} HOUR AS abandoned
+       FROM ${output} GROUP BY model_version`,
+    { output, hours: ABANDONED_AFTER_HOURS },
+  );
   const dropped: string[] = [];
-  for (const { v } of rows) {
-    if (keep.has(v)) continue;
+  for (const { v, complete, abandoned } of rows) {
+    if (keep.has(v) || v >= writer || (!Number(complete) && !Number(abandoned))) continue;
     checked(output, v);
     await command(client, `DELETE FROM batch_outputs WHERE output = {output:String} AND model_version = {version:String}`, { output, version: v });
     await command(client, `ALTER TABLE ${output} DROP PARTITION '${v}'`);
