@@ -18,4 +18,8 @@ test('a family run parameter takes its default, accepts a value in range and ref
   assert.equal(runParam({ params: { demandNeural: 'true' } }, demand.neural), true);
   assert.equal(runParam({ params: {} }, price.segmentationVersion), undefined);
   assert.equal(runParam({ params: { segmentationVersion: ' segmentation-000002 ' } }, price.segmentationVersion), 'segmentation-000002');
+  assert.equal(runParam({ params: { segmentationVersion: 'champion' } }, price.segmentationVersion), 'champion');
+  for (const wrong of ['price-000001', 'segmentation-1', 'latest']) {
+    assert.throws(() => runParam({ params: { segmentationVersion: wrong } }, price.segmentationVersion), named('segmentationVersion'), wrong);
+  }
 });

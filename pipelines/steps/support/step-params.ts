@@ -1,5 +1,7 @@
 import { InputError } from '../../../platform/errors.ts';
 import type { RunParameter } from '../../../models/families.ts';
+import { ALIASES, isAlias } from '../../../models/registry/aliases.ts';
+import { formatVersion, parseVersion } from '../../../models/registry/version-id.ts';
 import type { StepContext } from '../../step.ts';
 
 /**
@@ -74,8 +76,14 @@ export function runParam<const P extends RunParameter>(ctx: Pick<StepContext, 'p
       return boolParam(ctx, p.name, p.default) as RunValue<P>;
     case 'choice':
       return choiceParam(ctx, p.name, p.choices, p.default) as RunValue<P>;
-    case 'version':
-      return stringParam(ctx, p.name) as RunValue<P>;
+    case 'version': {
+      // Checked here, before any step runs: the step that reads it may come after hours of others.
+      const value = stringParam(ctx, p.name);
+      if (value !== undefined && !isAlias(value) && parseVersion(value)?.family !== p.family) {
+        throw new InputError(`parameter ${p.name} must be a ${p.family} version (${formatVersion(p.family, 1)}) or an alias (${ALIASES.join(', ')}), got "${value}"`, p.name);
+      }
+      return value as RunValue<P>;
+    }
   }
 }
 
