@@ -65,6 +65,7 @@ test('daily models: same forecasts from a second fit and after the artefact roun
   const two = await new DemandForecaster({ seed: 5, workers: 2 }).fit({ series, frequency: 'daily', horizon: HORIZON });
   const artifact = JSON.parse(JSON.stringify(two.toArtifact()));
   assert.equal(artifact.formatVersion, 2);
+  assert.equal(JSON.stringify(one.toArtifact().state), JSON.stringify(artifact.state), 'the same seed gives the same artefact, byte for byte');
   const restored = DemandForecaster.fromArtifact(artifact);
   for (const horizon of [HORIZON, 7, 120]) {
     const queries = set.map((s) => ({ seriesId: s.id, horizon }));

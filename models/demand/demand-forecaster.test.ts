@@ -51,6 +51,7 @@ test('same seed, same forecasts, with one or two worker threads; the artefact ro
   const one = await new DemandForecaster({ seed: 7, workers: 1 }).fit({ rows: table, ...options });
   const two = await new DemandForecaster({ seed: 7, workers: 2 }).fit({ rows: table, ...options });
   for (const id of DESTINATIONS) assert.deepEqual(one.predict([{ seriesId: id }])[0], two.predict([{ seriesId: id }])[0]);
+  assert.equal(JSON.stringify(one.toArtifact().state), JSON.stringify(two.toArtifact().state), 'the same seed gives the same artefact, byte for byte');
   const restored = DemandForecaster.fromArtifact(JSON.parse(JSON.stringify(two.toArtifact())));
   for (const id of DESTINATIONS) assert.deepEqual(restored.predict([{ seriesId: id, horizon: 18 }])[0], two.predict([{ seriesId: id, horizon: 18 }])[0]);
   assert.throws(() => DemandForecaster.fromArtifact({ ...two.toArtifact(), family: 'price' }), ModelStateError);

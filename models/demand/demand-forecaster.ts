@@ -384,8 +384,20 @@ export class DemandForecaster implements Estimator<DemandFitData, readonly Deman
     return out;
   }
 
+  /**
+   * The fitted state without its timings (0 in the artefact; fitSeconds() reads them on the fitted instance): how
+   * long a fit took is not part of the model, and with it two fits from one seed would not be the same bytes.
+   */
   toArtifact(): ModelArtifact<DemandState> {
-    return { family: this.family, formatVersion: FORMAT_VERSION, params: { ...this.params }, state: this.fitted() };
+    const state = this.fitted();
+    const untimed: DemandState = {
+      ...state,
+      series: state.series.map((fit) => ({ ...fit, seconds: Object.fromEntries(Object.keys(fit.seconds).map((model) => [model, 0])) })),
+      multiSeasonal: state.multiSeasonal?.map((fit) => ({ ...fit, seconds: 0 })),
+      neural: state.neural && { ...state.neural, trainSeconds: 0 },
+      neuralMore: state.neuralMore?.map((n) => ({ ...n, trainSeconds: 0 })),
+    };
+    return { family: this.family, formatVersion: FORMAT_VERSION, params: { ...this.params }, state: untimed };
   }
 
   static fromArtifact(artifact: ModelArtifact): DemandForecaster {
