@@ -8,6 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { tempDir } from '../../test/support/services.ts';
+import { ModelRegistry } from '../../models/registry/model-registry.ts';
+import { registryLocation } from '../../models/registry/registry-location.ts';
+import { seedParam } from '../../pipelines/steps/support/step-params.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LEVELS = ['standard', 'superior', 'luxury'];
@@ -133,6 +136,17 @@ describe('npm start on a fresh machine', () => {
         if (reason.feature === 'departure_load_factor') assert.ok(reason.text.endsWith(`: departure ${Math.round(100 * booked)}% booked`), `suggestion ${s.id}: "${reason.text}"`);
         if (reason.feature === 'group_size') assert.ok(reason.text.endsWith(`: party of ${s.partySize}`), `suggestion ${s.id}: "${reason.text}"`);
       }
+    }
+  });
+
+  it('trains as the nightly runs do, so their versions can replace its champions', async () => {
+    // Scheduled runs pass no parameters; a holdout that names another seed would make every later version a
+    // challenger, never compared with these champions.
+    const nightly = seedParam({ params: {} });
+    const registry = ModelRegistry.open(registryLocation(dataDir, {}));
+    for (const family of ['segmentation', 'nlu']) {
+      const champion = await registry.get(family, 'champion');
+      assert.match(champion.holdoutId ?? '', new RegExp(`seed-${nightly}-|seed-${nightly}$`), `${family}: ${champion.holdoutId}`);
     }
   });
 
