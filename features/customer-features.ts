@@ -53,6 +53,14 @@ export async function readCustomerFeatures(client: ClickHouseClient): Promise<Cu
 }
 
 /**
+ * Every customer with a booking before `at`, with their features as of `at`: what build-features materialises for
+ * its own moment, for a moment in the past (a held-out window's start).
+ */
+export async function customerFeaturesAsOf(client: ClickHouseClient, at: Date): Promise<CustomerFeatureRows> {
+  return toRows(await queryRows<Row>(client, `${customerFeaturesSql()} ORDER BY customer_id`, { asOf: chDateTime(at) }, CUSTOMER_FEATURE_SETTINGS));
+}
+
+/**
  * One customer's features as of `at` (default now), for serving: a customer without history gets NaN everywhere
  * but their age, and `hasHistory: false`. An unknown customer id gives undefined.
  */

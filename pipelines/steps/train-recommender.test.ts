@@ -7,6 +7,9 @@ import { queryRows } from '../../features/warehouse-query.ts';
 import { pipelineFixture, type PipelineFixture } from '../../test/support/pipeline-fixture.ts';
 import { ALGORITHMS, DEFAULT_RECOMMENDER_PARAMS } from '../../models/recommender/recommender.ts';
 import type { StepRun } from '../run-in-process.ts';
+import { readCustomerProfiles } from '../../features/recommender-catalogue.ts';
+import { customerFeaturesAsOf } from '../../features/customer-features.ts';
+import { profilesAsOf } from './support/segments-as-of.ts';
 
 describe('train-recommender step', () => {
   let f: PipelineFixture;
@@ -38,6 +41,19 @@ describe('train-recommender step', () => {
     for (const [name, value] of Object.entries(tuned)) assert.equal(v.params[name], value, `registered ${name}`);
     // Its lineage: the segmentation version whose batch gave customers their groups.
     assert.equal(v.upstream.segmentation, runs.find((r) => r.step === 'train-segments')!.outputs!.version);
+  });
+
+  it('scores the held-out window with segments as they were when it began, not from the newest batch', async () => {
+    const segmentsVersion = String(runs.find((r) => r.step === 'train-segments')!.outputs!.version);
+    const windowStart = new Date('2025-04-01T00:00:00Z');
+    const newest = await readCustomerProfiles(f.client, segmentsVersion);
+    const atWindow = await profilesAsOf(f.client, f.registry, segmentsVersion, newest, windowStart);
+    const known = new Set((await customerFeaturesAsOf(f.client, windowStart)).customerIds.map(String));
+    const firstSeenInWindow = newest.filter((c) => !known.has(c.userId) && c.segment !== undefined);
+    assert.ok(firstSeenInWindow.length > 0, 'the newest batch gives customers first seen in the window a segment');
+    for (const c of atWindow) assert.equal(c.segment !== undefined, known.has(c.userId), `customer ${c.userId}`);
+    const names = new Set(newest.map((c) => c.segment));
+    assert.ok(atWindow.every((c) => c.segment === undefined || names.has(c.segment)), 'the same version’s segment names');
   });
 
   it('writes each customer’s top 50, best first, without what they already interacted with', async () => {

@@ -10,6 +10,7 @@ import { recommenderFingerprint } from '../../models/recommender/recommender-fin
 import { scoreAllCustomers } from '../../models/recommender/batch-scoring.ts';
 import { newestComplete, writeBatch } from './support/batch-output.ts';
 import { holdoutWindow } from './support/holdout-window.ts';
+import { profilesAsOf } from './support/segments-as-of.ts';
 import { MODEL_FAMILIES } from '../../models/families.ts';
 import { runParam, seedParam } from './support/step-params.ts';
 
@@ -49,6 +50,8 @@ export const trainRecommenderStep: Step = {
     // Customers' groups come from the newest complete segments batch: its segmentation version is this one's upstream.
     const segmentsVersion = await newestComplete(client, 'customer_segments');
     const customers = await readCustomerProfiles(client, segmentsVersion);
+    // Scored on the held-out window, customers have the segments they had when it began.
+    const customersAtWindow = segmentsVersion ? await profilesAsOf(client, ctx.registry, segmentsVersion, customers, window.from) : customers;
     const train = await interactionsAsOf(client, window.from, DEFAULT_CONFIDENCE);
     const test = await bookingsBetween(client, window.from, window.to);
     if (train.length === 0 || test.length === 0) {
@@ -57,7 +60,7 @@ export const trainRecommenderStep: Step = {
     // The held-out months are scored on bookings, so validation is too.
     // Each pass of the search refits ALS once per value it tries: a large export may want fewer (0: the defaults).
     const maxPasses = runParam(ctx, PARAMS.tuningPasses);
-    const comparison = await compareRecommenders({ train, test, items, customers }, 10, { fixed, maxPasses, isTarget: (row) => row.kind === 'booking' });
+    const comparison = await compareRecommenders({ train, test, items, customers: customersAtWindow }, 10, { fixed, maxPasses, isTarget: (row) => row.kind === 'booking' });
     const chosen = comparison.results[comparison.chosen]!;
 
     const model = await new ItineraryRecommender({ ...fixed, ...chosen.tuned, algorithm: comparison.chosen }).fit({ interactions: await readInteractions(client), items, customers });
