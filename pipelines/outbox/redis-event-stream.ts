@@ -85,7 +85,9 @@ export class EventsConsumer {
   /**
    * Consumes until stop(). Whatever it meets — Redis restarting (and coming back empty: no group any more),
    * ClickHouse refusing an insert — is logged and it starts over after a pause that grows while the failure lasts;
-   * what was read and not acknowledged is read again, so nothing is skipped.
+   * what was read and not acknowledged is read again, so nothing is skipped. The pause shrinks back only once
+   * events reach ClickHouse again: reaching Redis is not enough, or a ClickHouse that refuses every insert would be
+   * retried several times a second for as long as it does.
    */
   private async loop(): Promise<void> {
     const backoff = new Backoff(200, 5000);
@@ -101,9 +103,8 @@ export class EventsConsumer {
     }
   }
 
-  private async consume(started: () => void): Promise<void> {
+  private async consume(delivered: () => void): Promise<void> {
     await this.ensureGroup();
-    started();
     const { key, group, consumer } = this.settings;
     const count = this.opts.batchSize ?? 1000;
     // First what this consumer was given before it stopped, then what others left behind, then new entries.
@@ -112,6 +113,7 @@ export class EventsConsumer {
       const entries = pending?.[0]?.[1] ?? [];
       if (entries.length === 0) break;
       await this.handle(entries);
+      delivered();
     }
     let lastClaim = 0;
     const read = async (blockMs: number): Promise<StreamEntries> => {
@@ -122,7 +124,10 @@ export class EventsConsumer {
       if (Date.now() - lastClaim > this.settings.claimIdleMs / 2) {
         lastClaim = Date.now();
         const claimed = (await this.redis.xautoclaim(key, group, consumer, this.settings.claimIdleMs, '0', 'COUNT', count)) as [string, StreamEntries];
-        if (claimed[1].length > 0) await this.handle(claimed[1]);
+        if (claimed[1].length > 0) {
+          await this.handle(claimed[1]);
+          delivered();
+        }
       }
       const batch = await read(this.opts.blockMs ?? 500);
       if (batch.length === 0) continue;
@@ -137,6 +142,7 @@ export class EventsConsumer {
         batch.push(...more);
       }
       await this.handle(batch);
+      delivered();
     }
   }
 
