@@ -63,9 +63,10 @@ export const priceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           item: index,
           subject: s.request.quotationRef ?? `itinerary:${s.request.itineraryId}`,
           quotationId: quotationIdOf(s.request.quotationRef),
-          customerId: s.request.customerId ?? null,
+          // A withheld customer's id is neither logged nor kept in the input (the quotation priced leaves it out).
+          customerId: s.quotation.customerId ?? null,
           // Assigned rather than spread, like the log row (request-log/record-scored.ts): less garbage per request.
-          input: Object.assign({}, s.request, { quotedAt: s.quotation.quotedAt.toISOString() }),
+          input: Object.assign({}, s.request, { customerId: s.quotation.customerId, quotedAt: s.quotation.quotedAt.toISOString() }),
           features: s.features,
           response: loggedAnswer(s.answer),
         }),

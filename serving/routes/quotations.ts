@@ -83,14 +83,16 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       if (!destination) unavailable.push({ family: 'demand', message: 'the itinerary’s destination was not known in time' });
 
       const subject = quotation.quotationRef ?? `itinerary:${quotation.itineraryId}`;
-      const base = { subject, quotationId: quotationIdOf(quotation.quotationRef), customerId: quotation.customerId ?? null };
+      // Logged under the id the price was made for: none for a withheld (erased or non-consenting) customer.
+      const loggedCustomer = priced.quotation.customerId;
+      const base = { subject, quotationId: quotationIdOf(quotation.quotationRef), customerId: loggedCustomer ?? null };
       recordScored(ctx, request, reply, {
         ...base,
         family: 'price',
         modelVersion: priced.answer.modelVersion,
         featureSnapshotId: priced.answer.featureSnapshotId,
         defaultedFeatures: priced.answer.defaultedFeatures,
-        input: { ...quotation, quotedAt: priced.quotation.quotedAt.toISOString() },
+        input: { ...quotation, customerId: loggedCustomer, quotedAt: priced.quotation.quotedAt.toISOString() },
         features: priced.features,
         response: loggedAnswer(priced.answer),
       });
@@ -114,7 +116,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           modelVersion: alternatives.answer.modelVersion,
           featureSnapshotId: alternatives.answer.featureSnapshotId,
           defaultedFeatures: alternatives.answer.defaultedFeatures,
-          input: { customerId: quotation.customerId, k: alternativesWanted, exclude: [quotation.itineraryId], ...alternatives.answer.window },
+          input: { customerId: loggedCustomer, k: alternativesWanted, exclude: [quotation.itineraryId], ...alternatives.answer.window },
           features: alternatives.features,
           response: loggedRecommendations(alternatives.answer),
         });

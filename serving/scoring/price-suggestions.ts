@@ -161,12 +161,17 @@ async function suggestOne(
     const field = `${where}features.${unknownFeature}`;
     throw new InputError(`${field} is not a feature of price model ${priced.version}; its features: ${featureNames.join(', ')}`, field);
   }
+  // An erased or non-consenting customer is priced as a walk-in: nothing of their history is looked up, answered
+  // (their segment) or logged under their id, as their segment answer is withheld (docs/personal-data.md). Until
+  // the API has read who consents, nobody is personalised, and the answer says why.
+  const withheld = request.customerId !== undefined && !ctx.consent.allows(request.customerId);
+  const customerId = withheld ? undefined : request.customerId;
   const quotation: QuotationInput = {
     itineraryId: request.itineraryId,
     departureDate: request.departureDate,
     partySize: request.partySize,
     cost: request.cost,
-    customerId: request.customerId,
+    customerId,
     listPrice: request.listPrice,
     channel: request.channel,
     quotedAt,
@@ -191,9 +196,8 @@ async function suggestOne(
   // The warehouse is asked only for what the request and the catalogue do not know (the customer's history, or a past hour).
   const needed = priced.model.price.featureNames.filter((name) => request.features?.[name] === undefined && !Number.isFinite(knownValues[name]));
   let warehouse: QuoteFeatures | undefined;
-  if (itinerary && needed.length === 1 && needed[0] === SEGMENT_FEATURE && request.customerId !== undefined) {
+  if (itinerary && needed.length === 1 && needed[0] === SEGMENT_FEATURE && customerId !== undefined) {
     // Only the customer's segment is left: one lookup per customer and hour, shared by every quote for them.
-    const customerId = request.customerId;
     const lookup = await ctx.online.lookup(
       'price',
       `segment:${segmentationVersion ?? '-'}|${customerId}|${asOf.getTime()}`,
@@ -208,7 +212,7 @@ async function suggestOne(
     );
     warehouse = lookup.value;
   } else if (itinerary && needed.length > 0) {
-    const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, request.customerId ?? 0, request.cost, asOf.getTime()].join('|');
+    const key = [segmentationVersion ?? '-', request.itineraryId, request.departureDate, request.partySize, customerId ?? 0, request.cost, asOf.getTime()].join('|');
     const lookup = await ctx.online.lookup('price', key, () => ctx.sources.priceFeatures({ ...quotation, quotedAt: asOf }, segmentation), deadline - performance.now());
     warehouse = lookup.value;
   }
@@ -259,7 +263,7 @@ async function suggestOne(
     modelVersion: priced.version,
     featureSnapshotId: featureSnapshotId(row.values),
     featureSource: warehouse?.snapshotId ?? null,
-    defaultedFeatures: row.defaulted,
+    defaultedFeatures: withheld && !ctx.consent.known ? [...row.defaulted, 'personalisation_consent'] : row.defaulted,
     provisional: row.missing.length > 0,
   };
   return { answer, request, features: row.values, quotation, itinerary };

@@ -58,7 +58,7 @@ describe('erasing a customer', () => {
     await generateWorld(db.pool, { customers: 300, years: 2, seed: 11, endDate: '2025-07-01', log: quietLog });
     registryDir = tempDir('registry');
     registry = ModelRegistry.open(pathToFileURL(registryDir).href);
-    await run(['ingest', 'build-features', 'train-segments', 'train-recommender', 'evaluate']);
+    await run(['ingest', 'build-features', 'train-segments', 'train-recommender', 'train-price', 'evaluate']);
 
     // A customer the recommender knows, with a name nobody else has.
     const { rows } = await db.pool.query<{ id: string; name: string; email: string; external_ref: string }>(
@@ -117,6 +117,14 @@ describe('erasing a customer', () => {
   };
 
   const segment = () => http.call('GET', `/v1/customers/${customer.id}/segment`, { key: engine });
+  /** A quote for the customer on one of the catalogue's itineraries, a month after the world's last day. */
+  const price = async (quotationRef: string) => {
+    const { rows } = await db.pool.query<{ id: string }>('SELECT id FROM itineraries WHERE active ORDER BY id LIMIT 1');
+    return http.call('POST', '/v1/prices/suggest', {
+      key: engine,
+      body: { quotation: { quotationRef, itineraryId: Number(rows[0].id), departureDate: '2099-08-01', partySize: 2, cost: 1500, customerId: customer.id } },
+    });
+  };
 
   it('exports everything about the customer to an admin only', async () => {
     // Their segment and profile, served (and cached) before the erasure.
@@ -146,6 +154,9 @@ describe('erasing a customer', () => {
     const answer = await recommendations();
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.body.personal, true);
+    const priced = await price('Q-BEFORE-ERASURE');
+    assert.equal(priced.status, 200, priced.text);
+    assert.ok(priced.body.suggestions[0].segment !== null, 'priced with their segment, which is answered');
     for (let i = 0; i < 100; i++) {
       const r = await clickhouse.query({ query: 'SELECT count() AS n FROM scored_requests WHERE customer_id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
       if (Number((await r.json<{ n: string }>())[0].n) > 0) return;
@@ -204,6 +215,11 @@ describe('erasing a customer', () => {
     const withheld = await segment();
     assert.equal(withheld.status, 200, withheld.text);
     assert.deepEqual([withheld.body.withheld, withheld.body.segment, withheld.body.features, withheld.body.hasHistory], [true, null, {}, null]);
+    // Priced as a walk-in: no segment of theirs (the one cached before included), none of their history.
+    const priced = await price('Q-AFTER-ERASURE');
+    assert.equal(priced.status, 200, priced.text);
+    assert.equal(priced.body.suggestions[0].segment, null, priced.text);
+    assert.equal(priced.body.suggestions[0].features.customer_segment, -1, 'the walk-in segment');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const logged = await clickhouse.query({
       query: 'SELECT count() AS all, countIf(customer_id = {id:UInt64} OR position(request, {quoted:String}) > 0 OR position(response, {quoted:String}) > 0) AS theirs FROM scored_requests WHERE subject = {withheld:String}',
@@ -213,6 +229,13 @@ describe('erasing a customer', () => {
     const [counts] = await logged.json<{ all: string; theirs: string }>();
     assert.ok(Number(counts.all) >= 2, 'both answers were logged, without the id');
     assert.equal(Number(counts.theirs), 0);
+    const quoted = await clickhouse.query({
+      query: 'SELECT count() AS all, countIf(customer_id = {id:UInt64} OR position(request, {quoted:String}) > 0) AS theirs FROM scored_requests WHERE subject = {ref:String}',
+      query_params: { id: customer.id, quoted: `"customerId":${customer.id}`, ref: 'Q-AFTER-ERASURE' },
+      format: 'JSONEachRow',
+    });
+    const [quotedLog] = await quoted.json<{ all: string; theirs: string }>();
+    assert.deepEqual([Number(quotedLog.all), Number(quotedLog.theirs)], [1, 0], 'the price was logged, without the id');
   });
 
   it('is not undone by the next ingest, and leaves the customer out of the next training', async () => {
