@@ -105,3 +105,23 @@ test('vague seasons stay empty, and dates of paying or cancelling are not travel
   assert.deepEqual(dates('I paid on May 2 for the trip on June 10'), ['2026-06-10', null]);
   assert.deepEqual(dates('necesito cancelar mi tour de mañana'), ['2026-03-11', null], 'cancelling is not past tense: the tour date stays');
 });
+
+test('words that look like dates are not, and a year written once belongs to the whole range (found by a review)', () => {
+  // "mar" is the sea before a count, and a number of nights or stars is not a day.
+  assert.deepEqual(dates('Cotización Paracas con vista al mar 2 noches para 2'), [null, null]);
+  assert.deepEqual(dates('hotel frente al mar 3 estrellas en Mancora'), [null, null]);
+  assert.deepEqual(dates('el 2 de mar'), ['2027-03-02', null], 'after its day it is still March');
+  assert.deepEqual(dates('Dec 28 to Jan 3'), ['2026-12-28', '2027-01-03']);
+  // Day first with dashes, as with slashes.
+  assert.deepEqual(dates('cusco para 2 el 15-07-2027'), ['2027-07-15', null]);
+  // The year after the end is the end's: the start falls in the year before when it comes later in the calendar.
+  assert.deepEqual(dates('del 28 de diciembre al 3 de enero de 2028'), ['2027-12-28', '2028-01-03']);
+  assert.deepEqual(dates('from December 28 to January 3, 2028'), ['2027-12-28', '2028-01-03']);
+  assert.deepEqual(dates('del 28/12 al 03/01/2028'), ['2027-12-28', '2028-01-03']);
+  assert.deepEqual(dates('del 15 al 20 de abril de 2027'), ['2027-04-15', '2027-04-20']);
+  // Within one month the start comes first: not a trip of almost a year.
+  assert.notDeepEqual(dates('cusco del 10 al 5 de agosto para 2')[1], '2027-08-05');
+  assert.equal(dates('cusco del 10 al 5 de agosto para 2')[1], null);
+  // A holiday with its year.
+  assert.deepEqual(dates('En navidad del 2027 queremos ir a cusco', '2026-12-07')[0], '2027-12-25');
+});

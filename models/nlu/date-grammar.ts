@@ -41,6 +41,13 @@ const WEEKDAYS: Record<string, number> = {
 };
 
 const M = `(${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
+/**
+ * Months that may come first ("May 10", "Dec 28"): not the abbreviations that are everyday words before a number
+ * ("vista al mar 2 noches", "set 3", "2 days ago 5"), which only count after their day ("2 de mar").
+ */
+const M_FIRST = `(${Object.keys(MONTHS).filter((name) => !['mar', 'set', 'ago'].includes(name)).sort((a, b) => b.length - a.length).join('|')})`;
+/** After a number: what makes it a count of something, not a day of the month. */
+const NOT_A_DAY = `(?!\\s*(?:noches?|nights?|estrellas|stars|personas|people|pax|adult|nin|kid|dias|days|horas|hours|%))`;
 const FULL_M = `(${FULL_MONTHS.join('|')})`;
 const D = `(\\d{1,2}|primero)(?:st|nd|rd|th|ro)?`;
 /** A day number as written: digits, or "primero" ("el primero de mayo"). */
@@ -78,9 +85,24 @@ function nextDate(today: Day, month: number, date: number, year?: number): Day |
   return null;
 }
 
+/**
+ * A range written with one year, after its end ("del 28 de diciembre al 3 de enero de 2028"): the year is the end's,
+ * and the start is in the year before when it falls after the end. Within one month the start must come first.
+ */
 function range(today: Day, m1: number, d1: number, m2: number, d2: number, year?: number): { from: Day; to: Day | null } | null {
-  const from = nextDate(today, m1, d1, year);
-  if (from === null) return null;
+  if (m1 === m2 && d2 < d1) return null;
+  if (year !== undefined) {
+    if (!validDate(year, m2, d2)) return null;
+    const to = dayOf(year, m2, d2);
+    const startYear = m1 > m2 || (m1 === m2 && d1 > d2) ? year - 1 : year;
+    return validDate(startYear, m1, d1) ? { from: dayOf(startYear, m1, d1), to } : null;
+  }
+  const from = nextDate(today, m1, d1);
+  return from === null ? null : endingAfter(from, m2, d2);
+}
+
+/** A range from a known start to the first month/day on or after it. */
+function endingAfter(from: Day, m2: number, d2: number): { from: Day; to: Day | null } | null {
   const y = parts(from).year;
   if (!validDate(y, m2, d2) && !validDate(y + 1, m2, d2)) return null;
   let to = validDate(y, m2, d2) ? dayOf(y, m2, d2) : dayOf(y + 1, m2, d2);
@@ -133,10 +155,12 @@ function slashedRange(today: Day, start: string[], end: string[]): { from: Day; 
   const from = slashedDate(today, start[0], start[1], start[2]);
   if (from === null) return null;
   if (end[2] !== undefined) {
+    // Only the end has a year ("del 28/12 al 03/01/2028"): it is the range's, as in range().
+    if (start[2] === undefined) return range(today, +start[1], +start[0], +end[1], +end[0], slashedYear(end[2]));
     const to = slashedDate(today, end[0], end[1], end[2]);
     return to === null || to < from ? null : { from, to };
   }
-  return range(today, +start[1], +start[0], +end[1], +end[0], slashedYear(start[2]) ?? parts(from).year);
+  return endingAfter(from, +end[1], +end[0]);
 }
 
 /** "en 3 semanas" / "dentro de 10 días" / "in two weeks": the day that far from today. */
@@ -158,18 +182,20 @@ function daysAhead(today: Day, count: string, unit: string): { from: Day; to: nu
 const EXPLICIT_RULES: Rule[] = [
   // 2026-05-15
   { pattern: /\b(20\d\d)-(\d{2})-(\d{2})\b/g, resolve: (m, t) => (validDate(+m[1], +m[2], +m[3]) ? { from: nextDate(t, +m[2], +m[3], +m[1])!, to: null } : null) },
+  // 15-07-2027 (day first, as in Peru, with dashes)
+  { pattern: /\b(\d{1,2})-(\d{1,2})-(20\d\d)\b/g, resolve: (m, t) => { const from = slashedDate(t, m[1], m[2], m[3]); return from === null ? null : { from, to: null }; } },
   // del 28 de diciembre al 2 de enero / from 28 december to 3 january / from the 28th of December to the 3rd of January
   { pattern: new RegExp(`\\b(?:del|desde el|from|between)?\\s*(?:the\\s+)?${D}\\s+${OF}${M}\\s+(?:al|hasta el|to|until|till|-|and|y el|y)\\s+(?:the\\s+)?${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[2]], day(m[1]), MONTHS[m[4]], day(m[3]), yearOf(m[5])) },
   // Dec 28 to Jan 3
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al|hasta)\\s*${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[3]], day(m[4]), yearOf(m[5])) },
+  { pattern: new RegExp(`\\b${M_FIRST}\\.?\\s+${D}\\s*(?:to|until|till|-|al|hasta)\\s*${M_FIRST}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[3]], day(m[4]), yearOf(m[5])) },
   // del 15 al 20 de abril / between 5 and 9 October / from 3 to 7 June / from the 3rd to the 7th of June / 15-20 abril
   { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*(?:the\\s+)?${D}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*(?:the\\s+)?${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[3]], day(m[1]), MONTHS[m[3]], day(m[2]), yearOf(m[4])) },
   // June 3 to 7 / June 3-7
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}\\s*(?:to|until|till|-|al)\\s*${D}${YEAR}\\b`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[1]], day(m[3]), yearOf(m[4])) },
+  { pattern: new RegExp(`\\b${M_FIRST}\\.?\\s+${D}\\s*(?:to|until|till|-|al)\\s*${D}${YEAR}\\b${NOT_A_DAY}`, 'g'), resolve: (m, t) => range(t, MONTHS[m[1]], day(m[2]), MONTHS[m[1]], day(m[3]), yearOf(m[4])) },
   // 15 de mayo / 15 may 2027 / the 3rd of June / el primero de mayo
   { pattern: new RegExp(`\\b${D}\\s+${OF}${M}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[2]], day(m[1]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
   // May 10 / May 10th, 2027
-  { pattern: new RegExp(`\\b${M}\\.?\\s+${D}${YEAR}\\b`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], day(m[2]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
+  { pattern: new RegExp(`\\b${M_FIRST}\\.?\\s+${D}${YEAR}\\b${NOT_A_DAY}`, 'g'), resolve: (m, t) => { const from = nextDate(t, MONTHS[m[1]], day(m[2]), yearOf(m[3])); return from === null ? null : { from, to: null }; } },
   // del 12/03 al 18/03 / from 12/03 to 18/03/2027 / 28/12 - 03/01 (day first)
   { pattern: new RegExp(`\\b(?:del|desde el|entre el|from|between)?\\s*${SLASHED}\\s*(?:al|hasta el|y el|to|until|till|and|-)\\s*${SLASHED}`, 'g'), resolve: (m, t) => slashedRange(t, m.slice(1, 4), m.slice(4, 7)) },
   // 15/05 or 15/05/2026 (day first, as in Peru)
@@ -254,9 +280,11 @@ export function resolveTravelDates(text: string, today: Day): TravelDates {
   for (const holiday of HOLIDAYS) {
     const m = holiday.pattern.exec(normalised);
     if (!m || !free(m.index, m.index + m[0].length)) continue;
-    const year = parts(today).year;
+    // "navidad del 2027": a year right after the holiday is the one meant.
+    const written = /^\s*,?\s*(?:de(?:l)?\s+)?(20\d\d)\b/.exec(normalised.slice(m.index + m[0].length));
+    const year = written ? Number(written[1]) : parts(today).year;
     let span = holiday.span(year);
-    if ((span.to ?? span.from) < today) span = holiday.span(year + 1);
+    if (!written && (span.to ?? span.from) < today) span = holiday.span(year + 1);
     taken.push([m.index, m.index + m[0].length]);
     mentions.push({ at: m.index, end: m.index + m[0].length, ...span });
   }
