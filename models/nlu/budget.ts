@@ -12,12 +12,13 @@ import { normaliseText } from './text-normalisation.ts';
 const AMOUNT = '(\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)';
 const MIL = '(\\s*(?:mil|k)\\b)?';
 const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-word'; amountGroup: number; milGroup: number; bare?: true }> = [
-  { pattern: new RegExp(`(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
+  // Markers start a word: "adults/2" is not S/ 2, "open 24 hours" not PEN 24.
+  { pattern: new RegExp(`(?<![a-z0-9])(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`(?:us\\$|usd|\\$)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
-  { pattern: new RegExp(`(?:€|eur)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'EUR', amountGroup: 1, milGroup: 2 },
+  { pattern: new RegExp(`(?:€|(?<![a-z0-9])eur)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'EUR', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?(dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur|€|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
-  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
+  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|adult|nin|kid|child|hijos|amigos|friends|alumnos|students|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];
 const PAID = /\b(pague|pagamos|pagado|pagaron|paid|pay|deposito|deposite|depositamos|deposit|deposited|abone|abono|cobraron|cobro|charged|charge|charges|refund|reembolso|devuelven|devolucion|adelanto|transferi|transfer|transferencia|multa|penalty|fee|fine|cuesta|costo|vale|costs)\b/;
 
@@ -43,7 +44,8 @@ export function extractBudget(text: string): Budget | null {
       if (PAID.test(before)) continue;
       let amount = parseAmount(m[p.amountGroup]);
       if (m[p.milGroup]) amount *= 1000;
-      if (!Number.isFinite(amount) || amount <= 0) continue;
+      // Beyond ten million is no trip's budget (a run of digits, a phone number).
+      if (!Number.isFinite(amount) || amount <= 0 || amount > 1e7) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
       found.push({ at: m.index, budget: { amount, currency }, stated: !p.bare });
     }

@@ -75,6 +75,13 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['2 adults and an infant', 3],
     ['We are 2 adults + 1 child + 1 infant', 4],
     ['2 adults and 2 teenagers', 4],
+    // Found by a review: weeks are no party, a couple counts with its children, the speaker with their friends.
+    ['vamos 2 semanas a cusco en julio', null],
+    ['una pareja con 2 niños', 4],
+    ['viajo con 3 amigos', 4],
+    ["I'm travelling with 3 friends", 4],
+    ['quiero ir a cusco para fiestas patrias con 10 amigos', 11],
+    ['a couple of days in Cusco for 3 people', 3],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });
@@ -98,6 +105,13 @@ test('budget as stated, never money already paid', () => {
     ['refund of $1,200', null],
     ['puedo pagar en soles o dolares?', null],
     ['20 alumnos', null],
+    // Found by a review: a marker inside a word, a count after "maximo", a run of digits.
+    ['we are 2 adults/2 kids', null],
+    ['is the Cusco museum open 24 hours?', null],
+    ['maximo 4 adultos', null],
+    ['presupuesto 2 adultos y 1 niño', null],
+    ['presupuesto $999999999999999999999999', null],
+    ['S/.500 cada uno', { amount: 500, currency: 'PEN' }],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });

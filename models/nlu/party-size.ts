@@ -18,17 +18,17 @@ const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|cole
 
 const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|famil)';
 const TOTALS: RegExp[] = [
-  new RegExp(`\\b(?:somos|seriamos|seremos|we are|we're|were|there are|there will be|quedamos en|vamos|viajamos|iremos)\\s+(?:los\\s+|las\\s+)?${N}\\b(?!\\s*(?:noches|nights|dias|days|%|${GROUP_WORD}))`),
+  new RegExp(`\\b(?:somos|seriamos|seremos|we are|we're|were|there are|there will be|quedamos en|vamos|viajamos|iremos)\\s+(?:los\\s+|las\\s+)?${N}\\b(?!\\s*(?:noches|nights|dias|days|semanas|weeks|mes|meses|months|horas|hours|%|${GROUP_WORD}))`),
   new RegExp(`\\b(?:grupo de|group of|familia de|family of|party of|team of)\\s+${N}\\b`),
   new RegExp(`\\b(?:the|los|las)\\s+${N}\\s+(?:of us|de nosotros|de nosotras)\\b`),
   new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
 ];
 const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
-const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas|couples|matrimonios|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
+const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas?|couples?(?!\\s+of\\b)|matrimonios?|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
 const COUPLE = /\b(?:una pareja|a couple|mi pareja y yo|my partner and i|honeymoon|luna de miel|newlyweds|recien casados)\b/;
 const SOLO = /\b(?:solo yo|just me|only me|viajo solo|viajo sola|travell?ing alone|travell?ing solo|solo traveller|solo traveler|yo solo|yo sola|me alone|myself only|just myself|(?:para|for) (?:una|one) (?:sola )?(?:persona|person)(?=\s*$|\s*[,.;!?]|\s+(?:y|and|en|in|a|to|para|for|desde|from|del|el|the|por|de|on|al)\b))/;
-const SPEAKER = /\b(?:y yo|and i|and me|con mi|con mis|with my|with our|para mi y|me and|yo y|mi y)\b|\+\s*yo\b/;
+const SPEAKER = new RegExp(`\\b(?:y yo|and i|and me|con mi|con mis|with my|with our|para mi y|me and|yo y|mi y)\\b|\\+\\s*yo\\b|\\b(?:con|with)\\s+${N}\\s+${FRIENDS}\\b`);
 const RELATIVE_ONE = /\b(?:mi|my|our)\s+(?:esposa|esposo|novia|novio|pareja|mama|mami|madre|papa|papi|padre|hermano|hermana|hijo|hija|amigo|amiga|abuela|abuelo|suegra|suegro|tia|tio|primo|prima|wife|husband|girlfriend|boyfriend|partner|fiance|fiancee|mom|mum|dad|mother|father|son|daughter|brother|sister|friend|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin)\b/g;
 const RELATIVE_PAIR = /\b(?:mis|my|our)\s+(?:papas|padres|parents|suegros|in-laws|abuelos|grandparents)\b/g;
 const RELATIVE_COUNTED = new RegExp(`\\b(?:mis|my|our)\\s+${N}\\s+(?:hijos|hijas|ninos|kids|children|sons|daughters|hermanos|hermanas|brothers|sisters|amigos|amigas|friends|nietos|grandchildren)\\b`, 'g');
