@@ -125,6 +125,25 @@ describe('POST /v1/chat/messages', () => {
     assert.deepEqual(rows, [{ party_size: 3, departure_date: `${YEAR}-07-14` }]);
   });
 
+  it('quotes a trip asked for in words the classifier takes for a booking, a complaint or a cancellation (found by a review)', async () => {
+    // "reservar" a tour not yet quoted: nothing can be booked before it is quoted.
+    const booked = await say('asked-1', 'Quiero reservar un tour a Cusco para 3 personas el 20 de julio', { customerId: customers.en });
+    assert.equal(booked.status, 200, booked.text);
+    assert.equal(booked.body.quotation?.partySize, 3, booked.text);
+    // A wish to go, then what was missing.
+    const wish = await say('asked-2', 'I want to go to Cusco', { customerId: customers.en });
+    assert.equal(wish.status, 200, wish.text);
+    assert.doesNotMatch(wish.body.reply, /booking reference|what happened/i, wish.text);
+    const details = await say('asked-2', 'we are 2, on July 20', { customerId: customers.en });
+    assert.equal(details.body.quotation?.partySize, 2, details.text);
+    // A quote asked for after the details.
+    const please = await say('asked-3', 'quiero que me coticen Cusco para 2 el 20 de julio', { customerId: customers.en });
+    assert.ok(please.body.quotation !== null, please.text);
+    // Cancelling a booking held is not a trip asked for.
+    const cancel = await say('asked-4', 'quiero cancelar mi reserva a Cusco del 20 de julio', { customerId: customers.en });
+    assert.equal(cancel.body.quotation, null, cancel.text);
+  });
+
   it('apologises first to an upset customer, and lets a support message change the subject', async () => {
     const request = await say('upset-1', 'quisiera cotizar un viaje a machu picchu');
     assert.equal(request.body.reply, '¿En qué fechas piensa viajar?');
@@ -239,7 +258,8 @@ describe('POST /v1/chat/messages', () => {
     assert.equal(raw.rows[0].n, 0, 'the phone number in a session id is not stored');
     const spanish = await pool.query<{ messages: number }>('SELECT messages FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51987654321-1')]);
     assert.equal(spanish.rows[0].messages, 5, 'every message of the first conversation');
-    const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL');
+    const askedInWords = ['asked-1', 'asked-2', 'asked-3', 'asked-4'].map(sessionHash);
+    const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL AND session_id NOT IN (SELECT id FROM chat_sessions WHERE session_hash = ANY($1))', [askedInWords]);
     assert.equal(quoted.rows[0].n, 5, 'the conversations that ended in a quotation');
 
     // Erasure blanks a consenting customer's texts.

@@ -67,6 +67,21 @@ const CONTINUES_REQUEST = new Set(['quotation_request', 'general', 'greeting']);
 const CHANGES_SUBJECT = new Set(['support', 'payment', 'cancellation']);
 
 /**
+ * A customer asking for a trip, in words, whatever the classifier made of the message (it reads "quiero reservar un
+ * tour a Cusco" as `booking`, "I want to go to Cusco" as `support`, "quiero que me coticen" as `cancellation`): a
+ * quote asked for, or a wish to go, see or book somewhere — unless the message is about a booking they already have
+ * or about cancelling. Nothing can be booked here before it is quoted, so such a message starts a quote request.
+ */
+const ASKS_FOR_TRIP =
+  /\b(?:cotiza\w*|cotice\w*|coticen|quote|quotation)\b|\b(?:quiero|queremos|quisiera|quisieramos|me gustaria|nos gustaria|deseo|deseamos|want to|wanna|would like to|we'd like to|i'd like to|planning to|hoping to)\s+(?:\w+\s+){0,2}?(?:ir|viajar|conocer|visitar|reservar|go|travel|visit|see|book)\b/;
+const ABOUT_A_BOOKING_HELD = /\b(?:mi|nuestra|su) reserva\b|\b(?:my|our) (?:booking|reservation)\b|\bcodigo de reserva\b|\bbooking (?:code|reference|ref|number)\b|\bcancel|\banul|\breembols|\brefund|\bdevolu/;
+
+export function asksForTrip(text: string): boolean {
+  const t = text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return ASKS_FOR_TRIP.test(t) && !ABOUT_A_BOOKING_HELD.test(t);
+}
+
+/**
  * Whether a message continues the session's quote request. The model reads one message without its
  * conversation, so a bare answer to our question ("el 14 de julio", "on September 2nd please") may come back as
  * `itinerary_info` or `booking`: when it brings a piece the request was missing, it is the answer. Support,
@@ -154,13 +169,15 @@ export async function converse(deps: ConversationDeps, message: ChatMessage, und
   const understood = understanding.confidence > 0;
   const missingBefore = missingOf(context);
   if (understood) merge(context, understanding);
+  const tripAsked = understood && asksForTrip(message.text);
+  if (tripAsked) context.wantsQuotation = true;
   const language: Language = context.language ?? understanding.language;
   const missing = missingOf(context);
 
   let reply = understanding.nextQuestion;
   let itineraries: ProposedItinerary[] = [];
   let quotation: QuotationMade | null = null;
-  if (understood && context.wantsQuotation && continuesRequest(understanding, missingBefore)) {
+  if (understood && context.wantsQuotation && (tripAsked || continuesRequest(understanding, missingBefore))) {
     if (missing.length > 0) {
       reply = withTone(askFor(missing[0], language), language, understanding.tone);
     } else {
