@@ -12,7 +12,7 @@ import { MemorySessionStore, RedisSessionStore, SESSION_TTL_MS, type SessionStor
 import { actorOf } from '../../platform/http/actor.ts';
 import { credentialOf, ownAddress } from '../../platform/http/forwarded-call.ts';
 import { errorResponses } from '../../contract/common.ts';
-import { limaToday } from '../../platform/calendar/lima-today.ts';
+import { limaToday, todayOutOfRange } from '../../platform/calendar/lima-today.ts';
 
 /**
  * `POST /v1/chat/messages`, the conversation a web or WhatsApp front end holds with a customer, as a plugin for
@@ -146,6 +146,8 @@ export function chatConversation(options: ChatOptions): FastifyPluginAsync {
         const credential = credentialOf(request);
         const base = options.scoringUrl ?? ownAddress(request);
         const calls = new ServingCalls(base, credential);
+        const outOfRange = body.today === undefined ? undefined : todayOutOfRange(body.today);
+        if (outOfRange) throw new InputError(outOfRange, 'today');
         const today = body.today ?? limaToday();
         const understanding = await calls.understand(body.text, today);
         const stored = await guarded('read', () => store.load(body.sessionId));

@@ -201,6 +201,7 @@ describe('POST /v1/chat/messages', () => {
       [{ sessionId: 's1', text: 'hola', customerId: 0 }, 'customerId'],
       [{ sessionId: 's1', text: 'hola', customerId: '1' }, 'customerId'],
       [{ sessionId: 's1', text: 'hola', today: 'mañana' }, 'today'],
+      [{ sessionId: 's1', text: 'cusco el 15 de julio para 2', today: '9999-12-31' }, 'today'],
       [{ sessionId: 's1', text: 'hola', lang: 'es' }, 'lang'],
     ];
     for (const [body, field] of cases) {

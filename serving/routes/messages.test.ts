@@ -100,6 +100,8 @@ describe('POST /v1/messages/understand', () => {
       [{ text: 'GIF89a\u0001\u0002' }, 'text'],
       [{ text: 42 }, 'text'],
       [{ text: 'hola', today: 'mañana' }, 'today'],
+      // Dates resolved from it would run past year 9999 (a 500 before).
+      [{ text: 'cusco el 15 de julio para 2', today: '9999-12-31' }, 'today'],
       [{ text: 'hola', sessionId: 'x' }, 'sessionId'],
     ];
     for (const [body, field] of cases) {

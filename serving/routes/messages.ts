@@ -4,7 +4,7 @@ import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
 import { MAX_MESSAGE_BYTES, UnderstandAnswer, UnderstandRequest } from '../../contract/messages.ts';
-import { limaToday } from '../../platform/calendar/lima-today.ts';
+import { limaToday, todayOutOfRange } from '../../platform/calendar/lima-today.ts';
 
 /** Control characters other than tab and line breaks: a message carrying them is a file, not something a person typed. */
 const BINARY = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -31,6 +31,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       if (text.trim() === '') throw new InputError('text must not be empty', 'text');
       if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) throw new InputError(`text must be at most ${MAX_MESSAGE_BYTES} bytes of UTF-8`, 'text');
       if (BINARY.test(text)) throw new InputError('text must be readable text, not binary data (control characters found)', 'text');
+      const outOfRange = request.body.today === undefined ? undefined : todayOutOfRange(request.body.today);
+      if (outOfRange) throw new InputError(outOfRange, 'today');
       const served = ctx.champions.get('nlu');
       const [answer] = served.model.predict([{ text, today: request.body.today ?? limaToday() }]);
       const destination = answer.entities.destination === null ? null : served.model.codeOf(answer.entities.destination);
