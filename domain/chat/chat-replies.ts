@@ -60,3 +60,8 @@ export function nothingToOffer(destination: string, language: Language): string 
     ? `Por ahora no tenemos un programa de ${destination} que podamos cotizar en línea; un asesor le escribirá con una propuesta a medida.`
     : `We have no ${destination} programme we can quote online right now; an agent will write to you with a tailor-made proposal.`;
 }
+
+/** A departure already past (a date written with last year's year): asked again, never quoted. */
+export function pastDateReply(date: string, language: Language): string {
+  return language === 'es' ? `El ${date} ya pasó. ¿En qué fechas piensa viajar?` : `${date} has already passed. Which dates are you thinking of travelling?`;
+}

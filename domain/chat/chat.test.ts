@@ -139,6 +139,11 @@ describe('POST /v1/chat/messages', () => {
     // A quote asked for after the details.
     const please = await say('asked-3', 'quiero que me coticen Cusco para 2 el 20 de julio', { customerId: customers.en });
     assert.ok(please.body.quotation !== null, please.text);
+    // A day already past is said to be past and asked again, in the customer's language, not sent to the engine.
+    const past = await say('asked-5', `quiero ir a Cusco para 2 el 15/07/${YEAR - 2}`, { customerId: customers.en });
+    assert.equal(past.body.quotation, null, past.text);
+    assert.equal(past.body.reply, `El ${YEAR - 2}-07-15 ya pasó. ¿En qué fechas piensa viajar?`);
+    assert.deepEqual(past.body.missing, ['dates']);
     // Cancelling a booking held is not a trip asked for.
     const cancel = await say('asked-4', 'quiero cancelar mi reserva a Cusco del 20 de julio', { customerId: customers.en });
     assert.equal(cancel.body.quotation, null, cancel.text);
@@ -259,7 +264,7 @@ describe('POST /v1/chat/messages', () => {
     assert.equal(raw.rows[0].n, 0, 'the phone number in a session id is not stored');
     const spanish = await pool.query<{ messages: number }>('SELECT messages FROM chat_sessions WHERE session_hash = $1', [sessionHash('wa-51987654321-1')]);
     assert.equal(spanish.rows[0].messages, 5, 'every message of the first conversation');
-    const askedInWords = ['asked-1', 'asked-2', 'asked-3', 'asked-4'].map(sessionHash);
+    const askedInWords = ['asked-1', 'asked-2', 'asked-3', 'asked-4', 'asked-5'].map(sessionHash);
     const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL AND session_id NOT IN (SELECT id FROM chat_sessions WHERE session_hash = ANY($1))', [askedInWords]);
     assert.equal(quoted.rows[0].n, 5, 'the conversations that ended in a quotation');
 

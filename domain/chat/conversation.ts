@@ -6,7 +6,7 @@ import { loadCustomer } from '../quotations/catalogue.ts';
 import { createQuotation } from '../quotations/create-quotation.ts';
 import { checkQuotationRequest } from '../quotations/quotation-request.ts';
 import type { PriceScorer } from '../quotations/scoring-client.ts';
-import { askFor, missingOf, nothingToOffer, proposalsWithoutCustomer, quotedReply, withTone, type Language, type MissingField } from './chat-replies.ts';
+import { askFor, missingOf, nothingToOffer, pastDateReply, proposalsWithoutCustomer, quotedReply, withTone, type Language, type MissingField } from './chat-replies.ts';
 import { catalogueItineraries, rankProposals, type ProposedItinerary } from './itinerary-proposals.ts';
 import type { ServingCalls, Understanding } from './serving-calls.ts';
 import { emptyContext, type ConversationContext } from './session-store.ts';
@@ -172,13 +172,19 @@ export async function converse(deps: ConversationDeps, message: ChatMessage, und
   const tripAsked = understood && asksForTrip(message.text);
   if (tripAsked) context.wantsQuotation = true;
   const language: Language = context.language ?? understanding.language;
-  const missing = missingOf(context);
+  let missing = missingOf(context);
 
   let reply = understanding.nextQuestion;
   let itineraries: ProposedItinerary[] = [];
   let quotation: QuotationMade | null = null;
   if (understood && context.wantsQuotation && (tripAsked || continuesRequest(understanding, missingBefore))) {
-    if (missing.length > 0) {
+    if (context.date_from !== null && context.date_from < message.today) {
+      // Written as it was meant or not ("15/07/25"), a day already past is no departure: say so and ask again.
+      reply = withTone(pastDateReply(context.date_from, language), language, understanding.tone);
+      context.date_from = null;
+      context.date_to = null;
+      missing = missingOf(context);
+    } else if (missing.length > 0) {
       reply = withTone(askFor(missing[0], language), language, understanding.tone);
     } else {
       const request = [context.destinationCode, context.date_from, context.date_to, context.party_size, context.service_level, context.customerId].join('|');
