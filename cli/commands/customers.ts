@@ -46,7 +46,7 @@ export const exportCommand: Command = {
     const customerId = customerIdArg(args);
     const stores = await openStores(ctx.config, ctx.log);
     try {
-      ctx.out(JSON.stringify(await exportCustomer(stores, customerId), null, 2) + '\n');
+      ctx.out(JSON.stringify(await exportCustomer(stores, customerId, cliActor('admin')), null, 2) + '\n');
     } finally {
       await stores.close();
     }

@@ -1,3 +1,4 @@
+import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { BOOKING_SYSTEM_EXPORT, WAREHOUSE_EXPORT } from './personal-data-map.ts';
 import type { Stores } from './erase-customer.ts';
@@ -13,7 +14,8 @@ export interface PersonalDataExport {
   warehouse: Record<string, unknown[]>;
 }
 
-export async function exportCustomer(stores: Stores, customerId: number): Promise<PersonalDataExport> {
+/** Every export is in the audit log, whoever asks and however (the API or the CLI): recorded once it is made. */
+export async function exportCustomer(stores: Stores, customerId: number, actor: Actor): Promise<PersonalDataExport> {
   const exists = await stores.pg.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
   if (exists.rowCount === 0) throw new NotFoundError(`customer ${customerId} is not in the booking system`, 'customerId');
   const bookingSystem: Record<string, unknown[]> = {};
@@ -23,5 +25,6 @@ export async function exportCustomer(stores: Stores, customerId: number): Promis
     const result = await stores.clickhouse.query({ query: sql, query_params: { id: customerId }, format: 'JSONEachRow' });
     warehouse[name] = await result.json();
   }
+  await appendAudit(stores.pg, actor, { action: 'customer.export', target: `customer:${customerId}` });
   return { customerId, exportedAt: new Date().toISOString(), bookingSystem, warehouse };
 }

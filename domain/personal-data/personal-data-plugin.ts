@@ -2,7 +2,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { Type } from 'typebox';
-import { appendAudit } from '../../platform/audit-log.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import type { HostedPlugin, PluginHost } from '../../platform/http/plugin-host.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
@@ -67,9 +66,7 @@ const routes: FastifyPluginAsyncTypebox<{ stores: PersonalDataStores; host: Plug
     },
     async (request) => {
       const customerId = request.params.id;
-      const document = await exportCustomer(stores, customerId);
-      await appendAudit(stores.pg, actorOf(request), { action: 'customer.export', target: `customer:${customerId}` });
-      return document;
+      return exportCustomer(stores, customerId, actorOf(request));
     },
   );
 };

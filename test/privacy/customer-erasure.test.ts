@@ -11,7 +11,8 @@ import { eraseCustomer } from '../../domain/personal-data/erase-customer.ts';
 import { importBookings } from '../../domain/import/import-bookings.ts';
 import { parseMapping } from '../../domain/import/mapping.ts';
 import { personalData } from '../../domain/personal-data/personal-data-plugin.ts';
-import { cliActor } from '../../platform/audit-log.ts';
+import { cliActor, readAudit } from '../../platform/audit-log.ts';
+import { exportCustomer } from '../../domain/personal-data/export-customer.ts';
 import { ModelRegistry } from '../../models/registry/model-registry.ts';
 import { ingestStep } from '../../pipelines/ingest/ingest-step.ts';
 import { runInProcess } from '../../pipelines/run-in-process.ts';
@@ -134,6 +135,10 @@ describe('erasing a customer', () => {
     assert.equal((await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: engine })).status, 403);
     const exported = await http.call('GET', `/v1/customers/${customer.id}/personal-data`, { key: admin });
     assert.equal(exported.status, 200, exported.text);
+    // Every export is in the audit log, the CLI's (spirit-ml customers export) as well as the API's.
+    await exportCustomer({ pg: db.pool, clickhouse }, customer.id, cliActor('admin'));
+    const audited = (await readAudit(db.pool, { action: 'customer.export' })).filter((a) => a.target === `customer:${customer.id}`);
+    assert.deepEqual(audited.map((a) => a.source).sort(), ['api', 'cli']);
     assert.equal(exported.body.bookingSystem.customer[0].name, customer.name);
     assert.ok(exported.body.bookingSystem.bookings.length >= 2);
     assert.deepEqual(exported.body.bookingSystem.chatMessages.map((m: { text: string }) => m.text), [`Hola, soy ${customer.name}, escríbanme a ${customer.email}`]);
