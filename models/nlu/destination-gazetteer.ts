@@ -41,6 +41,11 @@ export function buildGazetteer(destinations: readonly CatalogueDestination[], al
   });
 }
 
+/** Words right before a place the customer is going to. */
+const TOWARD = /\b(?:ir a|ir al|viajar a|viaje a|tour a|tour al|conocer|visitar|ver|prefiero|preferimos|mejor|ahora queremos|queremos|quiero|go to|travel to|trip to|tour to|visit|see|prefer|rather|instead)(?: (?:el|la|los|las|the|lake|lago))?$/;
+/** Words right before a place they come from, have been to, or do not want. */
+const AWAY = /\b(?:desde|from|somos de|soy de|we are from|i am from|im from|llegamos a|llegamos al|llego a|arrive in|arriving in|arrive at|land in|landing in|saliendo de|leaving from|ya estuvimos en|ya fuimos a|estuvimos en|already been to|been to|no quiero ir a|no queremos ir a|not to|dont want to go to|en vez de|en lugar de|instead of)(?: (?:el|la|los|las|the))?$/;
+
 export class DestinationMatcher {
   private readonly aliases: Alias[];
 
@@ -50,28 +55,37 @@ export class DestinationMatcher {
     );
   }
 
-  /** The first destination mentioned (earliest word; on a tie the longer, then the closer alias), or null. */
+  /**
+   * The destination the customer wants to go to: of the destinations mentioned, one they say they want to reach
+   * ("queremos ir a", "visit", "prefiero"), else the first one not named as where they come from, have been or do not
+   * want to go ("llegamos a Lima", "somos de Puno", "ya estuvimos en Cusco", "no quiero ir a"), else the first one.
+   * Each destination is placed at its earliest mention (on a tie the longer, then the closer alias).
+   */
   find(text: string): GazetteerEntry | null {
     const words = wordTokens(normaliseText(text));
     // Every window of 1..longest-alias words, joined once per message.
     const windows: string[][] = [];
-    let best: { start: number; span: number; distance: number; destination: number } | null = null;
+    const earliest = new Map<number, { start: number; span: number; distance: number }>();
     for (const alias of this.aliases) {
       const span = alias.words.length;
       const list = (windows[span] ??= Array.from({ length: Math.max(0, words.length - span + 1) }, (_, i) => words.slice(i, i + span).join(' ')));
+      const known = earliest.get(alias.destination);
       for (let start = 0; start < list.length; start++) {
-        if (best && start > best.start) break;
+        if (known && start > known.start) break;
         const window = list[start];
         let distance: number;
         if (window === alias.text) distance = 0;
         else if (alias.bound === 0 || Math.abs(window.length - alias.text.length) > alias.bound) continue;
         else distance = boundedDamerauLevenshtein(window, alias.text, alias.bound);
         if (distance > alias.bound) continue;
-        const better = !best || start < best.start || (start === best.start && (span > best.span || (span === best.span && distance < best.distance)));
-        if (better) best = { start, span, distance, destination: alias.destination };
+        if (!known || start < known.start || span > known.span || (span === known.span && distance < known.distance)) earliest.set(alias.destination, { start, span, distance });
         break;
       }
     }
-    return best ? this.entries[best.destination] : null;
+    const mentions = [...earliest].map(([destination, m]) => ({ destination, ...m, before: words.slice(Math.max(0, m.start - 4), m.start).join(' ') }));
+    mentions.sort((a, b) => a.start - b.start || b.span - a.span || a.distance - b.distance);
+    const away = mentions.filter((m) => AWAY.test(m.before));
+    const chosen = mentions.find((m) => !away.includes(m) && TOWARD.test(m.before)) ?? mentions.find((m) => !away.includes(m)) ?? mentions[0];
+    return chosen ? this.entries[chosen.destination] : null;
   }
 }

@@ -39,6 +39,15 @@ test('destinations through names, aliases, landmarks, treks and misspellings; th
   assert.equal(destination('una limo al aeropuerto'), null, 'short names must be spelt right');
 });
 
+test('of several destinations, the one the customer wants to go to, not where they land, come from or have been (found by a review)', () => {
+  assert.equal(destination('Llegamos a Lima el 10 de julio y queremos ir a Machu Picchu, somos 2'), 'cusco');
+  assert.equal(destination('We land in Lima on July 10 and want to visit Machu Picchu'), 'cusco');
+  assert.equal(destination('somos de Puno y queremos ir a Cusco'), 'cusco');
+  assert.equal(destination('No quiero ir a Cusco, prefiero Arequipa'), 'arequipa');
+  assert.equal(destination('ya estuvimos en Cusco, ahora queremos Titicaca'), 'puno-titicaca');
+  assert.equal(destination('Cusco y luego Arequipa'), 'cusco', 'no cue: the first one');
+});
+
 test('party size from digits and words, groups, couples and relatives', () => {
   const cases: Array<[string, number | null]> = [
     ['para 4 personas', 4],
