@@ -37,6 +37,17 @@ describe('memory feature cache', () => {
     assert.equal((await cache.get('d'))?.value, 'd');
   });
 
+  it('lets go of expired entries nobody asks for again, as new ones are written (found by a review)', async () => {
+    let now = 1_000_000;
+    const cache = new MemoryFeatureCache(100_000, () => now);
+    // A window of dates asked once each: never read again.
+    for (let i = 0; i < 1000; i++) await cache.set(`availability:window-${i}`, [i], 60_000);
+    now += 60_000;
+    for (let i = 0; i < 1000; i++) await cache.set(`price:${i}`, i, 15 * 60_000);
+    assert.equal(cache.size, 1000, 'only the live entries are held');
+    assert.equal((await cache.get('price:999'))?.value, 999);
+  });
+
   it('gives each kind of feature its own time-to-live: availability minutes, prices a quarter hour, profiles a day', () => {
     assert.ok(FEATURE_TTL_MS.availability <= 10 * 60_000);
     assert.equal(FEATURE_TTL_MS.price, 15 * 60_000);
