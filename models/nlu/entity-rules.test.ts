@@ -143,4 +143,9 @@ test('service level, tone and language', () => {
   assert.equal(isOtherLanguage('Bonjour, je voudrais un voyage avec ma famille'), true);
   assert.equal(isOtherLanguage('ola q tal'), false);
   assert.equal(isOtherLanguage('你好'), true);
+  // Terse requests, found by a review: read as Spanish (and answered in Spanish) before.
+  assert.equal(detectLanguage('Machu Picchu, 2 adults, July 15'), 'en');
+  assert.equal(detectLanguage('Titicaca lake, 3 pax, august'), 'en');
+  assert.equal(detectLanguage('2 adultos, 15 de julio, Cusco'), 'es');
+  assert.equal(isOtherLanguage('Olá, quero ir para Cusco com minha esposa em julho'), true);
 });
