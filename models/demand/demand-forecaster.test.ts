@@ -6,6 +6,7 @@ import { backtestOrigins, DemandForecaster } from './demand-forecaster.ts';
 import type { DemandObservation } from './series.ts';
 import { monthlySeries, monthlyTruth } from './synthetic-demand.ts';
 import { readCompetition } from './competition-benchmark.ts';
+import { arimaForecast } from './arima.ts';
 
 const DESTINATIONS = ['cusco', 'lima', 'arequipa', 'puno', 'paracas', 'iquitos', 'huaraz', 'mancora', 'trujillo', 'nazca', 'colca', 'tambopata', 'chachapoyas', 'ica', 'tacna', 'cajamarca', 'ayacucho', 'huancayo'];
 
@@ -118,4 +119,19 @@ test('seasonal data are backtested from more cut-offs than yearly data; a bad co
   assert.equal(backtestOrigins(1, params), 3);
   assert.equal(backtestOrigins(12, new DemandForecaster({ seasonalOrigins: 2 }).params), 2);
   assert.throws(() => new DemandForecaster({ seasonalOrigins: 0 }), (err: unknown) => err instanceof InputError && err.field === 'seasonalOrigins');
+});
+
+test('a stored fit forecasts with the members it reconciled when fitted: an artefact from before ARIMA was reconciled still reproduces itself', async () => {
+  const model = await new DemandForecaster({ seed: 5, workers: 1 }).fit({ rows: table.filter((r) => r.series_id === 'cusco' || r.series_id === 'lima'), ...options });
+  const artifact = JSON.parse(JSON.stringify(model.toArtifact()));
+  assert.deepEqual(artifact.state.series[0].reconciled, ['ets', 'arima']);
+  const arima = (m: DemandForecaster) => Array.from(m.predict([{ seriesId: 'cusco', strategy: 'arima' }])[0].mean);
+  // As stored before the record existed: ETS alone was reconciled.
+  for (const s of artifact.state.series) delete s.reconciled;
+  const older = DemandForecaster.fromArtifact(artifact);
+  const fit = artifact.state.series.find((s: { id: string }) => s.id === 'cusco');
+  const raw = arimaForecast(fit.models.find((m: { model: string }) => m.model === 'arima').state, options.horizon);
+  assert.deepEqual(arima(older), Array.from(raw.mean, (v) => Math.max(0, v)), 'the older artefact leaves ARIMA as it was');
+  assert.notDeepEqual(arima(model), arima(older), 'the new fit reconciles ARIMA');
+  assert.deepEqual(arima(DemandForecaster.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact())))), arima(model));
 });

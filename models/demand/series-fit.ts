@@ -26,6 +26,11 @@ export interface SeriesFit {
   seconds: Record<string, number>;
   /** The season totals its members are reconciled with (season-totals.ts); absent without a season or enough of them. */
   seasonTotals?: SeasonTotalsState;
+  /**
+   * The members reconciled with them when it was fitted, so a stored fit forecasts as it was backtested and weighed
+   * (and reproduces its fingerprint) whatever later code reconciles. Absent in artefacts from before ARIMA was: ETS.
+   */
+  reconciled?: string[];
 }
 
 /**
@@ -35,14 +40,16 @@ export interface SeriesFit {
  * hurt the other; reconciling every member pulls them all to one total, and the combination, which averages several
  * members' levels, lost more than it gained.
  */
-const RECONCILED = new Set(['ets', 'arima']);
+const RECONCILED = ['ets', 'arima'];
+/** What fits stored before `reconciled` was recorded reconciled. */
+const RECONCILED_BEFORE_RECORDED = ['ets'];
 
 /**
  * A member's forecast over whole seasons, reconciled with the season totals forecast from the same history; the
  * first `horizon` steps of it. `forecast(h)` forecasts h steps; without totals the member is left as it is.
  */
-function reconciledForecast(model: string, forecast: (horizon: number) => Forecast | undefined, totals: SeasonTotalsState | undefined, horizon: number): Forecast | undefined {
-  if (!totals || !RECONCILED.has(model)) return forecast(horizon);
+function reconciledForecast(model: string, forecast: (horizon: number) => Forecast | undefined, totals: SeasonTotalsState | undefined, horizon: number, reconciled: readonly string[]): Forecast | undefined {
+  if (!totals || !reconciled.includes(model)) return forecast(horizon);
   const whole = forecast(coveringHorizon(horizon, totals.period));
   if (!whole) return undefined;
   const seasons = Math.floor(whole.mean.length / totals.period);
@@ -103,7 +110,7 @@ export function fitMembers(series: { id: string; start: string; values: Float64A
     backtests[name] = backtestForecasts(y, cutoffs, (history, cut) => {
       const rng = substream(seed, `${series.id}/${name}/${cut}`);
       const fitted = fitModel(name, history, context);
-      return reconciledForecast(name, (h) => clipAtZero(forecastModel(fitted, h, rng)), totalsFor(history, cut), plan.horizon)!;
+      return reconciledForecast(name, (h) => clipAtZero(forecastModel(fitted, h, rng)), totalsFor(history, cut), plan.horizon, RECONCILED)!;
     });
     const fitted = fitModel(name, y, context);
     seconds[name] = (performance.now() - t0) / 1000;
@@ -135,6 +142,7 @@ export function scoreSeries(members: MemberFits, y: Float64Array, period: number
     combinationValidation: validateCombinations(y, cutoffs, plan, period, forecasts),
     seconds,
     seasonTotals: members.seasonTotals,
+    reconciled: members.seasonTotals ? RECONCILED : undefined,
   };
 }
 
@@ -192,7 +200,7 @@ export function forecastSeries(fit: SeriesFit, horizon: number, strategy: Strate
   const own = (model: string): Forecast | undefined => {
     const fitted = fit.models.find((m) => m.model === model);
     const forecast = (h: number) => (fitted ? clipAtZero(forecastModel(fitted, h, rng(model))) : external[model]);
-    return reconciledForecast(model, forecast, fit.seasonTotals, horizon);
+    return reconciledForecast(model, forecast, fit.seasonTotals, horizon, fit.reconciled ?? RECONCILED_BEFORE_RECORDED);
   };
   if (strategy !== 'ensemble') {
     const chosen = strategy === 'best' ? fit.best : strategy;
