@@ -126,7 +126,7 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
   const catalogue = await catalogueItineraries(deps.pool, context.destinationCode!, context.destination, departureDate, context.service_level);
   const customerId = context.customerId;
   const recommended = customerId !== null && (await consentsToPersonalisation(deps.pool, customerId)) ? await deps.calls.recommendations(customerId, departureDate, context.date_to ?? plusDays(departureDate, 30)) : [];
-  const itineraries = rankProposals(catalogue, recommended);
+  const itineraries = rankProposals(catalogue, recommended, context.service_level);
   if (itineraries.length === 0) return { reply: nothingToOffer(context.destination ?? context.destinationCode!, language), itineraries, quotation: null };
   if (customerId === null) return { reply: proposalsWithoutCustomer(itineraries.map((i) => i.name), language), itineraries, quotation: null };
   const [first, ...others] = itineraries;

@@ -5,7 +5,8 @@ import type { RecommendedItinerary } from './serving-calls.ts';
  * The itineraries a complete quote request is answered with: the catalogue's active itineraries of the
  * destination (by the code the nlu model learnt from the catalogue, or its name) that can be costed (they have components), the asked service level first, then those with a
  * scheduled departure on the asked date; when the recommender ranked some of them for this customer, its order
- * goes first. The first one is the one quoted.
+ * goes first — within the asked service level, which a customer's words outrank their history in. The first one is
+ * the one quoted.
  */
 export interface ProposedItinerary {
   itineraryId: number;
@@ -31,7 +32,7 @@ export async function catalogueItineraries(pool: pg.Pool, destinationCode: strin
   return rows.map((r) => ({ itineraryId: Number(r.id), code: r.code, name: r.name, serviceLevel: r.service_level, days: r.duration_days }));
 }
 
-export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], recommended: RecommendedItinerary[]): ProposedItinerary[] {
+export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], recommended: RecommendedItinerary[], serviceLevel: string | null = null): ProposedItinerary[] {
   const byId = new Map(catalogue.map((i) => [i.itineraryId, i]));
   const chosen: ProposedItinerary[] = [];
   for (const r of recommended) {
@@ -39,5 +40,7 @@ export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], re
     if (item && !chosen.some((c) => c.itineraryId === item.itineraryId)) chosen.push({ ...item, source: 'recommender' });
   }
   for (const item of catalogue) if (!chosen.some((c) => c.itineraryId === item.itineraryId)) chosen.push({ ...item, source: 'catalogue' });
+  // A stable sort: the asked level first, each part in the order above.
+  if (serviceLevel) chosen.sort((a, b) => Number(b.serviceLevel === serviceLevel) - Number(a.serviceLevel === serviceLevel));
   return chosen.slice(0, MAX_PROPOSALS);
 }
