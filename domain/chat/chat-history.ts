@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction } from '../../platform/transaction.ts';
 import type { ChatReply } from './conversation.ts';
+import { withoutContactDetails } from './contact-details.ts';
 
 /**
  * Sessions and messages kept in PostgreSQL (domain/migrations/050): what the model made of each message, and
- * its text only for a known customer who consents to personalisation and was not erased. The front end's
+ * its text only for a known customer who consents to personalisation and was not erased, and then with contact
+ * details and document numbers masked (contact-details.ts). The front end's
  * session id is kept as its sha256 (it may be a phone number).
  */
 export const CHAT_RETENTION_DAYS = 180;
@@ -37,7 +39,7 @@ export async function recordChatMessage(pool: pg.Pool, message: { sessionId: str
       [
         session.rows[0].id,
         message.customerId,
-        keep ? message.text : null,
+        keep ? withoutContactDetails(message.text) : null,
         !keep,
         reply.language,
         reply.understood,

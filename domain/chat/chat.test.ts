@@ -267,6 +267,11 @@ describe('POST /v1/chat/messages', () => {
     const askedInWords = ['asked-1', 'asked-2', 'asked-3', 'asked-4', 'asked-5'].map(sessionHash);
     const quoted = await pool.query('SELECT count(*)::int AS n FROM chat_messages WHERE quotation_id IS NOT NULL AND session_id NOT IN (SELECT id FROM chat_sessions WHERE session_hash = ANY($1))', [askedInWords]);
     assert.equal(quoted.rows[0].n, 5, 'the conversations that ended in a quotation');
+    // A consenting customer's contact details and document numbers are masked in what is kept (found by a review:
+    // an analyst key read a passport number through the warehouse).
+    await say('wa-51999000444', 'mi correo es maria.pii2@gmail.com, cel 987 654 322, pasaporte PE7788992, cusco para 2 el 20/07', { customerId: customers.en });
+    const [kept] = await rows('wa-51999000444');
+    assert.equal(kept.text, 'mi correo es [email], cel [phone], pasaporte [document], cusco para 2 el 20/07');
 
     // Erasure blanks a consenting customer's texts.
     const erase = BOOKING_SYSTEM_ERASURE.find((step) => step.table === 'chat_messages')!;
