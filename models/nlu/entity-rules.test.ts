@@ -91,6 +91,9 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ["I'm travelling with 3 friends", 4],
     ['quiero ir a cusco para fiestas patrias con 10 amigos', 11],
     ['a couple of days in Cusco for 3 people', 3],
+    ['group of 15 students + 2 teachers', 17],
+    ['somos 3 + 2 niños', 5],
+    ['vamos los 5 + 1 guía', 6],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });

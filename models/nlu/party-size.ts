@@ -14,7 +14,7 @@ import { normaliseText } from './text-normalisation.ts';
 const N = `(${NUMBER_PATTERN})`;
 const PEOPLE = '(?:personas?|people|persons?|pax|ppl|viajeros?|travell?ers?|adultos?|adults?|pasajeros?|passengers?|huespedes|guests)';
 const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|infants?|toddlers?|teenagers?|teens?|adolescentes?|chicos)';
-const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees)';
+const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees|profesores|profesoras|docentes|teachers?|guias?|guides?|chaperones|acompanantes)';
 
 const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|famil)';
 const TOTALS: RegExp[] = [
@@ -24,6 +24,7 @@ const TOTALS: RegExp[] = [
   new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
 ];
 const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
+const MORE_AFTER_TOTAL = new RegExp(`^\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})?\\s*(?:\\+|mas|plus)\\s*${N}\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})\\b`);
 const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas?|couples?(?!\\s+of\\b)|matrimonios?|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
 const COUPLE = /\b(?:una pareja|a couple|mi pareja y yo|my partner and i|honeymoon|luna de miel|newlyweds|recien casados)\b/;
@@ -46,7 +47,8 @@ export function extractPartySize(text: string): number | null {
   for (const total of TOTALS) {
     const m = total.exec(t);
     const n = m && !ARTICLES.includes(m[1]) ? countOf(m[1]) : undefined;
-    if (n) return n;
+    // "somos 3 + 2 niños", "group of 15 students + 2 teachers": more people added right after the total.
+    if (n) return n + (countOf(MORE_AFTER_TOTAL.exec(t.slice(m!.index + m![0].length))?.[1] ?? '') ?? 0);
   }
   let counted = 0;
   let friends = false;
