@@ -205,5 +205,20 @@ for (const target of await postgresTargets()) {
       assert.equal(report.status, 'failed');
       assert.match(report.steps[0].error!, /declares no ch: asset/);
     });
+
+    it('records a step whose stores cannot be opened as failed, with why, not pending (found by a review)', async () => {
+      // A ClickHouse that cannot be reached (as an embedded one held by npm start cannot be opened).
+      const away = await openStepServices(testConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:1' }), quietLog, { pg: db.pool });
+      try {
+        const reader: Step = { name: 'warehouse-reader', description: 'reads ClickHouse', after: [], reads: ['ch:bookings'], writes: ['pg:nothing'], run: async () => ({ outputs: {} }) };
+        const report = await runPipelineInProcess([reader], away, { retry: { ...FAST_RETRY, attempts: 2 } });
+        assert.equal(report.status, 'failed');
+        const [step] = await away.state.stepsOf(report.runId);
+        assert.deepEqual([step.status, step.attempt], ['failed', 2]);
+        assert.match(step.error ?? '', /ClickHouse/);
+      } finally {
+        await away.close();
+      }
+    });
   });
 }

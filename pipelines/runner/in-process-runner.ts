@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Step, StepContext } from '../step.ts';
 import { runInProcess, type StepRun } from '../run-in-process.ts';
 import { AssetVersions } from './asset-versions.ts';
-import { executeStep } from './execute-step.ts';
+import { errorText, executeStep } from './execute-step.ts';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 import type { RunRecord, RunStatus } from './run-state.ts';
 import { selectSteps, type Selection } from './selection.ts';
@@ -57,13 +57,26 @@ export async function runPipelineInProcess(graph: readonly Step[], services: Ste
     runId,
     params,
   };
+  /**
+   * A step's context, its stores opened: one that cannot be opened (an embedded ClickHouse held by another process,
+   * a server away) is an attempt of the step that failed, recorded as such, so the run's table says why rather than
+   * leaving the step pending; the next attempt opens it again.
+   */
+  const contextOf = async (step: Step, number: number, final: boolean, ctx: StepContext): Promise<StepContext> => {
+    try {
+      return await services.contextFor(step, runId, params, ctx.log);
+    } catch (err) {
+      await services.state.stepStarted(runId, step.name, number, {});
+      await services.state.stepFailed(runId, step.name, 0, errorText(err), final);
+      throw err;
+    }
+  };
   const runs = await runInProcess(steps, baseCtx, {
     async execute(step, ctx) {
-      const stepCtx = await services.contextFor(step, runId, params, ctx.log);
       for (let number = 1; ; number++) {
         const final = number >= retry.attempts;
         try {
-          return await executeStep(step, stepCtx, services.state, versions, { number, final });
+          return await executeStep(step, await contextOf(step, number, final, ctx), services.state, versions, { number, final });
         } catch (err) {
           if (final) throw err;
           const wait = backoffDelay(retry, number, opts.random);
