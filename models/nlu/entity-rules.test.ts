@@ -124,6 +124,10 @@ test('budget as stated, never money already paid', () => {
     ['presupuesto 2 adultos y 1 niño', null],
     ['presupuesto $999999999999999999999999', null],
     ['S/.500 cada uno', { amount: 500, currency: 'PEN' }],
+    ['tenemos 1 500 dolares', { amount: 1500, currency: 'USD' }],
+    ['dos mil dolares', { amount: 2000, currency: 'USD' }],
+    ['tres mil soles', { amount: 3000, currency: 'PEN' }],
+    ['para 2 500 dolares c/u', { amount: 500, currency: 'USD' }],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });
