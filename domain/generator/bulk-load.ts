@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from '../../platform/log.ts';
 import { InputError } from '../../platform/errors.ts';
@@ -21,8 +21,6 @@ interface SavedIndex {
   name: string;
   definition: string;
 }
-
-const quoteIdent = (name: string) => '"' + name.replace(/"/g, '""') + '"';
 
 export class BulkLoad {
   readonly counts: Record<TableName, number> = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
@@ -71,7 +69,7 @@ export class BulkLoad {
           ORDER BY 1`,
         [tables],
       );
-      for (const fk of fks.rows) await client.query(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${quoteIdent(fk.conname)}`);
+      for (const fk of fks.rows) await client.query(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${pg.escapeIdentifier(fk.conname)}`);
       for (const ix of idx.rows) await client.query(`DROP INDEX ${ix.name}`);
       log.debug('bulk load started', { foreignKeys: fks.rowCount, indexes: idx.rowCount });
       return new BulkLoad(
@@ -113,7 +111,7 @@ export class BulkLoad {
         this.log.debug('bulk load rebuilt', { what, seconds: Number(((performance.now() - t) / 1000).toFixed(2)) });
       };
       for (const ix of this.indexes) await timed(ix.name, ix.definition);
-      for (const fk of this.constraints) await timed(`${fk.table}.${fk.name}`, `ALTER TABLE ${fk.table} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
+      for (const fk of this.constraints) await timed(`${fk.table}.${fk.name}`, `ALTER TABLE ${fk.table} ADD CONSTRAINT ${pg.escapeIdentifier(fk.name)} ${fk.definition}`);
       for (const table of TABLES) {
         if (!(TABLE_COLUMNS[table] as readonly string[]).includes('id')) continue;
         await this.client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), max(id)) FROM ${table} HAVING max(id) IS NOT NULL`);

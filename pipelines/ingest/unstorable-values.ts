@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { IngestTable } from './ingest-tables.ts';
 
 /**
@@ -14,12 +14,12 @@ export async function firstUnstorableValue(pool: pg.Pool, table: IngestTable): P
       ORDER BY ordinal_position`,
     [table.name],
   );
-  const key = table.key.map((k) => pgIdentifier(k));
+  const key = table.key.map((k) => pg.escapeIdentifier(k));
   for (const { column_name: column, data_type: type } of columns) {
-    const c = pgIdentifier(column);
+    const c = pg.escapeIdentifier(column);
     const unstorable = type === 'numeric' ? `${c} IN ('NaN', 'Infinity', '-Infinity')` : `NOT isfinite(${c})`;
     const { rows } = await pool.query<{ key: unknown[]; value: string }>(
-      `SELECT json_build_array(${key.join(', ')}) AS key, ${c}::text AS value FROM ${pgIdentifier(table.name)} WHERE ${unstorable} LIMIT 1`,
+      `SELECT json_build_array(${key.join(', ')}) AS key, ${c}::text AS value FROM ${pg.escapeIdentifier(table.name)} WHERE ${unstorable} LIMIT 1`,
     );
     if (rows.length > 0) {
       const at = table.key.map((k, i) => `${k} ${JSON.stringify(rows[0].key[i])}`).join(', ');
@@ -27,8 +27,4 @@ export async function firstUnstorableValue(pool: pg.Pool, table: IngestTable): P
     }
   }
   return undefined;
-}
-
-function pgIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
