@@ -176,6 +176,30 @@ for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committe
     assert.equal(Number(copied[0].amount), Number(payment.amount));
   });
 
+  it('an array holding a NULL element arrives as the same JSON text and the same array on both paths', async () => {
+    await warehouse('null_elements');
+    const { rows: [itinerary] } = await db.pool.query<{ id: string }>(
+      `UPDATE itineraries SET themes = ARRAY['culture', NULL, 'trek'] WHERE id = (SELECT min(id) FROM itineraries) RETURNING id`,
+    );
+    const { rows: [profile] } = await db.pool.query<{ customer_id: string }>(
+      `UPDATE customer_group_profiles SET ages = ARRAY[34, NULL]::smallint[], special_needs = ARRAY[NULL]::text[]
+        WHERE customer_id = (SELECT min(customer_id) FROM customer_group_profiles) RETURNING customer_id`,
+    );
+    await run();
+    const [themes] = await rowsOf<{ themes_json: string; themes: string[] }>(
+      `SELECT themes_json, themes FROM itineraries FINAL WHERE id = ${Number(itinerary.id)}`,
+    );
+    // ClickHouse's arrays hold no NULL: the element is the type's default, and the JSON text says so too.
+    assert.deepEqual(JSON.parse(themes.themes_json), ['culture', '', 'trek']);
+    assert.deepEqual(themes.themes, ['culture', '', 'trek']);
+    const [group] = await rowsOf<{ ages_json: string; special_needs_json: string; ages: number[] }>(
+      `SELECT ages_json, special_needs_json, ages FROM customer_group_profiles FINAL WHERE customer_id = ${Number(profile.customer_id)}`,
+    );
+    assert.deepEqual(JSON.parse(group.ages_json), [34, 0]);
+    assert.deepEqual(group.ages.map(Number), [34, 0]);
+    assert.deepEqual(JSON.parse(group.special_needs_json), ['']);
+  });
+
   it('a key changed in imports, import_rejects or chat_sessions leaves no old key behind, nor a reject moved to another import', async () => {
     await warehouse('keys');
     const { rows: imports } = await db.pool.query<{ id: string }>(

@@ -23,6 +23,18 @@ export interface IngestTable {
  */
 const utc = (column: string): [string, string] => [column, `(${column} AT TIME ZONE 'UTC')`];
 
+/**
+ * An array as JSON text. ClickHouse's arrays hold no NULL, and its postgresql() reader makes a NULL element the
+ * type's default ('' or 0); this writes the same default, so the pull and copy paths store the same text.
+ */
+const jsonArray = (column: string, array: string, elementDefault: string): [string, string] =>
+  [column, `array_to_json(array_replace(${array}, NULL, ${elementDefault}))`];
+
+/** The PostgreSQL array column a jsonArray expression reads, or undefined for any other expression. */
+export function jsonArraySource(expression: string): string | undefined {
+  return /^array_to_json\(array_replace\((\w+), NULL, [^)]+\)\)$/.exec(expression)?.[1];
+}
+
 const TIMESTAMPS = new Set(['created_at', 'updated_at', 'quoted_at', 'booked_at', 'changed_at', 'paid_at', 'rated_at']);
 
 function table(name: string, key: string[], rest: Array<[string, string]>): IngestTable {
@@ -38,7 +50,7 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   table('itineraries', ['id'], [
     ...same('code', 'name', 'destination_id', 'duration_days'),
     ['service_level', 'service_level::text'],
-    ['themes_json', 'array_to_json(themes)'],
+    jsonArray('themes_json', 'themes', "''"),
     ['active', 'active::int'],
   ]),
   table('itinerary_components', ['id'], [
@@ -56,8 +68,8 @@ export const INGEST_TABLES: readonly IngestTable[] = [
   ]),
   table('customer_group_profiles', ['customer_id'], [
     ...same('group_size', 'adults', 'children', 'seniors'),
-    ['ages_json', 'array_to_json(ages)'],
-    ['special_needs_json', 'array_to_json(special_needs)'],
+    jsonArray('ages_json', 'ages', '0'),
+    jsonArray('special_needs_json', 'special_needs', "''"),
     ['preferences', 'preferences'],
   ]),
   table('quotations', ['id'], same(
@@ -83,7 +95,7 @@ export const INGEST_TABLES: readonly IngestTable[] = [
     ...same('language'),
     ['understood', 'understood::int'],
     ...same('intent', 'confidence', 'tone', 'entities'),
-    ['missing_json', 'array_to_json(missing)'],
+    jsonArray('missing_json', 'missing', "''"),
     ...same('quotation_id', 'model_version'),
   ]),
   // Append-only at the source (domain/migrations/012_audit_log.sql); before/after travel as JSON text.

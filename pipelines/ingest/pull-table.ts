@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { quoteIdentifier } from '../../platform/clickhouse.ts';
-import type { IngestTable } from './ingest-tables.ts';
+import { jsonArraySource, type IngestTable } from './ingest-tables.ts';
 import { copyTable, MAX_KEY, MIN_KEY, type CopyTableResult } from './copy-table.ts';
 import { saveWatermark, type Watermark } from './watermark.ts';
 
@@ -92,8 +92,8 @@ export async function pullUnavailable(pool: pg.Pool, clickhouse: ClickHouseClien
 /** The ClickHouse expression for a column, over the PostgreSQL row as postgresql() presents it. */
 function pulledExpression([name, expr]: [string, string]): string {
   // Arrays arrive as ClickHouse arrays; the table wants the JSON text that its DEFAULT columns parse.
-  const json = /^array_to_json\((\w+)\)$/.exec(expr);
-  if (json) return `toJSONString(${quoteIdentifier(json[1])})`;
+  const array = jsonArraySource(expr);
+  if (array) return `toJSONString(${quoteIdentifier(array)})`;
   // Every other expression only adapts the column's text for COPY (time zone, enum or boolean as text):
   // ClickHouse converts the typed value itself.
   return quoteIdentifier(name);
