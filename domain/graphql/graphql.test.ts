@@ -10,6 +10,8 @@ import { startAttackedApi, type AttackedApi } from '../../test/security/attacked
 import type { Role } from '../../platform/http/roles.ts';
 import { quotationGraph } from './graphql-plugin.ts';
 import { MAX_COST } from './query-limits.ts';
+import { quotationAnalytics } from './quotation-analytics.ts';
+import type { InputError } from '../../platform/errors.ts';
 import { PAGE } from '../../test/support/graphql-page-query.ts';
 import { quotationHistory } from '../../test/worlds/quotation-history.ts';
 
@@ -184,6 +186,20 @@ describe('GraphQL over quotations', () => {
     assert.equal(costlyByDefault.result.body.code, 'query_too_complex', costlyByDefault.result.text);
     assert.equal(costlyByDefault.queries, 0);
 
+    // Fields that each run a query of their own cost that query: sixty aliased aggregates held every connection of
+    // the pool while they ran, and thousands of one-row pages were thousands of queries.
+    const range = `dateRange: { from: "2024-01-01", to: "2026-12-31" }`;
+    const aggregates = `{ ${Array.from({ length: 4 }, (_, i) => `a${i}: quotationAnalytics(${range}, groupBy: [DESTINATION]) { destination quotations }`).join(' ')} }`;
+    const tooManyAggregates = await counted(() => gql('analyst', aggregates));
+    assert.equal(tooManyAggregates.result.body.code, 'query_too_complex', tooManyAggregates.result.text.slice(0, 300));
+    assert.equal(tooManyAggregates.queries, 0);
+    const pages = `{ ${Array.from({ length: 100 }, (_, i) => `p${i}: quotations(first: 1) { edges { node { id } } }`).join(' ')} }`;
+    assert.equal((await gql('analyst', pages)).body.code, 'query_too_complex');
+    const counts = `{ ${Array.from({ length: 50 }, (_, i) => `c${i}: quotations(first: 1) { totalCount }`).join(' ')} }`;
+    assert.equal((await gql('analyst', counts)).body.code, 'query_too_complex');
+    const twoAggregates = await gql('analyst', `{ ${Array.from({ length: 2 }, (_, i) => `a${i}: quotationAnalytics(${range}, groupBy: [DESTINATION]) { destination quotations }`).join(' ')} }`);
+    assert.equal(twoAggregates.status, 200, twoAggregates.text.slice(0, 300));
+
     // Introspection costs what it asks: the schema's types and fields once is fine, fifty times over is not.
     const schemaTree = '__schema { types { name fields { name args { name type { name ofType { name } } } type { name kind ofType { name kind ofType { name } } } } } }';
     const once = await gql('analyst', `{ ${schemaTree} }`);
@@ -260,6 +276,15 @@ describe('GraphQL over quotations', () => {
     assert.equal(backwards.body.errors[0].extensions.field, 'dateRange.from');
     const tooLong = await gql('analyst', query, { range: { from: '2020-01-01', to: today } });
     assert.equal(tooLong.body.errors[0].extensions.field, 'dateRange');
+    // However many dimensions: the rows one answer holds are bounded, and the refusal says which argument to change.
+    assert.ok(got.length >= 2);
+    const cap = got.length - 1;
+    const everything = await quotationAnalytics(api.db.pool, { from: yearAgo, to: today }, ['DESTINATION', 'STATUS'], cap).then(
+      () => assert.fail('more rows than the cap were returned'),
+      (err: unknown) => err as InputError,
+    );
+    assert.equal(everything.field, 'groupBy');
+    assert.match(everything.message, new RegExp(`more than ${cap} rows`));
   });
 
   it('creates and changes a quotation through the engine: a version, an outbox event and an audit row in one transaction', async () => {

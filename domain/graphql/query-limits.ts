@@ -14,8 +14,9 @@ import type { Role } from '../../platform/http/roles.ts';
  * - costs and margins only for the roles that see them on the review desk (pricing-manager, admin); the answer
  *   names every refused field rather than nulling them one by one;
  * - mutations only for the roles that may have prices scored (quotation-engine, pricing-manager, admin);
- * - a cost estimate: every field 1, a connection times its `first`, any other list times LIST_ESTIMATE. Depth
- *   alone (mercurius `queryDepth`) does not stop a wide query: ten aliases of a full page are shallow.
+ * - a cost estimate: every field 1, a connection times its `first`, any other list times LIST_ESTIMATE, and a
+ *   field that runs its own query over many rows its weight in SQL_WEIGHTS. Depth alone (mercurius `queryDepth`)
+ *   does not stop a wide query: ten aliases of a full page are shallow.
  */
 export const COST_FIELDS: Record<string, readonly string[]> = {
   Quotation: ['costTotal', 'margin', 'marginRate'],
@@ -27,6 +28,17 @@ export const COST_FIELDS: Record<string, readonly string[]> = {
 };
 export const COST_ROLES: readonly Role[] = ACCESS.review;
 export const WRITE_ROLES: readonly Role[] = ACCESS.score;
+
+/**
+ * Fields that each run a query of their own, whatever is asked of them: aliased, they run side by side, so sixty
+ * aliases of one aggregate held every connection of the request pool and other callers waited seconds. Weighed so
+ * that a request runs at most three aggregates, or forty counts, or eighty pages.
+ */
+const SQL_WEIGHTS: Record<string, number> = {
+  'Query.quotationAnalytics': 12_000,
+  'Query.quotations': 500,
+  'QuotationConnection.totalCount': 1_000,
+};
 
 /** Rows a list without `first` is taken to hold (items and versions of one quotation, analytics rows). */
 const LIST_ESTIMATE = 10;
@@ -44,6 +56,8 @@ interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   refused: Set<string>;
+  /** The weight of the fields asked for that run queries of their own (SQL_WEIGHTS). */
+  queries: number;
 }
 
 function sizeOf(walk: Walk, parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
@@ -88,6 +102,8 @@ function costOf(walk: Walk, selections: SelectionSetNode, parent: GraphQLNamedTy
       const inner = selection.selectionSet ? costOf(walk, selection.selectionSet, getNamedType(field.type), seen) : 0;
       // A connection's `first` multiplies its pageInfo too, not only its edges: close enough for a limit.
       cost += 1 + sizeOf(walk, parent, field, selection) * inner;
+      // Once per place it is asked, not times its parent's size: these fields sit on the root and its connection.
+      walk.queries += SQL_WEIGHTS[`${parent.name}.${name}`] ?? 0;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
       cost += costOf(walk, selection.selectionSet, type ?? parent, seen);
@@ -123,10 +139,10 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     const name = definition.variable.name.value;
     if (withDefaults[name] === undefined && definition.defaultValue) withDefaults[name] = valueFromASTUntyped(definition.defaultValue);
   }
-  const walk: Walk = { schema, fragments, variables: withDefaults, refused: new Set() };
+  const walk: Walk = { schema, fragments, variables: withDefaults, refused: new Set(), queries: 0 };
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   const cost = root ? costOf(walk, operation.selectionSet, root, []) : 0;
-  return { cost, costFields: [...walk.refused] };
+  return { cost: cost + walk.queries, costFields: [...walk.refused] };
 }
 
 /** Throws the refusal the caller gets (403 or 400 with a code), or returns quietly. */

@@ -20,6 +20,8 @@ export type Dimension = keyof typeof DIMENSIONS;
 
 /** Longest range one call may aggregate: enough for year-on-year, short enough to stay a quick query. */
 const MAX_DAYS = 3 * 366;
+/** Most rows one call returns: every dimension at once over three years is megabytes no screen shows. */
+export const MAX_ROWS = 5_000;
 
 export interface AnalyticsRow {
   destination?: string;
@@ -40,7 +42,12 @@ export interface AnalyticsRow {
   marginRate: number | null;
 }
 
-export async function quotationAnalytics(db: Pick<pg.Pool, 'query'>, range: { from: string; to: string }, groupBy: readonly Dimension[]): Promise<AnalyticsRow[]> {
+export async function quotationAnalytics(
+  db: Pick<pg.Pool, 'query'>,
+  range: { from: string; to: string },
+  groupBy: readonly Dimension[],
+  maxRows = MAX_ROWS,
+): Promise<AnalyticsRow[]> {
   if (range.from > range.to) throw new InputError(`dateRange.from (${range.from}) is after dateRange.to (${range.to})`, 'dateRange.from');
   const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
   if (days > MAX_DAYS) throw new InputError(`dateRange spans ${days} days; ask for at most ${MAX_DAYS}`, 'dateRange');
@@ -54,9 +61,13 @@ export async function quotationAnalytics(db: Pick<pg.Pool, 'query'>, range: { fr
        JOIN itineraries i ON i.id = q.itinerary_id
        JOIN destinations d ON d.id = i.destination_id
       WHERE q.quoted_at >= $1::date AND q.quoted_at < $2::date + 1
-      ${dimensions.length ? group : 'HAVING count(*) > 0'}`,
-    [range.from, range.to],
+      ${dimensions.length ? group : 'HAVING count(*) > 0'}
+      LIMIT $3`,
+    [range.from, range.to, maxRows + 1],
   );
+  if (rows.length > maxRows) {
+    throw new InputError(`groupBy gives more than ${maxRows} rows over this dateRange; group by fewer dimensions or ask for a shorter range`, 'groupBy');
+  }
   return rows.map((r) => {
     const margin = r.quoted_value - r.cost_total;
     return {
