@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { WaitingChildrenError, Worker } from 'bullmq';
 import { freePort } from '../../test/support/free-port.ts';
 import { openRelay, relayedUrl } from '../../test/support/tcp-relay.ts';
 import { migrate } from '../../domain/migrate.ts';
@@ -14,7 +15,8 @@ import type { Step } from '../step.ts';
 import { enqueueRun, waitForRun } from './bullmq-runner.ts';
 import { listFailedQueueJobs, retryFailedQueueJob } from './failed-jobs.ts';
 import { openPipelineQueues, startPipelineWorkers } from './pipeline-workers.ts';
-import { PIPELINE_QUEUES, stepJobId } from './queues.ts';
+import { partitionJobId, PIPELINE_QUEUES, queueName, queuePrefix, redisConnection, stepJobId, type StepJobData } from './queues.ts';
+import { processPartitionedStepJob } from './partitioned-step-job.ts';
 import { pipelineSchedules, upsertSchedules } from './schedules.ts';
 import { openStepServices, type StepServices } from './step-services.ts';
 import { BUILD_ROWS, createFixtureTables } from './fixtures/sales-graph.ts';
@@ -113,6 +115,33 @@ for (const target of await postgresTargets()) {
         watching = false;
         await watcher;
         for (const w of workers) await w.kill('SIGTERM');
+      }
+    });
+
+    it('a fanned-out step whose worker died after queueing its partitions waits for them on its next activation instead of publishing those done', async () => {
+      const queues = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
+      const coordinator = new Worker<StepJobData>(queueName('steps'), undefined, { connection: redisConnection(MACHINE_REDIS_URL), prefix: queuePrefix() });
+      try {
+        const runId = `died-between-${process.pid}`;
+        const retry = { attempts: 1, delayMs: 100, jitter: 0 };
+        // The job as a retry finds it: the phase was saved, one partition finished, another is still queued.
+        await queues.steps.add('step', { runId, step: 'forecast', params: {}, retry, phase: 'finishing' }, { jobId: stepJobId(runId, 'forecast') });
+        const token = `token-${process.pid}`;
+        const job = (await coordinator.getNextJob(token))!;
+        assert.equal(job.id, stepJobId(runId, 'forecast'));
+        await db.pool.query(`INSERT INTO sales_forecast_parts (run_id, region, total) VALUES ($1, 'amazon', 1)`, [runId]);
+        await queues.partitions.add('partition', { runId, step: 'forecast', partition: 'andes', params: {} }, {
+          jobId: partitionJobId(runId, 'forecast', 'andes'),
+          parent: { id: job.id!, queue: job.queueQualifiedName },
+        });
+        const published = await db.pool.query('SELECT region, total::text FROM sales_forecast ORDER BY region');
+
+        await assert.rejects(processPartitionedStepJob(job, token, graph, services, queues), WaitingChildrenError);
+        assert.deepEqual((await db.pool.query('SELECT region, total::text FROM sales_forecast ORDER BY region')).rows, published.rows, 'nothing published');
+        assert.equal(await job.getState(), 'waiting-children');
+      } finally {
+        await coordinator.close();
+        await Promise.all(Object.values(queues).map((q) => q.close()));
       }
     });
 

@@ -41,8 +41,10 @@ export async function processPartitionedStepJob(
       }
       await job.updateData({ ...job.data, phase: 'finishing' });
       ctx.log.info('step fanned out', { partitions: keys.length });
-      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
     }
+    // Parked until every partition is done. A job already 'finishing' asks again too: a worker that died between
+    // saving the phase and parking left partitions running, and finishing then published only those done.
+    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
     const values = await job.getChildrenValues<PartitionResult>();
     const results = Object.values(values).sort((a, b) => a.partition.localeCompare(b.partition));
     const result = await partitions.finish(ctx, results);
