@@ -137,9 +137,11 @@ for (const target of targets) {
 
     it('records decisions, refusing bad ones with the field at fault and changing nothing', async () => {
       const key = keys['pricing-manager'];
-      const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.15 });
+      const { suggestion, quotationId, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.15 });
       const path = `/v1/review/suggestions/${suggestion.id}/decision`;
       const before = await decisions();
+      // Above what the model suggested, below what would need confirming.
+      const agreed = Math.round(currentPrice * 130) / 100;
       const refusals: Array<[unknown, string]> = [
         [{ action: 'override', price: 2000 }, 'reason'],
         [{ action: 'override', price: -5, reason: 'cheaper' }, 'price'],
@@ -156,12 +158,12 @@ for (const target of targets) {
       assert.equal(await decisions(), before);
       assert.equal(await state(suggestion.id), 'pending');
 
-      const override = await http.call('POST', path, { key, body: { action: 'override', price: 3210.5, reason: 'agreed with the agency' } });
+      const override = await http.call('POST', path, { key, body: { action: 'override', price: agreed, reason: 'agreed with the agency' } });
       assert.equal(override.status, 201, override.text);
-      assert.equal(override.body.decidedPrice, 3210.5);
+      assert.equal(override.body.decidedPrice, agreed);
       assert.match(override.body.decidedBy, /^pricing-manager person \(api-key \d+\)$/);
       const price = await db.pool.query('SELECT price_total::float8 AS p FROM quotations WHERE id = $1', [quotationId]);
-      assert.equal(price.rows[0].p, 3210.5);
+      assert.equal(price.rows[0].p, agreed);
 
       const again = await http.call('POST', path, { key: keys.admin, body: { action: 'accept' } });
       assert.equal(again.status, 409);
@@ -193,7 +195,13 @@ for (const target of targets) {
         [{ action: 'override', price: 100, reason: 'typo', confirmBelowFloor: 'yes' }, 400, 'confirmBelowFloor', 'invalid_input'],
         [{ action: 'accept', confirmBelowFloor: true }, 400, 'confirmBelowFloor', 'invalid_input'],
         [{ action: 'override', price: floor + 10.345, reason: 'three decimals' }, 400, 'price', 'invalid_input'],
+        // 2150,50 typed where the browser drops the comma: a hundred times the price.
+        [{ action: 'override', price: Math.round(detail.suggestedPrice * 100), reason: 'comma' }, 400, 'price', 'above_ceiling'],
+        [{ action: 'override', price: Math.round(detail.highestExpectedPrice) + 1, reason: 'just above' }, 400, 'price', 'above_ceiling'],
+        [{ action: 'override', price: floor + 1, reason: 'x', confirmAboveCeiling: 1 }, 400, 'confirmAboveCeiling', 'invalid_input'],
+        [{ action: 'reject', reason: 'x', confirmAboveCeiling: true }, 400, 'confirmAboveCeiling', 'invalid_input'],
       ];
+      assert.ok(detail.highestExpectedPrice > detail.suggestedPrice && detail.highestExpectedPrice <= 1.5 * Math.max(detail.suggestedPrice, detail.currentPrice));
       for (const [body, status, field, code] of refusals) {
         const refused = await http.call('POST', path, { key, body });
         assert.equal(refused.status, status, `${JSON.stringify(body)}: ${refused.text}`);
@@ -224,6 +232,14 @@ for (const target of targets) {
       const fine = await http.call('POST', `/v1/review/suggestions/${third.suggestion.id}/decision`, { key, body: { action: 'override', price: floor + 1, reason: 'round number' } });
       assert.equal(fine.status, 201, fine.text);
       assert.equal(fine.body.belowGuardrail, null);
+      // Far above, confirmed: charged, and the version says it was confirmed.
+      const fourth = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const high = Math.round(detail.suggestedPrice * 3);
+      const above = await http.call('POST', `/v1/review/suggestions/${fourth.suggestion.id}/decision`, { key, body: { action: 'override', price: high, reason: 'private charter', confirmAboveCeiling: true } });
+      assert.equal(above.status, 201, above.text);
+      assert.equal(above.body.decidedPrice, high);
+      const charter = await db.pool.query('SELECT change_reason FROM quotation_versions WHERE quotation_id = $1 ORDER BY version DESC LIMIT 1', [fourth.quotationId]);
+      assert.match(charter.rows[0].change_reason, /above the ceiling, confirmed: private charter/);
     });
 
     it('locks and releases prices, and sets auto-accept bands', async () => {

@@ -93,6 +93,7 @@ export const SuggestionDetailSchema = Type.Object({
   baseValue: Nullable(Type.Number()),
   unclampedPrice: Nullable(Type.Number({ description: 'The model’s price before the guardrail moved it' })),
   guardrails: Nullable(AppliedGuardrailsSchema),
+  highestExpectedPrice: Money('Above this an override is refused (400 above_ceiling) until confirmed with confirmAboveCeiling'),
   segment: NullableString(),
   featureSnapshotId: NullableString(),
   features: Type.Record(Type.String(), Type.Number()),
@@ -108,6 +109,9 @@ export const DecisionBody = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why (required to override or reject); kept with the decision' })),
     confirmBelowFloor: Type.Optional(
       Type.Boolean({ description: 'Override only: confirms a price under the guardrail floor or under cost, which is otherwise refused (400 below_floor / below_cost)' }),
+    ),
+    confirmAboveCeiling: Type.Optional(
+      Type.Boolean({ description: 'Override only: confirms a price above highestExpectedPrice (the guardrail ceiling, or 1.5 times the suggested or current price), which is otherwise refused (400 above_ceiling)' }),
     ),
   },
   { additionalProperties: false },

@@ -13,7 +13,8 @@ import { ReviewConflictError } from './review-errors.ts';
  * - accept: the quotation gets a new version at the suggested price;
  * - override: a new version at the manager's price, with the reason (required). A price under the guardrail floor
  *   the suggestion was held to, or under cost, is refused (400 below_floor / below_cost on `price`) unless the manager
- *   confirms it (`confirmBelowFloor: true`); it is then recorded as such (`belowGuardrail`);
+ *   confirms it (`confirmBelowFloor: true`); it is then recorded as such (`belowGuardrail`). A price above the highest
+ *   one expected (HIGHEST_EXPECTED) is refused too (400 above_ceiling) until confirmed (`confirmAboveCeiling: true`);
  * - reject: the price stays as it is, with the reason (required).
  * Everything is checked before anything is written, and all of it — decision, new version, event — commits
  * together; a suggestion is decided once (the row locks serialise two managers, the unique key backs it up).
@@ -28,17 +29,20 @@ export interface DecisionRequest {
   reason?: string;
   /** The manager confirms an override under the floor or under cost. */
   confirmBelowFloor?: boolean;
+  /** The manager confirms an override above the ceiling (highestExpectedPrice). */
+  confirmAboveCeiling?: boolean;
   actor: Actor;
 }
 
 export const MAX_PRICE = 100_000_000;
 
 /** Validates the request alone (no database), so bad input is refused before any lock is taken. */
-export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; reason?: unknown; confirmBelowFloor?: unknown }): {
+export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; reason?: unknown; confirmBelowFloor?: unknown; confirmAboveCeiling?: unknown }): {
   action: ReviewAction;
   price?: number;
   reason?: string;
   confirmBelowFloor: boolean;
+  confirmAboveCeiling: boolean;
 } {
   const action = raw.action;
   if (!REVIEW_ACTIONS.includes(action as ReviewAction)) throw new InputError(`action must be one of ${REVIEW_ACTIONS.join(', ')}, got ${JSON.stringify(action)}`, 'action');
@@ -48,19 +52,24 @@ export function checkDecisionRequest(raw: { action?: unknown; price?: unknown; r
   if ((action === 'override' || action === 'reject') && !trimmed) {
     throw new InputError(`reason is required to ${action} a suggestion: say why, it is kept with the decision`, 'reason');
   }
-  const confirm = raw.confirmBelowFloor ?? false;
-  if (typeof confirm !== 'boolean') throw new InputError(`confirmBelowFloor must be true or false, got ${JSON.stringify(confirm)}`, 'confirmBelowFloor');
-  if (confirm && action !== 'override') throw new InputError(`confirmBelowFloor only confirms an override's price; to ${String(action)}, leave it out`, 'confirmBelowFloor');
+  const confirmation = (field: 'confirmBelowFloor' | 'confirmAboveCeiling'): boolean => {
+    const given = raw[field] ?? false;
+    if (typeof given !== 'boolean') throw new InputError(`${field} must be true or false, got ${JSON.stringify(given)}`, field);
+    if (given && action !== 'override') throw new InputError(`${field} only confirms an override's price; to ${String(action)}, leave it out`, field);
+    return given;
+  };
+  const confirm = confirmation('confirmBelowFloor');
+  const confirmAbove = confirmation('confirmAboveCeiling');
   if (action === 'override') {
     const price = raw.price;
     if (typeof price !== 'number' || !Number.isFinite(price)) throw new InputError(`price is required to override: the price to charge, got ${JSON.stringify(price)}`, 'price');
     if (price <= 0) throw new InputError(`price must be more than 0, got ${price}`, 'price');
     if (price > MAX_PRICE) throw new InputError(`price must be at most ${MAX_PRICE}, got ${price}`, 'price');
     if (Math.round(price * 100) / 100 !== price) throw new InputError(`price has more than two decimals: ${price}`, 'price');
-    return { action, price, reason: trimmed, confirmBelowFloor: confirm };
+    return { action, price, reason: trimmed, confirmBelowFloor: confirm, confirmAboveCeiling: confirmAbove };
   }
   if (raw.price !== undefined && raw.price !== null) throw new InputError(`price is only given to override; to ${action}, leave it out`, 'price');
-  return { action: action as ReviewAction, reason: trimmed || undefined, confirmBelowFloor: false };
+  return { action: action as ReviewAction, reason: trimmed || undefined, confirmBelowFloor: false, confirmAboveCeiling: false };
 }
 
 export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest): Promise<Decision> {
@@ -76,7 +85,8 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
     const quotation = await lockQuotation(client, Number(owner.rows[0].quotation_id));
     const found = await client.query(
       `SELECT id, quotation_id, quotation_version, departure_id, state::text AS state, suggested_price::float8 AS suggested_price,
-              current_price::float8 AS current_price, cost_total::float8 AS cost_total, (guardrails->>'floor')::float8 AS floor, currency
+              current_price::float8 AS current_price, cost_total::float8 AS cost_total, (guardrails->>'floor')::float8 AS floor,
+              (guardrails->>'ceiling')::float8 AS ceiling, currency
          FROM price_suggestions WHERE id = $1 FOR UPDATE`,
       [request.suggestionId],
     );
@@ -98,6 +108,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
     }
 
     const belowGuardrail = checked.action === 'override' ? guardrailBroken(checked.price as number, s.cost_total, s.floor, checked.confirmBelowFloor, s.currency) : null;
+    const aboveCeiling = checked.action === 'override' && aboveHighestExpected(checked.price as number, s, checked.confirmAboveCeiling);
     const price = checked.action === 'accept' ? s.suggested_price : checked.action === 'override' ? (checked.price as number) : s.current_price;
     let resultingVersion: number | null = null;
     if (checked.action !== 'reject') {
@@ -110,7 +121,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
         changeReason:
           checked.action === 'accept'
             ? `accepted suggestion ${s.id}${checked.reason ? `: ${checked.reason}` : ''}`
-            : `overrode suggestion ${s.id}${belowGuardrail ? ` below the ${belowGuardrail === 'cost' ? 'cost' : 'guardrail floor'}, confirmed` : ''}: ${checked.reason}`,
+            : `overrode suggestion ${s.id}${belowGuardrail ? ` below the ${belowGuardrail === 'cost' ? 'cost' : 'guardrail floor'}, confirmed` : ''}${aboveCeiling ? ' above the ceiling, confirmed' : ''}: ${checked.reason}`,
       });
       await recordQuotationEvent(client, {
         type: 'quotation.updated', quotationId: quotation.quotationId, version: resultingVersion, actor: request.actor.name,
@@ -155,6 +166,38 @@ function guardrailBroken(price: number, cost: number, floor: number | null, conf
     );
   }
   return broken;
+}
+
+/**
+ * An override far above what anyone expected is more often a slip than a price: `2150,50` typed where the browser
+ * drops the comma is 215050. Above the guardrail ceiling, or above HIGHEST_EXPECTED times the higher of the
+ * suggested and the current price, whichever is lower, it is refused until the manager confirms it.
+ */
+export const HIGHEST_EXPECTED = 1.5;
+
+export function highestExpectedPrice(s: { suggested_price: number; current_price: number; ceiling: number | null }): number {
+  const fromPrices = HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price);
+  return s.ceiling === null ? fromPrices : Math.min(s.ceiling, fromPrices);
+}
+
+function aboveHighestExpected(
+  price: number,
+  s: { suggested_price: number; current_price: number; ceiling: number | null; currency: string },
+  confirmed: boolean,
+): boolean {
+  const highest = highestExpectedPrice(s);
+  if (price <= highest) return false;
+  if (!confirmed) {
+    const limit = s.ceiling !== null && s.ceiling <= HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price)
+      ? `the guardrail ceiling of ${usd(highest, s.currency)}`
+      : `${HIGHEST_EXPECTED} times the suggested or current price (${usd(highest, s.currency)})`;
+    throw new InputError(
+      `price ${usd(price, s.currency)} is above ${limit}; check it (a decimal comma typed as a thousands separator?), or confirm it with confirmAboveCeiling: true and a reason`,
+      'price',
+      'above_ceiling',
+    );
+  }
+  return true;
 }
 
 export async function decisionOf(db: pg.Pool | pg.PoolClient, suggestionId: number): Promise<Decision | null> {

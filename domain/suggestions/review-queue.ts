@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { decisionOf } from './decide-suggestion.ts';
+import { decisionOf, highestExpectedPrice } from './decide-suggestion.ts';
 import type { Decision } from './decision-record.ts';
 import { activeLockFor, type PriceLock } from './price-locks.ts';
 import type { AppliedGuardrails } from '../../contract/guardrails.ts';
@@ -57,6 +57,8 @@ export interface SuggestionDetail extends QueueItem {
   contributions: Record<string, number>;
   baseValue: number | null;
   unclampedPrice: number | null;
+  /** Above this an override must be confirmed (decide-suggestion.ts). */
+  highestExpectedPrice: number;
   /** The guardrail rule the suggestion was held to and its limits in currency (null for older suggestions). */
   guardrails: AppliedGuardrails | null;
   segment: string | null;
@@ -177,6 +179,7 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
     contributions: r.contributions,
     baseValue: r.base_value,
     unclampedPrice: r.unclamped_price,
+    highestExpectedPrice: highestExpectedPrice({ suggested_price: r.suggested_price, current_price: r.current_price, ceiling: r.guardrails?.ceiling ?? null }),
     guardrails: r.guardrails,
     segment: r.segment,
     featureSnapshotId: r.feature_snapshot_id,
