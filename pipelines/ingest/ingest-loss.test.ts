@@ -109,6 +109,23 @@ for (const path of ['pull', 'copy'] as const) describe(`ingest loses no committe
     assert.deepEqual(await rowsOf('SELECT change_reason FROM quotation_versions FINAL WHERE quotation_id = 3 AND version = 1'), [{ change_reason: 'repriced' }]);
   });
 
+  it('a row put back from a backup with its old change_xid is refused, naming the column; put back without it, it arrives', async () => {
+    await warehouse('restore');
+    const backup = `payments_backup_${path}`;
+    await db.pool.query(`CREATE TABLE ${backup} AS SELECT * FROM payments WHERE id = 7`);
+    await db.pool.query('DELETE FROM payments WHERE id = 7');
+    await run();
+    assert.deepEqual(await rowsOf('SELECT id FROM payments FINAL WHERE id = 7'), []);
+    await assert.rejects(db.pool.query(`INSERT INTO payments SELECT * FROM ${backup}`), /payments\.change_xid is set by the database/);
+    const { rows } = await db.pool.query<{ columns: string }>(
+      `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'payments' AND column_name <> 'change_xid'`,
+    );
+    await db.pool.query(`INSERT INTO payments (${rows[0].columns}) SELECT ${rows[0].columns} FROM ${backup}`);
+    await run();
+    assert.deepEqual(await rowsOf('SELECT toString(id) AS copied FROM payments FINAL WHERE payments.id = 7'), [{ copied: '7' }]);
+  });
+
   it('a transaction left open in another database of the server does not hold the ingest back', async () => {
     await warehouse('other_db');
     await run();
