@@ -102,8 +102,9 @@ export const command: Command = {
         const workers = startPipelineWorkers(graph, services, { redisUrl: redisUrl!, queues: pipelineRoles, limits, lockDurationMs });
         stops.push(() => workers.close());
         if (pipelineRoles.includes('runs') && schedules === 'on') {
-          const { pipelineSchedules, upsertSchedules } = await import('../../pipelines/runner/schedules.ts');
-          await upsertSchedules(workers.queues.runs, pipelineSchedules());
+          const { keepSchedules, pipelineSchedules } = await import('../../pipelines/runner/schedules.ts');
+          const stopSchedules = await keepSchedules(workers.queues.runs, pipelineSchedules(), ctx.log);
+          stops.unshift(async () => stopSchedules());
         }
       }
       if (roles.includes('outbox-relay')) {

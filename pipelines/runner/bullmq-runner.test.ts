@@ -17,7 +17,7 @@ import { listFailedQueueJobs, retryFailedQueueJob } from './failed-jobs.ts';
 import { openPipelineQueues, startPipelineWorkers } from './pipeline-workers.ts';
 import { partitionJobId, PIPELINE_QUEUES, queueName, queuePrefix, redisConnection, stepJobId, type StepJobData } from './queues.ts';
 import { processPartitionedStepJob } from './partitioned-step-job.ts';
-import { pipelineSchedules, upsertSchedules } from './schedules.ts';
+import { keepSchedules, pipelineSchedules, upsertSchedules } from './schedules.ts';
 import { openStepServices, type StepServices } from './step-services.ts';
 import { BUILD_ROWS, createFixtureTables } from './fixtures/sales-graph.ts';
 import { isAlive, parentPid, spawnCli, waitFor, type CliProcess } from './fixtures/cli-process.ts';
@@ -260,8 +260,32 @@ describe('pipeline schedules on Redis', { skip: redisSkip }, () => {
     }
   });
 
+  it('registers the schedules again when Redis has lost them, while the scheduler keeps running', async () => {
+    await obliterateQueues();
+    const queues = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
+    const stop = await keepSchedules(queues.runs, pipelineSchedules({}), quietLog, 200);
+    try {
+      assert.equal((await queues.runs.getJobSchedulers()).length, 2);
+      // What a Redis restarted without its data holds: nothing.
+      await queues.runs.obliterate({ force: true });
+      assert.equal((await queues.runs.getJobSchedulers()).length, 0);
+      const deadline = Date.now() + 10_000;
+      while ((await queues.runs.getJobSchedulers()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual((await queues.runs.getJobSchedulers()).map((s) => s.key).sort(), ['ingest', 'nightly']);
+      assert.equal(await queues.runs.getDelayedCount(), 2, 'one pending run per schedule, not more');
+    } finally {
+      stop();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    }
+  });
+
   it('rejects a bad cron pattern or time zone naming the setting', () => {
     assert.throws(() => pipelineSchedules({ PIPELINE_SCHEDULE_INGEST: 'every quarter hour' }), (e: unknown) => e instanceof InputError && e.field === 'PIPELINE_SCHEDULE_INGEST');
     assert.throws(() => pipelineSchedules({ PIPELINE_TIMEZONE: 'Mars/Olympus' }), (e: unknown) => e instanceof InputError && e.field === 'PIPELINE_TIMEZONE');
+    // Well formed but out of range: refused here, not thrown by the worker that registers it.
+    assert.throws(() => pipelineSchedules({ PIPELINE_SCHEDULE_NIGHTLY: '0 0 25 * * *' }), (e: unknown) => e instanceof InputError && e.field === 'PIPELINE_SCHEDULE_NIGHTLY');
+    assert.throws(() => pipelineSchedules({ PIPELINE_SCHEDULE_NIGHTLY: '0 0 2 31 2 *' }), (e: unknown) => e instanceof InputError && e.field === 'PIPELINE_SCHEDULE_NIGHTLY');
+    // The zone as cron's CRON_TZ finds it on disk, whatever the case it was typed in.
+    assert.deepEqual(pipelineSchedules({ PIPELINE_TIMEZONE: 'america/lima' }).map((s) => s.tz), ['America/Lima', 'America/Lima']);
   });
 });

@@ -1,5 +1,8 @@
 import type { Queue } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import { InputError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/log.ts';
+import { throttledLog } from '../../platform/throttled-log.ts';
 import type { StepContext } from '../step.ts';
 import { DEFAULT_RETRY } from './retry-policy.ts';
 import { KEEP_JOBS, RUN_JOB_RETRY, type RunJobData } from './queues.ts';
@@ -17,21 +20,33 @@ export interface PipelineSchedule {
 
 const CRON_FIELD = /^[\d*/,?LW#A-Z-]+$/i;
 
-function checkCron(name: string, pattern: string): string {
+/**
+ * The pattern as BullMQ will read it. Parsed here with the same cron-parser BullMQ uses (the version is pinned to
+ * BullMQ's), so an hour of 25 or the 31st of February is refused naming the setting, not thrown as a stack trace by
+ * the worker that registers it.
+ */
+function checkCron(name: string, pattern: string, tz: string): string {
   const fields = pattern.trim().split(/\s+/);
+  const shape = `a cron pattern of 5 or 6 fields (seconds first when 6), e.g. "0 */15 * * * *"`;
   if ((fields.length !== 5 && fields.length !== 6) || !fields.every((f) => CRON_FIELD.test(f))) {
-    throw new InputError(`${name} must be a cron pattern of 5 or 6 fields (seconds first when 6), e.g. "0 */15 * * * *"; got "${pattern}"`, name);
+    throw new InputError(`${name} must be ${shape}; got "${pattern}"`, name);
   }
-  return fields.join(' ');
+  const normalised = fields.join(' ');
+  try {
+    CronExpressionParser.parse(normalised, { tz });
+  } catch (err) {
+    throw new InputError(`${name} must be ${shape} with every value in range; "${pattern}": ${(err as Error).message}`, name);
+  }
+  return normalised;
 }
 
+/** The zone's canonical name: Intl accepts "america/lima", but cron's CRON_TZ looks the name up as a file. */
 function checkTimeZone(name: string, tz: string): string {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
     throw new InputError(`${name} must be an IANA time zone such as America/Lima, got "${tz}"`, name);
   }
-  return tz;
 }
 
 /**
@@ -49,7 +64,7 @@ export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): Pipelin
     schedules.push({
       id: 'ingest',
       description: 'incremental ingest of the booking system',
-      pattern: checkCron('PIPELINE_SCHEDULE_INGEST', ingest),
+      pattern: checkCron('PIPELINE_SCHEDULE_INGEST', ingest, tz),
       tz,
       selection: { only: ['ingest'] },
       params: {},
@@ -60,7 +75,7 @@ export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): Pipelin
     schedules.push({
       id: 'nightly',
       description: 'whole pipeline: ingest, feature build, training, evaluation',
-      pattern: checkCron('PIPELINE_SCHEDULE_NIGHTLY', nightly),
+      pattern: checkCron('PIPELINE_SCHEDULE_NIGHTLY', nightly, tz),
       tz,
       selection: {},
       params: {},
@@ -83,6 +98,28 @@ export async function upsertSchedules(runs: Queue, schedules: readonly PipelineS
   for (const existing of await runs.getJobSchedulers()) {
     if (!wanted.has(existing.key)) await runs.removeJobScheduler(existing.key);
   }
+}
+
+/**
+ * Registers the schedules now and again every `everyMs`, until stopped. A Redis that comes back empty (a failover
+ * to a replica, a lost volume) holds no schedule, and registering once at start left no nightly run until someone
+ * restarted the scheduler. Registering is idempotent, so doing it again costs a few commands and never doubles a run.
+ */
+export async function keepSchedules(runs: Queue, schedules: readonly PipelineSchedule[], log: Logger, everyMs = 60_000): Promise<() => void> {
+  await upsertSchedules(runs, schedules);
+  const failed = throttledLog(log, 'warn', 'pipeline schedules could not be registered again; retrying');
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    upsertSchedules(runs, schedules)
+      .catch((err: Error) => failed({ error: err.message }))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** The same schedules as crontab lines, for a deployment without Redis (no queue to hold them). */
