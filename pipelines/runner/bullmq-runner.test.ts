@@ -145,6 +145,18 @@ for (const target of await postgresTargets()) {
       }
     });
 
+    it('refuses to queue a run when Redis cannot be reached, saying so with the password masked, and records no run', async () => {
+      const runsBefore = (await db.pool.query('SELECT count(*)::int AS n FROM pipeline_runs')).rows[0].n;
+      const nobody = `redis://:s3cret-pass@127.0.0.1:${await freePort()}`;
+      const refused = await enqueueRun(graph, services.state, nobody, { redisReadyMs: 1_500 }).then(
+        () => assert.fail('a run was queued on a Redis that is not there'),
+        (err: Error) => err,
+      );
+      assert.match(refused.message, /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ within 1\.5 s/);
+      assert.doesNotMatch(refused.message, /s3cret/);
+      assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM pipeline_runs')).rows[0].n, runsBefore, 'no run left queued');
+    });
+
     it('retries a failing step with backoff, lists it as failed with its error, blocks its dependants, and retries it by hand', async () => {
       await db.pool.query(`UPDATE fixture_control SET fail = true WHERE step = 'summarise'; UPDATE fixture_control SET batch_delay_ms = 0`);
       await db.pool.query('DELETE FROM fixture_attempts');

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowProducer } from 'bullmq';
 import type { Step, StepContext } from '../step.ts';
 import { SpiritError } from '../../platform/errors.ts';
+import { redactUrl } from '../../platform/redact-url.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 import type { RunRecord, RunState } from './run-state.ts';
 import { selectSteps, type Selection } from './selection.ts';
@@ -15,6 +16,8 @@ export interface EnqueueOptions {
   trigger?: RunRecord['trigger'];
   retryOf?: string;
   retry?: RetryPolicy;
+  /** How long to wait for Redis before refusing (REDIS_READY_MS). */
+  redisReadyMs?: number;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface EnqueueOptions {
  */
 export async function enqueueRun(graph: readonly Step[], state: RunState, redisUrl: string, opts: EnqueueOptions = {}): Promise<{ runId: string; jobId: string }> {
   const steps = selectSteps(graph, opts.selection ?? {});
+  const flow = await reachableFlowProducer(redisUrl, opts.redisReadyMs);
   const runId = crypto.randomUUID();
   const retry = opts.retry ?? DEFAULT_RETRY;
   const params = opts.params ?? {};
@@ -38,7 +42,6 @@ export async function enqueueRun(graph: readonly Step[], state: RunState, redisU
     retryOf: opts.retryOf ?? null,
   });
   const data: RunJobData = { runId, selection, params, trigger: opts.trigger ?? 'manual', retry };
-  const flow = new FlowProducer({ connection: redisConnection(redisUrl), prefix: queuePrefix() });
   try {
     const node = await flow.add({
       name: 'run',
@@ -53,9 +56,41 @@ export async function enqueueRun(graph: readonly Step[], state: RunState, redisU
         }),
     });
     return { runId, jobId: node.job.id! };
+  } catch (err) {
+    // No job holds the run: recorded as failed (its steps never ran), not left queued for good.
+    await state.finishRun(runId).catch(() => undefined);
+    throw err;
   } finally {
     await flow.close();
   }
+}
+
+/** How long a command that queues a run waits for Redis before saying it cannot reach it. */
+export const REDIS_READY_MS = 15_000;
+
+/**
+ * A FlowProducer whose connection is up. Queue connections wait for Redis however long it is away (workers must),
+ * so `pipeline run` against an unreachable Redis or with a wrong password waited forever and silently, leaving its
+ * run `queued`. Here the wait is bounded, before anything is recorded, and the error says why with the URL masked.
+ */
+async function reachableFlowProducer(redisUrl: string, readyMs = REDIS_READY_MS): Promise<FlowProducer> {
+  const flow = new FlowProducer({ connection: redisConnection(redisUrl), prefix: queuePrefix() });
+  let lastError = '';
+  flow.on('error', (err: Error) => {
+    lastError = err.message;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), readyMs);
+  });
+  const ready = await Promise.race([flow.waitUntilReady().then(() => 'ready' as const), timedOut]).finally(() => clearTimeout(timer));
+  if (ready === 'ready') return flow;
+  // close() gives up the reconnecting connection (disconnect() waits for a connection that never comes).
+  await Promise.race([flow.close(), sleep(1_000)]).catch(() => undefined);
+  throw new SpiritError(
+    'redis_unreachable',
+    `cannot reach Redis at ${redactUrl(redisUrl)} within ${readyMs / 1000} s${lastError ? ` (${lastError})` : ''}; check REDIS_URL and that Redis is up, or unset REDIS_URL to run the pipeline in-process`,
+  );
 }
 
 /**
