@@ -36,7 +36,7 @@ export const DemandOutlookSchema = Type.Object({
       expectedLoadFactor: Type.Union([Type.Object({ expected: Type.Number(), lo80: Type.Number(), hi80: Type.Number() }), Type.Null()]),
       pace: Type.Union([
         Type.Object({
-          pace: Type.Union([Type.Number(), Type.Null()], { description: '(booked now + 1) / (booked then + 1) at the same lead time: 1 = same pace' }),
+          pace: Type.Union([Type.Number(), Type.Null()], { description: '(booked now + 1) / (booked then + 1), then being the same date in the earlier year: 1 = same pace' }),
           leadTimeDays: Type.Integer(),
           // Optional: servers from before it was added answer without it, and a client must still read them.
           yearsBack: Type.Optional(Type.Integer({ minimum: 1, description: 'The earlier year the pace compares with: 1 = last year, more when that year had sold nothing by now' })),

@@ -48,7 +48,7 @@ export function totalOfSteps(forecast: { mean: ArrayLike<number>; lo80: ArrayLik
 
 export interface BookingPace {
   /**
-   * (Bookings so far + 1) / (bookings last year at the same lead time + 1): 1 = same pace. The one added to both
+   * (Bookings so far + 1) / (bookings by the same date last year + 1): 1 = same pace. The one added to both
    * sides keeps the pace finite when last year had sold nothing by now, and keeps a window of a few travellers from
    * swinging it; with the counts of a selling window it is the plain ratio to within a few percent.
    */
@@ -61,27 +61,18 @@ export interface BookingPace {
 }
 
 /**
- * Pace of a departure's bookings against the same departure last year, at the same number of days before
- * departure. `lastYear` is the cumulative count by lead time (days before departure → bookings made by then).
+ * Pace of a window's bookings against the same window a year (or more) earlier, counted on the same calendar day:
+ * `bookedThen` is what that window had by the date as many years before today, `finalThen` what it had in the end.
+ * The same day rather than the same number of days before the window starts: a window already under way has no
+ * lead time left, and counting its earlier year "at lead 0" compared the bookings so far with a final total.
  */
-export function bookingPace(input: { leadTimeDays: number; bookedNow: number; lastYear: ReadonlyMap<number, number> | Record<number, number> }): BookingPace {
-  const { leadTimeDays, bookedNow } = input;
+export function bookingPace(input: { leadTimeDays: number; bookedNow: number; bookedThen: number; finalThen: number }): BookingPace {
+  const { leadTimeDays, bookedNow, bookedThen, finalThen } = input;
   if (!Number.isInteger(leadTimeDays) || leadTimeDays < 0) throw new InputError(`leadTimeDays must be a whole number of days ≥ 0, got ${leadTimeDays}`, 'leadTimeDays');
   if (!(bookedNow >= 0)) throw new InputError(`bookedNow must be zero or more, got ${bookedNow}`, 'bookedNow');
-  const curve = input.lastYear instanceof Map ? input.lastYear : new Map(Object.entries(input.lastYear).map(([k, v]) => [Number(k), v]));
-  if (curve.size === 0) throw new InputError('lastYear has no bookings curve to compare with', 'lastYear');
-  // Cumulative bookings only grow as departure nears, so the value at a lead time is the one at the nearest
-  // recorded lead time at or above it (bookings made by then).
-  let atLead = 0;
-  let nearest = Infinity;
-  let final = 0;
-  for (const [lead, count] of curve) {
-    if (lead >= leadTimeDays && lead < nearest) {
-      nearest = lead;
-      atLead = count;
-    }
-    final = Math.max(final, count);
+  if (!(bookedThen >= 0) || !(finalThen >= bookedThen)) {
+    throw new InputError(`bookedThen must be zero or more and at most finalThen, got ${bookedThen} of ${finalThen}`, 'bookedThen');
   }
-  const pace = (bookedNow + 1) / (atLead + 1);
-  return { pace, leadTimeDays, bookedNow, bookedLastYear: atLead, projectedFinal: Math.max(bookedNow, final * pace) };
+  const pace = (bookedNow + 1) / (bookedThen + 1);
+  return { pace, leadTimeDays, bookedNow, bookedLastYear: bookedThen, projectedFinal: Math.max(bookedNow, finalThen * pace) };
 }

@@ -60,10 +60,11 @@ export interface DemandWindow {
   /** Travellers on bookings not cancelled, for departures in the window, booked by `asOf`. */
   bookedTravellers: number;
   /**
-   * The same window 1, 2 and 3 years earlier (`yearsBack`), most recent first: cumulative travellers booked by days
-   * before its start (lead → travellers). The pace compares with the most recent one that had sold by this lead.
+   * The same window 1, 2 and 3 years earlier (`yearsBack`), most recent first: travellers it had by the same date
+   * that many years before `asOf` (Lima's day), and in the end. The pace compares with the most recent one that had
+   * sold by that date.
    */
-  earlierYears: Array<{ yearsBack: number; byLead: Record<number, number> }>;
+  earlierYears: Array<{ yearsBack: number; bookedBySameDate: number; final: number }>;
 }
 
 export interface DestinationSummary {

@@ -4,6 +4,7 @@ import { nanIfNull, queryRows } from '../../features/warehouse-query.ts';
 import { customerFeaturesFor } from '../../features/customer-features.ts';
 import { departureFeaturesAsOf } from '../../features/departure-features-online.ts';
 import { priceFeaturesForQuote } from '../../features/price-features-online.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 import type { CatalogueRows, DemandWindow, DestinationSummary, ItineraryFacts, ServingSources } from './sources.ts';
 
 /** The same calendar day `years` years earlier (29 February becomes 1 March). */
@@ -12,9 +13,6 @@ function yearsBefore(day: string, years: number): string {
   date.setUTCFullYear(date.getUTCFullYear() - years);
   return date.toISOString().slice(0, 10);
 }
-
-/** Lead times (days before the window starts) at which earlier years' bookings are counted for the pace. */
-export const PACE_LEADS = [0, 7, 14, 30, 45, 60, 90, 120, 180, 270, 365];
 
 /** How many earlier years the pace may compare with, when the most recent did not sell this window by now. */
 const PACE_YEARS = 3;
@@ -126,7 +124,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
     },
 
     async demandWindow(destinationCode, from, to, asOf): Promise<DemandWindow | null> {
-      const params = { destination: destinationCode, from, to, asOf: asOf.toISOString().slice(0, 10) };
+      const params = { destination: destinationCode, from, to, asOf: limaToday(asOf) };
       const [capacity] = await queryRows<{ destinations: string; departures: string; capacity: string }>(
         clickhouse,
         `SELECT (SELECT count() FROM destinations FINAL WHERE code = {destination:String}) AS destinations,
@@ -138,35 +136,36 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
         params,
       );
       if (Number(capacity.destinations) === 0) return null;
-      // Travellers booked for this window by now, and for the same window in earlier years by how many days before
-      // its start.
+      // Travellers booked for this window by now (Lima's day), and for the same window in earlier years by the same
+      // date then and in the end.
       const earlier: Record<string, string> = {};
-      for (let k = 1; k <= PACE_YEARS; k++) Object.assign(earlier, { [`from${k}`]: yearsBefore(from, k), [`to${k}`]: yearsBefore(to, k) });
-      const rows = await queryRows<{ years_back: number; lead: string; travellers: string }>(
+      for (let k = 1; k <= PACE_YEARS; k++) {
+        Object.assign(earlier, { [`from${k}`]: yearsBefore(from, k), [`to${k}`]: yearsBefore(to, k), [`asOf${k}`]: yearsBefore(params.asOf, k) });
+      }
+      const rows = await queryRows<{ years_back: number; travellers: string; by_same_date: string }>(
         clickhouse,
         `SELECT multiIf(bk.departure_date >= {from:Date}, 0, bk.departure_date >= {from1:Date}, 1, bk.departure_date >= {from2:Date}, 2, 3) AS years_back,
-           if(years_back = 0, 0, greatest(0, dateDiff('day', toDate(bk.booked_at), multiIf(years_back = 1, {from1:Date}, years_back = 2, {from2:Date}, {from3:Date})))) AS lead,
-           sum(bk.party_size) AS travellers
+           sum(bk.party_size) AS travellers,
+           sumIf(bk.party_size, toDate(bk.booked_at, 'America/Lima')
+             <= multiIf(years_back = 0, {asOf:Date}, years_back = 1, {asOf1:Date}, years_back = 2, {asOf2:Date}, {asOf3:Date})) AS by_same_date
          FROM bookings AS bk FINAL
          LEFT JOIN itineraries AS i FINAL ON i.id = bk.itinerary_id
          INNER JOIN destinations AS ds FINAL ON ds.id = coalesce(bk.destination_id, i.destination_id)
          WHERE ds.code = {destination:String} AND bk.status != 'cancelled'
-           AND ((bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at) <= {asOf:Date})
+           AND ((bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at, 'America/Lima') <= {asOf:Date})
              OR bk.departure_date BETWEEN {from1:Date} AND {to1:Date}
              OR bk.departure_date BETWEEN {from2:Date} AND {to2:Date}
              OR bk.departure_date BETWEEN {from3:Date} AND {to3:Date})
-         GROUP BY years_back, lead`,
+         GROUP BY years_back`,
         { ...params, ...earlier },
       );
-      let bookedTravellers = 0;
-      const earlierYears = Array.from({ length: PACE_YEARS }, (_, i) => ({ yearsBack: i + 1, byLead: Object.fromEntries(PACE_LEADS.map((lead) => [lead, 0])) as Record<number, number> }));
-      for (const row of rows) {
-        const travellers = Number(row.travellers);
-        const yearsBack = Number(row.years_back);
-        if (yearsBack === 0) bookedTravellers += travellers;
-        // Booked `lead` days before the start counts at every lead time up to that one.
-        else for (const lead of PACE_LEADS) if (Number(row.lead) >= lead) earlierYears[yearsBack - 1].byLead[lead] += travellers;
-      }
+      const counted = new Map(rows.map((r) => [Number(r.years_back), r]));
+      const bookedTravellers = Number(counted.get(0)?.travellers ?? 0);
+      const earlierYears = Array.from({ length: PACE_YEARS }, (_, i) => ({
+        yearsBack: i + 1,
+        bookedBySameDate: Number(counted.get(i + 1)?.by_same_date ?? 0),
+        final: Number(counted.get(i + 1)?.travellers ?? 0),
+      }));
       return { departures: Number(capacity.departures), capacity: Number(capacity.capacity), bookedTravellers, earlierYears };
     },
 

@@ -20,6 +20,7 @@ import { knownPriceFeatures } from '../../features/price-features-known.ts';
 import { knownQuoteFacts } from '../scoring/known-quote-facts.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
 import { buildServingWorld, type ServingWorld } from '../../test/worlds/serving-world.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 
 const DAY_MS = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
@@ -328,6 +329,30 @@ describe('scoring API routes on a small booking world', () => {
       }
       const hourly = await http.call('GET', '/v1/demand?destination=cusco&granularity=hour', { key: keys.analyst });
       assert.match(hourly.body.message, /granularity must be one of day, week, month/, 'the error lists the allowed values');
+    });
+
+    it('compares a window already under way with the same window by the same date last year, not with its final count', async () => {
+      const today = limaToday();
+      const yearAgo = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+      const to = inDays(60);
+      const pace = async (from: string) => {
+        const response = await http.call('GET', `/v1/demand?destination=cusco&from=${from}&to=${to}&granularity=month`, { key: keys.analyst });
+        assert.equal(response.status, 200, response.text);
+        return response.body.departures.pace;
+      };
+      for (const from of [inDays(-10), today, inDays(10)]) {
+        const got = await pace(from);
+        assert.equal(got.yearsBack, 1, JSON.stringify(got));
+        const [then] = await queryRows<{ by_then: string; final: string }>(
+          clickhouse,
+          `SELECT sumIf(bk.party_size, toDate(bk.booked_at, 'America/Lima') <= {asOf:Date}) AS by_then, sum(bk.party_size) AS final
+             FROM bookings AS bk FINAL JOIN destinations AS ds FINAL ON ds.id = bk.destination_id
+            WHERE ds.code = 'cusco' AND bk.status != 'cancelled' AND bk.departure_date BETWEEN {from:Date} AND {to:Date}`,
+          { asOf: yearAgo(today), from: yearAgo(from), to: yearAgo(to) },
+        );
+        assert.equal(got.bookedLastYear, Number(then.by_then), `from ${from}: last year by ${yearAgo(today)}`);
+        assert.ok(Number(then.by_then) < Number(then.final), 'last year went on selling after that date: the test can tell the two apart');
+      }
     });
 
     it('says where the forecast starts, and claims no expected load factor for a window it does not reach', async () => {

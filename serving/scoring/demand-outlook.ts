@@ -1,5 +1,6 @@
 import { GRANULARITIES, type Granularity } from '../../contract/demand.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 import { bookingPace, expectedLoadFactor, type BookingPace } from '../../models/demand/demand-signals.ts';
 import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
 import type { ServingContext } from '../context.ts';
@@ -146,7 +147,8 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
   const cached = await ctx.online.lookup('demand', forecastKey, async () => forecastWindow(served.model, seriesId, query, granularity));
   const forecast = cached.value ?? forecastWindow(served.model, seriesId, query, granularity);
 
-  const asOf = now.toISOString().slice(0, 10);
+  // Lima's day: the bookings counted by now, and the same date in earlier years, are Lima's days too.
+  const asOf = limaToday(now);
   const window = await ctx.online.lookup('demand', `window:${query.destination}|${query.from}|${query.to}|${asOf}`, () => ctx.sources.demandWindow(query.destination, query.from, query.to, now));
   const defaulted = window.source === 'default' ? ['departures'] : [];
   if (defaulted.length) ctx.metrics.featuresDefaulted.inc({ kind: 'demand' });
@@ -196,11 +198,11 @@ export async function demandOutlook(ctx: ServingContext, query: DemandQuery, now
 }
 
 /**
- * The pace against the most recent earlier year whose same window had sold by this lead time; failing that, the
- * most recent that sold it at all (by now it had sold nothing then); null when none of them sold the window.
+ * The pace against the most recent earlier year whose same window had sold by the same date; failing that, the
+ * most recent that sold it at all (by that date it had sold nothing); null when none of them sold the window.
  */
 export function paceAgainstEarlierYears(window: Pick<DemandWindow, 'bookedTravellers' | 'earlierYears'>, leadTimeDays: number): { yearsBack: number; pace: BookingPace } | null {
-  const sold = window.earlierYears.filter((y) => Object.values(y.byLead).some((v) => v > 0));
-  const paces = sold.map((y) => ({ yearsBack: y.yearsBack, pace: bookingPace({ leadTimeDays, bookedNow: window.bookedTravellers, lastYear: y.byLead }) }));
+  const sold = window.earlierYears.filter((y) => y.final > 0);
+  const paces = sold.map((y) => ({ yearsBack: y.yearsBack, pace: bookingPace({ leadTimeDays, bookedNow: window.bookedTravellers, bookedThen: y.bookedBySameDate, finalThen: y.final }) }));
   return paces.find((p) => p.pace.bookedLastYear > 0) ?? paces[0] ?? null;
 }
