@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { migrate } from '../migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { unreachableScorer } from '../../test/support/unreachable-scorer.ts';
@@ -43,13 +43,43 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
   let target: { id: number; quotationId: number };
   let cheap: { id: number; quotationId: number };
   let clickhouse: ClickHouseClient;
+  let scorer: Awaited<ReturnType<typeof unreachableScorer>>;
+  let machuPicchu: { itineraryId: number; customerId: number; departureDate: string };
+  const problems: string[] = [];
+
+  /**
+   * A page in a browser context of its own (its own session storage, locale and time zone), signed in as the
+   * manager; script errors count as problems, and so do failed requests except those `expected` matches.
+   */
+  async function signedIn(options: BrowserContextOptions = {}, expected = /status of 40[13]/): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+    const other = await context.newPage();
+    other.setDefaultTimeout(10_000);
+    other.on('pageerror', (err) => problems.push(err.message));
+    other.on('console', (message) => {
+      if (message.type() === 'error' && !expected.test(message.text())) problems.push(message.text());
+    });
+    await other.goto(`${base}/review`);
+    await other.getByLabel('API key').fill(keys.manager);
+    await other.keyboard.press('Enter');
+    await other.locator('#who').waitFor();
+    return other;
+  }
+  const openSuggestion = async (on: Page, id: number) => {
+    const loaded = on.waitForResponse((r) => r.url().endsWith(`/v1/review/suggestions/${id}`));
+    await on.locator(`#queue-rows tr[data-id="${id}"]`).click();
+    await loaded;
+    await on.locator('#detail:not([aria-busy])').waitFor();
+  };
+  const decisionsOf = async (id: number) => (await db.pool.query('SELECT count(*)::int AS n FROM suggestion_decisions WHERE suggestion_id = $1', [id])).rows[0].n;
 
   before(async () => {
     db = await freshDatabase(await embeddedPostgresUrl(), 'review_page');
     await migrate(db.pool, quietLog);
     catalogue = await seedSampleCatalogue(db.pool);
-    const scorer = await unreachableScorer();
+    scorer = await unreachableScorer();
     const mp = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };
+    machuPicchu = mp;
     const tt = { itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca };
     await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.06 });
     const guarded = await quotationWithSuggestion(db.pool, scorer, { ...mp, ratio: 1.25, partySize: 4, guardrail: 'max_change' });
@@ -80,7 +110,6 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
     page.on('console', (message) => {
       if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text());
@@ -176,7 +205,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.locator('#override-price').fill('');
     await page.keyboard.type('100');
     await warning.filter({ hasText: 'below our cost' }).waitFor();
-    assert.equal(await page.locator('#confirm-below-field').isVisible(), true);
+    assert.equal(await page.locator('#confirm-price-field').isVisible(), true);
     await page.locator('#reason').fill('staff trip');
     await page.locator('#reason').press('Enter');
     await page.locator('#decision-error').filter({ hasText: 'Charge it anyway' }).waitFor();
@@ -193,7 +222,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
 
     await page.locator('#override-price').fill('');
     await page.locator('#override-price').pressSequentially('100');
-    await page.locator('#confirm-below').check();
+    await page.locator('#confirm-price').check();
     await page.locator('#reason').press('Enter');
     await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
     await page.locator('#decided').filter({ hasText: 'below cost, confirmed' }).waitFor();
@@ -268,5 +297,66 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     }
     assert.match((await page.locator('#acceptance-through').innerText())!, /^Decisions up to .+; later ones count after the next scheduled ingest\.$/);
     await page.locator('#acceptance').screenshot({ path: path.join(ARTIFACTS, 'review-acceptance.png') });
+  });
+  it('refuses a decimal comma in a Spanish-locale browser, and shows the amount to be charged as it is typed', async () => {
+    const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.1 });
+    const spanish = await signedIn({ locale: 'es-PE' });
+    try {
+      const posts: string[] = [];
+      spanish.on('request', (request) => {
+        if (request.method() === 'POST') posts.push(request.url());
+      });
+      await openSuggestion(spanish, suggestion.id);
+      await spanish.keyboard.press('o');
+      await spanish.keyboard.type('2150,50');
+      await spanish.locator('#price-warning').filter({ hasText: 'Write cents with a point and no thousands separators: 2150.50' }).waitFor();
+      assert.equal(await spanish.locator('#price-charge').innerText(), '', 'no amount is shown for a price the page cannot read');
+      await spanish.locator('#reason').fill('group rate');
+      await spanish.locator('#reason').press('Enter');
+      await spanish.locator('#decision-error').filter({ hasText: 'Write cents with a point' }).waitFor();
+      assert.deepEqual(posts, [], 'nothing was sent');
+      assert.equal(await decisionsOf(suggestion.id), 0);
+
+      // Written with a point, the amount reads back as it will be charged, before anything is sent.
+      await spanish.locator('#override-price').fill('');
+      await spanish.locator('#override-price').pressSequentially('2150.50');
+      await spanish.locator('#price-charge').filter({ hasText: 'You will charge $2,150.50' }).waitFor();
+    } finally {
+      await spanish.context().close();
+    }
+  });
+
+  it('warns of a price above the highest expected one, and records it only once confirmed', async () => {
+    const { suggestion, quotationId } = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.1 });
+    const detail = (await app.inject({ url: `/v1/review/suggestions/${suggestion.id}`, headers: { 'x-api-key': keys.manager } })).json();
+    assert.ok(detail.highestExpectedPrice > detail.suggestedPrice);
+    const above = Math.ceil(detail.highestExpectedPrice) + 1;
+    const other = await signedIn();
+    try {
+      await openSuggestion(other, suggestion.id);
+      await other.keyboard.press('o');
+      await other.keyboard.type(String(above));
+      await other.locator('#price-warning').filter({ hasText: 'above the highest expected price' }).waitFor();
+      await other.locator('#confirm-price-label').filter({ hasText: 'Charge it anyway, above the ceiling' }).waitFor();
+      await other.locator('#reason').fill('private departure with a chef');
+      await other.locator('#reason').press('Enter');
+      await other.locator('#decision-error').filter({ hasText: 'Charge it anyway' }).waitFor();
+      assert.equal(await decisionsOf(suggestion.id), 0, 'refused by the page until confirmed');
+
+      await other.locator('#confirm-price').check();
+      await other.locator('#reason').press('Enter');
+      await other.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
+      const { rows } = await db.pool.query(
+        `SELECT d.decided_price::float8 AS price, v.change_reason FROM suggestion_decisions d JOIN quotation_versions v ON v.quotation_id = d.quotation_id AND v.version = d.resulting_version
+          WHERE d.suggestion_id = $1`,
+        [suggestion.id],
+      );
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].price, above);
+      assert.match(rows[0].change_reason, /above the ceiling, confirmed: private departure with a chef$/);
+      assert.equal((await db.pool.query('SELECT price_total::float8 AS p FROM quotations WHERE id = $1', [quotationId])).rows[0].p, above);
+    } finally {
+      await other.context().close();
+    }
   });
 });

@@ -407,30 +407,56 @@ function renderDetail(d) {
 const BELOW_LABELS = { floor: ' (below the guardrail floor, confirmed)', cost: ' (below cost, confirmed)' };
 
 /**
- * What is wrong with the override price as typed, checked on every keystroke: not a price, more than two decimals
- * (refused, never rounded), or under the cost or the guardrail floor (allowed only once confirmed). The API checks
- * the same; the page says it before the manager presses Enter.
+ * The override price as typed, read strictly: digits, with a point and at most two decimals for cents. Anything else
+ * is refused, never guessed: "2150,50" is a decimal comma to one reader and a thousands separator to another (a number
+ * input in a Spanish-locale browser made it 215050), so the manager is asked to write it with a point.
+ */
+function parsePrice(text) {
+  if (!text) return { blocking: 'Enter a price above 0 for the whole party.' };
+  if (/^\d+\.\d{3,}$/.test(text)) return { blocking: 'A price has at most two decimals (cents); it is not rounded for you.' };
+  if (text.includes(',')) {
+    // The example is what they probably meant: "2150,50" → 2150.50, "2,150.50" → 2150.50.
+    const example = /^\d+,\d{1,2}$/.test(text) ? text.replace(',', '.') : /^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(text) ? text.replace(/,/g, '') : '2150.50';
+    return { blocking: `Write cents with a point and no thousands separators: ${example}` };
+  }
+  if (!/^\d+(\.\d{1,2})?$/.test(text)) return { blocking: 'Write the price in digits only, cents with a point: 2150.50' };
+  const price = Number(text);
+  if (!(price > 0)) return { blocking: 'Enter a price above 0 for the whole party.' };
+  return { price };
+}
+
+/**
+ * What is wrong with the override price as typed, checked on every keystroke: not a price as parsePrice reads it
+ * (blocking), under the cost or the guardrail floor, or above the highest price expected (both allowed only once
+ * confirmed). The API checks the same; the page says it before the manager presses Enter.
  */
 function overridePriceProblem(d) {
-  const text = $('override-price').value.trim();
-  const price = Number(text);
-  if (!text || !Number.isFinite(price) || price <= 0) return { blocking: 'Enter a price above 0 for the whole party.' };
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) return { blocking: 'A price has at most two decimals (cents); it is not rounded for you.' };
+  const parsed = parsePrice($('override-price').value.trim());
+  if (parsed.blocking) return parsed;
+  const { price } = parsed;
   const floor = d.guardrails ? d.guardrails.floor : null;
-  if (price < d.costTotal) return { below: 'cost', text: `${money(price, d.currency, false, true)} is below our cost of ${money(d.costTotal, d.currency, false, true)}.` };
-  if (floor !== null && price < floor) return { below: 'floor', text: `${money(price, d.currency, false, true)} is below the guardrail floor of ${money(floor, d.currency, false, true)} (cost plus the least margin).` };
-  return null;
+  const shown = money(price, d.currency, false, true);
+  if (price < d.costTotal) return { price, confirm: 'below the cost', text: `${shown} is below our cost of ${money(d.costTotal, d.currency, false, true)}.` };
+  if (floor !== null && price < floor) return { price, confirm: 'below the floor', text: `${shown} is below the guardrail floor of ${money(floor, d.currency, false, true)} (cost plus the least margin).` };
+  // Far above anything expected is more often a slip (a comma, an extra digit) than a price.
+  if (d.highestExpectedPrice !== undefined && d.highestExpectedPrice !== null && price > d.highestExpectedPrice) {
+    return { price, above: true, confirm: 'above the ceiling', text: `${shown} is above the highest expected price of ${money(d.highestExpectedPrice, d.currency, false, true)} (the guardrail ceiling, or 1.5 times the suggested or current price). Check the digits.` };
+  }
+  return { price };
 }
 
 function checkOverridePrice() {
   const d = state.detail;
   const problem = d ? overridePriceProblem(d) : null;
+  // The amount as it will be charged, written out, so a slipped digit or separator shows before it is sent.
+  $('price-charge').textContent = problem && problem.price !== undefined ? `You will charge ${money(problem.price, d.currency, false, true)}` : '';
   const warning = $('price-warning');
-  warning.hidden = !problem;
-  warning.textContent = problem ? problem.blocking ?? `${problem.text} Confirm it below to charge it anyway.` : '';
-  $('confirm-below-field').hidden = !problem || !problem.below;
-  if (!problem || !problem.below) $('confirm-below').checked = false;
-  else $('confirm-below-label').textContent = `Charge it anyway, below the ${problem.below === 'cost' ? 'cost' : 'floor'} (the reason is kept)`;
+  const message = !problem ? '' : problem.blocking ?? (problem.confirm ? `${problem.text} Confirm it below to charge it anyway.` : '');
+  warning.hidden = !message;
+  warning.textContent = message;
+  $('confirm-price-field').hidden = !problem || !problem.confirm;
+  if (!problem || !problem.confirm) $('confirm-price').checked = false;
+  else $('confirm-price-label').textContent = `Charge it anyway, ${problem.confirm} (the reason is kept)`;
 }
 $('override-price').addEventListener('input', checkOverridePrice);
 function chooseAction(action) {
@@ -468,10 +494,10 @@ $('decision-form').addEventListener('submit', async (event) => {
   if (reason) body.reason = reason;
   if (action === 'override') {
     const problem = overridePriceProblem(d);
-    if (problem?.blocking) return fail(problem.blocking, $('override-price'));
-    if (problem?.below && !$('confirm-below').checked) return fail(`${problem.text} Tick “Charge it anyway” to confirm it, or change the price.`, $('confirm-below'));
-    body.price = Number($('override-price').value);
-    if (problem?.below) body.confirmBelowFloor = true;
+    if (problem.blocking) return fail(problem.blocking, $('override-price'));
+    if (problem.confirm && !$('confirm-price').checked) return fail(`${problem.text} Tick “Charge it anyway” to confirm it, or change the price.`, $('confirm-price'));
+    body.price = problem.price;
+    if (problem.confirm) body[problem.above ? 'confirmAboveCeiling' : 'confirmBelowFloor'] = true;
   }
   if ((action === 'override' || action === 'reject') && !reason) return fail(`Say why you ${action} it: the reason is kept with the decision.`, $('reason'));
   const button = $('submit-decision');
