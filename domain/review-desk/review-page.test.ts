@@ -359,4 +359,42 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.context().close();
     }
   });
+  it('never puts the API key in the address', async () => {
+    const answer = await fetch(`${base}/review?api-key=spk_leaked&lang=es`, { redirect: 'manual' });
+    assert.equal(answer.status, 303);
+    assert.equal(answer.headers.get('location'), '/review?lang=es', 'the key is dropped, the rest kept');
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+    const html = await (await fetch(`${base}/review`)).text();
+    const input = html.match(/<input id="api-key"[^>]*>/)![0];
+    assert.doesNotMatch(input, /\bname=/, 'a key input without a name is never submitted');
+
+    // Enter pressed before the script has loaded submits nothing; once it has, the key signs in as usual.
+    const context = await browser.newContext();
+    const early = await context.newPage();
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await early.route('**/review/review.js', async (route) => {
+        await held;
+        await route.continue();
+      });
+      const requests: string[] = [];
+      early.on('request', (request) => requests.push(request.url()));
+      await early.goto(`${base}/review`, { waitUntil: 'commit' });
+      await early.locator('#api-key').fill(keys.manager);
+      await early.locator('#api-key').press('Enter');
+      await early.waitForTimeout(500);
+      const leaked = () => requests.filter((url) => url.includes(keys.manager) || url.includes('api-key'));
+      assert.deepEqual(leaked(), [], 'Enter before the script loaded sent nothing');
+      assert.equal(early.url(), `${base}/review`);
+      release();
+      await early.locator('#sign-in-form button:enabled').waitFor();
+      await early.locator('#api-key').press('Enter');
+      await early.locator('#who').waitFor();
+      assert.equal(early.url(), `${base}/review`);
+      assert.deepEqual(leaked(), []);
+    } finally {
+      await context.close();
+    }
+  });
 });

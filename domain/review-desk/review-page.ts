@@ -28,8 +28,27 @@ export function reviewPage(options: { dir?: string } = {}): FastifyPluginAsync {
   const loaded = Object.entries(FILES).map(([url, { file, type }]) => ({ url, type, body: fs.readFileSync(path.join(dir, file)) }));
   return async (app) => {
     for (const { url, type, body } of loaded) {
-      app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.headers({ ...SECURITY_HEADERS, 'content-type': type }).send(body));
+      app.get(url, { schema: { hide: true } }, async (request, reply) => {
+        if (url === '/review') {
+          const away = withoutKey(request.url);
+          if (away !== null) return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).redirect(away, 303);
+        }
+        return reply.headers({ ...SECURITY_HEADERS, 'content-type': type }).send(body);
+      });
     }
     app.get('/review/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/review', 301));
   };
+}
+
+/**
+ * The page's address without an API key in it, or null when there is none. The sign-in form once let a native
+ * submit put the key in the query (`/review?api-key=spk_…`); a bookmark or history entry made then should not keep
+ * sending it, so the page redirects to the same address without it (a `spk_` value under any name counts too).
+ */
+export function withoutKey(url: string): string | null {
+  const parsed = new URL(url, 'http://page.invalid');
+  const keys = [...parsed.searchParams.entries()].filter(([name, value]) => name === 'api-key' || value.startsWith('spk_')).map(([name]) => name);
+  if (keys.length === 0) return null;
+  for (const name of keys) parsed.searchParams.delete(name);
+  return `${parsed.pathname}${parsed.search}`;
 }

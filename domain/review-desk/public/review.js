@@ -141,6 +141,8 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   }
 });
 $('sign-out').addEventListener('click', () => signOut());
+// Served disabled, so that Enter before this script has run submits nothing natively (see index.html).
+$('sign-in-button').disabled = false;
 
 // ---- queue ------------------------------------------------------------------------------------------------
 async function loadDestinations() {
