@@ -397,4 +397,41 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await context.close();
     }
   });
+  it('keeps the reason a decision was refused on screen once the suggestion is reloaded', async () => {
+    const expired = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.05 });
+    const taken = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.07 });
+    const other = await signedIn({}, /status of (40[13]|409)/);
+    try {
+      // The quotation expires while the manager has the page open.
+      await openSuggestion(other, expired.suggestion.id);
+      await db.pool.query(`UPDATE quotations SET status = 'expired' WHERE id = $1`, [expired.quotationId]);
+      await other.keyboard.press('o');
+      await other.keyboard.press('Tab'); // the suggested price, as filled in
+      await other.keyboard.type('matched the competitor');
+      const reloaded = other.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith(`/v1/review/suggestions/${expired.suggestion.id}`));
+      await other.locator('#reason').press('Enter');
+      await reloaded;
+      const status = other.locator('#detail-status');
+      await status.filter({ hasText: `Cannot record it: quotation ${expired.quotationId} is expired` }).waitFor();
+      await other.waitForTimeout(300);
+      assert.equal(await status.isVisible(), true, 'the message survives the reload');
+      assert.match(await status.innerText(), /expired; its price can no longer change/);
+      assert.equal(await decisionsOf(expired.suggestion.id), 0);
+
+      // Decided by someone else meanwhile: the page says so and takes it off the queue.
+      await openSuggestion(other, taken.suggestion.id);
+      const elsewhere = await app.inject({ method: 'POST', url: `/v1/review/suggestions/${taken.suggestion.id}/decision`, headers: { 'x-api-key': keys.manager }, payload: { action: 'accept' } });
+      assert.equal(elsewhere.statusCode, 201, elsewhere.body);
+      await other.keyboard.press('r');
+      await other.keyboard.type('too expensive');
+      const again = other.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith(`/v1/review/suggestions/${taken.suggestion.id}`));
+      await other.keyboard.press('Enter');
+      await again;
+      await status.filter({ hasText: /Cannot record it: suggestion \d+ is already accepted/ }).waitFor();
+      await other.locator('#decided').filter({ hasText: 'Accepted by Rosa Mamani' }).waitFor();
+      assert.equal(await other.locator(`#queue-rows tr[data-id="${taken.suggestion.id}"]`).count(), 0, 'the decided suggestion left the queue');
+    } finally {
+      await other.context().close();
+    }
+  });
 });

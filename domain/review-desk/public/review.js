@@ -281,7 +281,11 @@ $('next-page').addEventListener('click', () => {
 });
 
 // ---- one suggestion ---------------------------------------------------------------------------------------
-async function openDetail(id) {
+/**
+ * Loads and shows one suggestion; resolves to it (null when it could not be loaded). `notice` is an error to show
+ * once it is rendered: rendering resets the decision form, so a message shown before would be wiped.
+ */
+async function openDetail(id, notice = '') {
   const panel = $('detail');
   panel.hidden = false;
   panel.setAttribute('aria-busy', 'true');
@@ -291,11 +295,13 @@ async function openDetail(id) {
     const detail = await api(`/v1/review/suggestions/${id}`);
     state.detail = detail;
     renderDetail(detail);
-    showStatus($('detail-status'), '');
+    showStatus($('detail-status'), notice, { error: Boolean(notice) });
     panel.focus();
+    return detail;
   } catch (err) {
-    if (err.status === 401) return;
-    showStatus($('detail-status'), `Could not load suggestion ${id}: ${err.message}`, { error: true, retry: () => openDetail(id) });
+    if (err.status === 401) return null;
+    showStatus($('detail-status'), `${notice ? `${notice} ` : ''}Could not load suggestion ${id}: ${err.message}`, { error: true, retry: () => openDetail(id, notice) });
+    return null;
   } finally {
     panel.removeAttribute('aria-busy');
   }
@@ -406,6 +412,17 @@ function renderDetail(d) {
 }
 
 // ---- decisions --------------------------------------------------------------------------------------------
+/** Takes a decided suggestion off the listed page; its index there, or -1. */
+function dropFromQueue(id) {
+  const index = state.items.findIndex((i) => i.id === id);
+  if (index >= 0) {
+    state.items.splice(index, 1);
+    state.total -= 1;
+  }
+  renderQueue();
+  return index;
+}
+
 const BELOW_LABELS = { floor: ' (below the guardrail floor, confirmed)', cost: ' (below cost, confirmed)' };
 
 /**
@@ -509,12 +526,7 @@ $('decision-form').addEventListener('submit', async (event) => {
     const decision = await api(`/v1/review/suggestions/${d.id}/decision`, { method: 'POST', body: JSON.stringify(body) });
     const verb = { accept: 'Accepted', override: 'Overridden', reject: 'Rejected' }[decision.action];
     showStatus($('detail-status'), `${verb}: quotation ${decision.quotationId} now at ${money(decision.decidedPrice, d.currency, false, true)}.`);
-    const index = state.items.findIndex((i) => i.id === d.id);
-    if (index >= 0) {
-      state.items.splice(index, 1);
-      state.total -= 1;
-    }
-    renderQueue();
+    const index = dropFromQueue(d.id);
     renderDetail({ ...d, state: { accept: 'accepted', override: 'overridden', reject: 'rejected' }[decision.action], decision });
     if (state.items.length === 0) showStatus($('queue-status'), state.total > 0 ? 'Page done. Loading more…' : 'Queue done: nothing left to review for these filters.');
     if (state.items.length === 0 && state.total > 0) {
@@ -525,9 +537,15 @@ $('decision-form').addEventListener('submit', async (event) => {
   } catch (err) {
     showStatus($('detail-status'), '');
     if (err.status === 401) return;
+    if (err.status === 409) {
+      // The suggestion or its quotation changed meanwhile (decided by someone else, locked, expired, a newer
+      // version): show it as it is now, then say why the decision was refused, after the reload and not before it.
+      const now = await openDetail(d.id, `Cannot record it: ${err.message}`);
+      if (err.code === 'already_decided' || (now && now.state !== 'pending')) dropFromQueue(d.id);
+      return;
+    }
     const focus = err.field === 'price' ? $('override-price') : err.field === 'reason' ? $('reason') : null;
-    fail(err.status === 409 ? `Cannot record it: ${err.message}` : err.message, focus);
-    if (err.status === 409) openDetail(d.id);
+    fail(err.message, focus);
   } finally {
     button.disabled = false;
   }
