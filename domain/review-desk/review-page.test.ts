@@ -434,4 +434,36 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.context().close();
     }
   });
+  it('sends one decision at a time: nothing else can be chosen or sent while one is in flight', async () => {
+    const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.04 });
+    const other = await signedIn();
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const posts: string[] = [];
+      await other.route('**/decision', async (route) => {
+        posts.push(route.request().postData() ?? '');
+        await held;
+        await route.continue();
+      });
+      await openSuggestion(other, suggestion.id);
+      await other.keyboard.press('a');
+      await other.keyboard.type('fair for the season');
+      await other.keyboard.press('Enter');
+      await other.locator('#detail-status').filter({ hasText: 'Recording' }).waitFor();
+      // While it is in flight, choosing reject and pressing the button does nothing.
+      await other.locator('input[name="action"][value="reject"]').check({ force: true, timeout: 1000 }).catch(() => undefined);
+      await other.locator('#submit-decision').click({ force: true, timeout: 1000 }).catch(() => undefined);
+      await other.locator('#reason').press('Enter', { timeout: 1000 }).catch(() => undefined);
+      assert.equal(await other.locator('#submit-decision').isDisabled(), true);
+      assert.equal(await other.locator('input[name="action"][value="reject"]').isDisabled(), true);
+      release();
+      await other.locator('#detail-status').filter({ hasText: 'Accepted' }).waitFor();
+      assert.equal(posts.length, 1, `one decision sent: ${posts.join(' | ')}`);
+      const { rows } = await db.pool.query('SELECT action FROM suggestion_decisions WHERE suggestion_id = $1', [suggestion.id]);
+      assert.deepEqual(rows, [{ action: 'accept' }]);
+    } finally {
+      await other.context().close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ const KEY_STORAGE = 'spirit-review-key';
 const PAGE_SIZE = 50;
 
 const $ = (id) => document.getElementById(id);
-const state = { key: null, filters: {}, offset: 0, total: 0, items: [], selected: -1, detail: null, loading: false };
+const state = { key: null, filters: {}, offset: 0, total: 0, items: [], selected: -1, detail: null, loading: false, deciding: false };
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -500,7 +500,7 @@ $('decision-form').addEventListener('change', (event) => {
 $('decision-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const d = state.detail;
-  if (!d) return;
+  if (!d || state.deciding) return;
   const action = new FormData($('decision-form')).get('action');
   const reason = $('reason').value.trim();
   const error = $('decision-error');
@@ -519,11 +519,19 @@ $('decision-form').addEventListener('submit', async (event) => {
     if (problem.confirm) body[problem.above ? 'confirmAboveCeiling' : 'confirmBelowFloor'] = true;
   }
   if ((action === 'override' || action === 'reject') && !reason) return fail(`Say why you ${action} it: the reason is kept with the decision.`, $('reason'));
-  const button = $('submit-decision');
-  button.disabled = true;
+  // The whole fieldset until the answer is in, not only the button: choosing another action enabled the button
+  // again, and a second, different decision could be sent while the first was in flight.
+  const fieldset = $('decision-form').querySelector('fieldset');
+  const settle = () => {
+    state.deciding = false;
+    fieldset.disabled = false;
+  };
+  state.deciding = true;
+  fieldset.disabled = true;
   showStatus($('detail-status'), 'Recording…');
   try {
     const decision = await api(`/v1/review/suggestions/${d.id}/decision`, { method: 'POST', body: JSON.stringify(body) });
+    settle();
     const verb = { accept: 'Accepted', override: 'Overridden', reject: 'Rejected' }[decision.action];
     showStatus($('detail-status'), `${verb}: quotation ${decision.quotationId} now at ${money(decision.decidedPrice, d.currency, false, true)}.`);
     const index = dropFromQueue(d.id);
@@ -535,6 +543,7 @@ $('decision-form').addEventListener('submit', async (event) => {
     }
     focusRow(Math.min(index, state.items.length - 1));
   } catch (err) {
+    settle();
     showStatus($('detail-status'), '');
     if (err.status === 401) return;
     if (err.status === 409) {
@@ -547,7 +556,7 @@ $('decision-form').addEventListener('submit', async (event) => {
     const focus = err.field === 'price' ? $('override-price') : err.field === 'reason' ? $('reason') : null;
     fail(err.message, focus);
   } finally {
-    button.disabled = false;
+    settle();
   }
 });
 
@@ -561,7 +570,7 @@ document.addEventListener('keydown', (event) => {
     }
     return;
   }
-  if (typing || !state.detail || state.detail.state !== 'pending' || $('decision-form').hidden) return;
+  if (typing || !state.detail || state.detail.state !== 'pending' || $('decision-form').hidden || state.deciding) return;
   const action = { a: 'accept', o: 'override', r: 'reject' }[event.key];
   if (!action) return;
   const input = $('decision-form').querySelector(`input[value="${action}"]`);
