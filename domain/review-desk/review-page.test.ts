@@ -466,4 +466,35 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.context().close();
     }
   });
+  it('goes on from the last row still listed when Next is pressed after deciding on the first page', async () => {
+    // More than a page of pending suggestions.
+    const titicaca = { itineraryId: catalogue.itineraries.titicaca, customerId: catalogue.customers.german, departureDate: catalogue.departureDates.titicaca };
+    for (let i = 0; i < 53; i++) await quotationWithSuggestion(db.pool, scorer, { ...titicaca, ratio: 1 + i / 1000 });
+    const pending = async (offset: number, limit: number): Promise<number[]> =>
+      (await app.inject({ url: `/v1/review/suggestions?offset=${offset}&limit=${limit}`, headers: { 'x-api-key': keys.manager } })).json().items.map((i: { id: number }) => i.id);
+    const other = await signedIn();
+    try {
+      const listed = async () => Promise.all((await other.locator('#queue-rows tr').all()).map(async (row) => Number(await row.getAttribute('data-id'))));
+      await other.locator('#queue-rows tr').nth(49).waitFor();
+      assert.equal((await listed()).length, 50);
+      for (const nth of [0, 10, 20]) {
+        const id = (await listed())[nth];
+        await openSuggestion(other, id);
+        await other.keyboard.press('a');
+        await other.keyboard.press('Enter');
+        await other.locator('#detail-status').filter({ hasText: 'Accepted' }).waitFor();
+        assert.equal(await decisionsOf(id), 1);
+      }
+      const first = await listed();
+      assert.equal(first.length, 47);
+      assert.deepEqual(first, await pending(0, 47), 'page 1 is what the API lists');
+      await other.locator('#next-page').click();
+      await other.locator(`#queue-rows tr[data-id="${first[0]}"]`).waitFor({ state: 'detached' });
+      const second = await listed();
+      assert.deepEqual(second, await pending(47, 50), 'page 2 starts right after the last row listed on page 1, none skipped');
+      assert.match(await other.locator('#page-info').innerText(), /^48–\d+ of \d+$/);
+    } finally {
+      await other.context().close();
+    }
+  });
 });

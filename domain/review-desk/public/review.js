@@ -210,11 +210,13 @@ function renderQueue() {
   $('queue-rows').replaceChildren(...rows);
   $('queue').hidden = rows.length === 0;
   $('queue-count').textContent = state.total ? `(${state.total})` : '';
-  const pages = Math.ceil(state.total / PAGE_SIZE);
-  $('pager').hidden = pages <= 1;
-  $('page-info').textContent = `Page ${Math.floor(state.offset / PAGE_SIZE) + 1} of ${pages}`;
+  // Rows, not page numbers: a decision takes its row off the list, so the next page starts wherever the rows
+  // still listed end, not on a multiple of PAGE_SIZE.
+  const end = state.offset + rows.length;
+  $('pager').hidden = state.offset === 0 && end >= state.total;
+  $('page-info').textContent = rows.length ? `${state.offset + 1}–${end} of ${state.total}` : '';
   $('prev-page').disabled = state.offset === 0;
-  $('next-page').disabled = state.offset + PAGE_SIZE >= state.total;
+  $('next-page').disabled = end >= state.total;
   if (state.selected >= rows.length) state.selected = rows.length - 1;
   markSelected();
 }
@@ -276,7 +278,9 @@ $('prev-page').addEventListener('click', () => {
   loadQueue();
 });
 $('next-page').addEventListener('click', () => {
-  state.offset += PAGE_SIZE;
+  // After the rows still listed: each decision on this page moved the later suggestions up by one, so adding
+  // PAGE_SIZE skipped as many suggestions as were decided.
+  state.offset += state.items.length;
   loadQueue();
 });
 
@@ -538,7 +542,8 @@ $('decision-form').addEventListener('submit', async (event) => {
     renderDetail({ ...d, state: { accept: 'accepted', override: 'overridden', reject: 'rejected' }[decision.action], decision });
     if (state.items.length === 0) showStatus($('queue-status'), state.total > 0 ? 'Page done. Loading more…' : 'Queue done: nothing left to review for these filters.');
     if (state.items.length === 0 && state.total > 0) {
-      state.offset = Math.max(0, state.offset - PAGE_SIZE);
+      // The suggestions after this page moved up to its offset; only past the end is there nothing left here.
+      if (state.offset >= state.total) state.offset = Math.max(0, state.total - PAGE_SIZE);
       loadQueue();
     }
     focusRow(Math.min(index, state.items.length - 1));
