@@ -497,4 +497,29 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.context().close();
     }
   });
+  it('keeps the saved key when the API cannot be reached on reload, and signs in again on retry', async () => {
+    const other = await signedIn({}, /status of (40[13]|503)|ERR_FAILED/);
+    try {
+      const savedKey = () => other.evaluate('sessionStorage.getItem("spirit-review-key")');
+      assert.equal(await savedKey(), keys.manager);
+      await other.route('**/v1/review/me', (route) => route.abort('failed'));
+      await other.reload();
+      const error = other.locator('#sign-in-error');
+      await error.filter({ hasText: 'The review API cannot be reached just now (no answer). Your key is kept' }).waitFor();
+      assert.equal(await savedKey(), keys.manager, 'the key is kept');
+      // A server error is no reason to forget the key either.
+      await other.unroute('**/v1/review/me');
+      await other.route('**/v1/review/me', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'unavailable', message: 'down for maintenance' }) }));
+      await error.getByRole('button', { name: 'Retry' }).click();
+      await error.filter({ hasText: 'HTTP 503: down for maintenance' }).waitFor();
+      assert.equal(await savedKey(), keys.manager);
+      await other.unroute('**/v1/review/me');
+      await error.getByRole('button', { name: 'Retry' }).click();
+      await other.locator('#desk').waitFor();
+      assert.equal(await error.isHidden(), true);
+      assert.match((await other.locator('#who-name').textContent())!, /Rosa Mamani/);
+    } finally {
+      await other.context().close();
+    }
+  });
 });

@@ -626,9 +626,29 @@ async function loadAcceptance() {
 $('acceptance-period').addEventListener('change', loadAcceptance);
 
 // ---- start ------------------------------------------------------------------------------------------------
+/**
+ * Signs in again with the key saved in this tab. Only a refusal of the key (401, 403) signs the manager out and
+ * forgets it; the API being down or unreachable did too, so a network blip meant finding the key again. Then the key
+ * is kept and the page says the API cannot be reached, with a retry.
+ */
+async function resume(key) {
+  const error = $('sign-in-error');
+  try {
+    await signIn(key);
+    error.hidden = true;
+  } catch (err) {
+    if (err.status === 401) return; // api() has signed out, saying why
+    if (err.status === 403) return signOut(`This key cannot review prices: ${err.message}`);
+    state.key = null;
+    error.hidden = false;
+    const why = err.status === 0 ? 'no answer' : `HTTP ${err.status}: ${err.message}`;
+    showStatus(error, `The review API cannot be reached just now (${why}). Your key is kept in this tab.`, { error: true, retry: () => resume(key) });
+  }
+}
+
 const saved = sessionStorage.getItem(KEY_STORAGE);
 if (saved) {
-  signIn(saved).catch(() => signOut('Your session ended. Sign in again.'));
+  resume(saved);
 } else {
   $('api-key').focus();
 }
