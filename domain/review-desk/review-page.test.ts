@@ -51,9 +51,10 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
    * A page in a browser context of its own (its own session storage, locale and time zone), signed in as the
    * manager; script errors count as problems, and so do failed requests except those `expected` matches.
    */
-  async function signedIn(options: BrowserContextOptions = {}, expected = /status of 40[13]/): Promise<Page> {
+  async function signedIn(options: BrowserContextOptions = {}, expected = /status of 40[13]/, prepare?: (page: Page) => Promise<void>): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
     const other = await context.newPage();
+    await prepare?.(other);
     other.setDefaultTimeout(10_000);
     other.on('pageerror', (err) => problems.push(err.message));
     other.on('console', (message) => {
@@ -226,7 +227,7 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.locator('#reason').press('Enter');
     await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
     await page.locator('#decided').filter({ hasText: 'below cost, confirmed' }).waitFor();
-    assert.match((await page.locator('#decided').innerText())!, / on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} at /, 'decision times read like departure days');
+    assert.match((await page.locator('#decided').innerText())!, / on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(Lima\) at /, 'decision times read like departure days, in Lima');
     const { rows } = await db.pool.query('SELECT decided_price::float8 AS price, below_guardrail, reason FROM suggestion_decisions WHERE suggestion_id = $1', [cheap.id]);
     assert.deepEqual(rows, [{ price: 100, below_guardrail: 'cost', reason: 'staff trip' }]);
   });
@@ -518,6 +519,33 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.locator('#desk').waitFor();
       assert.equal(await error.isHidden(), true);
       assert.match((await other.locator('#who-name').textContent())!, /Rosa Mamani/);
+    } finally {
+      await other.context().close();
+    }
+  });
+  it('shows times in Lima, saying so, and counts acceptance back from the day in Lima, whatever the browser’s zone', async () => {
+    const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...machuPicchu, ratio: 1.03 });
+    // 02:00 UTC is 21:00 the day before in Lima (and 11:00 in Tokyo): the three disagree on the day.
+    const fixed = new Date(`${new Date().toISOString().slice(0, 10)}T02:00:00Z`);
+    const inLima = (at: Date, format: Intl.DateTimeFormatOptions) => at.toLocaleString('en-GB', { timeZone: 'America/Lima', ...format });
+    let acceptance: Promise<import('playwright-core').Request> | undefined;
+    const other = await signedIn({ timezoneId: 'Asia/Tokyo' }, undefined, async (p) => {
+      await p.clock.setFixedTime(fixed);
+      acceptance = p.waitForRequest((r) => r.url().includes('/v1/suggestions/acceptance'));
+    });
+    try {
+      const from = new URL((await acceptance!).url()).searchParams.get('from');
+      const ninetyDaysBack = new Date(fixed.getTime() - 90 * 86_400_000);
+      const [dd, mm, yyyy] = inLima(ninetyDaysBack, { day: '2-digit', month: '2-digit', year: 'numeric' }).split('/');
+      assert.equal(from, `${yyyy}-${mm}-${dd}`, 'the last 90 days count back from today in Lima');
+
+      await openSuggestion(other, suggestion.id);
+      await other.keyboard.press('a');
+      await other.keyboard.press('Enter');
+      await other.locator('#detail-status').filter({ hasText: 'Accepted' }).waitFor();
+      const { rows: [decision] } = await db.pool.query('SELECT decided_at FROM suggestion_decisions WHERE suggestion_id = $1', [suggestion.id]);
+      const expected = inLima(decision.decided_at, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      assert.match(await other.locator('#decided').innerText(), new RegExp(` on ${expected} \\(Lima\\) at `));
     } finally {
       await other.context().close();
     }

@@ -53,8 +53,15 @@ function money(value, currency = 'USD', signed = false, cents = false) {
 const pct = (value) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}%`;
 const ratio = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
 const pace = (value) => (value === null || value === undefined ? '—' : `${value.toFixed(2)}×`);
-// Moments in the same style as days ("6 Dec 2026, 04:23"), in the manager's time zone.
-const moment = (iso) => new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+// Moments in the same style as days ("6 Dec 2026, 04:23 (Lima)"), in Lima's time, where the desk works, and saying
+// so: the browser's own zone, unnamed, showed a manager abroad other times than the office and the API's logs.
+const LIMA = 'America/Lima';
+const moment = (iso) => `${new Date(iso).toLocaleString('en-GB', { timeZone: LIMA, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })} (Lima)`;
+/** The calendar day in Lima at an instant, as YYYY-MM-DD. */
+function limaDay(at) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: LIMA, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
 const day = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const STATE_LABELS = { accepted: 'Accepted', auto_accepted: 'Accepted automatically (inside its band)', overridden: 'Overridden', rejected: 'Rejected', superseded: 'Superseded' };
 const GUARDRAILS = {
@@ -606,7 +613,9 @@ async function loadAcceptance() {
   const status = $('acceptance-status');
   const days = $('acceptance-period').value;
   const params = new URLSearchParams();
-  if (days) params.set('from', new Date(Date.now() - Number(days) * 86_400_000).toISOString().slice(0, 10));
+  // "The last 30 days" counts back from today in Lima, not in UTC (a day ahead from 19:00 Lima time). Lima keeps
+  // no daylight saving time, so whole days of milliseconds land on the right day.
+  if (days) params.set('from', limaDay(new Date(Date.now() - Number(days) * 86_400_000)));
   showStatus(status, 'Loading acceptance…');
   try {
     const answer = await api(`/v1/suggestions/acceptance?${params}`);
