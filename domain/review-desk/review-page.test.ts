@@ -550,4 +550,16 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       await other.context().close();
     }
   });
+  it('says which filter to fix when the departure window is reversed', async () => {
+    const other = await signedIn({}, /status of 40[013]/);
+    try {
+      await other.locator('#f-from').fill('2031-02-01');
+      await other.locator('#f-to').fill('2031-01-01');
+      await other.getByRole('button', { name: 'Apply' }).click();
+      await other.locator('#queue-status').filter({ hasText: 'Check the filters: departureFrom (2031-02-01) is after departureTo (2031-01-01)' }).waitFor();
+      assert.equal(await other.locator('#queue').isHidden(), true);
+    } finally {
+      await other.context().close();
+    }
+  });
 });

@@ -116,6 +116,11 @@ for (const target of targets) {
         assert.equal(bad.status, 400, query);
         assert.equal(bad.body.field, field, `${query}: ${bad.text}`);
       }
+      // Each date is fine alone; together they leave no day (this answered 200 with nothing, as if none were pending).
+      const reversed = await http.call('GET', '/v1/review/suggestions?departureFrom=2031-02-01&departureTo=2031-01-01', { key });
+      assert.equal(reversed.status, 400, reversed.text);
+      assert.equal(reversed.body.field, 'departureFrom');
+      assert.match(reversed.body.message, /departureFrom \(2031-02-01\) is after departureTo \(2031-01-01\)/);
     });
 
     it('shows one suggestion with its reasons; an unknown one is a 404', async () => {

@@ -8,7 +8,7 @@ import { decideSuggestion } from '../suggestions/decide-suggestion.ts';
 import { listDecisions } from '../suggestions/decision-log.ts';
 import { listLocks, lockPrice, releaseLock } from '../suggestions/price-locks.ts';
 import { ReviewConflictError } from '../suggestions/review-errors.ts';
-import { getSuggestion, listQueue } from '../suggestions/review-queue.ts';
+import { checkQueueFilter, getSuggestion, listQueue } from '../suggestions/review-queue.ts';
 import { suggestionAcceptance } from '../suggestions/suggestion-acceptance.ts';
 import { actorOf } from '../../platform/http/actor.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
@@ -49,7 +49,9 @@ const routes: FastifyPluginAsyncTypebox<ReviewDeskStores> = async (app, { pool, 
   app.get(
     '/v1/review/suggestions',
     { config, schema: { tags, summary: 'The queue: suggestions by state (default pending), soonest departures first', querystring: QueueQuery, response: { 200: QueuePage, ...errorResponses(...ERRORS) } } },
-    async (request) => listQueue(pool, request.query),
+    // The schema checks each parameter alone; checkQueueFilter also checks them together (a departure window
+    // whose start is after its end answered 200 with nothing, as if the queue were empty).
+    async (request) => listQueue(pool, checkQueueFilter(request.query)),
   );
 
   app.get(

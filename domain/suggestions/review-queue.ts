@@ -124,7 +124,7 @@ export function checkQueueFilter(raw: Record<string, unknown>): QueueFilter {
     if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InputError(`${key} must be a date as YYYY-MM-DD, got ${JSON.stringify(v)}`, key);
     filter[key] = v;
   }
-  if (filter.departureFrom && filter.departureTo && filter.departureFrom > filter.departureTo) throw new InputError('departureFrom is after departureTo', 'departureFrom');
+  if (filter.departureFrom && filter.departureTo && filter.departureFrom > filter.departureTo) throw new InputError(`departureFrom (${filter.departureFrom}) is after departureTo (${filter.departureTo})`, 'departureFrom');
   for (const key of ['minChangePct', 'maxChangePct'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
