@@ -22,7 +22,14 @@ export const DemandOutlookSchema = Type.Object({
   measure: Type.String({ description: 'What is forecast: travellers booking in each period' }),
   granularity: Type.String(),
   window: Type.Object({ from: Type.String(), to: Type.String() }),
-  forecast: Type.Array(Type.Object({ start: Type.String({ description: 'First day of the period' }), ...Bounds })),
+  forecast: Type.Array(
+    Type.Object({
+      start: Type.String({ description: 'First day the row covers: the period’s first day, or the window’s when the window cuts the period' }),
+      // Optional: servers from before it was added answer without it, and a client must still read them.
+      days: Type.Optional(Type.Integer({ minimum: 1, description: 'Days the row covers: fewer than the period’s when the window cuts it' })),
+      ...Bounds,
+    }),
+  ),
   // Optional: servers from before it was added answer without it, and a client must still read them.
   forecastFrom: Type.Optional(
     Type.String({ description: 'First day the served model forecasts (the day after its data ends): the part of the window before it has no forecast (past departures are in `departures`)' }),

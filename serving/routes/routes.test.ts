@@ -355,6 +355,29 @@ describe('scoring API routes on a small booking world', () => {
       }
     });
 
+    it('labels a period the window cuts with the days it covers, and refuses a window before the warehouse calendar', async () => {
+      const whole = await http.call('GET', `/v1/demand?destination=cusco&from=${inDays(14)}&to=${inDays(70)}&granularity=week`, { key: keys.analyst });
+      assert.equal(whole.status, 200, whole.text);
+      const week = whole.body.forecast.find((p: { days: number }) => p.days === 7);
+      assert.ok(week, JSON.stringify(whole.body.forecast.slice(0, 3)));
+      // The same week from its third day on: a shorter row that starts where the window does.
+      const third = new Date(Date.parse(`${week.start}T00:00:00Z`) + 2 * DAY_MS).toISOString().slice(0, 10);
+      const cut = await http.call('GET', `/v1/demand?destination=cusco&from=${third}&to=${inDays(70)}&granularity=week`, { key: keys.analyst });
+      assert.equal(cut.status, 200, cut.text);
+      const first = cut.body.forecast[0];
+      if (whole.body.granularity === 'week' && first.days < 7) {
+        assert.equal(first.start, third);
+        assert.equal(first.days, 5);
+        assert.ok(first.mean < week.mean, 'five days forecast less than the week');
+      } else {
+        // A weekly model counts the week whole: the row says so.
+        assert.deepEqual([first.start, first.days], [week.start, 7]);
+      }
+      for (const p of whole.body.forecast) assert.ok(p.days >= 1 && p.days <= 7, JSON.stringify(p));
+      const ancient = await http.call('GET', '/v1/demand?destination=cusco&from=0001-01-01&to=0001-02-01', { key: keys.analyst });
+      assert.deepEqual([ancient.status, ancient.body.field], [400, 'from'], ancient.text);
+    });
+
     it('says where the forecast starts, and claims no expected load factor for a window it does not reach', async () => {
       const past = await http.call('GET', `/v1/demand?destination=cusco&from=${inDays(-200)}&to=${inDays(-100)}`, { key: keys.analyst });
       assert.equal(past.status, 200, past.text);

@@ -28,7 +28,10 @@ export interface DemandQuery {
 }
 
 export interface ForecastPeriod {
+  /** First day the row covers: the period's own start, or the window's when the window cuts the period. */
   start: string;
+  /** Days the row covers: fewer than the period's when the window cuts it. */
+  days: number;
   mean: number;
   lo80: number;
   hi80: number;
@@ -103,10 +106,16 @@ export function forecastWindow(model: DemandForecaster, seriesId: string, query:
   forecast.dates.forEach((date, h) => {
     // A model period belongs to the window when it overlaps it.
     if (date > query.to) return;
-    const next = h + 1 < forecast.dates.length ? forecast.dates[h + 1] : new Date(Date.parse(date) + DAY_MS).toISOString().slice(0, 10);
+    // The last step is as long as the one before it (a daily model's last step is a day, a weekly one's a week).
+    const length = h + 1 < forecast.dates.length ? Date.parse(forecast.dates[h + 1]) - Date.parse(date) : h > 0 ? Date.parse(date) - Date.parse(forecast.dates[h - 1]) : DAY_MS;
+    const next = new Date(Date.parse(date) + length).toISOString().slice(0, 10);
     if (next <= query.from) return;
     const key = periodStart(date, granularity);
-    const p = periods.get(key) ?? { start: key, mean: 0, lo80: 0, hi80: 0, lo95: 0, hi95: 0 };
+    // A model step counts whole (a weekly step the window only touches is that week's forecast), so the row starts
+    // at the first step counted and covers the days of the steps counted: a daily model's week cut by the window is
+    // a shorter row, and says so, rather than a smaller week.
+    const p = periods.get(key) ?? { start: date, days: 0, mean: 0, lo80: 0, hi80: 0, lo95: 0, hi95: 0 };
+    p.days += Math.round((Date.parse(next) - Date.parse(date)) / DAY_MS);
     // Bounds of coarser periods are the sums of the steps' bounds: conservative (wider than a joint interval).
     p.mean += forecast.mean[h];
     p.lo80 += forecast.lo80[h];
@@ -115,7 +124,7 @@ export function forecastWindow(model: DemandForecaster, seriesId: string, query:
     p.hi95 += forecast.hi95[h];
     periods.set(key, p);
   });
-  return [...periods.values()].map((p) => ({ start: p.start, mean: round(p.mean), lo80: round(p.lo80), hi80: round(p.hi80), lo95: round(p.lo95), hi95: round(p.hi95) }));
+  return [...periods.values()].map((p) => ({ start: p.start, days: p.days, mean: round(p.mean), lo80: round(p.lo80), hi80: round(p.hi80), lo95: round(p.lo95), hi95: round(p.hi95) }));
 }
 
 /** The first day each served model forecasts, per series: the same for every request, so predicted once. */
