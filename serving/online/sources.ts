@@ -96,8 +96,8 @@ export interface ServingSources {
   departureFeatures(asOf: Date): Promise<DepartureFeatureTable>;
   /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to]. */
   availableItineraries(from: string, to: string): Promise<string[]>;
-  /** Itineraries (ids as text) the customer booked, not cancelled, departing in [from, to]. */
-  bookedItineraries(customerId: number, from: string, to: string): Promise<string[]>;
+  /** Itineraries (ids as text) the customer booked and did not cancel, whatever their departure date. */
+  bookedItineraries(customerId: number): Promise<string[]>;
   demandWindow(destinationCode: string, from: string, to: string, asOf: Date): Promise<DemandWindow | null>;
   destinations(from: string, to: string): Promise<DestinationSummary[]>;
 }

@@ -112,13 +112,14 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       return rows.map((r) => r.itinerary_id);
     },
 
-    async bookedItineraries(customerId, from, to): Promise<string[]> {
+    async bookedItineraries(customerId): Promise<string[]> {
+      // Whatever the departure date: a trip booked since the model was trained, departing outside the window asked
+      // about, is still one the customer took.
       const rows = await queryRows<{ itinerary_id: string }>(
         clickhouse,
         `SELECT DISTINCT toString(assumeNotNull(itinerary_id)) AS itinerary_id FROM bookings FINAL
-         WHERE customer_id = {customer:UInt64} AND itinerary_id IS NOT NULL AND status != 'cancelled'
-           AND departure_date BETWEEN {from:Date} AND {to:Date}`,
-        { customer: customerId, from, to },
+         WHERE customer_id = {customer:UInt64} AND itinerary_id IS NOT NULL AND status != 'cancelled'`,
+        { customer: customerId },
       );
       return rows.map((r) => r.itinerary_id);
     },

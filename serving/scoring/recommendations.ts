@@ -10,7 +10,7 @@ import { customerCountryKey } from '../online/customer-profile-keys.ts';
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
  * query time: only itineraries with free seats in the departure window, none the customer already took (in the
- * model's history — as the offline evaluation leaves them out — or booked in the window since), within their budget
+ * model's history — as the offline evaluation leaves them out — or booked since, whatever the departure date), within their budget
  * per traveller (the model's SERVED_RULES, which the offline evaluation ranks with too). Another length of a trip
  * already taken (same destination and theme) is offered as such: `nearDuplicateOf` and an explanation saying so.
  * Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
@@ -106,7 +106,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
 
   const [available, booked, country] = await Promise.all([
     ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
-    ctx.online.lookup('availability', `booked:${query.customerId}|${query.from}|${query.to}`, () => ctx.sources.bookedItineraries(query.customerId, query.from, query.to), deadline - performance.now()),
+    ctx.online.lookup('availability', `booked:${query.customerId}`, () => ctx.sources.bookedItineraries(query.customerId), deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
     known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
   ]);
