@@ -106,6 +106,19 @@ export class OnlineCatalogue {
     return this.held ? [...this.held.itineraries.values()] : [];
   }
 
+  /**
+   * Itineraries (ids as text) with a scheduled departure with free seats in [from, to] (YYYY-MM-DD), as the
+   * warehouse's availableItineraries answers, with the seats sold of the last load: what recommendations filter on
+   * when the warehouse does not answer in time, rather than on nothing.
+   */
+  itinerariesWithSeats(from: string, to: string): string[] {
+    const ids: string[] = [];
+    for (const it of this.held?.itineraries.values() ?? []) {
+      if (it.departures.some((d) => d.date >= from && d.date <= to && d.status === 'scheduled' && d.seatsSold < d.capacity)) ids.push(String(it.itineraryId));
+    }
+    return ids;
+  }
+
   /** The departure and destination features as of `asOf` (the start of a quote's hour), when that is the hour held. */
   featuresAsOf(asOf: Date): DepartureFeatureTable | undefined {
     const features = this.held?.features;

@@ -83,6 +83,13 @@ function viewOf(ids: readonly string[]): AvailabilityView {
 /** A user id no model knows (model ids are customer ids as digits): the recommender gives its cold-start list. */
 const NOT_PERSONAL = 'not-personal';
 
+/**
+ * How long a request waits for the customer's booked list when it missed the feature timeout. Leaving out what the
+ * customer took is a rule, not a feature with a default: the list is waited for (the store query is the one already
+ * running, shared), and without it there is no answer rather than one offering their own trips again.
+ */
+export const BOOKED_LIST_WAIT_MS = 3000;
+
 const rememberedAnswers = new WeakMap<object, WeakMap<readonly string[], Map<string, ScoredRecommendations>>>();
 const MAX_ANSWERS_PER_LIST = 64;
 
@@ -104,33 +111,37 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const known = personalisable && model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
 
-  const [available, booked, country] = await Promise.all([
+  const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
+  const [available, bookedInTime, country] = await Promise.all([
     ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
-    ctx.online.lookup('availability', `booked:${query.customerId}`, () => ctx.sources.bookedItineraries(query.customerId), deadline - performance.now()),
+    ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
     known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
   ]);
+  const booked = bookedInTime.source === 'default' ? await ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, BOOKED_LIST_WAIT_MS) : bookedInTime;
+  if (booked.source === 'default') throw new StoreUnavailableError('the customer\'s bookings could not be read in time, and none they took may be offered again; ask again shortly');
   if (country && country.source !== 'default' && country.value === null) {
     throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
   }
   const defaulted: string[] = [];
   if (available.source === 'default') defaulted.push('availability');
-  if (booked.source === 'default') defaulted.push('booked_this_season');
   if (country?.source === 'default') defaulted.push('home_market');
   // Consent not read yet (PostgreSQL away since the start): answered as for a customer without it.
   if (!ctx.consent.known) defaulted.push('personalisation_consent');
   if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
 
-  const availability = available.value ? viewOf(available.value) : undefined;
+  // Seats as the catalogue knew them at its last load when the warehouse does not answer in time (still listed as
+  // defaulted): an itinerary with no departure in the window is never offered because a cache was cold.
+  const availableIds = available.value ?? ctx.catalogue.itinerariesWithSeats(query.from, query.to);
+  const availability = viewOf(availableIds);
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known.
-  const memo = defaulted.length === 0 && booked.value ? answersFor(model, booked.value) : undefined;
-  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability?.snapshotId ?? ''].join('|');
+  const memo = defaulted.length === 0 ? answersFor(model, booked.value) : undefined;
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability.snapshotId].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
-    // Without an answer on availability, nothing is filtered: better an itinerary to check than none.
-    available: availability?.set,
-    bookedThisSeason: booked.value ?? [],
+    available: availability.set,
+    bookedThisSeason: booked.value,
     ...SERVED_RULES,
     maxPrice: query.budget,
     exclude: query.exclude?.map(String),
@@ -144,8 +155,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   });
   const features = {
     window: { from: query.from, to: query.to },
-    available: availability?.snapshotId ?? null,
-    bookedThisSeason: booked.value ?? null,
+    available: availability.snapshotId,
+    bookedThisSeason: booked.value,
     homeMarket: homeMarket ?? null,
     budget: query.budget ?? null,
     exclude: query.exclude ?? [],
@@ -167,7 +178,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
       defaultedFeatures: defaulted,
     },
     features,
-    availability: availability && available.value ? { snapshotId: availability.snapshotId, itineraries: available.value } : null,
+    availability: { snapshotId: availability.snapshotId, itineraries: availableIds },
   };
   if (memo) {
     if (memo.size >= MAX_ANSWERS_PER_LIST) memo.clear();
