@@ -448,7 +448,8 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
   }
 
   /** The k itineraries closest to one: by cosine of item factors, or by the item × item weights from it. */
-  similarItems(itemId: string, k: number): Array<{ itemId: string; similarity: number }> {
+  /** The k itineraries most like one; `offered`, when given, says which may be answered (the k are of those). */
+  similarItems(itemId: string, k: number, offered?: (itemId: string) => boolean): Array<{ itemId: string; similarity: number }> {
     checkK(k);
     const s = this.fitted;
     const i = s.items.indexOf(itemId);
@@ -457,7 +458,7 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     const similarity = new Float32Array(s.items.size);
     if (s.itemWeights) weightsFrom(s.itemWeights, i, similarity);
     else for (let j = 0; j < s.items.size; j++) similarity[j] = cosine(s.itemFactors, s.itemNorms, s.f, i, j);
-    return Array.from(topK(similarity, k, (j) => j !== i), (j) => ({ itemId: s.items.ids[j], similarity: similarity[j] }));
+    return Array.from(topK(similarity, k, (j) => j !== i && (offered === undefined || offered(s.items.ids[j]))), (j) => ({ itemId: s.items.ids[j], similarity: similarity[j] }));
   }
 
   toArtifact(): ModelArtifact<RecommenderArtifactState> {

@@ -36,6 +36,7 @@ export interface CatalogueItinerary extends ItineraryFacts {
 interface Held {
   loadedAt: number;
   itineraries: Map<number, CatalogueItinerary>;
+  inactive: string[];
   /** Departure dates of each destination, sorted (for the competition feature). */
   destinationDates: Map<number, string[]>;
   features: DepartureFeatureTable;
@@ -102,6 +103,14 @@ export class OnlineCatalogue {
     return this.held?.itineraries.get(id);
   }
 
+  /**
+   * Itineraries (ids as text) the catalogue holds as not active: never recommended nor offered as similar, as the
+   * batch scoring leaves them out (pipelines/steps/train-recommender.ts).
+   */
+  inactiveItineraries(): readonly string[] {
+    return this.held?.inactive ?? [];
+  }
+
   itineraries(): CatalogueItinerary[] {
     return this.held ? [...this.held.itineraries.values()] : [];
   }
@@ -140,7 +149,7 @@ export class OnlineCatalogue {
   }
 }
 
-function index(rows: CatalogueRows): Pick<Held, 'itineraries' | 'destinationDates'> {
+function index(rows: CatalogueRows): Pick<Held, 'itineraries' | 'inactive' | 'destinationDates'> {
   const itineraries = new Map<number, CatalogueItinerary>();
   for (const it of rows.itineraries) itineraries.set(it.itineraryId, { ...it, components: [], departures: [] });
   for (const c of rows.components) itineraries.get(c.itineraryId)?.components.push({ kind: c.kind, unit: c.unit, unitCost: c.unitCost, unitCapacity: c.unitCapacity, nights: c.nights });
@@ -155,7 +164,8 @@ function index(rows: CatalogueRows): Pick<Held, 'itineraries' | 'destinationDate
   }
   for (const it of itineraries.values()) it.departures.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
   for (const dates of destinationDates.values()) dates.sort();
-  return { itineraries, destinationDates };
+  const inactive = rows.itineraries.filter((it) => !it.active).map((it) => String(it.itineraryId));
+  return { itineraries, inactive, destinationDates };
 }
 
 /** How many of the sorted dates are before `day` (or, with `inclusive`, not after it). */

@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { ModelStateError } from '../../models/contract.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { ModelUnavailableError } from '../../platform/http/api-errors.ts';
 import { dateWindow } from '../http/date-window.ts';
 import { sendSerialized } from '../http/send-serialized.ts';
 import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
 import { RecommendationParams, RecommendationQuery, RecommendationsSchema, SimilarItineraries, SimilarParams, SimilarQuery } from '../../contract/recommendations.ts';
-import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { EncodedParts, recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
-import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
+import { similarItineraries } from '../scoring/similar-itineraries.ts';
 import { today } from '../http/date-window.ts';
-import { itineraryCard } from '../scoring/itinerary-cards.ts';
 
 /**
  * A remembered answer (scoring/recommendations.ts hands the same object to every request with the same inputs) is
@@ -68,37 +63,15 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
       },
     },
     async (request, reply) => {
-      const served = ctx.champions.get('recommender');
       const { id } = request.params;
-      if (!ctx.catalogue.loaded) throw new StoreUnavailableError('the catalogue is not loaded yet; ask again shortly');
-      let similar;
-      try {
-        similar = served.model.similarItems(String(id), request.query.k ?? 10);
-      } catch (err) {
-        if (err instanceof InputError && err.field === 'itemId') throw new NotFoundError(`itinerary ${id} is not in the catalogue the recommender ${served.version} was trained on`, 'id');
-        if (err instanceof ModelStateError) throw new ModelUnavailableError('recommender', `the served recommender ${served.version} cannot compare itineraries: ${err.message}`);
-        throw err;
-      }
-      // Nothing is looked up: the answer depends on the itinerary and the model alone.
-      const features = { itineraryId: id, k: request.query.k ?? 10 };
-      const answer = {
-        itineraryId: id,
-        // One the model knows and the catalogue no longer has is not offered.
-        items: similar.flatMap((s) => {
-          const it = ctx.catalogue.itinerary(Number(s.itemId));
-          return it ? [{ ...itineraryCard(it, today()), similarity: Number(s.similarity.toFixed(6)) }] : [];
-        }),
-        modelVersion: served.version,
-        featureSnapshotId: featureSnapshotId(features),
-        defaultedFeatures: [],
-      };
+      const { answer, features } = similarItineraries(ctx, id, request.query.k ?? 10);
       recordScored(ctx, request, reply, {
         family: 'recommender',
-        modelVersion: served.version,
+        modelVersion: answer.modelVersion,
         featureSnapshotId: answer.featureSnapshotId,
         defaultedFeatures: [],
         subject: `itinerary:${id}`,
-        input: features,
+        input: { itineraryId: id, k: request.query.k ?? 10 },
         features,
         response: { items: answer.items.map((item) => [item.itineraryId, item.similarity]) },
       });

@@ -144,7 +144,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     bookedThisSeason: booked.value,
     ...SERVED_RULES,
     maxPrice: query.budget,
-    exclude: query.exclude?.map(String),
+    // Inactive itineraries are not sold: left out as the batch scoring leaves them out.
+    exclude: [...(query.exclude?.map(String) ?? []), ...ctx.catalogue.inactiveItineraries()],
   };
   const homeMarket = country?.value ?? undefined;
   const recommended = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
