@@ -53,6 +53,7 @@ export class OnlineCatalogue {
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private closed = false;
+  private loads = 0;
 
   constructor(
     private readonly sources: ServingSources,
@@ -74,6 +75,14 @@ export class OnlineCatalogue {
     return this.held !== undefined;
   }
 
+  /**
+   * Which load is held: a new number after every load, whether or not anything changed. What is derived from the
+   * catalogue and remembered (recommendation cards with their seats left) is remembered under it.
+   */
+  get generation(): number {
+    return this.loads;
+  }
+
   /** Loads now; a refresh already under way is shared. */
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -91,6 +100,7 @@ export class OnlineCatalogue {
       const sameHour = this.held?.features.asOf.getTime() === asOf.getTime() ? this.held.features : undefined;
       const [rows, features] = await Promise.all([this.sources.catalogue(), sameHour ?? this.sources.departureFeatures(asOf)]);
       this.held = { loadedAt: startedAt, ...index(rows), features };
+      this.loads++;
     } catch (err) {
       // Ctrl+C stops an embedded PostgreSQL at the same moment: a load it cuts short is part of stopping, not a fault.
       logConnectionLoss(this.log, 'catalogue could not be loaded; what is held stays in use', { error: (err as Error).message, loaded: this.loaded });

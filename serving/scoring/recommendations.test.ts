@@ -143,3 +143,36 @@ test('the remembered answer outlives its inputs\' time-to-live while refreshes b
   now += FEATURE_TTL_MS.availability / 2;
   assert.equal(await recommendItineraries(ctx, query), first, 'past the first lists\' time-to-live, still the remembered answer');
 });
+
+test('a remembered answer is not served past a catalogue load: its cards show the seats left now (found by a review)', async () => {
+  // One departure in the window for every itinerary; seats are sold between two loads of the catalogue.
+  let seatsSold = 3;
+  const selling = new OnlineCatalogue(
+    {
+      catalogue: async () => ({
+        itineraries: items.map((i) => ({
+          itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: 1, destinationCode: i.destination!, destinationName: i.destination!,
+          serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: i.themes, active: true, priceFrom: i.price ?? null,
+        })),
+        components: [],
+        departures: items.map((i) => ({ id: Number(i.itemId), itineraryId: Number(i.itemId), date: '2027-03-10', capacity: 12, seatsSold, status: 'scheduled' })),
+      }),
+      departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
+    } as unknown as ServingSources,
+    quietLog,
+    0,
+  );
+  await selling.start();
+  const available = items.map((i) => i.itemId);
+  // The warehouse's lists are the same objects on every read, as the cache keeps them while they do not change.
+  const ctx = { ...context({ availableItineraries: async () => available, bookedItineraries: async () => [], customerCountry: async () => 'DE' }, () => 1_000_000), catalogue: selling } as ServingContext;
+  const query = { customerId: customer, k: 3, from: '2027-03-01', to: '2027-03-31' };
+  const first = await recommendItineraries(ctx, query);
+  assert.equal(first.answer.items[0].nextDepartures[0].seatsLeft, 9);
+  assert.equal(await recommendItineraries(ctx, query), first, 'the same load: the remembered answer');
+  seatsSold = 10;
+  await selling.refresh();
+  const after = await recommendItineraries(ctx, query);
+  assert.notEqual(after, first);
+  assert.deepEqual(after.answer.items.map((item) => item.nextDepartures[0].seatsLeft), [2, 2, 2], 'the seats left as the catalogue now holds them');
+});

@@ -77,7 +77,7 @@ function viewOf(ids: readonly string[]): AvailabilityView {
 /**
  * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
  * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
- * outlives its inputs. Within, by the rest of the inputs. A Redis cache hands out new lists each time: nothing is
+ * outlives its inputs. Within, by the rest of the inputs, the catalogue's load among them (its cards' seats left). A Redis cache hands out new lists each time: nothing is
  * remembered then, and the answer is computed as before.
  */
 /** A user id no model knows (model ids are customer ids as digits): the recommender gives its cold-start list. */
@@ -136,7 +136,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const availability = viewOf(availableIds);
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known.
   const memo = defaulted.length === 0 ? answersFor(model, booked.value) : undefined;
-  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability.snapshotId].join('|');
+  // The cards carry the catalogue's seats left and its inactive list is a rule: an answer is remembered for one load of it.
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
