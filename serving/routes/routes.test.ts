@@ -281,9 +281,12 @@ describe('scoring API routes on a small booking world', () => {
         settings: { ...deps.settings, featureTimeoutMs: 50 },
         sources: { ...sources, customerFeatures: async (id, at) => (await sleep(1000), sources.customerFeatures(id, at)) },
       });
+      // Without the warehouse's answer the booking system says whether the customer exists: this world's is there.
+      await db.pool.query(`INSERT INTO customers (id, name, country) VALUES ($1, 'regular', 'US') ON CONFLICT (id) DO NOTHING`, [regular.customerId]);
       try {
         const slowHttp = await listen(slow);
         const response = await slowHttp.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst });
+        assert.equal((await slowHttp.call('GET', '/v1/customers/987654321/segment', { key: keys.analyst })).status, 404, 'nobody has this id: not found although the lookup timed out');
         assert.equal(response.status, 200, response.text);
         assert.equal(response.body.hasHistory, null);
         assert.equal(response.body.segment, null);

@@ -8,6 +8,7 @@ import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { recordScored } from '../request-log/record-scored.ts';
 import { segmentProfiles } from '../scoring/segment-names.ts';
 import { customerFeaturesKey } from '../online/customer-profile-keys.ts';
+import { customerInBookingSystem } from '../online/customer-existence.ts';
 
 /** GET /v1/customers/:id/segment: the served segmentation model applied to the customer's history as of now. */
 export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
@@ -38,7 +39,8 @@ export const segmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         return withheld;
       }
       const lookup = await ctx.online.lookup('profile', customerFeaturesKey(id), () => ctx.sources.customerFeatures(id));
-      if (lookup.source !== 'default' && lookup.value === null) throw new NotFoundError(`customer ${id} is not in the booking system`, 'id');
+      // Not known to the warehouse, or not said in time and not in the booking system either.
+      if (lookup.source === 'default' ? !(await customerInBookingSystem(ctx.pg, id)) : lookup.value === null) throw new NotFoundError(`customer ${id} is not in the booking system`, 'id');
       const names = served.model.featureNames;
       const values = lookup.value?.values ?? {};
       const row = names.map((n) => values[n] ?? NaN);

@@ -6,6 +6,7 @@ import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 import { customerCountryKey } from '../online/customer-profile-keys.ts';
+import { customerInBookingSystem } from '../online/customer-existence.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -120,7 +121,8 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   ]);
   const booked = bookedInTime.source === 'default' ? await ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, BOOKED_LIST_WAIT_MS) : bookedInTime;
   if (booked.source === 'default') throw new StoreUnavailableError('the customer\'s bookings could not be read in time, and none they took may be offered again; ask again shortly');
-  if (country && country.source !== 'default' && country.value === null) {
+  // The warehouse says it does not know the customer, or did not say in time and the booking system does not either.
+  if (country && (country.source === 'default' ? !(await customerInBookingSystem(ctx.pg, query.customerId)) : country.value === null)) {
     throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
   }
   const defaulted: string[] = [];
