@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, visit, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
 import { SpiritError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { httpStatusOf } from '../../platform/http/api-errors.ts';
@@ -21,6 +21,55 @@ interface GraphErrorJson {
   locations?: ReadonlyArray<{ line: number; column: number }>;
   path?: ReadonlyArray<string | number>;
   extensions: { code: string; field?: string };
+}
+
+/**
+ * A Date argument that is not one. The scalar cannot know which argument it was given for: refusedQuery finds the
+ * argument path (`filter.from`, `input.departureDate`) in the query text and names it as the field.
+ */
+export class DateInputError extends GraphQLError {
+  constructor(
+    readonly got: unknown,
+    node?: ValueNode,
+  ) {
+    super(`must be a date as YYYY-MM-DD, got ${JSON.stringify(got)}`, { nodes: node, extensions: { code: 'invalid_input' } });
+  }
+}
+
+/** Every argument value of the document with its path: `filter`, `filter.from`, `input.members[0].name`. */
+function argumentValues(document: DocumentNode): Array<{ path: string; node: ValueNode }> {
+  const found: Array<{ path: string; node: ValueNode }> = [];
+  const walk = (node: ValueNode, path: string) => {
+    found.push({ path, node });
+    if (node.kind === Kind.OBJECT) for (const f of node.fields) walk(f.value, `${path}.${f.name.value}`);
+    else if (node.kind === Kind.LIST) node.values.forEach((v, i) => walk(v, `${path}[${i}]`));
+  };
+  visit(document, { Argument: (arg) => walk(arg.value, arg.name.value) });
+  return found;
+}
+
+/**
+ * Which argument a bad Date was given for. A literal is found by its position in the query; a variable's value by
+ * where the variable is used, followed by the place inside its value GraphQL reports (`at "f.from"` → `.from`).
+ */
+function dateField(error: GraphQLError, date: DateInputError, query: string | undefined): string | undefined {
+  let document: DocumentNode;
+  try {
+    if (query === undefined) return undefined;
+    document = parse(query);
+  } catch {
+    return undefined;
+  }
+  const values = argumentValues(document);
+  if (error === date) {
+    const at = date.positions?.[0];
+    return at === undefined ? undefined : values.find((v) => v.node.loc?.start === at)?.path;
+  }
+  const variable = /^Variable "\$(\w+)" got invalid value/.exec(error.message)?.[1];
+  if (variable === undefined) return undefined;
+  const inside = new RegExp(`at "${variable}((?:\\.\\w+|\\[\\d+\\])*)"`).exec(error.message)?.[1] ?? '';
+  const used = values.find((v) => v.node.kind === Kind.VARIABLE && v.node.name.value === variable);
+  return used ? `${used.path}${inside}` : undefined;
 }
 
 const MERCURIUS_CODES: Record<string, [number, string]> = {
@@ -71,8 +120,24 @@ export function formatExecution(log: Logger) {
 /** Messages of mercurius's validation wrapper: syntax, unknown fields, depth, bad variables, a body of the wrong shape. */
 type Refused = Error & { code?: string; locations?: GraphErrorJson['locations'] };
 
-function refusedQuery(error: Refused & { errors?: Refused[] }): { code: string; errors: GraphErrorJson[] } {
+function refusedQuery(error: Refused & { errors?: Refused[] }, query: string | undefined): { code: string; field?: string; errors: GraphErrorJson[] } {
   const inner: Refused[] = Array.isArray(error.errors) && error.errors.length > 0 ? error.errors : [error];
+  // A bad Date, written in the query or sent in a variable: bad input in a named argument, as any other field.
+  const dates = inner.map((e) => (e instanceof DateInputError ? e : (e as { originalError?: unknown }).originalError instanceof DateInputError ? ((e as GraphQLError).originalError as DateInputError) : undefined));
+  if (dates.some(Boolean)) {
+    const errors = inner.map((e, i): GraphErrorJson => {
+      const date = dates[i];
+      if (!date) return { message: e.message, ...(e.locations ? { locations: e.locations } : {}), extensions: { code: 'invalid_query' } };
+      const field = dateField(e as GraphQLError, date, query);
+      return {
+        message: field ? `${field} ${date.message}` : `a Date argument ${date.message}`,
+        ...(e.locations ? { locations: e.locations } : {}),
+        extensions: field ? { code: 'invalid_input', field } : { code: 'invalid_input' },
+      };
+    });
+    const first = errors.find((e) => e.extensions.code === 'invalid_input')!;
+    return { code: 'invalid_input', field: first.extensions.field, errors };
+  }
   const tooDeep = inner.some((e) => e.code === 'MER_ERR_GQL_QUERY_DEPTH');
   const code = tooDeep ? 'query_too_deep' : 'invalid_query';
   return {
@@ -90,8 +155,10 @@ function refusedQuery(error: Refused & { errors?: Refused[] }): { code: string; 
 export function refusalHandler(log: Logger) {
   return (error: Error & { code?: string; statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
     if (error.code === 'MER_ERR_GQL_VALIDATION') {
-      const refused = refusedQuery(error);
-      return reply.status(400).send({ code: refused.code, message: refused.errors[0].message, errors: refused.errors });
+      const query = (request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query;
+      const refused = refusedQuery(error, typeof query === 'string' ? query : undefined);
+      const first = refused.errors.find((e) => e.extensions.code === refused.code) ?? refused.errors[0];
+      return reply.status(400).send({ code: refused.code, message: first.message, ...(refused.field ? { field: refused.field } : {}), errors: refused.errors });
     }
     const known = error.code ? MERCURIUS_CODES[error.code] : undefined;
     if (known) {

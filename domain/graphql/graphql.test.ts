@@ -133,8 +133,26 @@ describe('GraphQL over quotations', () => {
     assert.equal(none.body.errors[0].extensions.field, 'first');
     const badDate = await gql('analyst', PAGE, { first: 5, filter: { from: '2027-02-30' } });
     assert.equal(badDate.status, 400);
-    assert.equal(badDate.body.code, 'invalid_query');
-    assert.match(badDate.body.message, /YYYY-MM-DD/);
+    assert.deepEqual([badDate.body.code, badDate.body.field], ['invalid_input', 'filter.from']);
+    assert.match(badDate.body.message, /^filter\.from must be a date as YYYY-MM-DD, got "2027-02-30"$/);
+  });
+
+  it('names the argument of a bad date, written in the query or sent in a variable, with what was sent', async () => {
+    // The Date scalar does not know which argument it parses: it said "date must be…" with no field, and
+    // "got undefined" for a number written in the query.
+    const cases: Array<[string, Record<string, unknown> | undefined, string, string]> = [
+      ['{ quotations(filter: {from: "2026-13-45"}) { totalCount } }', undefined, 'filter.from', '"2026-13-45"'],
+      ['{ quotations(filter: {status: [sent], to: 20260101}) { totalCount } }', undefined, 'filter.to', '20260101'],
+      ['query Q($d: Date) { quotations(filter: {from: $d}) { totalCount } }', { d: 20260101 }, 'filter.from', '20260101'],
+      ['query Q($range: DateRange!) { quotationAnalytics(dateRange: $range, groupBy: [STATUS]) { quotations } }', { range: { from: '2026-01-01', to: '2026-02-31' } }, 'dateRange.to', '"2026-02-31"'],
+    ];
+    for (const [query, variables, field, got] of cases) {
+      const answer = await gql('analyst', query, variables);
+      assert.equal(answer.status, 400, answer.text.slice(0, 300));
+      assert.deepEqual(answer.body.errors[0].extensions, { code: 'invalid_input', field }, query);
+      assert.equal(answer.body.field, field);
+      assert.equal(answer.body.errors[0].message, `${field} must be a date as YYYY-MM-DD, got ${got}`);
+    }
   });
 
   it('shows costs and margins to pricing managers and admins only', async () => {
@@ -341,7 +359,8 @@ describe('GraphQL over quotations', () => {
     assert.equal(bad.body.data.createQuotation, null);
     assert.deepEqual(bad.body.errors[0].extensions, { code: 'invalid_input', field: 'partySize' });
     const noSuch = await gql('admin', update, { input: { id: '99999999', reason: 'x' } });
-    assert.equal(noSuch.body.errors[0].extensions.code, 'not_found');
+    // The engine calls the id quotationId (as the REST path does); in this mutation it is input.id.
+    assert.deepEqual(noSuch.body.errors[0].extensions, { code: 'not_found', field: 'input.id' });
     assert.deepEqual(await counts(), beforeBad);
   });
 

@@ -1,7 +1,8 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import type pg from 'pg';
 import type { IResolvers } from 'mercurius';
 import type { Actor } from '../../platform/audit-log.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { createQuotation } from '../quotations/create-quotation.ts';
 import { checkDate, checkQuotationChange, checkQuotationRequest, positiveId } from '../quotations/quotation-request.ts';
@@ -9,6 +10,7 @@ import type { PriceScorer } from '../quotations/scoring-client.ts';
 import { reviseQuotation } from '../quotations/revise-quotation.ts';
 import type { RecordedSuggestion } from '../suggestions/record-suggestion.ts';
 import type { NewMember } from '../quotations/quotation-members.ts';
+import { DateInputError } from './graphql-errors.ts';
 import { quotationAnalytics, type Dimension } from './quotation-analytics.ts';
 import type { DepartureRow, LineRow, QuotationLoaders, QuotationRow, VersionRow } from './quotation-loaders.ts';
 import { cursorOf, quotationPage, type QuotationFilter } from './quotation-page.ts';
@@ -37,14 +39,15 @@ export const DateScalar = new GraphQLScalarType({
   description: 'A calendar date, YYYY-MM-DD.',
   serialize: (value) => value,
   parseValue: (value) => parsedDate(value),
-  parseLiteral: (ast) => parsedDate(ast.kind === Kind.STRING ? ast.value : undefined),
+  // The literal as written (20260101, not undefined), and its node, whose position tells the argument it is in.
+  parseLiteral: (ast, variables) => parsedDate(ast.kind === Kind.STRING ? ast.value : valueFromASTUntyped(ast, variables), ast),
 });
 
-function parsedDate(value: unknown): string {
+function parsedDate(value: unknown, node?: ValueNode): string {
   try {
     return checkDate(value, 'date');
-  } catch (err) {
-    throw new GraphQLError((err as Error).message, { extensions: { code: 'invalid_input' } });
+  } catch {
+    throw new DateInputError(value, node);
   }
 }
 
@@ -142,7 +145,15 @@ export function quotationResolvers(deps: ResolverDeps): IResolvers<any, GraphCon
         const quotationId = idOf(id, 'input.id');
         const change = checkQuotationChange(withoutNulls(rest));
         const actor = ctx.actor();
-        const revised = await reviseQuotation({ pool: deps.pool, scorer: ctx.scorer(), log: deps.log }, quotationId, change, actor.name, { audit: actor });
+        let revised: Awaited<ReturnType<typeof reviseQuotation>>;
+        try {
+          revised = await reviseQuotation({ pool: deps.pool, scorer: ctx.scorer(), log: deps.log }, quotationId, change, actor.name, { audit: actor });
+        } catch (err) {
+          // The engine names the id as the REST route has it (quotationId, in the path); here it is input.id.
+          if (err instanceof NotFoundError && err.field === 'quotationId') throw new NotFoundError(err.message, 'input.id');
+          if (err instanceof InputError && err.field === 'quotationId') throw new InputError(err.message, 'input.id', err.code);
+          throw err;
+        }
         return payload(revised, ctx);
       },
     },
