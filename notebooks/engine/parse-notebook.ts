@@ -18,6 +18,12 @@ import { InputError } from '../../platform/errors.ts';
  * A SQL cell is named after `sql` (other cells refer to it by that name; `hidden` after the name keeps its table out
  * of the report). A chart names the SQL cell whose rows it draws. Parameters are declared in the front matter
  * with a type and a default, used in SQL as ClickHouse query parameters, and set with `--param name=value`.
+ * A parameter whose values are codes of something (a destination) declares the query that lists them,
+ *
+ *     values destination: SELECT code FROM destinations_latest
+ *
+ * and a value not in its first column fails the run naming the parameter: a code that matches nothing would
+ * otherwise give a report of zeros.
  */
 export type Cell =
   | { kind: 'markdown'; text: string }
@@ -28,6 +34,8 @@ export interface NotebookParam {
   name: string;
   type: string;
   default: string;
+  /** A query whose first column lists the values the parameter may take (`values NAME: SELECT …`). */
+  values?: string;
 }
 
 export interface Notebook {
@@ -48,9 +56,14 @@ export function parseNotebook(text: string, file = 'notebook'): Notebook {
       if (line.trim() === '') continue;
       const titled = /^title:\s*(.+)$/.exec(line);
       const param = /^param\s+([A-Za-z_][A-Za-z0-9_]*):\s*([A-Za-z0-9(), ]+?)\s*=\s*(.*)$/.exec(line);
+      const values = /^values\s+([A-Za-z_][A-Za-z0-9_]*):\s*(.+)$/.exec(line);
       if (titled) title = titled[1].trim();
       else if (param) params.push({ name: param[1], type: param[2].trim(), default: param[3].trim() });
-      else throw new InputError(`${file} line ${n + 2}: front matter lines are "title: …" or "param NAME: Type = default"`, 'FILE');
+      else if (values) {
+        const declared = params.find((p) => p.name === values[1]);
+        if (!declared) throw new InputError(`${file} line ${n + 2}: values ${values[1]} names no parameter declared above it`, 'FILE');
+        declared.values = values[2].trim();
+      } else throw new InputError(`${file} line ${n + 2}: front matter lines are "title: …", "param NAME: Type = default" or "values NAME: SELECT …"`, 'FILE');
     }
     i = end + 1;
   }

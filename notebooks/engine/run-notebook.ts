@@ -1,4 +1,4 @@
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { InputError } from '../../platform/errors.ts';
 import type { AnalystColumn, AnalystQuery, AnalystResult } from '../../platform/analyst-sql/index.ts';
 import { parameterTypes } from '../../platform/analyst-sql/canonical-query.ts';
@@ -23,6 +23,32 @@ export interface NotebookReport {
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Images a report may hold: pictures written into the notebook itself, never one to fetch. */
+const EMBEDDED_IMAGE = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
+/** Links a reader may follow (nothing is fetched until clicked); javascript: and the like are not links. */
+const FOLLOWABLE_LINK = /^(?:https?:\/\/|mailto:|#)/i;
+
+/**
+ * Markdown as the report shows it: no script and nothing fetched. Raw HTML in the text (a <script>, an <img> with
+ * an onerror handler, an <iframe>) is shown as the text it is; an image is kept only when it is embedded as a
+ * data: URI (png, jpeg, gif, webp), any other is replaced by its description; a link that is not http(s),
+ * mailto or an anchor is its text only.
+ */
+const markdown = new Marked({
+  renderer: {
+    html({ text, block }) {
+      return block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text);
+    },
+    image({ href, title, text }) {
+      if (EMBEDDED_IMAGE.test(href)) return `<img src="${href}" alt="${escapeHtml(text)}"${title ? ` title="${escapeHtml(title)}"` : ''}>`;
+      return `<span class="note">[image not included: ${escapeHtml(text || 'no description')}; a report fetches nothing, embed it as a data: URI]</span>`;
+    },
+    link({ href, tokens }) {
+      return FOLLOWABLE_LINK.test(href) ? false : this.parser.parseInline(tokens);
+    },
+  },
+});
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -52,17 +78,42 @@ export function resolveParams(notebook: Notebook, given: Record<string, string>)
 }
 
 /**
+ * Each parameter with a `values` query: its value must be one the query lists. A destination code that matches
+ * none (`puno` where the code is `puno-titicaca`) made every figure 0 and the run succeed.
+ */
+async function checkParamValues(notebook: Notebook, params: Record<string, string>, runQuery: RunQuery): Promise<void> {
+  for (const param of notebook.params) {
+    if (param.values === undefined) continue;
+    const used = Object.fromEntries([...parameterTypes(param.values).keys()].map((name) => [name, params[name]]));
+    let result: AnalystResult;
+    try {
+      result = await runQuery({ sql: param.values, params: used, format: 'json' });
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`values ${param.name} (front matter): ${err.message}`, err.field);
+      throw err;
+    }
+    if (result.format !== 'json') throw new Error('json asked, another format answered');
+    const allowed = result.rows.map((r) => String(r[0]));
+    if (!allowed.includes(params[param.name])) {
+      const shown = allowed.length > 30 ? `${allowed.slice(0, 30).join(', ')}, … (${allowed.length} in all)` : allowed.join(', ');
+      throw new InputError(`--param ${param.name}=${params[param.name]}: no such ${param.name}; ${allowed.length ? `one of ${shown}` : 'the warehouse has none'}`, 'param');
+    }
+  }
+}
+
+/**
  * Runs a notebook: each SQL cell through `runQuery` (the analyst guard, locally or through the API) with the
  * parameters it uses, each chart rendered to SVG from its cell's rows, Markdown to HTML; then one self-contained
  * HTML page (styles inline, no script, no external resource).
  */
 export async function runNotebook(notebook: Notebook, given: Record<string, string>, runQuery: RunQuery, generatedAt = new Date()): Promise<NotebookReport> {
   const params = resolveParams(notebook, given);
+  await checkParamValues(notebook, params, runQuery);
   const results = new Map<string, { columns: AnalystColumn[]; rows: unknown[][] }>();
   const sections: ReportSection[] = [];
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
-      sections.push({ kind: 'markdown', html: await marked.parse(cell.text) });
+      sections.push({ kind: 'markdown', html: await markdown.parse(cell.text) });
     } else if (cell.kind === 'sql') {
       const used = Object.fromEntries([...parameterTypes(cell.sql).keys()].map((name) => [name, params[name]]));
       let result: AnalystResult;
@@ -82,7 +133,7 @@ export async function runNotebook(notebook: Notebook, given: Record<string, stri
       try {
         svg = await renderChart(cell.spec, rows);
       } catch (err) {
-        if (err instanceof InputError) throw new InputError(`chart of sql cell ${cell.data}: ${err.message}`, err.field);
+        if (err instanceof InputError) throw new InputError(`chart of sql cell ${cell.data} (line ${cell.line}): ${err.message}`, err.field);
         throw err;
       }
       sections.push({ kind: 'chart', html: `<figure class="chart" data-cell="${escapeHtml(cell.data)}">${svg}</figure>` });
