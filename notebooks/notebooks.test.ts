@@ -241,6 +241,37 @@ describe('starter notebooks on a sample world', () => {
     for (const code of examples) assert.ok(DESTINATIONS.some((d) => d.code === code), `${code} is a destination code of the catalogue`);
   });
 
+  it("compares this year's bookings with last year's made by the same calendar day", async () => {
+    // last_year_at_this_point counted last year's bookings made N days before departure, N measured to the first of
+    // the month: for departures late in the month, bookings made up to a month after today's date a year ago.
+    const today = new Date().toISOString().slice(0, 10);
+    const [y, m, d] = today.split('-');
+    const sameDayLastYear = `${Number(y) - 1}-${m}-${m === '02' && d === '29' ? '28' : d}`;
+    const [cusco] = await (await ch.query({ query: `SELECT id FROM destinations_latest WHERE code = 'cusco'`, format: 'JSONEachRow' })).json<{ id: number }>();
+    const bookings = await (
+      await ch.query({
+        query: `SELECT toString(toDate(b.booked_at)) AS booked, toString(toStartOfMonth(b.departure_date)) AS month, b.party_size AS travellers
+                FROM bookings_latest AS b LEFT JOIN itineraries_latest AS i ON i.id = b.itinerary_id
+                WHERE b.status != 'cancelled' AND ifNull(coalesce(b.destination_id, nullIf(i.destination_id, 0)), 0) = ${cusco.id}`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ booked: string; month: string; travellers: number }>();
+    let bookedLater = 0;
+    for (const monthsAhead of [1, 2, 3]) {
+      const month = new Date(Date.UTC(Number(y), Number(m) - 1 + monthsAhead, 1));
+      const thisMonth = month.toISOString().slice(0, 10);
+      month.setUTCFullYear(month.getUTCFullYear() - 1);
+      const lastMonth = month.toISOString().slice(0, 10);
+      const sum = (rows: typeof bookings) => rows.reduce((total, b) => total + Number(b.travellers), 0);
+      const lastYear = bookings.filter((b) => b.month === lastMonth);
+      bookedLater += lastYear.filter((b) => b.booked > sameDayLastYear).length;
+      const [row] = await cellRows('booking-pace.md', 'at_today', { destination: 'cusco', months_ahead: monthsAhead });
+      assert.equal(row.this_year, sum(bookings.filter((b) => b.month === thisMonth)), `${thisMonth}: this year`);
+      assert.equal(row.last_year_at_this_point, sum(lastYear.filter((b) => b.booked <= sameDayLastYear)), `${lastMonth}: booked by ${sameDayLastYear}`);
+    }
+    assert.ok(bookedLater > 0, "some of last year's bookings for those months were made after the same day: the rule matters");
+  });
+
   it('names months and weekdays', () => {
     const seasonality = reports.get('seasonality.md')!.html;
     for (const name of ['Jan', 'Jun', 'Dec', 'Mon', 'Sun']) assert.match(seasonality, new RegExp(`>${name}<`));
