@@ -1,16 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
-import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
-import { quietLog } from '../../test/support/services.ts';
-import type { ServingContext } from '../context.ts';
-import { createApiMetrics } from '../metrics/api-metrics.ts';
-import { MemoryFeatureCache } from '../online/memory-cache.ts';
-import { OnlineFeatures } from '../online/online-features.ts';
-import { OnlineCatalogue } from '../online/catalogue.ts';
-import type { ServingSources } from '../online/sources.ts';
+import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import { recommendItineraries } from './recommendations.ts';
 
 /**
@@ -19,53 +11,33 @@ import { recommendItineraries } from './recommendations.ts';
  * window and one the customer had booked): seats come from the catalogue in memory, listed as defaulted, and the
  * booked list is waited for — without it there is no answer.
  */
-const numeric = (id: string) => String(Number(id.replace(/\D/g, '')));
-const world = travelWorld({ customers: 200, itineraries: 40, eventsPerCustomer: 6, seed: 5 });
-const interactions = worldHoldout(world, new Date('2030-01-01T00:00:00Z')).train.map((e) => ({ ...e, userId: numeric(e.userId), itemId: numeric(e.itemId) }));
-const items = world.items.map((i) => ({ ...i, itemId: numeric(i.itemId), themes: [i.name!.split(' ')[0]] }));
-const model = await new ItineraryRecommender({ seed: 1, iterations: 3, workers: 1 }).fit({ interactions, items });
+const { interactions, items, model } = await servedRecommender({ customers: 200, itineraries: 40, eventsPerCustomer: 6, seed: 5 });
 const customer = interactions[0].userId;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every other itinerary departs on 12 July with seats; the rest are full that day or depart in August only. */
 const withSeats = new Set(items.filter((_, n) => n % 2 === 0).map((i) => i.itemId));
-const catalogue = new OnlineCatalogue(
-  {
-    catalogue: async () => ({
-      itineraries: items.map((i) => ({
-        itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: 1, destinationCode: i.destination!, destinationName: i.destination!,
-        serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: i.themes, active: true, priceFrom: i.price ?? null,
-      })),
-      components: [],
-      departures: items.map((i, n) => ({
-        id: n + 1, itineraryId: Number(i.itemId), date: n % 4 === 3 ? '2027-08-02' : '2027-07-12', capacity: 12, seatsSold: withSeats.has(i.itemId) ? 4 : 12, status: 'scheduled',
-      })),
-    }),
-    departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
-  } as unknown as ServingSources,
-  quietLog,
-  0,
-);
-await catalogue.start();
+const catalogue = await itineraryCatalogue(items, {
+  departures: () =>
+    items.map((i, n) => ({
+      id: n + 1, itineraryId: Number(i.itemId), date: n % 4 === 3 ? '2027-08-02' : '2027-07-12', capacity: 12, seatsSold: withSeats.has(i.itemId) ? 4 : 12, status: 'scheduled',
+    })),
+});
 
 /** The trips this customer would be offered first, which they booked since the model was trained. */
 const booked = model.recommend(customer, 3, { ...SERVED_RULES, available: withSeats }).map((r) => r.itemId);
 
 function coldContext(bookedItineraries: () => Promise<string[]>) {
-  const metrics = createApiMetrics();
-  return {
-    settings: { featureTimeoutMs: 50 },
-    champions: { get: () => ({ model, version: 'recommender-000001' }) },
-    online: new OnlineFeatures(new MemoryFeatureCache(), 50, metrics, quietLog),
+  return recommendationContext(
+    model,
     catalogue,
-    sources: {
+    {
       // The warehouse, cold: its answers come after the timeout.
       availableItineraries: async () => (await sleep(400), items.map((i) => i.itemId)),
       bookedItineraries,
     },
-    consent: { allows: () => true, known: true },
-    metrics,
-  } as unknown as ServingContext;
+    { timeoutMs: 50 },
+  );
 }
 
 test('a cold call offers only itineraries with seats in the window, as the catalogue holds them, and none the customer booked', async () => {

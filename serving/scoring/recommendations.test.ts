@@ -1,60 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
-import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
-import { quietLog } from '../../test/support/services.ts';
-import type { ServingContext } from '../context.ts';
-import { createApiMetrics } from '../metrics/api-metrics.ts';
 import { FEATURE_TTL_MS, REFRESH_AFTER } from '../online/feature-cache.ts';
-import { MemoryFeatureCache } from '../online/memory-cache.ts';
-import { OnlineFeatures } from '../online/online-features.ts';
-import { OnlineCatalogue } from '../online/catalogue.ts';
+import type { ServingContext } from '../context.ts';
 import type { ServingSources } from '../online/sources.ts';
+import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import { recommendItineraries } from './recommendations.ts';
 
-// Served models know customers and itineraries by their warehouse ids as text.
-const numeric = (id: string) => String(Number(id.replace(/\D/g, '')));
-const world = travelWorld({ customers: 300, itineraries: 60, eventsPerCustomer: 8, seed: 4 });
-const interactions = worldHoldout(world, new Date('2030-01-01T00:00:00Z')).train.map((e) => ({ ...e, userId: numeric(e.userId), itemId: numeric(e.itemId) }));
-// An itinerary's theme is the first word of its name ("Sacred Valley 4D superior": Sacred).
-const items = world.items.map((i) => ({ ...i, itemId: numeric(i.itemId), themes: [i.name!.split(' ')[0]] }));
-const model = await new ItineraryRecommender({ seed: 1, iterations: 3, workers: 1 }).fit({ interactions, items });
+const { interactions, items, model } = await servedRecommender({ customers: 300, itineraries: 60, eventsPerCustomer: 8, seed: 4 });
 const customer = Number(interactions[0].userId);
 
-/** The catalogue in memory for the world: its first word is an itinerary's theme; one departure a week in 2027, a seat left every other one. */
-const destinations = [...new Set(items.map((i) => i.destination!))];
-const catalogue = new OnlineCatalogue(
-  {
-    catalogue: async () => ({
-      itineraries: items.map((i) => ({
-        itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: destinations.indexOf(i.destination!) + 1, destinationCode: i.destination!, destinationName: i.destination!,
-        serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: i.themes, active: true, priceFrom: i.price ?? null,
-      })),
-      components: [],
-      departures: items.flatMap((i) =>
-        Array.from({ length: 6 }, (_, w) => ({ id: Number(i.itemId) * 100 + w, itineraryId: Number(i.itemId), date: new Date(Date.UTC(2027, 0, 1 + 7 * w)).toISOString().slice(0, 10), capacity: 12, seatsSold: w % 2 === 0 ? 12 : 9, status: 'scheduled' })),
-      ),
-    }),
-    departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
-  } as unknown as ServingSources,
-  quietLog,
-  0,
-);
-await catalogue.start();
+/** The catalogue in memory for the world: one departure a week in 2027, a seat left every other one. */
+const catalogue = await itineraryCatalogue(items, {
+  departures: () =>
+    items.flatMap((i) =>
+      Array.from({ length: 6 }, (_, w) => ({ id: Number(i.itemId) * 100 + w, itineraryId: Number(i.itemId), date: new Date(Date.UTC(2027, 0, 1 + 7 * w)).toISOString().slice(0, 10), capacity: 12, seatsSold: w % 2 === 0 ? 12 : 9, status: 'scheduled' })),
+    ),
+});
 
-/** The serving context the function reads, over the real in-process cache with a clock the test moves. */
+/**
+ * The serving context the function reads, over the real in-process cache with a clock the test moves. Every customer
+ * here consents; withheld personalisation is exercised end to end in test/privacy.
+ */
 function context(sources: Partial<ServingSources>, now: () => number) {
-  const metrics = createApiMetrics();
-  return {
-    settings: { featureTimeoutMs: 1000 },
-    champions: { get: () => ({ model, version: 'recommender-000001' }) },
-    online: new OnlineFeatures(new MemoryFeatureCache(1000, now), 1000, metrics, quietLog),
-    catalogue,
-    sources,
-    // Every customer here consents; withheld personalisation is exercised end to end in test/privacy.
-    consent: { allows: () => true, known: true },
-    metrics,
-  } as unknown as ServingContext;
+  return recommendationContext(model, catalogue, sources, { now });
 }
 
 test('leaves out what the customer took, offers another length of it as such; every item is a card', async () => {
@@ -147,22 +115,9 @@ test('the remembered answer outlives its inputs\' time-to-live while refreshes b
 test('a remembered answer is not served past a catalogue load: its cards show the seats left now (found by a review)', async () => {
   // One departure in the window for every itinerary; seats are sold between two loads of the catalogue.
   let seatsSold = 3;
-  const selling = new OnlineCatalogue(
-    {
-      catalogue: async () => ({
-        itineraries: items.map((i) => ({
-          itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: 1, destinationCode: i.destination!, destinationName: i.destination!,
-          serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: i.themes, active: true, priceFrom: i.price ?? null,
-        })),
-        components: [],
-        departures: items.map((i) => ({ id: Number(i.itemId), itineraryId: Number(i.itemId), date: '2027-03-10', capacity: 12, seatsSold, status: 'scheduled' })),
-      }),
-      departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
-    } as unknown as ServingSources,
-    quietLog,
-    0,
-  );
-  await selling.start();
+  const selling = await itineraryCatalogue(items, {
+    departures: () => items.map((i) => ({ id: Number(i.itemId), itineraryId: Number(i.itemId), date: '2027-03-10', capacity: 12, seatsSold, status: 'scheduled' })),
+  });
   const available = items.map((i) => i.itemId);
   // The warehouse's lists are the same objects on every read, as the cache keeps them while they do not change.
   const ctx = { ...context({ availableItineraries: async () => available, bookedItineraries: async () => [], customerCountry: async () => 'DE' }, () => 1_000_000), catalogue: selling } as ServingContext;

@@ -1,18 +1,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ItineraryRecommender } from '../../models/recommender/recommender.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
-import { travelWorld, worldHoldout } from '../../test/worlds/travel-world.ts';
 import { insertRows, rows } from '../../test/worlds/warehouse-rows.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase } from '../../test/support/services.ts';
-import type { ServingContext } from '../context.ts';
-import { createApiMetrics } from '../metrics/api-metrics.ts';
-import { OnlineCatalogue } from '../online/catalogue.ts';
-import { MemoryFeatureCache } from '../online/memory-cache.ts';
-import { OnlineFeatures } from '../online/online-features.ts';
-import type { ServingSources } from '../online/sources.ts';
+import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import type { OnlineCatalogue } from '../online/catalogue.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
 import { recommendItineraries } from './recommendations.ts';
 
@@ -22,11 +16,7 @@ import { recommendItineraries } from './recommendations.ts';
  * the departure date (found by a review: a withheld customer was offered popular trips they had booked, since the
  * model's history is not asked for them and only bookings departing in the window were read).
  */
-const numeric = (id: string) => String(Number(id.replace(/\D/g, '')));
-const world = travelWorld({ customers: 200, itineraries: 40, eventsPerCustomer: 6, seed: 7 });
-const interactions = worldHoldout(world, new Date('2030-01-01T00:00:00Z')).train.map((e) => ({ ...e, userId: numeric(e.userId), itemId: numeric(e.itemId) }));
-const items = world.items.map((i) => ({ ...i, itemId: numeric(i.itemId), themes: [i.name!.split(' ')[0]] }));
-const model = await new ItineraryRecommender({ seed: 1, iterations: 3, workers: 1 }).fit({ interactions, items });
+const { items, model } = await servedRecommender({ customers: 200, itineraries: 40, eventsPerCustomer: 6, seed: 7 });
 
 /** A customer the booking system has and the model does not; they withdrew consent. */
 const CUSTOMER = 90_001;
@@ -44,36 +34,17 @@ before(async () => {
   const { profile: _profile, ...customer } = rows.customer(CUSTOMER);
   await insertRows(clickhouse, 'customers', [customer]);
   await insertRows(clickhouse, 'bookings', popularBooked.map((itemId, n) => rows.booking({ id: n + 1, customer: CUSTOMER, itinerary: Number(itemId), destination: 1, bookedAt: '2027-01-05', departure: '2027-09-20', party: 2, price: 1 })));
-  catalogue = new OnlineCatalogue(
-    {
-      catalogue: async () => ({
-        itineraries: items.map((i) => ({
-          itineraryId: Number(i.itemId), code: `IT${i.itemId}`, name: i.name!, destinationId: 1, destinationCode: i.destination!, destinationName: i.destination!,
-          serviceLevel: i.serviceLevel!, durationDays: i.durationDays!, themes: i.themes, active: true, priceFrom: i.price ?? null,
-        })),
-        components: [],
-        departures: [],
-      }),
-      departureFeatures: async (asOf: Date) => ({ asOf, departures: new Map(), destinationMonths: new Map() }),
-    } as unknown as ServingSources,
-    quietLog,
-    0,
-  );
-  await catalogue.start();
+  catalogue = await itineraryCatalogue(items);
 });
 
 test('a customer without consent is not offered the trips they booked, whatever their departure date', async () => {
-  const metrics = createApiMetrics();
-  const ctx = {
-    settings: { featureTimeoutMs: 20_000 },
-    champions: { get: () => ({ model, version: 'recommender-000001' }) },
-    online: new OnlineFeatures(new MemoryFeatureCache(), 20_000, metrics, quietLog),
+  const ctx = recommendationContext(
+    model,
     catalogue,
     // Bookings and home market from the warehouse; every itinerary has seats in July.
-    sources: { ...warehouseSources(clickhouse), availableItineraries: async () => items.map((i) => i.itemId) },
-    consent: { allows: (id: number) => id !== CUSTOMER, known: true },
-    metrics,
-  } as unknown as ServingContext;
+    { ...warehouseSources(clickhouse), availableItineraries: async () => items.map((i) => i.itemId) },
+    { timeoutMs: 20_000, consent: { allows: (id: number) => id !== CUSTOMER, known: true } },
+  );
   const { answer } = await recommendItineraries(ctx, { customerId: CUSTOMER, k: 5, from: '2027-07-10', to: '2027-07-14' });
   assert.equal(answer.personal, false);
   assert.equal(answer.items.length, 5);
