@@ -1,9 +1,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../test/support/services.ts';
+import { runSpiritMl } from '../../test/support/spirit-ml-cli.ts';
 
 /**
  * `spirit-ml notebook run` as an analyst mistypes it: each mistake below crashed with a stack trace (EISDIR, a
@@ -11,18 +11,6 @@ import { tempDir } from '../../test/support/services.ts';
  * stop with exit 2 and a message that names what to fix, and write no report. Run as a separate process, as an
  * analyst runs it, on its own embedded ClickHouse.
  */
-const root = new URL('../..', import.meta.url).pathname;
-
-function spiritMl(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 describe('spirit-ml notebook run refuses what it cannot run, with exit 2 and no stack trace', () => {
   let scratch: string;
@@ -41,10 +29,10 @@ describe('spirit-ml notebook run refuses what it cannot run, with exit 2 and no 
 
   it('refuses a folder given as FILE or as --out before running anything', async () => {
     const report = path.join(scratch, 'report.html');
-    refused(await spiritMl(env, 'notebook', 'run', 'notebooks', '--out', report), /FILE notebooks is not a file/);
+    refused(await runSpiritMl(env, 'notebook', 'run', 'notebooks', '--out', report), /FILE notebooks is not a file/);
     const folder = path.join(scratch, 'reports');
     fs.mkdirSync(folder);
-    refused(await spiritMl(env, 'notebook', 'run', 'notebooks/seasonality.md', '--out', folder), new RegExp(`--out ${folder} is a folder`));
+    refused(await runSpiritMl(env, 'notebook', 'run', 'notebooks/seasonality.md', '--out', folder), new RegExp(`--out ${folder} is a folder`));
     assert.ok(!fs.existsSync(report));
     assert.deepEqual(fs.readdirSync(folder), []);
   });
@@ -53,13 +41,13 @@ describe('spirit-ml notebook run refuses what it cannot run, with exit 2 and no 
     const notebook = path.join(scratch, 'blob.md');
     fs.writeFileSync(notebook, ['# Travellers', '```sql n', 'SELECT 1 AS travellers', '```', '```vega-lite n', '{ "mark": "blob", "encoding": { "y": { "field": "travellers", "type": "quantitative" } } }', '```'].join('\n'));
     const report = path.join(scratch, 'blob.html');
-    refused(await spiritMl(env, 'notebook', 'run', notebook, '--out', report), /chart of sql cell n \(line 5\): spec\.mark: "blob" is not a Vega-Lite mark/);
+    refused(await runSpiritMl(env, 'notebook', 'run', notebook, '--out', report), /chart of sql cell n \(line 5\): spec\.mark: "blob" is not a Vega-Lite mark/);
     assert.ok(!fs.existsSync(report));
   });
 
   it('refuses a destination code that is not one, naming the parameter, instead of a report of zeros', async () => {
     const report = path.join(scratch, 'pace.html');
-    refused(await spiritMl(env, 'notebook', 'run', 'notebooks/booking-pace.md', '--param', 'destination=puno', '--out', report), /--param destination=puno: no such destination/);
+    refused(await runSpiritMl(env, 'notebook', 'run', 'notebooks/booking-pace.md', '--param', 'destination=puno', '--out', report), /--param destination=puno: no such destination/);
     assert.ok(!fs.existsSync(report));
   });
 });

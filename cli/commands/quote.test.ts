@@ -1,24 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { migrate } from '../../domain/migrate.ts';
 import { seedSampleCatalogue, type SampleCatalogue } from '../../test/worlds/sample-catalogue.ts';
 import { freePort } from '../../test/support/free-port.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
+import { runSpiritMl } from '../../test/support/spirit-ml-cli.ts';
 
 /** `spirit-ml quote …` as a user runs it: a separate process on a real PostgreSQL. */
-const root = new URL('../..', import.meta.url).pathname;
-
-function spiritMl(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'quote', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const spiritMl = (env: Record<string, string>, ...args: string[]) => runSpiritMl(env, 'quote', ...args);
 
 describe('spirit-ml quote', () => {
   let db: TestDatabase;

@@ -1,12 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { migrate } from '../../domain/migrate.ts';
 import { generateWorld } from '../../domain/generator/index.ts';
 import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabase } from '../../test/support/services.ts';
+import { runSpiritMl } from '../../test/support/spirit-ml-cli.ts';
 
 /**
  * `spirit-ml sql` as an attacker used it (issue #19, finding 2): each query below was run successfully against
@@ -14,18 +14,7 @@ import { embeddedPostgresUrl, freshDatabase, quietLog, tempDir, type TestDatabas
  * nothing it tried may have happened (no file written, no row inserted, no request made). Run as a separate
  * process on its own embedded ClickHouse, with a real PostgreSQL for the postgresql() attacks.
  */
-const root = new URL('../..', import.meta.url).pathname;
 
-function spiritMl(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 describe('spirit-ml sql refuses what an attacker ran through it', () => {
   let db: TestDatabase;
@@ -64,27 +53,27 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
   };
 
   it('refuses reading a file of the machine: SELECT * FROM file(/etc/passwd)', async () => {
-    const result = await spiritMl(env, 'sql', "SELECT * FROM file('/etc/passwd', 'LineAsString')");
+    const result = await runSpiritMl(env, 'sql', "SELECT * FROM file('/etc/passwd', 'LineAsString')");
     refused(result, /table function file\(\) is not allowed/);
     assert.doesNotMatch(result.out, /root:/);
   });
 
   it("refuses reading customers' names and e-mails from the booking database through postgresql()", async () => {
     const { rows } = await db.pool.query<{ email: string }>('SELECT email FROM customers WHERE email IS NOT NULL LIMIT 1');
-    const result = await spiritMl(env, 'sql', `SELECT name, email FROM postgresql(${pgArgs.replace('%TABLE%', "'customers'")})`);
+    const result = await runSpiritMl(env, 'sql', `SELECT name, email FROM postgresql(${pgArgs.replace('%TABLE%', "'customers'")})`);
     refused(result, /table function postgresql\(\) is not allowed/);
     assert.ok(!result.out.includes(rows[0].email));
   });
 
   it('refuses reaching the API over HTTP through url()', async () => {
-    const result = await spiritMl(env, 'sql', `SELECT * FROM url('http://127.0.0.1:${apiPort}/v1/admin/keys', 'LineAsString')`);
+    const result = await runSpiritMl(env, 'sql', `SELECT * FROM url('http://127.0.0.1:${apiPort}/v1/admin/keys', 'LineAsString')`);
     refused(result, /table function url\(\) is not allowed/);
     assert.equal(apiHits, 0, 'no request reached the API');
   });
 
   it('refuses writing a file: INSERT INTO FUNCTION file(…)', async () => {
     const target = path.join(scratch, 'written-by-analyst.csv');
-    const result = await spiritMl(env, 'sql', `INSERT INTO FUNCTION file('${target}', 'CSV') SELECT 1`);
+    const result = await runSpiritMl(env, 'sql', `INSERT INTO FUNCTION file('${target}', 'CSV') SELECT 1`);
     refused(result, /INSERT statements are not allowed/);
     assert.equal(fs.existsSync(target), false, 'no file was written');
   });
@@ -95,7 +84,7 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
       'SELECT b.id, b.customer_id, b.itinerary_id FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM ratings r WHERE r.booking_id = b.id) AND b.itinerary_id IS NOT NULL LIMIT 1',
     );
     const target = rows[0];
-    const result = await spiritMl(
+    const result = await runSpiritMl(
       env,
       'sql',
       `INSERT INTO FUNCTION postgresql(${pgArgs.replace('%TABLE%', "'ratings'")}) (booking_id, customer_id, itinerary_id, score, comment, rated_at) ` +
@@ -107,10 +96,10 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
   });
 
   it('still answers an analyst query, with a typed parameter, and a bad parameter exits 2 naming it', async () => {
-    const ok = await spiritMl(env, 'sql', 'SELECT count() AS n, {since:Date} AS since FROM bookings_latest WHERE departure_date >= {since:Date}', '--param', 'since=2024-01-01', '--format', 'json');
+    const ok = await runSpiritMl(env, 'sql', 'SELECT count() AS n, {since:Date} AS since FROM bookings_latest WHERE departure_date >= {since:Date}', '--param', 'since=2024-01-01', '--format', 'json');
     assert.equal(ok.code, 0, ok.err);
     assert.deepEqual(JSON.parse(ok.out), { n: 0, since: '2024-01-01' });
-    const bad = await spiritMl(env, 'sql', 'SELECT {since:Date} AS since', '--param', 'since=yesterday');
+    const bad = await runSpiritMl(env, 'sql', 'SELECT {since:Date} AS since', '--param', 'since=yesterday');
     refused(bad, /query parameter since must be a date YYYY-MM-DD/);
   });
 
@@ -128,7 +117,7 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const result = await spiritMl(
+      const result = await runSpiritMl(
         { ...env, CLICKHOUSE_URL: `http://127.0.0.1:${port}`, CLICKHOUSE_USER: 'spirit', CLICKHOUSE_PASSWORD: 'platform-secret', CLICKHOUSE_ANALYST_USER: 'analyst', CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret' },
         'sql',
         'SELECT 1',

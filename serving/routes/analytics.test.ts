@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -14,24 +13,15 @@ import { buildApp } from '../app.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { listen, type HttpClient } from '../../test/support/http-client.ts';
+import { runSpiritMl } from '../../test/support/spirit-ml-cli.ts';
 
 /**
  * POST /v1/analytics/query over real HTTP, on an API that holds its embedded ClickHouse as `npm start` does: the
  * analyst guard answers and refuses as in the CLI, the API's own session keeps writing, and `spirit-ml sql` started
  * beside it (which cannot open the locked data directory) sends its query here.
  */
-const root = new URL('../..', import.meta.url).pathname;
-
-function spiritMl(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'error', SPIRIT_API_KEY: '', SPIRIT_API_URL: '', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+// Not the caller's own API settings: each test says which API, if any, the command talks to.
+const spiritMl = (env: Record<string, string>, ...args: string[]) => runSpiritMl({ SPIRIT_API_KEY: '', SPIRIT_API_URL: '', ...env }, ...args);
 
 describe('POST /v1/analytics/query', () => {
   let dataDir: string;
