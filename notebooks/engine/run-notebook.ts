@@ -36,6 +36,11 @@ const FOLLOWABLE_LINK = /^(?:https?:\/\/|mailto:|#)/i;
  * mailto or an anchor is its text only.
  */
 const markdown = new Marked({
+  // After an opening <kbd>, <code>, <pre> or <script> the lexer takes the rest of the paragraph as raw and marks its
+  // text as already escaped, so `x <kbd> <img src=x onerror=…` reached the report as an element. No text is raw here.
+  walkTokens(token) {
+    if (token.type === 'text' && 'escaped' in token) token.escaped = false;
+  },
   renderer: {
     html({ text, block }) {
       return block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text);
