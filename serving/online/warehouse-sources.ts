@@ -143,29 +143,28 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       for (let k = 1; k <= PACE_YEARS; k++) {
         Object.assign(earlier, { [`from${k}`]: yearsBefore(from, k), [`to${k}`]: yearsBefore(to, k), [`asOf${k}`]: yearsBefore(params.asOf, k) });
       }
-      const rows = await queryRows<{ years_back: number; travellers: string; by_same_date: string }>(
+      // Each year's window on its own terms: a window up to two years long overlaps the one a year earlier, and a
+      // departure counts in both.
+      const lima = `toDate(bk.booked_at, 'America/Lima')`;
+      const years = Array.from({ length: PACE_YEARS }, (_, i) => i + 1);
+      const [counts] = await queryRows<Record<string, string>>(
         clickhouse,
-        `SELECT multiIf(bk.departure_date >= {from:Date}, 0, bk.departure_date >= {from1:Date}, 1, bk.departure_date >= {from2:Date}, 2, 3) AS years_back,
-           sum(bk.party_size) AS travellers,
-           sumIf(bk.party_size, toDate(bk.booked_at, 'America/Lima')
-             <= multiIf(years_back = 0, {asOf:Date}, years_back = 1, {asOf1:Date}, years_back = 2, {asOf2:Date}, {asOf3:Date})) AS by_same_date
+        `SELECT sumIf(bk.party_size, bk.departure_date BETWEEN {from:Date} AND {to:Date} AND ${lima} <= {asOf:Date}) AS booked_now,
+           ${years.map((k) => `sumIf(bk.party_size, bk.departure_date BETWEEN {from${k}:Date} AND {to${k}:Date}) AS final_${k},
+           sumIf(bk.party_size, bk.departure_date BETWEEN {from${k}:Date} AND {to${k}:Date} AND ${lima} <= {asOf${k}:Date}) AS by_same_date_${k}`).join(',\n           ')}
          FROM bookings AS bk FINAL
          LEFT JOIN itineraries AS i FINAL ON i.id = bk.itinerary_id
          INNER JOIN destinations AS ds FINAL ON ds.id = coalesce(bk.destination_id, i.destination_id)
          WHERE ds.code = {destination:String} AND bk.status != 'cancelled'
-           AND ((bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at, 'America/Lima') <= {asOf:Date})
-             OR bk.departure_date BETWEEN {from1:Date} AND {to1:Date}
-             OR bk.departure_date BETWEEN {from2:Date} AND {to2:Date}
-             OR bk.departure_date BETWEEN {from3:Date} AND {to3:Date})
-         GROUP BY years_back`,
+           AND (bk.departure_date BETWEEN {from:Date} AND {to:Date}
+             ${years.map((k) => `OR bk.departure_date BETWEEN {from${k}:Date} AND {to${k}:Date}`).join('\n             ')})`,
         { ...params, ...earlier },
       );
-      const counted = new Map(rows.map((r) => [Number(r.years_back), r]));
-      const bookedTravellers = Number(counted.get(0)?.travellers ?? 0);
-      const earlierYears = Array.from({ length: PACE_YEARS }, (_, i) => ({
-        yearsBack: i + 1,
-        bookedBySameDate: Number(counted.get(i + 1)?.by_same_date ?? 0),
-        final: Number(counted.get(i + 1)?.travellers ?? 0),
+      const bookedTravellers = Number(counts?.booked_now ?? 0);
+      const earlierYears = years.map((k) => ({
+        yearsBack: k,
+        bookedBySameDate: Number(counts?.[`by_same_date_${k}`] ?? 0),
+        final: Number(counts?.[`final_${k}`] ?? 0),
       }));
       return { departures: Number(capacity.departures), capacity: Number(capacity.capacity), bookedTravellers, earlierYears };
     },

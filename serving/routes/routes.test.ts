@@ -337,14 +337,14 @@ describe('scoring API routes on a small booking world', () => {
     it('compares a window already under way with the same window by the same date last year, not with its final count', async () => {
       const today = limaToday();
       const yearAgo = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
-      const to = inDays(60);
-      const pace = async (from: string) => {
+      const pace = async (from: string, to: string) => {
         const response = await http.call('GET', `/v1/demand?destination=cusco&from=${from}&to=${to}&granularity=month`, { key: keys.analyst });
         assert.equal(response.status, 200, response.text);
         return response.body.departures.pace;
       };
-      for (const from of [inDays(-10), today, inDays(10)]) {
-        const got = await pace(from);
+      // The last window is longer than a year: it overlaps last year's, whose departures count in both.
+      for (const [from, to] of [[inDays(-10), inDays(60)], [today, inDays(60)], [inDays(10), inDays(60)], [inDays(-200), inDays(300)]]) {
+        const got = await pace(from, to);
         assert.equal(got.yearsBack, 1, JSON.stringify(got));
         const [then] = await queryRows<{ by_then: string; final: string }>(
           clickhouse,
@@ -355,6 +355,15 @@ describe('scoring API routes on a small booking world', () => {
         );
         assert.equal(got.bookedLastYear, Number(then.by_then), `from ${from}: last year by ${yearAgo(today)}`);
         assert.ok(Number(then.by_then) < Number(then.final), 'last year went on selling after that date: the test can tell the two apart');
+        // Last year's final count, scaled by the pace: the whole of last year's window, overlap included.
+        const [now] = await queryRows<{ booked: string }>(
+          clickhouse,
+          `SELECT sum(bk.party_size) AS booked FROM bookings AS bk FINAL JOIN destinations AS ds FINAL ON ds.id = bk.destination_id
+            WHERE ds.code = 'cusco' AND bk.status != 'cancelled' AND bk.departure_date BETWEEN {from:Date} AND {to:Date} AND toDate(bk.booked_at, 'America/Lima') <= {asOf:Date}`,
+          { asOf: today, from, to },
+        );
+        const projected = Math.max(Number(now.booked), (Number(then.final) * (Number(now.booked) + 1)) / (Number(then.by_then) + 1));
+        assert.ok(Math.abs(got.projectedFinal - projected) < 0.06, `from ${from} to ${to}: projected ${got.projectedFinal}, expected ${projected}`);
       }
     });
 
