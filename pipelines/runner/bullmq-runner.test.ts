@@ -275,9 +275,15 @@ describe('pipeline schedules on Redis', { skip: redisSkip }, () => {
   it('registers the schedules again when Redis has lost them, while the scheduler keeps running', async () => {
     await obliterateQueues();
     const queues = openPipelineQueues(MACHINE_REDIS_URL, quietLog);
+    let registrations = 0;
+    const upsert = queues.runs.upsertJobScheduler.bind(queues.runs);
+    queues.runs.upsertJobScheduler = (...args: Parameters<typeof upsert>) => (registrations++, upsert(...args));
     const stop = await keepSchedules(queues.runs, pipelineSchedules({}), quietLog, 200);
     try {
       assert.equal((await queues.runs.getJobSchedulers()).length, 2);
+      // Held as configured: left alone, since registering again would replace a run that is due and not yet taken.
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(registrations, 2, 'registered once each');
       // What a Redis restarted without its data holds: nothing.
       await queues.runs.obliterate({ force: true });
       assert.equal((await queues.runs.getJobSchedulers()).length, 0);

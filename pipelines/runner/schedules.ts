@@ -101,9 +101,11 @@ export async function upsertSchedules(runs: Queue, schedules: readonly PipelineS
 }
 
 /**
- * Registers the schedules now and again every `everyMs`, until stopped. A Redis that comes back empty (a failover
- * to a replica, a lost volume) holds no schedule, and registering once at start left no nightly run until someone
- * restarted the scheduler. Registering is idempotent, so doing it again costs a few commands and never doubles a run.
+ * Registers the schedules now, then checks every `everyMs` until stopped and registers them again when Redis no
+ * longer holds them as configured. A Redis that comes back empty (a failover to a replica, a lost volume) holds no
+ * schedule, and registering once at start left no nightly run until someone restarted the scheduler. Only when they
+ * are missing or changed: registering replaces a scheduler's pending run with the next one after now, so doing it
+ * while a run is due and not yet taken would skip that run.
  */
 export async function keepSchedules(runs: Queue, schedules: readonly PipelineSchedule[], log: Logger, everyMs = 60_000): Promise<() => void> {
   await upsertSchedules(runs, schedules);
@@ -112,7 +114,8 @@ export async function keepSchedules(runs: Queue, schedules: readonly PipelineSch
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    upsertSchedules(runs, schedules)
+    schedulesHeld(runs, schedules)
+      .then((held) => (held ? undefined : upsertSchedules(runs, schedules)))
       .catch((err: Error) => failed({ error: err.message }))
       .finally(() => {
         running = false;
@@ -120,6 +123,12 @@ export async function keepSchedules(runs: Queue, schedules: readonly PipelineSch
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Whether Redis holds exactly these schedules, as configured. */
+async function schedulesHeld(runs: Queue, schedules: readonly PipelineSchedule[]): Promise<boolean> {
+  const held = await runs.getJobSchedulers();
+  return held.length === schedules.length && schedules.every((s) => held.some((h) => h.key === s.id && h.pattern === s.pattern && h.tz === s.tz));
 }
 
 /** The same schedules as crontab lines, for a deployment without Redis (no queue to hold them). */
