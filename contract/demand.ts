@@ -24,7 +24,7 @@ export const DemandOutlookSchema = Type.Object({
   window: Type.Object({ from: Type.String(), to: Type.String() }),
   forecast: Type.Array(
     Type.Object({
-      start: Type.String({ description: 'First day the row covers: the period’s first day, or the window’s when the window cuts the period' }),
+      start: Type.String({ description: 'First day the row covers: that of the first model step counted in the window (a step the window only touches counts whole)' }),
       // Optional: servers from before it was added answer without it, and a client must still read them.
       days: Type.Optional(Type.Integer({ minimum: 1, description: 'Days the row covers: fewer than the period’s when the window cuts it' })),
       ...Bounds,

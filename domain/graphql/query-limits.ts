@@ -32,7 +32,7 @@ export const WRITE_ROLES: readonly Role[] = ACCESS.score;
 /**
  * Fields that each run a query of their own, whatever is asked of them: aliased, they run side by side, so sixty
  * aliases of one aggregate held every connection of the request pool and other callers waited seconds. Weighed so
- * that a request runs at most three aggregates, or forty counts, or eighty pages.
+ * that a request runs at most three aggregates, or some twenty-five pages with their count, or seventy-nine pages.
  */
 const SQL_WEIGHTS: Record<string, number> = {
   'Query.quotationAnalytics': 12_000,

@@ -206,7 +206,7 @@ for (const target of targets) {
         [{ action: 'override', price: floor + 1, reason: 'x', confirmAboveCeiling: 1 }, 400, 'confirmAboveCeiling', 'invalid_input'],
         [{ action: 'reject', reason: 'x', confirmAboveCeiling: true }, 400, 'confirmAboveCeiling', 'invalid_input'],
       ];
-      assert.ok(detail.highestExpectedPrice > detail.suggestedPrice && detail.highestExpectedPrice <= 1.5 * Math.max(detail.suggestedPrice, detail.currentPrice));
+      assert.ok(detail.highestExpectedPrice > detail.suggestedPrice && detail.highestExpectedPrice <= Math.round(150 * Math.max(detail.suggestedPrice, detail.currentPrice)) / 100);
       for (const [body, status, field, code] of refusals) {
         const refused = await http.call('POST', path, { key, body });
         assert.equal(refused.status, status, `${JSON.stringify(body)}: ${refused.text}`);

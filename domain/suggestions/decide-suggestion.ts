@@ -177,7 +177,8 @@ export const HIGHEST_EXPECTED = 1.5;
 
 export function highestExpectedPrice(s: { suggested_price: number; current_price: number; ceiling: number | null }): number {
   const fromPrices = HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price);
-  return s.ceiling === null ? fromPrices : Math.min(s.ceiling, fromPrices);
+  // In cents, as prices are: 1.5 × 1433.33 is 2149.995, and 2150.00 must not be 'above 2150.00'.
+  return Math.round((s.ceiling === null ? fromPrices : Math.min(s.ceiling, fromPrices)) * 100) / 100;
 }
 
 function aboveHighestExpected(

@@ -2,7 +2,7 @@ import { InputError } from '../../platform/errors.ts';
 
 /**
  * Demand signals for pricing, as pure functions: how full a departure is expected to be, and whether bookings
- * run ahead of or behind last year at the same lead time. Load factors are unconstrained demand over capacity,
+ * run ahead of or behind the same window last year by the same date. Load factors are unconstrained demand over capacity,
  * so a value above 1 says demand exceeds the seats (a reason to price up), not that the departure overbooks.
  */
 export interface LoadFactor {

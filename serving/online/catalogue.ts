@@ -128,7 +128,8 @@ export class OnlineCatalogue {
   /**
    * Itineraries (ids as text) with a scheduled departure with free seats in [from, to] (YYYY-MM-DD), as the
    * warehouse's availableItineraries answers, with the seats sold of the last load: what recommendations filter on
-   * when the warehouse does not answer in time, rather than on nothing.
+   * when the warehouse does not answer in time, rather than on nothing. The catalogue holds departures from a week
+   * ago on (its load's horizon), so a window further back finds none here.
    */
   itinerariesWithSeats(from: string, to: string): string[] {
     const ids: string[] = [];

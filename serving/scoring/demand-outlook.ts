@@ -28,7 +28,7 @@ export interface DemandQuery {
 }
 
 export interface ForecastPeriod {
-  /** First day the row covers: the period's own start, or the window's when the window cuts the period. */
+  /** First day the row covers: that of the first model step counted in the window (a step it only touches counts whole). */
   start: string;
   /** Days the row covers: fewer than the period's when the window cuts it. */
   days: number;
@@ -56,8 +56,8 @@ export interface DemandOutlook {
     /** Booked plus what the pace projects, / capacity, with the forecast's relative 80% range. */
     expectedLoadFactor: { expected: number; lo80: number; hi80: number } | null;
     /**
-     * Bookings so far against the same window in an earlier year at the same lead time (1 = same pace): last year,
-     * or the most recent of the three before that had sold by now (`yearsBack`). `bookedLastYear` is that year's.
+     * Bookings so far against the same window in an earlier year by the same date (1 = same pace): last year, or the
+     * most recent of the three before that had sold by that date (`yearsBack`). `bookedLastYear` is that year's.
      */
     pace: { pace: number | null; leadTimeDays: number; yearsBack: number; bookedLastYear: number; projectedFinal: number } | null;
   } | null;
@@ -89,6 +89,15 @@ function checkGranularity(frequency: string, granularity: Granularity): void {
   }
 }
 
+/** The first day of the model step after the one starting on `day`, by the calendar (a month is its own length). */
+function stepAfter(day: string, frequency: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (frequency === 'daily') date.setUTCDate(date.getUTCDate() + 1);
+  else if (frequency === 'weekly') date.setUTCDate(date.getUTCDate() + 7);
+  else date.setUTCMonth(date.getUTCMonth() + ({ monthly: 1, quarterly: 3, yearly: 12 }[frequency] ?? 1));
+  return date.toISOString().slice(0, 10);
+}
+
 export function forecastWindow(model: DemandForecaster, seriesId: string, query: DemandQuery, granularity: Granularity): ForecastPeriod[] {
   const frequency = frequencyOf(model);
   checkGranularity(frequency, granularity);
@@ -106,9 +115,7 @@ export function forecastWindow(model: DemandForecaster, seriesId: string, query:
   forecast.dates.forEach((date, h) => {
     // A model period belongs to the window when it overlaps it.
     if (date > query.to) return;
-    // The last step is as long as the one before it (a daily model's last step is a day, a weekly one's a week).
-    const length = h + 1 < forecast.dates.length ? Date.parse(forecast.dates[h + 1]) - Date.parse(date) : h > 0 ? Date.parse(date) - Date.parse(forecast.dates[h - 1]) : DAY_MS;
-    const next = new Date(Date.parse(date) + length).toISOString().slice(0, 10);
+    const next = h + 1 < forecast.dates.length ? forecast.dates[h + 1] : stepAfter(date, frequency);
     if (next <= query.from) return;
     const key = periodStart(date, granularity);
     // A model step counts whole (a weekly step the window only touches is that week's forecast), so the row starts
