@@ -102,7 +102,9 @@ for (const target of targets) {
     });
 
     it('override: needs a reason and a positive price; then a version at the manager’s price', async () => {
-      const { quotationId, suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.1 });
+      const { quotationId, suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.1 });
+      // The partner's rate: above the suggestion, below what would need confirming.
+      const partnerRate = Math.round(currentPrice * 130 + 50) / 100;
       const before = await snapshot(quotationId);
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 2500, actor: manager }), (e: Error & { field?: string }) => e.field === 'reason');
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 2500, reason: '   ', actor: manager }), (e: Error & { field?: string }) => e.field === 'reason');
@@ -110,10 +112,10 @@ for (const target of targets) {
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', reason: 'no price', actor: manager }), (e: Error & { field?: string }) => e.field === 'price');
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'accept', price: 10, actor: manager }), (e: Error & { field?: string }) => e.field === 'price');
       assert.deepEqual(await snapshot(quotationId), before, 'refused decisions change nothing');
-      const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 2499.5, reason: 'matched the partner rate', actor: manager });
-      assert.equal(decision.decidedPrice, 2499.5);
+      const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: partnerRate, reason: 'matched the partner rate', actor: manager });
+      assert.equal(decision.decidedPrice, partnerRate);
       const quotation = await readQuotation(db.pool, quotationId);
-      assert.equal(quotation.priceTotal, 2499.5);
+      assert.equal(quotation.priceTotal, partnerRate);
       assert.equal(quotation.priceSource, 'override');
       assert.match(quotation.history.at(-1)!.changeReason!, /matched the partner rate/);
       assert.equal((await getSuggestion(db.pool, suggestion.id)).state, 'overridden');
