@@ -447,8 +447,10 @@ export class ItineraryRecommender implements Estimator<RecommenderData, readonly
     return queries.map((q) => this.recommend(q.userId, q.k, q.rules, q.customer));
   }
 
-  /** The k itineraries closest to one: by cosine of item factors, or by the item × item weights from it. */
-  /** The k itineraries most like one; `offered`, when given, says which may be answered (the k are of those). */
+  /**
+   * The k itineraries closest to one: by cosine of item factors, or by the item × item weights from it. `offered`,
+   * when given, says which may be answered (the k are of those).
+   */
   similarItems(itemId: string, k: number, offered?: (itemId: string) => boolean): Array<{ itemId: string; similarity: number }> {
     checkK(k);
     const s = this.fitted;

@@ -75,12 +75,6 @@ function viewOf(ids: readonly string[]): AvailabilityView {
   return view;
 }
 
-/**
- * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
- * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
- * outlives its inputs. Within, by the rest of the inputs, the catalogue's load among them (its cards' seats left). A Redis cache hands out new lists each time: nothing is
- * remembered then, and the answer is computed as before.
- */
 /** A user id no model knows (model ids are customer ids as digits): the recommender gives its cold-start list. */
 const NOT_PERSONAL = 'not-personal';
 
@@ -91,6 +85,12 @@ const NOT_PERSONAL = 'not-personal';
  */
 export const BOOKED_LIST_WAIT_MS = 3000;
 
+/**
+ * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
+ * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
+ * outlives its inputs. Within, by the rest of the inputs, the catalogue's load among them (its cards' seats left).
+ * A Redis cache hands out new lists each time: nothing is remembered then, and the answer is computed as before.
+ */
 const rememberedAnswers = new WeakMap<object, WeakMap<readonly string[], Map<string, ScoredRecommendations>>>();
 const MAX_ANSWERS_PER_LIST = 64;
 
