@@ -161,8 +161,8 @@ export const DestinationList = Type.Array(Type.Object({ id: Type.Integer(), code
 
 export const AcceptanceQuery = Type.Object(
   {
-    from: Type.Optional(IsoDate('First day decided, UTC (default: the first decision)')),
-    to: Type.Optional(IsoDate('Last day decided, UTC, included (default: the last decision)')),
+    from: Type.Optional(IsoDate('First day decided, in Lima (default: the first decision)')),
+    to: Type.Optional(IsoDate('Last day decided, in Lima, included (default: the last decision)')),
   },
   { additionalProperties: false },
 );

@@ -14,6 +14,7 @@ import { ingest } from '../../pipelines/ingest/ingest.ts';
 import { suggestionAcceptance } from './suggestion-acceptance.ts';
 import { quotationWithSuggestion } from '../../test/support/suggestion-fixture.ts';
 import { writeTrainingLabelsCsv } from './training-labels.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 
 const targets = await postgresTargets();
 const manager = { name: 'Ana (api-key 1)', role: 'pricing-manager' };
@@ -121,7 +122,7 @@ for (const target of targets) {
     };
 
     it('gives acceptance per model version and per manager from the mart the ingest feeds', async () => {
-      const today = new Date().toISOString().slice(0, 10);
+      const today = limaToday();
       const answer = await suggestionAcceptance(ch, { from: today, to: today });
       checkByModelVersion(answer);
       // The managers' decisions under their credential, the bands' under system:auto-accept.
@@ -149,7 +150,7 @@ for (const target of targets) {
         if (price > 1) await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'] });
       }
       await ingest(db.pool, ch, { log: quietLog, tables: ['suggestion_decisions'], full: true });
-      const today = new Date().toISOString().slice(0, 10);
+      const today = limaToday();
       const answer = await suggestionAcceptance(ch, { from: today, to: today });
       checkByModelVersion(answer);
       const v3 = answer.byModelVersion.find((r) => r.modelVersion === 'price-000003')!;
@@ -193,6 +194,24 @@ for (const target of targets) {
       });
       const label = await (await ch.query({ query: 'SELECT features FROM price_training_labels WHERE decision_id = 1000000', format: 'JSONEachRow' })).json<{ features: string }>();
       assert.deepEqual(JSON.parse(label[0].features), { group_size: 7, lead_time_days: 30 });
+    });
+
+    it('counts a decision on the day it was made in Lima, where managers decide and the review desk counts its days', async () => {
+      // 21:30 in Lima on 2031-03-09 is 02:30 UTC on the 10th.
+      await ch.insert({
+        table: 'suggestion_decisions',
+        values: [{
+          id: 1_000_100, suggestion_id: 1_000_100, action: 'reject', decided_price: '100.00', reason: 'late', decided_by: 'Night manager', decided_by_role: 'pricing-manager',
+          auto_accept_band_id: null, resulting_version: null, quotation_id: 1, destination_id: 1, service_level: 'standard', departure_date: '2031-06-01',
+          party_size: 2, cost_total: '80.00', current_price: '95.00', suggested_price: '100.00', lo80: '90.00', hi80: '110.00', guardrail: null,
+          model_version: 'price-000009', feature_snapshot_id: null, features: '{}', decided_at: '2031-03-10T02:30:00.000000Z',
+        }],
+        format: 'JSONEachRow',
+      });
+      const decisionsOf = async (window: { from?: string; to?: string }) =>
+        (await suggestionAcceptance(ch, window)).byModelVersion.find((r) => r.modelVersion === 'price-000009')?.decisions ?? 0;
+      assert.equal(await decisionsOf({ from: '2031-03-09', to: '2031-03-09' }), 1, 'decided on the 9th in Lima');
+      assert.equal(await decisionsOf({ from: '2031-03-10' }), 0, 'not on the 10th');
     });
   });
 }

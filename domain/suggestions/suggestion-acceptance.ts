@@ -61,7 +61,7 @@ function countsOf(r: CountRow): AcceptanceCounts {
   };
 }
 
-/** Over the days decided from `from` to `to` (both included, YYYY-MM-DD in UTC); every day when left out. */
+/** Over the days decided from `from` to `to` (both included, YYYY-MM-DD, days in Lima, where managers decide); every day when left out. */
 export async function suggestionAcceptance(clickhouse: ClickHouseClient, window: { from?: string; to?: string } = {}): Promise<SuggestionAcceptance> {
   for (const field of ['from', 'to'] as const) {
     const day = window[field];
