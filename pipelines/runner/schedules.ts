@@ -66,7 +66,8 @@ export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): Pipelin
       description: 'incremental ingest of the booking system',
       pattern: checkCron('PIPELINE_SCHEDULE_INGEST', ingest, tz),
       tz,
-      selection: { only: ['ingest'] },
+      // The marts with it: analysts read them after each ingest (pipelines/steps/refresh-marts.ts).
+      selection: { only: ['ingest', 'refresh-marts'] },
       params: {},
     });
   }
