@@ -33,6 +33,7 @@ import { OnlineFeatures } from './online/online-features.ts';
 import { RedisFeatureCache } from './online/redis-cache.ts';
 import type { ServingSources } from './online/sources.ts';
 import { warehouseSources } from './online/warehouse-sources.ts';
+import { bookingSystemSources } from './online/booking-system-sources.ts';
 import { RequestLog } from './request-log/request-log.ts';
 import { EventBacklogMonitor } from './readiness/event-backlog.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     online: new OnlineFeatures(cache, settings.featureTimeoutMs, metrics, log),
     catalogue,
     sources,
+    bookingSystem: bookingSystemSources(deps.pg, metrics, log),
     consent,
     requestLog,
     metrics,

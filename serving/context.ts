@@ -8,6 +8,7 @@ import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { OnlineCatalogue } from './online/catalogue.ts';
 import type { OnlineFeatures } from './online/online-features.ts';
 import type { ServingSources } from './online/sources.ts';
+import type { BookingSystemSources } from './online/booking-system-sources.ts';
 import type { PersonalisationConsent } from './online/personalisation-consent.ts';
 import type { RequestLog } from './request-log/request-log.ts';
 import type { EventBacklogMonitor } from './readiness/event-backlog.ts';
@@ -27,6 +28,8 @@ export interface ServingContext {
   /** The catalogue and its departure features, in memory: what a price never waits on a cache for. */
   catalogue: OnlineCatalogue;
   sources: ServingSources;
+  /** What recommendations read from the booking system when the warehouse does not answer in time. */
+  bookingSystem: BookingSystemSources;
   /** Customers who get no personalised answer (erased, or no consent). */
   consent: PersonalisationConsent;
   requestLog: RequestLog;

@@ -6,7 +6,6 @@ import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 import { customerCountryKey } from '../online/customer-profile-keys.ts';
-import { customerInBookingSystem } from '../online/customer-existence.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -79,13 +78,6 @@ function viewOf(ids: readonly string[]): AvailabilityView {
 const NOT_PERSONAL = 'not-personal';
 
 /**
- * How long a request waits for the customer's booked list when it missed the feature timeout. Leaving out what the
- * customer took is a rule, not a feature with a default: the list is waited for (the store query is the one already
- * running, shared), and without it there is no answer rather than one offering their own trips again.
- */
-export const BOOKED_LIST_WAIT_MS = 3000;
-
-/**
  * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
  * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
  * outlives its inputs. Within, by the rest of the inputs, the catalogue's load among them (its cards' seats left).
@@ -112,45 +104,55 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const known = personalisable && model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
 
-  const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
   const [available, bookedInTime, country] = await Promise.all([
     ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
-    ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, deadline - performance.now()),
+    ctx.online.lookup('availability', `booked:${query.customerId}`, () => ctx.sources.bookedItineraries(query.customerId), deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
     known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
   ]);
-  const booked = bookedInTime.source === 'default' ? await ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, BOOKED_LIST_WAIT_MS) : bookedInTime;
-  if (booked.source === 'default') throw new StoreUnavailableError('the customer\'s bookings could not be read in time, and none they took may be offered again; ask again shortly');
-  // The warehouse says it does not know the customer, or did not say in time and the booking system does not either.
-  if (country && (country.source === 'default' ? !(await customerInBookingSystem(ctx.pg, query.customerId)) : country.value === null)) {
-    throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
-  }
+  // What the warehouse did not answer in time, the booking system it copies does (newer): nothing of an answer needs
+  // the warehouse itself, and its being away or slow is no reason to refuse one or to fill it with defaults.
+  const [seatsInBookingSystem, booked, homeCountry] = await Promise.all([
+    available.source === 'default' ? ctx.bookingSystem.availableItineraries(query.from, query.to).catch(() => undefined) : undefined,
+    bookedInTime.source === 'default'
+      ? ctx.bookingSystem.bookedItineraries(query.customerId).catch((err: Error) => {
+          throw new StoreUnavailableError('neither the warehouse nor the booking system answered with the customer\'s bookings, and none they took may be offered again; ask again shortly', err);
+        })
+      : bookedInTime.value,
+    country?.source === 'default'
+      ? ctx.bookingSystem.customerCountry(query.customerId).catch((err: Error) => {
+          throw new StoreUnavailableError('neither the warehouse nor the booking system answered whether the customer exists; ask again shortly', err);
+        })
+      : country?.value,
+  ]);
+  if (country && homeCountry === null) throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
   const defaulted: string[] = [];
-  if (available.source === 'default') defaulted.push('availability');
-  if (country?.source === 'default') defaulted.push('home_market');
+  if (available.source === 'default' && seatsInBookingSystem === undefined) defaulted.push('availability');
   // Consent not read yet (PostgreSQL away since the start): answered as for a customer without it.
   if (!ctx.consent.known) defaulted.push('personalisation_consent');
   if (defaulted.length > 0) ctx.metrics.featuresDefaulted.inc({ kind: 'availability' }, defaulted.length);
 
-  // Seats as the catalogue knew them at its last load when the warehouse does not answer in time (still listed as
-  // defaulted): an itinerary with no departure in the window is never offered because a cache was cold.
-  const availableIds = available.value ?? ctx.catalogue.itinerariesWithSeats(query.from, query.to);
+  // With both stores away, seats as the catalogue knew them at its last load (still listed as defaulted): an
+  // itinerary with no departure in the window is never offered because the stores did not answer.
+  const availableIds = available.value ?? seatsInBookingSystem ?? ctx.catalogue.itinerariesWithSeats(query.from, query.to);
   const availability = viewOf(availableIds);
-  // An answer is a function of the model and these inputs; with every input from the cache, it is already known.
-  const memo = defaulted.length === 0 ? answersFor(model, booked.value) : undefined;
+  // An answer is a function of the model and these inputs; with every input from the cache, it is already known. A
+  // list read from the booking system is a new array each time, nothing to remember an answer by.
+  const fromWarehouse = available.source !== 'default' && bookedInTime.source !== 'default' && country?.source !== 'default';
+  const memo = fromWarehouse && defaulted.length === 0 ? answersFor(model, booked) : undefined;
   // The cards carry the catalogue's seats left and its inactive list is a rule: an answer is remembered for one load of it.
-  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', country?.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
     available: availability.set,
-    bookedThisSeason: booked.value,
+    bookedThisSeason: booked,
     ...SERVED_RULES,
     maxPrice: query.budget,
     // Inactive itineraries are not sold: left out as the batch scoring leaves them out.
     exclude: [...(query.exclude?.map(String) ?? []), ...ctx.catalogue.inactiveItineraries()],
   };
-  const homeMarket = country?.value ?? undefined;
+  const homeMarket = homeCountry ?? undefined;
   const recommended = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
   // An itinerary the model knows and the catalogue does not is one that no longer exists: nothing to offer.
   const items = recommended.flatMap((r) => {
@@ -160,7 +162,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const features = {
     window: { from: query.from, to: query.to },
     available: availability.snapshotId,
-    bookedThisSeason: booked.value,
+    bookedThisSeason: booked,
     homeMarket: homeMarket ?? null,
     budget: query.budget ?? null,
     exclude: query.exclude ?? [],

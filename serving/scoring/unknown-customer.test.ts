@@ -8,7 +8,8 @@ import { recommendItineraries } from './recommendations.ts';
 
 /**
  * A customer id nobody has is 404 even when the warehouse does not answer in time: the booking system is asked
- * (found by a review: a timed-out lookup made an unknown customer a 200 with popular itineraries).
+ * (found by a review: a timed-out lookup made an unknown customer a 200 with popular itineraries), and its answer
+ * is the customer's home market.
  */
 const { items, model } = await servedRecommender({ customers: 100, itineraries: 30, eventsPerCustomer: 6, seed: 3 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,8 +22,8 @@ let db: TestDatabase;
 let ctx: ServingContext;
 before(async () => {
   db = await freshDatabase(await embeddedPostgresUrl(), 'unknown_customer');
-  await db.pool.query('CREATE TABLE customers (id bigint PRIMARY KEY)');
-  await db.pool.query('INSERT INTO customers (id) VALUES ($1)', [NEW_CUSTOMER]);
+  await db.pool.query('CREATE TABLE customers (id bigint PRIMARY KEY, country char(2) NOT NULL)');
+  await db.pool.query(`INSERT INTO customers (id, country) VALUES ($1, 'BR')`, [NEW_CUSTOMER]);
   ctx = recommendationContext(
     model,
     await itineraryCatalogue(items),
@@ -41,9 +42,10 @@ test('an id the booking system does not have is not found, although the warehous
   await assert.rejects(recommendItineraries(ctx, { customerId: NOBODY, k: 3, from: '2027-07-10', to: '2027-07-14' }), NotFoundError);
 });
 
-test('a customer the booking system has gets the cold-start list, the home market listed as defaulted', async () => {
-  const { answer } = await recommendItineraries(ctx, { customerId: NEW_CUSTOMER, k: 3, from: '2027-07-10', to: '2027-07-14' });
+test('a customer the booking system has gets the cold-start list of their home market, read there', async () => {
+  const { answer, features } = await recommendItineraries(ctx, { customerId: NEW_CUSTOMER, k: 3, from: '2027-07-10', to: '2027-07-14' });
   assert.equal(answer.items.length, 3);
   assert.equal(answer.personal, false);
-  assert.deepEqual(answer.defaultedFeatures, ['home_market']);
+  assert.equal(features.homeMarket, 'BR');
+  assert.deepEqual(answer.defaultedFeatures, []);
 });

@@ -6,6 +6,7 @@ import { OnlineCatalogue } from '../../serving/online/catalogue.ts';
 import { MemoryFeatureCache } from '../../serving/online/memory-cache.ts';
 import { OnlineFeatures } from '../../serving/online/online-features.ts';
 import type { ServingSources } from '../../serving/online/sources.ts';
+import { bookingSystemSources, type BookingSystemSources } from '../../serving/online/booking-system-sources.ts';
 import { quietLog } from '../support/services.ts';
 import { travelWorld, worldHoldout, type TravelWorldOptions } from './travel-world.ts';
 
@@ -62,21 +63,32 @@ export async function itineraryCatalogue(
   return catalogue;
 }
 
-/** A serving context for recommendItineraries: the model as champion, every customer consenting unless told. */
+/**
+ * A serving context for recommendItineraries: the model as champion, every customer consenting unless told. The
+ * booking system is `bookingSystem`, else the one in `pg`, else one that does not answer.
+ */
 export function recommendationContext(
   model: ItineraryRecommender,
   catalogue: OnlineCatalogue,
   sources: Partial<ServingSources>,
-  options: { timeoutMs?: number; now?: () => number; pg?: pg.Pool; consent?: { allows: (id: number) => boolean; known: boolean } } = {},
+  options: { timeoutMs?: number; now?: () => number; pg?: pg.Pool; bookingSystem?: Partial<BookingSystemSources>; consent?: { allows: (id: number) => boolean; known: boolean } } = {},
 ): ServingContext {
   const metrics = createApiMetrics();
   const timeoutMs = options.timeoutMs ?? 1000;
+  const away = async (): Promise<never> => {
+    throw new Error('the booking system is away');
+  };
+  const bookingSystem: BookingSystemSources = {
+    ...(options.pg ? bookingSystemSources(options.pg, metrics, quietLog) : { bookedItineraries: away, availableItineraries: away, customerCountry: away }),
+    ...options.bookingSystem,
+  };
   return {
     settings: { featureTimeoutMs: timeoutMs },
     champions: { get: () => ({ model, version: 'recommender-000001' }) },
     online: new OnlineFeatures(new MemoryFeatureCache(1000, options.now), timeoutMs, metrics, quietLog),
     catalogue,
     sources,
+    bookingSystem,
     pg: options.pg,
     consent: options.consent ?? { allows: () => true, known: true },
     metrics,

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { Logger } from '../../platform/log.ts';
+import type { ApiMetrics } from '../metrics/api-metrics.ts';
+import type { ServingSources } from './sources.ts';
+
+/** The request-time reads of recommendations that the booking system answers as well as the warehouse. */
+export type BookingSystemSources = Pick<ServingSources, 'bookedItineraries' | 'availableItineraries' | 'customerCountry'>;
+
+/** A warehouse away for an hour would log on every request; once every 10 s is enough to see it. */
+const LOG_EVERY_MS = 10_000;
+
+/**
+ * The warehouse reads of recommendations, answered by the booking system (PostgreSQL): the rows the warehouse is a
+ * copy of, newer by up to an ingest. Asked only for what the warehouse did not answer within the feature timeout
+ * (away, or slow), so a customer still gets an answer that keeps every rule, rather than a 503 or one made with
+ * defaults. Each read is counted (spirit_booking_system_reads_total) and the switch is logged.
+ */
+export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Logger): BookingSystemSources {
+  let lastLog = 0;
+  const read = async <T>(name: 'booked' | 'availability' | 'home_market', query: () => Promise<T>): Promise<T> => {
+    metrics.bookingSystemReads.inc({ read: name });
+    const now = Date.now();
+    if (now - lastLog >= LOG_EVERY_MS) {
+      lastLog = now;
+      log.warn('the warehouse did not answer in time; recommendations read the booking system instead', { read: name });
+    }
+    return query();
+  };
+  return {
+    bookedItineraries: (customerId) =>
+      read('booked', async () => {
+        // As the warehouse's: whatever the departure date, cancelled ones aside.
+        const { rows } = await pool.query<{ id: string }>(
+          `SELECT DISTINCT itinerary_id::text AS id FROM bookings WHERE customer_id = $1 AND itinerary_id IS NOT NULL AND status != 'cancelled'`,
+          [customerId],
+        );
+        return rows.map((r) => r.id);
+      }),
+
+    availableItineraries: (from, to) =>
+      read('availability', async () => {
+        const { rows } = await pool.query<{ id: string }>(
+          `SELECT DISTINCT itinerary_id::text AS id FROM departures WHERE departure_date BETWEEN $1 AND $2 AND status = 'scheduled' AND seats_sold < capacity`,
+          [from, to],
+        );
+        return rows.map((r) => r.id);
+      }),
+
+    customerCountry: (customerId) =>
+      read('home_market', async () => {
+        const { rows } = await pool.query<{ country: string }>('SELECT country FROM customers WHERE id = $1', [customerId]);
+        return rows[0]?.country ?? null;
+      }),
+  };
+}
