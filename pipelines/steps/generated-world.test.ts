@@ -56,6 +56,7 @@ describe('nightly steps on a generated world', () => {
       ['train-demand', 'succeeded', ''],
       ['train-nlu', 'succeeded', ''],
       ['evaluate', 'succeeded', ''],
+      ['refresh-marts', 'succeeded', ''],
     ]);
   });
 

@@ -4,7 +4,13 @@ import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import type { ServingSources } from './sources.ts';
 
 /** The request-time reads of recommendations that the booking system answers as well as the warehouse. */
-export type BookingSystemSources = Pick<ServingSources, 'bookedItineraries' | 'availableItineraries' | 'customerCountry'>;
+export type BookingSystemSources = Pick<ServingSources, 'bookedItineraries' | 'availableItineraries' | 'customerCountry'> & {
+  /**
+   * The home market of a customer the warehouse answered it does not know: created since the last ingest (the
+   * quotation engine asks right after creating one), or nobody (null). Normal operation, so counted but not logged.
+   */
+  newCustomerCountry(customerId: number): Promise<string | null>;
+};
 
 /** A warehouse away for an hour would log on every request; once every 10 s is enough to see it. */
 const LOG_EVERY_MS = 10_000;
@@ -26,6 +32,10 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
     }
     return query();
   };
+  const countryOf = async (customerId: number): Promise<string | null> => {
+    const { rows } = await pool.query<{ country: string }>('SELECT country FROM customers WHERE id = $1', [customerId]);
+    return rows[0]?.country ?? null;
+  };
   return {
     bookedItineraries: (customerId) =>
       read('booked', async () => {
@@ -46,10 +56,11 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
         return rows.map((r) => r.id);
       }),
 
-    customerCountry: (customerId) =>
-      read('home_market', async () => {
-        const { rows } = await pool.query<{ country: string }>('SELECT country FROM customers WHERE id = $1', [customerId]);
-        return rows[0]?.country ?? null;
-      }),
+    customerCountry: (customerId) => read('home_market', () => countryOf(customerId)),
+
+    newCustomerCountry: (customerId) => {
+      metrics.bookingSystemReads.inc({ read: 'new_customer' });
+      return countryOf(customerId);
+    },
   };
 }

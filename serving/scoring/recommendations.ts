@@ -123,7 +123,12 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
       ? ctx.bookingSystem.customerCountry(query.customerId).catch((err: Error) => {
           throw new StoreUnavailableError('neither the warehouse nor the booking system answered whether the customer exists; ask again shortly', err);
         })
-      : country?.value,
+      : // Unknown to the warehouse is not unknown: a customer created since the last ingest is in the booking system.
+        country?.value === null
+        ? ctx.bookingSystem.newCustomerCountry(query.customerId).catch((err: Error) => {
+            throw new StoreUnavailableError('the warehouse does not know the customer yet and the booking system did not answer; ask again shortly', err);
+          })
+        : country?.value,
   ]);
   if (country && homeCountry === null) throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
   const defaulted: string[] = [];

@@ -49,3 +49,18 @@ test('a customer the booking system has gets the cold-start list of their home m
   assert.equal(features.homeMarket, 'BR');
   assert.deepEqual(answer.defaultedFeatures, []);
 });
+
+test('a customer created since the last ingest is found in the booking system when the warehouse answers in time that it does not know them', async () => {
+  const warm = recommendationContext(
+    model,
+    await itineraryCatalogue(items),
+    { availableItineraries: async () => items.map((i) => i.itemId), bookedItineraries: async () => [], customerCountry: async () => null },
+    { timeoutMs: 50, pg: db.pool },
+  );
+  const { answer, features } = await recommendItineraries(warm, { customerId: NEW_CUSTOMER, k: 3, from: '2027-07-10', to: '2027-07-14' });
+  assert.equal(answer.items.length, 3);
+  assert.equal(features.homeMarket, 'BR');
+  // Asked again: the warehouse's "unknown", remembered for a day, does not make them unknown.
+  assert.equal((await recommendItineraries(warm, { customerId: NEW_CUSTOMER, k: 3, from: '2027-07-10', to: '2027-07-14' })).features.homeMarket, 'BR');
+  await assert.rejects(recommendItineraries(warm, { customerId: NOBODY, k: 3, from: '2027-07-10', to: '2027-07-14' }), NotFoundError);
+});
