@@ -35,7 +35,14 @@ export const UnderstandAnswer = Type.Object({
     date_from: NullableText(Type.String({ format: 'date' })),
     date_to: NullableText(Type.String({ format: 'date', description: 'Empty for a single date' })),
     party_size: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
-    budget: Type.Union([Type.Object({ amount: Type.Number(), currency: Type.Union([Type.Literal('USD'), Type.Literal('PEN'), Type.Literal('EUR')]) }), Type.Null()]),
+    budget: Type.Union([
+      Type.Object({
+        amount: Type.Number(),
+        currency: Type.Union([Type.Literal('USD'), Type.Literal('PEN'), Type.Literal('EUR')]),
+        per: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('party')], { description: 'Only when the message says whether the amount is per person or for the whole party' })),
+      }),
+      Type.Null(),
+    ]),
     service_level: Type.Unsafe<ServiceLevel | null>({ type: ['string', 'null'], enum: [...SERVICE_LEVELS, null] }),
   }),
   missing: Type.Array(Type.Union([Type.Literal('destination'), Type.Literal('dates'), Type.Literal('party_size')]), { description: 'What a quotation still needs' }),

@@ -39,7 +39,9 @@ const PURGE_EVERY_MS = 3_600_000;
 export const MAX_MESSAGE_BYTES = 10_240;
 
 const Nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
-const Budget = Nullable(Type.Object({ amount: Type.Number(), currency: Type.String() }));
+const Budget = Nullable(
+  Type.Object({ amount: Type.Number(), currency: Type.String(), per: Type.Optional(Type.String({ description: 'person or party, when the customer said which' })) }),
+);
 const Entities = {
   destination: Nullable(Type.String({ description: 'Catalogue name of the destination' })),
   destinationCode: Nullable(Type.String()),

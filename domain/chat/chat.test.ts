@@ -190,6 +190,23 @@ describe('POST /v1/chat/messages', () => {
     assert.equal(b.body.context.destinationCode, null, 'another session knows nothing of the first');
   });
 
+  it('reads party sizes and budgets written in words, in Spanish and English (past twenty they were not read)', async () => {
+    const es = await say('words-es', 'quisiera cotizar Cusco para el 14 de julio, somos veintidós, presupuesto de mil quinientos dólares por persona');
+    assert.equal(es.status, 200, es.text);
+    assert.equal(es.body.context.party_size, 22);
+    assert.deepEqual(es.body.context.budget, { amount: 1500, currency: 'USD', per: 'person' });
+    assert.equal(es.body.context.date_from, `${YEAR}-07-14`);
+    assert.deepEqual(es.body.missing, []);
+    const en = await say('words-en', 'Quote for Lake Titicaca on September 2nd, twenty-five people, around two thousand five hundred dollars in total');
+    assert.equal(en.status, 200, en.text);
+    assert.equal(en.body.context.party_size, 25);
+    assert.deepEqual(en.body.context.budget, { amount: 2500, currency: 'USD', per: 'party' });
+    // A day of the month in words is no party size: the party is still asked for.
+    const date = await say('words-date', 'quisiera cotizar Cusco para el dos de mayo');
+    assert.equal(date.body.context.party_size, null, date.text);
+    assert.ok(date.body.missing.includes('party_size'), date.text);
+  });
+
   it('refuses bad input with a 400 naming the field, and never answers 500', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ sessionId: 's1', text: '' }, 'text'],

@@ -12,7 +12,7 @@ export interface ConversationContext {
   date_from: string | null;
   date_to: string | null;
   party_size: number | null;
-  budget: { amount: number; currency: string } | null;
+  budget: { amount: number; currency: string; per?: 'person' | 'party' } | null;
   service_level: string | null;
   /** Some message of the session asked for a quotation. */
   wantsQuotation: boolean;

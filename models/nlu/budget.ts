@@ -1,20 +1,24 @@
 import type { Budget } from './intents.ts';
+import { NUMBER_WORDS_PATTERN, numberValue } from './number-words.ts';
 import { normaliseText } from './text-normalisation.ts';
 
 /**
- * A budget as stated: amount and currency. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN;
- * "€", "euros" EUR. "2 mil" is 2,000, "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000, "1.500,50" and
- * "1,500.50" both 1,500.50. Money already paid, deposited, charged or refunded is not a budget; a plain number
- * counts only right after "presupuesto" or "budget" (and is then taken as USD, the currency quotations are made in).
+ * A budget as stated: amount, currency and, when the message says so, whether it is per person or for the whole
+ * party. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN; "€", "euros" EUR. "2 mil" is 2,000,
+ * "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000, "1.500,50" and "1,500.50" both 1,500.50; amounts in
+ * words count too ("mil quinientos dólares", "fifteen hundred dollars"). Money already paid, deposited, charged or
+ * refunded is not a budget; a plain number counts only right after "presupuesto" or "budget" (and is then taken as
+ * USD, the currency quotations are made in).
  */
 // Thousands grouped with dots and cents after a comma ("1.500,50"), grouped with commas and cents after a dot
 // ("1,500.50"), or plain with cents either way ("1500,50", "99.90").
 // Thousands grouped with spaces count too ("1 500 dólares"), or the amount read is the last group alone; not after
 // a party's "para 2" ("para 2 500 dólares c/u" is 500 each for two).
-const AMOUNT = '(\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|(?<!\\b(?:para|for|somos|we are|x)\\s)\\d{1,3}(?: \\d{3})+(?![\\d.,])|\\d+(?:[.,]\\d{1,2})?)';
+const DIGITS = '\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|(?<!\\b(?:para|for|somos|we are|x)\\s)\\d{1,3}(?: \\d{3})+(?![\\d.,])|\\d+(?:[.,]\\d{1,2})?';
+const AMOUNT = `(${DIGITS}|${NUMBER_WORDS_PATTERN})`;
 const MIL = '(\\s*(?:mil|k)\\b)?';
-const THOUSANDS = { un: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, quince: 15, veinte: 20 } as Record<string, number>;
-const THOUSANDS_WORDS = Object.keys(THOUSANDS).join('|');
+/** "unos tres mil", "around two thousand": a rough figure is still the budget. */
+const ROUGHLY = '(?:(?:unos|unas|como|alrededor de|cerca de|aprox|aproximadamente|about|around|roughly|some)\\s+)?';
 const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-word'; amountGroup: number; milGroup: number; bare?: true }> = [
   // Markers start a word: "adults/2" is not S/ 2, "open 24 hours" not PEN 24.
   { pattern: new RegExp(`(?<![a-z0-9])(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
@@ -22,11 +26,15 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
   { pattern: new RegExp(`(?:€|(?<![a-z0-9])eur)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'EUR', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?(dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur|€|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
-  // "dos mil dólares", "tres mil soles": thousands in words.
-  { pattern: new RegExp(`\\b(${THOUSANDS_WORDS})\\s+(mil)\\s*(?:de\\s+)?(dolares|dolar|dollars|usd|soles|sol|euros|euro)\\b`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
-  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|adult|nin|kid|child|hijos|amigos|friends|alumnos|students|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
+  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|adult|nin|kid|child|hijos|amigos|friends|alumnos|students|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];
 const PAID = /\b(pague|pagamos|pagado|pagaron|paid|pay|deposito|deposite|depositamos|deposit|deposited|abone|abono|cobraron|cobro|charged|charge|charges|refund|reembolso|devuelven|devolucion|adelanto|transferi|transfer|transferencia|multa|penalty|fee|fine|cuesta|costo|vale|costs)\b/;
+
+/** Said next to the amount: "S/ 3000 por persona", "$500 each", "presupuesto por persona de…", "2.500 en total". */
+const PER_PERSON = /\b(?:por persona|por pax|por cabeza|cada uno|cada una|per person|per head|per pax|each|pp)\b|(?:^|\s)(?:c\/u|p\/p)(?=\s|$)/;
+const WHOLE_PARTY = /\b(?:en total|total|para todos|para el grupo|entre todos|in total|for all of us|for everyone|for the group|all in)\b/;
+/** One word alone is no budget when it is also an article: "un sol", "one dollar more", "presupuesto una semana". */
+const ARTICLE_ONLY = /^(?:un|una|uno|one)$/;
 
 function currencyOfWord(word: string): Budget['currency'] {
   if (/^(soles|sol|pen)$/.test(word)) return 'PEN';
@@ -49,12 +57,16 @@ export function extractBudget(text: string): Budget | null {
     for (let m = p.pattern.exec(t); m; m = p.pattern.exec(t)) {
       const before = t.slice(Math.max(0, m.index - 40), m.index).split(/\s+/).slice(-4).join(' ');
       if (PAID.test(before)) continue;
-      let amount = m[p.amountGroup] in THOUSANDS ? THOUSANDS[m[p.amountGroup]] : parseAmount(m[p.amountGroup]);
+      const said = m[p.amountGroup];
+      if (ARTICLE_ONLY.test(said)) continue;
+      let amount = /\d/.test(said) ? parseAmount(said) : (numberValue(said) ?? Number.NaN);
       if (m[p.milGroup]) amount *= 1000;
       // Beyond ten million is no trip's budget (a run of digits, a phone number).
       if (!Number.isFinite(amount) || amount <= 0 || amount > 1e7) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
-      found.push({ at: m.index, budget: { amount, currency }, stated: !p.bare });
+      const after = t.slice(m.index + m[0].length).split(/\s+/).slice(0, 5).join(' ');
+      const per = PER_PERSON.test(after) ? 'person' : WHOLE_PARTY.test(after) ? 'party' : PER_PERSON.test(before) ? 'person' : WHOLE_PARTY.test(before) ? 'party' : undefined;
+      found.push({ at: m.index, budget: per ? { amount, currency, per } : { amount, currency }, stated: !p.bare });
     }
   }
   if (found.length === 0) return null;

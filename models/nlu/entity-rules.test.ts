@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESTINATIONS } from '../../domain/generator/catalogue-data.ts';
 import { extractBudget } from './budget.ts';
+import type { Budget } from './intents.ts';
 import { boundedDamerauLevenshtein } from './damerau-levenshtein.ts';
 import { DESTINATION_ALIASES } from './destination-aliases.ts';
 import { buildGazetteer, DestinationMatcher } from './destination-gazetteer.ts';
@@ -94,19 +95,35 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['group of 15 students + 2 teachers', 17],
     ['somos 3 + 2 niños', 5],
     ['vamos los 5 + 1 guía', 6],
+    // Numbers in words past twenty, compounds whole: "treinta y dos" read as 2, "twenty-five" as 5 before.
+    ['somos veinticinco', 25],
+    ['veinticinco personas', 25],
+    ['veintiún personas', 21],
+    ['para treinta y dos personas', 32],
+    ['somos cinco', 5],
+    ['a party of five', 5],
+    ['twenty-five people', 25],
+    ['group of twenty two', 22],
+    ['un grupo de cuarenta y cinco alumnos', 45],
+    // Dates, times and articles are no party.
+    ['el dos de mayo', null],
+    ['quiero un tour para el veinticinco de julio', null],
+    ['para el dos de mayo a las tres', null],
+    ['un tour a Cusco', null],
+    ['para dos mil soles', null],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });
 
 test('budget as stated, never money already paid', () => {
-  const cases: Array<[string, { amount: number; currency: string } | null]> = [
+  const cases: Array<[string, Budget | null]> = [
     ['budget 10k', { amount: 10_000, currency: 'USD' }],
     ['2 mil dolares', { amount: 2000, currency: 'USD' }],
     ['presupuesto 1.500 euros', { amount: 1500, currency: 'EUR' }],
     ['around $4,000', { amount: 4000, currency: 'USD' }],
-    ['S/ 3000 por persona', { amount: 3000, currency: 'PEN' }],
+    ['S/ 3000 por persona', { amount: 3000, currency: 'PEN', per: 'person' }],
     ['tenemos 3000 soles', { amount: 3000, currency: 'PEN' }],
-    ['€2.500 en total', { amount: 2500, currency: 'EUR' }],
+    ['€2.500 en total', { amount: 2500, currency: 'EUR', per: 'party' }],
     ['USD 12,000', { amount: 12_000, currency: 'USD' }],
     ['presupuesto de 3000', { amount: 3000, currency: 'USD' }],
     ['1.500,50 soles', { amount: 1500.5, currency: 'PEN' }],
@@ -123,11 +140,28 @@ test('budget as stated, never money already paid', () => {
     ['maximo 4 adultos', null],
     ['presupuesto 2 adultos y 1 niño', null],
     ['presupuesto $999999999999999999999999', null],
-    ['S/.500 cada uno', { amount: 500, currency: 'PEN' }],
+    ['S/.500 cada uno', { amount: 500, currency: 'PEN', per: 'person' }],
     ['tenemos 1 500 dolares', { amount: 1500, currency: 'USD' }],
     ['dos mil dolares', { amount: 2000, currency: 'USD' }],
     ['tres mil soles', { amount: 3000, currency: 'PEN' }],
-    ['para 2 500 dolares c/u', { amount: 500, currency: 'USD' }],
+    ['para 2 500 dolares c/u', { amount: 500, currency: 'USD', per: 'person' }],
+    // Amounts in words; per person or for the party when said.
+    ['mil quinientos dólares', { amount: 1500, currency: 'USD' }],
+    ['dos mil soles por persona', { amount: 2000, currency: 'PEN', per: 'person' }],
+    ['tenemos unos tres mil quinientos dólares', { amount: 3500, currency: 'USD' }],
+    ['presupuesto de unos tres mil quinientos', { amount: 3500, currency: 'USD' }],
+    ['presupuesto por persona de dos mil dólares', { amount: 2000, currency: 'USD', per: 'person' }],
+    ['un millón de soles', { amount: 1_000_000, currency: 'PEN' }],
+    ['veinticinco mil soles en total', { amount: 25_000, currency: 'PEN', per: 'party' }],
+    ['fifteen hundred dollars', { amount: 1500, currency: 'USD' }],
+    ['budget of two thousand', { amount: 2000, currency: 'USD' }],
+    ['two thousand five hundred dollars each', { amount: 2500, currency: 'USD', per: 'person' }],
+    ['$1,200 per person', { amount: 1200, currency: 'USD', per: 'person' }],
+    ['around three thousand euros for all of us', { amount: 3000, currency: 'EUR', per: 'party' }],
+    ['un sol radiante en Cusco', null],
+    ['not one dollar more', null],
+    ['presupuesto una semana', null],
+    ['somos cinco', null],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });

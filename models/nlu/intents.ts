@@ -20,7 +20,11 @@ export type Tone = 'positive' | 'neutral' | 'negative';
 export interface Budget {
   amount: number;
   currency: 'USD' | 'PEN' | 'EUR';
+  /** Only when the message says: "por persona", "each" (person); "en total", "for all of us" (party). */
+  per?: BudgetBasis;
 }
+
+export type BudgetBasis = 'person' | 'party';
 
 /** The entities of one message, in the benchmark file's shape; null when the message does not say. */
 export interface MessageEntities {

@@ -54,7 +54,7 @@ describe('message understander', () => {
       date_from: '2026-12-28',
       date_to: '2027-01-02',
       party_size: 4,
-      budget: { amount: 9000, currency: 'PEN' },
+      budget: { amount: 9000, currency: 'PEN', per: 'party' },
       service_level: 'superior',
     });
     assert.deepEqual(answer.missing, []);
