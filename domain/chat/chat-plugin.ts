@@ -74,8 +74,22 @@ const ChatAnswer = Type.Object({
   missing: Type.Array(Type.String(), { description: 'What a quotation still needs: destination, dates, party_size' }),
   reply: Type.String({ description: "What to say next, in the customer's language" }),
   itineraries: Type.Array(
-    Type.Object({ itineraryId: Type.Integer(), code: Type.String(), name: Type.String(), serviceLevel: Type.String(), days: Type.Integer(), source: Type.String({ description: 'recommender or catalogue' }) }),
-    { description: 'Proposed when the quote request is complete; the first is the one quoted' },
+    Type.Object({
+      itineraryId: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      serviceLevel: Type.String(),
+      days: Type.Integer(),
+      source: Type.String({ description: 'recommender or catalogue' }),
+      listPrice: Type.Optional(
+        Type.Object(
+          { total: Type.Number(), perPerson: Type.Number(), currency: Type.String() },
+          { description: 'With a stated budget: the price a quotation for this party starts from (cost times the house markup)' },
+        ),
+      ),
+      withinBudget: Type.Optional(Type.Boolean({ description: 'With a stated budget: whether the list price fits it, per person or in total as the customer said (in total when unsaid)' })),
+    }),
+    { description: 'Proposed when the quote request is complete, those within a stated budget first; the first is the one quoted' },
   ),
   quotation: Nullable(
     Type.Object({

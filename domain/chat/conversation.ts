@@ -6,7 +6,22 @@ import { loadCustomer } from '../quotations/catalogue.ts';
 import { createQuotation } from '../quotations/create-quotation.ts';
 import { checkQuotationRequest } from '../quotations/quotation-request.ts';
 import type { PriceScorer } from '../quotations/scoring-client.ts';
-import { askFor, missingOf, nothingToOffer, pastDateReply, proposalsWithoutCustomer, quotedReply, withTone, type Language, type MissingField } from './chat-replies.ts';
+import { comparable, comparedFigure, fitsBudget, listPrices, type ListPrice } from './budget-fit.ts';
+import {
+  askFor,
+  budgetNotComparable,
+  missingOf,
+  noBudgetFit,
+  nothingToOffer,
+  pastDateReply,
+  proposalsWithinBudget,
+  proposalsWithoutCustomer,
+  quotedAgainstBudget,
+  quotedReply,
+  withTone,
+  type Language,
+  type MissingField,
+} from './chat-replies.ts';
 import { catalogueItineraries, rankProposals, type ProposedItinerary } from './itinerary-proposals.ts';
 import type { ServingCalls, Understanding } from './serving-calls.ts';
 import { emptyContext, type ConversationContext } from './session-store.ts';
@@ -126,11 +141,30 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
   const catalogue = await catalogueItineraries(deps.pool, context.destinationCode!, context.destination, departureDate, context.service_level);
   const customerId = context.customerId;
   const recommended = customerId !== null && (await consentsToPersonalisation(deps.pool, customerId)) ? await deps.calls.recommendations(customerId, departureDate, context.date_to ?? plusDays(departureDate, 30)) : [];
-  const itineraries = rankProposals(catalogue, recommended, context.service_level);
-  if (itineraries.length === 0) return { reply: nothingToOffer(context.destination ?? context.destinationCode!, language), itineraries, quotation: null };
-  if (customerId === null) return { reply: proposalsWithoutCustomer(itineraries.map((i) => i.name), language), itineraries, quotation: null };
+  const destination = context.destination ?? context.destinationCode!;
+  const partySize = context.party_size!;
+  const budget = context.budget;
+  // Every itinerary of the destination is priced, not only the first few proposed: one within budget may rank last otherwise.
+  const prices = budget ? await listPrices(deps.pool, catalogue, partySize, language) : new Map<number, ListPrice>();
+  const withinBudget = budget ? new Set(catalogue.filter((i) => fitsBudget(prices.get(i.itineraryId), budget)).map((i) => i.itineraryId)) : undefined;
+  const itineraries = rankProposals(catalogue, recommended, context.service_level, withinBudget).map((i) =>
+    budget && prices.has(i.itineraryId) ? { ...i, listPrice: prices.get(i.itineraryId), withinBudget: withinBudget!.has(i.itineraryId) } : i,
+  );
+  if (itineraries.length === 0) return { reply: nothingToOffer(destination, language), itineraries, quotation: null };
+  // What the budget says of the proposals, before them ("nothing fits") or after them (which fit, or why it was not compared).
+  let budgetBefore = '';
+  let budgetAfter = '';
+  const priceCurrency = [...prices.values()][0]?.currency;
+  if (budget && priceCurrency && !comparable(budget, priceCurrency)) budgetAfter = budgetNotComparable(budget, priceCurrency, language);
+  else if (budget && withinBudget!.size === 0) {
+    const priced = itineraries.filter((i) => i.listPrice).sort((a, b) => a.listPrice!.total - b.listPrice!.total);
+    const cheapest = priced[0] ? { name: priced[0].name, figure: comparedFigure(priced[0].listPrice!, budget), currency: priced[0].listPrice!.currency } : null;
+    budgetBefore = noBudgetFit(destination, budget, partySize, cheapest, language);
+  } else if (budget && customerId === null) budgetAfter = proposalsWithinBudget(itineraries.filter((i) => i.withinBudget).length, budget, partySize, language);
+  const around = (reply: string) => [budgetBefore, reply, budgetAfter].filter((part) => part).join(' ');
+  if (customerId === null) return { reply: around(proposalsWithoutCustomer(itineraries.map((i) => i.name), language)), itineraries, quotation: null };
   const [first, ...others] = itineraries;
-  const request = checkQuotationRequest({ customerId, itineraryId: first.itineraryId, departureDate, partySize: context.party_size!, channel: 'web', language });
+  const request = checkQuotationRequest({ customerId, itineraryId: first.itineraryId, departureDate, partySize, channel: 'web', language });
   let created;
   try {
     created = await createQuotation({ pool: deps.pool, scorer: deps.scorer, log: deps.log }, request, deps.actor.name, { audit: deps.actor });
@@ -139,7 +173,7 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
     if (!(error instanceof SpiritError) || error.code !== 'invalid_input') throw error;
     deps.log.info('chat quotation refused by the engine', { field: error.field, error: error.message });
     const reply = language === 'es' ? `No pudimos cotizar en línea ese viaje (${error.message}); un asesor le escribirá.` : `We could not quote that trip online (${error.message}); an agent will write to you.`;
-    return { reply, itineraries, quotation: null };
+    return { reply: around(reply), itineraries, quotation: null };
   }
   const { rows } = await deps.pool.query<{ currency: string }>('SELECT currency FROM quotations WHERE id = $1', [created.quotationId]);
   const quotation: QuotationMade = {
@@ -152,7 +186,12 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
     currency: rows[0]?.currency ?? 'USD',
     priceSource: created.priceSource,
   };
-  return { reply: quotedReply(quotation, others.map((o) => o.name), language), itineraries, quotation };
+  // The quotation's own price may be the scoring API's rather than the list price it was ranked by: it is the one the customer pays.
+  if (budget && !budgetBefore && !budgetAfter && comparable(budget, quotation.currency)) {
+    const figure = comparedFigure({ total: quotation.priceTotal, perPerson: quotation.priceTotal / quotation.partySize }, budget);
+    budgetAfter = quotedAgainstBudget(figure <= budget.amount, budget, quotation.partySize, language);
+  }
+  return { reply: around(quotedReply(quotation, others.map((o) => o.name), language)), itineraries, quotation };
 }
 
 export async function converse(deps: ConversationDeps, message: ChatMessage, understanding: Understanding, stored: ConversationContext | undefined): Promise<{ reply: ChatReply; context: ConversationContext }> {

@@ -12,3 +12,10 @@ test('the recommender’s order goes first, within the service level the custome
   assert.deepEqual(rankProposals(catalogue, recommended, 'standard').map((p) => p.itineraryId), [2, 3, 1]);
   assert.deepEqual(rankProposals(catalogue, recommended, 'luxury').map((p) => p.itineraryId), [1, 3, 2]);
 });
+
+test('trips within a stated budget go first, before the asked level and the recommender; each part keeps its order', () => {
+  const recommended = [{ itineraryId: 3, destinationCode: 'cusco' }, { itineraryId: 2, destinationCode: 'cusco' }];
+  assert.deepEqual(rankProposals(catalogue, recommended, 'luxury', new Set([2])).map((p) => p.itineraryId), [2, 1, 3]);
+  assert.deepEqual(rankProposals(catalogue, recommended, null, new Set([1, 2])).map((p) => p.itineraryId), [2, 1, 3]);
+  assert.deepEqual(rankProposals(catalogue, [], null, new Set()).map((p) => p.itineraryId), [1, 2, 3], 'nothing fits: the order without a budget');
+});

@@ -1,11 +1,14 @@
 import type pg from 'pg';
+import type { ListPrice } from './budget-fit.ts';
 import type { RecommendedItinerary } from './serving-calls.ts';
 
 /**
  * The itineraries a complete quote request is answered with: the catalogue's active itineraries of the
  * destination (by the code the nlu model learnt from the catalogue, or its name) that can be costed (they have components), the asked service level first, then those with a
  * scheduled departure on the asked date; when the recommender ranked some of them for this customer, its order
- * goes first — within the asked service level, which a customer's words outrank their history in. The first one is
+ * goes first — within the asked service level, which a customer's words outrank their history in. When the
+ * customer stated a budget, those within it come before all others (each part in the order above): a stated budget
+ * outranks both the asked level and the recommender, since a trip they cannot pay is no proposal. The first one is
  * the one quoted.
  */
 export interface ProposedItinerary {
@@ -15,6 +18,9 @@ export interface ProposedItinerary {
   serviceLevel: string;
   days: number;
   source: 'recommender' | 'catalogue';
+  /** With a stated budget: the list price for the party (budget-fit.ts) and whether it fits. */
+  listPrice?: ListPrice;
+  withinBudget?: boolean;
 }
 
 export const MAX_PROPOSALS = 3;
@@ -32,7 +38,7 @@ export async function catalogueItineraries(pool: pg.Pool, destinationCode: strin
   return rows.map((r) => ({ itineraryId: Number(r.id), code: r.code, name: r.name, serviceLevel: r.service_level, days: r.duration_days }));
 }
 
-export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], recommended: RecommendedItinerary[], serviceLevel: string | null = null): ProposedItinerary[] {
+export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], recommended: RecommendedItinerary[], serviceLevel: string | null = null, withinBudget?: ReadonlySet<number>): ProposedItinerary[] {
   const byId = new Map(catalogue.map((i) => [i.itineraryId, i]));
   const chosen: ProposedItinerary[] = [];
   for (const r of recommended) {
@@ -42,5 +48,6 @@ export function rankProposals(catalogue: Omit<ProposedItinerary, 'source'>[], re
   for (const item of catalogue) if (!chosen.some((c) => c.itineraryId === item.itineraryId)) chosen.push({ ...item, source: 'catalogue' });
   // A stable sort: the asked level first, each part in the order above.
   if (serviceLevel) chosen.sort((a, b) => Number(b.serviceLevel === serviceLevel) - Number(a.serviceLevel === serviceLevel));
+  if (withinBudget) chosen.sort((a, b) => Number(withinBudget.has(b.itineraryId)) - Number(withinBudget.has(a.itineraryId)));
   return chosen.slice(0, MAX_PROPOSALS);
 }
