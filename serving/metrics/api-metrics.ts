@@ -33,7 +33,7 @@ export function createApiMetrics(): ApiMetrics {
     featureLookups: registry.counter('spirit_feature_lookups_total', 'Online feature lookups by kind and where the value came from (cache, store, default)', ['kind', 'source']),
     featureRefreshes: registry.counter('spirit_feature_refreshes_total', 'Cached online features fetched again before they expired (refresh ahead), by kind and outcome (refreshed, failed)', ['kind', 'outcome']),
     featuresDefaulted: registry.counter('spirit_features_defaulted_total', 'Features served with their default value because the store was slow, down or had none', ['kind']),
-    bookingSystemReads: registry.counter('spirit_booking_system_reads_total', 'Request-time reads made in the booking system because the warehouse did not answer in time (away or slow; read booked, availability, home_market) or did not know the customer yet (new_customer)', ['read']),
+    bookingSystemReads: registry.counter('spirit_booking_system_reads_total', 'Request-time reads made in the booking system because the warehouse did not answer in time (away or slow; read booked, availability, home_market) or did not know the customer (new_customer), by outcome (answered, not_found, failed)', ['read', 'outcome']),
     requestLogRows: registry.counter('spirit_request_log_rows_total', 'Scored-request log rows by outcome (written to ClickHouse, dropped after the buffer filled)', ['outcome']),
     requestLogBuffered: registry.gauge('spirit_request_log_buffered_rows', 'Scored-request log rows waiting to be written'),
     authFailures: registry.counter('spirit_auth_failures_total', 'Refused credentials by reason (missing, invalid, revoked, expired, forbidden, throttled)', ['reason']),

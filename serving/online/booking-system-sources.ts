@@ -19,18 +19,31 @@ const LOG_EVERY_MS = 10_000;
  * The warehouse reads of recommendations, answered by the booking system (PostgreSQL): the rows the warehouse is a
  * copy of, newer by up to an ingest. Asked only for what the warehouse did not answer within the feature timeout
  * (away, or slow), so a customer still gets an answer that keeps every rule, rather than a 503 or one made with
- * defaults. Each read is counted (spirit_booking_system_reads_total) and the switch is logged.
+ * defaults. Each read is counted with its outcome (spirit_booking_system_reads_total) and the switch is logged, at
+ * most every 10 s.
  */
 export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Logger): BookingSystemSources {
-  let lastLog = 0;
-  const read = async <T>(name: 'booked' | 'availability' | 'home_market', query: () => Promise<T>): Promise<T> => {
-    metrics.bookingSystemReads.inc({ read: name });
+  const lastLogged = new Map<string, number>();
+  const logNow = (message: string) => {
     const now = Date.now();
-    if (now - lastLog >= LOG_EVERY_MS) {
-      lastLog = now;
-      log.warn('the warehouse did not answer in time; recommendations read the booking system instead', { read: name });
+    if (now - (lastLogged.get(message) ?? 0) < LOG_EVERY_MS) return false;
+    lastLogged.set(message, now);
+    return true;
+  };
+  /** `late`: the warehouse did not answer in time; `new`: it answered that it does not know the customer (normal). */
+  const read = async <T>(name: 'booked' | 'availability' | 'home_market' | 'new_customer', query: () => Promise<T>, why: 'late' | 'new' = 'late'): Promise<T> => {
+    const late = 'the warehouse did not answer in time; recommendations read the booking system instead';
+    if (why === 'late' && logNow(late)) log.warn(late, { read: name });
+    try {
+      const value = await query();
+      metrics.bookingSystemReads.inc({ read: name, outcome: value === null ? 'not_found' : 'answered' });
+      return value;
+    } catch (err) {
+      metrics.bookingSystemReads.inc({ read: name, outcome: 'failed' });
+      const failed = 'the booking system did not answer a read of recommendations';
+      if (logNow(failed)) log.warn(failed, { read: name, error: (err as Error).message });
+      throw err;
     }
-    return query();
   };
   const countryOf = async (customerId: number): Promise<string | null> => {
     const { rows } = await pool.query<{ country: string }>('SELECT country FROM customers WHERE id = $1', [customerId]);
@@ -58,9 +71,6 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
 
     customerCountry: (customerId) => read('home_market', () => countryOf(customerId)),
 
-    newCustomerCountry: (customerId) => {
-      metrics.bookingSystemReads.inc({ read: 'new_customer' });
-      return countryOf(customerId);
-    },
+    newCustomerCountry: (customerId) => read('new_customer', () => countryOf(customerId), 'new'),
   };
 }

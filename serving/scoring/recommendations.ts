@@ -6,6 +6,7 @@ import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 import { customerCountryKey } from '../online/customer-profile-keys.ts';
+import { firstAnswer } from './first-answer.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -78,6 +79,13 @@ function viewOf(ids: readonly string[]): AvailabilityView {
 const NOT_PERSONAL = 'not-personal';
 
 /**
+ * How long a request waits, past the feature timeout, for what the warehouse did not answer in time, from either
+ * store. Leaving out what the customer took is a rule, not a feature with a default: without their booked list (or
+ * without knowing they exist) there is no answer rather than one offering their own trips again.
+ */
+export const FALLBACK_WAIT_MS = 3000;
+
+/**
  * Answers already computed, by model and by the customer's booked list as the in-process cache holds it: when that
  * list expires from the cache (or the model is swapped) its answers go with it, so a remembered answer never
  * outlives its inputs. Within, by the rest of the inputs, the catalogue's load among them (its cards' seats left).
@@ -104,33 +112,51 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const known = personalisable && model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
 
+  const loadAvailable = () => ctx.sources.availableItineraries(query.from, query.to);
+  const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
+  const loadCountry = () => ctx.sources.customerCountry(query.customerId);
   const [available, bookedInTime, country] = await Promise.all([
-    ctx.online.lookup('availability', `${query.from}|${query.to}`, () => ctx.sources.availableItineraries(query.from, query.to), deadline - performance.now()),
-    ctx.online.lookup('availability', `booked:${query.customerId}`, () => ctx.sources.bookedItineraries(query.customerId), deadline - performance.now()),
+    ctx.online.lookup('availability', `${query.from}|${query.to}`, loadAvailable, deadline - performance.now()),
+    ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
-    known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), () => ctx.sources.customerCountry(query.customerId), deadline - performance.now()),
+    known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), loadCountry, deadline - performance.now()),
   ]);
-  // What the warehouse did not answer in time, the booking system it copies does (newer): nothing of an answer needs
-  // the warehouse itself, and its being away or slow is no reason to refuse one or to fill it with defaults.
-  const [seatsInBookingSystem, booked, homeCountry] = await Promise.all([
-    available.source === 'default' ? ctx.bookingSystem.availableItineraries(query.from, query.to).catch(() => undefined) : undefined,
-    bookedInTime.source === 'default'
-      ? ctx.bookingSystem.bookedItineraries(query.customerId).catch((err: Error) => {
-          throw new StoreUnavailableError('neither the warehouse nor the booking system answered with the customer\'s bookings, and none they took may be offered again; ask again shortly', err);
-        })
-      : bookedInTime.value,
-    country?.source === 'default'
-      ? ctx.bookingSystem.customerCountry(query.customerId).catch((err: Error) => {
-          throw new StoreUnavailableError('neither the warehouse nor the booking system answered whether the customer exists; ask again shortly', err);
-        })
-      : // Unknown to the warehouse is not unknown: a customer created since the last ingest is in the booking system.
-        country?.value === null
-        ? ctx.bookingSystem.newCustomerCountry(query.customerId).catch((err: Error) => {
-            throw new StoreUnavailableError('the warehouse does not know the customer yet and the booking system did not answer; ask again shortly', err);
-          })
-        : country?.value,
+  // What the warehouse did not answer in time, the booking system it copies (newer) is asked for, while the
+  // warehouse's own query, already running, may still answer: whichever is first (first-answer.ts). Nothing of an
+  // answer needs the warehouse itself; its being away or slow is no reason to refuse one or fill it with defaults,
+  // and the booking system's being away or slow no reason to refuse one the warehouse gives a moment later.
+  const again = async <T>(kind: 'availability' | 'profile', key: string, load: () => Promise<T>): Promise<T | undefined> => {
+    const second = await ctx.online.lookup(kind, key, load, FALLBACK_WAIT_MS);
+    return second.source === 'default' ? undefined : second.value;
+  };
+  const quietly = <T>(read: Promise<T>): Promise<T | undefined> => read.catch(() => undefined);
+  // A customer the warehouse answers it does not know was created since the last ingest (the quotation engine asks
+  // right after creating one), or is nobody: the booking system says which, and holds their bookings, if any.
+  const newToWarehouse = country !== undefined && country.source !== 'default' && country.value === null;
+  const [seatsElsewhere, booked, homeCountry] = await Promise.all([
+    available.source !== 'default'
+      ? undefined
+      : firstAnswer([quietly(ctx.bookingSystem.availableItineraries(query.from, query.to)), again('availability', `${query.from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
+    bookedInTime.source !== 'default' && !newToWarehouse
+      ? { value: bookedInTime.value }
+      : firstAnswer(
+          [quietly(ctx.bookingSystem.bookedItineraries(query.customerId)), ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])],
+          FALLBACK_WAIT_MS,
+        ),
+    country === undefined || (country.source !== 'default' && country.value !== null)
+      ? { value: country?.value ?? undefined }
+      : firstAnswer<string | null>(
+          newToWarehouse
+            ? [quietly(ctx.bookingSystem.newCustomerCountry(query.customerId))]
+            : // The warehouse's "unknown" is no answer here: only the booking system can say nobody has the id.
+              [quietly(ctx.bookingSystem.customerCountry(query.customerId)), again('profile', customerCountryKey(query.customerId), loadCountry).then((c) => c ?? undefined)],
+          FALLBACK_WAIT_MS,
+        ),
   ]);
-  if (country && homeCountry === null) throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
+  if (!booked) throw new StoreUnavailableError("neither the warehouse nor the booking system answered with the customer's bookings, and none they took may be offered again; ask again shortly");
+  if (!homeCountry) throw new StoreUnavailableError('neither the warehouse nor the booking system answered whether the customer exists; ask again shortly');
+  if (homeCountry.value === null) throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
+  const seatsInBookingSystem = seatsElsewhere?.value;
   const defaulted: string[] = [];
   if (available.source === 'default' && seatsInBookingSystem === undefined) defaulted.push('availability');
   // Consent not read yet (PostgreSQL away since the start): answered as for a customer without it.
@@ -143,21 +169,21 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const availability = viewOf(availableIds);
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known. A
   // list read from the booking system is a new array each time, nothing to remember an answer by.
-  const fromWarehouse = available.source !== 'default' && bookedInTime.source !== 'default' && country?.source !== 'default';
-  const memo = fromWarehouse && defaulted.length === 0 ? answersFor(model, booked) : undefined;
+  const fromWarehouse = available.source !== 'default' && bookedInTime.source !== 'default' && country?.source !== 'default' && !newToWarehouse;
+  const memo = fromWarehouse && defaulted.length === 0 ? answersFor(model, booked.value) : undefined;
   // The cards carry the catalogue's seats left and its inactive list is a rule: an answer is remembered for one load of it.
-  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
     available: availability.set,
-    bookedThisSeason: booked,
+    bookedThisSeason: booked.value,
     ...SERVED_RULES,
     maxPrice: query.budget,
     // Inactive itineraries are not sold: left out as the batch scoring leaves them out.
     exclude: [...(query.exclude?.map(String) ?? []), ...ctx.catalogue.inactiveItineraries()],
   };
-  const homeMarket = homeCountry ?? undefined;
+  const homeMarket = homeCountry.value ?? undefined;
   const recommended = model.recommend(userId, query.k, rules, known || homeMarket === undefined ? undefined : { homeMarket });
   // An itinerary the model knows and the catalogue does not is one that no longer exists: nothing to offer.
   const items = recommended.flatMap((r) => {
@@ -167,7 +193,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const features = {
     window: { from: query.from, to: query.to },
     available: availability.snapshotId,
-    bookedThisSeason: booked,
+    bookedThisSeason: booked.value,
     homeMarket: homeMarket ?? null,
     budget: query.budget ?? null,
     exclude: query.exclude ?? [],

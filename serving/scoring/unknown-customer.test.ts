@@ -24,6 +24,8 @@ before(async () => {
   db = await freshDatabase(await embeddedPostgresUrl(), 'unknown_customer');
   await db.pool.query('CREATE TABLE customers (id bigint PRIMARY KEY, country char(2) NOT NULL)');
   await db.pool.query(`INSERT INTO customers (id, country) VALUES ($1, 'BR')`, [NEW_CUSTOMER]);
+  // A customer unknown to the warehouse has their bookings read here too (none yet).
+  await db.pool.query('CREATE TABLE bookings (id bigint PRIMARY KEY, customer_id bigint NOT NULL, itinerary_id bigint, status text NOT NULL)');
   ctx = recommendationContext(
     model,
     await itineraryCatalogue(items),
