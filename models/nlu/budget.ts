@@ -1,5 +1,5 @@
 import type { Budget } from './intents.ts';
-import { NUMBER_WORDS_PATTERN, numberValue } from './number-words.ts';
+import { NUMBER_WORDS_PATTERN, numberValue, wholeNumber } from './number-words.ts';
 import { normaliseText } from './text-normalisation.ts';
 
 /**
@@ -15,7 +15,8 @@ import { normaliseText } from './text-normalisation.ts';
 // Thousands grouped with spaces count too ("1 500 dólares"), or the amount read is the last group alone; not after
 // a party's "para 2" ("para 2 500 dólares c/u" is 500 each for two).
 const DIGITS = '\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|(?<!\\b(?:para|for|somos|we are|x)\\s)\\d{1,3}(?: \\d{3})+(?![\\d.,])|\\d+(?:[.,]\\d{1,2})?';
-const AMOUNT = `(${DIGITS}|${NUMBER_WORDS_PATTERN})`;
+// Whole, group 1 of each pattern: "maximo 25 personas" must not fall back to "maximo 2", which "personas" does not follow.
+const AMOUNT = wholeNumber('amount', `${DIGITS}|${NUMBER_WORDS_PATTERN}`);
 const MIL = '(\\s*(?:mil|k)\\b)?';
 /** "unos tres mil", "around two thousand": a rough figure is still the budget. */
 const ROUGHLY = '(?:(?:unos|unas|como|alrededor de|cerca de|aprox|aproximadamente|about|around|roughly|some)\\s+)?';

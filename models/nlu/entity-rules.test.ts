@@ -111,6 +111,13 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['para el dos de mayo a las tres', null],
     ['un tour a Cusco', null],
     ['para dos mil soles', null],
+    // Found by a review: a number refused by the word after it was read as a shorter one ("cuarenta" of "cuarenta y cinco").
+    ['somos cuarenta y cinco alumnos y 3 profesores', 48],
+    ['somos treinta y dos alumnos', 32],
+    ['we are twenty-two students', 22],
+    ['for a hundred and fifty dollars', null],
+    ['para ciento cincuenta soles', null],
+    ['para doscientos cincuenta soles por persona', null],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });
@@ -162,6 +169,10 @@ test('budget as stated, never money already paid', () => {
     ['not one dollar more', null],
     ['presupuesto una semana', null],
     ['somos cinco', null],
+    // Found by a review: a count refused after "maximo" was read as a shorter number, a budget.
+    ['maximo treinta y cinco personas', null],
+    ['max twenty five people', null],
+    ['maximo 25 personas', null],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });

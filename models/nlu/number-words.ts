@@ -62,6 +62,16 @@ export const NUMBER_WORDS_PATTERN = `(?:${ES_NUMBER}|${EN_NUMBER})`;
 export const NUMBER_PATTERN = `(?:\\d{1,3}|${NUMBER_WORDS_PATTERN}|${oneOf(ARTICLES)})`;
 
 /**
+ * `pattern` captured whole in a group named `name` (numbered as any group in its place): a lookahead is never
+ * backtracked into, so when what follows the number refuses it ("treinta y dos alumnos" where a total must not be
+ * followed by a group word), the regex fails there instead of retrying with a shorter number ("treinta" before
+ * " y dos"). Each regex may use one name once.
+ */
+export function wholeNumber(name: string, pattern: string = NUMBER_PATTERN): string {
+  return `(?=(?<${name}>${pattern}))\\k<${name}>`;
+}
+
+/**
  * The value of a digit group or of a number in words as NUMBER_PATTERN matches it; undefined for anything else.
  * Words add up until a multiplier: "dos mil quinientos" is 2 × 1000 + 500, "fifteen hundred" 15 × 100.
  */

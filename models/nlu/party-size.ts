@@ -1,4 +1,4 @@
-import { NUMBER_PATTERN, numberValue } from './number-words.ts';
+import { numberValue, wholeNumber } from './number-words.ts';
 import { normaliseText } from './text-normalisation.ts';
 
 /**
@@ -11,7 +11,8 @@ import { normaliseText } from './text-normalisation.ts';
  * "una persona más" (one more on a booking) is a change, not the party, and "para una persona mayor" describes someone,
  * not how many travel: "para una persona" counts only where the phrase ends.
  */
-const N = `(${NUMBER_PATTERN})`;
+// Whole: "somos treinta y dos alumnos" must not fall back to "somos treinta", which the exclusions after it let pass.
+const N = wholeNumber('n');
 const PEOPLE = '(?:personas?|people|persons?|pax|ppl|viajeros?|travell?ers?|adultos?|adults?|pasajeros?|passengers?|huespedes|guests)';
 const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|infants?|toddlers?|teenagers?|teens?|adolescentes?|chicos)';
 const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees|profesores|profesoras|docentes|teachers?|guias?|guides?|chaperones|acompanantes)';
