@@ -25,7 +25,8 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
   { pattern: new RegExp(`(?<![a-z0-9])(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`(?:us\\$|usd|\\$)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`(?:€|(?<![a-z0-9])eur)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'EUR', amountGroup: 1, milGroup: 2 },
-  { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?(dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur|€|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
+  // The currency word ends there: "tres europeos", "dos solteros", "dos pensionistas" are people (accents are stripped already).
+  { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?((?:dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur)(?![a-z])|€|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|adult|nin|kid|child|hijos|amigos|friends|alumnos|students|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];

@@ -173,6 +173,12 @@ test('budget as stated, never money already paid', () => {
     ['maximo treinta y cinco personas', null],
     ['max twenty five people', null],
     ['maximo 25 personas', null],
+    // Found by a review: a currency word must end there ("europeos" is no euro, "solteros" no sol).
+    ['somos tres europeos', null],
+    ['we are two europeans', null],
+    ['para cuatro solteros', null],
+    ['viajamos dos solos a Cusco', null],
+    ['somos dos pensionistas', null],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });
