@@ -20,6 +20,16 @@ const AMOUNT = wholeNumber('amount', `${DIGITS}|${NUMBER_WORDS_PATTERN}`);
 const MIL = '(\\s*(?:mil|k)\\b)?';
 /** "unos tres mil", "around two thousand": a rough figure is still the budget. */
 const ROUGHLY = '(?:(?:unos|unas|como|alrededor de|cerca de|aprox|aproximadamente|about|around|roughly|some)\\s+)?';
+/**
+ * What a bare number after "maximo", "tope", "presupuesto" counts when it is no money: people, durations, ratings
+ * ("maximo tres semanas", "max four hours of hiking", "budget of three stars"). Word starts: "semana" is "semanas" too.
+ */
+const NOT_MONEY = '(?:person|people|pax|adult|nin|kid|child|hij|amig|friend|alumn|student|viajer|traveller|traveler|pasajer|passenger|noche|night|dia|day|semana|week|hora|hour|minut|mes|month|ano|year|estrella|star|km|kilomet|metro|meter|%)';
+/**
+ * A bare number (no currency, no "mil"/"k") below this is no budget: under USD 50 buys no programme even per person,
+ * while "maximo 10", "tope 30" are far more often a count (of people, of days) than money.
+ */
+const BARE_MINIMUM = 50;
 const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-word'; amountGroup: number; milGroup: number; bare?: true }> = [
   // Markers start a word: "adults/2" is not S/ 2, "open 24 hours" not PEN 24.
   { pattern: new RegExp(`(?<![a-z0-9])(?:s/\\.?|pen)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'PEN', amountGroup: 1, milGroup: 2 },
@@ -28,7 +38,7 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
   // The currency word ends there: "tres europeos", "dos solteros", "dos pensionistas" are people (accents are stripped already).
   { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?((?:dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur)(?![a-z])|€|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
-  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:personas|people|pax|noches|nights|dias|days|adult|nin|kid|child|hijos|amigos|friends|alumnos|students|%))`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
+  { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:de\\s+|of\\s+)?${NOT_MONEY})`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];
 const PAID = /\b(pague|pagamos|pagado|pagaron|paid|pay|deposito|deposite|depositamos|deposit|deposited|abone|abono|cobraron|cobro|charged|charge|charges|refund|reembolso|devuelven|devolucion|adelanto|transferi|transfer|transferencia|multa|penalty|fee|fine|cuesta|costo|vale|costs)\b/;
 
@@ -65,6 +75,7 @@ export function extractBudget(text: string): Budget | null {
       if (m[p.milGroup]) amount *= 1000;
       // Beyond ten million is no trip's budget (a run of digits, a phone number).
       if (!Number.isFinite(amount) || amount <= 0 || amount > 1e7) continue;
+      if (p.bare && !m[p.milGroup] && amount < BARE_MINIMUM) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
       const after = t.slice(m.index + m[0].length).split(/\s+/).slice(0, 5).join(' ');
       const per = PER_PERSON.test(after) ? 'person' : WHOLE_PARTY.test(after) ? 'party' : PER_PERSON.test(before) ? 'person' : WHOLE_PARTY.test(before) ? 'party' : undefined;

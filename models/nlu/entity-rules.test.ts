@@ -179,6 +179,14 @@ test('budget as stated, never money already paid', () => {
     ['para cuatro solteros', null],
     ['viajamos dos solos a Cusco', null],
     ['somos dos pensionistas', null],
+    // Found by a review: after "maximo", "tope", "presupuesto" a duration, a count or a rating is no amount.
+    ['maximo tres semanas', null],
+    ['max four hours of hiking', null],
+    ['tope de cuatro horas de caminata', null],
+    ['presupuesto de dos semanas', null],
+    ['budget of three stars', null],
+    ['maximo 10', null],
+    ['presupuesto de 80', { amount: 80, currency: 'USD' }],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });
