@@ -42,9 +42,23 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
 ];
 const PAID = /\b(pague|pagamos|pagado|pagaron|paid|pay|deposito|deposite|depositamos|deposit|deposited|abone|abono|cobraron|cobro|charged|charge|charges|refund|reembolso|devuelven|devolucion|adelanto|transferi|transfer|transferencia|multa|penalty|fee|fine|cuesta|costo|vale|costs)\b/;
 
-/** Said next to the amount: "S/ 3000 por persona", "$500 each", "presupuesto por persona de…", "2.500 en total". */
-const PER_PERSON = /\b(?:por persona|por pax|por cabeza|cada uno|cada una|per person|per head|per pax|each|pp)\b|(?:^|\s)(?:c\/u|p\/p)(?=\s|$)/;
-const WHOLE_PARTY = /\b(?:en total|total|para todos|para el grupo|entre todos|in total|for all of us|for everyone|for the group|all in)\b/;
+/**
+ * Said right next to the amount, before or after it: "S/ 3000 por persona", "800 dolares x cabeza", "$500 each",
+ * "presupuesto por persona de…", "2.500 en total". Further away the words belong to something else: in "tenemos 3000
+ * dolares, somos 4 en total" the total is the head count's. "each day", "each night" are a rate, no person.
+ */
+const PER_PERSON = '(?:(?:por|x|per|a)\\s+(?:persona|person|pax|cabeza|head|adulto|adult|viajero|traveller|traveler|pasajero|passenger)|cada\\s+(?:uno|una|persona|adulto|viajero)|each(?!\\s+(?:day|night|week|month|hour|time|way)(?![a-z]))|pp|per capita)(?![a-z])|c/u|p/p';
+/** "2000 dolares por pareja": a couple is two, so it is read as half that per person (the basis the chat compares). */
+const PER_COUPLE = '(?:(?:por|x|per|a)\\s+(?:pareja|couple)|cada\\s+pareja|each\\s+couple)(?![a-z])';
+const WHOLE_PARTY = '(?:en total|total|para todos|para el grupo|entre todos|in total|for all of us|for everyone|for the group|all in)(?![a-z])';
+const BASIS_AFTER = (words: string) => new RegExp(`^[,;:]?\\s*(?:${words})`);
+/** Before the amount, only what joins a basis to it: "presupuesto por persona de", "budget per person is about". */
+const BASIS_BEFORE = (words: string) => new RegExp(`(?:^|[^a-z])(?:${words})(?:\\s*(?:de|of|is|es|:|seria|would be|unos|unas|como|about|around|aprox))*\\s*$`);
+const BASES: Array<{ per: 'person' | 'party'; divide: number; after: RegExp; before: RegExp }> = [
+  { per: 'person', divide: 1, after: BASIS_AFTER(PER_PERSON), before: BASIS_BEFORE(PER_PERSON) },
+  { per: 'person', divide: 2, after: BASIS_AFTER(PER_COUPLE), before: BASIS_BEFORE(PER_COUPLE) },
+  { per: 'party', divide: 1, after: BASIS_AFTER(WHOLE_PARTY), before: BASIS_BEFORE(WHOLE_PARTY) },
+];
 /** One word alone is no budget when it is also an article: "un sol", "one dollar more", "presupuesto una semana". */
 const ARTICLE_ONLY = /^(?:un|una|uno|one)$/;
 
@@ -77,9 +91,10 @@ export function extractBudget(text: string): Budget | null {
       if (!Number.isFinite(amount) || amount <= 0 || amount > 1e7) continue;
       if (p.bare && !m[p.milGroup] && amount < BARE_MINIMUM) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
-      const after = t.slice(m.index + m[0].length).split(/\s+/).slice(0, 5).join(' ');
-      const per = PER_PERSON.test(after) ? 'person' : WHOLE_PARTY.test(after) ? 'party' : PER_PERSON.test(before) ? 'person' : WHOLE_PARTY.test(before) ? 'party' : undefined;
-      found.push({ at: m.index, budget: per ? { amount, currency, per } : { amount, currency }, stated: !p.bare });
+      const after = t.slice(m.index + m[0].length).trimStart();
+      const basis = BASES.find((b) => b.after.test(after)) ?? BASES.find((b) => b.before.test(t.slice(0, m.index)));
+      const budget: Budget = basis ? { amount: amount / basis.divide, currency, per: basis.per } : { amount, currency };
+      found.push({ at: m.index, budget, stated: !p.bare });
     }
   }
   if (found.length === 0) return null;

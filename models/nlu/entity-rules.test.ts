@@ -187,6 +187,17 @@ test('budget as stated, never money already paid', () => {
     ['budget of three stars', null],
     ['maximo 10', null],
     ['presupuesto de 80', { amount: 80, currency: 'USD' }],
+    // Found by a review: per person said otherwise, per couple, and basis words that belong to something else.
+    ['800 dolares x persona', { amount: 800, currency: 'USD', per: 'person' }],
+    ['800 dolares por adulto', { amount: 800, currency: 'USD', per: 'person' }],
+    ['ochocientos soles x cabeza', { amount: 800, currency: 'PEN', per: 'person' }],
+    ['2000 dolares por pareja', { amount: 1000, currency: 'USD', per: 'person' }],
+    ['presupuesto por pareja de 3000 soles', { amount: 1500, currency: 'PEN', per: 'person' }],
+    ['$150 each day', { amount: 150, currency: 'USD' }],
+    ['$800 each night', { amount: 800, currency: 'USD' }],
+    ['tenemos 3000 dolares, somos 4 en total', { amount: 3000, currency: 'USD' }],
+    ['por persona somos 4 y tenemos 3000 dolares', { amount: 3000, currency: 'USD' }],
+    ['presupuesto total de 3000 dolares', { amount: 3000, currency: 'USD', per: 'party' }],
   ];
   for (const [text, expected] of cases) assert.deepEqual(extractBudget(text), expected, text);
 });

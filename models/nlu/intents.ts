@@ -20,7 +20,10 @@ export type Tone = 'positive' | 'neutral' | 'negative';
 export interface Budget {
   amount: number;
   currency: 'USD' | 'PEN' | 'EUR';
-  /** Only when the message says: "por persona", "each" (person); "en total", "for all of us" (party). */
+  /**
+   * Only when the message says, right next to the amount: "por persona", "x cabeza", "each" (person); "en total",
+   * "for all of us" (party). "por pareja" is read as half the amount per person.
+   */
   per?: BudgetBasis;
 }
 
