@@ -72,6 +72,21 @@ describe('POST /v1/chat/messages with a budget', () => {
     assert.ok(answer.body.reply.startsWith(`None of our Cusco & Machu Picchu programmes fits your budget of $50 per person; the least expensive, "Cusco city in 2 days", costs $${Math.round(cheapest)} per person. We suggest`), answer.text);
   });
 
+  it('names the least expensive trip of the destination when nothing fits, even one ranked past the proposals (found by a review)', async () => {
+    const pool = api.db.pool;
+    // The nlu model knows Titicaca by the catalogue's code; the sample catalogue calls it 'puno'.
+    await pool.query(`UPDATE destinations SET code = 'puno-titicaca' WHERE code = 'puno'`);
+    // Three more Titicaca trips after the sample's one, the cheapest last: fourth in the catalogue's order.
+    for (const [code, name, guide] of [['tt-islands-4d', 'Titicaca islands in 4 days', 900], ['tt-kayak-3d', 'Titicaca by kayak', 800], ['tt-uros-1d', 'Uros in a day', 150]] as const) {
+      const id = Number((await pool.query(`INSERT INTO itineraries (code, name, destination_id, duration_days, service_level) SELECT $1, $2, id, 3, 'standard' FROM destinations WHERE code = 'puno-titicaca' RETURNING id`, [code, name])).rows[0].id);
+      await pool.query(`INSERT INTO itinerary_components (itinerary_id, kind, name, day_number, nights, unit, unit_cost, unit_capacity) VALUES ($1, 'guide', 'Guide Titicaca', 1, 0, 'per_group', $2, NULL)`, [id, guide]);
+    }
+    const answer = await say('budget-none-fourth', 'Quote Lake Titicaca for 2 people on October 5, budget of fifty dollars each');
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual(codes(answer.body.itineraries), ['tt-3d', 'tt-islands-4d', 'tt-kayak-3d'], `the cheapest is not proposed: ${answer.text}`);
+    assert.match(answer.body.reply, /^None of our .* programmes fits your budget of \$50 per person; the least expensive, "Uros in a day", costs \$\d+ per person\./, answer.text);
+  });
+
   it('leaves a budget in another currency to an agent rather than convert it by guess', async () => {
     const answer = await say('budget-pen', 'quisiera cotizar Cusco para 2 personas el 14 de julio, presupuesto de 300 soles por persona');
     assert.deepEqual(codes(answer.body.itineraries), ['mp-4d', 'cusco-city-2d'], 'the order without a budget');

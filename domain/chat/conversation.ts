@@ -157,8 +157,10 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
   const priceCurrency = [...prices.values()][0]?.currency;
   if (budget && priceCurrency && !comparable(budget, priceCurrency)) budgetAfter = budgetNotComparable(budget, priceCurrency, language);
   else if (budget && withinBudget!.size === 0) {
-    const priced = itineraries.filter((i) => i.listPrice).sort((a, b) => a.listPrice!.total - b.listPrice!.total);
-    const cheapest = priced[0] ? { name: priced[0].name, figure: comparedFigure(priced[0].listPrice!, budget), currency: priced[0].listPrice!.currency } : null;
+    // The least expensive of the destination, proposed or not: the proposals are only the first few, ranked by other things.
+    const priced = catalogue.filter((i) => prices.has(i.itineraryId)).sort((a, b) => prices.get(a.itineraryId)!.total - prices.get(b.itineraryId)!.total);
+    const least = priced[0] && prices.get(priced[0].itineraryId)!;
+    const cheapest = least ? { name: priced[0].name, figure: comparedFigure(least, budget), currency: least.currency } : null;
     budgetBefore = noBudgetFit(destination, budget, partySize, cheapest, language);
   } else if (budget && customerId === null) budgetAfter = proposalsWithinBudget(itineraries.filter((i) => i.withinBudget).length, budget, partySize, language);
   const around = (reply: string) => [budgetBefore, reply, budgetAfter].filter((part) => part).join(' ');
