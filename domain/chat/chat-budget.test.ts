@@ -90,6 +90,8 @@ describe('POST /v1/chat/messages with a budget', () => {
   it('leaves a budget in another currency to an agent rather than convert it by guess', async () => {
     const answer = await say('budget-pen', 'quisiera cotizar Cusco para 2 personas el 14 de julio, presupuesto de 300 soles por persona');
     assert.deepEqual(codes(answer.body.itineraries), ['mp-4d', 'cusco-city-2d'], 'the order without a budget');
+    // Found by a review: no comparison, no verdict ("withinBudget: false" said they were over a budget never compared).
+    assert.deepEqual((answer.body.itineraries as Proposal[]).map((p) => p.withinBudget), [undefined, undefined], answer.text);
     assert.match(answer.body.reply, /no podemos compararlos con su presupuesto en PEN/, answer.text);
   });
 });

@@ -87,7 +87,7 @@ const ChatAnswer = Type.Object({
           { description: 'With a stated budget: the price a quotation for this party starts from (cost times the house markup)' },
         ),
       ),
-      withinBudget: Type.Optional(Type.Boolean({ description: 'With a stated budget: whether the list price fits it, per person or in total as the customer said (in total when unsaid)' })),
+      withinBudget: Type.Optional(Type.Boolean({ description: 'With a stated budget in the prices\' currency: whether the list price fits it, per person or in total as the customer said (in total when unsaid); absent when the budget could not be compared' })),
     }),
     { description: 'Proposed when the quote request is complete, those within a stated budget first; the first is the one quoted' },
   ),

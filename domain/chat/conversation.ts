@@ -147,9 +147,12 @@ async function quote(deps: ConversationDeps, context: ConversationContext, langu
   // Every itinerary of the destination is priced, not only the first few proposed: one within budget may rank last otherwise.
   const prices = budget ? await listPrices(deps.pool, catalogue, partySize, language) : new Map<number, ListPrice>();
   const withinBudget = budget ? new Set(catalogue.filter((i) => fitsBudget(prices.get(i.itineraryId), budget)).map((i) => i.itineraryId)) : undefined;
-  const itineraries = rankProposals(catalogue, recommended, context.service_level, withinBudget).map((i) =>
-    budget && prices.has(i.itineraryId) ? { ...i, listPrice: prices.get(i.itineraryId), withinBudget: withinBudget!.has(i.itineraryId) } : i,
-  );
+  // The price is shown whatever the budget's currency; whether it fits only when the two could be compared.
+  const itineraries = rankProposals(catalogue, recommended, context.service_level, withinBudget).map((i) => {
+    const listPrice = prices.get(i.itineraryId);
+    if (!budget || !listPrice) return i;
+    return comparable(budget, listPrice.currency) ? { ...i, listPrice, withinBudget: withinBudget!.has(i.itineraryId) } : { ...i, listPrice };
+  });
   if (itineraries.length === 0) return { reply: nothingToOffer(destination, language), itineraries, quotation: null };
   // What the budget says of the proposals, before them ("nothing fits") or after them (which fit, or why it was not compared).
   let budgetBefore = '';

@@ -18,7 +18,7 @@ export interface ProposedItinerary {
   serviceLevel: string;
   days: number;
   source: 'recommender' | 'catalogue';
-  /** With a stated budget: the list price for the party (budget-fit.ts) and whether it fits. */
+  /** With a stated budget: the list price for the party (budget-fit.ts) and, when in the same currency, whether it fits. */
   listPrice?: ListPrice;
   withinBudget?: boolean;
 }
