@@ -613,9 +613,9 @@ async function loadAcceptance() {
   const status = $('acceptance-status');
   const days = $('acceptance-period').value;
   const params = new URLSearchParams();
-  // "The last 30 days" counts back from today in Lima, not in UTC (a day ahead from 19:00 Lima time). Lima keeps
-  // no daylight saving time, so whole days of milliseconds land on the right day.
-  if (days) params.set('from', limaDay(new Date(Date.now() - Number(days) * 86_400_000)));
+  // "The last 30 days" are today and the 29 before it, counted in Lima, not in UTC (a day ahead from 19:00 Lima
+  // time); `from` is included. Lima keeps no daylight saving time, so whole days of milliseconds land on the right day.
+  if (days) params.set('from', limaDay(new Date(Date.now() - (Number(days) - 1) * 86_400_000)));
   showStatus(status, 'Loading acceptance…');
   try {
     const answer = await api(`/v1/suggestions/acceptance?${params}`);
