@@ -30,20 +30,32 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
     lastLogged.set(message, now);
     return true;
   };
+  // Requests that miss the warehouse together ask the same (the default window's seats above all): one query each,
+  // shared while it runs, so an outage does not multiply the load on the pool that auth and consent use too.
+  const inFlight = new Map<string, Promise<unknown>>();
   /** `late`: the warehouse did not answer in time; `new`: it answered that it does not know the customer (normal). */
-  const read = async <T>(name: 'booked' | 'availability' | 'home_market' | 'new_customer', query: () => Promise<T>, why: 'late' | 'new' = 'late'): Promise<T> => {
-    const late = 'the warehouse did not answer in time; recommendations read the booking system instead';
-    if (why === 'late' && logNow(late)) log.warn(late, { read: name });
-    try {
-      const value = await query();
-      metrics.bookingSystemReads.inc({ read: name, outcome: value === null ? 'not_found' : 'answered' });
-      return value;
-    } catch (err) {
-      metrics.bookingSystemReads.inc({ read: name, outcome: 'failed' });
-      const failed = 'the booking system did not answer a read of recommendations';
-      if (logNow(failed)) log.warn(failed, { read: name, error: (err as Error).message });
-      throw err;
-    }
+  const read = <T>(name: 'booked' | 'availability' | 'home_market' | 'new_customer', key: string, query: () => Promise<T>, why: 'late' | 'new' = 'late'): Promise<T> => {
+    const id = `${name}|${key}`;
+    const running = inFlight.get(id);
+    if (running) return running as Promise<T>;
+    const started = (async () => {
+      const late = 'the warehouse did not answer in time; recommendations read the booking system instead';
+      if (why === 'late' && logNow(late)) log.warn(late, { read: name });
+      try {
+        const value = await query();
+        metrics.bookingSystemReads.inc({ read: name, outcome: value === null ? 'not_found' : 'answered' });
+        return value;
+      } catch (err) {
+        metrics.bookingSystemReads.inc({ read: name, outcome: 'failed' });
+        const failed = 'the booking system did not answer a read of recommendations';
+        if (logNow(failed)) log.warn(failed, { read: name, error: (err as Error).message });
+        throw err;
+      } finally {
+        inFlight.delete(id);
+      }
+    })();
+    inFlight.set(id, started);
+    return started;
   };
   const countryOf = async (customerId: number): Promise<string | null> => {
     const { rows } = await pool.query<{ country: string }>('SELECT country FROM customers WHERE id = $1', [customerId]);
@@ -51,7 +63,7 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
   };
   return {
     bookedItineraries: (customerId) =>
-      read('booked', async () => {
+      read('booked', String(customerId), async () => {
         // As the warehouse's: whatever the departure date, cancelled ones aside.
         const { rows } = await pool.query<{ id: string }>(
           `SELECT DISTINCT itinerary_id::text AS id FROM bookings WHERE customer_id = $1 AND itinerary_id IS NOT NULL AND status != 'cancelled'`,
@@ -61,7 +73,7 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
       }),
 
     availableItineraries: (from, to) =>
-      read('availability', async () => {
+      read('availability', `${from}|${to}`, async () => {
         const { rows } = await pool.query<{ id: string }>(
           `SELECT DISTINCT itinerary_id::text AS id FROM departures WHERE departure_date BETWEEN $1 AND $2 AND status = 'scheduled' AND seats_sold < capacity`,
           [from, to],
@@ -69,8 +81,8 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
         return rows.map((r) => r.id);
       }),
 
-    customerCountry: (customerId) => read('home_market', () => countryOf(customerId)),
+    customerCountry: (customerId) => read('home_market', String(customerId), () => countryOf(customerId)),
 
-    newCustomerCountry: (customerId) => read('new_customer', () => countryOf(customerId), 'new'),
+    newCustomerCountry: (customerId) => read('new_customer', String(customerId), () => countryOf(customerId), 'new'),
   };
 }
