@@ -10,6 +10,7 @@ import { runPipelineInProcess } from './in-process-runner.ts';
 import { pipelineStatus } from './pipeline-status.ts';
 import { backoffDelay } from './retry-policy.ts';
 import { selectSteps } from './selection.ts';
+import { crontabLines, pipelineSchedules } from './schedules.ts';
 import { checkGraph } from './graph-check.ts';
 import { openStepServices, type StepServices } from './step-services.ts';
 
@@ -91,6 +92,14 @@ describe('pipeline graph checks', () => {
     assert.throws(() => selectSteps(graph, { from: 'nope' }), (err: unknown) => err instanceof InputError && err.field === 'from' && /no step named "nope"/.test(err.message));
     assert.throws(() => selectSteps(graph, { only: ['nope'] }), (err: unknown) => err instanceof InputError && err.field === 'only');
     assert.throws(() => selectSteps(graph, { from: 'extract', only: ['audit'] }), /cannot be used together/);
+  });
+
+  it('runs a schedule\'s companions when the graph has them, and without them when it does not (found by a review: a worker with a graph of its own failed every scheduled ingest)', () => {
+    const graph = salesGraph([]);
+    assert.deepEqual(selectSteps(graph, { only: ['report'], alsoIfPresent: ['audit', 'refresh-marts'] }).map((s) => s.name).sort(), ['audit', 'report']);
+    const [ingest] = pipelineSchedules({});
+    assert.deepEqual(ingest.selection, { only: ['ingest'], alsoIfPresent: ['refresh-marts'] });
+    assert.match(crontabLines([ingest])[0], / --only ingest --only refresh-marts /, 'the crontab, for the default graph, runs both');
   });
 
   it('waits exponentially longer between retries, with bounded jitter', () => {

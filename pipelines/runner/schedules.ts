@@ -66,8 +66,8 @@ export function pipelineSchedules(env: NodeJS.ProcessEnv = process.env): Pipelin
       description: 'incremental ingest of the booking system',
       pattern: checkCron('PIPELINE_SCHEDULE_INGEST', ingest, tz),
       tz,
-      // The marts with it: analysts read them after each ingest (pipelines/steps/refresh-marts.ts).
-      selection: { only: ['ingest', 'refresh-marts'] },
+      // The marts with it, where the graph has them: analysts read them after each ingest (pipelines/steps/refresh-marts.ts).
+      selection: { only: ['ingest'], alsoIfPresent: ['refresh-marts'] },
       params: {},
     });
   }
@@ -137,7 +137,8 @@ export function crontabLines(schedules: readonly PipelineSchedule[], command = '
   return schedules.map((s) => {
     const fields = s.pattern.split(' ');
     const minuteFirst = fields.length === 6 ? fields.slice(1) : fields;
-    const only = s.selection.only?.map((o) => ` --only ${o}`).join('') ?? '';
+    // The companions too: this deployment's graph is the default one, which has them.
+    const only = [...(s.selection.only ?? []), ...(s.selection.alsoIfPresent ?? [])].map((o) => ` --only ${o}`).join('');
     return `CRON_TZ=${s.tz}\n${minuteFirst.join(' ')} ${command}${only}   # ${s.description}`;
   });
 }

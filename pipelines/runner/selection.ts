@@ -6,6 +6,11 @@ import { ancestorsOf, checkGraph } from './graph-check.ts';
 export interface Selection {
   from?: string;
   only?: string[];
+  /**
+   * With `only`: steps run too when the graph has them, left out when it does not (a schedule's companions, such as
+   * the marts' refresh after an ingest, on a worker started with a graph of its own that has no marts).
+   */
+  alsoIfPresent?: string[];
 }
 
 /**
@@ -27,7 +32,7 @@ export function selectSteps(graph: readonly Step[], selection: Selection): Step[
     chosen = new Set(ordered.filter((s) => s.name === selection.from || ancestors.get(s.name)!.has(selection.from!)).map((s) => s.name));
   } else if (selection.only !== undefined && selection.only.length > 0) {
     for (const name of selection.only) if (!known.has(name)) throw unknown('only', name);
-    chosen = new Set(selection.only);
+    chosen = new Set([...selection.only, ...(selection.alsoIfPresent ?? []).filter((name) => known.has(name))]);
   } else {
     chosen = known;
   }
