@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { limaToday } from '../../platform/calendar/lima-today.ts';
 import { bookingPace, expectedLoadFactor, type BookingPace } from '../../models/demand/demand-signals.ts';
 import type { DemandForecaster } from '../../models/demand/demand-forecaster.ts';
+import { isoDay, periodIndex, periodStart as modelPeriodStart, type Frequency } from '../../models/demand/frequency.ts';
 import type { ServingContext } from '../context.ts';
 import type { DemandWindow } from '../online/sources.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
@@ -66,9 +67,9 @@ export interface DemandOutlook {
   defaultedFeatures: string[];
 }
 
-function frequencyOf(model: DemandForecaster): string {
+function frequencyOf(model: DemandForecaster): Frequency {
   // The fitted frequency is part of the artefact's state; toArtifact hands it out without copying.
-  return (model.toArtifact().state as { frequency: string }).frequency;
+  return (model.toArtifact().state as { frequency: Frequency }).frequency;
 }
 
 function round(value: number, digits = 3): number {
@@ -90,12 +91,8 @@ function checkGranularity(frequency: string, granularity: Granularity): void {
 }
 
 /** The first day of the model step after the one starting on `day`, by the calendar (a month is its own length). */
-function stepAfter(day: string, frequency: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  if (frequency === 'daily') date.setUTCDate(date.getUTCDate() + 1);
-  else if (frequency === 'weekly') date.setUTCDate(date.getUTCDate() + 7);
-  else date.setUTCMonth(date.getUTCMonth() + ({ monthly: 1, quarterly: 3, yearly: 12 }[frequency] ?? 1));
-  return date.toISOString().slice(0, 10);
+function stepAfter(day: string, frequency: Frequency): string {
+  return isoDay(modelPeriodStart(periodIndex(new Date(`${day}T00:00:00Z`), frequency) + 1, frequency));
 }
 
 export function forecastWindow(model: DemandForecaster, seriesId: string, query: DemandQuery, granularity: Granularity): ForecastPeriod[] {
