@@ -129,27 +129,26 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     const second = await ctx.online.lookup(kind, key, load, FALLBACK_WAIT_MS);
     return second.source === 'default' ? undefined : second.value;
   };
-  const quietly = <T>(read: Promise<T>): Promise<T | undefined> => read.catch(() => undefined);
   // A customer the warehouse answers it does not know was created since the last ingest (the quotation engine asks
   // right after creating one), or is nobody: the booking system says which, and holds their bookings, if any.
   const newToWarehouse = country !== undefined && country.source !== 'default' && country.value === null;
   const [seatsElsewhere, booked, homeCountry] = await Promise.all([
     available.source !== 'default'
       ? undefined
-      : firstAnswer([quietly(ctx.bookingSystem.availableItineraries(query.from, query.to)), again('availability', `${query.from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
+      : firstAnswer([ctx.bookingSystem.availableItineraries(query.from, query.to), again('availability', `${query.from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
     bookedInTime.source !== 'default' && !newToWarehouse
       ? { value: bookedInTime.value }
       : firstAnswer(
-          [quietly(ctx.bookingSystem.bookedItineraries(query.customerId)), ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])],
+          [ctx.bookingSystem.bookedItineraries(query.customerId), ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])],
           FALLBACK_WAIT_MS,
         ),
     country === undefined || (country.source !== 'default' && country.value !== null)
       ? { value: country?.value ?? undefined }
       : firstAnswer<string | null>(
           newToWarehouse
-            ? [quietly(ctx.bookingSystem.newCustomerCountry(query.customerId))]
+            ? [ctx.bookingSystem.newCustomerCountry(query.customerId)]
             : // The warehouse's "unknown" is no answer here: only the booking system can say nobody has the id.
-              [quietly(ctx.bookingSystem.customerCountry(query.customerId)), again('profile', customerCountryKey(query.customerId), loadCountry).then((c) => c ?? undefined)],
+              [ctx.bookingSystem.customerCountry(query.customerId), again('profile', customerCountryKey(query.customerId), loadCountry).then((c) => c ?? undefined)],
           FALLBACK_WAIT_MS,
         ),
   ]);
