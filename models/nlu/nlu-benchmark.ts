@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { accuracy, macroF1, percentile } from './classification-metrics.ts';
 import { parseIsoDay } from './calendar-holidays.ts';
 import { DestinationMatcher } from './destination-gazetteer.ts';
-import type { Intent, MessageEntities } from './intents.ts';
+import type { Budget, Intent, MessageEntities } from './intents.ts';
 import { keywordEntities, keywordIntent } from './keyword-baseline.ts';
 import type { LabelledMessage } from './labelled-messages.ts';
 import type { MessageUnderstander } from './message-understander.ts';
@@ -33,12 +33,13 @@ interface Prediction {
   entities: MessageEntities;
 }
 
+/** The same budget: currency and amount to the cent. Per person or per party is not compared: the sets do not label it. */
+export function sameBudget(a: Budget | null, b: Budget | null): boolean {
+  return a === null || b === null ? a === b : a.currency === b.currency && Math.abs(a.amount - b.amount) < 0.005;
+}
+
 function sameField(field: EntityField, expected: MessageEntities, got: MessageEntities, places: DestinationMatcher): boolean {
-  if (field === 'budget') {
-    const a = expected.budget;
-    const b = got.budget;
-    return a === null || b === null ? a === b : a.currency === b.currency && Math.abs(a.amount - b.amount) < 0.005;
-  }
+  if (field === 'budget') return sameBudget(expected.budget, got.budget);
   if (field === 'destination') {
     const a = expected.destination;
     const b = got.destination;

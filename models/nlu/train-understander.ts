@@ -6,7 +6,7 @@ import { keywordIntent } from './keyword-baseline.ts';
 import { MessageUnderstander, type UnderstanderParams } from './message-understander.ts';
 import { generateTrainingCorpus, type GeneratedMessage } from './corpus/training-corpus.ts';
 import { extractBudget } from './budget.ts';
-import type { Budget } from './intents.ts';
+import { sameBudget } from './nlu-benchmark.ts';
 import { extractPartySize } from './party-size.ts';
 import { extractServiceLevel } from './service-level.ts';
 
@@ -34,10 +34,6 @@ function entityAccuracy(rows: readonly GeneratedMessage[], same: (row: Generated
   return rows.length === 0 ? 0 : rows.filter(same).length / rows.length;
 }
 
-function sameAmount(got: Budget | null, expected: Budget | null): boolean {
-  return got === null || expected === null ? got === expected : got.amount === expected.amount && got.currency === expected.currency;
-}
-
 export async function trainUnderstander(destinations: readonly CatalogueDestination[], training: UnderstanderTraining = DEFAULT_TRAINING): Promise<TrainedUnderstander> {
   const gazetteer = buildGazetteer(destinations, DESTINATION_ALIASES);
   const corpus = generateTrainingCorpus(gazetteer, { seed: training.seed, perIntentAndLanguage: training.perIntentAndLanguage });
@@ -57,8 +53,8 @@ export async function trainUnderstander(destinations: readonly CatalogueDestinat
     keyword_intent_macro_f1: macroF1(truth, baseline),
     destination_accuracy: entityAccuracy(validation, (m) => (places.find(m.text)?.name ?? null) === m.entities.destination),
     party_size_accuracy: entityAccuracy(validation, (m) => extractPartySize(m.text) === m.entities.party_size),
-    // Amount and currency, as the benchmark compares them: the corpus does not label per person or per party.
-    budget_accuracy: entityAccuracy(validation, (m) => sameAmount(extractBudget(m.text), m.entities.budget)),
+    // As the benchmark compares them: the corpus does not label per person or per party.
+    budget_accuracy: entityAccuracy(validation, (m) => sameBudget(m.entities.budget, extractBudget(m.text))),
     service_level_accuracy: entityAccuracy(validation, (m) => extractServiceLevel(m.text) === m.entities.service_level),
     training_messages: train.length,
     validation_messages: validation.length,
