@@ -11,6 +11,7 @@ import { costQuotation, DEFAULT_COSTING_RULES } from '../quotations/costing.ts';
  * without either is read as the trip's total, and the reply says so). Prices are in the quotations' currency; a
  * budget in another one is not compared, since there is no exchange-rate table to convert it with.
  */
+/** A budget as the customer stated it; `per` only when they said per person or for the whole party. */
 export interface StatedBudget {
   amount: number;
   currency: string;

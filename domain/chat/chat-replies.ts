@@ -1,3 +1,5 @@
+import type { StatedBudget } from './budget-fit.ts';
+
 /**
  * What the conversation says back, in the customer's language, from what the whole session knows (the
  * understander's own question only sees one message): the first missing piece of the quote request, or the
@@ -67,22 +69,15 @@ export function pastDateReply(date: string, language: Language): string {
   return language === 'es' ? `El ${date} ya pasó. ¿En qué fechas piensa viajar?` : `${date} has already passed. Which dates are you thinking of travelling?`;
 }
 
-/** A budget as the customer stated it; `per` only when they said per person or for the whole party. */
-export interface BudgetStated {
-  amount: number;
-  currency: string;
-  per?: 'person' | 'party';
-}
-
 /** The budget in words that say which figure it was compared with: per person, or the total for the party. */
-function statedBudget(budget: BudgetStated, partySize: number, language: Language): string {
+function statedBudget(budget: StatedBudget, partySize: number, language: Language): string {
   const amount = money(budget.amount, budget.currency, language);
   if (budget.per === 'person') return language === 'es' ? `${amount} por persona` : `${amount} per person`;
   return language === 'es' ? `${amount} en total para ${partySize} ${partySize === 1 ? 'persona' : 'personas'}` : `${amount} in total for ${partySize} ${partySize === 1 ? 'traveller' : 'travellers'}`;
 }
 
 /** Nothing fits: said before anything is proposed, with the least expensive figure so the customer can weigh it. */
-export function noBudgetFit(destination: string, budget: BudgetStated, partySize: number, cheapest: { name: string; figure: number; currency: string } | null, language: Language): string {
+export function noBudgetFit(destination: string, budget: StatedBudget, partySize: number, cheapest: { name: string; figure: number; currency: string } | null, language: Language): string {
   const stated = statedBudget(budget, partySize, language);
   const basis = budget.per === 'person' ? (language === 'es' ? 'por persona' : 'per person') : language === 'es' ? 'en total' : 'in total';
   const least = cheapest ? money(cheapest.figure, cheapest.currency, language) : null;
@@ -92,21 +87,21 @@ export function noBudgetFit(destination: string, budget: BudgetStated, partySize
 }
 
 /** The quotation made, against the budget: by its own price, which may differ from the list price it was ranked by. */
-export function quotedAgainstBudget(within: boolean, budget: BudgetStated, partySize: number, language: Language): string {
+export function quotedAgainstBudget(within: boolean, budget: StatedBudget, partySize: number, language: Language): string {
   const stated = statedBudget(budget, partySize, language);
   if (language === 'es') return within ? `Está dentro de su presupuesto de ${stated}.` : `Supera su presupuesto de ${stated}.`;
   return within ? `It is within your budget of ${stated}.` : `It is over your budget of ${stated}.`;
 }
 
 /** Proposals without a quotation (no customer yet): which of them fit. */
-export function proposalsWithinBudget(count: number, budget: BudgetStated, partySize: number, language: Language): string {
+export function proposalsWithinBudget(count: number, budget: StatedBudget, partySize: number, language: Language): string {
   const stated = statedBudget(budget, partySize, language);
   if (language === 'es') return count === 1 ? `El primero entra en su presupuesto de ${stated}.` : `Los ${count} primeros entran en su presupuesto de ${stated}.`;
   return count === 1 ? `The first one fits your budget of ${stated}.` : `The first ${count} fit your budget of ${stated}.`;
 }
 
 /** No exchange-rate table: a budget in another currency is left to an agent rather than converted by guess. */
-export function budgetNotComparable(budget: BudgetStated, priceCurrency: string, language: Language): string {
+export function budgetNotComparable(budget: StatedBudget, priceCurrency: string, language: Language): string {
   return language === 'es'
     ? `Nuestros precios están en ${priceCurrency}; no podemos compararlos con su presupuesto en ${budget.currency}, un asesor lo revisará con usted.`
     : `Our prices are in ${priceCurrency}; we cannot compare them with your budget in ${budget.currency}, an agent will go over it with you.`;

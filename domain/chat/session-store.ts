@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { StatedBudget } from './budget-fit.ts';
 
 /**
  * What a conversation has learnt so far, carried from one message of a session to the next: the quote request's
@@ -12,7 +13,7 @@ export interface ConversationContext {
   date_from: string | null;
   date_to: string | null;
   party_size: number | null;
-  budget: { amount: number; currency: string; per?: 'person' | 'party' } | null;
+  budget: StatedBudget | null;
   service_level: string | null;
   /** Some message of the session asked for a quotation. */
   wantsQuotation: boolean;
