@@ -82,6 +82,20 @@ export function resolveParams(notebook: Notebook, given: Record<string, string>)
   return Object.fromEntries(notebook.params.map((p) => [p.name, given[p.name] ?? p.default]));
 }
 
+/** A query of the notebook with the parameters it uses; bad input says where in the notebook it is (`where`). */
+async function notebookQuery(sql: string, params: Record<string, string>, runQuery: RunQuery, where: string): Promise<{ columns: AnalystColumn[]; rows: unknown[][] }> {
+  const used = Object.fromEntries([...parameterTypes(sql).keys()].map((name) => [name, params[name]]));
+  let result: AnalystResult;
+  try {
+    result = await runQuery({ sql, params: used, format: 'json' });
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${where}: ${err.message}`, err.field);
+    throw err;
+  }
+  if (result.format !== 'json') throw new Error('json asked, another format answered');
+  return { columns: result.columns, rows: result.rows };
+}
+
 /**
  * Each parameter with a `values` query: its value must be one the query lists. A destination code that matches
  * none (`puno` where the code is `puno-titicaca`) made every figure 0 and the run succeed.
@@ -89,15 +103,7 @@ export function resolveParams(notebook: Notebook, given: Record<string, string>)
 async function checkParamValues(notebook: Notebook, params: Record<string, string>, runQuery: RunQuery): Promise<void> {
   for (const param of notebook.params) {
     if (param.values === undefined) continue;
-    const used = Object.fromEntries([...parameterTypes(param.values).keys()].map((name) => [name, params[name]]));
-    let result: AnalystResult;
-    try {
-      result = await runQuery({ sql: param.values, params: used, format: 'json' });
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(`values ${param.name} (front matter): ${err.message}`, err.field);
-      throw err;
-    }
-    if (result.format !== 'json') throw new Error('json asked, another format answered');
+    const result = await notebookQuery(param.values, params, runQuery, `values ${param.name} (front matter)`);
     const allowed = result.rows.map((r) => String(r[0]));
     if (!allowed.includes(params[param.name])) {
       const shown = allowed.length > 30 ? `${allowed.slice(0, 30).join(', ')}, … (${allowed.length} in all)` : allowed.join(', ');
@@ -120,16 +126,8 @@ export async function runNotebook(notebook: Notebook, given: Record<string, stri
     if (cell.kind === 'markdown') {
       sections.push({ kind: 'markdown', html: await markdown.parse(cell.text) });
     } else if (cell.kind === 'sql') {
-      const used = Object.fromEntries([...parameterTypes(cell.sql).keys()].map((name) => [name, params[name]]));
-      let result: AnalystResult;
-      try {
-        result = await runQuery({ sql: cell.sql, params: used, format: 'json' });
-      } catch (err) {
-        if (err instanceof InputError) throw new InputError(`sql cell ${cell.name} (line ${cell.line}): ${err.message}`, err.field);
-        throw err;
-      }
-      if (result.format !== 'json') throw new Error('json asked, another format answered');
-      results.set(cell.name, { columns: result.columns, rows: result.rows });
+      const result = await notebookQuery(cell.sql, params, runQuery, `sql cell ${cell.name} (line ${cell.line})`);
+      results.set(cell.name, result);
       if (!cell.hidden) sections.push({ kind: 'table', html: tableHtml(cell.name, result.columns, result.rows) });
     } else {
       const data = results.get(cell.data)!;
