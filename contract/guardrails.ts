@@ -12,7 +12,7 @@ const Scope = {
 const Limits = {
   minMargin: Type.Number({ exclusiveMinimum: -1, maximum: 10, description: 'Least margin over cost: 0.1 = price at least cost x 1.1 (the floor, which always wins)' }),
   maxMargin: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: -1, maximum: 100 }), 'Largest margin over cost: 1.5 = price at most cost x 2.5; null = none')),
-  maxPricePerPax: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 10_000_000 }), 'Largest price per traveller, USD; null = none')),
+  maxPricePerPax: Type.Optional(Nullable(Type.Number({ minimum: 0.01, maximum: 10_000_000 }), 'Largest price per traveller, USD in whole cents; null = none')),
   maxChangeVsList: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 10 }), 'Largest move away from the list price: 0.2 = within ±20%; null = none')),
 };
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../platform/errors.ts';
-import { applyGuardrails, ceilingOf, marginFloor } from './guardrails.ts';
+import { applyGuardrails, ceilingOf, checkGuardrailRule, marginFloor } from './guardrails.ts';
 
 const couple = { cost: 1000, partySize: 2 };
 
@@ -52,6 +52,10 @@ test('bad rules and contexts name the field', () => {
   assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 0 }, { minMargin: 0.1 }), isInput('partySize'));
   assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: -1 }), isInput('minMargin'));
   assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxPricePerPax: -3 }), isInput('maxPricePerPax'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxPricePerPax: 100.005 }), isInput('maxPricePerPax'));
+  assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxPricePerPax: 0.004 }), isInput('maxPricePerPax'));
+  assert.throws(() => checkGuardrailRule({ minMargin: 0.1, maxPricePerPax: 9999999.995 }), isInput('maxPricePerPax'));
+  for (const cents of [0.01, 19.99, 100.01, 1234567.89, 9999999.99]) checkGuardrailRule({ minMargin: 0.1, maxPricePerPax: cents });
   assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.3, maxMargin: 0.2 }), isInput('maxMargin'));
   assert.throws(() => applyGuardrails(100, { cost: 10, partySize: 1 }, { minMargin: 0.1, maxChangeVsList: -0.1 }), isInput('maxChangeVsList'));
 });

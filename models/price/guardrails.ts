@@ -48,6 +48,18 @@ function checkNumber(name: string, value: number | undefined, { min, allowMin }:
   }
 }
 
+/**
+ * A price limit is kept in whole cents (numeric(12, 2)): a value between cents would be stored rounded, up as often
+ * as down, and prices would then be held to a cap the manager did not set (100.005 became 100.01).
+ */
+function checkWholeCents(name: string, value: number | undefined): void {
+  if (value === undefined) return;
+  const cents = value * 100;
+  if (cents < 1 || Math.abs(cents - Math.round(cents)) > 1e-6) {
+    throw new InputError(`${name} is a price in USD and must be whole cents, at least 0.01, got ${String(value)}`, name);
+  }
+}
+
 /** Checks a rule on its own (as it is stored or edited); field names are the rule's. */
 export function checkGuardrailRule(rule: GuardrailRule): void {
   if (rule.minMargin === undefined) throw new InputError('minMargin is required: the least margin over cost, e.g. 0.1 for 10%', 'minMargin');
@@ -57,6 +69,7 @@ export function checkGuardrailRule(rule: GuardrailRule): void {
     throw new InputError(`maxMargin (${rule.maxMargin}) must be above minMargin (${rule.minMargin}): the ceiling cannot sit under the floor`, 'maxMargin');
   }
   checkNumber('maxPricePerPax', rule.maxPricePerPax, { min: 0, allowMin: false });
+  checkWholeCents('maxPricePerPax', rule.maxPricePerPax);
   checkNumber('maxChangeVsList', rule.maxChangeVsList, { min: 0, allowMin: true });
 }
 

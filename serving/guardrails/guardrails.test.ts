@@ -163,6 +163,10 @@ describe('guardrails as data: per destination and service level, editable, versi
       [{ destinationId: null, serviceLevel: null, minMargin: -1, reason: 'x' }, 400, 'minMargin'],
       [{ destinationId: null, serviceLevel: null, minMargin: 0.3, maxMargin: 0.2, reason: 'x' }, 400, 'maxMargin'],
       [{ destinationId: null, serviceLevel: null, minMargin: 0.1, maxPricePerPax: 0, reason: 'x' }, 400, 'maxPricePerPax'],
+      // The cap is stored in whole cents: 0.001 was a 500 (zero broke the column's check), 100.005 was stored as
+      // 100.01 and prices went above the cap the manager set.
+      [{ destinationId: null, serviceLevel: null, minMargin: 0.1, maxPricePerPax: 0.001, reason: 'x' }, 400, 'maxPricePerPax'],
+      [{ destinationId: null, serviceLevel: null, minMargin: 0.1, maxPricePerPax: 100.005, reason: 'x' }, 400, 'maxPricePerPax'],
       [{ destinationId: null, serviceLevel: null, minMargin: 0.1, maxChangeVsList: -0.2, reason: 'x' }, 400, 'maxChangeVsList'],
       [{ destinationId: null, serviceLevel: 'gold', minMargin: 0.1, reason: 'x' }, 400, 'serviceLevel'],
       [{ serviceLevel: null, minMargin: 0.1, reason: 'x' }, 400, 'destinationId'],
