@@ -263,6 +263,27 @@ describe('analyst SQL guard', () => {
       assert.equal((await refused('SELECT {n:UInt8} AS n', /out of range for UInt8/, { n: 300 }, 'invalid_input')).field, 'params.n');
       assert.equal((await refused('SELECT {d:Date} AS d', /must be a date/, { d: 'yesterday' }, 'invalid_input')).field, 'params.d');
     });
+
+    it('parameters: a date that is not in the calendar, or outside its type, is refused rather than moved', async () => {
+      // ClickHouse binds 2027-02-30 as 2027-03-02 and 1900-01-01 as a Date as 1970-01-01, and answers.
+      for (const [type, d] of [['Date', '2027-02-30'], ['Date', '2026-13-01'], ['Date', '1900-01-01'], ['Date', '2150-01-01'], ['Date32', '1899-12-31'], ['Date32', '2025-02-29']]) {
+        const refusal = await refused(`SELECT {d:${type}} AS d`, /d must be a date/, { d }, 'invalid_input');
+        assert.equal(refusal.field, 'params.d', `${type} ${d}`);
+      }
+      assert.deepEqual(await rows('SELECT {d:Date32} AS d, {e:Date} AS e', { d: '1900-01-01', e: '2024-02-29' }), [{ d: '1900-01-01', e: '2024-02-29' }]);
+    });
+
+    it('parameters: numbers JSON cannot carry exactly, and names of built-in properties, are the caller\'s mistake, not an outage', async () => {
+      // These were answered 503 "the warehouse did not answer" (the client refused to send them).
+      assert.equal((await refused('SELECT {n:Int64} AS n', /beyond ±2\^53/, { n: 9007199254740993 }, 'invalid_input')).field, 'params.n');
+      assert.equal((await refused('SELECT {n:Array(UInt64)} AS n', /beyond ±2\^53/, { n: [1, 2 ** 60] }, 'invalid_input')).field, 'params.n');
+      assert.equal((await refused('SELECT {constructor:DateTime} AS d', /constructor \(DateTime\) has no value/, {}, 'invalid_input')).field, 'params.constructor');
+      assert.equal((await refused('SELECT {toString:String} AS d', /toString \(String\) has no value/, {}, 'invalid_input')).field, 'params.toString');
+      // A float that is a whole number past 2^53 is exact as it is: it binds, as a number.
+      assert.deepEqual(await rows('SELECT {d:Float64} AS d, {a:Array(Float64)} AS a', { d: 1e16, a: [1e300, 0.5] }), [{ d: 1e16, a: [1e300, 0.5] }]);
+      // The Int64 as a string binds exactly.
+      assert.deepEqual(await rows('SELECT toString({n:Int64}) AS n', { n: '9007199254740993' }), [{ n: '9007199254740993' }]);
+    });
   });
 
   it("leaves the platform's own session as it was: it still writes, with its own settings", async () => {

@@ -19,6 +19,37 @@ const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   Int64: [-9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n],
 };
 
+/** What each date type holds: ClickHouse binds a date outside it, or one not in the calendar, as another day. */
+const DATE_RANGES: Record<string, [string, string]> = { Date: ['1970-01-01', '2149-06-06'], Date32: ['1900-01-01', '2299-12-31'] };
+
+function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return day.toISOString().slice(0, 10) === text;
+}
+
+const unsafeWhole = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+const holdsUnsafeWhole = (value: unknown): boolean => (Array.isArray(value) ? value.some(holdsUnsafeWhole) : unsafeWhole(value));
+
+/** An array of numbers (at any depth) as ClickHouse's text of it, or undefined when it holds anything else. */
+function numbersText(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  if (!Array.isArray(value)) return undefined;
+  const items = value.map(numbersText);
+  return items.every((item) => item !== undefined) ? `[${items.join(',')}]` : undefined;
+}
+
+/**
+ * A value as the client can send it. A whole number past ±2^53 (1e16 for a Float64) is exact in its double, but the
+ * client refuses to write one: it goes as its decimal text, which ClickHouse parses to the same value (an array of
+ * numbers holding one, as the array's text). Undefined: an array that mixes such a number with other values.
+ */
+function transportable(value: ParamValue): ParamValue | undefined {
+  if (!holdsUnsafeWhole(value)) return value;
+  return Array.isArray(value) ? numbersText(value) : String(value);
+}
+
 function unwrap(type: string, wrapper: string): string | undefined {
   const m = new RegExp(`^${wrapper}\\((.*)\\)$`).exec(type.trim());
   return m ? m[1].trim() : undefined;
@@ -42,6 +73,9 @@ function problem(type: string, value: ParamValue): string | undefined {
   if (Array.isArray(value)) return `is an array, but the query declares ${type}`;
   const range = INTEGER_RANGES[type];
   if (range) {
+    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return `is a whole number beyond ±2^53 (${type}), where a JSON number has already lost digits: pass it as a string`;
+    }
     const text = typeof value === 'number' ? (Number.isInteger(value) ? value.toFixed(0) : '') : typeof value === 'string' ? value.trim() : '';
     if (!/^-?\d+$/.test(text)) return `must be a whole number (${type}), got ${JSON.stringify(value)}`;
     const n = BigInt(text);
@@ -54,8 +88,10 @@ function problem(type: string, value: ParamValue): string | undefined {
     }
     return undefined;
   }
-  if (type === 'Date' || type === 'Date32') {
-    return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : `must be a date YYYY-MM-DD (${type}), got ${JSON.stringify(value)}`;
+  const dates = DATE_RANGES[type];
+  if (dates) {
+    const [first, last] = dates;
+    return typeof value === 'string' && isCalendarDate(value) && value >= first && value <= last ? undefined : `must be a date YYYY-MM-DD from ${first} to ${last} (${type}), got ${JSON.stringify(value)}`;
   }
   if (type === 'Bool') return typeof value === 'boolean' || value === 0 || value === 1 || value === 'true' || value === 'false' ? undefined : `must be true or false, got ${JSON.stringify(value)}`;
   // An identifier is printed as it is by EXPLAIN AST, one node per line: no line breaks (see controlCharacterIdentifier).
@@ -79,13 +115,16 @@ export function checkParams(declared: ReadonlyMap<string, string>, given: Record
   }
   const bound: Record<string, ParamValue> = {};
   for (const [name, type] of declared) {
-    if (!(name in given) || given[name] === undefined) {
+    // Own properties only: `constructor` or `toString` would otherwise be found on every object.
+    if (!Object.hasOwn(given, name) || given[name] === undefined) {
       throw new AnalystSqlError('invalid_input', `query parameter ${name} (${type}) has no value: pass it in params`, `params.${name}`);
     }
     const value = given[name] as ParamValue;
     const wrong = problem(type, value);
     if (wrong) throw new AnalystSqlError('invalid_input', `query parameter ${name} ${wrong}`, `params.${name}`);
-    bound[name] = value;
+    const sent = transportable(value);
+    if (sent === undefined) throw new AnalystSqlError('invalid_input', `query parameter ${name} mixes a number beyond ±2^53 with other values: pass the whole array as its text, e.g. "[1e16, 2]"`, `params.${name}`);
+    bound[name] = sent;
   }
   return bound;
 }
