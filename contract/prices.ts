@@ -23,7 +23,7 @@ export const QuotationToPrice = Type.Object(
       Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), Type.Number(), {
         additionalProperties: false,
         maxProperties: 64,
-        description: 'Feature values to use as given, e.g. to replay a logged suggestion (its `features`) or to ask "what if"',
+        description: 'Feature values to use as given, e.g. to replay a logged suggestion (its `features`) or to ask "what if"; each must be a value its feature can take (a month 1–12, a party of 1–200…), else 400 naming it',
       }),
     ),
   },

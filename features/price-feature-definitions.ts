@@ -57,10 +57,28 @@ export interface PriceFeatureDefinition {
   defaultedWhen?: string;
   /** Used when the value cannot be computed (listed in `defaulted`). */
   fallback?: number;
+  /** The values the feature can take; a value given by a caller (a what-if) outside them is refused. */
+  range: FeatureRange;
   /** How long an online value may be served once computed: 0 for a value read off the request itself. */
   ttlMs: number;
   /** The same value from what serving knows in memory; undefined when those facts are not at hand. */
   online?: (facts: KnownQuoteFacts) => KnownValue | undefined;
+}
+
+export interface FeatureRange {
+  min: number;
+  /** No upper bound when absent. */
+  max?: number;
+  /** Counts, codes and days: whole numbers only. */
+  whole: boolean;
+}
+
+/** Why a value cannot be this feature's (a month 13, a party of 1e308), or undefined when it can. */
+export function outsideRange(feature: Pick<PriceFeatureDefinition, 'range'>, value: number): string | undefined {
+  const { min, max, whole } = feature.range;
+  if (Number.isFinite(value) && value >= min && (max === undefined || value <= max) && (!whole || Number.isInteger(value))) return undefined;
+  const kind = whole ? 'a whole number' : 'a number';
+  return `must be ${kind} ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}, got ${value}`;
 }
 
 /** Fewer bookings than this for a destination in the season window give season_score its fallback. */
@@ -101,6 +119,7 @@ function costPerPax(kind: (typeof COST_KINDS)[number]): PriceFeatureDefinition {
     name: `cost_${kind}_per_pax`,
     entity: 'quotation',
     version: 1,
+    range: { min: 0, whole: false },
     description: `${kind} part of the quotation's cost, per traveller: the kind's share of the itinerary's components priced for the party`,
     sql: `if(ifNull(cs.total, 0) > 0, cs.${kind} / cs.total, 0.25) * cost / q.party_size`,
     defaultedWhen: noComponents,
@@ -126,6 +145,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'destination_popularity',
     entity: 'destination',
     version: 1,
+    range: { min: 0, whole: true },
     description: 'bookings for the destination made in the 90 days before the quote',
     sql: 'ifNull(pn.cum, 0) - ifNull(pt.cum, 0)',
     ttlMs: HOUR_MS,
@@ -138,6 +158,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'season_score',
     entity: 'destination',
     version: 1,
+    range: { min: 0, max: 12, whole: false },
     description:
       'how busy the departure month is for the destination: share of its bookings (made in the 730 days before the quote) departing in that calendar month, × 12 (1 = an average month)',
     sql: `if(${seasonBookings} >= ${MIN_SEASON_BOOKINGS}, 12 * ${seasonMonth} / ${seasonBookings}, 1)`,
@@ -153,6 +174,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'group_size',
     entity: 'quotation',
     version: 1,
+    range: { min: 1, max: 200, whole: true },
     description: 'travellers in the party',
     sql: 'toFloat64(q.party_size)',
     ttlMs: 0,
@@ -162,6 +184,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'lead_time_days',
     entity: 'quotation',
     version: 1,
+    range: { min: 0, whole: true },
     description: 'days from the quote to departure',
     sql: "toFloat64(dateDiff('day', toDate(q.quoted_at), q.departure_date))",
     ttlMs: 0,
@@ -174,6 +197,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'duration_days',
     entity: 'itinerary',
     version: 1,
+    range: { min: 1, whole: true },
     description: 'days of the itinerary',
     sql: 'toFloat64(q.duration_days)',
     ttlMs: HOUR_MS,
@@ -183,6 +207,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'service_level',
     entity: 'itinerary',
     version: 1,
+    range: { min: 0, max: 2, whole: true },
     description: 'service level: 0 standard, 1 superior, 2 luxury',
     sql: 'toFloat64(q.service_level_rank)',
     ttlMs: HOUR_MS,
@@ -192,6 +217,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'departure_weekday',
     entity: 'quotation',
     version: 1,
+    range: { min: 1, max: 7, whole: true },
     description: 'day of the week of departure, 1 Monday … 7 Sunday',
     sql: 'toFloat64(q.departure_weekday)',
     ttlMs: 0,
@@ -202,6 +228,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'departure_month',
     entity: 'quotation',
     version: 1,
+    range: { min: 1, max: 12, whole: true },
     description: 'calendar month of departure, 1–12',
     sql: 'toFloat64(q.departure_month)',
     ttlMs: 0,
@@ -211,6 +238,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'competition_index',
     entity: 'departure',
     version: 1,
+    range: { min: 0, whole: true },
     description:
       'departures of any of our itineraries to the same destination within 7 days either side of this departure: the close substitutes a customer can choose from. We have no competitors’ prices, so this measures the choice on offer, from our own schedule',
     sql: 'ifNull(dh.cum, 0) - ifNull(dl.cum, 0)',
@@ -224,6 +252,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'departure_load_factor',
     entity: 'departure',
     version: 1,
+    range: { min: 0, whole: false },
     description: 'travellers already booked on this departure before the quote (cancellations known by then taken off) / its capacity',
     sql: 'if(ifNull(cap.capacity, 0) > 0, (ifNull(lb.cum, 0) - ifNull(lc.cum, 0)) / cap.capacity, 0)',
     defaultedWhen: 'ifNull(cap.capacity, 0) <= 0',
@@ -241,6 +270,7 @@ export const PRICE_FEATURES: readonly PriceFeatureDefinition[] = [
     name: 'customer_segment',
     entity: 'customer',
     version: 1,
+    range: { min: -1, whole: true },
     description: 'the customer’s segment, assigned by the segmentation model from their history before the quote; −1 for a customer with no booking yet',
     fallback: -1,
     ttlMs: LOOKUP_TTL_MS,

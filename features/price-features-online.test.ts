@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from '../platform/errors.ts';
 import { CustomerSegmenter } from '../models/segmentation/customer-segmenter.ts';
 import { customerFeaturesFor, customerFeaturesSql, CUSTOMER_FEATURE_SETTINGS } from './customer-features.ts';
 import { CUSTOMER_FEATURE_NAMES } from './customer-history.ts';
-import { PRICE_FEATURE_NAMES, type KnownQuoteFacts } from './price-feature-definitions.ts';
+import { outsideRange, PRICE_FEATURE_NAMES, PRICE_FEATURES, type KnownQuoteFacts } from './price-feature-definitions.ts';
 import { departureFeaturesAsOf } from './departure-features-online.ts';
 import { knownPriceFeatures } from './price-features-known.ts';
 import type { CostedComponent } from './cost-basis.ts';
@@ -21,6 +21,7 @@ describe('price features of a new quotation (serving)', () => {
   let segmenter: CustomerSegmenter;
   let segmentation: SegmentAssigner;
   let rows: PriceFeatureRow[];
+  let all: PriceFeatureRow[];
 
   before(async () => {
     ({ client } = await pipelineFixture('online_price', { customers: 300, years: 2 }));
@@ -31,7 +32,7 @@ describe('price features of a new quotation (serving)', () => {
       rows: customers.map((c) => CUSTOMER_FEATURE_NAMES.map((n) => nanIfNull(c[n]))),
     });
     segmentation = { version: 'segmentation-000001', model: segmenter };
-    const all = await queryRows<PriceFeatureRow>(client, `SELECT * FROM (${priceFeatureSql(WAREHOUSE_QUOTES)}) WHERE accepted = 1 ORDER BY quotation_id`, {}, PRICE_FEATURE_SETTINGS);
+    all = await queryRows<PriceFeatureRow>(client, `SELECT * FROM (${priceFeatureSql(WAREHOUSE_QUOTES)}) WHERE accepted = 1 ORDER BY quotation_id`, {}, PRICE_FEATURE_SETTINGS);
     // Spread over the history: early quotations (little known), late ones, returning customers.
     rows = [0.05, 0.3, 0.55, 0.8, 0.97].map((f) => all[Math.floor(f * (all.length - 1))]);
   });
@@ -60,6 +61,17 @@ describe('price features of a new quotation (serving)', () => {
       assert.deepEqual(online.defaulted, batch[i].defaulted);
       assert.equal(online.cost, Number(row.cost));
       assert.match(online.snapshotId, /^price-features-v1\+segmentation-000001@no-ingest$/);
+    }
+  });
+
+  it('holds every value of every training row within its feature’s declared range, so a replay is never refused', () => {
+    const values = priceFeatureValues(all, segmentation);
+    assert.ok(values.length > 100, `${values.length} rows`);
+    for (const [i, row] of values.entries()) {
+      for (const feature of PRICE_FEATURES) {
+        const wrong = outsideRange(feature, row.values[feature.name]);
+        assert.equal(wrong, undefined, `quotation ${all[i].quotation_id}, ${feature.name} ${wrong}`);
+      }
     }
   });
 

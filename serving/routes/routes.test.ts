@@ -137,6 +137,12 @@ describe('scoring API routes on a small booking world', () => {
         // A misspelt what-if is refused, not priced as if it had not been asked.
         [{ quotation: quote({ features: { seasn_score: 9 } }) }, 'quotation.features.seasn_score'],
         [{ quotations: [quote(), quote({ features: { departure_load_factr: 1 } })] }, 'quotations[1].features.departure_load_factr'],
+        // A what-if the feature cannot take was priced and explained as a fact ("departure in month 13", "party of 1e+308").
+        [{ quotation: quote({ features: { departure_month: 13 } }) }, 'quotation.features.departure_month'],
+        [{ quotation: quote({ features: { group_size: 1e308 } }) }, 'quotation.features.group_size'],
+        [{ quotation: quote({ features: { service_level: -5 } }) }, 'quotation.features.service_level'],
+        [{ quotations: [quote(), quote({ features: { departure_weekday: 2.5 } })] }, 'quotations[1].features.departure_weekday'],
+        [{ quotation: quote({ features: { season_score: -1 } }) }, 'quotation.features.season_score'],
         // A single quotation's errors name it as sent, and so does a batch of one.
         [{ quotation: quote({ departureDate: inDays(-3) }) }, 'quotation.departureDate'],
         [{ quotations: [quote({ departureDate: inDays(-3) })] }, 'quotations[0].departureDate'],
@@ -144,6 +150,8 @@ describe('scoring API routes on a small booking world', () => {
         // Past the warehouse's calendar, the features' date windows would be nonsense (a negative count of departures).
         [{ quotation: quote({ quotedAt: '9999-12-30T00:00:00Z', departureDate: '9999-12-31' }) }, 'quotation.quotedAt'],
         [{ quotation: quote({ departureDate: '2300-01-01' }) }, 'quotation.departureDate'],
+        // Before it too: ClickHouse's dates begin in 1900.
+        [{ quotation: quote({ quotedAt: '1800-01-01T00:00:00Z', departureDate: '1800-03-01' }) }, 'quotation.quotedAt'],
       ];
       for (const [body, field] of cases) {
         const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body });

@@ -10,6 +10,7 @@ import { assignSegments, priceFeaturesVersionTag } from '../../features/customer
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { segmentAssigner } from './segment-assigner.ts';
 import { knownPriceFeatures } from '../../features/price-features-known.ts';
+import { outsideRange, PRICE_FEATURES } from '../../features/price-feature-definitions.ts';
 import { knownQuoteFacts } from './known-quote-facts.ts';
 import { assembleFeatureRow } from './price-feature-row.ts';
 import { describePriceFeature } from './price-reasons.ts';
@@ -111,6 +112,10 @@ function describerFor(model: PricingModel): Describe {
  * windows, compared as ISO text, need four-digit years (a window past 9999 would sort before every real date).
  */
 const LAST_DAY = '2299-12-31';
+/** The first: Date32 and DateTime64 begin here (an earlier quote was priced with features read as of nothing). */
+const FIRST_DAY = '1900-01-01';
+
+const PRICE_FEATURE_BY_NAME = new Map(PRICE_FEATURES.map((f) => [f.name, f]));
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
@@ -150,6 +155,7 @@ async function suggestOne(
   if (Number.isNaN(quotedAt.getTime())) throw new InputError(`${where}quotedAt must be a date-time, got "${request.quotedAt}"`, `${where}quotedAt`);
   for (const [field, day] of [['quotedAt', quotedAt.toISOString().slice(0, 10)], ['departureDate', request.departureDate]] as const) {
     if (day > LAST_DAY) throw new InputError(`${where}${field} must be on or before ${LAST_DAY}, the warehouse calendar's last day; got ${day}`, `${where}${field}`);
+    if (day < FIRST_DAY) throw new InputError(`${where}${field} must be on or after ${FIRST_DAY}, the warehouse calendar's first day; got ${day}`, `${where}${field}`);
   }
   if (request.departureDate < quotedAt.toISOString().slice(0, 10)) {
     throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quotedAt.toISOString().slice(0, 10)})`, `${where}departureDate`);
@@ -160,6 +166,12 @@ async function suggestOne(
   if (unknownFeature !== undefined) {
     const field = `${where}features.${unknownFeature}`;
     throw new InputError(`${field} is not a feature of price model ${priced.version}; its features: ${featureNames.join(', ')}`, field);
+  }
+  // A what-if value the feature cannot take (month 13, a party of 1e308) would be priced, and explained as a fact.
+  for (const [name, value] of Object.entries(request.features ?? {})) {
+    const definition = PRICE_FEATURE_BY_NAME.get(name);
+    const wrong = definition && outsideRange(definition, value);
+    if (wrong) throw new InputError(`${where}features.${name} ${wrong} (${definition.description})`, `${where}features.${name}`);
   }
   // An erased or non-consenting customer is priced as a walk-in: nothing of their history is looked up, answered
   // (their segment) or logged under their id, as their segment answer is withheld (docs/personal-data.md). Until
