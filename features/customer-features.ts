@@ -13,13 +13,16 @@ export const CUSTOMER_FEATURES_VERSION = 'customer-features-v2';
 
 export const CUSTOMER_FEATURE_SETTINGS = { join_use_nulls: 1 } as const;
 
-/** Every customer known to have booked before {asOf}, or with `scoped` the one {scopeCustomerId} (history or not). */
+/**
+ * Every customer known to have booked before {asOf} and not erased (a rebuild must not bring back what an erasure
+ * dropped), or with `scoped` the one {scopeCustomerId} (history or not; serving withholds an erased one itself).
+ */
 export function customerFeaturesSql(scoped = false): string {
   return `WITH
 ${[...ALL_FACTS, ...customerHistoryCtes(scoped)].join(',\n')}
 SELECT c.id AS customer_id, c.at AS as_of, c.country AS country, c.customer_type AS customer_type,
   ${customerFeatureSelect('h', 'p', 'c.at')}
-FROM (SELECT id, country, customer_type, {asOf:DateTime64(6, 'UTC')} AS at FROM customers FINAL ${scoped ? 'WHERE id = {scopeCustomerId:UInt64}' : ''}) AS c
+FROM (SELECT id, country, customer_type, {asOf:DateTime64(6, 'UTC')} AS at FROM customers FINAL WHERE ${scoped ? 'id = {scopeCustomerId:UInt64}' : 'erased_at IS NULL'}) AS c
 ASOF ${scoped ? 'LEFT' : 'INNER'} JOIN customer_history AS h ON h.customer_id = c.id AND h.known_at < c.at
 LEFT JOIN customer_profiles AS p ON p.customer_id = c.id${scoped ? '' : `
 WHERE h.bookings > 0`}`;

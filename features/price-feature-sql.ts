@@ -120,4 +120,5 @@ export const WAREHOUSE_QUOTES = `
     qf.party_size AS party_size, qf.known_at AS quoted_at, qf.cost_total AS cost_total, qf.price_total AS price,
     toUInt8(qf.status IN ('converted', 'approved') OR qf.quotation_id IN (SELECT assumeNotNull(quotation_id) FROM bookings FINAL WHERE quotation_id IS NOT NULL)) AS accepted
   FROM quotation_facts AS qf
-  WHERE qf.cost_total > 0 AND qf.price_total > 0 AND qf.party_size > 0`;
+  WHERE qf.cost_total > 0 AND qf.price_total > 0 AND qf.party_size > 0
+    AND (qf.customer_id IS NULL OR qf.customer_id NOT IN (SELECT id FROM erased_customers))`;

@@ -80,6 +80,8 @@ export const WAREHOUSE_DELETES: ReadonlyArray<{ table: string; where: string }> 
   { table: 'customer_itinerary_interactions', where: 'customer_id = {id:UInt64}' },
   { table: 'customer_segments', where: 'customer_id = {id:UInt64}' },
   { table: 'customer_recommendations', where: 'customer_id = {id:UInt64}' },
+  // Their quotations' rows hold their history's features; rebuilds leave erased customers' quotations out too.
+  { table: 'price_training_rows', where: 'customer_id = {id:UInt64}' },
 ];
 
 /**
@@ -88,7 +90,6 @@ export const WAREHOUSE_DELETES: ReadonlyArray<{ table: string; where: string }> 
  */
 export const WAREHOUSE_PSEUDONYMS: ReadonlyArray<{ table: string; column: string; jsonColumns: string[] }> = [
   { table: 'scored_requests', column: 'customer_id', jsonColumns: ['request', 'features', 'response', 'subject'] },
-  { table: 'price_training_rows', column: 'customer_id', jsonColumns: [] },
 ];
 
 /** PostgreSQL tables an export reads, by the customer's id ($1). */

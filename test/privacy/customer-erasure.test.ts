@@ -118,6 +118,15 @@ describe('erasing a customer', () => {
   };
 
   const segment = () => http.call('GET', `/v1/customers/${customer.id}/segment`, { key: engine });
+  /** Rows derived from the customer for training and batch answers, per table (every segments version). */
+  const derivedRows = async (): Promise<Record<string, number>> => {
+    const counts: Record<string, number> = {};
+    for (const table of ['customer_features', 'price_training_rows', 'customer_segments']) {
+      const r = await clickhouse.query({ query: `SELECT count() AS n FROM ${table} WHERE customer_id = {id:UInt64}`, query_params: { id: customer.id }, format: 'JSONEachRow' });
+      counts[table] = Number((await r.json<{ n: string }>())[0].n);
+    }
+    return counts;
+  };
   /** A quote for the customer on one of the catalogue's itineraries, a month after the world's last day. */
   const price = async (quotationRef: string) => {
     const { rows } = await db.pool.query<{ id: string }>('SELECT id FROM itineraries WHERE active ORDER BY id LIMIT 1');
@@ -144,6 +153,8 @@ describe('erasing a customer', () => {
     assert.deepEqual(exported.body.bookingSystem.chatMessages.map((m: { text: string }) => m.text), [`Hola, soy ${customer.name}, escríbanme a ${customer.email}`]);
     assert.equal(exported.body.bookingSystem.chatSessions.length, 1);
     assert.ok(exported.body.warehouse.recommendations.length > 0, 'the batch recommendations made for them');
+    // What training derived from them, which a later rebuild must not bring back.
+    for (const [table, at] of Object.entries(await derivedRows())) assert.ok(at > 0, `${table} holds the customer before the erasure`);
     // What the erasure test scans for is there to be found.
     const raw = await clickhouse.query({ query: `SELECT countIf(position(formatRow('TabSeparated', *), {name:String}) > 0) AS n FROM customers`, query_params: { name: customer.name }, format: 'JSONEachRow' });
     assert.ok(Number((await raw.json<{ n: string }>())[0].n) >= 1, 'ClickHouse holds the name');
@@ -245,7 +256,9 @@ describe('erasing a customer', () => {
 
   it('is not undone by the next ingest, and leaves the customer out of the next training', async () => {
     await db.pool.query(`UPDATE bookings SET total_price = total_price + 1 WHERE customer_id = $1`, [customer.id]);
-    await run(['ingest', 'build-features']);
+    // The rebuilt features, price rows and segments brought the customer back under their own id.
+    await run(['ingest', 'build-features', 'train-segments']);
+    assert.deepEqual(await derivedRows(), { customer_features: 0, price_training_rows: 0, customer_segments: 0 });
     const r = await clickhouse.query({ query: 'SELECT name, email, erased_at IS NOT NULL AS erased FROM customers FINAL WHERE id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
     assert.deepEqual(await r.json(), [{ name: 'erased customer', email: null, erased: 1 }]);
     const interactions = await clickhouse.query({ query: 'SELECT count() AS n FROM customer_itinerary_interactions WHERE customer_id = {id:UInt64}', query_params: { id: customer.id }, format: 'JSONEachRow' });
