@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import {
-  BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
+  BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, importRejectPatterns, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
 } from './personal-data-map.ts';
 import { erasedRefHash, pseudonymKey, pseudonymOf } from './pseudonym.ts';
 
@@ -91,7 +91,7 @@ async function eraseInBookingSystem(pool: pg.Pool, customerId: number, reason: s
       touched['postgres.erased_customer_refs'] = remembered.rowCount ?? 0;
     }
     if (before.erased_at === null || before.name !== ERASED_NAME) {
-      const rejects = await client.query(IMPORT_REJECTS_ERASURE, [before.name, before.email]);
+      const rejects = await client.query(IMPORT_REJECTS_ERASURE, importRejectPatterns({ email: before.email, externalRef: before.external_ref, name: before.name }));
       touched['postgres.import_rejects'] = rejects.rowCount ?? 0;
     }
     for (const { table, sql } of BOOKING_SYSTEM_ERASURE) touched[`postgres.${table}`] = (await client.query(sql, [customerId])).rowCount ?? 0;

@@ -39,11 +39,28 @@ export const BOOKING_SYSTEM_ERASURE: ReadonlyArray<{ table: string; sql: string 
 ];
 
 /**
- * Import rejects keep the raw line a person sent, which may hold the customer's name or e-mail: those lines are
- * blanked, found by the values the customer had ($2 name, $3 e-mail) before they were anonymised.
+ * Import rejects keep the raw line a person sent, which may name the customer as people type it: those lines are
+ * blanked, found by the values the customer had before they were anonymised — the e-mail ($1) or the outside
+ * reference ($2) anywhere in the line, in any case, or every word of the name ($3, whole words, in any order and
+ * case: "OLIVIA WILSON", "Wilson, Olivia"). Each value is a case-insensitive regular expression (importRejectPatterns).
  */
-export const IMPORT_REJECTS_ERASURE = `UPDATE import_rejects SET raw_line = '[erased]'
-  WHERE raw_line <> '[erased]' AND (strpos(raw_line, $1) > 0 OR ($2::text IS NOT NULL AND strpos(lower(raw_line), lower($2)) > 0))`;
+const NAMES_THE_CUSTOMER = `(
+    ($1::text IS NOT NULL AND raw_line ~* $1) OR ($2::text IS NOT NULL AND raw_line ~* $2)
+    OR (cardinality($3::text[]) > 0 AND (SELECT bool_and(raw_line ~* word) FROM unnest($3::text[]) AS word)))`;
+export const IMPORT_REJECTS_ERASURE = `UPDATE import_rejects SET raw_line = '[erased]' WHERE raw_line <> '[erased]' AND ${NAMES_THE_CUSTOMER}`;
+/** The same lines, for an export. */
+export const IMPORT_REJECTS_EXPORT = `SELECT id, import_id, line_number, field, reason, raw_line, created_at FROM import_rejects WHERE ${NAMES_THE_CUSTOMER} ORDER BY id`;
+
+/** A value as a whole token of a line: not inside a longer word or reference ("C0000258" not in "C00002581"). */
+function wholeToken(value: string): string {
+  return `(^|[^[:alnum:]])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^[:alnum:]]|$)`;
+}
+
+/** The patterns IMPORT_REJECTS_ERASURE takes for a customer's e-mail, outside reference and name. */
+export function importRejectPatterns(customer: { email: string | null; externalRef: string | null; name: string }): [string | null, string | null, string[]] {
+  const words = customer.name.split(/[\s,;]+/).filter((word) => word.length > 0);
+  return [customer.email && wholeToken(customer.email), customer.externalRef && wholeToken(customer.externalRef), words.map(wholeToken)];
+}
 
 /**
  * ClickHouse: tables the ingest copied, rewritten in place (every part and old version, not only the newest row);
@@ -112,5 +129,7 @@ export const WAREHOUSE_EXPORT: ReadonlyArray<{ name: string; sql: string }> = [
   { name: 'segments', sql: 'SELECT model_version, segment FROM customer_segments_current WHERE customer_id = {id:UInt64}' },
   { name: 'recommendations', sql: 'SELECT model_version, rank, itinerary_id FROM customer_recommendations_current WHERE customer_id = {id:UInt64} ORDER BY rank' },
   { name: 'features', sql: 'SELECT * FROM customer_features WHERE customer_id = {id:UInt64}' },
+  { name: 'interactions', sql: 'SELECT itinerary_id, weight, kind, last_event_at FROM customer_itinerary_interactions WHERE customer_id = {id:UInt64} ORDER BY itinerary_id' },
+  { name: 'priceTrainingRows', sql: 'SELECT * FROM price_training_rows WHERE customer_id = {id:UInt64} ORDER BY quotation_id' },
   { name: 'scoredRequests', sql: 'SELECT scored_at, route, family, model_version, request, response FROM scored_requests WHERE customer_id = {id:UInt64} ORDER BY scored_at LIMIT 10000' },
 ];

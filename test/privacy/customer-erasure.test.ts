@@ -72,6 +72,11 @@ describe('erasing a customer', () => {
     await db.pool.query(`UPDATE ratings SET comment = $2 WHERE customer_id = $1`, [customer.id, `Great trip, ${customer.name}`]);
     const imported = await db.pool.query<{ id: string }>(`INSERT INTO imports (kind, file_name, file_sha256, mapping, status) VALUES ('bookings', 'b.csv', repeat('a', 64), '{}', 'finished') RETURNING id`);
     await db.pool.query(`INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line) VALUES ($1, 7, 'departure_date', 'not a date', $2)`, [imported.rows[0].id, `${customer.name};${customer.email};31/02/2025`]);
+    // Lines that name them as people type it: another case, surname first, or only by their outside reference.
+    // And a bystander's line, which stays.
+    for (const [line, raw] of [`${customer.name.toUpperCase()};;31/02/2025`, `${surnameFirst(customer.name)};x;2025-13-01`, `${customer.ref};;;not-a-date`, `${BYSTANDER};;31/02/2025`].entries()) {
+      await db.pool.query(`INSERT INTO import_rejects (import_id, line_number, field, reason, raw_line) VALUES ($1, $2, 'departure_date', 'not a date', $3)`, [imported.rows[0].id, 8 + line, raw]);
+    }
     // What they wrote to the chat front end, as a consenting customer's message is kept.
     const session = await db.pool.query<{ id: string }>(`INSERT INTO chat_sessions (session_hash, customer_id) VALUES (repeat('b', 64), $1) RETURNING id`, [customer.id]);
     await db.pool.query(
@@ -118,6 +123,8 @@ describe('erasing a customer', () => {
   };
 
   const segment = () => http.call('GET', `/v1/customers/${customer.id}/segment`, { key: engine });
+  const surnameFirst = (name: string) => name.split(' ').reverse().join(', ');
+  const BYSTANDER = 'Zacarías Quispe Mamani';
   /** Rows derived from the customer for training and batch answers, per table (every segments version). */
   const derivedRows = async (): Promise<Record<string, number>> => {
     const counts: Record<string, number> = {};
@@ -153,6 +160,11 @@ describe('erasing a customer', () => {
     assert.deepEqual(exported.body.bookingSystem.chatMessages.map((m: { text: string }) => m.text), [`Hola, soy ${customer.name}, escríbanme a ${customer.email}`]);
     assert.equal(exported.body.bookingSystem.chatSessions.length, 1);
     assert.ok(exported.body.warehouse.recommendations.length > 0, 'the batch recommendations made for them');
+    // The rejected import lines that name them (none held their id), and what training derived from them.
+    const rejected = (exported.body.bookingSystem.importRejects as Array<{ raw_line: string }>).map((r) => r.raw_line);
+    assert.equal(rejected.length, 4, rejected.join(' | '));
+    assert.ok(!rejected.some((line) => line.startsWith(BYSTANDER)), 'not a bystander’s line');
+    assert.ok(exported.body.warehouse.interactions.length > 0 && exported.body.warehouse.priceTrainingRows.length > 0, 'interactions and price training rows');
     // What training derived from them, which a later rebuild must not bring back.
     for (const [table, at] of Object.entries(await derivedRows())) assert.ok(at > 0, `${table} holds the customer before the erasure`);
     // What the erasure test scans for is there to be found.
@@ -213,6 +225,14 @@ describe('erasing a customer', () => {
         const r = await clickhouse.query({ query: `SELECT count() AS n FROM \`${name}\` WHERE position(formatRow('TabSeparated', *), {needle:String}) > 0`, query_params: { needle }, format: 'JSONEachRow' });
         assert.equal(Number((await r.json<{ n: string }>())[0].n), 0, `ClickHouse ${name} still holds "${needle}"`);
       }
+    }
+    // Rejected lines naming them in another case, surname first or by their reference only, in both stores.
+    const spellings = [customer.name.toUpperCase(), surnameFirst(customer.name), customer.ref];
+    const pgRejects = await db.pool.query<{ raw_line: string }>(`SELECT raw_line FROM import_rejects ORDER BY id`);
+    const chRejects = await (await clickhouse.query({ query: 'SELECT raw_line FROM import_rejects ORDER BY id', format: 'JSONEachRow' })).json<{ raw_line: string }>();
+    for (const [store, lines] of [['PostgreSQL', pgRejects.rows], ['ClickHouse', chRejects]] as const) {
+      for (const spelling of spellings) assert.ok(!lines.some((l) => l.raw_line.includes(spelling)), `${store} import_rejects still holds "${spelling}"`);
+      assert.ok(lines.some((l) => l.raw_line.startsWith(BYSTANDER)), `${store}: the bystander's line is kept`);
     }
     const logged = await clickhouse.query({ query: 'SELECT count() AS n FROM scored_requests WHERE customer_id = {id:UInt64} OR position(request, {quoted:String}) > 0', query_params: { id: customer.id, quoted: `"customerId":${customer.id}` }, format: 'JSONEachRow' });
     assert.equal(Number((await logged.json<{ n: string }>())[0].n), 0, 'the request log holds a pseudonym, not the id');
