@@ -15,12 +15,19 @@ import { checkGraph } from './runner/graph-check.ts';
  * backfill graph, or the small graphs the runner tests give their worker processes. Sandboxed children inherit
  * it through the environment.
  */
-export async function loadPipelineGraph(moduleFile: string | undefined = process.env.PIPELINE_GRAPH?.trim() || undefined): Promise<Step[]> {
+export async function loadPipelineGraph(moduleFile: string | undefined = process.env.PIPELINE_GRAPH?.trim() || undefined, named = 'PIPELINE_GRAPH'): Promise<Step[]> {
   if (moduleFile) {
     if (!fs.existsSync(path.resolve(moduleFile))) throw new InputError(`PIPELINE_GRAPH names ${moduleFile}, which does not exist`, 'PIPELINE_GRAPH');
-    const module = (await import(pathToFileURL(path.resolve(moduleFile)).href)) as Record<string, unknown>;
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(path.resolve(moduleFile)).href)) as Record<string, unknown>;
+    } catch (err) {
+      // A folder, a CSV, a module with a syntax error: say which setting and why, not a loader's stack trace.
+      const why = ((err as Error).message ?? String(err)).split('\n')[0];
+      throw new InputError(`${named} ${moduleFile} could not be loaded as a module of steps: ${why}`, named.replace(/^--/, ''));
+    }
     const steps = stepsExportedBy(module);
-    if (steps.length === 0) throw new SpiritError('pipeline_graph', `${moduleFile} exports no list of pipeline steps`, 'PIPELINE_GRAPH');
+    if (steps.length === 0) throw new InputError(`${named} ${moduleFile} exports no list of pipeline steps`, named.replace(/^--/, ''));
     return checkGraph(steps);
   }
   const steps: Step[] = [];

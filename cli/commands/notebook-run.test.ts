@@ -37,6 +37,14 @@ describe('spirit-ml notebook run refuses what it cannot run, with exit 2 and no 
     assert.deepEqual(fs.readdirSync(folder), []);
   });
 
+  it('refuses to write the report over the notebook itself', async () => {
+    const notebook = path.join(scratch, 'mine.md');
+    fs.copyFileSync('notebooks/seasonality.md', notebook);
+    const source = fs.readFileSync(notebook, 'utf8');
+    refused(await runSpiritMl(env, 'notebook', 'run', notebook, '--out', path.join(scratch, '.', 'mine.md')), /--out .*mine\.md is the notebook itself/);
+    assert.equal(fs.readFileSync(notebook, 'utf8'), source, 'the notebook is as it was');
+  });
+
   it('refuses a chart spec vega-lite cannot draw, naming the cell, its line and the spec', async () => {
     const notebook = path.join(scratch, 'blob.md');
     fs.writeFileSync(notebook, ['# Travellers', '```sql n', 'SELECT 1 AS travellers', '```', '```vega-lite n', '{ "mark": "blob", "encoding": { "y": { "field": "travellers", "type": "quantitative" } } }', '```'].join('\n'));

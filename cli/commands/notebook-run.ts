@@ -31,6 +31,8 @@ export const command: Command = {
     const target = stringArg(args, 'out');
     if (!fs.existsSync(path.dirname(path.resolve(target)))) throw new UsageError(`--out ${target}: its folder does not exist`, 'out');
     if (fs.existsSync(target) && !fs.statSync(target).isFile()) throw new UsageError(`--out ${target} is a folder (or not a file): give the report's file name, e.g. ${path.join(target, 'report.html')}`, 'out');
+    // The report would replace the analyst's notebook, which nothing keeps a copy of.
+    if (fs.existsSync(target) && fs.realpathSync(target) === fs.realpathSync(file)) throw new UsageError(`--out ${target} is the notebook itself: give the report another name, e.g. ${file.replace(/\.md$/, '')}.html`, 'out');
     const notebook = parseNotebook(fs.readFileSync(file, 'utf8'), file);
     const params = paramArgs(args);
     const source = await openAnalystSource(config, log, (line) => process.stderr.write(`spirit-ml notebook run: ${line}\n`));

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command, OptionSpec, ParsedArgs } from '../command.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../platform/log.ts';
@@ -26,9 +26,10 @@ const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'Print JSON inst
 async function graphFrom(args: ParsedArgs): Promise<Step[]> {
   const file = args.values.graph as string | undefined;
   if (file !== undefined && !existsSync(file)) throw new UsageError(`--graph ${file} does not exist`, 'graph');
+  if (file !== undefined && !statSync(file).isFile()) throw new UsageError(`--graph ${file} is not a file (a folder?): give the module that exports the steps`, 'graph');
   // Children (sandboxed processors) read the graph from the environment.
   if (file) process.env.PIPELINE_GRAPH = file;
-  return loadPipelineGraph(file);
+  return loadPipelineGraph(file, '--graph');
 }
 
 const PARAM = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/;

@@ -52,6 +52,13 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
     assert.match(result.err, reason);
   };
 
+  it('refuses a folder given as --file, naming it, without a stack trace', async () => {
+    // It crashed with EISDIR, a stack trace and exit 1.
+    const result = await runSpiritMl(env, 'sql', '--file', 'notebooks');
+    refused(result, /--file notebooks is not a file/);
+    assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
+  });
+
   it('refuses reading a file of the machine: SELECT * FROM file(/etc/passwd)', async () => {
     const result = await runSpiritMl(env, 'sql', "SELECT * FROM file('/etc/passwd', 'LineAsString')");
     refused(result, /table function file\(\) is not allowed/);

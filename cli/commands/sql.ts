@@ -58,6 +58,7 @@ export const command: Command = {
     let query = args.positionals[0];
     if (file) {
       if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`, 'file');
+      if (!fs.statSync(file).isFile()) throw new UsageError(`--file ${file} is not a file (a folder?): give the file that holds the query`, 'file');
       query = fs.readFileSync(file, 'utf8');
     }
     if (!query?.trim()) throw new UsageError('missing QUERY (or --file)', 'QUERY');

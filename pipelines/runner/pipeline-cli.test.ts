@@ -57,6 +57,20 @@ describe('spirit-ml pipeline run --param', () => {
     assert.equal(variable.code, 2, variable.stderr);
     assert.match(variable.stderr, /PIPELINE_GRAPH names \/tmp\/no-such-graph.ts, which does not exist/);
   });
+
+  it('refuses a folder or a file that is no module as the graph, naming the flag, without a stack trace', async () => {
+    // Each crashed with exit 1 and a stack trace (ERR_UNSUPPORTED_DIR_IMPORT, ERR_UNKNOWN_FILE_EXTENSION).
+    const folder = await cli(['pipeline', 'graph', '--graph', 'pipelines'], {});
+    assert.equal(folder.code, 2, folder.stderr);
+    assert.match(folder.stderr, /--graph pipelines is not a file/);
+    const notModule = await cli(['pipeline', 'graph', '--graph', 'models/demand/fixtures/monthly_in.csv'], {});
+    assert.equal(notModule.code, 2, notModule.stderr);
+    assert.match(notModule.stderr, /--graph models\/demand\/fixtures\/monthly_in.csv could not be loaded as a module of steps/);
+    const noSteps = await cli(['pipeline', 'graph', '--graph', 'package.json'], {});
+    assert.equal(noSteps.code, 2, noSteps.stderr);
+    assert.match(noSteps.stderr, /--graph package.json exports no list of pipeline steps/);
+    for (const result of [folder, notModule, noSteps]) assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
 });
 
 for (const target of await postgresTargets()) {
