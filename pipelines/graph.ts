@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Step } from './step.ts';
-import { InputError, SpiritError } from '../platform/errors.ts';
+import { InputError } from '../platform/errors.ts';
 import { checkGraph } from './runner/graph-check.ts';
 
 /**
