@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyJwt from '@fastify/jwt';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -73,10 +72,19 @@ export interface AppDeps {
   requestLogClickHouse?: ClickHouseClient;
 }
 
-/** A caller's X-Request-Id is kept when it is a sensible token, so their logs and ours join; else a new id. */
-function requestId(request: IncomingMessage): string {
+/**
+ * Every request gets an id of ours, which the audit log, the scored-request log and our log lines carry and the
+ * response names (X-Request-Id). A caller's own X-Request-Id cannot be it: an analyst could then give their write
+ * the id of a manager's, and the audit would show two rows under one request. Theirs, when it is a sensible token,
+ * is logged beside ours (callerRequestId), so their logs and ours still join.
+ */
+function requestId(): string {
+  return crypto.randomUUID();
+}
+
+function callerRequestId(request: FastifyRequest): string | undefined {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : undefined;
 }
 
 /**
@@ -172,7 +180,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     installTextHygiene(app);
     // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
     const debugRequests = deps.config.logLevel === 'debug';
+    app.decorateRequest('callerRequestId', undefined);
     app.addHook('onRequest', (request, reply, done) => {
+      request.callerRequestId = callerRequestId(request);
       reply.header('x-request-id', request.id);
       reply.headers(ANSWER_HEADERS);
       done();
@@ -181,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
       metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
-      if (debugRequests) log.debug('request', { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
+      if (debugRequests) log.debug('request', { reqId: request.id, callerRequestId: request.callerRequestId, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
       done();
     });
 

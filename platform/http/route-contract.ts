@@ -20,6 +20,8 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The caller's own X-Request-Id, logged beside ours (request.id) so their logs join ours; never ours. */
+    callerRequestId: string | undefined;
   }
   interface FastifyContextConfig {
     /** Roles that may call the route. Required on every /v1 route; a route without it needs no credential. */

@@ -20,7 +20,7 @@ export function installAuditTrail(app: FastifyInstance, deps: { pool: pg.Pool; l
     try {
       await appendAudit(deps.pool, actorOf(request), { action: `request.${request.method.toLowerCase()}`, target: route, after: { params: request.params, status: reply.statusCode } });
     } catch (err) {
-      deps.log.error('audit record not written', { reqId: request.id, route, error: (err as Error).message });
+      deps.log.error('audit record not written', { reqId: request.id, callerRequestId: request.callerRequestId, route, error: (err as Error).message });
     }
     return payload;
   });

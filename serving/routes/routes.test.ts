@@ -450,14 +450,16 @@ describe('scoring API routes on a small booking world', () => {
 
   describe('request log, replay, cache and operations', () => {
     it('logs every scored item to ClickHouse, and a logged suggestion replays to the same price', async () => {
-      const requestId = `replay-${Date.now()}`;
-      const original = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-900', partySize: 3 }) }, headers: { 'x-request-id': requestId } });
-      assert.equal(original.headers.get('x-request-id'), requestId);
-      await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-segment` } });
+      // Each answer names the id it was logged under; ours, whatever X-Request-Id the caller sent.
+      const original = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ quotationRef: 'Q-900', partySize: 3 }) }, headers: { 'x-request-id': 'engine-chosen-id' } });
+      const requestId = original.headers.get('x-request-id')!;
+      assert.match(requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      const segmented = await http.call('GET', `/v1/customers/${regular.customerId}/segment`, { key: keys.analyst });
       const recommendationsPath = `/v1/customers/${regular.customerId}/recommendations?k=3&from=${inDays(100)}&to=${inDays(130)}`;
-      const recommended = await http.call('GET', recommendationsPath, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs` } });
+      const recommended = await http.call('GET', recommendationsPath, { key: keys.analyst });
       // Asked again with every input cached: the remembered answer, sent and logged from its encodings.
-      const recommendedAgain = await http.call('GET', recommendationsPath, { key: keys.analyst, headers: { 'x-request-id': `${requestId}-recs-again` } });
+      const recommendedAgain = await http.call('GET', recommendationsPath, { key: keys.analyst });
+      const [recsId, recsAgainId] = [recommended.headers.get('x-request-id')!, recommendedAgain.headers.get('x-request-id')!];
       assert.deepEqual(recommendedAgain.body, recommended.body);
       assert.equal(recommendedAgain.headers.get('content-type'), 'application/json; charset=utf-8');
       await app.close();
@@ -471,16 +473,17 @@ describe('scoring API routes on a small booking world', () => {
       assert.ok(logged, 'closing the app wrote the buffered log');
       assert.deepEqual([logged.family, logged.model_version, logged.caller_role, Number(logged.quotation_id)], ['price', world.versions.price.version, 'quotation-engine', 900]);
       assert.equal(logged.feature_snapshot_id, original.body.suggestions[0].featureSnapshotId);
-      const [segmentRow] = await queryRows<{ family: string }>(clickhouse, `SELECT family FROM scored_requests WHERE request_id = {id:String}`, { id: `${requestId}-segment` });
+      const [segmentRow] = await queryRows<{ family: string }>(clickhouse, `SELECT family FROM scored_requests WHERE request_id = {id:String}`, { id: segmented.headers.get('x-request-id')! });
       assert.equal(segmentRow.family, 'segmentation');
       // A recommendation logs its availability as a snapshot id; the list is in the log once, under that id.
       const recsRows = await queryRows<{ request_id: string; features: string; response: string; request: string; model_version: string }>(
         clickhouse,
-        `SELECT request_id, features, response, request, model_version FROM scored_requests WHERE request_id IN ({ids:Array(String)}) AND family = 'recommender' ORDER BY request_id`,
-        { ids: [`${requestId}-recs`, `${requestId}-recs-again`] },
+        `SELECT request_id, features, response, request, model_version FROM scored_requests WHERE request_id IN ({ids:Array(String)}) AND family = 'recommender'`,
+        { ids: [recsId, recsAgainId] },
       );
-      assert.deepEqual(recsRows.map((r) => r.request_id), [`${requestId}-recs`, `${requestId}-recs-again`]);
-      const [recsRow, recsAgainRow] = recsRows;
+      assert.deepEqual(recsRows.map((r) => r.request_id).sort(), [recsId, recsAgainId].sort());
+      const recsRow = recsRows.find((r) => r.request_id === recsId)!;
+      const recsAgainRow = recsRows.find((r) => r.request_id === recsAgainId)!;
       assert.deepEqual(JSON.parse(recsAgainRow.features), JSON.parse(recsRow.features));
       assert.deepEqual(JSON.parse(recsAgainRow.request), JSON.parse(recsRow.request));
       assert.equal(recsAgainRow.model_version, world.versions.recommender.version);

@@ -34,7 +34,9 @@ describe('the audit log', () => {
     for (const action of ['api_key.create', 'api_key.revoke', 'guardrail.set', 'guardrail.remove', 'auto_accept_band.set', 'request.post']) assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
 
     const keyCreation = log.body.records.find((r: { action: string; target: string }) => r.action === 'api_key.create' && r.target === `api_key:${created.body.id}`);
-    assert.equal(keyCreation.requestId, 'req-audit-1');
+    // The id is ours, the one the response named: a caller cannot choose it (it was their X-Request-Id).
+    assert.equal(keyCreation.requestId, created.headers.get('x-request-id'));
+    assert.notEqual(keyCreation.requestId, 'req-audit-1');
     assert.equal(keyCreation.role, 'admin');
     assert.equal(keyCreation.actorKeyId, api.keyIds.admin);
     assert.equal(keyCreation.source, 'api');
@@ -48,6 +50,18 @@ describe('the audit log', () => {
 
     assert.equal((await api.http.call('GET', '/v1/admin/audit?action=guardrail', { key: admin })).body.records.length, 3);
     assert.equal((await api.http.call('GET', '/v1/admin/audit', { key: manager })).status, 403, 'only admins read it');
+  });
+
+  it("gives every write its own request id, which another caller cannot copy onto theirs", async () => {
+    // An analyst sent the manager's request id with their own write: both audit rows carried it.
+    const set = await api.http.call('PUT', '/v1/guardrails', { key: api.keys['pricing-manager'], body: { destinationId: null, serviceLevel: 'superior', minMargin: 0.15, reason: 'superior floor' } });
+    assert.equal(set.status, 200, set.text);
+    const managers = set.headers.get('x-request-id')!;
+    const copied = await api.http.call('POST', '/v1/auth/token', { key: api.keys.analyst, headers: { 'x-request-id': managers } });
+    assert.equal(copied.status, 200, copied.text);
+    assert.notEqual(copied.headers.get('x-request-id'), managers);
+    const records = (await readAudit(api.db.pool, { limit: 20 })).filter((r) => r.requestId === managers);
+    assert.deepEqual(records.map((r) => r.action), ['guardrail.set'], 'one record under the manager’s id, theirs');
   });
 
   it('writes the record before the response, so a caller reading the log after its write finds it', async () => {
