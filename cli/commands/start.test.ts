@@ -192,3 +192,34 @@ describe('npm start on a fresh machine', () => {
     }
   });
 });
+
+/**
+ * `npm start -- --no-serve` (a machine that only prepares data and models): the keys the README and the `sql` and
+ * `notebook` commands point to must be there afterwards. They were written only when the API started.
+ */
+describe('npm start --no-serve', () => {
+  it('stops after the pipeline and leaves one API key per role in the data directory', async () => {
+    const dataDir = tempDir('npm-start-no-serve');
+    const env: NodeJS.ProcessEnv = { ...process.env, SPIRIT_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
+    for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'REDIS_URL']) delete env[name];
+    const child = spawn(process.execPath, ['--no-memory-reducer', '--import', 'tsx', 'cli/main.ts', 'start', '--no-serve', '--customers', '200', '--years', '2'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        process.kill(-child.pid!, 'SIGKILL');
+        reject(new Error(`still running after ${START_TIMEOUT_MS / 1000} s:\n${errors.slice(-2000)}`));
+      }, START_TIMEOUT_MS);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    const file = path.join(dataDir, 'api-keys.json');
+    assert.ok(fs.existsSync(file), `no ${file}:\n${errors.slice(-2000)}`);
+    const keys = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    assert.deepEqual(Object.keys(keys).sort(), ['admin', 'analyst', 'pricing-manager', 'quotation-engine']);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'readable by its owner only');
+    assert.match(errors, new RegExp(`API keys: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+});

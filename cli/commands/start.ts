@@ -94,11 +94,13 @@ export const command: Command = {
       const failed = runs.filter((r) => r.status !== 'succeeded');
       if (failed.length > 0) say(`${failed.length} step(s) did not succeed; the API serves what is available (families without a model answer 503)`);
 
+      // Written before --no-serve stops: the README and the sql and notebook commands send people to this file.
+      const keys = await ensureApiKeys(stores.pg, config.dataDir);
       if (args.values['no-serve'] === true) {
+        say(`API keys: ${keys.file} (one per role)`);
         await stores.close();
         return failed.length > 0 ? 1 : 0;
       }
-      const keys = await ensureApiKeys(stores.pg, config.dataDir);
       // From here this process serves requests (the pipeline above is done): see platform/serving-v8.ts.
       tuneV8ForServing(log);
       const api = await buildApp({
