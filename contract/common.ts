@@ -5,7 +5,7 @@ export const ErrorBody = Type.Object(
   {
     code: Type.String({
       description:
-        'Stable code for programs: invalid_input, invalid_json, body_too_large, unsupported_media_type, request_too_large, bad_request, unauthorized, forbidden, not_found, below_floor and below_cost (an override under the guardrail floor or cost, not confirmed), above_ceiling (an override above the highest expected price, not confirmed), conflict codes of the review desk, rate_limited, model_unavailable, store_unavailable, internal',
+        'Stable code for programs: invalid_input, invalid_json, body_too_large, unsupported_media_type, request_too_large, bad_request, unauthorized, forbidden, not_found, below_floor and below_cost (an override under the guardrail floor or list price band, or under cost, not confirmed), above_ceiling (an override above the guardrail ceiling, the list price band or the highest expected price, not confirmed), conflict codes of the review desk, rate_limited, model_unavailable, store_unavailable, internal',
     }),
     message: Type.String({ description: 'What went wrong and what to do, for people' }),
     field: Type.Optional(Type.String({ description: 'The request field at fault, e.g. quotations[3].cost' })),

@@ -224,6 +224,16 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
     await page.locator('#override-price').fill('');
     await page.locator('#override-price').pressSequentially('100');
     await page.locator('#confirm-price').check();
+    // A tick confirms the warning it was given for: the price changed to one far above, it is asked again (the tick
+    // stayed, and the page sent confirmAboveCeiling that nobody gave).
+    await page.locator('#override-price').fill('999999');
+    await warning.filter({ hasText: 'above the highest expected price' }).waitFor();
+    assert.equal(await page.locator('#confirm-price').isChecked(), false, 'the tick was for the price below cost');
+    await page.locator('#reason').press('Enter');
+    await page.locator('#decision-error').filter({ hasText: 'Charge it anyway' }).waitFor();
+    assert.equal(await decided(), 0);
+    await page.locator('#override-price').fill('100');
+    await page.locator('#confirm-price').check();
     await page.locator('#reason').press('Enter');
     await page.locator('#detail-status').filter({ hasText: 'Overridden' }).waitFor();
     await page.locator('#decided').filter({ hasText: 'below cost, confirmed' }).waitFor();
@@ -354,7 +364,9 @@ describe('review page in headless Chromium', { skip: chromiumSkip }, () => {
       );
       assert.equal(rows.length, 1);
       assert.equal(rows[0].price, above);
-      assert.match(rows[0].change_reason, /above the ceiling, confirmed: private departure with a chef$/);
+      // The default rule's list price band is the lowest of the limits here, and the version names it.
+      assert.match(rows[0].change_reason, /above the list price band, confirmed: private departure with a chef$/);
+      await other.locator('#decided').filter({ hasText: 'above the list price band, confirmed' }).waitFor();
       assert.equal((await db.pool.query('SELECT price_total::float8 AS p FROM quotations WHERE id = $1', [quotationId])).rows[0].p, above);
     } finally {
       await other.context().close();

@@ -145,8 +145,8 @@ for (const target of targets) {
       const { suggestion, quotationId, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.15 });
       const path = `/v1/review/suggestions/${suggestion.id}/decision`;
       const before = await decisions();
-      // Above what the model suggested, below what would need confirming.
-      const agreed = Math.round(currentPrice * 130) / 100;
+      // Above what the model suggested, below what would need confirming (the list price band's high end, 1.25 × list).
+      const agreed = Math.round(currentPrice * 120) / 100;
       const refusals: Array<[unknown, string]> = [
         [{ action: 'override', price: 2000 }, 'reason'],
         [{ action: 'override', price: -5, reason: 'cheaper' }, 'price'],
@@ -244,7 +244,27 @@ for (const target of targets) {
       assert.equal(above.status, 201, above.text);
       assert.equal(above.body.decidedPrice, high);
       const charter = await db.pool.query('SELECT change_reason FROM quotation_versions WHERE quotation_id = $1 ORDER BY version DESC LIMIT 1', [fourth.quotationId]);
-      assert.match(charter.rows[0].change_reason, /above the ceiling, confirmed: private charter/);
+      assert.match(charter.rows[0].change_reason, /above the list price band, confirmed: private charter/);
+      // The confirmed breach stays on the decision, as one below the floor does (it was only in the change reason).
+      assert.equal(above.body.aboveGuardrail, 'list_band');
+
+      // The list price band binds an override too: just above its high end (under 1.5 times the prices), it was
+      // taken with a 201 and no word. Refused until confirmed, then recorded.
+      const fifth = await quotationWithSuggestion(db.pool, scorer, { ...cusco(), ratio: 1.1 });
+      const fifthPath = `/v1/review/suggestions/${fifth.suggestion.id}/decision`;
+      const fifthDetail = (await http.call('GET', `/v1/review/suggestions/${fifth.suggestion.id}`, { key })).body;
+      const overBand = Math.round(fifthDetail.guardrails.listBand.hi * 100 + 100) / 100;
+      assert.ok(overBand < 1.5 * Math.max(fifthDetail.suggestedPrice, fifthDetail.currentPrice), 'within what was expected before');
+      assert.equal(fifthDetail.highestExpectedPrice, fifthDetail.guardrails.listBand.hi, 'the page is told the band is the limit');
+      const outside = await http.call('POST', fifthPath, { key, body: { action: 'override', price: overBand, reason: 'peak week' } });
+      assert.deepEqual([outside.status, outside.body.code, outside.body.field], [400, 'above_ceiling', 'price'], outside.text);
+      assert.match(outside.body.message, /list price band's high end/);
+      assert.equal(await state(fifth.suggestion.id), 'pending');
+      const confirmedOutside = await http.call('POST', fifthPath, { key, body: { action: 'override', price: overBand, reason: 'peak week', confirmAboveCeiling: true } });
+      assert.equal(confirmedOutside.status, 201, confirmedOutside.text);
+      assert.deepEqual([confirmedOutside.body.belowGuardrail, confirmedOutside.body.aboveGuardrail], [null, 'list_band']);
+      const loggedOutside = (await http.call('GET', '/v1/review/decisions?limit=20', { key })).body.find((d: { suggestionId: number }) => d.suggestionId === fifth.suggestion.id);
+      assert.equal(loggedOutside.aboveGuardrail, 'list_band', 'the decision log shows it');
     });
 
     it('locks and releases prices, and sets auto-accept bands', async () => {

@@ -69,8 +69,11 @@ export const DecisionSchema = Type.Object({
   currentPrice: Type.Number(),
   modelVersion: Type.String(),
   decidedAt: Type.String({ format: 'date-time' }),
-  belowGuardrail: Type.Union([Type.Enum(['floor', 'cost']), Type.Null()], {
-    description: 'An override the manager confirmed under the guardrail floor (floor) or under cost (cost); null otherwise',
+  belowGuardrail: Type.Union([Type.Enum(['cost', 'floor', 'list_band']), Type.Null()], {
+    description: 'An override the manager confirmed under cost, the guardrail floor or the list price band’s low end; null otherwise',
+  }),
+  aboveGuardrail: Type.Union([Type.Enum(['ceiling', 'list_band', 'highest_expected']), Type.Null()], {
+    description: 'An override the manager confirmed above the guardrail ceiling, the list price band’s high end, or only the highest expected price; null otherwise',
   }),
 });
 
@@ -93,7 +96,7 @@ export const SuggestionDetailSchema = Type.Object({
   baseValue: Nullable(Type.Number()),
   unclampedPrice: Nullable(Type.Number({ description: 'The model’s price before the guardrail moved it' })),
   guardrails: Nullable(AppliedGuardrailsSchema),
-  highestExpectedPrice: Money('Above this an override is refused (400 above_ceiling) until confirmed with confirmAboveCeiling'),
+  highestExpectedPrice: Money('Above this an override is refused (400 above_ceiling) until confirmed with confirmAboveCeiling: the lowest of the guardrail ceiling, the list price band’s high end and 1.5 times the suggested or current price'),
   segment: NullableString(),
   featureSnapshotId: NullableString(),
   features: Type.Record(Type.String(), Type.Number()),
@@ -108,10 +111,10 @@ export const DecisionBody = Type.Object(
     price: Type.Optional(Type.Number({ description: 'The price to charge (override only), whole party, at most two decimals (more is refused, never rounded)' })),
     reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why (required to override or reject); kept with the decision' })),
     confirmBelowFloor: Type.Optional(
-      Type.Boolean({ description: 'Override only: confirms a price under the guardrail floor or under cost, which is otherwise refused (400 below_floor / below_cost)' }),
+      Type.Boolean({ description: 'Override only: confirms a price under cost, the guardrail floor or the list price band’s low end, which is otherwise refused (400 below_cost / below_floor)' }),
     ),
     confirmAboveCeiling: Type.Optional(
-      Type.Boolean({ description: 'Override only: confirms a price above highestExpectedPrice (the guardrail ceiling, or 1.5 times the suggested or current price), which is otherwise refused (400 above_ceiling)' }),
+      Type.Boolean({ description: 'Override only: confirms a price above highestExpectedPrice (the guardrail ceiling, the list price band’s high end, or 1.5 times the suggested or current price), which is otherwise refused (400 above_ceiling)' }),
     ),
   },
   { additionalProperties: false },

@@ -4,17 +4,18 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { recordQuotationEvent } from '../quotations/quotation-events.ts';
 import { lockQuotation, writePriceVersion } from '../quotations/quotation-versions.ts';
 import { inTransaction } from '../../platform/transaction.ts';
-import { DECISION_COLUMNS, insertDecision, toDecision, type Decision } from './decision-record.ts';
+import { DECISION_COLUMNS, insertDecision, toDecision, type Decision, type LimitAbove, type LimitBelow } from './decision-record.ts';
 import { activeLockFor } from './price-locks.ts';
 import { ReviewConflictError } from './review-errors.ts';
 
 /**
  * A pricing manager's decision on a pending suggestion:
  * - accept: the quotation gets a new version at the suggested price;
- * - override: a new version at the manager's price, with the reason (required). A price under the guardrail floor
- *   the suggestion was held to, or under cost, is refused (400 below_floor / below_cost on `price`) unless the manager
- *   confirms it (`confirmBelowFloor: true`); it is then recorded as such (`belowGuardrail`). A price above the highest
- *   one expected (HIGHEST_EXPECTED) is refused too (400 above_ceiling) until confirmed (`confirmAboveCeiling: true`);
+ * - override: a new version at the manager's price, with the reason (required). The price is held to the rule the
+ *   suggestion was: under cost, the guardrail floor or the list-price band it is refused (400 below_cost / below_floor
+ *   on `price`) unless the manager confirms it (`confirmBelowFloor: true`); above the ceiling, the band or the highest
+ *   price expected (HIGHEST_EXPECTED) likewise (400 above_ceiling, `confirmAboveCeiling: true`). A confirmed one is
+ *   recorded with the limit it crossed (`belowGuardrail`, `aboveGuardrail`);
  * - reject: the price stays as it is, with the reason (required).
  * Everything is checked before anything is written, and all of it — decision, new version, event — commits
  * together; a suggestion is decided once (the row locks serialise two managers, the unique key backs it up).
@@ -86,7 +87,8 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
     const found = await client.query(
       `SELECT id, quotation_id, quotation_version, departure_id, state::text AS state, suggested_price::float8 AS suggested_price,
               current_price::float8 AS current_price, cost_total::float8 AS cost_total, (guardrails->>'floor')::float8 AS floor,
-              (guardrails->>'ceiling')::float8 AS ceiling, currency
+              (guardrails->>'ceiling')::float8 AS ceiling, (guardrails->'listBand'->>'lo')::float8 AS band_lo,
+              (guardrails->'listBand'->>'hi')::float8 AS band_hi, currency
          FROM price_suggestions WHERE id = $1 FOR UPDATE`,
       [request.suggestionId],
     );
@@ -107,8 +109,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       if (lock) throw new ReviewConflictError('price_locked', `the price is locked by ${lock.lockedBy} since ${lock.lockedAt} (${lock.reason}); release lock ${lock.id} first, or reject the suggestion`);
     }
 
-    const belowGuardrail = checked.action === 'override' ? guardrailBroken(checked.price as number, s.cost_total, s.floor, checked.confirmBelowFloor, s.currency) : null;
-    const aboveCeiling = checked.action === 'override' && aboveHighestExpected(checked.price as number, s, checked.confirmAboveCeiling);
+    const crossed = checked.action === 'override' ? checkOverride(checked.price as number, s, { below: checked.confirmBelowFloor, above: checked.confirmAboveCeiling }, s.currency) : { below: null, above: null };
     const price = checked.action === 'accept' ? s.suggested_price : checked.action === 'override' ? (checked.price as number) : s.current_price;
     let resultingVersion: number | null = null;
     if (checked.action !== 'reject') {
@@ -121,7 +122,7 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
         changeReason:
           checked.action === 'accept'
             ? `accepted suggestion ${s.id}${checked.reason ? `: ${checked.reason}` : ''}`
-            : `overrode suggestion ${s.id}${belowGuardrail ? ` below the ${belowGuardrail === 'cost' ? 'cost' : 'guardrail floor'}, confirmed` : ''}${aboveCeiling ? ' above the ceiling, confirmed' : ''}: ${checked.reason}`,
+            : `overrode suggestion ${s.id}${crossed.below ? ` below the ${CROSSED_TEXT[crossed.below]}, confirmed` : ''}${crossed.above ? ` above the ${CROSSED_TEXT[crossed.above]}, confirmed` : ''}: ${checked.reason}`,
       });
       await recordQuotationEvent(client, {
         type: 'quotation.updated', quotationId: quotation.quotationId, version: resultingVersion, actor: request.actor.name,
@@ -137,7 +138,8 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
       decidedByRole: request.actor.role,
       autoAcceptBandId: null,
       resultingVersion,
-      belowGuardrail,
+      belowGuardrail: crossed.below,
+      aboveGuardrail: crossed.above,
     });
     await appendAudit(client, request.actor, {
       action: 'suggestion.decide',
@@ -149,56 +151,89 @@ export async function decideSuggestion(pool: pg.Pool, request: DecisionRequest):
   });
 }
 
+/** How a version's change reason names a limit an override was confirmed across. */
+const CROSSED_TEXT: Record<LimitBelow | LimitAbove, string> = { cost: 'cost', floor: 'guardrail floor', ceiling: 'ceiling', list_band: 'list price band', highest_expected: 'highest expected price' };
+
 const usd = (amount: number, currency: string) => `${currency} ${amount.toFixed(2)}`;
 
+/** What an override's price is held to: the suggestion's prices and the guardrail rule it was priced under. */
+export interface OverrideLimits {
+  suggested_price: number;
+  current_price: number;
+  cost_total: number;
+  floor: number | null;
+  ceiling: number | null;
+  /** The rule's list-price band (maxChangeVsList around the list price), if it has one. */
+  band_lo: number | null;
+  band_hi: number | null;
+}
+
 /**
- * Which limit an override's price goes under — cost first, the stronger one — or null. Under either without the
- * manager's confirmation it is refused: a mistyped $100 on a $12,917 trip must not become the quotation's price.
+ * The limit an override's price goes under — cost first, the strongest, then the guardrail floor, then the list-price
+ * band's low end — or null. Under any of them it is refused until the manager confirms it: a mistyped $100 on a
+ * $12,917 trip must not become the quotation's price.
  */
-function guardrailBroken(price: number, cost: number, floor: number | null, confirmed: boolean, currency: string): 'floor' | 'cost' | null {
-  const broken = price < cost ? 'cost' : floor !== null && price < floor ? 'floor' : null;
-  if (broken && !confirmed) {
-    const limit = broken === 'cost' ? `our cost of ${usd(cost, currency)}` : `the guardrail floor of ${usd(floor!, currency)} (cost ${usd(cost, currency)} plus the least margin)`;
-    throw new InputError(
-      `price ${usd(price, currency)} is below ${limit}; check it, or confirm it with confirmBelowFloor: true and a reason, and it is recorded as an override below the ${broken === 'cost' ? 'cost' : 'floor'}`,
-      'price',
-      `below_${broken}`,
-    );
-  }
-  return broken;
+export function limitBelow(price: number, s: OverrideLimits): LimitBelow | null {
+  if (price < s.cost_total) return 'cost';
+  if (s.floor !== null && price < s.floor) return 'floor';
+  if (s.band_lo !== null && price < s.band_lo) return 'list_band';
+  return null;
 }
 
 /**
  * An override far above what anyone expected is more often a slip than a price: `2150,50` typed where the browser
- * drops the comma is 215050. Above the guardrail ceiling, or above HIGHEST_EXPECTED times the higher of the
- * suggested and the current price, whichever is lower, it is refused until the manager confirms it.
+ * drops the comma is 215050. Above the guardrail ceiling, the list-price band's high end, or HIGHEST_EXPECTED times
+ * the higher of the suggested and the current price, whichever is lowest, it is refused until the manager confirms it.
  */
 export const HIGHEST_EXPECTED = 1.5;
 
-export function highestExpectedPrice(s: { suggested_price: number; current_price: number; ceiling: number | null }): number {
-  const fromPrices = HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price);
+export function highestExpectedPrice(s: Pick<OverrideLimits, 'suggested_price' | 'current_price' | 'ceiling' | 'band_hi'>): number {
+  const limits = [HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price)];
+  if (s.ceiling !== null) limits.push(s.ceiling);
+  if (s.band_hi !== null) limits.push(s.band_hi);
   // In cents, as prices are: 1.5 × 1433.33 is 2149.995, and 2150.00 must not be 'above 2150.00'.
-  return Math.round((s.ceiling === null ? fromPrices : Math.min(s.ceiling, fromPrices)) * 100) / 100;
+  return Math.round(Math.min(...limits) * 100) / 100;
 }
 
-function aboveHighestExpected(
-  price: number,
-  s: { suggested_price: number; current_price: number; ceiling: number | null; currency: string },
-  confirmed: boolean,
-): boolean {
-  const highest = highestExpectedPrice(s);
-  if (price <= highest) return false;
-  if (!confirmed) {
-    const limit = s.ceiling !== null && s.ceiling <= HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price)
-      ? `the guardrail ceiling of ${usd(highest, s.currency)}`
-      : `${HIGHEST_EXPECTED} times the suggested or current price (${usd(highest, s.currency)})`;
+/** The limit an override's price goes over, the guardrail's own first, or null (at or under the highest expected). */
+export function limitAbove(price: number, s: OverrideLimits): LimitAbove | null {
+  if (price <= highestExpectedPrice(s)) return null;
+  if (s.ceiling !== null && price > s.ceiling) return 'ceiling';
+  if (s.band_hi !== null && price > s.band_hi) return 'list_band';
+  return 'highest_expected';
+}
+
+const LIMIT_BELOW_TEXT: Record<LimitBelow, (s: OverrideLimits, currency: string) => string> = {
+  cost: (s, c) => `our cost of ${usd(s.cost_total, c)}`,
+  floor: (s, c) => `the guardrail floor of ${usd(s.floor!, c)} (cost ${usd(s.cost_total, c)} plus the least margin)`,
+  list_band: (s, c) => `the list price band's low end of ${usd(s.band_lo!, c)} (the guardrail's largest move from the list price)`,
+};
+const LIMIT_ABOVE_TEXT: Record<LimitAbove, (s: OverrideLimits, currency: string) => string> = {
+  ceiling: (s, c) => `the guardrail ceiling of ${usd(s.ceiling!, c)}`,
+  list_band: (s, c) => `the list price band's high end of ${usd(s.band_hi!, c)} (the guardrail's largest move from the list price)`,
+  highest_expected: (s, c) => `${HIGHEST_EXPECTED} times the suggested or current price (${usd(highestExpectedPrice(s), c)})`,
+};
+
+/** The limits an override crosses, refused (400 on `price`) unless confirmed; the ones confirmed are returned. */
+function checkOverride(price: number, s: OverrideLimits, confirmed: { below: boolean; above: boolean }, currency: string): { below: LimitBelow | null; above: LimitAbove | null } {
+  const below = limitBelow(price, s);
+  if (below && !confirmed.below) {
+    // One code for the floor and the band (both guardrails, both confirmed with confirmBelowFloor); cost has its own.
     throw new InputError(
-      `price ${usd(price, s.currency)} is above ${limit}; check it (a decimal comma typed as a thousands separator?), or confirm it with confirmAboveCeiling: true and a reason`,
+      `price ${usd(price, currency)} is below ${LIMIT_BELOW_TEXT[below](s, currency)}; check it, or confirm it with confirmBelowFloor: true and a reason, and it is recorded as an override below the ${below === 'list_band' ? 'list price band' : below}`,
+      'price',
+      below === 'cost' ? 'below_cost' : 'below_floor',
+    );
+  }
+  const above = limitAbove(price, s);
+  if (above && !confirmed.above) {
+    throw new InputError(
+      `price ${usd(price, currency)} is above ${LIMIT_ABOVE_TEXT[above](s, currency)}; check it (a decimal comma typed as a thousands separator?), or confirm it with confirmAboveCeiling: true and a reason`,
       'price',
       'above_ceiling',
     );
   }
-  return true;
+  return { below, above };
 }
 
 export async function decisionOf(db: pg.Pool | pg.PoolClient, suggestionId: number): Promise<Decision | null> {

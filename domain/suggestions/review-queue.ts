@@ -179,7 +179,12 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
     contributions: r.contributions,
     baseValue: r.base_value,
     unclampedPrice: r.unclamped_price,
-    highestExpectedPrice: highestExpectedPrice({ suggested_price: r.suggested_price, current_price: r.current_price, ceiling: r.guardrails?.ceiling ?? null }),
+    highestExpectedPrice: highestExpectedPrice({
+      suggested_price: r.suggested_price,
+      current_price: r.current_price,
+      ceiling: r.guardrails?.ceiling ?? null,
+      band_hi: r.guardrails?.listBand?.hi ?? null,
+    }),
     guardrails: r.guardrails,
     segment: r.segment,
     featureSnapshotId: r.feature_snapshot_id,

@@ -60,7 +60,7 @@ for (const target of targets) {
         { where: cusco, destination: 'cusco', model: 'price-000001', ratio: 1.3, action: 'reject' },
         { where: cusco, destination: 'cusco', model: 'price-000002', ratio: 1.1, action: 'accept' },
         { where: puno, destination: 'puno', model: 'price-000001', ratio: 1.02, action: 'auto' },
-        { where: puno, destination: 'puno', model: 'price-000002', ratio: 1.2, action: 'override', price: 1.1 },
+        { where: puno, destination: 'puno', model: 'price-000002', ratio: 1.2, action: 'override', price: 1.04 },
         { where: puno, destination: 'puno', model: 'price-000002', ratio: 1.01, action: 'auto' },
       ];
       for (const step of plan) {
@@ -142,7 +142,7 @@ for (const target of targets) {
       // A model whose two overrides differ: the first is copied, then both are copied again by the full re-copy, so an
       // average over the rows as delivered counts the first twice.
       const cusco = { itineraryId: catalogue.itineraries.machuPicchu, customerId: catalogue.customers.english, departureDate: catalogue.departureDates.machuPicchu };
-      for (const price of [1.1, 0.9]) {
+      for (const price of [1.04, 0.9]) {
         const { suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...cusco, ratio: 1.2, modelVersion: 'price-000003' });
         const suggested = Math.round(currentPrice * 1.2 * 100) / 100;
         const decision = await decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: Math.round(suggested * price * 100) / 100, reason: 'test', actor: manager });

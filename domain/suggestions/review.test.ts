@@ -103,8 +103,8 @@ for (const target of targets) {
 
     it('override: needs a reason and a positive price; then a version at the manager’s price', async () => {
       const { quotationId, suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.1 });
-      // The partner's rate: above the suggestion, below what would need confirming.
-      const partnerRate = Math.round(currentPrice * 130 + 50) / 100;
+      // The partner's rate: above the suggestion, below what would need confirming (the list price band, 1.25 × list).
+      const partnerRate = Math.round(currentPrice * 120 + 50) / 100;
       const before = await snapshot(quotationId);
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 2500, actor: manager }), (e: Error & { field?: string }) => e.field === 'reason');
       await assert.rejects(decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 2500, reason: '   ', actor: manager }), (e: Error & { field?: string }) => e.field === 'reason');

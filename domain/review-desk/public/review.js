@@ -408,7 +408,7 @@ function renderDetail(d) {
   if (d.state !== 'pending') {
     decided.hidden = false;
     decided.textContent = d.decision
-      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${moment(d.decision.decidedAt)} at ${money(d.decision.decidedPrice, d.currency, false, true)}${BELOW_LABELS[d.decision.belowGuardrail] ?? ''}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
+      ? `${STATE_LABELS[d.state] ?? d.state} by ${d.decision.decidedBy} on ${moment(d.decision.decidedAt)} at ${money(d.decision.decidedPrice, d.currency, false, true)}${BELOW_LABELS[d.decision.belowGuardrail] ?? ''}${ABOVE_LABELS[d.decision.aboveGuardrail] ?? ''}${d.decision.reason ? ` — “${d.decision.reason}”` : ''}.`
       : `This suggestion was ${d.state}.`;
     form.hidden = true;
   } else {
@@ -434,7 +434,8 @@ function dropFromQueue(id) {
   return index;
 }
 
-const BELOW_LABELS = { floor: ' (below the guardrail floor, confirmed)', cost: ' (below cost, confirmed)' };
+const BELOW_LABELS = { floor: ' (below the guardrail floor, confirmed)', cost: ' (below cost, confirmed)', list_band: ' (below the list price band, confirmed)' };
+const ABOVE_LABELS = { ceiling: ' (above the guardrail ceiling, confirmed)', list_band: ' (above the list price band, confirmed)', highest_expected: ' (above the highest expected price, confirmed)' };
 
 /**
  * The override price as typed, read strictly: digits, with a point and at most two decimals for cents. Anything else
@@ -457,8 +458,8 @@ function parsePrice(text) {
 
 /**
  * What is wrong with the override price as typed, checked on every keystroke: not a price as parsePrice reads it
- * (blocking), under the cost or the guardrail floor, or above the highest price expected (both allowed only once
- * confirmed). The API checks the same; the page says it before the manager presses Enter.
+ * (blocking), under the cost, the guardrail floor or the list price band, or above the highest price expected (each
+ * allowed only once confirmed). The API checks the same; the page says it before the manager presses Enter.
  */
 function overridePriceProblem(d) {
   const parsed = parsePrice($('override-price').value.trim());
@@ -468,9 +469,11 @@ function overridePriceProblem(d) {
   const shown = money(price, d.currency, false, true);
   if (price < d.costTotal) return { price, confirm: 'below the cost', text: `${shown} is below our cost of ${money(d.costTotal, d.currency, false, true)}.` };
   if (floor !== null && price < floor) return { price, confirm: 'below the floor', text: `${shown} is below the guardrail floor of ${money(floor, d.currency, false, true)} (cost plus the least margin).` };
+  const band = d.guardrails ? d.guardrails.listBand : null;
+  if (band && price < band.lo) return { price, confirm: 'below the list price band', text: `${shown} is below the list price band's low end of ${money(band.lo, d.currency, false, true)} (the guardrail's largest move from the list price).` };
   // Far above anything expected is more often a slip (a comma, an extra digit) than a price.
   if (d.highestExpectedPrice !== undefined && d.highestExpectedPrice !== null && price > d.highestExpectedPrice) {
-    return { price, above: true, confirm: 'above the ceiling', text: `${shown} is above the highest expected price of ${money(d.highestExpectedPrice, d.currency, false, true)} (the guardrail ceiling, or 1.5 times the suggested or current price). Check the digits.` };
+    return { price, above: true, confirm: 'above the ceiling', text: `${shown} is above the highest expected price of ${money(d.highestExpectedPrice, d.currency, false, true)} (the guardrail ceiling, the list price band, or 1.5 times the suggested or current price). Check the digits.` };
   }
   return { price };
 }
@@ -485,8 +488,11 @@ function checkOverridePrice() {
   warning.hidden = !message;
   warning.textContent = message;
   $('confirm-price-field').hidden = !problem || !problem.confirm;
-  if (!problem || !problem.confirm) $('confirm-price').checked = false;
-  else $('confirm-price-label').textContent = `Charge it anyway, ${problem.confirm} (the reason is kept)`;
+  // A tick confirms one warning: typed on to another (under the floor, then above the ceiling), it is asked again.
+  const box = $('confirm-price');
+  if (!problem || !problem.confirm || box.dataset.confirms !== problem.confirm) box.checked = false;
+  box.dataset.confirms = problem && problem.confirm ? problem.confirm : '';
+  if (problem && problem.confirm) $('confirm-price-label').textContent = `Charge it anyway, ${problem.confirm} (the reason is kept)`;
 }
 $('override-price').addEventListener('input', checkOverridePrice);
 function chooseAction(action) {
