@@ -21,7 +21,7 @@ export const RecommendedItinerarySchema = Type.Object({
   explanation: Type.String({ description: 'e.g. "because you booked Sacred Valley 4D superior"' }),
   basedOn: Type.Union([Type.Integer(), Type.Null()], { description: 'The past itinerary the explanation refers to' }),
   nearDuplicateOf: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'The itinerary already taken that this one is another length of (same destination and theme); such items are ranked after all others',
+    description: 'The itinerary already taken that this one is another length of (the same trip for another number of days); it keeps its rank, and the explanation says so',
   }),
 });
 

@@ -16,9 +16,9 @@ export function becauseOfPastItinerary(kind: InteractionKind | undefined, pastNa
   return `because ${VERBS[kind ?? 'unknown']} ${pastName}`;
 }
 
-/** For a near-duplicate: "another length of Classic Cusco 4 days, which you booked (same destination and theme)". */
+/** For a near-duplicate: "another length of Classic Cusco & Machu Picchu (4 days, standard), which you booked". */
 export function anotherLengthOf(kind: InteractionKind | undefined, pastName: string): string {
-  return `another length of ${pastName}, which ${VERBS[kind ?? 'unknown']} (same destination and theme)`;
+  return `another length of ${pastName}, which ${VERBS[kind ?? 'unknown']}`;
 }
 
 export function becauseOfPopularity(group: { segment?: string; homeMarket?: string }): string {

@@ -27,6 +27,12 @@ test('recommendations come with scores in order and an explanation naming a past
   for (let r = 1; r < recs.length; r++) assert.ok(recs[r - 1].score >= recs[r].score);
   for (const rec of recs) {
     assert.ok(rec.basedOn && history.has(rec.basedOn) && rec.basedOn !== rec.itemId);
+    // Another length of a trip they took says so (the same trip's name, another number of days).
+    if (rec.nearDuplicateOf !== undefined) {
+      assert.equal(rec.nearDuplicateOf, rec.basedOn);
+      assert.ok(rec.explanation.startsWith(`another length of ${name.get(rec.basedOn)!}, which you `), rec.explanation);
+      continue;
+    }
     assert.match(rec.explanation, /^because you (booked|asked for a quote on|rated) /);
     assert.ok(rec.explanation.endsWith(name.get(rec.basedOn)!), rec.explanation);
   }

@@ -13,7 +13,7 @@ import { firstAnswer } from './first-answer.ts';
  * query time: only itineraries with free seats in the departure window, none the customer already took (in the
  * model's history — as the offline evaluation leaves them out — or booked since, whatever the departure date), within their budget
  * per traveller (the model's SERVED_RULES, which the offline evaluation ranks with too). Another length of a trip
- * already taken (same destination and theme) is offered as such: `nearDuplicateOf` and an explanation saying so.
+ * already taken (the same trip for another number of days) is offered as such: `nearDuplicateOf` and an explanation saying so.
  * Each item is a card a sales agent can use (itinerary-cards.ts). Model ids are the warehouse's itinerary and customer ids as text (the
  * convention of the training step), answered as numbers.
  */
@@ -31,7 +31,7 @@ export interface RecommendedItinerary extends ItineraryCard {
   score: number;
   explanation: string;
   basedOn: number | null;
-  /** The itinerary already taken that this one is another length of (same destination and theme), or null. */
+  /** The itinerary already taken that this one is another length of (the same trip for another number of days), or null. */
   nearDuplicateOf: number | null;
 }
 
