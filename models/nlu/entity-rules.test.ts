@@ -118,6 +118,11 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['for a hundred and fifty dollars', null],
     ['para ciento cincuenta soles', null],
     ['para doscientos cincuenta soles por persona', null],
+    // Found by a review: the teachers went missing ("somos 20" was the total) and a quotation for 20 was made.
+    ['Hola, somos 20 estudiantes y 2 profesores, queremos cotizar un viaje a Cusco', 22],
+    ['somos 25 estudiantes y 3 docentes', 28],
+    ['we are 30 pupils and 2 teachers', 32],
+    ['somos 12 colegas y 1 guía', 13],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });

@@ -15,9 +15,11 @@ import { normaliseText } from './text-normalisation.ts';
 const N = wholeNumber('n');
 const PEOPLE = '(?:personas?|people|persons?|pax|ppl|viajeros?|travell?ers?|adultos?|adults?|pasajeros?|passengers?|huespedes|guests)';
 const CHILDREN = '(?:ninos?|ninas?|kids?|children|child|hijos?|hijas?|menores|bebes?|babies|baby|infants?|toddlers?|teenagers?|teens?|adolescentes?|chicos)';
-const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|colegas|colleagues|companeros|coworkers|trabajadores|employees|profesores|profesoras|docentes|teachers?|guias?|guides?|chaperones|acompanantes)';
+const FRIENDS = '(?:amigos?|amigas?|friends?|alumnos?|estudiantes|students?|pupils?|colegas|colleagues|companeros|coworkers|trabajadores|employees|profesores|profesoras|docentes|teachers?|guias?|guides?|chaperones|acompanantes)';
 
-const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|famil)';
+// A group counted by kind after "somos N" is added up with the others, not taken as the total: "somos 20
+// estudiantes y 2 profesores" is 22.
+const GROUP_WORD = '(?:parejas|couples|adult|nin|kid|child|amig|friend|hij|alumn|student|estudiant|pupil|famil|colega|colleague|companer|coworker|trabajador|employee|profesor|docent|teacher)';
 const TOTALS: RegExp[] = [
   new RegExp(`\\b(?:somos|seriamos|seremos|we are|we're|were|there are|there will be|quedamos en|vamos|viajamos|iremos)\\s+(?:los\\s+|las\\s+)?${N}\\b(?!\\s*(?:noches|nights|dias|days|semanas|weeks|mes|meses|months|horas|hours|%|${GROUP_WORD}))`),
   new RegExp(`\\b(?:grupo de|group of|familia de|family of|party of|team of)\\s+${N}\\b`),
