@@ -38,7 +38,7 @@ export const UnderstandAnswer = Type.Object({
     budget: Type.Union([
       Type.Object({
         amount: Type.Number(),
-        currency: Type.Union([Type.Literal('USD'), Type.Literal('PEN'), Type.Literal('EUR')]),
+        currency: Type.Union([Type.Literal('USD'), Type.Literal('PEN'), Type.Literal('EUR'), Type.Literal('GBP')]),
         per: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('party')], { description: 'Only when the message says whether the amount is per person or for the whole party' })),
       }),
       Type.Null(),

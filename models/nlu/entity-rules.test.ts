@@ -123,6 +123,9 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['somos 25 estudiantes y 3 docentes', 28],
     ['we are 30 pupils and 2 teachers', 32],
     ['somos 12 colegas y 1 guía', 13],
+    ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', 4],
+    ['we are 6 and two of us are vegetarian', 6],
+    ['two of us are vegetarian', null],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });
@@ -132,6 +135,10 @@ test('budget as stated, never money already paid', () => {
     ['budget 10k', { amount: 10_000, currency: 'USD' }],
     ['2 mil dolares', { amount: 2000, currency: 'USD' }],
     ['presupuesto 1.500 euros', { amount: 1500, currency: 'EUR' }],
+    // Found by a review: pounds were read as dollars, so the chat compared them with USD prices.
+    ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', { amount: 1500, currency: 'GBP', per: 'person' }],
+    ['we can spend 2000 pounds in total', { amount: 2000, currency: 'GBP', per: 'party' }],
+    ['GBP 900 per person', { amount: 900, currency: 'GBP', per: 'person' }],
     ['around $4,000', { amount: 4000, currency: 'USD' }],
     ['S/ 3000 por persona', { amount: 3000, currency: 'PEN', per: 'person' }],
     ['tenemos 3000 soles', { amount: 3000, currency: 'PEN' }],

@@ -19,7 +19,7 @@ export type Tone = 'positive' | 'neutral' | 'negative';
 
 export interface Budget {
   amount: number;
-  currency: 'USD' | 'PEN' | 'EUR';
+  currency: 'USD' | 'PEN' | 'EUR' | 'GBP';
   /**
    * Only when the message says, right next to the amount: "por persona", "x cabeza", "each" (person); "en total",
    * "for all of us" (party). "por pareja" is read as half the amount per person.

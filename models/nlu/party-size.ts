@@ -27,6 +27,11 @@ const TOTALS: RegExp[] = [
   new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
 ];
 const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
+/**
+ * "4 of us would like to visit Cusco": the party, when nothing else counts it and the phrase goes on to the trip.
+ * "two of us are vegetarian" is some of the party, not all of it.
+ */
+const N_OF_US = new RegExp(`\\b${N}\\s+of us\\s+(?:would like|want|wish|plan|are (?:planning|going|travell?ing|coming|looking)|will (?:travel|go|come|be)|travel|are interested)\\b`);
 const MORE_AFTER_TOTAL = new RegExp(`^\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})?\\s*(?:\\+|mas|plus)\\s*${N}\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})\\b`);
 const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas?|couples?(?!\\s+of\\b)|matrimonios?|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
@@ -84,6 +89,9 @@ export function extractPartySize(text: string): number | null {
   const forN = FOR_N.exec(t);
   const n = forN && !ARTICLES.includes(forN[1]) ? countOf(forN[1]) : undefined;
   if (n) return n;
+  const ofUs = N_OF_US.exec(t);
+  const us = ofUs && !ARTICLES.includes(ofUs[1]) ? countOf(ofUs[1]) : undefined;
+  if (us) return us;
   if (COUPLE.test(t)) return 2 + single;
   if (SOLO.test(t)) return 1;
   return null;

@@ -1,7 +1,7 @@
 /**
  * One normal form for every message before features and rules see it: accents stripped (customers often type
  * without them; the tilde of "ñ" goes too, since half the messages write "ano" for "año"), lowercased,
- * punctuation turned into spaces except the characters amounts and dates need ($ € / . , : -).
+ * punctuation turned into spaces except the characters amounts and dates need ($ € £ / . , : -).
  */
 export function stripAccents(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
@@ -10,7 +10,7 @@ export function stripAccents(text: string): string {
 export function normaliseText(text: string): string {
   return stripAccents(text)
     .toLowerCase()
-    .replace(/[^a-z0-9$€/.,:\-+%'\s]/g, ' ')
+    .replace(/[^a-z0-9$€£/.,:\-+%'\s]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
