@@ -61,6 +61,13 @@ const BASES: Array<{ per: 'person' | 'party'; divide: number; after: RegExp; bef
   { per: 'person', divide: 2, after: BASIS_AFTER(PER_COUPLE), before: BASIS_BEFORE(PER_COUPLE) },
   { per: 'party', divide: 1, after: BASIS_AFTER(WHOLE_PARTY), before: BASIS_BEFORE(WHOLE_PARTY) },
 ];
+/**
+ * The low end of a range ("between $1000 and $1500 per person", "de 800 a 1.200 soles"): the budget is its high end,
+ * whose basis ("per person") follows it. The low end was taken as the budget, and without its basis.
+ */
+const RANGE_START = /(?:^|[^a-z])(?:between|entre|from|de|desde)\s*$/;
+const RANGE_GOES_ON = /^(?:and|y|to|a|hasta|-|–)\s*(?:us\$|usd|s\/\.?|pen|€|£|\$)?\s*\d/;
+
 /** One word alone is no budget when it is also an article: "un sol", "one dollar more", "presupuesto una semana". */
 const ARTICLE_ONLY = /^(?:un|una|uno|one)$/;
 
@@ -95,6 +102,7 @@ export function extractBudget(text: string): Budget | null {
       if (p.bare && !m[p.milGroup] && amount < BARE_MINIMUM) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
       const after = t.slice(m.index + m[0].length).trimStart();
+      if (RANGE_GOES_ON.test(after) && RANGE_START.test(t.slice(0, m.index))) continue;
       const basis = BASES.find((b) => b.after.test(after)) ?? BASES.find((b) => b.before.test(t.slice(0, m.index)));
       const budget: Budget = basis ? { amount: amount / basis.divide, currency, per: basis.per } : { amount, currency };
       found.push({ at: m.index, budget, stated: !p.bare });

@@ -139,6 +139,11 @@ test('budget as stated, never money already paid', () => {
     ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', { amount: 1500, currency: 'GBP', per: 'person' }],
     ['we can spend 2000 pounds in total', { amount: 2000, currency: 'GBP', per: 'party' }],
     ['GBP 900 per person', { amount: 900, currency: 'GBP', per: 'person' }],
+    // A range is its high end, with the basis said after it: the low end was read as the budget for the whole party.
+    ['budget between $1000 and $1500 per person', { amount: 1500, currency: 'USD', per: 'person' }],
+    ['entre 1000 y 1500 dolares por persona', { amount: 1500, currency: 'USD', per: 'person' }],
+    ['de S/ 800 a S/ 1.200 por persona', { amount: 1200, currency: 'PEN', per: 'person' }],
+    ['from $2,000 to $3,000 for all of us', { amount: 3000, currency: 'USD', per: 'party' }],
     ['around $4,000', { amount: 4000, currency: 'USD' }],
     ['S/ 3000 por persona', { amount: 3000, currency: 'PEN', per: 'person' }],
     ['tenemos 3000 soles', { amount: 3000, currency: 'PEN' }],
