@@ -47,7 +47,8 @@ test('"dentro de 3 semanas", "we leave in two weeks", "10 days from now"; a tour
 });
 
 test('May the month, not the verb', () => {
-  assert.deepEqual(dates('early May'), ['2026-05-01', '2026-05-31']);
+  assert.deepEqual(dates('in May'), ['2026-05-01', '2026-05-31']);
+  assert.deepEqual(dates('early May'), ['2026-05-01', '2026-05-10']);
   assert.deepEqual(dates('May 2027'), ['2027-05-01', '2027-05-31']);
   assert.deepEqual(dates('you may come along'), [null, null]);
 });
@@ -78,6 +79,21 @@ test('a day number alone and a month alone take their next occurrence', () => {
   assert.deepEqual(dates('in February'), ['2027-02-01', '2027-02-28']);
   assert.deepEqual(dates('en marzo'), ['2026-03-10', '2026-03-31'], 'the current month from today, not from its first day, which has passed');
   assert.deepEqual(dates('for the 2 of us'), [null, null]);
+});
+
+test('early, mid and late in a month are its thirds, not the whole month from the 1st', () => {
+  // "a fines de marzo" was quoted as a departure on 1 March.
+  assert.deepEqual(dates('Queremos cotizar Cusco a fines de marzo, somos 4', '2026-12-07'), ['2027-03-21', '2027-03-31']);
+  assert.deepEqual(dates('a finales de abril'), ['2026-04-21', '2026-04-30']);
+  assert.deepEqual(dates('mid-July'), ['2026-07-11', '2026-07-20']);
+  assert.deepEqual(dates('a mediados de julio'), ['2026-07-11', '2026-07-20']);
+  assert.deepEqual(dates('early August'), ['2026-08-01', '2026-08-10']);
+  assert.deepEqual(dates('a principios de agosto'), ['2026-08-01', '2026-08-10']);
+  assert.deepEqual(dates('late February'), ['2027-02-21', '2027-02-28']);
+  assert.deepEqual(dates('late May'), ['2026-05-21', '2026-05-31']);
+  // This month's third that has begun starts today; one that is over is next year's (late February, above).
+  assert.deepEqual(dates('a mediados de marzo'), ['2026-03-11', '2026-03-20']);
+  assert.deepEqual(dates('early March'), ['2026-03-10', '2026-03-10']);
 });
 
 test('holidays of the calendar', () => {

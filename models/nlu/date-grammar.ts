@@ -118,6 +118,23 @@ function wholeMonth(today: Day, month: number, year?: number): { from: Day; to: 
   return { from: Math.min(Math.max(dayOf(y, month, 1), today), to), to };
 }
 
+/** Early, mid and late in a month, as people say it: its first, second and last third. */
+const PART_OF_MONTH: Record<string, 0 | 1 | 2> = {
+  'a inicios de': 0, 'a principios de': 0, 'inicios de': 0, 'principios de': 0, early: 0, 'beginning of': 0, 'the beginning of': 0, 'start of': 0, 'the start of': 0,
+  'a mediados de': 1, 'mediados de': 1, mid: 1, 'the middle of': 1, 'middle of': 1,
+  'a fines de': 2, 'a finales de': 2, 'fines de': 2, 'finales de': 2, late: 2, 'end of': 2, 'the end of': 2,
+};
+const PART_WORDS = `(${Object.keys(PART_OF_MONTH).sort((a, b) => b.length - a.length).join('|')})`;
+
+/** That third of the month, in its next occurrence that is not over: "a fines de marzo" is 21–31 March. */
+function partOfMonth(today: Day, part: 0 | 1 | 2, month: number, year?: number): { from: Day; to: Day } {
+  const third = (y: number) => ({ from: dayOf(y, month, [1, 11, 21][part]), to: part === 2 ? dayOf(y, month, daysInMonth(y, month)) : dayOf(y, month, [10, 20][part]) });
+  const t = parts(today);
+  let span = third(year ?? (month >= t.month ? t.year : t.year + 1));
+  if (year === undefined && span.to < today) span = third(t.year + 1);
+  return { from: Math.min(Math.max(span.from, today), span.to), to: span.to };
+}
+
 function nextWeekday(today: Day, weekday: number): Day {
   const delta = (weekday - parts(today).weekday + 7) % 7;
   return today + (delta === 0 ? 7 : delta);
@@ -220,6 +237,8 @@ const RELATIVE_RULES: Rule[] = [
 ];
 
 const LATE_RULES: Rule[] = [
+  // a fines de marzo / mid-July / early August / late May: that third of the month ("may" is the month after these).
+  { pattern: new RegExp(`\\b${PART_WORDS}[\\s-]+(${[...FULL_MONTHS, 'may'].join('|')})${YEAR}\\b`, 'g'), resolve: (m, t) => partOfMonth(t, PART_OF_MONTH[m[1]], MONTHS[m[2]], yearOf(m[3])) },
   // el viernes / this friday / on saturday (singular only: "los domingos" is a habit, not a date)
   { pattern: new RegExp(`\\b(?:el|este|esta|this|next|on|el proximo)?\\s*(${Object.keys(WEEKDAYS).join('|')})\\b(?!s)`, 'g'), resolve: (m, t) => ({ from: nextWeekday(t, WEEKDAYS[m[1]]), to: null }) },
   // el 20 / the 25th / el dia 20 / on the 3rd
