@@ -81,6 +81,16 @@ test('a day number alone and a month alone take their next occurrence', () => {
   assert.deepEqual(dates('for the 2 of us'), [null, null]);
 });
 
+test('a return date said after the departure ends the trip, and a week is seven days', () => {
+  // Found by a review: the return was ignored.
+  assert.deepEqual(dates('Queremos ir a Cusco el 3 de abril, regreso el 10 de abril, somos 4'), ['2026-04-03', '2026-04-10']);
+  assert.deepEqual(dates('leaving April 3rd, returning on April 12'), ['2026-04-03', '2026-04-12']);
+  assert.deepEqual(dates('el 15 de julio por una semana'), ['2026-07-15', '2026-07-21']);
+  assert.deepEqual(dates('from July 15 for two weeks'), ['2026-07-15', '2026-07-28']);
+  // A later date that is not a return stays out: only the trip's start is known.
+  assert.deepEqual(dates('el 3 de abril, y pagamos el 10 de abril'), ['2026-04-03', null]);
+});
+
 test('early, mid and late in a month are its thirds, not the whole month from the 1st', () => {
   // "a fines de marzo" was quoted as a departure on 1 March.
   assert.deepEqual(dates('Queremos cotizar Cusco a fines de marzo, somos 4', '2026-12-07'), ['2027-03-21', '2027-03-31']);

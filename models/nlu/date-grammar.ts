@@ -250,9 +250,11 @@ const LATE_RULES: Rule[] = [
 ];
 
 /** "4 noches desde el 10 de mayo" / "5 days from June 3": a duration right before a start date. */
-const DURATION = new RegExp(`\\b${N}\\s+(noches|nights|night|noche|dias|days|day|dia)\\s+(?:desde|a partir del|a partir de|empezando|starting|from|beginning|desde el)\\s*(?:el|the|on)?\\s*$`);
+const DURATION = new RegExp(`\\b${N}\\s+(noches|nights|night|noche|dias|days|day|dia|semanas|semana|weeks|week)\\s+(?:desde|a partir del|a partir de|empezando|starting|from|beginning|desde el)\\s*(?:el|the|on)?\\s*$`);
 /** "del 10 de mayo por 4 noches": a duration right after. */
-const DURATION_AFTER = new RegExp(`^\\s*,?\\s*(?:por|for|x)\\s+${N}\\s+(noches|nights|night|noche|dias|days|day|dia)\\b`);
+const DURATION_AFTER = new RegExp(`^\\s*,?\\s*(?:por|for|x)\\s+${N}\\s+(noches|nights|night|noche|dias|days|day|dia|semanas|semana|weeks|week)\\b`);
+/** Said right before a later date: the day they come back ("regreso el 10 de marzo", "returning on 17 March"). */
+const RETURN = /(?:regreso|regresamos|regresando|retorno|retornamos|volvemos|volviendo|vuelta|return|returning|back on|coming back|fly back|hasta)\s*(?:el|the|on|on the|:)?\s*$/;
 
 function applyDuration(text: string, mention: Mention): Mention {
   if (mention.to !== null) return mention;
@@ -263,7 +265,10 @@ function applyDuration(text: string, mention: Mention): Mention {
   const n = numberValue(found[1]);
   if (n === undefined || n < 1 || n > 90) return mention;
   const nights = found[2].startsWith('noche') || found[2].startsWith('night');
-  return { ...mention, to: mention.from + (nights ? n : n - 1) };
+  // A week is seven days, counted as days are: "15 de julio por una semana" ends on the 21st.
+  const days = found[2].startsWith('semana') || found[2].startsWith('week') ? 7 * n : n;
+  if (days > 90) return mention;
+  return { ...mention, to: mention.from + (nights ? days : days - 1) };
 }
 
 function isTravelDate(text: string, at: number): boolean {
@@ -312,5 +317,8 @@ export function resolveTravelDates(text: string, today: Day): TravelDates {
   const travel = mentions.filter((m) => isTravelDate(normalised, m.at)).sort((a, b) => a.at - b.at);
   if (travel.length === 0) return { date_from: null, date_to: null };
   const first = applyDuration(normalised, travel[0]);
-  return { date_from: isoDay(first.from), date_to: first.to === null ? null : isoDay(first.to) };
+  // A return date said later ends the trip: "el 3 de marzo, regreso el 10 de marzo" was read as the 3rd alone.
+  const back = first.to === null ? travel.slice(1).find((m) => m.from > first.from && RETURN.test(normalised.slice(Math.max(0, m.at - 25), m.at))) : undefined;
+  const to = back ? back.from : first.to;
+  return { date_from: isoDay(first.from), date_to: to === null ? null : isoDay(to) };
 }
