@@ -176,6 +176,11 @@ for (const target of targets) {
       assert.equal((await http.call('POST', '/v1/review/suggestions/999999/decision', { key, body: { action: 'accept' } })).status, 404);
       assert.equal(await decisions(), before + 1);
 
+      // A window or a range that ends before it starts: a 400 naming where it starts, not an empty answer.
+      const reversed = await http.call('GET', '/v1/review/decisions?from=2026-12-09T00:00:00Z&to=2026-12-01T00:00:00Z', { key });
+      assert.deepEqual([reversed.status, reversed.body.field], [400, 'from'], reversed.text);
+      const reversedChange = await http.call('GET', '/v1/review/suggestions?minChangePct=20&maxChangePct=5', { key });
+      assert.deepEqual([reversedChange.status, reversedChange.body.field], [400, 'minChangePct'], reversedChange.text);
       // PostgreSQL has no year 0: refused before it reaches the database, naming the field.
       for (const field of ['from', 'to']) {
         const yearZero = await http.call('GET', `/v1/review/decisions?${field}=0000-06-01T00:00:00Z`, { key });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { InputError } from '../../platform/errors.ts';
 import { DECISION_COLUMNS, toDecision, type Decision } from './decision-record.ts';
 
 /** The audit trail: decisions, newest first, optionally by who made them and when. */
@@ -12,6 +13,8 @@ export async function listDecisions(
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
+  // A window that ends before it starts holds nothing: said, rather than answered with an empty list.
+  if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) throw new InputError(`from (${filter.from}) is after to (${filter.to})`, 'from');
   if (filter.from) add('decided_at >= ?::timestamptz', filter.from);
   if (filter.to) add('decided_at < ?::timestamptz', filter.to);
   if (filter.decidedBy) add('decided_by = ?', filter.decidedBy);

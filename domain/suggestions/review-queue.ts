@@ -131,6 +131,9 @@ export function checkQueueFilter(raw: Record<string, unknown>): QueueFilter {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1000) throw new InputError(`${key} must be a percentage from 0 to 1000, got ${JSON.stringify(v)}`, key);
     filter[key] = v;
   }
+  if (filter.minChangePct !== undefined && filter.maxChangePct !== undefined && filter.minChangePct > filter.maxChangePct) {
+    throw new InputError(`minChangePct (${filter.minChangePct}) is above maxChangePct (${filter.maxChangePct}): no suggestion could match`, 'minChangePct');
+  }
   if (raw.limit !== undefined) {
     if (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 1 || raw.limit > 200) throw new InputError(`limit must be a whole number from 1 to 200, got ${JSON.stringify(raw.limit)}`, 'limit');
     filter.limit = raw.limit;
