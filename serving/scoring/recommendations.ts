@@ -102,6 +102,12 @@ function answersFor(model: object, bookedList: readonly string[]): Map<string, S
   return answers;
 }
 
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const known = new Set(b);
+  return a.every((id) => known.has(id));
+}
+
 export async function recommendItineraries(ctx: ServingContext, query: RecommendationQuery): Promise<ScoredRecommendations> {
   if (!ctx.catalogue.loaded) throw new StoreUnavailableError('the catalogue is not loaded yet; ask again shortly');
   const served = ctx.champions.get('recommender');
@@ -114,6 +120,9 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
 
   const loadAvailable = () => ctx.sources.availableItineraries(query.from, query.to);
   const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
+  // The warehouse's booked list is as of the last ingest (and cached on top): a trip booked since would be offered
+  // again. The booking system's, one indexed read, is asked alongside, within the same budget, and decides.
+  const bookedNow = ctx.bookingSystem.bookedItineraries(query.customerId).catch(() => undefined);
   const loadCountry = () => ctx.sources.customerCountry(query.customerId);
   const [available, bookedInTime, country] = await Promise.all([
     ctx.online.lookup('availability', `${query.from}|${query.to}`, loadAvailable, deadline - performance.now()),
@@ -132,16 +141,14 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   // A customer the warehouse answers it does not know was created since the last ingest (the quotation engine asks
   // right after creating one), or is nobody: the booking system says which, and holds their bookings, if any.
   const newToWarehouse = country !== undefined && country.source !== 'default' && country.value === null;
+  const current = await firstAnswer([bookedNow], Math.max(0, deadline - performance.now()));
   const [seatsElsewhere, booked, homeCountry] = await Promise.all([
     available.source !== 'default'
       ? undefined
       : firstAnswer([ctx.bookingSystem.availableItineraries(query.from, query.to), again('availability', `${query.from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
     bookedInTime.source !== 'default' && !newToWarehouse
       ? { value: bookedInTime.value }
-      : firstAnswer(
-          [ctx.bookingSystem.bookedItineraries(query.customerId), ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])],
-          FALLBACK_WAIT_MS,
-        ),
+      : firstAnswer([bookedNow, ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])], FALLBACK_WAIT_MS),
     country === undefined || (country.source !== 'default' && country.value !== null)
       ? { value: country?.value ?? undefined }
       : firstAnswer<string | null>(
@@ -156,7 +163,11 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   if (!homeCountry) throw new StoreUnavailableError('neither the warehouse nor the booking system answered whether the customer exists; ask again shortly');
   if (homeCountry.value === null) throw new NotFoundError(`customer ${query.customerId} is not in the booking system`, 'id');
   const seatsInBookingSystem = seatsElsewhere?.value;
+  // The booking system's list when it answered in time (the warehouse's object when they agree, so that answers
+  // remembered by it still serve); else the warehouse's, said to be possibly behind.
+  const bookedList = current === undefined || sameItems(current.value, booked.value) ? booked.value : current.value;
   const defaulted: string[] = [];
+  if (current === undefined && bookedInTime.source !== 'default' && !newToWarehouse) defaulted.push('recent_bookings');
   if (available.source === 'default' && seatsInBookingSystem === undefined) defaulted.push('availability');
   // Consent not read yet (PostgreSQL away since the start): answered as for a customer without it.
   if (!ctx.consent.known) defaulted.push('personalisation_consent');
@@ -169,14 +180,14 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known. A
   // list read from the booking system is a new array each time, nothing to remember an answer by.
   const fromWarehouse = available.source !== 'default' && bookedInTime.source !== 'default' && country?.source !== 'default' && !newToWarehouse;
-  const memo = fromWarehouse && defaulted.length === 0 ? answersFor(model, booked.value) : undefined;
+  const memo = fromWarehouse && defaulted.length === 0 && bookedList === booked.value ? answersFor(model, bookedList) : undefined;
   // The cards carry the catalogue's seats left and its inactive list is a rule: an answer is remembered for one load of it.
   const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
     available: availability.set,
-    bookedThisSeason: booked.value,
+    bookedThisSeason: bookedList,
     ...SERVED_RULES,
     maxPrice: query.budget,
     // Inactive itineraries are not sold: left out as the batch scoring leaves them out.
@@ -192,7 +203,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const features = {
     window: { from: query.from, to: query.to },
     available: availability.snapshotId,
-    bookedThisSeason: booked.value,
+    bookedThisSeason: bookedList,
     homeMarket: homeMarket ?? null,
     budget: query.budget ?? null,
     exclude: query.exclude ?? [],
