@@ -42,6 +42,7 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:de\\s+|of\\s+)?${NOT_MONEY})`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];
+const CEILING = /\b(?:maximo|max|maximum|tope|hasta)\s*(?:de|of)?\s*$/;
 const PAID = /\b(pague|pagamos|pagado|pagaron|paid|pay|deposito|deposite|depositamos|deposit|deposited|abone|abono|cobraron|cobro|charged|charge|charges|refund|reembolso|devuelven|devolucion|adelanto|transferi|transfer|transferencia|multa|penalty|fee|fine|cuesta|costo|vale|costs)\b/;
 
 /**
@@ -92,7 +93,8 @@ export function extractBudget(text: string): Budget | null {
     p.pattern.lastIndex = 0;
     for (let m = p.pattern.exec(t); m; m = p.pattern.exec(t)) {
       const before = t.slice(Math.max(0, m.index - 40), m.index).split(/\s+/).slice(-4).join(' ');
-      if (PAID.test(before)) continue;
+      // "costo máximo 1500": a ceiling the customer sets is a budget, whatever word it comes after.
+      if (PAID.test(before) && !CEILING.test(before)) continue;
       const said = m[p.amountGroup];
       if (ARTICLE_ONLY.test(said)) continue;
       let amount = /\d/.test(said) ? parseAmount(said) : (numberValue(said) ?? Number.NaN);

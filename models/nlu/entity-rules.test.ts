@@ -123,6 +123,10 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['somos 25 estudiantes y 3 docentes', 28],
     ['we are 30 pupils and 2 teachers', 32],
     ['somos 12 colegas y 1 guía', 13],
+    ['somos 4 más la abuela', 5],
+    ['we are 4 plus grandma', 5],
+    ['Somos 2 familias de 4', 8],
+    ['two families of three', 6],
     ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', 4],
     ['we are 6 and two of us are vegetarian', 6],
     ['two of us are vegetarian', null],
@@ -139,6 +143,8 @@ test('budget as stated, never money already paid', () => {
     ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', { amount: 1500, currency: 'GBP', per: 'person' }],
     ['we can spend 2000 pounds in total', { amount: 2000, currency: 'GBP', per: 'party' }],
     ['GBP 900 per person', { amount: 900, currency: 'GBP', per: 'person' }],
+    // A ceiling the customer sets after "costo" is a budget; "cuesta 1500" (what something costs) is not.
+    ['Costo máximo 1500 dólares por persona', { amount: 1500, currency: 'USD', per: 'person' }],
     // A range is its high end, with the basis said after it: the low end was read as the budget for the whole party.
     ['budget between $1000 and $1500 per person', { amount: 1500, currency: 'USD', per: 'person' }],
     ['entre 1000 y 1500 dolares por persona', { amount: 1500, currency: 'USD', per: 'person' }],

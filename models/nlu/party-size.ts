@@ -27,11 +27,14 @@ const TOTALS: RegExp[] = [
   new RegExp(`\\b(?:vamos|iremos|viajamos|seriamos)\\s+(?:los|las)\\s+${N}\\b`),
 ];
 const FRIENDS_ONLY = new RegExp(`^${FRIENDS}$`);
+const FAMILIES_OF = new RegExp(`\\b${N}\\s+(?:familias|families)\\s+(?:de|of)\\s+${wholeNumber('m')}\\b`);
 /**
  * "4 of us would like to visit Cusco": the party, when nothing else counts it and the phrase goes on to the trip.
  * "two of us are vegetarian" is some of the party, not all of it.
  */
 const N_OF_US = new RegExp(`\\b${N}\\s+of us\\s+(?:would like|want|wish|plan|are (?:planning|going|travell?ing|coming|looking)|will (?:travel|go|come|be)|travel|are interested)\\b`);
+/** "somos 4 más la abuela", "we are 4 plus grandma": one more, a relative named after the total. */
+const ONE_MORE_AFTER_TOTAL = /^\s*(?:personas?|people)?\s*(?:\+|mas|plus|y|and)\s+(?:la|el|mi|my|our|nuestra|nuestro|the)?\s*(?:abuela|abuelo|grandma|grandpa|grandmother|grandfather|suegra|suegro|tia|tio|aunt|uncle|bebe|baby|nana|nanny)\b/;
 const MORE_AFTER_TOTAL = new RegExp(`^\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})?\\s*(?:\\+|mas|plus)\\s*${N}\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})\\b`);
 const COUNTED = new RegExp(`\\b${N}\\s*(?:\\+\\s*)?(${PEOPLE}|${CHILDREN}|${FRIENDS}|parejas?|couples?(?!\\s+of\\b)|matrimonios?|familias|families)\\b(?!\\s*(?:mas|more|extra|adicional))`, 'g');
 const FOR_N = new RegExp(`\\b(?:para|for|pa|x)\\s+${N}\\b(?!\\s*(?:noches|nights|night|dias|days|day|semanas|weeks|horas|hours|%|\\$|€|soles|dolares|dollars|euros|k\\b|mil|\\d|am|pm|de (?:${'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre'})))`);
@@ -56,7 +59,9 @@ export function extractPartySize(text: string): number | null {
     const m = total.exec(t);
     const n = m && !ARTICLES.includes(m[1]) ? countOf(m[1]) : undefined;
     // "somos 3 + 2 niños", "group of 15 students + 2 teachers": more people added right after the total.
-    if (n) return n + (countOf(MORE_AFTER_TOTAL.exec(t.slice(m!.index + m![0].length))?.[1] ?? '') ?? 0);
+    if (!n) continue;
+    const rest = t.slice(m!.index + m![0].length);
+    return n + (countOf(MORE_AFTER_TOTAL.exec(rest)?.[1] ?? '') ?? (ONE_MORE_AFTER_TOTAL.test(rest) ? 1 : 0));
   }
   let counted = 0;
   let friends = false;
@@ -78,6 +83,11 @@ export function extractPartySize(text: string): number | null {
     if (FRIENDS_ONLY.test(m[2])) friends = true;
   }
   if (counted > 0) counted += single;
+  // "somos 2 familias de 4": families of a stated size, all of them.
+  const families = FAMILIES_OF.exec(t);
+  const familyCount = families?.groups ? countOf(families.groups.n) : undefined;
+  const familySize = families?.groups ? countOf(families.groups.m) : undefined;
+  if (familyCount && familySize) return familyCount * familySize;
   let relatives = 0;
   if (SPEAKER.test(t)) {
     for (const _ of t.matchAll(RELATIVE_ONE)) relatives += 1;
