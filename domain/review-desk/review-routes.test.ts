@@ -263,7 +263,7 @@ for (const target of targets) {
       assert.equal(fifthDetail.highestExpectedPrice, fifthDetail.guardrails.listBand.hi, 'the page is told the band is the limit');
       const outside = await http.call('POST', fifthPath, { key, body: { action: 'override', price: overBand, reason: 'peak week' } });
       assert.deepEqual([outside.status, outside.body.code, outside.body.field], [400, 'above_ceiling', 'price'], outside.text);
-      assert.match(outside.body.message, /list price band's high end/);
+      assert.match(outside.body.message, /highest price the guardrail rule sets, USD [\d.]+ \(the list price band's high end\)/);
       assert.equal(await state(fifth.suggestion.id), 'pending');
       const confirmedOutside = await http.call('POST', fifthPath, { key, body: { action: 'override', price: overBand, reason: 'peak week', confirmAboveCeiling: true } });
       assert.equal(confirmedOutside.status, 201, confirmedOutside.text);

@@ -169,48 +169,60 @@ export interface OverrideLimits {
 }
 
 /**
- * The limit an override's price goes under — cost first, the strongest, then the guardrail floor, then the list-price
- * band's low end — or null. Under any of them it is refused until the manager confirms it: a mistyped $100 on a
- * $12,917 trip must not become the quotation's price.
+ * The prices the suggestion's rule could itself have set, whatever the model said: the list price band is the weakest
+ * limit, then the ceiling, the floor the strongest (models/price/guardrails.ts), so the lowest is the floor or the
+ * band's low end held under the ceiling, and the highest the band's high end held under the ceiling and over the floor.
+ * A floor above the band, or a ceiling under it, moves these past the band: such a rule never asks for a price it
+ * would not set itself.
+ */
+export function guardedRange(s: Pick<OverrideLimits, 'floor' | 'ceiling' | 'band_lo' | 'band_hi'>): { lowest: number; highest: number } {
+  const floor = s.floor ?? -Infinity;
+  const ceiling = s.ceiling ?? Infinity;
+  return { lowest: Math.max(floor, Math.min(ceiling, s.band_lo ?? -Infinity)), highest: Math.max(floor, Math.min(ceiling, s.band_hi ?? Infinity)) };
+}
+
+/**
+ * The limit an override's price goes under — cost first, the strongest, then the guardrail floor, then the lowest
+ * price the rule could set (the list price band's low end) — or null. Under any of them it is refused until the
+ * manager confirms it: a mistyped $100 on a $12,917 trip must not become the quotation's price.
  */
 export function limitBelow(price: number, s: OverrideLimits): LimitBelow | null {
   if (price < s.cost_total) return 'cost';
   if (s.floor !== null && price < s.floor) return 'floor';
-  if (s.band_lo !== null && price < s.band_lo) return 'list_band';
+  if (price < guardedRange(s).lowest) return 'list_band';
   return null;
 }
 
 /**
  * An override far above what anyone expected is more often a slip than a price: `2150,50` typed where the browser
- * drops the comma is 215050. Above the guardrail ceiling, the list-price band's high end, or HIGHEST_EXPECTED times
- * the higher of the suggested and the current price, whichever is lowest, it is refused until the manager confirms it.
+ * drops the comma is 215050. Above the highest price the rule could set (its ceiling, or the list price band's high
+ * end), or above HIGHEST_EXPECTED times the higher of the suggested and the current price, whichever is lower, it is
+ * refused until the manager confirms it.
  */
 export const HIGHEST_EXPECTED = 1.5;
 
-export function highestExpectedPrice(s: Pick<OverrideLimits, 'suggested_price' | 'current_price' | 'ceiling' | 'band_hi'>): number {
-  const limits = [HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price)];
-  if (s.ceiling !== null) limits.push(s.ceiling);
-  if (s.band_hi !== null) limits.push(s.band_hi);
+export function highestExpectedPrice(s: Pick<OverrideLimits, 'suggested_price' | 'current_price' | 'floor' | 'ceiling' | 'band_lo' | 'band_hi'>): number {
+  const limit = Math.min(HIGHEST_EXPECTED * Math.max(s.suggested_price, s.current_price), guardedRange(s).highest);
   // In cents, as prices are: 1.5 × 1433.33 is 2149.995, and 2150.00 must not be 'above 2150.00'.
-  return Math.round(Math.min(...limits) * 100) / 100;
+  return Math.round(limit * 100) / 100;
 }
 
 /** The limit an override's price goes over, the guardrail's own first, or null (at or under the highest expected). */
 export function limitAbove(price: number, s: OverrideLimits): LimitAbove | null {
   if (price <= highestExpectedPrice(s)) return null;
   if (s.ceiling !== null && price > s.ceiling) return 'ceiling';
-  if (s.band_hi !== null && price > s.band_hi) return 'list_band';
+  if (price > guardedRange(s).highest) return 'list_band';
   return 'highest_expected';
 }
 
 const LIMIT_BELOW_TEXT: Record<LimitBelow, (s: OverrideLimits, currency: string) => string> = {
   cost: (s, c) => `our cost of ${usd(s.cost_total, c)}`,
   floor: (s, c) => `the guardrail floor of ${usd(s.floor!, c)} (cost ${usd(s.cost_total, c)} plus the least margin)`,
-  list_band: (s, c) => `the list price band's low end of ${usd(s.band_lo!, c)} (the guardrail's largest move from the list price)`,
+  list_band: (s, c) => `the lowest price the guardrail rule sets, ${usd(guardedRange(s).lowest, c)} (the list price band's low end${guardedRange(s).lowest === s.band_lo ? '' : ', held under the ceiling'})`,
 };
 const LIMIT_ABOVE_TEXT: Record<LimitAbove, (s: OverrideLimits, currency: string) => string> = {
   ceiling: (s, c) => `the guardrail ceiling of ${usd(s.ceiling!, c)}`,
-  list_band: (s, c) => `the list price band's high end of ${usd(s.band_hi!, c)} (the guardrail's largest move from the list price)`,
+  list_band: (s, c) => `the highest price the guardrail rule sets, ${usd(guardedRange(s).highest, c)} (the list price band's high end${guardedRange(s).highest === s.band_hi ? '' : ', held over the floor'})`,
   highest_expected: (s, c) => `${HIGHEST_EXPECTED} times the suggested or current price (${usd(highestExpectedPrice(s), c)})`,
 };
 

@@ -185,7 +185,9 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
     highestExpectedPrice: highestExpectedPrice({
       suggested_price: r.suggested_price,
       current_price: r.current_price,
+      floor: r.guardrails?.floor ?? null,
       ceiling: r.guardrails?.ceiling ?? null,
+      band_lo: r.guardrails?.listBand?.lo ?? null,
       band_hi: r.guardrails?.listBand?.hi ?? null,
     }),
     guardrails: r.guardrails,
