@@ -67,7 +67,8 @@ const BASES: Array<{ per: 'person' | 'party'; divide: number; after: RegExp; bef
  * whose basis ("per person") follows it. The low end was taken as the budget, and without its basis.
  */
 const RANGE_START = /(?:^|[^a-z])(?:between|entre|from|de|desde)\s*$/;
-const RANGE_GOES_ON = /^(?:and|y|to|a|hasta|-|–)\s*(?:us\$|usd|s\/\.?|pen|€|£|\$)?\s*\d/;
+/** What joins the two ends; the high end must be read as an amount itself, right after it. */
+const RANGE_JOIN = /^\s*(?:and|y|to|a|hasta|-|–)\s*$/;
 
 /** One word alone is no budget when it is also an article: "un sol", "one dollar more", "presupuesto una semana". */
 const ARTICLE_ONLY = /^(?:un|una|uno|one)$/;
@@ -88,7 +89,7 @@ export function parseAmount(text: string): number {
 
 export function extractBudget(text: string): Budget | null {
   const t = normaliseText(text);
-  const found: Array<{ at: number; budget: Budget; stated: boolean }> = [];
+  const found: Array<{ at: number; end: number; budget: Budget; stated: boolean; rangeStart: boolean }> = [];
   for (const p of PATTERNS) {
     p.pattern.lastIndex = 0;
     for (let m = p.pattern.exec(t); m; m = p.pattern.exec(t)) {
@@ -104,12 +105,14 @@ export function extractBudget(text: string): Budget | null {
       if (p.bare && !m[p.milGroup] && amount < BARE_MINIMUM) continue;
       const currency = p.currency === 'from-word' ? currencyOfWord(m[3]) : p.currency;
       const after = t.slice(m.index + m[0].length).trimStart();
-      if (RANGE_GOES_ON.test(after) && RANGE_START.test(t.slice(0, m.index))) continue;
       const basis = BASES.find((b) => b.after.test(after)) ?? BASES.find((b) => b.before.test(t.slice(0, m.index)));
       const budget: Budget = basis ? { amount: amount / basis.divide, currency, per: basis.per } : { amount, currency };
-      found.push({ at: m.index, budget, stated: !p.bare });
+      found.push({ at: m.index, end: m.index + m[0].length, budget, stated: !p.bare, rangeStart: RANGE_START.test(t.slice(0, m.index)) });
     }
   }
+  // The low end of a range whose high end was read too gives way to it ("between $1000 and $1500 per person").
+  const lowEnds = found.filter((low) => low.rangeStart && found.some((high) => high.at >= low.end && RANGE_JOIN.test(t.slice(low.end, high.at))));
+  for (const low of lowEnds) found.splice(found.indexOf(low), 1);
   if (found.length === 0) return null;
   // An amount with its currency beats a bare one after "presupuesto" ("presupuesto 1.500 euros" is in euros).
   found.sort((a, b) => Number(b.stated) - Number(a.stated) || a.at - b.at);

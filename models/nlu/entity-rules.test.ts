@@ -150,6 +150,11 @@ test('budget as stated, never money already paid', () => {
     ['entre 1000 y 1500 dolares por persona', { amount: 1500, currency: 'USD', per: 'person' }],
     ['de S/ 800 a S/ 1.200 por persona', { amount: 1200, currency: 'PEN', per: 'person' }],
     ['from $2,000 to $3,000 for all of us', { amount: 3000, currency: 'USD', per: 'party' }],
+    // Not a range of amounts: the amount read stays (found by reviewing the change above).
+    ['tenemos un presupuesto de $1500 y 2 niños', { amount: 1500, currency: 'USD' }],
+    ['presupuesto de 2000 soles y 3 adultos', { amount: 2000, currency: 'PEN' }],
+    ['presupuesto de 1500 euros y 2 semanas', { amount: 1500, currency: 'EUR' }],
+    ['budget between $1000 and 1500', { amount: 1000, currency: 'USD' }],
     ['around $4,000', { amount: 4000, currency: 'USD' }],
     ['S/ 3000 por persona', { amount: 3000, currency: 'PEN', per: 'person' }],
     ['tenemos 3000 soles', { amount: 3000, currency: 'PEN' }],
