@@ -38,7 +38,7 @@ const PATTERNS: Array<{ pattern: RegExp; currency: Budget['currency'] | 'from-wo
   // Pounds are pounds: "budget £1500 each" was read as USD 1,500 (the £ was dropped and the bare rule took it).
   { pattern: new RegExp(`(?:£|(?<![a-z0-9])gbp)\\s*${AMOUNT}${MIL}`, 'g'), currency: 'GBP', amountGroup: 1, milGroup: 2 },
   // The currency word ends there: "tres europeos", "dos solteros", "dos pensionistas" are people (accents are stripped already).
-  { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?((?:dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur|pounds|pound|libras esterlinas|libras|gbp)(?![a-z])|€|£|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
+  { pattern: new RegExp(`\\b${AMOUNT}${MIL}\\s*(?:de\\s+)?((?:dolares|dolar|dollars|dollar|usd|bucks|soles|sol|pen|euros|euro|eur|pounds sterling|british pounds|libras esterlinas|gbp)(?![a-z])|€|£|\\$)`, 'g'), currency: 'from-word', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b${AMOUNT}\\s*(k)\\b`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2 },
   { pattern: new RegExp(`\\b(?:presupuesto|budget|tope|maximo|max)\\s*(?:de|of|is|es|:|around|aprox|aproximado|approx)?\\s*(?:de\\s+)?${ROUGHLY}${AMOUNT}${MIL}(?!\\s*(?:de\\s+|of\\s+)?${NOT_MONEY})`, 'g'), currency: 'USD', amountGroup: 1, milGroup: 2, bare: true },
 ];
@@ -76,7 +76,8 @@ const ARTICLE_ONLY = /^(?:un|una|uno|one)$/;
 function currencyOfWord(word: string): Budget['currency'] {
   if (/^(soles|sol|pen)$/.test(word)) return 'PEN';
   if (/^(euros|euro|eur|€)$/.test(word)) return 'EUR';
-  if (/^(pounds|pound|libras esterlinas|libras|gbp|£)$/.test(word)) return 'GBP';
+  // "50 libras", "50 pounds of luggage" are weights: only sterling said as such, or £, is money.
+  if (/^(pounds sterling|british pounds|libras esterlinas|gbp|£)$/.test(word)) return 'GBP';
   return 'USD';
 }
 

@@ -89,6 +89,11 @@ test('a return date said after the departure ends the trip, and a week is seven 
   assert.deepEqual(dates('from July 15 for two weeks'), ['2026-07-15', '2026-07-28']);
   // A later date that is not a return stays out: only the trip's start is known.
   assert.deepEqual(dates('el 3 de abril, y pagamos el 10 de abril'), ['2026-04-03', null]);
+  assert.deepEqual(dates('salimos el 3 de abril; la oferta vale hasta el 20 de abril?'), ['2026-04-03', null]);
+  assert.deepEqual(dates('el 3 de abril, vuelta el 2 de septiembre'), ['2026-04-03', null], 'no trip of five months');
+  // Two parts of months joined: from the first's start to the second's end.
+  assert.deepEqual(dates('early April to late April'), ['2026-04-01', '2026-04-30']);
+  assert.deepEqual(dates('from the end of May to mid June'), ['2026-05-21', '2026-06-20']);
 });
 
 test('early, mid and late in a month are its thirds, not the whole month from the 1st', () => {

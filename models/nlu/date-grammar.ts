@@ -254,7 +254,11 @@ const DURATION = new RegExp(`\\b${N}\\s+(noches|nights|night|noche|dias|days|day
 /** "del 10 de mayo por 4 noches": a duration right after. */
 const DURATION_AFTER = new RegExp(`^\\s*,?\\s*(?:por|for|x)\\s+${N}\\s+(noches|nights|night|noche|dias|days|day|dia|semanas|semana|weeks|week)\\b`);
 /** Said right before a later date: the day they come back ("regreso el 10 de marzo", "returning on 17 March"). */
-const RETURN = /(?:regreso|regresamos|regresando|retorno|retornamos|volvemos|volviendo|vuelta|return|returning|back on|coming back|fly back|hasta)\s*(?:el|the|on|on the|:)?\s*$/;
+const RETURN = /(?:regreso|regresamos|regresando|retorno|retornamos|volvemos|volviendo|vuelta|return|returning|back on|coming back|fly back)\s*(?:el|the|on|on the|:)?\s*$/;
+/** Right between two dates: the second ends the trip ("early April to late April", "de fines de mayo a mediados de junio"). */
+const RANGE_JOIN = /^\s*(?:to|until|till|a|al|hasta|-|–)\s*(?:el|the)?\s*$/;
+/** No trip in the chat's reach is longer: a later date past this is something else (a payment, an offer's end). */
+const LONGEST_TRIP_DAYS = 90;
 
 function applyDuration(text: string, mention: Mention): Mention {
   if (mention.to !== null) return mention;
@@ -317,8 +321,11 @@ export function resolveTravelDates(text: string, today: Day): TravelDates {
   const travel = mentions.filter((m) => isTravelDate(normalised, m.at)).sort((a, b) => a.at - b.at);
   if (travel.length === 0) return { date_from: null, date_to: null };
   const first = applyDuration(normalised, travel[0]);
+  const within = (m: Mention) => m.from > first.from && m.from - first.from <= LONGEST_TRIP_DAYS;
+  // A date joined to the first ends the trip ("early April to late April": the end of late April).
+  const joined = travel[1] && within(travel[1]) && RANGE_JOIN.test(normalised.slice(first.end, travel[1].at)) ? travel[1] : undefined;
   // A return date said later ends the trip: "el 3 de marzo, regreso el 10 de marzo" was read as the 3rd alone.
-  const back = first.to === null ? travel.slice(1).find((m) => m.from > first.from && RETURN.test(normalised.slice(Math.max(0, m.at - 25), m.at))) : undefined;
-  const to = back ? back.from : first.to;
+  const back = first.to === null ? travel.slice(1).find((m) => within(m) && RETURN.test(normalised.slice(Math.max(0, m.at - 25), m.at))) : undefined;
+  const to = joined ? (joined.to ?? joined.from) : back ? back.from : first.to;
   return { date_from: isoDay(first.from), date_to: to === null ? null : isoDay(to) };
 }

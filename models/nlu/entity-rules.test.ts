@@ -130,6 +130,9 @@ test('party size from digits and words, groups, couples and relatives', () => {
     ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', 4],
     ['we are 6 and two of us are vegetarian', 6],
     ['two of us are vegetarian', null],
+    ['four of us will be vegetarian', null],
+    ['somos 20 estudiantes y 2 profesores, 22 personas en total', 22],
+    ['2 adults and 3 kids, in total 5', 5],
   ];
   for (const [text, expected] of cases) assert.equal(extractPartySize(text), expected, text);
 });
@@ -141,7 +144,9 @@ test('budget as stated, never money already paid', () => {
     ['presupuesto 1.500 euros', { amount: 1500, currency: 'EUR' }],
     // Found by a review: pounds were read as dollars, so the chat compared them with USD prices.
     ['Hello! 4 of us would like to visit Cusco from 10 to 17 March, budget £1500 each', { amount: 1500, currency: 'GBP', per: 'person' }],
-    ['we can spend 2000 pounds in total', { amount: 2000, currency: 'GBP', per: 'party' }],
+    ['we can spend 2000 pounds sterling in total', { amount: 2000, currency: 'GBP', per: 'party' }],
+    ['mi maleta pesa 50 libras', null],
+    ['we can bring 50 pounds of luggage each', null],
     ['GBP 900 per person', { amount: 900, currency: 'GBP', per: 'person' }],
     // A ceiling the customer sets after "costo" is a budget; "cuesta 1500" (what something costs) is not.
     ['Costo máximo 1500 dólares por persona', { amount: 1500, currency: 'USD', per: 'person' }],

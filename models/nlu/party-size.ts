@@ -32,7 +32,12 @@ const FAMILIES_OF = new RegExp(`\\b${N}\\s+(?:familias|families)\\s+(?:de|of)\\s
  * "4 of us would like to visit Cusco": the party, when nothing else counts it and the phrase goes on to the trip.
  * "two of us are vegetarian" is some of the party, not all of it.
  */
-const N_OF_US = new RegExp(`\\b${N}\\s+of us\\s+(?:would like|want|wish|plan|are (?:planning|going|travell?ing|coming|looking)|will (?:travel|go|come|be)|travel|are interested)\\b`);
+const N_OF_US = new RegExp(`\\b${N}\\s+of us\\s+(?:would like|want|wish|plan|are (?:planning|going|travell?ing)|will (?:travel|go)|travel|are interested)\\b`);
+/** "22 personas en total", "in total 22 people": a total said as such, above any groups counted around it. */
+const STATED_TOTAL = [
+  new RegExp(`\\b${N}\\s+${PEOPLE}\\s+(?:en total|in total|total|all together|en todo)\\b`),
+  new RegExp(`\\b(?:en total|in total|total of|un total de)\\s+(?:somos\\s+|we are\\s+)?${N}\\b`),
+];
 /** "somos 4 más la abuela", "we are 4 plus grandma": one more, a relative named after the total. */
 const ONE_MORE_AFTER_TOTAL = /^\s*(?:personas?|people)?\s*(?:\+|mas|plus|y|and)\s+(?:la|el|mi|my|our|nuestra|nuestro|the)?\s*(?:abuela|abuelo|grandma|grandpa|grandmother|grandfather|suegra|suegro|tia|tio|aunt|uncle|bebe|baby|nana|nanny)\b/;
 const MORE_AFTER_TOTAL = new RegExp(`^\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})?\\s*(?:\\+|mas|plus)\\s*${N}\\s*(?:${PEOPLE}|${CHILDREN}|${FRIENDS})\\b`);
@@ -55,6 +60,11 @@ function countOf(token: string): number | undefined {
 
 export function extractPartySize(text: string): number | null {
   const t = normaliseText(text);
+  for (const total of STATED_TOTAL) {
+    const stated = total.exec(t)?.groups?.n;
+    const n = stated !== undefined && !ARTICLES.includes(stated) ? countOf(stated) : undefined;
+    if (n) return n;
+  }
   for (const total of TOTALS) {
     const m = total.exec(t);
     const n = m && !ARTICLES.includes(m[1]) ? countOf(m[1]) : undefined;
