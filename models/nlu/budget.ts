@@ -4,7 +4,8 @@ import { normaliseText } from './text-normalisation.ts';
 
 /**
  * A budget as stated: amount, currency and, when the message says so, whether it is per person or for the whole
- * party. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN; "€", "euros" EUR. "2 mil" is 2,000,
+ * party. `$`, "dólares", "usd" and a bare "10k" are USD; "S/", "soles" PEN; "€", "euros" EUR; "£", "GBP", "libras
+ * esterlinas" GBP. "2 mil" is 2,000,
  * "1.500" (a thousands dot) and "4,000" are 1,500 and 4,000, "1.500,50" and "1,500.50" both 1,500.50; amounts in
  * words count too ("mil quinientos dólares", "fifteen hundred dollars"). Money already paid, deposited, charged or
  * refunded is not a budget; a plain number counts only right after "presupuesto" or "budget" (and is then taken as

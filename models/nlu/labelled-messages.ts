@@ -50,7 +50,7 @@ export function parseLabelledMessages(text: string, source: string): LabelledMes
     if (party !== null && (!Number.isInteger(party) || (party as number) < 1)) fail(source, line, 'entities.party_size must be a whole number ≥ 1 or null', 'entities.party_size');
     const budget = (e.budget ?? null) as { amount?: unknown; currency?: unknown } | null;
     if (budget !== null && (typeof budget !== 'object' || typeof budget.amount !== 'number' || !['USD', 'PEN', 'EUR', 'GBP'].includes(budget.currency as string))) {
-      fail(source, line, 'entities.budget must be {"amount": number, "currency": "USD"|"PEN"|"EUR"} or null', 'entities.budget');
+      fail(source, line, 'entities.budget must be {"amount": number, "currency": "USD"|"PEN"|"EUR"|"GBP"} or null', 'entities.budget');
     }
     const level = nullableString('service_level');
     if (level !== null && !(SERVICE_LEVELS as readonly string[]).includes(level)) fail(source, line, `entities.service_level must be one of ${SERVICE_LEVELS.join(', ')} or null`, 'entities.service_level');

@@ -45,7 +45,7 @@ test('when the booking system does not answer in time, the answer says the booke
   const slow = recommendationContext(model, catalogue, warehouse, {
     timeoutMs: 50,
     pg: db.pool,
-    bookingSystem: { bookedItineraries: async () => (await sleep(400), []) },
+    bookingSystem: { bookedNow: async () => (await sleep(400), []) },
   });
   const { answer } = await recommendItineraries(slow, query);
   assert.equal(answer.items.length, 5);

@@ -46,7 +46,7 @@ const window = { k: 5, from: '2027-07-10', to: '2027-07-14' };
 const slowBooked = async () => (await sleep(400), booked);
 
 test('a cold call reads the booking system: only itineraries with seats in the window there, none the customer booked, nothing defaulted', async () => {
-  const ctx = coldContext(slowBooked, { availableItineraries: async () => [...withSeats], bookedItineraries: async () => booked });
+  const ctx = coldContext(slowBooked, { availableItineraries: async () => [...withSeats], bookedNow: async () => booked });
   const { answer } = await recommendItineraries(ctx, { customerId: Number(customer), ...window });
   assert.equal(answer.items.length, 5);
   const offered = answer.items.map((item) => String(item.itineraryId));
@@ -56,7 +56,7 @@ test('a cold call reads the booking system: only itineraries with seats in the w
 });
 
 test('with seats from neither store, they come from the catalogue as it holds them, listed as defaulted', async () => {
-  const ctx = coldContext(slowBooked, { bookedItineraries: async () => booked }, async () => {
+  const ctx = coldContext(slowBooked, { bookedNow: async () => booked }, async () => {
     throw new Error('ClickHouse is away');
   });
   const { answer } = await recommendItineraries(ctx, { customerId: Number(customer), ...window });
@@ -91,7 +91,7 @@ test('with the booking system away, the warehouse answering late still gives the
 });
 
 test('a booking system that hangs does not hold up what the warehouse answers a moment later', async () => {
-  const ctx = coldContext(async () => (await sleep(150), booked), { availableItineraries: never, bookedItineraries: never, customerCountry: never }, async () => (await sleep(150), [...withSeats]));
+  const ctx = coldContext(async () => (await sleep(150), booked), { availableItineraries: never, bookedNow: never, customerCountry: never }, async () => (await sleep(150), [...withSeats]));
   const started = performance.now();
   const { answer } = await recommendItineraries(ctx, { customerId: Number(customer), ...window });
   assert.ok(performance.now() - started < FALLBACK_WAIT_MS, `answered in ${Math.round(performance.now() - started)} ms, not after waiting out the booking system`);
@@ -106,7 +106,7 @@ test('a customer the warehouse does not know yet is not offered what they booked
       catalogue,
       // The warehouse, in time: it has no such customer, so no bookings either.
       { availableItineraries: async () => [...withSeats], bookedItineraries: async () => [], customerCountry: async () => null },
-      { timeoutMs: 50, bookingSystem: { newCustomerCountry: async () => 'BR', bookedItineraries: async () => bookedSince } },
+      { timeoutMs: 50, bookingSystem: { newCustomerCountry: async () => 'BR', bookedNow: async () => bookedSince } },
     );
   const first = (await recommendItineraries(warm([]), { customerId: newcomer, ...window })).answer.items.map((item) => String(item.itineraryId));
   const took = first.slice(0, 2);

@@ -23,7 +23,7 @@ const catalogue = await itineraryCatalogue(items, {
  * is the warehouse's (nothing booked since the last ingest; booked-since-ingest.test.ts has what differs).
  */
 function context(sources: Partial<ServingSources>, now: () => number, bookedNow = sources.bookedItineraries) {
-  return recommendationContext(model, catalogue, sources, { now, bookingSystem: bookedNow && { bookedItineraries: bookedNow } });
+  return recommendationContext(model, catalogue, sources, { now, bookingSystem: bookedNow && { bookedNow } });
 }
 
 test('leaves out what the customer took, offers another length of it as such; every item is a card', async () => {

@@ -122,7 +122,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
   // The warehouse's booked list is as of the last ingest (and cached on top): a trip booked since would be offered
   // again. The booking system's, one indexed read, is asked alongside, within the same budget, and decides.
-  const bookedNow = ctx.bookingSystem.bookedItineraries(query.customerId).catch(() => undefined);
+  const bookedNow = ctx.bookingSystem.bookedNow(query.customerId).catch(() => undefined);
   const loadCountry = () => ctx.sources.customerCountry(query.customerId);
   const [available, bookedInTime, country] = await Promise.all([
     ctx.online.lookup('availability', `${query.from}|${query.to}`, loadAvailable, deadline - performance.now()),

@@ -99,7 +99,7 @@ describe('recommendations while ClickHouse is away', () => {
       )).rows.map((r) => r.id),
     );
   const metric = async (pattern: RegExp) => Number(pattern.exec((await http.call('GET', '/metrics', { key: admin })).text)?.[1] ?? 0);
-  const bookingSystemReads = () => metric(/spirit_booking_system_reads_total\{read="booked",outcome="answered"\} (\d+)/);
+  const bookingSystemReads = () => metric(/spirit_booking_system_reads_total\{read="booked_now",outcome="answered"\} (\d+)/);
 
   /** The answer keeps every rule against the booking system as it is now: seats, active, none the customer took. */
   async function assertKeepsTheRules(customerId: number, answer: { status: number; text: string; body: any }) {

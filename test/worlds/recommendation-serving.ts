@@ -79,7 +79,7 @@ export function recommendationContext(
     throw new Error('the booking system is away');
   };
   const bookingSystem: BookingSystemSources = {
-    ...(options.pg ? bookingSystemSources(options.pg, metrics, quietLog) : { bookedItineraries: away, availableItineraries: away, customerCountry: away, newCustomerCountry: away }),
+    ...(options.pg ? bookingSystemSources(options.pg, metrics, quietLog) : { bookedNow: away, availableItineraries: away, customerCountry: away, newCustomerCountry: away }),
     ...options.bookingSystem,
   };
   return {
