@@ -91,7 +91,7 @@ async function eraseInBookingSystem(pool: pg.Pool, customerId: number, reason: s
       touched['postgres.erased_customer_refs'] = remembered.rowCount ?? 0;
     }
     if (before.erased_at === null || before.name !== ERASED_NAME) {
-      const rejects = await client.query(IMPORT_REJECTS_ERASURE, importRejectPatterns({ email: before.email, externalRef: before.external_ref, name: before.name }));
+      const rejects = await client.query(IMPORT_REJECTS_ERASURE, importRejectPatterns({ email: before.email, externalRef: before.external_ref, name: before.name }, 'erase'));
       touched['postgres.import_rejects'] = rejects.rowCount ?? 0;
     }
     for (const { table, sql } of BOOKING_SYSTEM_ERASURE) touched[`postgres.${table}`] = (await client.query(sql, [customerId])).rowCount ?? 0;

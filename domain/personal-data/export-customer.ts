@@ -22,7 +22,7 @@ export async function exportCustomer(stores: Stores, customerId: number, actor: 
   for (const { name, sql } of BOOKING_SYSTEM_EXPORT) bookingSystem[name] = (await stores.pg.query(sql, [customerId])).rows;
   // Rejected import lines hold no customer id: they are the ones an erasure would blank, found the same way.
   const [customer] = found.rows;
-  bookingSystem.importRejects = (await stores.pg.query(IMPORT_REJECTS_EXPORT, importRejectPatterns({ email: customer.email, externalRef: customer.external_ref, name: customer.name }))).rows;
+  bookingSystem.importRejects = (await stores.pg.query(IMPORT_REJECTS_EXPORT, importRejectPatterns({ email: customer.email, externalRef: customer.external_ref, name: customer.name }, 'export'))).rows;
   const warehouse: Record<string, unknown[]> = {};
   for (const { name, sql } of WAREHOUSE_EXPORT) {
     const result = await stores.clickhouse.query({ query: sql, query_params: { id: customerId }, format: 'JSONEachRow' });

@@ -41,8 +41,8 @@ export const BOOKING_SYSTEM_ERASURE: ReadonlyArray<{ table: string; sql: string 
 /**
  * Import rejects keep the raw line a person sent, which may name the customer as people type it: those lines are
  * blanked, found by the values the customer had before they were anonymised — the e-mail ($1) or the outside
- * reference ($2) anywhere in the line, in any case, or every word of the name ($3, whole words, in any order and
- * case: "OLIVIA WILSON", "Wilson, Olivia"). Each value is a case-insensitive regular expression (importRejectPatterns).
+ * reference ($2) anywhere in the line, in any case, or the name ($3: each pattern must match, whole words, any case).
+ * Each value is a case-insensitive regular expression (importRejectPatterns).
  */
 const NAMES_THE_CUSTOMER = `(
     ($1::text IS NOT NULL AND raw_line ~* $1) OR ($2::text IS NOT NULL AND raw_line ~* $2)
@@ -51,15 +51,28 @@ export const IMPORT_REJECTS_ERASURE = `UPDATE import_rejects SET raw_line = '[er
 /** The same lines, for an export. */
 export const IMPORT_REJECTS_EXPORT = `SELECT id, import_id, line_number, field, reason, raw_line, created_at FROM import_rejects WHERE ${NAMES_THE_CUSTOMER} ORDER BY id`;
 
+const escaped = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A value as a whole token of a line: not inside a longer word or reference ("C0000258" not in "C00002581"). */
 function wholeToken(value: string): string {
-  return `(^|[^[:alnum:]])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^[:alnum:]]|$)`;
+  return `(^|[^[:alnum:]])${escaped(value)}([^[:alnum:]]|$)`;
 }
 
-/** The patterns IMPORT_REJECTS_ERASURE takes for a customer's e-mail, outside reference and name. */
-export function importRejectPatterns(customer: { email: string | null; externalRef: string | null; name: string }): [string | null, string | null, string[]] {
+/** An e-mail as a whole address: "john@x.com" is not in "mary.john@x.com" or "john@x.com.pe". */
+function wholeAddress(email: string): string {
+  return `(^|[^[:alnum:]._%+-])${escaped(email)}\\.?([^[:alnum:]._-]|$)`;
+}
+
+/**
+ * The patterns IMPORT_REJECTS_ERASURE and IMPORT_REJECTS_EXPORT take for a customer's e-mail, outside reference and
+ * name: every word of the name, in any order and case ("OLIVIA WILSON", "Wilson, Olivia"). A one-word name ("Ana")
+ * would match every line that mentions another Ana: erasure still blanks those (it errs towards blanking), an export
+ * finds its lines by the e-mail and the reference alone, so it never hands out a bystander's line.
+ */
+export function importRejectPatterns(customer: { email: string | null; externalRef: string | null; name: string }, purpose: 'erase' | 'export'): [string | null, string | null, string[]] {
   const words = customer.name.split(/[\s,;]+/).filter((word) => word.length > 0);
-  return [customer.email && wholeToken(customer.email), customer.externalRef && wholeToken(customer.externalRef), words.map(wholeToken)];
+  const names = words.length > 1 || purpose === 'erase' ? words.map(wholeToken) : [];
+  return [customer.email && wholeAddress(customer.email), customer.externalRef && wholeToken(customer.externalRef), names];
 }
 
 /**
