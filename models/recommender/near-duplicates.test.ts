@@ -21,4 +21,5 @@ test('another length is the same trip at the same destination for another number
   assert.equal(nearDuplicateOf(info, 4, tookClassic), -1, 'another destination');
   assert.equal(tripOf('Sacred Valley 4D superior'), 'sacred valley');
   assert.equal(tripOf('Lima Gastronomy Tour (3 days, luxury)'), 'lima gastronomy tour');
+  for (const name of ['Valle Sagrado 3 días estándar', 'Valle Sagrado 4-day superior', 'Valle Sagrado 4D/3N lujo']) assert.equal(tripOf(name), 'valle sagrado', name);
 });

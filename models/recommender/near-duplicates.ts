@@ -11,8 +11,8 @@ import type { ItineraryInfo } from './catalogue.ts';
  * called another length of "Classic Cusco & Machu Picchu", both 4 days long.
  */
 
-/** Lengths and service levels as catalogue names write them: "(4 days, standard)", "4D superior", "3 noches". */
-const LENGTH = /\b\d+\s*(?:d|days?|nights?|d[ií]as?|noches?)\b/giu;
+/** Lengths and service levels as catalogue names write them: "(4 days, standard)", "4D superior", "3 días", "4-day", "4D/3N". */
+const LENGTH = /\b\d+\s*-?\s*(?:d[ií]as?|days?|nights?|noches?|d|n)(?![\p{L}\d])(?:\s*\/\s*\d+\s*(?:n|nights?|noches?)(?![\p{L}\d]))?/giu;
 const LEVEL = /\b(?:standard|superior|luxury|est[aá]ndar|lujo)\b/giu;
 
 /** The trip a catalogue name stands for, without its length and level: "classic cusco & machu picchu". */
