@@ -42,9 +42,9 @@ export function buildGazetteer(destinations: readonly CatalogueDestination[], al
 }
 
 /** Words right before a place the customer is going to. */
-const TOWARD = /\b(?:ir a|ir al|viajar a|viaje a|tour a|tour al|conocer|visitar|ver|prefiero|preferimos|mejor|ahora queremos|queremos|quiero|go to|travel to|trip to|tour to|visit|see|prefer|rather|instead)(?: (?:el|la|los|las|the|lake|lago))?$/;
+const TOWARD = /\b(?:ir a|ir al|viajar a|viaje a|tour a|tour al|conocer|visitar|ver|prefiero|preferimos|mejor|ahora queremos|queremos|quiero|go to|travel to|trip to|tour to|visit|see|prefer|rather|instead|we want|i want)(?: (?:el|la|los|las|the|lake|lago))?$/;
 /** Words right before a place they come from, have been to, or do not want. */
-const AWAY = /\b(?:desde|from|somos de|soy de|we are from|i am from|im from|llegamos a|llegamos al|llego a|arrive in|arriving in|arrive at|land in|landing in|saliendo de|leaving from|ya estuvimos en|ya fuimos a|estuvimos en|already been to|been to|no quiero ir a|no queremos ir a|not to|dont want to go to|en vez de|en lugar de|instead of)(?: (?:el|la|los|las|the))?$/;
+const AWAY = /\b(?:desde|from|somos de|soy de|we are from|i am from|im from|llegamos a|llegamos al|llego a|arrive in|arriving in|arrive at|land in|landing in|saliendo de|leaving from|ya estuvimos en|ya fuimos a|estuvimos en|already been to|been to|no quiero ir a|no queremos ir a|not to|dont want to go to|en vez de|en lugar de|instead of|fly into|flying into|fly in to|not|no|except|excepto|menos)(?: (?:el|la|los|las|the))?$/;
 
 export class DestinationMatcher {
   private readonly aliases: Alias[];

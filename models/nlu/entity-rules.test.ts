@@ -47,6 +47,11 @@ test('of several destinations, the one the customer wants to go to, not where th
   assert.equal(destination('No quiero ir a Cusco, prefiero Arequipa'), 'arequipa');
   assert.equal(destination('ya estuvimos en Cusco, ahora queremos Titicaca'), 'puno-titicaca');
   assert.equal(destination('Cusco y luego Arequipa'), 'cusco', 'no cue: the first one');
+  // Found by a review: the city they fly into, or the one they say no to, was taken.
+  assert.equal(destination('We fly into Lima, then Cusco'), 'cusco');
+  assert.equal(destination('Not Lima, we want Cusco'), 'cusco');
+  assert.equal(destination('we want to go to Arequipa, landing in Lima'), 'arequipa');
+  assert.equal(destination('Cusco, then Arequipa'), 'cusco', 'no cue: the first one');
 });
 
 test('party size from digits and words, groups, couples and relatives', () => {
