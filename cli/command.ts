@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
@@ -118,6 +119,16 @@ export function numberArg(args: ParsedArgs, name: string, opts: { min?: number; 
   if (opts.min !== undefined && value < opts.min) throw new UsageError(`--${name} must be at least ${opts.min}, got ${value}`, name);
   if (opts.max !== undefined && value > opts.max) throw new UsageError(`--${name} must be at most ${opts.max}, got ${value}`, name);
   return value;
+}
+
+/**
+ * A file the command reads, as given for `label` ("--file", "FILE"): it must exist and be a file, not a folder, which
+ * would otherwise crash the read with EISDIR and a stack trace. `hint` says what to give instead.
+ */
+export function existingFile(path: string, label: string, field: string, hint: string): string {
+  if (!fs.existsSync(path)) throw new UsageError(`${label} ${path} does not exist`, field);
+  if (!fs.statSync(path).isFile()) throw new UsageError(`${label} ${path} is not a file (a folder?): ${hint}`, field);
+  return path;
 }
 
 export function stringArg(args: ParsedArgs, name: string, fallback?: string): string {

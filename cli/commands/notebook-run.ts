@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.ts';
-import { stringArg } from '../command.ts';
+import { existingFile, stringArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import { openAnalystSource } from '../analyst-source.ts';
 import { paramArgs } from './sql.ts';
@@ -26,8 +26,7 @@ export const command: Command = {
   async run(args, { config, log, out }) {
     // Both are checked before anything runs: a folder given for either crashed the run with EISDIR and a stack trace.
     const file = args.positionals[0];
-    if (!fs.existsSync(file)) throw new UsageError(`FILE ${file} does not exist`, 'FILE');
-    if (!fs.statSync(file).isFile()) throw new UsageError(`FILE ${file} is not a file (a folder?): give the notebook, e.g. notebooks/booking-pace.md`, 'FILE');
+    existingFile(file, 'FILE', 'FILE', 'give the notebook, e.g. notebooks/booking-pace.md');
     const target = stringArg(args, 'out');
     if (!fs.existsSync(path.dirname(path.resolve(target)))) throw new UsageError(`--out ${target}: its folder does not exist`, 'out');
     if (fs.existsSync(target) && !fs.statSync(target).isFile()) throw new UsageError(`--out ${target} is a folder (or not a file): give the report's file name, e.g. ${path.join(target, 'report.html')}`, 'out');

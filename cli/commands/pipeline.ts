@@ -1,8 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import type { Command, OptionSpec, ParsedArgs } from '../command.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../platform/log.ts';
-import { intArg } from '../command.ts';
+import { existingFile, intArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { PipelineQueue } from '../../pipelines/runner/queues.ts';
 import type { Step } from '../../pipelines/step.ts';
@@ -25,8 +24,7 @@ const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'Print JSON inst
 
 async function graphFrom(args: ParsedArgs): Promise<Step[]> {
   const file = args.values.graph as string | undefined;
-  if (file !== undefined && !existsSync(file)) throw new UsageError(`--graph ${file} does not exist`, 'graph');
-  if (file !== undefined && !statSync(file).isFile()) throw new UsageError(`--graph ${file} is not a file (a folder?): give the module that exports the steps`, 'graph');
+  if (file !== undefined) existingFile(file, '--graph', 'graph', 'give the module that exports the steps');
   // Children (sandboxed processors) read the graph from the environment.
   if (file) process.env.PIPELINE_GRAPH = file;
   return loadPipelineGraph(file, '--graph');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command, ParsedArgs } from '../command.ts';
-import { choiceArg, intArg } from '../command.ts';
+import { choiceArg, existingFile, intArg } from '../command.ts';
 import { UsageError } from '../../platform/errors.ts';
 import { renderTable } from '../render-table.ts';
 import { openAnalystSource } from '../analyst-source.ts';
@@ -57,9 +57,7 @@ export const command: Command = {
     if (file && args.positionals[0]) throw new UsageError('give either QUERY or --file, not both', 'file');
     let query = args.positionals[0];
     if (file) {
-      if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`, 'file');
-      if (!fs.statSync(file).isFile()) throw new UsageError(`--file ${file} is not a file (a folder?): give the file that holds the query`, 'file');
-      query = fs.readFileSync(file, 'utf8');
+      query = fs.readFileSync(existingFile(file, '--file', 'file', 'give the file that holds the query'), 'utf8');
     }
     if (!query?.trim()) throw new UsageError('missing QUERY (or --file)', 'QUERY');
     const params = paramArgs(args);
