@@ -73,7 +73,7 @@ function problem(type: string, value: ParamValue): string | undefined {
   if (Array.isArray(value)) return `is an array, but the query declares ${type}`;
   const range = INTEGER_RANGES[type];
   if (range) {
-    if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    if (unsafeWhole(value)) {
       return `is a whole number beyond ±2^53 (${type}), where a JSON number has already lost digits: pass it as a string`;
     }
     const text = typeof value === 'number' ? (Number.isInteger(value) ? value.toFixed(0) : '') : typeof value === 'string' ? value.trim() : '';
