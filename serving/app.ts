@@ -24,6 +24,7 @@ import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
 import { clientErrorHandler, installErrorHandler } from '../platform/http/error-handler.ts';
 import type { HostedPlugin, PluginHost } from '../platform/http/plugin-host.ts';
+import { requestIds } from '../platform/http/request-ids.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
 import { OnlineCatalogue } from './online/catalogue.ts';
@@ -191,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
       metrics.requestSeconds.observe({ route, method: request.method }, reply.elapsedTime / 1000);
-      if (debugRequests) log.debug('request', { reqId: request.id, callerRequestId: request.callerRequestId, method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
+      if (debugRequests) log.debug('request', { ...requestIds(request), method: request.method, route, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)), caller: request.principal?.id });
       done();
     });
 

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import { SpiritError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { httpStatusOf } from './api-errors.ts';
+import { requestIds } from './request-ids.ts';
 
 export interface ErrorBody {
   code: string;
@@ -93,17 +94,17 @@ export function errorAnswer(error: FastifyError | SpiritError | Error, request: 
   }
   if (error instanceof SpiritError) {
     const status = httpStatusOf(error);
-    if (status >= 500 && status !== 503) log.error('request failed', { reqId: request.id, callerRequestId: request.callerRequestId, route: request.routeOptions.url, error: error.message, stack: error.stack });
+    if (status >= 500 && status !== 503) log.error('request failed', { ...requestIds(request), route: request.routeOptions.url, error: error.message, stack: error.stack });
     if (status === 503) {
       if (!reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       const cause = (error as { cause?: Error }).cause;
-      if (cause) log.warn('store unavailable', { reqId: request.id, callerRequestId: request.callerRequestId, route: request.routeOptions.url, error: cause.message });
+      if (cause) log.warn('store unavailable', { ...requestIds(request), route: request.routeOptions.url, error: cause.message });
     }
     return { status, body: error.toJSON() };
   }
   if (isConnectionFailure(error)) {
     // A database that went away mid-request: the caller can retry, it is not their fault nor a bug of ours.
-    log.warn('store unavailable', { reqId: request.id, callerRequestId: request.callerRequestId, route: request.routeOptions.url, error: error.message });
+    log.warn('store unavailable', { ...requestIds(request), route: request.routeOptions.url, error: error.message });
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return { status: 503, body: { code: 'store_unavailable', message: 'a database this route needs does not answer right now; retry shortly' } };
   }
@@ -114,7 +115,7 @@ export function errorAnswer(error: FastifyError | SpiritError | Error, request: 
     if (code?.startsWith('FST_ERR_CTP_')) body.field = 'body';
     return { status, body };
   }
-  log.error('request failed', { reqId: request.id, callerRequestId: request.callerRequestId, route: request.routeOptions.url, error: error.message, stack: error.stack });
+  log.error('request failed', { ...requestIds(request), route: request.routeOptions.url, error: error.message, stack: error.stack });
   return { status: 500, body: { code: 'internal', message: `internal error (request ${request.id}); it has been logged` } };
 }
 

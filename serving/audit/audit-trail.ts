@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { appendAudit } from '../../platform/audit-log.ts';
 import type { Logger } from '../../platform/log.ts';
 import { actorOf } from '../../platform/http/actor.ts';
+import { requestIds } from '../../platform/http/request-ids.ts';
 import '../../platform/http/route-contract.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -20,7 +21,7 @@ export function installAuditTrail(app: FastifyInstance, deps: { pool: pg.Pool; l
     try {
       await appendAudit(deps.pool, actorOf(request), { action: `request.${request.method.toLowerCase()}`, target: route, after: { params: request.params, status: reply.statusCode } });
     } catch (err) {
-      deps.log.error('audit record not written', { reqId: request.id, callerRequestId: request.callerRequestId, route, error: (err as Error).message });
+      deps.log.error('audit record not written', { ...requestIds(request), route, error: (err as Error).message });
     }
     return payload;
   });
