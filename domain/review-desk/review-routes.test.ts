@@ -261,6 +261,7 @@ for (const target of targets) {
       const overBand = Math.round(fifthDetail.guardrails.listBand.hi * 100 + 100) / 100;
       assert.ok(overBand < 1.5 * Math.max(fifthDetail.suggestedPrice, fifthDetail.currentPrice), 'within what was expected before');
       assert.equal(fifthDetail.highestExpectedPrice, fifthDetail.guardrails.listBand.hi, 'the page is told the band is the limit');
+      assert.equal(fifthDetail.lowestRulePrice, Math.max(fifthDetail.guardrails.floor, fifthDetail.guardrails.listBand.lo), 'and the lowest price the rule sets');
       const outside = await http.call('POST', fifthPath, { key, body: { action: 'override', price: overBand, reason: 'peak week' } });
       assert.deepEqual([outside.status, outside.body.code, outside.body.field], [400, 'above_ceiling', 'price'], outside.text);
       assert.match(outside.body.message, /highest price the guardrail rule sets, USD [\d.]+ \(the list price band's high end\)/);

@@ -96,6 +96,7 @@ export const SuggestionDetailSchema = Type.Object({
   baseValue: Nullable(Type.Number()),
   unclampedPrice: Nullable(Type.Number({ description: 'The model’s price before the guardrail moved it' })),
   guardrails: Nullable(AppliedGuardrailsSchema),
+  lowestRulePrice: Nullable(Money('The lowest price the guardrail rule sets (its floor, or the list price band’s low end held under its ceiling): under it an override is refused (400 below_floor) until confirmed with confirmBelowFloor')),
   highestExpectedPrice: Money('Above this an override is refused (400 above_ceiling) until confirmed with confirmAboveCeiling: the lowest of the guardrail ceiling, the list price band’s high end and 1.5 times the suggested or current price'),
   segment: NullableString(),
   featureSnapshotId: NullableString(),

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { decisionOf, highestExpectedPrice } from './decide-suggestion.ts';
+import { decisionOf, guardedRange, highestExpectedPrice, type OverrideLimits } from './decide-suggestion.ts';
 import type { Decision } from './decision-record.ts';
 import { activeLockFor, type PriceLock } from './price-locks.ts';
 import type { AppliedGuardrails } from '../../contract/guardrails.ts';
@@ -59,6 +59,8 @@ export interface SuggestionDetail extends QueueItem {
   unclampedPrice: number | null;
   /** Above this an override must be confirmed (decide-suggestion.ts). */
   highestExpectedPrice: number;
+  /** The lowest price the suggestion's guardrail rule sets (guardedRange), null without a rule. */
+  lowestRulePrice: number | null;
   /** The guardrail rule the suggestion was held to and its limits in currency (null for older suggestions). */
   guardrails: AppliedGuardrails | null;
   segment: string | null;
@@ -175,6 +177,15 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
   );
   if (rows.length === 0) throw new NotFoundError(`there is no suggestion with id ${id}`, 'id');
   const r = rows[0];
+  // The limits an override is held to, as decideSuggestion reads them, so the page warns of what the API refuses.
+  const limits: Omit<OverrideLimits, 'cost_total'> = {
+    suggested_price: r.suggested_price,
+    current_price: r.current_price,
+    floor: r.guardrails?.floor ?? null,
+    ceiling: r.guardrails?.ceiling ?? null,
+    band_lo: r.guardrails?.listBand?.lo ?? null,
+    band_hi: r.guardrails?.listBand?.hi ?? null,
+  };
   return {
     ...toItem(r),
     quotationVersion: r.quotation_version,
@@ -182,14 +193,8 @@ export async function getSuggestion(db: pg.Pool | pg.PoolClient, id: number): Pr
     contributions: r.contributions,
     baseValue: r.base_value,
     unclampedPrice: r.unclamped_price,
-    highestExpectedPrice: highestExpectedPrice({
-      suggested_price: r.suggested_price,
-      current_price: r.current_price,
-      floor: r.guardrails?.floor ?? null,
-      ceiling: r.guardrails?.ceiling ?? null,
-      band_lo: r.guardrails?.listBand?.lo ?? null,
-      band_hi: r.guardrails?.listBand?.hi ?? null,
-    }),
+    highestExpectedPrice: highestExpectedPrice(limits),
+    lowestRulePrice: Number.isFinite(guardedRange(limits).lowest) ? guardedRange(limits).lowest : null,
     guardrails: r.guardrails,
     segment: r.segment,
     featureSnapshotId: r.feature_snapshot_id,

@@ -469,10 +469,10 @@ function overridePriceProblem(d) {
   const shown = money(price, d.currency, false, true);
   if (price < d.costTotal) return { price, confirm: 'below the cost', text: `${shown} is below our cost of ${money(d.costTotal, d.currency, false, true)}.` };
   if (floor !== null && price < floor) return { price, confirm: 'below the floor', text: `${shown} is below the guardrail floor of ${money(floor, d.currency, false, true)} (cost plus the least margin).` };
-  // The lowest price the rule sets: the band's low end held under the ceiling (the floor is checked above).
-  const band = d.guardrails ? d.guardrails.listBand : null;
-  const lowest = band ? Math.min(band.lo, d.guardrails.ceiling ?? Infinity) : null;
-  if (lowest !== null && price < lowest) return { price, confirm: 'below the list price band', text: `${shown} is below the lowest price the guardrail rule sets, ${money(lowest, d.currency, false, true)} (the list price band's low end).` };
+  // The lowest price the rule sets, as the API computes it (the floor, checked above, or the list price band's low end).
+  if (d.lowestRulePrice !== undefined && d.lowestRulePrice !== null && price < d.lowestRulePrice) {
+    return { price, confirm: 'below the list price band', text: `${shown} is below the lowest price the guardrail rule sets, ${money(d.lowestRulePrice, d.currency, false, true)} (the list price band's low end).` };
+  }
   // Far above anything expected is more often a slip (a comma, an extra digit) than a price.
   if (d.highestExpectedPrice !== undefined && d.highestExpectedPrice !== null && price > d.highestExpectedPrice) {
     return { price, above: true, confirm: 'above the ceiling', text: `${shown} is above the highest expected price of ${money(d.highestExpectedPrice, d.currency, false, true)} (the guardrail ceiling, the list price band, or 1.5 times the suggested or current price). Check the digits.` };
