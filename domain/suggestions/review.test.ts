@@ -157,10 +157,13 @@ for (const target of targets) {
     });
 
     it('lets only one of two managers deciding at once win', async () => {
-      const { suggestion } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.2 });
+      const { suggestion, currentPrice } = await quotationWithSuggestion(db.pool, scorer, { ...mp(), ratio: 1.2 });
+      // An override the rule allows (inside the list price band), so that whichever decision comes second is refused
+      // only for coming second: a fixed 3000 was above the band, refused for that when it won the race.
+      const allowed = Math.round(currentPrice * 118) / 100;
       const outcomes = await Promise.allSettled([
         decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'accept', actor: manager }),
-        decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: 3000, reason: 'round number', actor: { name: 'Luis', role: 'pricing-manager' } }),
+        decideSuggestion(db.pool, { suggestionId: suggestion.id, action: 'override', price: allowed, reason: 'round number', actor: { name: 'Luis', role: 'pricing-manager' } }),
       ]);
       assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
       const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
