@@ -22,13 +22,18 @@ test('a key revoked while its lookup runs is refused by the next request, not ca
   const created = await createApiKey(db.pool, { name: 'revoked mid-lookup', role: 'admin' });
   let hold: Promise<void> | undefined;
   let release = () => {};
+  let answered = () => {};
+  const lookupAnswered = new Promise<void>((resolve) => (answered = resolve));
   // The real pool, with lookups of api_keys held after their answer while `hold` is set.
   const held = new Proxy(db.pool, {
     get(target, property, receiver) {
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (text: string, values?: unknown[]) => {
         const result = await target.query(text, values);
-        if (hold && /FROM api_keys/.test(text)) await hold;
+        if (hold && /FROM api_keys/.test(text)) {
+          answered();
+          await hold;
+        }
         return result;
       };
     },
@@ -41,6 +46,9 @@ test('a key revoked while its lookup runs is refused by the next request, not ca
   try {
     hold = new Promise((resolve) => (release = resolve));
     const during = verifier.verify(created.key);
+    // The revocation must come after PostgreSQL answered the lookup (on a busy machine the lookup could start late
+    // and read the key as revoked already).
+    await lookupAnswered;
     const notified = new Promise((resolve) => heard.once('notification', resolve));
     const invalidations = verifier['generation'];
     await revokeApiKey(db.pool, created.id);
