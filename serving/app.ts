@@ -22,7 +22,7 @@ import { installTextHygiene, parseQueryString } from './http/text-hygiene.ts';
 import { ChampionModels } from './champions/champion-models.ts';
 import { GuardrailBook } from './guardrails/guardrail-book.ts';
 import type { ServingContext } from './context.ts';
-import { clientErrorHandler, installErrorHandler } from '../platform/http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from '../platform/http/error-handler.ts';
 import type { HostedPlugin, PluginHost } from '../platform/http/plugin-host.ts';
 import { requestIds } from '../platform/http/request-ids.ts';
 import { openApiDocument, transformRouteForDocs } from './http/openapi.ts';
@@ -152,8 +152,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A number of proxies trusts that many hops nearest to us (proxy-addr's own rule for a count, typed as a function).
     trustProxy: typeof settings.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(settings.trustProxy) : settings.trustProxy,
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    // Node's server only keeps the limit it was created with (set afterwards, as fastify's own option does, it is not
+    // enforced), and looks for requests past it this often (30 s by default, as long as the limit itself).
+    requestTimeout: settings.requestTimeoutMs,
+    http: { requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(250, settings.requestTimeoutMs / 4)) },
     routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
   }).setValidatorCompiler(validatorCompiler);
+  app.server.maxConnections = settings.maxConnections;
 
   app.addHook('onClose', async () => {
     await champions.close();

@@ -25,6 +25,13 @@ export interface ServingSettings {
   trustProxy: false | number | string[];
   /** Largest request body; a batch of 500 quotations is about 150 KB. */
   bodyLimitBytes: number;
+  /**
+   * Longest a client may take to send a whole request. Fastify's default (none) let a client hold a connection open
+   * for ever by trickling its body, with or without a credential.
+   */
+  requestTimeoutMs: number;
+  /** Most connections open at once; beyond it new ones are closed at once, before they can use up file handles. */
+  maxConnections: number;
   /** How often the registry is asked whether a family's champion changed. 0 turns polling off. */
   modelPollMs: number;
   /** Longest wait for online features before the defaults are used. */
@@ -106,6 +113,8 @@ export function loadServingSettings(env: NodeJS.ProcessEnv = process.env): Servi
     corsOrigins: originsSetting(env),
     trustProxy: trustProxySetting(env),
     bodyLimitBytes: intSetting(env, 'API_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    requestTimeoutMs: intSetting(env, 'API_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    maxConnections: intSetting(env, 'API_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     modelPollMs: intSetting(env, 'MODEL_POLL_SECONDS', 10, 0, 86_400) * 1000,
     featureTimeoutMs: intSetting(env, 'FEATURE_TIMEOUT_MS', 50, 1, 60_000),
     catalogueRefreshMs: intSetting(env, 'CATALOGUE_REFRESH_MS', 300_000, 0, 86_400_000),

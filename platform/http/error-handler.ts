@@ -149,3 +149,16 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   }
   socket.destroy(err);
 }
+
+/**
+ * URLs fastify's router refuses before any route runs (percent-encoding that is not UTF-8, a path segment past
+ * its length limit) are answered in the API's own `{ code, message, field }` shape too; fastify's own body had
+ * neither. Given to Fastify({ frameworkErrors }).
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, message] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, 'request_too_large', 'a part of the URL path is longer than the server accepts (200 characters)']
+      : [400, 'bad_request', 'the URL path is not valid: its percent-encoding does not spell UTF-8 text'];
+  void reply.code(status).send({ code, message, field: 'url' });
+}
