@@ -34,6 +34,12 @@ describe('parameter validation', () => {
     assert.ok(query({ unknown: '1' }).error);
   });
 
+  it('refuses a moment JavaScript cannot read, such as a leap second', () => {
+    const moment = validator(Type.Object({ since: Type.String({ format: 'date-time' }) }), 'querystring');
+    assert.deepEqual(moment({ since: '2026-06-30T23:59:59Z' }).value, { since: '2026-06-30T23:59:59Z' });
+    assert.ok(moment({ since: '2026-06-30T23:59:60Z' }).error, 'a leap second is refused, not read as an invalid date');
+  });
+
   it('keeps bodies as sent: JSON has types', () => {
     const body = validator(Type.Object({ partySize: Type.Integer() }), 'body');
     assert.deepEqual(body({ partySize: 3 }).value, { partySize: 3 });

@@ -11,7 +11,11 @@ import { Value } from 'typebox/value';
  */
 const withoutYearZero = (check: (value: string) => boolean) => (value: string) => check(value) && !value.startsWith('0000');
 Format.Set('date', withoutYearZero(Format.IsDate));
-Format.Set('date-time', withoutYearZero(Format.IsDateTime));
+/**
+ * A moment must also be one JavaScript can read: the format allows a leap second (`23:59:60Z`), which `new Date`
+ * reads as an invalid date, sent to PostgreSQL as "NaN" and answered 500 (found on the audit log's `since`).
+ */
+Format.Set('date-time', (value: string) => withoutYearZero(Format.IsDateTime)(value) && Number.isFinite(Date.parse(value)));
 
 /**
  * Fastify's validator for TypeBox schemas: bodies are checked as sent (JSON has types: no coercion), path and query

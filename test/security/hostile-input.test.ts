@@ -28,6 +28,8 @@ describe('hostile input the stores cannot hold', () => {
     await expect400(api.http.call('POST', '/v1/prices/suggest', { key, body: { quotation: { itineraryId: 2 ** 31, departureDate: '2027-05-01', partySize: 2, cost: 1000 } } }), 'quotation.itineraryId');
     await expect400(api.http.call('GET', `/v1/itineraries/${2 ** 31}/similar`, { key }), 'id');
     await expect400(api.http.call('GET', `/v1/customers/${2 ** 53 + 2}/segment`, { key }), 'id');
+    // A leap second passes the date-time format but is no date JavaScript can read: it reached PostgreSQL as NaN (500).
+    await expect400(api.http.call('GET', '/v1/admin/audit?since=2026-06-30T23:59:60Z', { key }), 'since');
     // The largest id that fits is looked up, not refused.
     const fits = await api.http.call('POST', '/v1/guardrails/remove', { key, body: { destinationId: 2 ** 31 - 1, serviceLevel: null, reason: 'x' } });
     assert.equal(fits.status, 404, fits.text);
