@@ -1,7 +1,21 @@
+/** Query parameters of a connection URL that carry a secret (libpq's and ClickHouse's spellings). */
+const SECRET_PARAMETERS = new Set(['password', 'sslpassword', 'pass']);
+
 /**
- * A connection URL fit to print: its password, if any, replaced by *** (`postgres://spirit:***@db:5432/spirit`,
- * `redis://:***@cache:6379`: Redis URLs usually carry a password and no user).
+ * A connection URL fit to print: its password, and any password given as a query parameter, replaced by ***
+ * (`postgres://spirit:***@db:5432/spirit`, `redis://:***@cache:6379`, `postgres://db/x?user=spirit&password=***`).
+ * The URL is parsed rather than matched, so a password holding `@` or `/` is masked whole; a URL that cannot be
+ * parsed as scheme://… is not shown at all (`spirit:secret@db/x` would otherwise print as written).
  */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  let parsed: URL;
+  try {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new Error('no scheme://');
+    parsed = new URL(url);
+  } catch {
+    return '(a URL that cannot be parsed; not shown, as it may hold a password)';
+  }
+  if (parsed.password !== '') parsed.password = '***';
+  for (const name of [...parsed.searchParams.keys()]) if (SECRET_PARAMETERS.has(name.toLowerCase())) parsed.searchParams.set(name, '***');
+  return parsed.toString();
 }
