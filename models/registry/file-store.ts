@@ -11,6 +11,12 @@ import { KeyExistsError, type ArtifactStore, type StoreOptions } from './artifac
 const KEY_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const TEMP_SUFFIX = '.tmp';
 const LOCK_SUFFIX = '.lock';
+/**
+ * Model files hold customers' ids and factors: readable by the owner only, as every store under the data directory
+ * (platform/data-dir.ts). Folders and files were made with the umask's 0755/0644, readable by any local user.
+ */
+const PRIVATE_FOLDER = 0o700;
+const PRIVATE_FILE = 0o600;
 
 function checkKey(key: string): void {
   const segments = key.split('/');
@@ -43,9 +49,9 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   private async writeTemp(file: string, bytes: Uint8Array): Promise<string> {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_FOLDER });
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
-    await writeFile(temp, bytes, { flush: true });
+    await writeFile(temp, bytes, { flush: true, mode: PRIVATE_FILE });
     return temp;
   }
 
@@ -98,12 +104,12 @@ export class FileArtifactStore implements ArtifactStore {
 
   async lock(key: string): Promise<() => Promise<void>> {
     const file = this.pathOf(key) + LOCK_SUFFIX;
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_FOLDER });
     const holder = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() });
     const deadline = Date.now() + this.lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const handle = await open(file, 'wx');
+        const handle = await open(file, 'wx', PRIVATE_FILE);
         await handle.writeFile(holder);
         await handle.close();
         return () => unlink(file);
