@@ -97,8 +97,9 @@ export function intArg(args: ParsedArgs, name: string, opts: { min?: number; max
     if (opts.fallback !== undefined) return opts.fallback;
     throw new UsageError(`--${name} is required`, name);
   }
+  // Written out in digits: Number() would also take 0x10, 1e3 or 0b1 and run with a number the user never wrote.
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value)) {
+  if (typeof raw !== 'string' || !/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
     throw new UsageError(`--${name} must be a whole number, got "${String(raw)}"`, name);
   }
   if (opts.min !== undefined && value < opts.min) throw new UsageError(`--${name} must be at least ${opts.min}, got ${value}`, name);
@@ -112,8 +113,9 @@ export function numberArg(args: ParsedArgs, name: string, opts: { min?: number; 
     if (opts.fallback !== undefined) return opts.fallback;
     throw new UsageError(`--${name} is required`, name);
   }
+  // A decimal numeral (an exponent allowed): not hexadecimal, octal or binary, which Number() reads as well.
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
+  if (typeof raw !== 'string' || !/^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(raw) || !Number.isFinite(value)) {
     throw new UsageError(`--${name} must be a number, got "${String(raw)}"`, name);
   }
   if (opts.min !== undefined && value < opts.min) throw new UsageError(`--${name} must be at least ${opts.min}, got ${value}`, name);

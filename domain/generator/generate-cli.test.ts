@@ -31,6 +31,9 @@ function generate(args: string[], env: Record<string, string> = {}) {
 describe('spirit-ml generate arguments', () => {
   const bad: Array<[string[], RegExp]> = [
     [['--customers', 'many'], /--customers must be a whole number/],
+    // Number() reads these as 16 and 1000: the command ran with a number nobody wrote (review).
+    [['--customers', '0x10'], /--customers must be a whole number, got "0x10"/],
+    [['--customers', '1e3'], /--customers must be a whole number, got "1e3"/],
     [['--customers', '0'], /--customers must be at least 1/],
     [['--years', '50'], /--years must be at most 20/],
     [['--seed', '4294967296'], /--seed must be at most 4294967295/],
