@@ -51,6 +51,7 @@ export type RejectCode =
   | 'unknown_destination'
   | 'unknown_customer'
   | 'customer_needs_country'
+  | 'nul_character'
   | 'database_check';
 
 export interface Reject {
@@ -303,12 +304,19 @@ export function bindMapping(mapping: BookingMapping, firstRecord: string[]): Bou
     }
   }
 
+  // The columns whose text is stored, with the field each is stored as (the customer's name goes with customer_ref).
+  const storedColumns: Array<[number, BookingField]> = (Object.entries(bound) as Array<[BookingField, BoundField]>).flatMap(([name, field]) => (field.index === undefined ? [] : [[field.index, name] as [number, BookingField]]));
+  if (nameIndex !== undefined) storedColumns.push([nameIndex, 'customer_ref']);
+
   return {
     columnCount,
     convert(cells) {
       if (cells.length !== columnCount) {
         return { reject: { field: null, code: 'column_count', message: `expected ${columnCount} columns, found ${cells.length}` } };
       }
+      // PostgreSQL text cannot hold U+0000: one such cell failed the whole import, good rows with it.
+      const nul = storedColumns.find(([index]) => cells[index].includes('\u0000'));
+      if (nul) return { reject: { field: nul[1], code: 'nul_character', message: `column ${nul[0] + 1} holds a NUL character (U+0000), which text cannot hold` } };
       try {
         return { booking: convert(cells) };
       } catch (err) {

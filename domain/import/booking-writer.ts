@@ -105,7 +105,7 @@ export class BookingWriter {
         rejects.map((r) => r.line),
         rejects.map((r) => r.reject.field),
         rejects.map((r) => `${r.reject.code}: ${r.reject.message}`),
-        rejects.map((r) => (r.raw.length > MAX_RAW_CHARS ? r.raw.slice(0, MAX_RAW_CHARS) + '…' : r.raw)),
+        rejects.map((r) => storableLine(r.raw)),
       ]);
     }
   }
@@ -202,4 +202,13 @@ export class BookingWriter {
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
+ * A rejected line as it can be stored: cut at MAX_RAW_CHARS, and each NUL (U+0000, which PostgreSQL text cannot
+ * hold) written as the six characters \u0000, so the line that explains a reject cannot fail the import itself.
+ */
+function storableLine(raw: string): string {
+  const line = raw.replaceAll('\u0000', '\\u0000');
+  return line.length > MAX_RAW_CHARS ? line.slice(0, MAX_RAW_CHARS) + '…' : line;
 }

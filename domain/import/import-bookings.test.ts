@@ -243,6 +243,30 @@ for (const target of await postgresTargets()) {
       );
     });
 
+    it('rejects a row holding a NUL character, naming the field, and loads the rest (one NUL failed the whole import)', async () => {
+      const file = path.join(tempDir('import-nul'), 'nul.csv');
+      const header = fs.readFileSync(FIXTURE, 'utf8').split(/\r?\n/)[0];
+      const rows = [
+        '03/01/2024 10:30,15/03/2024,,1250.50,USD,2,OK,WEB,US,Cusco,N-001,Ana Nul',
+        '03/01/2024 10:30,15/03/2024,,1250.50,USD,2,OK,WEB,US,Cusco,N-002,Nul\u0000Byte',
+        '03/01/2024 10:30,15/03/2024,,1250.50,USD,2,OK,W\u0000EB,US,Cusco,N-001,Ana Nul',
+        '03/01/2024 10:30,15/03/2024,,1250.50,USD,2,OK,WEB,U\u0000S,Cusco,N-001,Ana Nul',
+      ];
+      fs.writeFileSync(file, [header, ...rows, ''].join('\n'));
+      const summary = await importBookings(db.pool, { file, mapping: MAPPING, log: quietLog });
+      assert.deepEqual([summary.read, summary.loaded, summary.rejected], [4, 1, 3]);
+      const rejects = await rejectsOf(db, summary.importId);
+      assert.deepEqual(
+        rejects.map((r) => [r.line_number, r.field, r.reason.split(':')[0]]),
+        [
+          [3, 'customer_ref', 'nul_character'],
+          [4, 'channel', 'nul_character'],
+          [5, 'country', 'nul_character'],
+        ],
+      );
+      assert.ok(rejects[0].raw_line.endsWith('Nul\\u0000Byte'), `the line is kept, its NUL written out: ${rejects[0].raw_line}`);
+    });
+
     it('rolls a failed import back whole and records it as failed', async () => {
       const dir = tempDir('import-broken');
       const file = path.join(dir, 'broken.csv');
