@@ -38,4 +38,6 @@ CREATE USER IF NOT EXISTS analyst IDENTIFIED WITH sha256_password BY '${password
 ALTER USER analyst IDENTIFIED WITH sha256_password BY '${password}' DEFAULT DATABASE ${CLICKHOUSE_DB} SETTINGS PROFILE 'analyst_profile', readonly = 1;
 REVOKE ALL ON *.* FROM analyst;
 GRANT SELECT ON ${CLICKHOUSE_DB}.* TO analyst;
+REVOKE SELECT ON ${CLICKHOUSE_DB}.audit_log FROM analyst;
+REVOKE SELECT ON ${CLICKHOUSE_DB}.audit_log_latest FROM analyst;
 SQL

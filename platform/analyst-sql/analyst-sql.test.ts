@@ -107,6 +107,11 @@ describe('analyst SQL guard', () => {
       ['a table named by an Identifier query parameter', 'SELECT * FROM {t:Identifier}', /database other_team/, { t: 'other_team.secrets' }],
       ['a database named by an Identifier query parameter', 'SELECT * FROM {d:Identifier}.tables', /database system/, { d: 'system' }],
       ['a warehouse table whose engine reads a file', 'SELECT * FROM exported_file', /exported_file is a File\(LineAsString\) table|exported_file is a File/],
+      // Found in the security review: key creations and revocations, exports and every write's before/after.
+      ["the admins' audit log", 'SELECT actor, action, target, after FROM audit_log FINAL ORDER BY id DESC LIMIT 5', /audit_log is for admins/],
+      ["the audit log's latest view", 'SELECT count() FROM audit_log_latest', /audit_log_latest is for admins/],
+      ['the audit log behind IN', "SELECT count() FROM bookings WHERE toString(id) IN (SELECT target FROM audit_log)", /audit_log is for admins/],
+      ['the audit log named with its database', 'SELECT count() FROM analyst_guard.audit_log', /audit_log is for admins/],
       ['dictGet()', "SELECT dictGet('analyst_guard.any_dictionary', 'name', toUInt64(1))", /function dictGet\(\)/],
       ['dictGetString() in capitals', "SELECT DICTGETSTRING('d', 'name', toUInt64(1))", /function DICTGETSTRING\(\)/],
       ['joinGet()', "SELECT joinGet('other_team.secrets', 'token', 1)", /function joinGet\(\)/],

@@ -7,6 +7,7 @@ import { withoutStringLiterals, type SettingChange } from './canonical-query.ts'
  * - one SELECT (or DESCRIBE of a table, or SHOW TABLES of the warehouse); nothing that writes or changes state;
  * - tables of the warehouse database only, and only those stored in it (MergeTree family, views); no other
  *   database (system, information_schema…), no table whose engine reaches files or other hosts;
+ * - not the admins' tables (ADMIN_ONLY_TABLES): the audit log is read by admins through its own route;
  * - no table functions at all (file, url, postgresql, s3, remote, merge, view, numbers…);
  * - no function that reads outside the query's tables: file(), dictionaries, joinGet, hasColumnInTable…;
  * - no INTO OUTFILE, no FORMAT (the caller chooses the format), no EXPLAIN, in SELECT and DESCRIBE alike;
@@ -15,7 +16,7 @@ import { withoutStringLiterals, type SettingChange } from './canonical-query.ts'
  * Each rule is pure and returns refusals a person can act on; an empty list means the query may run.
  */
 export interface Refusal {
-  rule: 'statement' | 'table_function' | 'database' | 'engine' | 'function' | 'output' | 'setting';
+  rule: 'statement' | 'table_function' | 'database' | 'engine' | 'admin_only' | 'function' | 'output' | 'setting';
   message: string;
 }
 
@@ -25,6 +26,13 @@ export interface WarehouseView {
   /** Its tables and their engines (from system.tables), to refuse tables whose engine reaches outside. */
   engines: ReadonlyMap<string, string>;
 }
+
+/**
+ * Warehouse tables analysts may not read: the audit log's copy (key creations and revocations, exports, the
+ * before/after of every write) is for admins (docs/security.md), who read it at GET /v1/admin/audit. The server's
+ * analyst user is refused them too (deploy/clickhouse/analyst-user.sh).
+ */
+export const ADMIN_ONLY_TABLES: ReadonlySet<string> = new Set(['audit_log', 'audit_log_latest']);
 
 /** Functions that read files, dictionaries or other tables by name, or the server's configuration, or only stall. */
 const FORBIDDEN_FUNCTIONS = new Set(
@@ -83,6 +91,7 @@ function tableRefusal(name: string, view: WarehouseView, how: string): Refusal |
     return { rule: 'database', message: `${how} ${name} is in database ${parts[0]}: only tables of the warehouse database ${view.database} may be read` };
   }
   const table = parts[parts.length - 1];
+  if (ADMIN_ONLY_TABLES.has(table)) return { rule: 'admin_only', message: `${how} ${table} is for admins (GET /v1/admin/audit); analysts may not read it` };
   const engine = view.engines.get(table);
   if (engine !== undefined && !LOCAL_ENGINE.test(engine)) {
     return { rule: 'engine', message: `${how} ${table} is a ${engine} table, which reaches outside the warehouse; it may not be read by analysts` };

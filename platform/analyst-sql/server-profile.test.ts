@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { testClickHouse } from '../../test/support/services.ts';
 import { ALLOWED_SETTINGS } from './allowed-settings.ts';
 import { CLI_LIMITS, LIMIT_CEILINGS, limitSettings } from './limits.ts';
+import { ADMIN_ONLY_TABLES } from './rules.ts';
 
 /**
  * The ClickHouse server's analyst user (deploy/clickhouse/analyst-user.sh) enforces what the guard enforces in
@@ -26,7 +27,7 @@ function profileElements(): Map<string, string> {
 describe('the analyst user of a ClickHouse server', () => {
   it('is written in statements ClickHouse parses', async () => {
     const ch = (await testClickHouse()).client;
-    assert.equal(statements.length, 5);
+    assert.equal(statements.length, 5 + ADMIN_ONLY_TABLES.size);
     for (const statement of statements) {
       const result = await ch.query({ query: 'SELECT formatQuery({q:String}) AS f', format: 'JSONEachRow', query_params: { q: statement } });
       assert.ok((await result.json<{ f: string }>())[0].f.length > 0, statement.slice(0, 60));
@@ -40,6 +41,11 @@ describe('the analyst user of a ClickHouse server', () => {
     for (const statement of statements.filter((s) => /^(CREATE|ALTER) USER/.test(s))) assert.match(statement, /SETTINGS PROFILE 'analyst_profile', readonly = 1$/);
     const grants = statements.filter((s) => s.startsWith('GRANT'));
     assert.deepEqual(grants, ['GRANT SELECT ON spirit.* TO analyst']);
+    // Less the tables the guard keeps from analysts, so the server's user cannot read them either.
+    assert.deepEqual(
+      statements.filter((s) => s.startsWith('REVOKE SELECT')),
+      [...ADMIN_ONLY_TABLES].map((table) => `REVOKE SELECT ON spirit.${table} FROM analyst`),
+    );
     assert.ok(statements.some((s) => s === 'REVOKE ALL ON *.* FROM analyst'), 'anything granted before is taken back');
     assert.match(script, /: "\$\{ANALYST_PASSWORD:\?/, 'no default password');
   });
