@@ -15,7 +15,10 @@ export function redactUrl(url: string): string {
   } catch {
     return '(a URL that cannot be parsed; not shown, as it may hold a password)';
   }
+  const secrets = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAMETERS.has(name.toLowerCase()));
+  // Nothing to mask: printed as the operator wrote it (URL would add a trailing slash, for one).
+  if (parsed.password === '' && secrets.length === 0) return url;
   if (parsed.password !== '') parsed.password = '***';
-  for (const name of [...parsed.searchParams.keys()]) if (SECRET_PARAMETERS.has(name.toLowerCase())) parsed.searchParams.set(name, '***');
+  for (const name of secrets) parsed.searchParams.set(name, '***');
   return parsed.toString();
 }
