@@ -67,6 +67,24 @@ describe('POST /v1/analytics/query', () => {
     assert.equal(response.body.rowCount, 1);
   });
 
+  it('sends the rows as ClickHouse wrote them, unparsed, with every kind of value intact and no rows as []', async () => {
+    // Rows go out as ClickHouse's own JSON text (parsing a large answer held the API's thread for seconds).
+    const tricky = await query({ sql: "SELECT arrayJoin(['line\\nbreak', 'ñandú \"quoted\" \\\\', '', '🚀']) AS s, [1, 2] AS a, toDecimal64(12.5, 2) AS d, NULL AS n" });
+    assert.equal(tricky.status, 200, tricky.text);
+    assert.match(tricky.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(tricky.body.rows, [
+      ['line\nbreak', [1, 2], 12.5, null],
+      ['ñandú "quoted" \\', [1, 2], 12.5, null],
+      ['', [1, 2], 12.5, null],
+      ['🚀', [1, 2], 12.5, null],
+    ]);
+    assert.equal(tricky.body.rowCount, 4);
+    assert.deepEqual(tricky.body.columns.map((c: { name: string }) => c.name), ['s', 'a', 'd', 'n']);
+    const none = await query({ sql: 'SELECT id FROM bookings_latest WHERE id < 0' });
+    assert.equal(none.status, 200, none.text);
+    assert.deepEqual([none.body.rows, none.body.rowCount, none.body.columns], [[], 0, [{ name: 'id', type: 'UInt64' }]]);
+  });
+
   it('answers CSV, Parquet and Arrow with their content types', async () => {
     const csv = await query({ sql: 'SELECT id FROM bookings_latest ORDER BY id LIMIT 3', format: 'csv' });
     assert.equal(csv.status, 200);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SpiritError } from '../../platform/errors.ts';
 import { ANALYST_FORMATS, API_LIMITS, AnalystWarehouse, CONTENT_TYPES, MAX_SQL_LENGTH, runAnalystQuery } from '../../platform/analyst-sql/index.ts';
@@ -57,7 +58,15 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           limits: { ...API_LIMITS, rows: body.maxRows ?? API_LIMITS.rows, seconds: body.timeoutSeconds ?? API_LIMITS.seconds },
         });
         reply.header('x-elapsed-ms', String(result.elapsedMs));
-        if (result.format === 'json') return { columns: result.columns, rows: result.rows, rowCount: result.rows.length, elapsedMs: result.elapsedMs };
+        if (result.format === 'json') {
+          // The rows go out as ClickHouse wrote them (run-analyst-query.ts says why); the rest is a few bytes.
+          if (result.rowsJson !== undefined) {
+            const head = Buffer.from(`{"columns":${JSON.stringify(result.columns)},"rows":`);
+            const tail = Buffer.from(`,"rowCount":${result.rowCount},"elapsedMs":${result.elapsedMs}}`);
+            return reply.type(CONTENT_TYPES.json).send(Readable.from([head, result.rowsJson, tail], { objectMode: false }) as never);
+          }
+          return { columns: result.columns, rows: result.rows, rowCount: result.rows.length, elapsedMs: result.elapsedMs };
+        }
         return reply.type(CONTENT_TYPES[result.format]).header('content-disposition', `attachment; filename="query.${result.format === 'arrow' ? 'arrows' : result.format}"`).send(result.body as never);
       } finally {
         running--;
