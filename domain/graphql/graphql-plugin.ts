@@ -7,6 +7,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import { formatExecution, refusalHandler } from './graphql-errors.ts';
 import { quotationLoaders } from './quotation-loaders.ts';
+import { operationNameOf } from './chosen-operation.ts';
 import { checkOperation } from './query-limits.ts';
 import { GRAPHQL_RESPONSES } from './route-schemas.ts';
 import { quotationResolvers, type GraphContext } from './resolvers.ts';
@@ -74,7 +75,7 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
 
     app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
       const request = (context as unknown as { reply: { request: FastifyRequest } }).reply.request;
-      checkOperation(schema, document, variables as Record<string, unknown> | undefined, request.principal!.role, (request.body as { operationName?: string } | undefined)?.operationName ?? (request.query as { operationName?: string }).operationName);
+      checkOperation(schema, document, variables as Record<string, unknown> | undefined, request.principal!.role, operationNameOf(request));
     });
   };
 }

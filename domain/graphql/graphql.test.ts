@@ -253,6 +253,46 @@ describe('GraphQL over quotations', () => {
     assert.equal(write.body.code, 'method_not_allowed');
   });
 
+  it('checks the operation a POST runs: the one its body names, never one named in the URL', async () => {
+    const post = (role: Role, path: string, body: Record<string, unknown>) => counted(() => api.http.call('POST', path, { key: api.keys[role], body }));
+    // A name in the URL of a POST switched the role and cost checks off: they measured an operation that did not
+    // exist as nothing, while mercurius ran the body's only operation.
+    const costs = '{ quotations(first: 2) { edges { node { id costTotal margin } } } }';
+    const viaUrl = await post('analyst', '/graphql?operationName=x', { query: costs });
+    assert.equal(viaUrl.result.status, 403, viaUrl.result.text.slice(0, 300));
+    assert.equal(viaUrl.result.body.code, 'forbidden');
+    assert.equal(viaUrl.queries, 0);
+    const write = await post('analyst', '/graphql?operationName=x', { query: 'mutation { updateQuotation(input: {id: "1", reason: "x"}) { version } }' });
+    assert.equal(write.result.status, 403, write.result.text.slice(0, 300));
+    assert.equal(write.queries, 0);
+    const schemaTree = '__schema { types { name fields { name type { name } } } }';
+    const introspections = await post('analyst', '/graphql?operationName=x', { query: `{ ${Array.from({ length: 3000 }, (_, i) => `s${i}: ${schemaTree}`).join(' ')} }` });
+    assert.equal(introspections.result.status, 400, introspections.result.text.slice(0, 300));
+    assert.equal(introspections.result.body.code, 'query_too_complex');
+
+    // A name that matches nothing, or several operations and no name: GraphQL runs none, so none is checked and
+    // the request is refused.
+    const two = `query Plain { quotations(first: 1) { edges { node { id } } } } query Costs ${costs}`;
+    const refusals: Array<[string, Record<string, unknown>]> = [
+      ['a name that matches nothing', { query: costs, operationName: 'Nope' }],
+      ['an empty name', { query: costs, operationName: '' }],
+      ['two operations and no name', { query: two }],
+      ['two operations and a null name', { query: two, operationName: null }],
+    ];
+    for (const [what, body] of refusals) {
+      const refused = await post('analyst', '/graphql', body);
+      assert.equal(refused.result.status, 400, `${what}: ${refused.result.text.slice(0, 300)}`);
+      assert.deepEqual([refused.result.body.code, refused.result.body.field], ['invalid_input', 'operationName'], what);
+      assert.equal(refused.result.body.errors[0].extensions.field, 'operationName', what);
+      assert.equal(refused.queries, 0, what);
+    }
+    assert.equal((await post('analyst', '/graphql', { query: two, operationName: 'Costs' })).result.status, 403);
+    const plain = await post('analyst', '/graphql?operationName=Costs', { query: two, operationName: 'Plain' });
+    assert.equal(plain.result.status, 200, plain.result.text.slice(0, 300));
+    assert.equal(plain.result.body.data.quotations.edges.length, 1);
+    assert.equal((await post('analyst', '/graphql', { query: costs, operationName: null })).result.status, 403);
+  });
+
   it('takes persisted queries by their hash', async () => {
     const query = '{ quotations(first: 1) { totalCount } }';
     const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');

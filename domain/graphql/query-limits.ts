@@ -5,6 +5,7 @@ import {
 import { InputError } from '../../platform/errors.ts';
 import { ForbiddenError } from '../../platform/http/api-errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
+import { chosenOperation } from './chosen-operation.ts';
 import { MAX_PAGE } from './quotation-page.ts';
 import type { Role } from '../../platform/http/roles.ts';
 
@@ -123,15 +124,11 @@ export interface OperationCheck {
   costFields: string[];
 }
 
-export function measureOperation(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): OperationCheck {
+export function measureOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): OperationCheck {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return { cost: 0, costFields: [] };
   // The variables as the operation runs with them: what the request sent, and each declared default it did not
   // override (mercurius hands over only the former; `$n: Int = 100` must cost as much as `first: 100`).
   const withDefaults: Record<string, unknown> = { ...(variables ?? {}) };
@@ -145,15 +142,16 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
   return { cost: cost + walk.queries, costFields: [...walk.refused] };
 }
 
-/** Throws the refusal the caller gets (403 or 400 with a code), or returns quietly. */
-export function checkOperation(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, role: Role, operationName?: string | null): void {
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (operation?.operation === 'mutation' && !WRITE_ROLES.includes(role)) {
+/**
+ * Throws the refusal the caller gets (403 or 400 with a code), or returns quietly. The operation checked is the one
+ * that runs (chosenOperation), or none runs and the request is refused.
+ */
+export function checkOperation(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, role: Role, operationName: unknown): void {
+  const operation = chosenOperation(document, operationName);
+  if (operation.operation === 'mutation' && !WRITE_ROLES.includes(role)) {
     throw new ForbiddenError(`role ${role} may not change quotations; mutations need one of: ${WRITE_ROLES.join(', ')}`);
   }
-  const measured = measureOperation(schema, document, variables, operationName);
+  const measured = measureOperation(schema, document, operation, variables);
   if (measured.costFields.length > 0 && !COST_ROLES.includes(role)) {
     throw new ForbiddenError(`role ${role} may not see costs or margins (${measured.costFields.join(', ')}); they need one of: ${COST_ROLES.join(', ')}`);
   }
