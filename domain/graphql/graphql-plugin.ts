@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { parse, type DocumentNode } from 'graphql';
 import mercurius from 'mercurius';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
@@ -7,7 +8,7 @@ import { actorOf } from '../../platform/http/actor.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import { formatExecution, refusalHandler } from './graphql-errors.ts';
 import { quotationLoaders } from './quotation-loaders.ts';
-import { operationNameOf } from './chosen-operation.ts';
+import { chosenOperation, operationNameOf } from './chosen-operation.ts';
 import { checkOperation } from './query-limits.ts';
 import { GRAPHQL_RESPONSES } from './route-schemas.ts';
 import { quotationResolvers, type GraphContext } from './resolvers.ts';
@@ -31,6 +32,11 @@ export interface QuotationGraphOptions {
 
 /** Deeper than any sensible question about quotations (a booking's quotation's departure is 5 levels). */
 export const MAX_DEPTH = 8;
+
+/** The HTTP request a GraphQL hook runs for: mercurius puts the reply in the context. */
+function requestOf(context: unknown): FastifyRequest {
+  return (context as { reply: { request: FastifyRequest } }).reply.request;
+}
 
 export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsync {
   const graphiql = options.graphiql ?? process.env.NODE_ENV !== 'production';
@@ -73,8 +79,20 @@ export function quotationGraph(options: QuotationGraphOptions): FastifyPluginAsy
       errorHandler: refusalHandler(options.log) as never,
     });
 
+    // mercurius looks the operation up before the limits run (to refuse a mutation over GET, to check variables),
+    // and answered 500 for a GET naming one it could not find: the choice is made first, on a parse of our own
+    // (microseconds; a query that does not parse is left to mercurius to refuse).
+    app.graphql.addHook('preParsing', async (_schema, source, context) => {
+      let document: DocumentNode;
+      try {
+        document = parse(source);
+      } catch {
+        return;
+      }
+      chosenOperation(document, operationNameOf(requestOf(context)));
+    });
     app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
-      const request = (context as unknown as { reply: { request: FastifyRequest } }).reply.request;
+      const request = requestOf(context);
       checkOperation(schema, document, variables as Record<string, unknown> | undefined, request.principal!.role, operationNameOf(request));
     });
   };

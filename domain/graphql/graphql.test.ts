@@ -293,6 +293,34 @@ describe('GraphQL over quotations', () => {
     assert.equal((await post('analyst', '/graphql', { query: costs, operationName: null })).result.status, 403);
   });
 
+  it('refuses an operationName that matches no operation before mercurius looks for it, over GET as over POST', async () => {
+    // GET: mercurius looked up the operation to refuse mutations, did not find it, and answered 500.
+    const get = (query: string, operationName?: string) =>
+      api.http.call('GET', `/graphql?query=${encodeURIComponent(query)}${operationName === undefined ? '' : `&operationName=${encodeURIComponent(operationName)}`}`, { key: api.keys.analyst });
+    const refusals: Array<[string, string | undefined]> = [
+      ['{ __typename }', 'Nope'],
+      ['{ __typename }', ''],
+      ['query A { __typename }', 'B'],
+      ['query A { __typename } query B { __typename }', undefined],
+      ['{ quotations(first: 2) { edges { node { id costTotal } } } }', 'Nope'],
+    ];
+    for (const [query, name] of refusals) {
+      const refused = await get(query, name);
+      assert.equal(refused.status, 400, `${query} as ${name}: ${refused.text.slice(0, 300)}`);
+      assert.deepEqual([refused.body.code, refused.body.field], ['invalid_input', 'operationName']);
+      if (name !== undefined) assert.ok(refused.body.message.includes(JSON.stringify(name)), refused.body.message);
+    }
+    const named = await get('query A { __typename } query B { quotations(first: 1) { totalCount } }', 'B');
+    assert.equal(named.status, 200, named.text.slice(0, 300));
+    assert.equal(named.body.data.quotations.totalCount, made.length);
+    assert.equal((await get('query Costs { quotations(first: 2) { edges { node { id costTotal } } } }', 'Costs')).status, 403);
+    // POST with variables: mercurius checked them against the operation it could not find, and its refusal did not
+    // say which field was wrong.
+    const withVariables = await gql('analyst', 'query Page($n: Int) { quotations(first: $n) { totalCount } }', { n: 1 }, { operationName: 'Nope' });
+    assert.equal(withVariables.status, 400, withVariables.text.slice(0, 300));
+    assert.deepEqual([withVariables.body.code, withVariables.body.field], ['invalid_input', 'operationName']);
+  });
+
   it('takes persisted queries by their hash', async () => {
     const query = '{ quotations(first: 1) { totalCount } }';
     const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
