@@ -321,6 +321,35 @@ describe('GraphQL over quotations', () => {
     assert.deepEqual([withVariables.body.code, withVariables.body.field], ['invalid_input', 'operationName']);
   });
 
+  it('refuses at once fragments that each spread the next twice, and still counts a fragment wherever it is spread', async () => {
+    // Each fragment spreads the next twice: 26 levels in 1 KB are 2^26 fields. Walked anew at every spread, the
+    // estimate took time doubling with each level (24 levels: 15 s, with /health waiting), before refusing anyway.
+    const levels = 26;
+    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const bomb = `{ ...F0 } ${fragments} fragment F${levels} on Query { __typename }`;
+    assert.ok(bomb.length < 1500);
+    const started = performance.now();
+    const timed = async <T>(work: Promise<T>) => {
+      const answer = await work;
+      return { answer, seconds: (performance.now() - started) / 1000 };
+    };
+    const [refused, health] = await Promise.all([timed(gql('analyst', bomb)), timed(api.http.call('GET', '/health'))]);
+    assert.equal(refused.answer.status, 400, refused.answer.text.slice(0, 300));
+    assert.equal(refused.answer.body.code, 'query_too_complex');
+    assert.equal(health.answer.status, 200);
+    // Answered in milliseconds; walked spread by spread, 26 levels take most of a minute.
+    assert.ok(refused.seconds < 2, `refused after ${refused.seconds.toFixed(1)} s`);
+    assert.ok(health.seconds < 2, `/health answered after ${health.seconds.toFixed(1)} s`);
+
+    // Measured once, a fragment still costs what it asks at every place it is spread.
+    const page = 'edges { node { id hotelItems { name quantity nights detail } transportItems { name quantity } versions { version priceTotal priceSource } } }';
+    const pages = `{ ${Array.from({ length: 10 }, (_, i) => `p${i}: quotations(first: 100) { ...Page }`).join(' ')} } fragment Page on QuotationConnection { ${page} }`;
+    assert.equal((await gql('admin', pages)).body.code, 'query_too_complex');
+    assert.equal((await gql('admin', `{ quotations(first: 100) { ...Page } } fragment Page on QuotationConnection { ${page} }`)).status, 200, 'one such page is fine');
+    const counts = `{ ${Array.from({ length: 50 }, (_, i) => `c${i}: quotations(first: 1) { ...Count }`).join(' ')} } fragment Count on QuotationConnection { totalCount }`;
+    assert.equal((await gql('analyst', counts)).body.code, 'query_too_complex');
+  });
+
   it('takes persisted queries by their hash', async () => {
     const query = '{ quotations(first: 1) { totalCount } }';
     const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
