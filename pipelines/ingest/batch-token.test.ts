@@ -32,7 +32,7 @@ async function horizon(): Promise<string> {
 
 /** One incremental copy of bookings from the start of the change order, in batches of 100. */
 function copyBookings(upTo: string, afterBatch?: (batch: number) => void) {
-  return copyTable({ pool: db.pool, clickhouse: ch, table: bookings, from: { ...start, rowsTotal: 0 }, horizon: upTo, batchRows: 100, runId: 'r', afterBatch });
+  return copyTable({ pool: db.pool, clickhouse: ch, table: bookings, from: { ...start, rowsTotal: 0 }, horizon: upTo, batchRows: 100, runId: 'r', sourceCluster: 'test', afterBatch });
 }
 
 describe('insert deduplication tokens of the ingest', () => {

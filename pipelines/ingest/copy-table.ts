@@ -19,6 +19,8 @@ export interface CopyTableOptions {
   horizon: string;
   batchRows: number;
   runId: string;
+  /** The PostgreSQL cluster read (clusterIdentity), recorded with each watermark. */
+  sourceCluster: string;
   onRows?: (rows: number) => void;
   /** Only the tombstones: the rows themselves are already in ClickHouse (pulled by ClickHouse, see pull-table.ts). */
   deletionsOnly?: boolean;
@@ -98,7 +100,7 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
         batches += 1;
         if (end) {
           watermark = { ...end, rowsTotal: rows };
-          await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
+          await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId, opts.sourceCluster);
         }
         opts.onRows?.(count);
         await opts.afterBatch?.(batches);
@@ -128,7 +130,7 @@ export async function copyTable(opts: CopyTableOptions): Promise<CopyTableResult
     await flush();
     await inFlight;
     watermark = { changeXid: (BigInt(opts.horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: rows };
-    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
+    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId, opts.sourceCluster);
     client.release();
   } catch (err) {
     // A failure leaves the COPY half-read; destroying the connection is the only clean way out of it.

@@ -8,6 +8,7 @@ import { INGEST_TABLES, type IngestTable } from './ingest-tables.ts';
 import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
 import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
+import { clusterIdentity, emptyCopies, SourceChanged, sourceMismatches } from './source-cluster.ts';
 import { forgetCopiedTombstones } from './forget-tombstones.ts';
 import { firstUnstorableValue } from './unstorable-values.ts';
 
@@ -25,7 +26,10 @@ export interface IngestOptions {
    * it the same way, and copies otherwise.
    */
   path?: 'auto' | 'pull' | 'copy';
-  /** Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). */
+  /**
+   * Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). Copies
+   * that another PostgreSQL cluster filled (see source-cluster.ts) are emptied first: a rebuild.
+   */
   full?: boolean;
   /** Days a copied tombstone stays in ingest_deletions for another warehouse before it is deleted (default 7). */
   keepTombstonesDays?: number;
@@ -93,11 +97,18 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   if (!Number.isInteger(keepTombstonesDays) || keepTombstonesDays < 0) throw new InputError(`keepTombstonesDays must be a whole number of days ≥ 0, got ${keepTombstonesDays}`, 'keepTombstonesDays');
   const runId = opts.runId ?? crypto.randomUUID();
   const started = performance.now();
-  if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name));
+  const sourceCluster = await clusterIdentity(pool);
+  const horizon = await snapshotHorizon(pool);
+  const foreign = await sourceMismatches(clickhouse, tables.map((t) => t.name), await readWatermarks(clickhouse), sourceCluster, horizon);
+  if (foreign.length > 0 && !opts.full) throw new SourceChanged(foreign);
+  if (foreign.length > 0) {
+    opts.log.warn('rebuilding copies another PostgreSQL filled', { tables: foreign.map((f) => f.table), why: foreign.map((f) => f.why) });
+    await emptyCopies(clickhouse, foreign.map((f) => f.table));
+  }
+  if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name), sourceCluster);
   const watermarks = await readWatermarks(clickhouse);
   const path = await choosePath(pool, clickhouse, opts);
   const concurrency = Math.max(1, opts.concurrency ?? (path.source ? PULL_CONCURRENCY : COPY_CONCURRENCY));
-  const horizon = await snapshotHorizon(pool);
   const pending = await pendingRows(pool, tables, watermarks, horizon);
   const withTombstones = await tablesWithTombstones(pool, horizon);
   const estimates = [...pending.values()];
@@ -122,7 +133,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   };
   const copyOne = async (table: IngestTable) => {
     const tableStarted = performance.now();
-    const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, onRows: (n: number) => progress.add(n) };
+    const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, sourceCluster, onRows: (n: number) => progress.add(n) };
     const result: CopyTableResult = path.source
       ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
       : await copyTable({

@@ -126,6 +126,8 @@ export interface PullTableOptions {
   horizon: string;
   batchRows: number;
   runId: string;
+  /** The PostgreSQL cluster read (clusterIdentity), recorded with the watermark. */
+  sourceCluster: string;
   onRows?: (rows: number) => void;
   /** Whether ingest_deletions may hold tombstones of this table in the range; when not, no COPY is opened for them. */
   hasTombstones: boolean;
@@ -143,7 +145,7 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
   const start = resumes ? { ...from, rowsTotal: from.rowsTotal + rows } : { changeXid: '0', key: table.key.map(() => MIN_KEY), rowsTotal: rows };
   if (!opts.hasTombstones) {
     const watermark = { changeXid: (BigInt(horizon) - 1n).toString(), key: table.key.map(() => MAX_KEY), rowsTotal: start.rowsTotal };
-    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId);
+    await saveWatermark(opts.clickhouse, table.name, watermark, opts.runId, opts.sourceCluster);
     return { rows, batches: inserts, watermark };
   }
   const deletions = await copyTable({
@@ -154,6 +156,7 @@ export async function pullTable(opts: PullTableOptions): Promise<CopyTableResult
     horizon,
     batchRows: opts.batchRows,
     runId: opts.runId,
+    sourceCluster: opts.sourceCluster,
     deletionsOnly: true,
     onRows: opts.onRows,
   });

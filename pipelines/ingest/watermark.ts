@@ -16,36 +16,45 @@ export interface Watermark {
   rowsTotal: number;
 }
 
+/** A watermark as saved, with the PostgreSQL cluster whose transaction ids it counts in (see source-cluster.ts). */
+export interface SavedWatermark extends Watermark {
+  /** pg_control_system()'s system_identifier; '' for a watermark saved before warehouse migration 008 recorded it. */
+  sourceCluster: string;
+}
+
 const XID = /^\d{1,18}$/;
 const INTEGER = /^-?\d{1,19}$/;
 
-export async function readWatermarks(client: ClickHouseClient): Promise<Map<string, Watermark>> {
+export async function readWatermarks(client: ClickHouseClient): Promise<Map<string, SavedWatermark>> {
   const result = await client.query({
-    query: `SELECT table_name, toString(change_xid) AS change_xid, row_key, rows_total FROM ingest_positions FINAL`,
+    query: `SELECT table_name, toString(change_xid) AS change_xid, row_key, rows_total, source_cluster FROM ingest_positions FINAL`,
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ table_name: string; change_xid: string; row_key: string; rows_total: string | number }>();
-  return new Map(rows.map((r) => [r.table_name, { changeXid: r.change_xid, key: JSON.parse(r.row_key) as string[], rowsTotal: Number(r.rows_total) }]));
+  const rows = await result.json<{ table_name: string; change_xid: string; row_key: string; rows_total: string | number; source_cluster: string }>();
+  return new Map(
+    rows.map((r) => [r.table_name, { changeXid: r.change_xid, key: JSON.parse(r.row_key) as string[], rowsTotal: Number(r.rows_total), sourceCluster: r.source_cluster }]),
+  );
 }
 
 let lastSavedAt = 0;
 
-export async function saveWatermark(client: ClickHouseClient, table: string, mark: Watermark, runId: string): Promise<void> {
+/** `sourceCluster`: the PostgreSQL cluster the copied rows came from (clusterIdentity in source-cluster.ts). */
+export async function saveWatermark(client: ClickHouseClient, table: string, mark: Watermark, runId: string, sourceCluster: string): Promise<void> {
   checkWatermark(table, mark);
   // The row with the greatest saved_at wins: two saves within one millisecond must still be ordered.
   lastSavedAt = Math.max(Date.now() * 1000, lastSavedAt + 1);
   await client.insert({
     table: 'ingest_positions',
-    values: [{ table_name: table, change_xid: mark.changeXid, row_key: JSON.stringify(mark.key), rows_total: mark.rowsTotal, run_id: runId, saved_at: lastSavedAt }],
+    values: [{ table_name: table, change_xid: mark.changeXid, row_key: JSON.stringify(mark.key), rows_total: mark.rowsTotal, run_id: runId, saved_at: lastSavedAt, source_cluster: sourceCluster }],
     format: 'JSONEachRow',
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
 }
 
-export async function resetWatermarks(client: ClickHouseClient, tables: readonly string[]): Promise<void> {
+export async function resetWatermarks(client: ClickHouseClient, tables: readonly string[], sourceCluster: string): Promise<void> {
   // An empty key is the same as no watermark; inserted rather than deleted so history stays append-only.
   for (const table of tables) {
-    await saveWatermark(client, table, { changeXid: '0', key: [], rowsTotal: 0 }, 'reset');
+    await saveWatermark(client, table, { changeXid: '0', key: [], rowsTotal: 0 }, 'reset', sourceCluster);
   }
 }
 
