@@ -2,6 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type pg from 'pg';
 import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { log as processLog, type Logger } from '../../platform/log.ts';
+import { waitForCopiesUnderWay } from './copies-under-way.ts';
 import {
   BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, importRejectPatterns, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
 } from './personal-data-map.ts';
@@ -12,7 +14,9 @@ import { erasedRefHash, pseudonymKey, pseudonymOf } from './pseudonym.ts';
  * personal fields anonymised in PostgreSQL in one transaction (with its audit row), then every ClickHouse part
  * rewritten — not only the newest version of a row — derived personalisation dropped, and logs pseudonymised.
  * A `started` record comes first and a `completed` one last, both append-only and free of personal values: a run
- * that died in between is resumed by the next, and a completed erasure is not done twice.
+ * that died in between is resumed by the next. Asked again after it completed, the erasure checks the warehouse
+ * once more and rewrites what it finds there (an ingest, a rebuild or a restored backup may have brought a personal
+ * value back); the booking system is not touched twice.
  */
 export interface ErasureRequest {
   customerId: number;
@@ -25,18 +29,35 @@ export interface ErasureResult {
   status: 'erased' | 'already_erased';
   /** Rows changed per store and table, e.g. `postgres.customers: 1`, `clickhouse.scored_requests: 12`. */
   touched: Record<string, number>;
+  /** already_erased only: warehouse rows found personal again and rewritten by this request, when there were any. */
+  reapplied?: Record<string, number>;
   erasedAt: string;
 }
+
+export interface ErasureOptions {
+  /**
+   * How long the warehouse rewrite waits for an ingest under way (copies-under-way.ts) before it gives up, asking
+   * to erase again later (default ten minutes; the API waits less than its requests' bound).
+   */
+  waitForIngestMs?: number;
+  /** Where a wait is reported (default: the process log on stderr). */
+  log?: Logger;
+}
+
+const WAIT_FOR_INGEST_MS = 10 * 60_000;
 
 export interface Stores {
   pg: pg.Pool;
   clickhouse: ClickHouseClient;
 }
 
-/** A concurrent ingest may copy a version it read before the anonymisation committed: the rewrite is checked and repeated. */
+/**
+ * An insert that outlived a killed ingest (a ClickHouse server finishes an insert it has received) may still land
+ * after the wait for copies under way: the rewrite is checked and repeated.
+ */
 const REWRITE_ATTEMPTS = 3;
 
-export async function eraseCustomer(stores: Stores, request: ErasureRequest): Promise<ErasureResult> {
+export async function eraseCustomer(stores: Stores, request: ErasureRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
   const { customerId, actor } = request;
   if (!Number.isSafeInteger(customerId) || customerId < 1) throw new InputError('customerId must be a positive integer', 'customerId');
   const reason = request.reason?.trim() ?? '';
@@ -44,7 +65,9 @@ export async function eraseCustomer(stores: Stores, request: ErasureRequest): Pr
 
   const state = await erasureState(stores.pg, customerId);
   if (state.last?.phase === 'completed') {
-    return { customerId, status: 'already_erased', touched: state.last.touched, erasedAt: state.last.at };
+    await afterCopiesUnderWay(stores, customerId, options);
+    const reapplied = Object.fromEntries(Object.entries(await eraseInWarehouse(stores, customerId)).filter(([, n]) => n > 0));
+    return { customerId, status: 'already_erased', touched: state.last.touched, ...(Object.keys(reapplied).length > 0 ? { reapplied } : {}), erasedAt: state.last.at };
   }
   if (state.last?.phase !== 'started') {
     await stores.pg.query(`INSERT INTO customer_erasures (customer_id, phase, reason, actor, role) VALUES ($1, 'started', $2, $3, $4)`, [customerId, reason, actor.name, actor.role]);
@@ -52,6 +75,7 @@ export async function eraseCustomer(stores: Stores, request: ErasureRequest): Pr
 
   const touched: Record<string, number> = {};
   Object.assign(touched, await eraseInBookingSystem(stores.pg, customerId, reason, actor));
+  await afterCopiesUnderWay(stores, customerId, options);
   Object.assign(touched, await eraseInWarehouse(stores, customerId));
 
   const { rows } = await stores.pg.query<{ created_at: Date }>(
@@ -59,6 +83,16 @@ export async function eraseCustomer(stores: Stores, request: ErasureRequest): Pr
     [customerId, reason, actor.name, actor.role, JSON.stringify(touched)],
   );
   return { customerId, status: 'erased', touched, erasedAt: rows[0].created_at.toISOString() };
+}
+
+/** Waits for every ingest that may have read the customer before the booking system was erased (copies-under-way.ts). */
+async function afterCopiesUnderWay(stores: Stores, customerId: number, options: ErasureOptions): Promise<void> {
+  const log = options.log ?? processLog;
+  await waitForCopiesUnderWay(stores.pg, {
+    customerId,
+    timeoutMs: options.waitForIngestMs ?? WAIT_FOR_INGEST_MS,
+    onWait: (running) => log.warn('erasure waits for the ingest under way before it rewrites the warehouse', { customerId, ingests: running }),
+  });
 }
 
 async function erasureState(pool: pg.Pool, customerId: number) {

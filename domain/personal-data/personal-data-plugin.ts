@@ -13,8 +13,11 @@ const ERRORS = errorResponses(400, 401, 403, 404, 429, 503);
 
 const ErasureAnswer = Type.Object({
   customerId: Type.Integer(),
-  status: Type.Union([Type.Literal('erased'), Type.Literal('already_erased')], { description: 'already_erased: an earlier erasure completed; nothing more was done' }),
+  status: Type.Union([Type.Literal('erased'), Type.Literal('already_erased')], {
+    description: 'already_erased: an earlier erasure completed; the warehouse was checked again and anything personal found there rewritten (reapplied)',
+  }),
   touched: Type.Record(Type.String(), Type.Integer(), { description: 'Rows changed per store and table, e.g. clickhouse.scored_requests' }),
+  reapplied: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'already_erased only: warehouse rows found personal again and rewritten now' })),
   erasedAt: Type.String({ format: 'date-time' }),
 });
 
@@ -38,7 +41,9 @@ const routes: FastifyPluginAsyncTypebox<{ stores: PersonalDataStores; host: Plug
     },
     async (request) => {
       const customerId = request.params.id;
-      const result = await eraseCustomer(stores, { customerId, reason: request.body.reason, actor: actorOf(request) });
+      // An ingest under way holds the warehouse rewrite back (copies-under-way.ts): waited for within the request's
+      // bound, after which the answer is a 503 to retry (the booking system is erased by then).
+      const result = await eraseCustomer(stores, { customerId, reason: request.body.reason, actor: actorOf(request) }, { waitForIngestMs: 10_000 });
       // This process stops personalising at once; other replicas on their next read of the booking system.
       host.withholdPersonalisation(customerId);
       return result;

@@ -9,6 +9,7 @@ import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
 import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
 import { clusterIdentity, emptyCopies, SourceChanged, sourceMismatches } from './source-cluster.ts';
+import { holdErasuresBack } from '../../domain/personal-data/copies-under-way.ts';
 import { forgetCopiedTombstones } from './forget-tombstones.ts';
 import { firstUnstorableValue } from './unstorable-values.ts';
 
@@ -96,66 +97,73 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   const keepTombstonesDays = opts.keepTombstonesDays ?? 7;
   if (!Number.isInteger(keepTombstonesDays) || keepTombstonesDays < 0) throw new InputError(`keepTombstonesDays must be a whole number of days ≥ 0, got ${keepTombstonesDays}`, 'keepTombstonesDays');
   const runId = opts.runId ?? crypto.randomUUID();
-  const started = performance.now();
-  const sourceCluster = await clusterIdentity(pool);
-  const horizon = await snapshotHorizon(pool);
-  const foreign = await sourceMismatches(clickhouse, tables.map((t) => t.name), await readWatermarks(clickhouse), sourceCluster, horizon);
-  if (foreign.length > 0 && !opts.full) throw new SourceChanged(foreign);
-  if (foreign.length > 0) {
-    opts.log.warn('rebuilding copies another PostgreSQL filled', { tables: foreign.map((f) => f.table), why: foreign.map((f) => f.why) });
-    await emptyCopies(clickhouse, foreign.map((f) => f.table));
-  }
-  if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name), sourceCluster);
-  const watermarks = await readWatermarks(clickhouse);
-  const path = await choosePath(pool, clickhouse, opts);
-  const concurrency = Math.max(1, opts.concurrency ?? (path.source ? PULL_CONCURRENCY : COPY_CONCURRENCY));
-  const pending = await pendingRows(pool, tables, watermarks, horizon);
-  const withTombstones = await tablesWithTombstones(pool, horizon);
-  const estimates = [...pending.values()];
-  const total = estimates.some((n) => n === undefined) ? undefined : (estimates as number[]).reduce((a, b) => a + b, 0);
-  const progress = startProgress('ingest', total || undefined, opts.log);
-  const report: IngestReport['tables'] = {};
-  const failed: Record<string, string> = {};
-
-  // Largest first, so the long tables start at once and the small ones fill the gaps.
-  const queue = [...tables].sort((a, b) => weight(b) - weight(a));
-  // One table that cannot be copied (a value ClickHouse cannot store) must not hold back the others: each table
-  // has its own watermark, so the rest are copied and the failed one resumes where it stopped.
-  const worker = async () => {
-    for (let table = queue.shift(); table; table = queue.shift()) {
-      try {
-        await copyOne(table);
-      } catch (err) {
-        failed[table.name] = (await firstUnstorableValue(pool, table).catch(() => undefined)) ?? firstLine(err);
-        opts.log.error('table not copied', { table: table.name, error: failed[table.name] });
-      }
+  // An erasure waits for this run before it rewrites the warehouse: the run may insert a customer's values that it
+  // read before their erasure committed (domain/personal-data/copies-under-way.ts).
+  const erasures = await holdErasuresBack(pool, opts.log);
+  try {
+    const started = performance.now();
+    const sourceCluster = await clusterIdentity(pool);
+    const horizon = await snapshotHorizon(pool);
+    const foreign = await sourceMismatches(clickhouse, tables.map((t) => t.name), await readWatermarks(clickhouse), sourceCluster, horizon);
+    if (foreign.length > 0 && !opts.full) throw new SourceChanged(foreign);
+    if (foreign.length > 0) {
+      opts.log.warn('rebuilding copies another PostgreSQL filled', { tables: foreign.map((f) => f.table), why: foreign.map((f) => f.why) });
+      await emptyCopies(clickhouse, foreign.map((f) => f.table));
     }
-  };
-  const copyOne = async (table: IngestTable) => {
-    const tableStarted = performance.now();
-    const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, sourceCluster, onRows: (n: number) => progress.add(n) };
-    const result: CopyTableResult = path.source
-      ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
-      : await copyTable({
-          ...common,
-          afterBatch: async (batch) => {
-            opts.log.debug('batch inserted', { table: table.name, batch });
-            await opts.afterBatch?.(table.name, batch);
-          },
-        });
-    report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
-    opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
-  const done = progress.done();
-  const copied = tables.map((t) => t.name).filter((name) => !(name in failed));
-  const tombstonesForgotten = await forgetCopiedTombstones(pool, copied, horizon, keepTombstonesDays);
-  const seconds = (performance.now() - started) / 1000;
-  const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
-  opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond), tombstonesForgotten });
-  const result: IngestReport = { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report, tombstonesForgotten };
-  if (Object.keys(failed).length > 0) throw new IngestIncomplete({ ...result, failed });
-  return result;
+    if (opts.full) await resetWatermarks(clickhouse, tables.map((t) => t.name), sourceCluster);
+    const watermarks = await readWatermarks(clickhouse);
+    const path = await choosePath(pool, clickhouse, opts);
+    const concurrency = Math.max(1, opts.concurrency ?? (path.source ? PULL_CONCURRENCY : COPY_CONCURRENCY));
+    const pending = await pendingRows(pool, tables, watermarks, horizon);
+    const withTombstones = await tablesWithTombstones(pool, horizon);
+    const estimates = [...pending.values()];
+    const total = estimates.some((n) => n === undefined) ? undefined : (estimates as number[]).reduce((a, b) => a + b, 0);
+    const progress = startProgress('ingest', total || undefined, opts.log);
+    const report: IngestReport['tables'] = {};
+    const failed: Record<string, string> = {};
+
+    // Largest first, so the long tables start at once and the small ones fill the gaps.
+    const queue = [...tables].sort((a, b) => weight(b) - weight(a));
+    // One table that cannot be copied (a value ClickHouse cannot store) must not hold back the others: each table
+    // has its own watermark, so the rest are copied and the failed one resumes where it stopped.
+    const worker = async () => {
+      for (let table = queue.shift(); table; table = queue.shift()) {
+        try {
+          await copyOne(table);
+        } catch (err) {
+          failed[table.name] = (await firstUnstorableValue(pool, table).catch(() => undefined)) ?? firstLine(err);
+          opts.log.error('table not copied', { table: table.name, error: failed[table.name] });
+        }
+      }
+    };
+    const copyOne = async (table: IngestTable) => {
+      const tableStarted = performance.now();
+      const common = { pool, clickhouse, table, from: watermarks.get(table.name), horizon, batchRows, runId, sourceCluster, onRows: (n: number) => progress.add(n) };
+      const result: CopyTableResult = path.source
+        ? await pullTable({ ...common, source: path.source, hasTombstones: withTombstones.has(table.name) })
+        : await copyTable({
+            ...common,
+            afterBatch: async (batch) => {
+              opts.log.debug('batch inserted', { table: table.name, batch });
+              await opts.afterBatch?.(table.name, batch);
+            },
+          });
+      report[table.name] = { rows: result.rows, batches: result.batches, seconds: round((performance.now() - tableStarted) / 1000) };
+      opts.log.info('table copied', { table: table.name, ...report[table.name], expected: pending.get(table.name) });
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
+    const done = progress.done();
+    const copied = tables.map((t) => t.name).filter((name) => !(name in failed));
+    const tombstonesForgotten = await forgetCopiedTombstones(pool, copied, horizon, keepTombstonesDays);
+    const seconds = (performance.now() - started) / 1000;
+    const rows = Object.values(report).reduce((sum, t) => sum + t.rows, 0);
+    opts.log.info('ingest finished', { runId, path: path.name, rows, seconds: round(seconds), rowsPerSecond: Math.round(done.perSecond), tombstonesForgotten });
+    const result: IngestReport = { runId, horizon, path: path.name, seconds: round(seconds), rows, rowsPerSecond: Math.round(rows / Math.max(seconds, 1e-9)), tables: report, tombstonesForgotten };
+    if (Object.keys(failed).length > 0) throw new IngestIncomplete({ ...result, failed });
+    return result;
+  } finally {
+    await erasures.release();
+  }
 }
 
 /** An error's first line: database errors may go on with a stack or the statement. */
