@@ -19,10 +19,11 @@ const rows: CatalogueRows = {
   ],
 };
 
-function sources(failures: number, asked: { catalogue: number; features: Date[] }): ServingSources {
+function sources(failures: number, asked: { catalogue: number; features: Date[]; departuresFrom?: string[] }): ServingSources {
   return {
-    catalogue: async () => {
+    catalogue: async (departuresFrom: string) => {
       asked.catalogue++;
+      asked.departuresFrom?.push(departuresFrom);
       if (asked.catalogue <= failures) throw new Error('warehouse not reachable');
       return rows;
     },
@@ -41,11 +42,26 @@ test('holds the catalogue: itineraries with components and departures by date, d
   // Every departure counts, whatever its status, as in the competition feature's SQL.
   assert.equal(catalogue.departuresOfDestinationBetween(7, '2027-03-01', '2027-03-08'), 2);
   assert.equal(catalogue.departuresOfDestinationBetween(7, '2027-03-02', '2027-03-15'), 1);
-  assert.equal(catalogue.departuresOfDestinationBetween(8, '2027-01-01', '2027-12-31'), 0);
+  assert.equal(catalogue.departuresOfDestinationBetween(8, '2027-01-05', '2027-12-31'), 0);
   assert.deepEqual(asked.features, [new Date('2027-01-10T10:00:00Z')], 'features as of the start of the hour');
   assert.ok(catalogue.featuresAsOf(new Date('2027-01-10T10:00:00Z')));
   assert.equal(catalogue.featuresAsOf(new Date('2027-01-10T09:00:00Z')), undefined, 'another hour is not answered from this one');
   catalogue.close();
+});
+
+test('counts departures only in windows it holds whole: one reaching before its first day is not known here (NaN), not 0', async () => {
+  const asked = { catalogue: 0, features: [] as Date[], departuresFrom: [] as string[] };
+  // 03:00 UTC on 10 March is still 9 March in Lima: the week held starts on Lima's 2 March.
+  const catalogue = new OnlineCatalogue(sources(0, asked), quietLog, 0, () => Date.parse('2027-03-10T03:00:00Z'));
+  await catalogue.start();
+  assert.deepEqual(asked.departuresFrom, ['2027-03-02']);
+  assert.equal(catalogue.departuresOfDestinationBetween(7, '2027-03-02', '2027-03-16'), 2);
+  assert.ok(Number.isNaN(catalogue.departuresOfDestinationBetween(7, '2027-03-01', '2027-03-16')), 'a window from before the first day held');
+  assert.ok(Number.isNaN(catalogue.departuresOfDestinationBetween(7, '2025-04-05', '2025-04-19')), 'a past departure');
+  catalogue.close();
+  const empty = new OnlineCatalogue(sources(1, { catalogue: 0, features: [] }), quietLog, 0);
+  await empty.start();
+  assert.ok(Number.isNaN(empty.departuresOfDestinationBetween(7, '2027-03-02', '2027-03-16')), 'nothing held');
 });
 
 test('is not loaded until the warehouse answers, and tries again within seconds rather than at the next refresh', async () => {

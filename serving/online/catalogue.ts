@@ -2,8 +2,15 @@ import type { DepartureFeatureTable } from '../../features/departure-features-on
 import type { Logger } from '../../platform/log.ts';
 import type { CatalogueRows, ItineraryFacts, ServingSources } from './sources.ts';
 import { logConnectionLoss } from '../../platform/stopping.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/**
+ * How many days before today the catalogue keeps departures: enough for the competition feature's window around
+ * any departure from today on (a quote is never for a departure before its day).
+ */
+const PAST_DAYS_HELD = 7;
 const FIRST_LOAD_RETRY_MS = 5000;
 
 export interface CatalogueDeparture {
@@ -29,12 +36,14 @@ export interface CatalogueItinerary extends ItineraryFacts {
   /** Lowest price per traveller paid on its bookings of the last 365 days (null: none). */
   priceFrom: number | null;
   components: CatalogueComponent[];
-  /** From a week before today on, by date. */
+  /** From the load's `departuresFrom` on (a week before today), by date. */
   departures: CatalogueDeparture[];
 }
 
 interface Held {
   loadedAt: number;
+  /** The first day whose departures the load holds (YYYY-MM-DD): earlier ones are not here, not absent. */
+  departuresFrom: string;
   itineraries: Map<number, CatalogueItinerary>;
   inactive: string[];
   /** Departure dates of each destination, sorted (for the competition feature). */
@@ -98,8 +107,9 @@ export class OnlineCatalogue {
     try {
       // The features are as of the hour's start, like every quote of that hour: computed again only when the hour changes.
       const sameHour = this.held?.features.asOf.getTime() === asOf.getTime() ? this.held.features : undefined;
-      const [rows, features] = await Promise.all([this.sources.catalogue(), sameHour ?? this.sources.departureFeatures(asOf)]);
-      this.held = { loadedAt: startedAt, ...index(rows), features };
+      const departuresFrom = new Date(Date.parse(`${limaToday(new Date(startedAt))}T00:00:00Z`) - PAST_DAYS_HELD * DAY_MS).toISOString().slice(0, 10);
+      const [rows, features] = await Promise.all([this.sources.catalogue(departuresFrom), sameHour ?? this.sources.departureFeatures(asOf)]);
+      this.held = { loadedAt: startedAt, departuresFrom, ...index(rows), features };
       this.loads++;
     } catch (err) {
       // Ctrl+C stops an embedded PostgreSQL at the same moment: a load it cuts short is part of stopping, not a fault.
@@ -148,9 +158,14 @@ export class OnlineCatalogue {
     return undefined;
   }
 
-  /** Departures of any of the destination's itineraries dated from `from` to `to` (YYYY-MM-DD, inclusive). */
+  /**
+   * Departures of any of the destination's itineraries dated from `from` to `to` (YYYY-MM-DD, inclusive); NaN —
+   * not known here — when the window starts before the first day the catalogue holds, or nothing is held: a count
+   * of only the days held would be a wrong number given as a fact (a past departure's competition of 0).
+   */
   departuresOfDestinationBetween(destinationId: number, from: string, to: string): number {
-    const dates = this.held?.destinationDates.get(destinationId) ?? [];
+    if (!this.held || from < this.held.departuresFrom) return NaN;
+    const dates = this.held.destinationDates.get(destinationId) ?? [];
     return lowerBound(dates, to, true) - lowerBound(dates, from, false);
   }
 

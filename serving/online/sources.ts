@@ -36,7 +36,7 @@ export interface ItineraryFacts {
 export interface CatalogueRows {
   itineraries: Array<ItineraryFacts & { destinationName: string; themes: string[]; active: boolean; priceFrom: number | null }>;
   components: Array<{ itineraryId: number; kind: string; unit: string; unitCost: number; unitCapacity: number | null; nights: number }>;
-  /** Every departure from a week before today on, whatever its status (the competition feature counts them all). */
+  /** Every departure dated `departuresFrom` or later, whatever its status (the competition feature counts them all). */
   departures: Array<{ id: number; itineraryId: number; date: string; capacity: number; seatsSold: number; status: string }>;
 }
 
@@ -90,8 +90,11 @@ export interface ServingSources {
   /** A customer's home market (country code), or null when the warehouse does not know the customer. */
   customerCountry(customerId: number): Promise<string | null>;
   itinerary(itineraryId: number): Promise<ItineraryFacts | null>;
-  /** The whole catalogue, loaded into memory at start and refreshed: facts a price never waits for. */
-  catalogue(): Promise<CatalogueRows>;
+  /**
+   * The whole catalogue, loaded into memory at start and refreshed: facts a price never waits for. Departures only
+   * from `departuresFrom` (YYYY-MM-DD) on: the past schedule is the warehouse's to count.
+   */
+  catalogue(departuresFrom: string): Promise<CatalogueRows>;
   /** Destination and departure price features as of one moment (features/departure-features-online.ts). */
   departureFeatures(asOf: Date): Promise<DepartureFeatureTable>;
   /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to]. */

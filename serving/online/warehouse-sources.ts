@@ -65,7 +65,7 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
       return { itineraryId: Number(row.id), code: row.code, name: row.name, destinationId: Number(row.destination_id), destinationCode: row.destination_code, serviceLevel: row.service_level, durationDays: Number(row.duration_days) };
     },
 
-    async catalogue(): Promise<CatalogueRows> {
+    async catalogue(departuresFrom): Promise<CatalogueRows> {
       const [itineraries, components, departures] = await Promise.all([
         queryRows<{ id: number; code: string; name: string; destination_id: number; destination_code: string; destination_name: string; service_level: string; duration_days: number; themes: string[]; active: number; price_from: number | null }>(
           clickhouse,
@@ -87,7 +87,8 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
         queryRows<{ id: number; itinerary_id: number; day: string; capacity: number; seats_sold: number; status: string }>(
           clickhouse,
           `SELECT id, itinerary_id, toString(departure_date) AS day, capacity, seats_sold, status FROM departures FINAL
-           WHERE departure_date >= today() - 7 ORDER BY departure_date, id`,
+           WHERE departure_date >= {from:Date} ORDER BY departure_date, id`,
+          { from: departuresFrom },
         ),
       ]);
       return {

@@ -551,6 +551,28 @@ describe('scoring API routes on a small booking world', () => {
       }
     });
 
+    it('counts the competition around a past departure in the warehouse, as training does, not in the week of departures the catalogue holds', async () => {
+      // A departure months back whose destination had others within the week either side.
+      const [past] = await queryRows<{ itinerary_id: number; date: string; competition: string }>(
+        clickhouse,
+        `WITH schedule AS (SELECT o.id AS id, o.itinerary_id AS itinerary_id, o.departure_date AS date, oi.destination_id AS destination_id
+                           FROM departures AS o FINAL INNER JOIN itineraries AS oi FINAL ON oi.id = o.itinerary_id)
+         SELECT d.itinerary_id AS itinerary_id, toString(d.date) AS date, countIf(o.date BETWEEN d.date - 7 AND d.date + 7) AS competition
+         FROM schedule AS d INNER JOIN schedule AS o ON o.destination_id = d.destination_id
+         WHERE d.date BETWEEN today() - 300 AND today() - 60
+         GROUP BY d.id, d.itinerary_id, d.date
+         ORDER BY competition DESC, d.id LIMIT 1`,
+      );
+      assert.ok(Number(past.competition) > 0, 'the world has a past departure with others around it');
+      const quotedAt = new Date(Date.parse(`${past.date}T10:00:00Z`) - 40 * DAY_MS).toISOString();
+      const body = { quotation: quote({ itineraryId: past.itinerary_id, departureDate: past.date, partySize: 4, cost: 2000, customerId: undefined, quotedAt }) };
+      const [s] = (await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body })).body.suggestions;
+      assert.equal(s.features.competition_index, Number(past.competition), `competition around ${past.date}`);
+      assert.ok(!s.defaultedFeatures.includes('competition_index'), s.defaultedFeatures.join(','));
+      const fromSql = await priceFeaturesForQuote(clickhouse, { itineraryId: past.itinerary_id, departureDate: past.date, partySize: 4, quotedAt, customerId: null, costTotal: 2000 });
+      assert.equal(s.features.competition_index, fromSql.values.competition_index, 'the training definition');
+    });
+
     it('gives the same price cold and warm; reasons name the trip’s real service level and seats sold; a price missing features is provisional', async () => {
       const booked = await fullestDeparture();
       const real = warehouseSources(clickhouse);

@@ -17,6 +17,7 @@ export function knownQuoteFacts(quotation: QuotationInput, asOf: Date, itinerary
     cost: quotation.cost,
     customerId: quotation.customerId,
     itinerary: itinerary ? { ...itinerary, components: held?.components } : undefined,
+    // NaN for a window reaching before the departures held (a past departure's): the warehouse counts it then.
     departuresOfDestinationBetween: held ? (destinationId, from, to) => catalogue.departuresOfDestinationBetween(destinationId, from, to) : undefined,
     departureFeatures: held ? catalogue.featuresAsOf(asOf) : undefined,
   };
