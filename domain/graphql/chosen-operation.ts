@@ -3,10 +3,10 @@ import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { InputError } from '../../platform/errors.ts';
 
 /**
- * The operation a request runs. Roles and limits are checked on that operation and on no other, so it is taken
- * exactly as mercurius and GraphQL take it, and when they would run none the request is refused rather than
- * measured as nothing: a name in the URL of a POST, which mercurius ignores, once made the checks look for an
- * operation that did not exist while the body's only operation ran unchecked.
+ * The operation a request runs. Roles and limits are checked on that operation and on no other, so a request is
+ * refused whenever which one runs could be in doubt, rather than measured as nothing: a name in the URL of a POST,
+ * which mercurius ignores, once made the checks look for an operation that did not exist while the body's only
+ * operation ran unchecked.
  */
 
 /** The name mercurius runs by: a GET's from its query string, a POST's from its body, never the other. */
@@ -16,17 +16,20 @@ export function operationNameOf(request: FastifyRequest): unknown {
 }
 
 /**
- * The operation named, else the only one, as GraphQL chooses (an empty name is a name, which matches nothing).
- * A name that matches nothing, or several operations and no name, is a 400 naming operationName.
+ * The document's one operation, checked against the name sent (an empty name is a name, which matches nothing): a
+ * name that matches nothing is a 400 naming operationName. A document holding several operations is refused (400
+ * naming query): mercurius keeps a compiled query by its text alone, compiled for the operation of whichever request
+ * compiled it, so a later request naming another operation of the same text ran that one — an analyst naming a
+ * plain operation got the costs and margins of a manager's operation beside it, past every check made on the name.
  */
 export function chosenOperation(document: DocumentNode, operationName: unknown): OperationDefinitionNode {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const names = operations.flatMap((o) => (o.name ? [JSON.stringify(o.name.value)] : [])).join(', ');
-  if (operationName === undefined || operationName === null) {
-    if (operations.length === 1) return operations[0];
-    if (operations.length === 0) throw new InputError('the query holds no operation to run', 'query');
-    throw new InputError(`the query holds ${operations.length} operations; name the one to run in operationName (${names})`, 'operationName');
+  if (operations.length === 0) throw new InputError('the query holds no operation to run', 'query');
+  if (operations.length > 1) {
+    throw new InputError(`the query holds ${operations.length} operations; send one operation per request (with the fragments it uses)`, 'query');
   }
+  const names = operations.flatMap((o) => (o.name ? [JSON.stringify(o.name.value)] : [])).join(', ');
+  if (operationName === undefined || operationName === null) return operations[0];
   if (typeof operationName !== 'string') throw new InputError(`operationName must be a string, got ${JSON.stringify(operationName)}`, 'operationName');
   const named = operations.find((o) => o.name?.value === operationName);
   if (!named) {

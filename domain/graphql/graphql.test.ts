@@ -270,26 +270,32 @@ describe('GraphQL over quotations', () => {
     assert.equal(introspections.result.status, 400, introspections.result.text.slice(0, 300));
     assert.equal(introspections.result.body.code, 'query_too_complex');
 
-    // A name that matches nothing, or several operations and no name: GraphQL runs none, so none is checked and
-    // the request is refused.
+    // A name that matches nothing: GraphQL runs none, so none is checked and the request is refused.
     const two = `query Plain { quotations(first: 1) { edges { node { id } } } } query Costs ${costs}`;
-    const refusals: Array<[string, Record<string, unknown>]> = [
-      ['a name that matches nothing', { query: costs, operationName: 'Nope' }],
-      ['an empty name', { query: costs, operationName: '' }],
-      ['two operations and no name', { query: two }],
-      ['two operations and a null name', { query: two, operationName: null }],
+    const refusals: Array<[string, Record<string, unknown>, string]> = [
+      ['a name that matches nothing', { query: costs, operationName: 'Nope' }, 'operationName'],
+      ['an empty name', { query: costs, operationName: '' }, 'operationName'],
+      ['two operations and no name', { query: two }, 'query'],
+      ['two operations and a null name', { query: two, operationName: null }, 'query'],
+      ['two operations and a name', { query: two, operationName: 'Plain' }, 'query'],
     ];
-    for (const [what, body] of refusals) {
+    for (const [what, body, field] of refusals) {
       const refused = await post('analyst', '/graphql', body);
       assert.equal(refused.result.status, 400, `${what}: ${refused.result.text.slice(0, 300)}`);
-      assert.deepEqual([refused.result.body.code, refused.result.body.field], ['invalid_input', 'operationName'], what);
-      assert.equal(refused.result.body.errors[0].extensions.field, 'operationName', what);
+      assert.deepEqual([refused.result.body.code, refused.result.body.field], ['invalid_input', field], what);
+      assert.equal(refused.result.body.errors[0].extensions.field, field, what);
       assert.equal(refused.queries, 0, what);
     }
-    assert.equal((await post('analyst', '/graphql', { query: two, operationName: 'Costs' })).result.status, 403);
-    const plain = await post('analyst', '/graphql?operationName=Costs', { query: two, operationName: 'Plain' });
-    assert.equal(plain.result.status, 200, plain.result.text.slice(0, 300));
-    assert.equal(plain.result.body.data.quotations.edges.length, 1);
+    // Found in the review of the fix: mercurius compiles a query seen twice, keyed by its text alone, for the
+    // operation of the request that compiled it. A manager ran Costs twice; an analyst naming Plain in the same text
+    // then got Costs, costs and margins included. Several operations in one text are refused, whoever sends them.
+    for (let i = 0; i < 3; i++) assert.equal((await post('pricing-manager', '/graphql', { query: two, operationName: 'Costs' })).result.status, 400);
+    const plain = await post('analyst', '/graphql', { query: two, operationName: 'Plain' });
+    assert.equal(plain.result.status, 400, plain.result.text.slice(0, 300));
+    assert.doesNotMatch(plain.result.text, /costTotal|margin"/);
+    const named = await post('analyst', '/graphql?operationName=Costs', { query: 'query Plain { quotations(first: 1) { edges { node { id } } } }', operationName: 'Plain' });
+    assert.equal(named.result.status, 200, named.result.text.slice(0, 300));
+    assert.equal(named.result.body.data.quotations.edges.length, 1);
     assert.equal((await post('analyst', '/graphql', { query: costs, operationName: null })).result.status, 403);
   });
 
@@ -297,20 +303,21 @@ describe('GraphQL over quotations', () => {
     // GET: mercurius looked up the operation to refuse mutations, did not find it, and answered 500.
     const get = (query: string, operationName?: string) =>
       api.http.call('GET', `/graphql?query=${encodeURIComponent(query)}${operationName === undefined ? '' : `&operationName=${encodeURIComponent(operationName)}`}`, { key: api.keys.analyst });
-    const refusals: Array<[string, string | undefined]> = [
-      ['{ __typename }', 'Nope'],
-      ['{ __typename }', ''],
-      ['query A { __typename }', 'B'],
-      ['query A { __typename } query B { __typename }', undefined],
-      ['{ quotations(first: 2) { edges { node { id costTotal } } } }', 'Nope'],
+    const refusals: Array<[string, string | undefined, string]> = [
+      ['{ __typename }', 'Nope', 'operationName'],
+      ['{ __typename }', '', 'operationName'],
+      ['query A { __typename }', 'B', 'operationName'],
+      ['query A { __typename } query B { __typename }', undefined, 'query'],
+      ['query A { __typename } query B { __typename }', 'B', 'query'],
+      ['{ quotations(first: 2) { edges { node { id costTotal } } } }', 'Nope', 'operationName'],
     ];
-    for (const [query, name] of refusals) {
+    for (const [query, name, field] of refusals) {
       const refused = await get(query, name);
       assert.equal(refused.status, 400, `${query} as ${name}: ${refused.text.slice(0, 300)}`);
-      assert.deepEqual([refused.body.code, refused.body.field], ['invalid_input', 'operationName']);
-      if (name !== undefined) assert.ok(refused.body.message.includes(JSON.stringify(name)), refused.body.message);
+      assert.deepEqual([refused.body.code, refused.body.field], ['invalid_input', field]);
+      if (field === 'operationName') assert.ok(refused.body.message.includes(JSON.stringify(name)), refused.body.message);
     }
-    const named = await get('query A { __typename } query B { quotations(first: 1) { totalCount } }', 'B');
+    const named = await get('query B { quotations(first: 1) { totalCount } }', 'B');
     assert.equal(named.status, 200, named.text.slice(0, 300));
     assert.equal(named.body.data.quotations.totalCount, made.length);
     assert.equal((await get('query Costs { quotations(first: 2) { edges { node { id costTotal } } } }', 'Costs')).status, 403);

@@ -31,7 +31,7 @@ export const GRAPHQL_RESPONSES = {
     type: 'object',
     properties: { data: { type: ['object', 'null'], additionalProperties: true }, errors: { type: 'array', items: GraphError } },
   },
-  400: Refusal('Refused before it ran: bad JSON or variables, a syntax error, an unknown field (invalid_query), too deep (query_too_deep), too costly (query_too_complex), no operation matching operationName (invalid_input), an unknown persisted query'),
+  400: Refusal('Refused before it ran: bad JSON or variables, a syntax error, an unknown field (invalid_query), too deep (query_too_deep), too costly (query_too_complex), more than one operation, or none matching operationName (invalid_input), an unknown persisted query'),
   401: Refusal('Missing, unknown, revoked or expired credential'),
   403: Refusal('The role may not ask for a field (costs and margins) or may not change quotations'),
   405: Refusal('A mutation sent with GET'),
