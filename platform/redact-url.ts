@@ -15,6 +15,13 @@ export function redactUrl(url: string): string {
   } catch {
     return '(a URL that cannot be parsed; not shown, as it may hold a password)';
   }
+  // An @ the parser did not take as the end of user:password means a password it read as something else: one
+  // starting with digits then /, # or ? reads as a port and a path (postgres://spirit:2024/S3cret@db/x). All of
+  // it up to the last @ is hidden then.
+  const schemeEnd = url.indexOf('://') + 3;
+  if (parsed.username === '' && parsed.password === '' && url.indexOf('@', schemeEnd) !== -1) {
+    return `${url.slice(0, schemeEnd)}***@${url.slice(url.lastIndexOf('@') + 1)}`;
+  }
   const secrets = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAMETERS.has(name.toLowerCase()));
   // Nothing to mask: printed as the operator wrote it (URL would add a trailing slash, for one).
   if (parsed.password === '' && secrets.length === 0) return url;
