@@ -25,6 +25,7 @@ CREATE SETTINGS PROFILE OR REPLACE analyst_profile SETTINGS
   max_memory_usage = 2147483648 MIN 1 MAX 4294967296 CHANGEABLE_IN_READONLY,
   max_threads = 16 MIN 1 MAX 16 CHANGEABLE_IN_READONLY,
   output_format_json_quote_64bit_integers = 0 CHANGEABLE_IN_READONLY,
+  output_format_json_validate_utf8 = 1 CHANGEABLE_IN_READONLY,
   join_use_nulls CHANGEABLE_IN_READONLY,
   aggregate_functions_null_for_empty CHANGEABLE_IN_READONLY,
   transform_null_in CHANGEABLE_IN_READONLY,

@@ -18,8 +18,11 @@ export const CONTENT_TYPES: Record<AnalystFormat, string> = {
   arrow: 'application/vnd.apache.arrow.stream',
 };
 
-/** How the answer is printed: 64-bit integers as JSON numbers, for charts and people. */
-const OUTPUT_SETTINGS = { output_format_json_quote_64bit_integers: 0 };
+/**
+ * How the answer is printed: 64-bit integers as JSON numbers, for charts and people; and JSON only ever valid
+ * UTF-8 (a String holding other bytes gets U+FFFD), since the API sends ClickHouse's JSON text as it is.
+ */
+export const OUTPUT_SETTINGS = { output_format_json_quote_64bit_integers: 0, output_format_json_validate_utf8: 1 };
 
 /** Longest analyst query text: a notebook cell, not a data file. */
 export const MAX_SQL_LENGTH = 100_000;

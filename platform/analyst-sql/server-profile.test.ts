@@ -5,6 +5,7 @@ import { testClickHouse } from '../../test/support/services.ts';
 import { ALLOWED_SETTINGS } from './allowed-settings.ts';
 import { CLI_LIMITS, LIMIT_CEILINGS, limitSettings } from './limits.ts';
 import { ADMIN_ONLY_TABLES } from './rules.ts';
+import { OUTPUT_SETTINGS } from './run-analyst-query.ts';
 
 /**
  * The ClickHouse server's analyst user (deploy/clickhouse/analyst-user.sh) enforces what the guard enforces in
@@ -65,7 +66,8 @@ describe('the analyst user of a ClickHouse server', () => {
       if (typeof value === 'string') assert.match(element, new RegExp(`^${name} = '${value}' CONST$`));
       else assert.match(element, new RegExp(`^${name} = ${value === 1 && name === 'max_threads' ? '\\d+' : value} MIN 1 MAX ${ceilings[name]} CHANGEABLE_IN_READONLY$`));
     }
-    assert.match(elements.get('output_format_json_quote_64bit_integers')!, /= 0 CHANGEABLE_IN_READONLY$/);
+    // The output settings every query runs with can be set by the read-only user.
+    for (const [name, value] of Object.entries(OUTPUT_SETTINGS)) assert.match(elements.get(name) ?? `${name} missing`, new RegExp(`^${name} = ${value} CHANGEABLE_IN_READONLY$`));
   });
 
   it("lets analysts set exactly the guard's allowed settings", () => {

@@ -80,6 +80,11 @@ describe('POST /v1/analytics/query', () => {
     ]);
     assert.equal(tricky.body.rowCount, 4);
     assert.deepEqual(tricky.body.columns.map((c: { name: string }) => c.name), ['s', 'a', 'd', 'n']);
+    // A String holding bytes that are not UTF-8 still makes valid UTF-8 JSON (they were sent raw as charset=utf-8).
+    const bytes = await fetch(`${http.base}/v1/analytics/query`, { method: 'POST', headers: { 'x-api-key': keys.analyst, 'content-type': 'application/json' }, body: JSON.stringify({ sql: "SELECT unhex('C328') AS s" }) });
+    assert.equal(bytes.status, 200);
+    const strict = new TextDecoder('utf-8', { fatal: true }).decode(await bytes.arrayBuffer());
+    assert.deepEqual(JSON.parse(strict).rows, [['\uFFFD(']]);
     const none = await query({ sql: 'SELECT id FROM bookings_latest WHERE id < 0' });
     assert.equal(none.status, 200, none.text);
     assert.deepEqual([none.body.rows, none.body.rowCount, none.body.columns], [[], 0, [{ name: 'id', type: 'UInt64' }]]);
