@@ -73,7 +73,7 @@ export class SourceChanged extends SpiritError {
   constructor(readonly mismatches: SourceMismatch[]) {
     super(
       'ingest_source_changed',
-      `the booking system's PostgreSQL is not the one the warehouse's copies came from (a restore onto another cluster, or a backup of an earlier point): ` +
+      `the booking system's PostgreSQL is not the one the warehouse's copies came from (a restore onto another cluster, a backup of an earlier point, or a pg_upgrade): ` +
         `${mismatches.map((m) => `${m.table}: ${m.why}`).join('; ')}. Continuing from the saved watermarks would skip changes made here for good, so nothing was copied. ` +
         `Rebuild the copies from this PostgreSQL: \`spirit-ml ingest --full\` empties ${mismatches.length === 1 ? 'that copy' : 'those copies'} and loads ${mismatches.length === 1 ? 'it' : 'them'} again.`,
     );
