@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { appendAudit, type Actor } from '../../platform/audit-log.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { log as processLog, type Logger } from '../../platform/log.ts';
-import { waitForCopiesUnderWay } from './copies-under-way.ts';
+import { waitForCopiesUnderWay } from '../../platform/copies-under-way.ts';
 import {
   BOOKING_SYSTEM_ERASURE, ERASED_NAME, IMPORT_REJECTS_ERASURE, importRejectPatterns, WAREHOUSE_DELETES, WAREHOUSE_PSEUDONYMS, WAREHOUSE_REWRITES,
 } from './personal-data-map.ts';
@@ -36,7 +36,7 @@ export interface ErasureResult {
 
 export interface ErasureOptions {
   /**
-   * How long the warehouse rewrite waits for an ingest under way (copies-under-way.ts) before it gives up, asking
+   * How long the warehouse rewrite waits for an ingest under way (platform/copies-under-way.ts) before it gives up, asking
    * to erase again later (default ten minutes; the API waits less than its requests' bound).
    */
   waitForIngestMs?: number;
@@ -85,7 +85,7 @@ export async function eraseCustomer(stores: Stores, request: ErasureRequest, opt
   return { customerId, status: 'erased', touched, erasedAt: rows[0].created_at.toISOString() };
 }
 
-/** Waits for every ingest that may have read the customer before the booking system was erased (copies-under-way.ts). */
+/** Waits for every ingest that may have read the customer before the booking system was erased (platform/copies-under-way.ts). */
 async function afterCopiesUnderWay(stores: Stores, customerId: number, options: ErasureOptions): Promise<void> {
   const log = options.log ?? processLog;
   await waitForCopiesUnderWay(stores.pg, {

@@ -8,7 +8,7 @@ import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { seedBookingSystem } from '../../test/support/booking-system-seed.ts';
 import { bookingDatabase } from '../../test/support/booking-database.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { holdErasuresBack } from './copies-under-way.ts';
+import { holdErasuresBack } from '../../platform/copies-under-way.ts';
 import { eraseCustomer, type ErasureResult } from './erase-customer.ts';
 import { ERASED_NAME } from './personal-data-map.ts';
 

@@ -41,7 +41,7 @@ const routes: FastifyPluginAsyncTypebox<{ stores: PersonalDataStores; host: Plug
     },
     async (request) => {
       const customerId = request.params.id;
-      // An ingest under way holds the warehouse rewrite back (copies-under-way.ts): waited for within the request's
+      // An ingest under way holds the warehouse rewrite back (platform/copies-under-way.ts): waited for within the request's
       // bound, after which the answer is a 503 to retry (the booking system is erased by then).
       const result = await eraseCustomer(stores, { customerId, reason: request.body.reason, actor: actorOf(request) }, { waitForIngestMs: 10_000 });
       // This process stops personalising at once; other replicas on their next read of the booking system.

@@ -9,7 +9,7 @@ import { changesQuery, copyTable, type CopyTableResult } from './copy-table.ts';
 import { pullTable, pullUnavailable, sourceOf, type PostgresSource } from './pull-table.ts';
 import { readWatermarks, resetWatermarks, type Watermark } from './watermark.ts';
 import { clusterIdentity, emptyCopies, SourceChanged, sourceMismatches } from './source-cluster.ts';
-import { holdErasuresBack } from '../../domain/personal-data/copies-under-way.ts';
+import { holdErasuresBack } from '../../platform/copies-under-way.ts';
 import { forgetCopiedTombstones } from './forget-tombstones.ts';
 import { firstUnstorableValue } from './unstorable-values.ts';
 
@@ -98,7 +98,7 @@ export async function ingest(pool: pg.Pool, clickhouse: ClickHouseClient, opts: 
   if (!Number.isInteger(keepTombstonesDays) || keepTombstonesDays < 0) throw new InputError(`keepTombstonesDays must be a whole number of days ≥ 0, got ${keepTombstonesDays}`, 'keepTombstonesDays');
   const runId = opts.runId ?? crypto.randomUUID();
   // An erasure waits for this run before it rewrites the warehouse: the run may insert a customer's values that it
-  // read before their erasure committed (domain/personal-data/copies-under-way.ts).
+  // read before their erasure committed (platform/copies-under-way.ts).
   const erasures = await holdErasuresBack(pool, opts.log);
   try {
     const started = performance.now();

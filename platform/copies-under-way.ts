@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
-import type { Logger } from '../../platform/log.ts';
+import { StoreUnavailableError } from './http/api-errors.ts';
+import type { Logger } from './log.ts';
 
 /**
  * An erasure's warehouse rewrite must come after every copy of the booking system that read the customer before
