@@ -317,6 +317,27 @@ for (const target of targets) {
       assert.equal(again.pending, 4);
     });
 
+    it('gives the review desk only quotations a departure has seats for', async () => {
+      // Most upcoming departures down to their last seat: a sample party drawn onto one of them would be refused.
+      const nearlyFull = await db.pool.query<{ id: number; seats_sold: number }>(
+        `SELECT id, seats_sold FROM departures WHERE status = 'scheduled' AND capacity > seats_sold + 1 AND id % 4 <> 0
+            AND departure_date BETWEEN current_date + 14 AND current_date + 270`,
+      );
+      assert.ok(nearlyFull.rows.length > 0);
+      await db.pool.query(`UPDATE departures SET seats_sold = capacity - 1 WHERE id = ANY($1)`, [nearlyFull.rows.map((r) => r.id)]);
+      try {
+        await db.pool.query(`UPDATE price_suggestions SET state = 'superseded' WHERE state = 'pending'`);
+        const work = await ensureReviewWork(deps(), { count: 8, seed: 11 });
+        assert.equal(work.failed, 0);
+        assert.equal(work.created, 8);
+      } finally {
+        await db.pool.query(`UPDATE departures d SET seats_sold = v.seats_sold FROM unnest($1::int[], $2::int[]) AS v(id, seats_sold) WHERE d.id = v.id`, [
+          nearlyFull.rows.map((r) => r.id),
+          nearlyFull.rows.map((r) => r.seats_sold),
+        ]);
+      }
+    });
+
     it('refuses bad requests with the field at fault and writes nothing', async () => {
       const count = async () => (await db.pool.query('SELECT (SELECT count(*) FROM quotations) + (SELECT count(*) FROM quotation_versions) AS n')).rows[0].n;
       const before = await count();

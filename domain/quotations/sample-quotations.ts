@@ -24,9 +24,10 @@ export async function ensureReviewWork(deps: PricingDeps, options: { count?: num
   if (Number(pending.rows[0].n) > 0) return { created: 0, pending: Number(pending.rows[0].n), autoAccepted: 0, fallback: 0, failed: 0 };
   const count = options.count ?? 24;
   const rng = mulberry32(options.seed ?? 1);
-  const departures = await deps.pool.query<{ itinerary_id: number; departure_date: string }>(
-    `SELECT d.itinerary_id, d.departure_date::text AS departure_date FROM departures d JOIN itineraries i ON i.id = d.itinerary_id
-      WHERE d.status = 'scheduled' AND i.active AND d.departure_date BETWEEN current_date + 14 AND current_date + 270
+  const departures = await deps.pool.query<{ itinerary_id: number; departure_date: string; seats_left: number }>(
+    `SELECT d.itinerary_id, d.departure_date::text AS departure_date, d.capacity - d.seats_sold AS seats_left
+       FROM departures d JOIN itineraries i ON i.id = d.itinerary_id
+      WHERE d.status = 'scheduled' AND i.active AND d.capacity > d.seats_sold AND d.departure_date BETWEEN current_date + 14 AND current_date + 270
         AND EXISTS (SELECT 1 FROM itinerary_components c WHERE c.itinerary_id = d.itinerary_id)
       ORDER BY d.departure_date, d.id LIMIT 2000`,
   );
@@ -36,9 +37,13 @@ export async function ensureReviewWork(deps: PricingDeps, options: { count?: num
   const work: ReviewWork = { created: 0, pending: 0, autoAccepted: 0, fallback: 0, failed: 0 };
   if (departures.rows.length === 0 || customers.rows.length === 0) return work;
   for (let i = 0; i < count; i++) {
-    const departure = pick(rng, departures.rows);
     const customer = pick(rng, customers.rows);
     const partySize = Math.min(16, customer.group_size ?? randInt(rng, 1, 6));
+    // Only departures the party fits in: the engine rightly refuses the others, and a newcomer's first run
+    // should not greet them with refusals the sample made for itself.
+    const fitting = departures.rows.filter((d) => d.seats_left >= partySize);
+    if (fitting.length === 0) continue;
+    const departure = pick(rng, fitting);
     const created = await createQuotation(
       deps,
       {
