@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ALL_FACTS } from './known-facts.ts';
-import { queryRows } from './warehouse-query.ts';
+import { chDateTime, queryRows } from './warehouse-query.ts';
 
 /**
  * What the recommender needs besides interactions: the catalogue (names for explanations, destination, level and
@@ -16,7 +16,7 @@ export interface CatalogueItinerary {
   destination?: string;
   serviceLevel: string;
   durationDays?: number;
-  /** Median price per traveller of its bookings. */
+  /** Median price per traveller of its bookings known before the catalogue's as-of. */
   price?: number;
   themes: string[];
 }
@@ -29,7 +29,13 @@ export interface CustomerMarketProfile {
   segment?: string;
 }
 
-export async function readItineraryCatalogue(client: ClickHouseClient): Promise<{ items: CatalogueItinerary[]; inactive: string[] }> {
+/**
+ * The catalogue as of `asOf`: prices from the bookings known before it (known_at, as every point-in-time feature),
+ * so a retraining from one build gives the same model whatever was booked since. By default the as-of of the
+ * interactions table, which the recommender is fitted on.
+ */
+export async function readItineraryCatalogue(client: ClickHouseClient, asOf?: Date): Promise<{ items: CatalogueItinerary[]; inactive: string[] }> {
+  const cutoff = asOf ? `{asOf:DateTime64(6, 'UTC')}` : '(SELECT max(as_of) FROM customer_itinerary_interactions)';
   const rows = await queryRows<{ id: number; name: string; destination: string; service_level: string; duration_days: number; themes: string[]; price: number | null; active: number }>(
     client,
     `WITH ${ALL_FACTS.join(',\n')}
@@ -38,9 +44,9 @@ export async function readItineraryCatalogue(client: ClickHouseClient): Promise<
      FROM itinerary_facts AS i
      LEFT JOIN destination_facts AS d ON d.destination_id = i.destination_id
      LEFT JOIN (SELECT assumeNotNull(itinerary_id) AS itinerary_id, median(total_price / party_size) AS price FROM booking_facts
-                WHERE itinerary_id IS NOT NULL GROUP BY itinerary_id) AS p ON p.itinerary_id = i.itinerary_id
+                WHERE itinerary_id IS NOT NULL AND known_at < ${cutoff} GROUP BY itinerary_id) AS p ON p.itinerary_id = i.itinerary_id
      ORDER BY id`,
-    {},
+    asOf ? { asOf: chDateTime(asOf) } : {},
     { join_use_nulls: 1 },
   );
   return {
