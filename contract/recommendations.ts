@@ -8,7 +8,7 @@ export const RecommendationParams = Type.Object({ id: RecordId('Customer id') })
 export const RecommendationQuery = Type.Object(
   {
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'How many (default 10)' })),
-    from: Type.Optional(IsoDate('Start of the departure window (default today)')),
+    from: Type.Optional(IsoDate('Start of the departure window (default today, Lima’s day); an earlier day is answered from today, and a window ending before today is refused')),
     to: Type.Optional(IsoDate('End of the departure window (default from + 180 days)')),
     budget: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: 'Budget per traveller, USD' })),
   },
@@ -27,7 +27,7 @@ export const RecommendedItinerarySchema = Type.Object({
 
 export const RecommendationsSchema = Type.Object({
   customerId: Type.Integer(),
-  window: Type.Object({ from: Type.String(), to: Type.String() }),
+  window: Type.Object({ from: Type.String(), to: Type.String() }, { description: 'The window answered: from is never before today' }),
   personal: Type.Boolean({ description: 'False: the model has not seen the customer and answers from customers like them' }),
   items: Type.Array(RecommendedItinerarySchema),
   ...ScoredFields,

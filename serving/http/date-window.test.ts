@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dateWindow, MAX_WINDOW_DAYS, today } from './date-window.ts';
+import { dateWindow, departuresAhead, MAX_WINDOW_DAYS, today } from './date-window.ts';
 
 test('a window with defaults: from ≤ to, bounded in length, and a default end past 9999 blamed on from', () => {
   assert.deepEqual(dateWindow('2026-03-01', undefined, { from: '2026-01-01', days: 30 }), { from: '2026-03-01', to: '2026-03-31' });
@@ -24,4 +24,15 @@ test('a window starting before the warehouse\'s calendar is refused naming from,
   // 20:00 in Lima on 7 December is 01:00 UTC on the 8th.
   assert.equal(today(Date.parse('2026-12-08T01:00:00Z')), '2026-12-07');
   assert.equal(today(Date.parse('2026-12-08T05:00:00Z')), '2026-12-08');
+});
+
+test('a window of departures to offer starts today; one wholly in the past is refused naming from', () => {
+  assert.deepEqual(departuresAhead({ from: '2026-12-01', to: '2026-12-20' }, '2026-12-08'), { from: '2026-12-08', to: '2026-12-20' });
+  assert.deepEqual(departuresAhead({ from: '2026-12-08', to: '2026-12-08' }, '2026-12-08'), { from: '2026-12-08', to: '2026-12-08' });
+  assert.deepEqual(departuresAhead({ from: '2026-12-10', to: '2026-12-20' }, '2026-12-08'), { from: '2026-12-10', to: '2026-12-20' });
+  assert.throws(() => departuresAhead({ from: '2026-11-01', to: '2026-12-07' }, '2026-12-08'), (err: Error & { field?: string }) => {
+    assert.equal(err.field, 'from');
+    assert.match(err.message, /wholly before today \(2026-12-08 in Lima\)/);
+    return true;
+  });
 });

@@ -37,6 +37,15 @@ export function today(now = Date.now()): string {
  */
 export const EARLIEST_DAY = '1973-01-01';
 
+/**
+ * A window of departures to offer: those that have left (before `today`, Lima's day) are not for sale, so a window
+ * reaching into the past starts today, and one wholly in the past is refused naming `from`, where it went wrong.
+ */
+export function departuresAhead(window: { from: string; to: string }, today: string): { from: string; to: string } {
+  if (window.to < today) throw new InputError(`the window from ${window.from} to ${window.to} is wholly before today (${today} in Lima): departures that have left are not offered; give from ${today} or later`, 'from');
+  return window.from < today ? { from: today, to: window.to } : window;
+}
+
 /** A [from, to] window of days with defaults, checked: from ≤ to and at most MAX_WINDOW_DAYS long. */
 export function dateWindow(from: string | undefined, to: string | undefined, defaults: { from: string; days: number }): { from: string; to: string } {
   const start = from ?? defaults.from;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { embeddedPostgresUrl, freshDatabase, quietLog, type TestDatabase } from '../../test/support/services.ts';
 import { createApiMetrics } from '../metrics/api-metrics.ts';
 import { bookingSystemSources } from './booking-system-sources.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
+import { addDays } from '../http/date-window.ts';
 
 /**
  * During a warehouse outage every request that misses it reads the booking system: requests asking the same at the
@@ -34,4 +36,12 @@ test('requests asking for the same seats at once share one query, and a later on
   assert.equal(queries, 2, 'nothing is remembered once answered: the booking system is read as it is now');
   await Promise.all([sources.availableItineraries('2027-07-10', '2027-07-14'), sources.availableItineraries('2027-07-12', '2027-07-12')]);
   assert.equal(queries, 4, 'another window is another query');
+});
+
+test('offers no departure that has left: a window reaching into the past has seats from today (Lima\'s day) only', async () => {
+  const sources = bookingSystemSources(db.pool, createApiMetrics(), quietLog);
+  const today = limaToday();
+  await db.pool.query(`INSERT INTO departures VALUES (4, 20, $1, 'scheduled', 2, 12), (5, 21, $2, 'scheduled', 2, 12), (6, 22, $3, 'scheduled', 2, 12)`, [addDays(today, -1), today, addDays(today, 1)]);
+  assert.deepEqual((await sources.availableItineraries(addDays(today, -7), addDays(today, 7))).sort(), ['21', '22'], 'yesterday\'s departure has left');
+  assert.deepEqual(await sources.availableItineraries(addDays(today, -7), addDays(today, -1)), [], 'a window wholly past has none');
 });

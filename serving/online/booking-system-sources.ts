@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../platform/log.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 import type { ApiMetrics } from '../metrics/api-metrics.ts';
 import type { ServingSources } from './sources.ts';
 
@@ -77,11 +78,13 @@ export function bookingSystemSources(pool: pg.Pool, metrics: ApiMetrics, log: Lo
   return {
     bookedNow: (customerId) => read('booked_now', String(customerId), () => bookedOf(customerId), 'normal'),
 
+    // A departure that has left (before Lima's today) is no seat to offer, whatever window is asked about.
     availableItineraries: (from, to) =>
       read('availability', `${from}|${to}`, async () => {
         const { rows } = await pool.query<{ id: string }>(
-          `SELECT DISTINCT itinerary_id::text AS id FROM departures WHERE departure_date BETWEEN $1 AND $2 AND status = 'scheduled' AND seats_sold < capacity`,
-          [from, to],
+          `SELECT DISTINCT itinerary_id::text AS id FROM departures
+           WHERE departure_date BETWEEN $1 AND $2 AND departure_date >= $3 AND status = 'scheduled' AND seats_sold < capacity`,
+          [from, to, limaToday()],
         );
         return rows.map((r) => r.id);
       }),

@@ -90,3 +90,22 @@ test('a new hour brings its own features; the catalogue rows are read again on e
   assert.deepEqual(asked.features.map((d) => d.toISOString()), ['2027-01-10T10:00:00.000Z', '2027-01-10T11:00:00.000Z']);
   catalogue.close();
 });
+
+test('offers no seats on a departure that has left, though it holds the past week for the competition feature', async () => {
+  const held: CatalogueRows = {
+    ...rows,
+    departures: [
+      { id: 20, itineraryId: 1, date: '2027-03-08', capacity: 16, seatsSold: 2, status: 'scheduled' },
+      { id: 21, itineraryId: 2, date: '2027-03-09', capacity: 16, seatsSold: 2, status: 'scheduled' },
+    ],
+  };
+  // 03:00 UTC on 10 March is still 9 March in Lima: the departure of the 9th has not left yet.
+  let now = Date.parse('2027-03-10T03:00:00Z');
+  const catalogue = new OnlineCatalogue({ ...sources(0, { catalogue: 0, features: [] }), catalogue: async () => held }, quietLog, 0, () => now);
+  await catalogue.start();
+  assert.equal(catalogue.departuresOfDestinationBetween(7, '2027-03-08', '2027-03-09'), 2, 'both held');
+  assert.deepEqual(catalogue.itinerariesWithSeats('2027-03-01', '2027-03-31'), ['2'], "the 8th's departure has left");
+  now = Date.parse('2027-03-10T06:00:00Z');
+  assert.deepEqual(catalogue.itinerariesWithSeats('2027-03-01', '2027-03-31'), [], "past midnight in Lima the 9th's has left too");
+  catalogue.close();
+});

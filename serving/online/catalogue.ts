@@ -139,12 +139,14 @@ export class OnlineCatalogue {
    * Itineraries (ids as text) with a scheduled departure with free seats in [from, to] (YYYY-MM-DD), as the
    * warehouse's availableItineraries answers, with the seats sold of the last load: what recommendations filter on
    * when the warehouse does not answer in time, rather than on nothing. The catalogue holds departures from a week
-   * ago on (its load's horizon), so a window further back finds none here.
+   * ago on (for the competition feature), but one that has left (before Lima's today) has no seat to offer.
    */
   itinerariesWithSeats(from: string, to: string): string[] {
+    const today = limaToday(new Date(this.now()));
+    const start = from < today ? today : from;
     const ids: string[] = [];
     for (const it of this.held?.itineraries.values() ?? []) {
-      if (it.departures.some((d) => d.date >= from && d.date <= to && d.status === 'scheduled' && d.seatsSold < d.capacity)) ids.push(String(it.itineraryId));
+      if (it.departures.some((d) => d.date >= start && d.date <= to && d.status === 'scheduled' && d.seatsSold < d.capacity)) ids.push(String(it.itineraryId));
     }
     return ids;
   }

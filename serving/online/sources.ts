@@ -97,7 +97,7 @@ export interface ServingSources {
   catalogue(departuresFrom: string): Promise<CatalogueRows>;
   /** Destination and departure price features as of one moment (features/departure-features-online.ts). */
   departureFeatures(asOf: Date): Promise<DepartureFeatureTable>;
-  /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to]. */
+  /** Itineraries (ids as text) with a scheduled departure with free seats in [from, to] that has not left (from Lima's today on). */
   availableItineraries(from: string, to: string): Promise<string[]>;
   /** Itineraries (ids as text) the customer booked and did not cancel, whatever their departure date. */
   bookedItineraries(customerId: number): Promise<string[]>;

@@ -104,11 +104,12 @@ export function warehouseSources(clickhouse: ClickHouseClient): ServingSources {
     departureFeatures: (asOf) => departureFeaturesAsOf(clickhouse, asOf),
 
     async availableItineraries(from, to): Promise<string[]> {
+      // A departure that has left (before Lima's today) is no seat to offer, whatever window is asked about.
       const rows = await queryRows<{ itinerary_id: string }>(
         clickhouse,
         `SELECT DISTINCT toString(itinerary_id) AS itinerary_id FROM departures FINAL
-         WHERE departure_date BETWEEN {from:Date} AND {to:Date} AND status = 'scheduled' AND seats_sold < capacity`,
-        { from, to },
+         WHERE departure_date BETWEEN {from:Date} AND {to:Date} AND departure_date >= {today:Date} AND status = 'scheduled' AND seats_sold < capacity`,
+        { from, to, today: limaToday() },
       );
       return rows.map((r) => r.itinerary_id);
     },

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
-import { dateWindow } from '../http/date-window.ts';
+import { dateWindow, departuresAhead, today } from '../http/date-window.ts';
 import { sendSerialized } from '../http/send-serialized.ts';
 import { errorResponses, SCORED_ERRORS } from '../../contract/common.ts';
 import { RecommendationParams, RecommendationQuery, RecommendationsSchema, SimilarItineraries, SimilarParams, SimilarQuery } from '../../contract/recommendations.ts';
 import { EncodedParts, recordAvailabilityOnce, recordScored } from '../request-log/record-scored.ts';
 import { loggedRecommendations, recommendItineraries, type ScoredRecommendations } from '../scoring/recommendations.ts';
 import { similarItineraries } from '../scoring/similar-itineraries.ts';
-import { today } from '../http/date-window.ts';
 
 /**
  * A remembered answer (scoring/recommendations.ts hands the same object to every request with the same inputs) is
@@ -33,7 +32,8 @@ export const recommendationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = asy
     },
     async (request, reply) => {
       const { id } = request.params;
-      const window = dateWindow(request.query.from, request.query.to, { from: today(), days: 180 });
+      const day = today();
+      const window = departuresAhead(dateWindow(request.query.from, request.query.to, { from: day, days: 180 }), day);
       const scored = await recommendItineraries(ctx, { customerId: id, k: request.query.k ?? 10, budget: request.query.budget, ...window });
       const { answer, availability } = scored;
       let encoded = encodedAnswers.get(scored);

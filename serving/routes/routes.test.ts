@@ -213,6 +213,31 @@ describe('scoring API routes on a small booking world', () => {
       assert.deepEqual([missing.status, missing.body.field], [404, 'id']);
     });
 
+    it('answers a window reaching into the past from today, offering no departure that has left, and refuses one wholly past naming from', async () => {
+      const today = limaToday();
+      const to = inDays(60);
+      const response = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?k=10&from=${inDays(-30)}&to=${to}`, { key: keys.analyst });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.body.window, { from: today, to });
+      assert.ok(response.body.items.length > 0);
+      const withSeats = new Set(
+        (
+          await queryRows<{ id: number }>(
+            clickhouse,
+            `SELECT DISTINCT itinerary_id AS id FROM departures FINAL WHERE departure_date BETWEEN {today:Date} AND {to:Date} AND status = 'scheduled' AND seats_sold < capacity`,
+            { today, to },
+          )
+        ).map((r) => Number(r.id)),
+      );
+      for (const item of response.body.items) {
+        assert.ok(withSeats.has(item.itineraryId), `itinerary ${item.itineraryId} has no seats from today to ${to}`);
+        for (const d of item.nextDepartures) assert.ok(d.date >= today, `itinerary ${item.itineraryId} offers its departure of ${d.date}, which has left`);
+      }
+      const past = await http.call('GET', `/v1/customers/${regular.customerId}/recommendations?from=${inDays(-30)}&to=${inDays(-2)}`, { key: keys.analyst });
+      assert.deepEqual([past.status, past.body.code, past.body.field], [400, 'invalid_input', 'from'], past.text);
+      assert.match(past.body.message, /wholly before today/);
+    });
+
     it('serves the catalogue with next departures and seats left, and recommendations as the same cards, leaving out what the customer took', async () => {
       const [it] = await queryRows<{ id: number; name: string; destination: string; days: number; level: string }>(
         clickhouse,

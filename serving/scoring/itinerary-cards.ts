@@ -1,4 +1,5 @@
 import type { CatalogueItinerary } from '../online/catalogue.ts';
+import { today } from '../http/date-window.ts';
 
 /**
  * An itinerary as a sales agent offers it: what it is, where, how long, at what level, from what price, and the
@@ -20,12 +21,17 @@ export interface ItineraryCard {
 
 export const NEXT_DEPARTURES = 3;
 
-/** The card of an itinerary, with its next scheduled departures with free seats on or after `from` (YYYY-MM-DD). */
+/**
+ * The card of an itinerary, with its next scheduled departures with free seats on or after `from` (YYYY-MM-DD) and
+ * never before today (Lima's day): the catalogue holds the past week's departures, which have left.
+ */
 export function itineraryCard(it: CatalogueItinerary, from: string, departures = NEXT_DEPARTURES): ItineraryCard {
+  const day = today();
+  const start = from < day ? day : from;
   const next: ItineraryCard['nextDepartures'] = [];
   for (const d of it.departures) {
     if (next.length >= departures) break;
-    if (d.date < from || d.status !== 'scheduled' || d.seatsSold >= d.capacity) continue;
+    if (d.date < start || d.status !== 'scheduled' || d.seatsSold >= d.capacity) continue;
     next.push({ departureId: d.id, date: d.date, seatsLeft: d.capacity - d.seatsSold, capacity: d.capacity });
   }
   return {

@@ -5,6 +5,9 @@ import type { ServingContext } from '../context.ts';
 import type { ServingSources } from '../online/sources.ts';
 import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import { recommendItineraries } from './recommendations.ts';
+import { itineraryCard } from './itinerary-cards.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
+import { addDays } from '../http/date-window.ts';
 
 const { interactions, items, model } = await servedRecommender({ customers: 300, itineraries: 60, eventsPerCustomer: 8, seed: 4 });
 const customer = Number(interactions[0].userId);
@@ -145,4 +148,30 @@ test('a remembered answer is not served past a catalogue load: its cards show th
   const after = await recommendItineraries(ctx, query);
   assert.notEqual(after, first);
   assert.deepEqual(after.answer.items.map((item) => item.nextDepartures[0].seatsLeft), [2, 2, 2], 'the seats left as the catalogue now holds them');
+});
+
+test('a window reaching into the past is answered from today: no departure that has left is offered, in the cards or from the catalogue\'s seats', async () => {
+  const today = limaToday();
+  // Every itinerary had a departure yesterday with seats left (the catalogue holds the past week); every other one departs in three days too.
+  const departing = new Set(items.filter((_, n) => n % 2 === 1).map((i) => i.itemId));
+  const recent = await itineraryCatalogue(items, {
+    departures: () =>
+      items.flatMap((i, n) => [
+        { id: 2 * n + 1, itineraryId: Number(i.itemId), date: addDays(today, -1), capacity: 12, seatsSold: 4, status: 'scheduled' },
+        ...(departing.has(i.itemId) ? [{ id: 2 * n + 2, itineraryId: Number(i.itemId), date: addDays(today, 3), capacity: 12, seatsSold: 4, status: 'scheduled' }] : []),
+      ]),
+  });
+  // Both stores away: seats are the catalogue's.
+  const away = async (): Promise<never> => {
+    throw new Error('ClickHouse is away');
+  };
+  const ctx = { ...context({ availableItineraries: away, bookedItineraries: async () => [], customerCountry: async () => 'DE' }, () => 1_000_000), catalogue: recent } as ServingContext;
+  const { answer } = await recommendItineraries(ctx, { customerId: customer, k: 5, from: addDays(today, -10), to: addDays(today, 10) });
+  assert.deepEqual(answer.window, { from: today, to: addDays(today, 10) });
+  assert.deepEqual(answer.defaultedFeatures, ['availability']);
+  assert.equal(answer.items.length, 5);
+  assert.deepEqual(answer.items.map((item) => String(item.itineraryId)).filter((id) => !departing.has(id)), [], 'only itineraries departing from today on');
+  for (const item of answer.items) assert.deepEqual(item.nextDepartures.map((d) => d.date), [addDays(today, 3)], `itinerary ${item.itineraryId}: yesterday's departure has left`);
+  // A card asked from a past day (whoever asks) never shows a departure that has left either.
+  assert.deepEqual(itineraryCard(recent.itinerary(Number([...departing][0]))!, addDays(today, -10)).nextDepartures.map((d) => d.date), [addDays(today, 3)]);
 });

@@ -7,6 +7,7 @@ import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 import { customerCountryKey } from '../online/customer-profile-keys.ts';
 import { firstAnswer } from './first-answer.ts';
+import { today } from '../http/date-window.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -117,15 +118,20 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const userId = personalisable ? String(query.customerId) : NOT_PERSONAL;
   const known = personalisable && model.interactedItems(userId).length > 0;
   const deadline = performance.now() + ctx.settings.featureTimeoutMs;
+  // Departures that have left are not offered: a window reaching into the past starts today (Lima's day), so its
+  // cached availability is keyed by the day too, and one wholly past (a quotation's alternatives for a past
+  // departure) finds nothing. The route refuses the latter.
+  const day = today();
+  const from = query.from < day ? day : query.from;
 
-  const loadAvailable = () => ctx.sources.availableItineraries(query.from, query.to);
+  const loadAvailable = () => ctx.sources.availableItineraries(from, query.to);
   const loadBooked = () => ctx.sources.bookedItineraries(query.customerId);
   // The warehouse's booked list is as of the last ingest (and cached on top): a trip booked since would be offered
   // again. The booking system's, one indexed read, is asked alongside, within the same budget, and decides.
   const bookedNow = ctx.bookingSystem.bookedNow(query.customerId).catch(() => undefined);
   const loadCountry = () => ctx.sources.customerCountry(query.customerId);
   const [available, bookedInTime, country] = await Promise.all([
-    ctx.online.lookup('availability', `${query.from}|${query.to}`, loadAvailable, deadline - performance.now()),
+    ctx.online.lookup('availability', `${from}|${query.to}`, loadAvailable, deadline - performance.now()),
     ctx.online.lookup('availability', `booked:${query.customerId}`, loadBooked, deadline - performance.now()),
     // Only a customer the model has not seen needs their home market (cold start by market).
     known ? undefined : ctx.online.lookup('profile', customerCountryKey(query.customerId), loadCountry, deadline - performance.now()),
@@ -145,7 +151,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const [seatsElsewhere, booked, homeCountry] = await Promise.all([
     available.source !== 'default'
       ? undefined
-      : firstAnswer([ctx.bookingSystem.availableItineraries(query.from, query.to), again('availability', `${query.from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
+      : firstAnswer([ctx.bookingSystem.availableItineraries(from, query.to), again('availability', `${from}|${query.to}`, loadAvailable)], FALLBACK_WAIT_MS),
     bookedInTime.source !== 'default' && !newToWarehouse
       ? { value: bookedInTime.value }
       : firstAnswer([bookedNow, ...(newToWarehouse ? [] : [again('availability', `booked:${query.customerId}`, loadBooked)])], FALLBACK_WAIT_MS),
@@ -175,14 +181,14 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
 
   // With both stores away, seats as the catalogue knew them at its last load (still listed as defaulted): an
   // itinerary with no departure in the window is never offered because the stores did not answer.
-  const availableIds = available.value ?? seatsInBookingSystem ?? ctx.catalogue.itinerariesWithSeats(query.from, query.to);
+  const availableIds = available.value ?? seatsInBookingSystem ?? ctx.catalogue.itinerariesWithSeats(from, query.to);
   const availability = viewOf(availableIds);
   // An answer is a function of the model and these inputs; with every input from the cache, it is already known. A
   // list read from the booking system is a new array each time, nothing to remember an answer by.
   const fromWarehouse = available.source !== 'default' && bookedInTime.source !== 'default' && country?.source !== 'default' && !newToWarehouse;
   const memo = fromWarehouse && defaulted.length === 0 && bookedList === booked.value ? answersFor(model, bookedList) : undefined;
   // The cards carry the catalogue's seats left and its inactive list is a rule: an answer is remembered for one load of it.
-  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, query.from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
+  const memoKey = memo && [query.customerId, personalisable ? 'p' : 'n', query.k, from, query.to, query.budget ?? '', query.exclude?.join(',') ?? '', homeCountry.value ?? '', availability.snapshotId, ctx.catalogue.generation].join('|');
   const remembered = memo && memo.get(memoKey!);
   if (remembered) return remembered;
   const rules: BusinessRules = {
@@ -201,7 +207,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
     return it ? [{ r, it }] : [];
   });
   const features = {
-    window: { from: query.from, to: query.to },
+    window: { from, to: query.to },
     available: availability.snapshotId,
     bookedThisSeason: bookedList,
     homeMarket: homeMarket ?? null,
@@ -211,10 +217,10 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   const scored: ScoredRecommendations = {
     answer: {
       customerId: query.customerId,
-      window: { from: query.from, to: query.to },
+      window: { from, to: query.to },
       personal: known,
       items: items.map(({ r, it }) => ({
-        ...itineraryCard(it, query.from),
+        ...itineraryCard(it, from),
         score: Number(r.score.toFixed(6)),
         explanation: r.explanation,
         basedOn: r.basedOn === undefined ? null : Number(r.basedOn),
