@@ -10,7 +10,7 @@ export const command: Command = {
   summary: 'Copy what changed in the booking system (PostgreSQL) into ClickHouse',
   options: {
     table: { type: 'string', multiple: true, description: `Only this table (repeatable): ${INGEST_TABLES.map((t) => t.name).join(', ')}` },
-    full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower); after the booking system moved to another PostgreSQL cluster, empties the copies it filled and loads them again' },
+    full: { type: 'boolean', description: 'Ignore the watermarks and copy everything again (same result, slower); after the booking system moved to another PostgreSQL cluster, empties the copies it filled, and the marts they feed, and loads them again' },
     'batch-rows': { type: 'string', description: 'Rows per ClickHouse insert on the copy path', default: String(DEFAULT_BATCH_ROWS) },
     concurrency: { type: 'string', description: 'Tables copied at the same time (default: 2 when ClickHouse pulls, 1 on the copy path)' },
     'keep-tombstones-days': { type: 'string', description: 'Days a copied delete stays in ingest_deletions for another warehouse', default: '7' },

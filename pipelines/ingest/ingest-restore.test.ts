@@ -119,7 +119,109 @@ describe('ingest from a booking system whose PostgreSQL changed under the wareho
     const again = await ingest(db.pool, ch, { log: quietLog });
     assert.equal(again.rows, 0);
   });
+
+  it('rebuilds with --full the acceptance mart that the decisions’ copy feeds, from the decisions reloaded', async () => {
+    const decisions = await decideSuggestions(db.pool);
+    await warehouse('mart_rebuild');
+    assert.deepEqual(await martFigures(ch), await decisionFigures(ch), 'the mart agrees with the copy before the restore');
+    // A backup taken before the first override was made, restored onto another cluster: that decision is not there,
+    // and the restored identity hands its id to the next decision, made by someone else on another day.
+    const gone = decisions.find((d) => d.action === 'override')!;
+    await db.pool.query('ALTER TABLE suggestion_decisions DISABLE TRIGGER suggestion_decisions_immutable');
+    await db.pool.query('DELETE FROM suggestion_decisions WHERE id = $1', [gone.id]);
+    await db.pool.query('ALTER TABLE suggestion_decisions ENABLE TRIGGER suggestion_decisions_immutable');
+    await decideSuggestions(db.pool, { reuseId: gone.id });
+    const mark = (await readWatermarks(ch)).get('suggestion_decisions')!;
+    await writePosition(ch, 'suggestion_decisions', mark.changeXid, '6999999999999999999');
+    await assert.rejects(ingest(db.pool, ch, { log: quietLog }), /suggestion_decisions: copied from PostgreSQL cluster/);
+
+    await ingest(db.pool, ch, { log: quietLog, full: true });
+    const mart = await martFigures(ch);
+    assert.deepEqual(mart, await decisionFigures(ch), 'the mart counts the decisions reloaded, and only them');
+    assert.deepEqual(mart, await postgresFigures(db.pool), 'which are the booking system’s');
+    const overrides = await rowsOf<{ ids: string[] }>(ch, 'SELECT arraySort(arrayMap(c -> toString(c.1), groupUniqArrayIfMerge(override_changes))) AS ids FROM mart_suggestion_acceptance');
+    assert.ok(!overrides[0].ids.includes(String(gone.id)), `the override no longer in PostgreSQL (${gone.id}) is gone from the mart`);
+  });
 });
+
+/**
+ * Decisions on price suggestions, written as the review desk leaves them (no auto-accept band is needed): one
+ * suggestion on each of the first quotations, decided in turn accept, override, reject, override by one manager,
+ * or, with reuseId, one more suggestion decided by another manager on another day under that id.
+ */
+async function decideSuggestions(pool: TestDatabase['pool'], opts: { reuseId?: number } = {}): Promise<Array<{ id: number; action: string }>> {
+  const quotations = opts.reuseId === undefined ? 'q.id BETWEEN 1 AND 8' : 'q.id = 9';
+  const { rows: suggestions } = await pool.query<{ id: number }>(
+    `INSERT INTO price_suggestions (quotation_id, quotation_version, itinerary_id, destination_id, service_level, departure_date, party_size,
+                                    cost_total, current_price, suggested_price, lo80, hi80, model_version)
+       SELECT q.id, 1, q.itinerary_id, i.destination_id, i.service_level, q.departure_date, q.party_size, q.cost_total, q.price_total,
+              round(q.price_total * 1.1, 2), q.price_total, round(q.price_total * 1.2, 2), 'price-00000' || (1 + q.id % 2)
+         FROM quotations q JOIN itineraries i ON i.id = q.itinerary_id WHERE ${quotations} ORDER BY q.id
+     RETURNING id::int`,
+  );
+  const { rows } = await pool.query<{ id: number; action: string }>(
+    `INSERT INTO suggestion_decisions (id, suggestion_id, action, decided_price, reason, decided_by, decided_by_role, quotation_id, destination_id,
+                                       service_level, departure_date, party_size, cost_total, current_price, suggested_price, lo80, hi80,
+                                       model_version, features, decided_at)
+       SELECT coalesce($2::bigint, nextval(pg_get_serial_sequence('suggestion_decisions', 'id'))), s.id, a.action,
+              CASE a.action WHEN 'override' THEN round(s.suggested_price * (0.9 + (s.id % 5) * 0.01), 2) WHEN 'reject' THEN s.current_price ELSE s.suggested_price END,
+              CASE WHEN a.action IN ('override', 'reject') THEN 'test' END,
+              CASE WHEN $2::bigint IS NULL THEN 'Ana (api-key 1)' ELSE 'Luis (api-key 2)' END, 'pricing-manager', s.quotation_id, s.destination_id,
+              s.service_level, s.departure_date, s.party_size, s.cost_total, s.current_price, s.suggested_price, s.lo80, s.hi80, s.model_version, '{}',
+              CASE WHEN $2::bigint IS NULL THEN timestamptz '2031-03-09 15:00Z' + (s.id % 3) * interval '1 day' ELSE timestamptz '2031-04-01 15:00Z' END
+         FROM price_suggestions s
+              CROSS JOIN LATERAL (SELECT CASE WHEN $2::bigint IS NULL THEN (ARRAY['accept', 'override', 'reject', 'override'])[1 + s.id % 4] ELSE 'reject' END AS action) a
+        WHERE s.id = ANY($1::bigint[]) ORDER BY s.id
+     RETURNING id::int, action`,
+    [suggestions.map((s) => s.id), opts.reuseId ?? null],
+  );
+  return rows;
+}
+
+/** Figures per day (in Lima), model version and manager, in the shape every side below gives them. */
+interface Figures {
+  day: string;
+  model_version: string;
+  decided_by: string;
+  decisions: string;
+  accepted: string;
+  overridden: string;
+  rejected: string;
+  override_ids: string[];
+}
+const BY = 'day, model_version, decided_by ORDER BY day, model_version, decided_by';
+
+async function martFigures(client: ClickHouseClient): Promise<Figures[]> {
+  return rowsOf<Figures>(
+    client,
+    `SELECT toString(day) AS day, model_version, decided_by, toString(uniqExactMerge(decisions)) AS decisions, toString(uniqExactIfMerge(accepted)) AS accepted,
+            toString(uniqExactIfMerge(overridden)) AS overridden, toString(uniqExactIfMerge(rejected)) AS rejected,
+            arraySort(arrayMap(c -> toString(c.1), groupUniqArrayIfMerge(override_changes))) AS override_ids
+       FROM mart_suggestion_acceptance GROUP BY ${BY}`,
+  );
+}
+
+/** The same figures computed from the copy of the decisions, each decision in its latest version. */
+async function decisionFigures(client: ClickHouseClient): Promise<Figures[]> {
+  return rowsOf<Figures>(
+    client,
+    `SELECT toString(toDate(decided_at, 'America/Lima')) AS day, model_version, decided_by, toString(count()) AS decisions,
+            toString(countIf(action IN ('accept', 'auto_accept'))) AS accepted, toString(countIf(action = 'override')) AS overridden,
+            toString(countIf(action = 'reject')) AS rejected, arraySort(arrayMap(x -> toString(x), groupArrayIf(id, action = 'override'))) AS override_ids
+       FROM suggestion_decisions FINAL WHERE is_deleted = 0 GROUP BY ${BY}`,
+  );
+}
+
+async function postgresFigures(pool: TestDatabase['pool']): Promise<Figures[]> {
+  const { rows } = await pool.query<Figures>(
+    `SELECT to_char((decided_at AT TIME ZONE 'America/Lima')::date, 'YYYY-MM-DD') AS day, model_version, decided_by, count(*)::text AS decisions,
+            count(*) FILTER (WHERE action IN ('accept', 'auto_accept'))::text AS accepted, count(*) FILTER (WHERE action = 'override')::text AS overridden,
+            count(*) FILTER (WHERE action = 'reject')::text AS rejected,
+            coalesce(array_agg(id::text ORDER BY id::text) FILTER (WHERE action = 'override'), '{}') AS override_ids
+       FROM suggestion_decisions GROUP BY day, model_version, decided_by ORDER BY day, model_version, decided_by`,
+  );
+  return rows;
+}
 
 /**
  * The review's case itself: pg_dump of a booking system on one cluster (the machine's, whose transaction ids are

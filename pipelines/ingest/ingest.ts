@@ -29,7 +29,8 @@ export interface IngestOptions {
   path?: 'auto' | 'pull' | 'copy';
   /**
    * Ignore watermarks and copy everything again (the result is the same data: rows collapse by version). Copies
-   * that another PostgreSQL cluster filled (see source-cluster.ts) are emptied first: a rebuild.
+   * that another PostgreSQL cluster filled (see source-cluster.ts) are emptied first, with the tables their inserts
+   * feed through materialized views (fed-tables.ts): a rebuild.
    */
   full?: boolean;
   /** Days a copied tombstone stays in ingest_deletions for another warehouse before it is deleted (default 7). */

@@ -4,6 +4,7 @@ import { clusterOf, quoteIdentifier } from '../../platform/clickhouse.ts';
 import { onCluster } from '../../platform/clickhouse-cluster.ts';
 import { SpiritError } from '../../platform/errors.ts';
 import type { SavedWatermark } from './watermark.ts';
+import { tablesFedBy } from './fed-tables.ts';
 
 /**
  * Whether the PostgreSQL the ingest reads is the one the warehouse's copies came from. change_xid counts in one
@@ -62,10 +63,16 @@ async function newestVersion(clickhouse: ClickHouseClient, table: string): Promi
 
 /**
  * The copies of another source, emptied before `--full` loads them again: their versions count in another
- * sequence, so rows copied again from this cluster would lose to them in FINAL rather than replace them.
+ * sequence, so rows copied again from this cluster would lose to them in FINAL rather than replace them. What a
+ * copy's inserts feed through materialized views goes with it (fed-tables.ts): the reload feeds it again, from the
+ * rows this cluster holds, where it would otherwise keep rows the copy lost (decisions a restored backup never had).
  */
 export async function emptyCopies(clickhouse: ClickHouseClient, tables: readonly string[]): Promise<void> {
-  for (const table of tables) await clickhouse.command({ query: onCluster(`TRUNCATE TABLE ${quoteIdentifier(table)}`, clusterOf(clickhouse)) });
+  for (const table of tables) {
+    for (const emptied of [quoteIdentifier(table), ...(await tablesFedBy(clickhouse, table))]) {
+      await clickhouse.command({ query: onCluster(`TRUNCATE TABLE ${emptied}`, clusterOf(clickhouse)) });
+    }
+  }
 }
 
 /** The ingest will not continue copies that another PostgreSQL filled: see sourceMismatches. */
