@@ -52,6 +52,15 @@ function metricsText(metrics: Record<string, number>): string {
     .join(' ');
 }
 
+/**
+ * The versions of other families this one was trained with, as `family@version`: serving loads exactly these with
+ * it, so they belong in the text view as much as in the JSON.
+ */
+function upstreamText(upstream: ModelVersion['upstream']): string {
+  const entries = Object.entries(upstream).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? 'none' : entries.map(([family, version]) => `${family}@${version}`).join(', ');
+}
+
 function aliasesOf(version: string, aliases: AliasState): string {
   return [aliases.champion === version ? 'champion' : '', aliases.challenger === version ? 'challenger' : ''].filter(Boolean).join(',');
 }
@@ -119,6 +128,7 @@ export const showCommand: Command = {
       ['created', version.createdAt],
       ['data window', `${version.dataWindow.from} .. ${version.dataWindow.to}`],
       ['features version', version.featuresVersion],
+      ['upstream', upstreamText(version.upstream)],
       ['holdout', version.holdoutId],
       ['metrics', metricsText(version.metrics)],
       ['params', JSON.stringify(version.params)],

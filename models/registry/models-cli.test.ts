@@ -94,3 +94,22 @@ test('MODEL_REGISTRY_URL points the CLI elsewhere; bad arguments exit 2, missing
     assert.match(misspelt.err, /"pryce" is not a model family; one of .*price/);
   }
 });
+
+test('models show prints the upstream versions a version was trained with, and "none" when it has none', async () => {
+  // A registry of its own, so the price versions above keep their numbers and the list above its lines.
+  const location = pathToFileURL(path.join(dataDir, 'lineage')).href;
+  const lineage = ModelRegistry.open(location);
+  const common = { dataWindow: { from: '2024-01-01', to: '2025-06-30' }, holdoutId: 'holdout-2025-07', metrics: { rmse: 1 } };
+  const segmenter = await lineage.register({ ...common, featuresVersion: 'customer-features-v1', artifact: { family: 'segmentation', formatVersion: 1, params: {}, state: {} } });
+  await lineage.register({ ...common, featuresVersion: 'quotation-features-v3', upstream: { segmentation: segmenter.version }, artifact: { family: 'price', formatVersion: 1, params: {}, state: {} } });
+
+  const price = cli(['models', 'show', 'price', 'price-000001'], { MODEL_REGISTRY_URL: location });
+  assert.equal(price.code, 0, price.err);
+  assert.match(price.out, /^upstream\s+segmentation@segmentation-000001$/m);
+  const json = cli(['models', 'show', 'price', 'price-000001', '--json'], { MODEL_REGISTRY_URL: location });
+  assert.deepEqual(JSON.parse(json.out).upstream, { segmentation: 'segmentation-000001' }, 'the text says what the JSON says');
+
+  const alone = cli(['models', 'show', 'segmentation', 'segmentation-000001'], { MODEL_REGISTRY_URL: location });
+  assert.equal(alone.code, 0, alone.err);
+  assert.match(alone.out, /^upstream\s+none$/m);
+});
