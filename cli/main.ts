@@ -3,6 +3,7 @@ import { createLogger } from '../platform/log.ts';
 import { InputError, SpiritError } from '../platform/errors.ts';
 import { helpText, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { groupHelpText, subcommandsOf } from './group-help.ts';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -12,7 +13,8 @@ function overview(): string {
     'Spirit Tours data and ML platform. Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
     '',
-    'Run `spirit-ml <command> --help` for the options of one command.',
+    'Run `spirit-ml <command> --help` for the options of one command, `spirit-ml <group> --help` (models, pipeline…)',
+    'for the subcommands of one group.',
     '',
   ].join('\n');
 }
@@ -34,7 +36,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = findCommand(argv);
   if (!entry) {
-    const prefix = COMMANDS.filter((c) => c.name.startsWith(argv[0] + ' ')).map((c) => c.name);
+    const prefix = subcommandsOf(argv[0]).map((c) => c.name);
+    if (prefix.length && (argv[1] === '--help' || argv[1] === '-h')) {
+      process.stdout.write(groupHelpText(argv[0]));
+      return 0;
+    }
     const hint = prefix.length ? `did you mean: ${prefix.join(', ')}?` : 'run `spirit-ml --help` for the list';
     process.stderr.write(`spirit-ml: unknown command "${argv.slice(0, 2).join(' ')}"; ${hint}\n`);
     return 2;
