@@ -94,6 +94,24 @@ test('a corrupt artefact is refused with a clear error and other versions still 
   assert.deepEqual(await registry.loadArtifact(good.version), artifact());
 });
 
+test('evaluateForPromotion with a baseline: a first version worse than it stays challenger; one that recorded none is promoted', async () => {
+  const rule = { ...RMSE, baseline: 'cost_plus_rmse' };
+  const registry = freshRegistry();
+  const worse = await registry.evaluateForPromotion('price', (await registry.register(run({ rmse: 1100, cost_plus_rmse: 1000 }))).version, rule);
+  assert.deepEqual([worse.outcome, worse.championAfter, worse.candidateValue, worse.baselineValue], ['challenger', null, 1100, 1000]);
+  assert.match(worse.reason, /no champion yet, but rmse 1100 is worse than its baseline's 1000 \(cost_plus_rmse, tolerance 0\)/);
+  const tie = await registry.evaluateForPromotion('price', (await registry.register(run({ rmse: 1000, cost_plus_rmse: 1000 }))).version, rule);
+  assert.equal(tie.outcome, 'promoted', 'as good as the baseline is not worse');
+  const slack = freshRegistry();
+  const within = await slack.evaluateForPromotion('price', (await slack.register(run({ rmse: 1040, cost_plus_rmse: 1000 }))).version, { ...rule, tolerance: 0.05 });
+  assert.equal(within.outcome, 'promoted', 'the rule’s tolerance holds for the baseline as for a champion');
+
+  const older = freshRegistry();
+  const unmeasured = await older.evaluateForPromotion('price', (await older.register(run({ rmse: 1100 }))).version, rule);
+  assert.deepEqual([unmeasured.outcome, unmeasured.reason], ['promoted', 'no champion yet']);
+  await assert.rejects(older.evaluateForPromotion('price', 'price-000001', { ...RMSE, baseline: '' }), /rule.baseline must name a metric/);
+});
+
 test('evaluateForPromotion: no champion, better, worse, within tolerance, other holdout', async () => {
   const registry = freshRegistry();
   const v1 = await registry.register(run({ rmse: 100 }));

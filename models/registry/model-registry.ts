@@ -23,6 +23,8 @@ export interface Decision {
   rule?: PromotionRule;
   candidateValue?: number | null;
   championValue?: number | null;
+  /** The candidate's baseline metric, when the rule names one and there was no champion to compare with. */
+  baselineValue?: number | null;
   holdoutId?: string;
 }
 
@@ -177,8 +179,9 @@ export class ModelRegistry {
   }
 
   /**
-   * The automatic rule after training: the version becomes champion when there is none or when it is not worse
-   * on the same holdout, otherwise challenger. The decision and its numbers go to the decisions log.
+   * The automatic rule after training: the version becomes champion when there is none (and it is not worse than
+   * the baseline the rule names, when it recorded one) or when it is not worse than the champion on the same
+   * holdout, otherwise challenger. The decision and its numbers go to the decisions log.
    */
   async evaluateForPromotion(family: string, version: string, rule: PromotionRule): Promise<Decision> {
     return this.withFamilyLock(family, async () => {
@@ -197,9 +200,10 @@ export class ModelRegistry {
         reason: verdict.reason,
         championBefore: before.champion,
         championAfter: after.champion,
-        rule: { metric: rule.metric, direction: rule.direction, tolerance: rule.tolerance },
+        rule: { metric: rule.metric, direction: rule.direction, tolerance: rule.tolerance, ...(rule.baseline === undefined ? {} : { baseline: rule.baseline }) },
         candidateValue: verdict.candidateValue,
         championValue: verdict.championValue,
+        ...(verdict.baselineValue === undefined ? {} : { baselineValue: verdict.baselineValue }),
         holdoutId: candidate.holdoutId,
       });
     });

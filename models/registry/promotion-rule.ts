@@ -10,6 +10,12 @@ export interface PromotionRule {
   metric: string;
   direction: 'lower' | 'higher';
   tolerance: number;
+  /**
+   * The metric, recorded with each version, of the simple method it was scored against on the same holdout
+   * (cost_plus_rmse, popularity_ndcg10…). With no champion to compare with, it is the only yardstick: a first
+   * version worse than it is not served, since the simple method would have done better.
+   */
+  baseline?: string;
 }
 
 export type PromotionOutcome = 'promoted' | 'challenger' | 'unchanged';
@@ -19,6 +25,8 @@ export interface PromotionVerdict {
   reason: string;
   candidateValue: number | null;
   championValue: number | null;
+  /** The candidate's baseline metric, when the rule names one and the decision used it (no champion yet). */
+  baselineValue?: number | null;
 }
 
 export function checkPromotionRule(rule: PromotionRule): void {
@@ -28,6 +36,9 @@ export function checkPromotionRule(rule: PromotionRule): void {
   }
   if (typeof rule.tolerance !== 'number' || !(rule.tolerance >= 0 && rule.tolerance < 1)) {
     throw new InputError(`rule.tolerance must be a fraction in [0, 1), got ${String(rule.tolerance)}`, 'rule.tolerance');
+  }
+  if (rule.baseline !== undefined && (typeof rule.baseline !== 'string' || rule.baseline === '')) {
+    throw new InputError('rule.baseline must name a metric, e.g. cost_plus_rmse', 'rule.baseline');
   }
 }
 
@@ -43,7 +54,7 @@ export function judgePromotion(candidate: ModelVersion, champion: ModelVersion |
   if (candidateValue === undefined) {
     throw new InputError(`${candidate.version} has no metric "${rule.metric}" (it has ${Object.keys(candidate.metrics).join(', ') || 'none'})`, 'rule.metric');
   }
-  if (!champion) return { outcome: 'promoted', reason: 'no champion yet', candidateValue, championValue: null };
+  if (!champion) return judgeFirstVersion(candidate, candidateValue, rule);
   if (champion.version === candidate.version) {
     return { outcome: 'unchanged', reason: `${candidate.version} is already the champion`, candidateValue, championValue: candidateValue };
   }
@@ -73,5 +84,35 @@ export function judgePromotion(candidate: ModelVersion, champion: ModelVersion |
     reason: `${rule.metric} ${candidateValue} is worse than champion's ${championValue} (tolerance ${rule.tolerance})`,
     candidateValue,
     championValue,
+  };
+}
+
+/**
+ * A version with no champion to compare with: promoted unless it is worse than the baseline recorded with it, on
+ * its own holdout, by more than the rule's tolerance. One that is worse becomes the challenger, for a person to promote by hand if they want it
+ * served anyway (the family's routes answer 503 "no champion" meanwhile). A version that recorded no baseline
+ * (or a rule that names none) is promoted as before: there is nothing to hold it to.
+ */
+function judgeFirstVersion(candidate: ModelVersion, candidateValue: number, rule: PromotionRule): PromotionVerdict {
+  const baselineValue = rule.baseline === undefined ? undefined : candidate.metrics[rule.baseline];
+  if (rule.baseline === undefined || baselineValue === undefined) return { outcome: 'promoted', reason: 'no champion yet', candidateValue, championValue: null };
+  // Held to the baseline as it would be to a champion, tolerance included: a difference within it is noise.
+  if (notWorse(candidateValue, baselineValue, rule)) {
+    return {
+      outcome: 'promoted',
+      reason: `no champion yet; ${rule.metric} ${candidateValue} is not worse than its baseline's ${baselineValue} (${rule.baseline}, tolerance ${rule.tolerance})`,
+      candidateValue,
+      championValue: null,
+      baselineValue,
+    };
+  }
+  return {
+    outcome: 'challenger',
+    reason:
+      `no champion yet, but ${rule.metric} ${candidateValue} is worse than its baseline's ${baselineValue} (${rule.baseline}, tolerance ${rule.tolerance}) on ${candidate.holdoutId}: ` +
+      `not served; promote it by hand (spirit-ml models promote ${candidate.family} ${candidate.version}) to serve it anyway`,
+    candidateValue,
+    championValue: null,
+    baselineValue,
   };
 }

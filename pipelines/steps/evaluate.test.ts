@@ -156,3 +156,48 @@ describe('evaluate step after a rollback', () => {
     assert.deepEqual(await current(), { version: v1, rows: 3 });
   });
 });
+
+describe('evaluate step on a first version worse than its baseline', () => {
+  let client: ClickHouseClient;
+  let registry: ModelRegistry;
+  let ctx: StepContext;
+  let db: TestDatabase;
+  const register = (mase: number, naive: number) =>
+    registry.register({
+      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
+      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
+      featuresVersion: 'demand-series-v1',
+      metrics: { mase, seasonal_naive_mase: naive },
+      holdoutId: 'demand:2025-04-01..2025-07-01',
+    });
+
+  before(async () => {
+    ({ client } = await testClickHouse());
+    await useClickHouseDatabase(client, 'evaluate_first_version');
+    await migrateWarehouse(client, quietLog);
+    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
+    db = await bookingDatabase('evaluate_first_version');
+    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
+  });
+  after(async () => db?.drop());
+
+  it('does not make it champion: it is the challenger, and the decision gives both figures', async () => {
+    const worse = await register(1.3, 1.2);
+    await writeBatch(client, 'demand_forecasts', worse.version, 'run', [[{ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: '2025-07-01', mean: 1, lo80: 0, hi80: 2, lo95: 0, hi95: 3 }]], await registry.aliases('demand'));
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000001 challenger');
+    assert.deepEqual(await registry.aliases('demand'), { champion: null, challenger: 'demand-000001', previousChampions: [] });
+    const decision = (await registry.decisions('demand')).at(-1)!;
+    assert.match(decision.reason, /^no champion yet, but mase 1\.3 is worse than its baseline's 1\.2 \(seasonal_naive_mase, tolerance 0\.01\) on demand:2025-04-01\.\.2025-07-01: not served; promote it by hand/);
+    assert.deepEqual([decision.candidateValue, decision.baselineValue, decision.championAfter], [1.3, 1.2, null]);
+    assert.equal(decision.rule?.baseline, 'seasonal_naive_mase');
+    assert.deepEqual(await readAudit(db.pool, { action: 'model.promote' }), [], 'nothing was promoted');
+    assert.equal(await currentVersion(client, 'demand_forecasts'), null, 'readers are not pointed at its batch');
+  });
+
+  it('promotes the next version that is not worse than its baseline, and says so', async () => {
+    await register(1.1, 1.2);
+    assert.equal((await evaluateStep.run(ctx)).outputs.demand, 'demand-000002 promoted');
+    assert.equal((await registry.aliases('demand')).champion, 'demand-000002');
+    assert.equal((await registry.decisions('demand')).at(-1)!.reason, "no champion yet; mase 1.1 is not worse than its baseline's 1.2 (seasonal_naive_mase, tolerance 0.01)");
+  });
+});

@@ -10,8 +10,8 @@ import { promotionToleranceParam } from './support/step-params.ts';
 
 /**
  * Promotion after training. For each family, the newest version not yet judged goes through the registry's rule
- * (support/promotion.ts): champion when there is none, or when it is not worse than the champion on the same
- * holdout; otherwise challenger. The holdout is a window of whole months, so on the first run of a new month the
+ * (support/promotion.ts): champion when there is none and it is not worse than its baseline on its holdout, or
+ * when it is not worse than the champion on the same holdout; otherwise challenger. The holdout is a window of whole months, so on the first run of a new month the
  * champion's score is on an older window and not comparable: then the version is promoted only if it beats its own
  * baseline on its window (cost-plus, popularity, seasonal naive, customer_type, keyword rules), and the decision says so.
  * Only a window that moved on in time does that (holdoutMovedOn): a backfill's older window, another seed or another
@@ -44,7 +44,8 @@ export function evaluateStepFor(families: ModelFamilies): Step {
           outputs[family] = `${candidate.version} already judged`;
           continue;
         }
-        const rule = { ...promotion.rule, tolerance: tolerance ?? promotion.rule.tolerance };
+        // The baseline goes with the rule: a first version (no champion to compare with) worse than it stays challenger.
+        const rule = { ...promotion.rule, tolerance: tolerance ?? promotion.rule.tolerance, baseline: promotion.baseline };
         let decision: Decision = await registry.evaluateForPromotion(family, candidate.version, rule);
         // The champion's own holdout is read only when the holdouts differ: most decisions never need it.
         const movedOn = async () => {
@@ -58,7 +59,10 @@ export function evaluateStepFor(families: ModelFamilies): Step {
             `holdout moved on (${candidate.holdoutId}); ${promotion.rule.metric} ${candidate.metrics[promotion.rule.metric]} beats the baseline's ${candidate.metrics[promotion.baseline]} on it`,
           );
         }
-        ctx.log.info('promotion decision', { family, version: candidate.version, outcome: decision.outcome, reason: decision.reason });
+        // A family left without a champion serves nothing (its routes answer 503): worth more than an info line.
+        const fields = { family, version: candidate.version, outcome: decision.outcome, reason: decision.reason };
+        if (decision.championAfter === null) ctx.log.warn('promotion decision: the family has no champion to serve', fields);
+        else ctx.log.info('promotion decision', fields);
         if (decision.outcome === 'promoted') {
           await appendAudit(ctx.pg, pipelineActor('evaluate'), { action: 'model.promote', target: `model:${family}/${candidate.version}`, before: { champion: decision.championBefore }, after: { champion: decision.championAfter, reason: decision.reason } });
         }

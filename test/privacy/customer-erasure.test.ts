@@ -60,6 +60,13 @@ describe('erasing a customer', () => {
     registryDir = tempDir('registry');
     registry = ModelRegistry.open(pathToFileURL(registryDir).href);
     await run(['ingest', 'build-features', 'train-segments', 'train-recommender', 'train-price', 'evaluate']);
+    // In a world this small the first recommender can fall short of popularity on its 90 held-out customers
+    // (ndcg10 0.2236 against 0.2270 with seed 11), and evaluate then leaves it challenger, unserved. Erasure needs
+    // a served recommender, so it is promoted by hand as a person would; evaluate again points the batch readers at it.
+    if ((await registry.aliases('recommender')).champion === null) {
+      await registry.promote('recommender', 'challenger', 'erasure test: a recommender to serve');
+      await run(['evaluate']);
+    }
 
     // A customer the recommender knows, with a name nobody else has.
     const { rows } = await db.pool.query<{ id: string; name: string; email: string; external_ref: string }>(
