@@ -74,6 +74,16 @@ export function describeViolation(v: FastifySchemaValidationError): { field: str
   return { field: fieldPath(v.instancePath), problem: v.message ?? 'is not valid' };
 }
 
+/**
+ * A union of literals (`Type.Union([Type.Literal('json'), …])`) fails once per alternative, each violation naming one
+ * allowed value (`const`); they are told as one list, as an enum's are, rather than "must be equal to constant".
+ */
+function oneOfLiterals(chosen: FastifySchemaValidationError, all: FastifySchemaValidationError[]): FastifySchemaValidationError {
+  if (chosen.keyword !== 'const') return chosen;
+  const allowedValues = all.filter((v) => v.keyword === 'const' && v.instancePath === chosen.instancePath).map((v) => (v.params as ValidationParams).allowedValue);
+  return { ...chosen, keyword: 'enum', params: { allowedValues } };
+}
+
 const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query parameter', params: 'path parameter', headers: 'header' };
 
 /**
@@ -88,7 +98,7 @@ export function errorAnswer(error: FastifyError | SpiritError | Error, request: 
     const part = (error as FastifyError).validationContext ?? 'body';
     // An unknown field is the clearest thing to report; otherwise the first violation.
     const chosen = validation.find((v) => v.keyword === 'boolean' || v.keyword === 'additionalProperties') ?? validation[0];
-    const { field, problem } = describeViolation(chosen);
+    const { field, problem } = describeViolation(oneOfLiterals(chosen, validation));
     const name = field === '' ? part : field;
     return { status: 400, body: { code: 'invalid_input', message: `${PART_NAMES[part] ?? part} ${name} ${problem}`, field: name } };
   }
