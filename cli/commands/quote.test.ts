@@ -45,7 +45,12 @@ describe('spirit-ml quote', () => {
     assert.match(missing.err, /--customer is required/);
     const badDate = await spiritMl(env, 'create', '--customer', '1', '--itinerary', '1', '--date', '2031-02-30', '--pax', '2', '--key', 'k');
     assert.equal(badDate.code, 2);
-    assert.match(badDate.err, /departureDate must be a date/);
+    // Named as the option the person typed, not as the request field behind it.
+    assert.match(badDate.err, /--date must be a date as YYYY-MM-DD, got "2031-02-30"/);
+    const pastDate = await spiritMl(env, 'create', '--customer', '1', '--itinerary', '1', '--date', '2020-01-01', '--pax', '2', '--key', 'k');
+    assert.equal(pastDate.code, 2, pastDate.err);
+    assert.match(pastDate.err, /--date 2020-01-01 has passed/);
+    assert.doesNotMatch(pastDate.err, /departureDate/);
     const badId = await spiritMl(env, 'show', 'Q12');
     assert.equal(badId.code, 2);
     assert.match(badId.err, /ID must be a quotation id/);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { UsageError } from '../../platform/errors.ts';
+import { InputError, UsageError } from '../../platform/errors.ts';
 import { createQuotation } from '../../domain/quotations/create-quotation.ts';
 import { DEFAULT_BANDS } from '../../domain/quotations/price-table.ts';
 import { checkQuotationRequest, CHANNELS } from '../../domain/quotations/quotation-request.ts';
@@ -39,6 +39,28 @@ function describe(q: QuotationView): string {
   return lines.join('\n') + '\n';
 }
 
+/** The quotation request's fields, as this command's options name them. */
+const OPTION_OF_FIELD: Record<string, string> = { customerId: '--customer', itineraryId: '--itinerary', departureDate: '--date', partySize: '--pax', channel: '--channel', language: '--language' };
+
+/**
+ * The booking system's checks name the request's fields (`departureDate 2020-07-14 has passed`); a person at the
+ * command line typed `--date`, so the error is told in the option's name, as a usage error (exit 2).
+ */
+function asOptionError(err: unknown): unknown {
+  const option = err instanceof InputError && !(err instanceof UsageError) && err.field !== undefined ? OPTION_OF_FIELD[err.field] : undefined;
+  if (!option) return err;
+  const { field, message } = err as InputError;
+  return new UsageError(message.startsWith(`${field} `) ? `${option} ${message.slice(field!.length + 1)}` : `${option}: ${message}`, option.slice(2));
+}
+
+async function checked<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw asOptionError(err);
+  }
+}
+
 export const createCommand: Command = {
   name: 'quote create',
   summary: 'Build a quotation (costing, price, suggestion) through the running scoring API',
@@ -58,7 +80,7 @@ export const createCommand: Command = {
   async run(args, ctx) {
     const key = stringArg(args, 'key', process.env.SPIRIT_API_KEY ?? '');
     if (!key) throw new UsageError('--key (or SPIRIT_API_KEY) is required: an API key with the quotation-engine role', 'key');
-    const request = checkQuotationRequest({
+    const request = await checked(() => checkQuotationRequest({
       customerId: intArg(args, 'customer', { min: 1 }),
       itineraryId: intArg(args, 'itinerary', { min: 1 }),
       departureDate: stringArg(args, 'date'),
@@ -66,11 +88,11 @@ export const createCommand: Command = {
       channel: choiceArg(args, 'channel', CHANNELS, 'agent'),
       ...(args.values.language ? { language: String(args.values.language) } : {}),
       bands: [...DEFAULT_BANDS],
-    });
+    }));
     const baseUrl = stringArg(args, 'api', `http://${ctx.config.host}:${ctx.config.port}`);
     const actor = stringArg(args, 'by', `cli:${os.userInfo().username}`);
     const view = await withPostgres(ctx.config, ctx.log, async (pool) => {
-      const created = await createQuotation({ pool, scorer: new ScoringClient({ baseUrl, apiKey: key }), log: ctx.log }, request, actor);
+      const created = await checked(() => createQuotation({ pool, scorer: new ScoringClient({ baseUrl, apiKey: key }), log: ctx.log }, request, actor));
       return { created, quotation: await readQuotation(pool, created.quotationId) };
     });
     if (args.values.json) {
