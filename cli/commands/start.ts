@@ -121,23 +121,7 @@ export const command: Command = {
         { count: 24, seed },
       );
       say(`review desk: ${work.pending} suggestion(s) pending`);
-      out(
-        [
-          '',
-          `Spirit ML is running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s).`,
-          `  API            ${base}/v1   (send the header  x-api-key: <key>)`,
-          `  API docs       ${base}/docs`,
-          `  Health         ${base}/health   ${base}/ready`,
-          `  Review desk    ${base}/review`,
-          `  GraphQL        ${base}/graphql   (same keys; GraphiQL at ${base}/graphiql outside production)`,
-          `  API keys       ${keys.file}   (one per role, readable by you only; lists show prefixes: ${keyPrefixes(keys.keys)})`,
-          `  Try it         curl -H "x-api-key: $(node -p "require('${keys.file}').analyst")" ${base}/v1/destinations`,
-          '',
-          'Stop with Ctrl+C. `npm start` again reuses the data; the embedded ClickHouse is held by this process',
-          'while it runs (see README: querying while the API runs).',
-          '',
-        ].join('\n'),
-      );
+      out(runningBanner({ base, seconds: (performance.now() - started) / 1000, keysFile: keys.file, keys: keys.keys }));
       // Domain events (quotations, bookings, payments) reach ClickHouse's `events` table through the outbox. With
       // REDIS_URL the relay and its consumer run in `spirit-ml worker`; here, in this process, straight to
       // ClickHouse, at most one insert a second (each insert is a part).
@@ -181,6 +165,28 @@ async function ensureApiKeys(pool: Parameters<typeof createApiKey>[0], dataDir: 
 }
 
 /** Keys are shown whole once, in the file; elsewhere only by the prefix that `keys list` shows too. */
+/**
+ * What `npm start` prints once it serves: every URL in it answers (the API's routes are under /v1, which itself is
+ * no route, so the docs page is given for them), and the README section it points to exists.
+ */
+export function runningBanner(o: { base: string; seconds: number; keysFile: string; keys: Record<string, string> }): string {
+  const { base, keysFile } = o;
+  return [
+    '',
+    `Spirit ML is running (ready in ${o.seconds.toFixed(1)} s).`,
+    `  API docs       ${base}/docs   (every /v1 route; send the header  x-api-key: <key>)`,
+    `  Health         ${base}/health   ${base}/ready`,
+    `  Review desk    ${base}/review`,
+    `  GraphQL        ${base}/graphql   (same keys; GraphiQL at ${base}/graphiql outside production)`,
+    `  API keys       ${keysFile}   (one per role, readable by you only; lists show prefixes: ${keyPrefixes(o.keys)})`,
+    `  Try it         curl -H "x-api-key: $(node -p "require('${keysFile}').analyst")" ${base}/v1/destinations`,
+    '',
+    'Stop with Ctrl+C. `npm start` again reuses the data; the embedded ClickHouse is held by this process while it',
+    'runs, so `spirit-ml sql` and `notebook run` send their queries to this API (README, section Analysts).',
+    '',
+  ].join('\n');
+}
+
 function keyPrefixes(keys: Record<string, string>): string {
   return Object.entries(keys)
     .map(([role, key]) => `${role} ${key.slice(0, 10)}…`)
