@@ -108,6 +108,9 @@ describe('spirit-ml sql refuses what an attacker ran through it', () => {
     assert.deepEqual(JSON.parse(ok.out), { n: 0, since: '2024-01-01' });
     const bad = await runSpiritMl(env, 'sql', 'SELECT {since:Date} AS since', '--param', 'since=yesterday');
     refused(bad, /query parameter since must be a date YYYY-MM-DD/);
+    // Asked for as this command takes it, not as the API's body does ("pass it in params").
+    const missing = await runSpiritMl(env, 'sql', 'SELECT {since:Date} AS since');
+    refused(missing, /query parameter since \(Date\) has no value: give it as --param since=VALUE/);
   });
 
   it('uses the analyst user, never the platform user, when one is configured for a ClickHouse server', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command, ParsedArgs } from '../command.ts';
 import { choiceArg, existingFile, intArg } from '../command.ts';
-import { UsageError } from '../../platform/errors.ts';
+import { InputError, UsageError } from '../../platform/errors.ts';
 import { renderTable } from '../render-table.ts';
 import { openAnalystSource } from '../analyst-source.ts';
 import { CLI_LIMITS, LIMIT_CEILINGS, type AnalystLimits } from '../../platform/analyst-sql/index.ts';
@@ -18,6 +18,16 @@ export function paramArgs(args: ParsedArgs): Record<string, string> {
     params[name] = raw.slice(eq + 1);
   }
   return params;
+}
+
+/**
+ * The analyst guard speaks to API callers, who pass values in `params`; here a value is given as `--param`, so a
+ * missing one is asked for that way (the API answers the same message while `npm start` holds the warehouse).
+ */
+export function asParamOptionError(err: unknown): unknown {
+  if (!(err instanceof InputError) || !err.field?.startsWith('params.')) return err;
+  const name = err.field.slice('params.'.length);
+  return new UsageError(err.message.replace(/: pass it in params$/, `: give it as --param ${name}=VALUE`), 'param');
 }
 
 /** `--max-rows`, `--timeout`: within the ceilings every analyst query has. */
@@ -62,7 +72,11 @@ export const command: Command = {
     if (!query?.trim()) throw new UsageError('missing QUERY (or --file)', 'QUERY');
     const params = paramArgs(args);
     const limits = limitArgs(args);
-    const source = await openAnalystSource(config, log, (line) => process.stderr.write(`spirit-ml sql: ${line}\n`));
+    const opened = await openAnalystSource(config, log, (line) => process.stderr.write(`spirit-ml sql: ${line}\n`));
+    const source: typeof opened = {
+      ...opened,
+      run: (q) => opened.run(q).catch((err: unknown) => Promise.reject(asParamOptionError(err))),
+    };
     try {
       if (format === 'csv') {
         const result = await source.run({ sql: query, params, format: 'csv', limits });
