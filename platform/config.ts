@@ -60,6 +60,25 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/**
+ * A server URL, checked at start: a value that is no URL of its kind would otherwise reach the driver, which says
+ * "getaddrinfo ENOTFOUND base" without naming the variable. The value is not repeated: it may hold a password.
+ */
+function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: readonly string[], example: string): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(value).protocol;
+  } catch {
+    scheme = undefined;
+  }
+  if (scheme === undefined || !schemes.includes(scheme)) {
+    throw new InputError(`${name} must be a URL such as ${example} (${schemes.join(' or ')}); the value set is not one (not shown: it may hold a password)`, name);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -77,16 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     dataDir: path.resolve(nonEmpty(env.SPIRIT_DATA_DIR) ?? '.spirit-ml'),
-    databaseUrl: nonEmpty(env.DATABASE_URL),
+    databaseUrl: urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/spirit'),
     embeddedPgPort: intSetting(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    clickhouseUrl: nonEmpty(env.CLICKHOUSE_URL),
+    clickhouseUrl: urlSetting(env, 'CLICKHOUSE_URL', ['http:', 'https:'], 'http://clickhouse:8123'),
     clickhouseUser: nonEmpty(env.CLICKHOUSE_USER),
     clickhousePassword: env.CLICKHOUSE_PASSWORD,
     clickhouseAnalystUser: nonEmpty(env.CLICKHOUSE_ANALYST_USER),
     clickhouseAnalystPassword: env.CLICKHOUSE_ANALYST_PASSWORD,
     clickhouseDatabase: checkClickHouseDatabase(nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'spirit'),
     clickhouseCluster,
-    redisUrl: nonEmpty(env.REDIS_URL),
+    redisUrl: urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     logLevel,
