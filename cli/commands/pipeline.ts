@@ -9,7 +9,7 @@ import { loadPipelineGraph } from '../../pipelines/graph.ts';
 import { checkRetryPolicy, DEFAULT_RETRY, type RetryPolicy } from '../../pipelines/runner/retry-policy.ts';
 import type { Selection } from '../../pipelines/runner/selection.ts';
 import { selectSteps } from '../../pipelines/runner/selection.ts';
-import { openStepServices } from '../../pipelines/runner/step-services.ts';
+import { openStepServices, touchesClickHouse } from '../../pipelines/runner/step-services.ts';
 import { migrate } from '../../domain/migrate.ts';
 import { checkRunParams } from '../../pipelines/steps/support/run-params.ts';
 import type { RunRecord, RunState, StepRecord } from '../../pipelines/runner/run-state.ts';
@@ -111,7 +111,7 @@ export const runCommand: Command = {
   async run(args, ctx) {
     const graph = await graphFrom(args);
     const selection: Selection = { from: args.values.from as string | undefined, only: args.values.only as string[] | undefined };
-    selectSteps(graph, selection);
+    const selected = selectSteps(graph, selection);
     const params = parseParams(args.values.param as string[] | undefined);
     // A graph of one's own (--graph, PIPELINE_GRAPH) may take parameters of its own; the nightly graph's are known.
     if (!process.env.PIPELINE_GRAPH?.trim()) checkRunParams(params);
@@ -130,6 +130,9 @@ export const runCommand: Command = {
         ctx.log.info('run queued; waiting for the workers', { runId });
         await waitForRun(services.state, runId, { ...(timeoutSeconds > 0 ? { timeoutMs: timeoutSeconds * 1000 } : {}), pollMs: 1000, onPoll: progressOf(services.state, runId, ctx.log) });
       } else {
+        // The steps run in this process: an embedded ClickHouse held by another one (npm start, a worker) is said
+        // at once, before a run is recorded, rather than as each step failing its attempts, listed by `jobs failed`.
+        if (selected.some(touchesClickHouse)) await services.clickhouse();
         const { runPipelineInProcess } = await import('../../pipelines/runner/in-process-runner.ts');
         ({ runId } = await runPipelineInProcess(graph, services, { selection, params, retry }));
       }

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../../domain/migrate.ts';
@@ -107,6 +109,19 @@ for (const target of await postgresTargets()) {
 
       const failed = await cli(['jobs', 'failed', '--json'], env);
       assert.deepEqual((JSON.parse(failed.stdout) as Array<{ step: string; error: string }>).map((f) => [f.step, f.error]), [['build', 'build told to fail']]);
+    });
+
+    it('says at once that the embedded ClickHouse is held by another process, recording no run and no failed job', async () => {
+      // What npm start leaves while it serves: chDB's status file naming a live process (this test's).
+      const dataDir = tempDir('pipeline-cli-held');
+      fs.mkdirSync(path.join(dataDir, 'clickhouse'), { recursive: true });
+      fs.writeFileSync(path.join(dataDir, 'clickhouse', 'status'), `PID: ${process.pid}\nStarted at: now\n`);
+      const runsBefore = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pipeline_runs')).rows[0].n;
+      const held = await cli(['pipeline', 'run', '--only', 'build-features'], { ...env, SPIRIT_DATA_DIR: dataDir, PIPELINE_GRAPH: '' });
+      assert.equal(held.code, 1, held.stderr);
+      assert.match(held.stderr, /the embedded ClickHouse under .* is open in another spirit-ml process/);
+      const runsAfter = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pipeline_runs')).rows[0].n;
+      assert.equal(runsAfter, runsBefore, 'no run recorded: nothing ran');
     });
 
     it('refuses an unknown step with exit 2, naming the option', async () => {
