@@ -62,7 +62,8 @@ describe('spirit-ml guardrails', () => {
       [['set', '--min-margin', '0.1'], /--reason is required/],
       [['set', '--destination', 'atlantis', '--min-margin', '0.1', '--reason', 'x'], /--destination: there is no destination with code or id "atlantis"/],
       [['set', '--level', 'gold', '--min-margin', '0.1', '--reason', 'x'], /--level must be one of standard, superior, luxury/],
-      [['set', '--min-margin', '0.3', '--max-margin', '0.2', '--reason', 'x'], /maxMargin \(0.2\) must be above minMargin/],
+      [['set', '--min-margin', '0.3', '--max-margin', '0.2', '--reason', 'x'], /--max-margin \(0.2\) must be above --min-margin \(0.3\)/],
+      [['set', '--min-margin', '0.1', '--max-price-per-pax', '99.999', '--reason', 'x'], /--max-price-per-pax is a price in USD and must be whole cents/],
       [['remove', '--reason', 'x'], /default guardrail can be changed but not removed/],
       [['list', '--version', '0'], /--version must be at least 1/],
     ];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { cliActor, type Actor } from '../../platform/audit-log.ts';
-import { NotFoundError, UsageError } from '../../platform/errors.ts';
+import { InputError, NotFoundError, UsageError } from '../../platform/errors.ts';
 import { describeScope } from '../../models/price/guardrail-policy.ts';
 import {
   destinationIdOf, guardrailHistory, loadGuardrails, removeGuardrail, SERVICE_LEVELS, setGuardrail, type GuardrailRecord, type GuardrailScope,
@@ -79,6 +79,19 @@ export const listCommand: Command = {
   },
 };
 
+/** The rule's fields as this command's options name them. */
+const OPTION_OF_LIMIT: Record<string, string> = { minMargin: '--min-margin', maxMargin: '--max-margin', maxPricePerPax: '--max-price-per-pax', maxChangeVsList: '--max-change-vs-list' };
+
+/**
+ * The rule's checks (models/price/guardrails.ts) name its fields as the API's body does ("maxMargin (0.2) must be
+ * above minMargin (0.3)"); a person at the command line typed `--max-margin`, so the error is told in those names.
+ */
+function asLimitOptionError(err: unknown): unknown {
+  if (!(err instanceof InputError) || err instanceof UsageError || err.field === undefined || !(err.field in OPTION_OF_LIMIT)) return err;
+  const message = err.message.replace(/\b(minMargin|maxMargin|maxPricePerPax|maxChangeVsList)\b/g, (name) => OPTION_OF_LIMIT[name]);
+  return new UsageError(message, OPTION_OF_LIMIT[err.field].slice(2));
+}
+
 export const setCommand: Command = {
   name: 'guardrails set',
   summary: 'Set the guardrail of a destination and/or service level (a new revision)',
@@ -96,7 +109,9 @@ export const setCommand: Command = {
     const minMargin = numberArg(args, 'min-margin', { min: -0.99 });
     const change = { minMargin, maxMargin: optionalNumber(args, 'max-margin', -0.99), maxPricePerPax: optionalNumber(args, 'max-price-per-pax', 0), maxChangeVsList: optionalNumber(args, 'max-change-vs-list', 0) };
     const reason = stringArg(args, 'reason');
-    const written = await withPostgres(ctx.config, ctx.log, async (pool) => setGuardrail(pool, { ...(await scopeOf(pool, args)), ...change, reason, actor: actor(args) }));
+    const written = await withPostgres(ctx.config, ctx.log, async (pool) => setGuardrail(pool, { ...(await scopeOf(pool, args)), ...change, reason, actor: actor(args) })).catch((err: unknown) => {
+      throw asLimitOptionError(err);
+    });
     printRecord(ctx, Boolean(args.values.json), written, 'set');
   },
 };
