@@ -47,18 +47,7 @@ export const command: Command = {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    out(
-      [
-        `Spirit ML scoring API listening on ${base}`,
-        `  API      ${base}/v1   (header X-API-Key: <key>; create one with: spirit-ml keys create --name NAME --role ROLE)`,
-        `  Docs     ${base}/docs`,
-        `  GraphQL  ${base}/graphql  (same keys)`,
-        `  Review   ${base}/review   (the pricing managers' review desk; sign in with a pricing-manager key)`,
-        `  Health   ${base}/health   ${base}/ready`,
-        `  Metrics  ${base}/metrics  (admin key)`,
-        '',
-      ].join('\n'),
-    );
+    out(servingBanner(base));
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => onStopSignal(resolve));
     log.info('shutting down', { signal });
@@ -73,3 +62,16 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** What `spirit-ml serve` prints once it listens: every URL in it answers (GET /v1 is no route; /docs lists them). */
+export function servingBanner(base: string): string {
+  return [
+    `Spirit ML scoring API listening on ${base}`,
+    `  Docs     ${base}/docs   (every /v1 route; header X-API-Key: <key>, made with: spirit-ml keys create --name NAME --role ROLE)`,
+    `  GraphQL  ${base}/graphql  (same keys)`,
+    `  Review   ${base}/review   (the pricing managers' review desk; sign in with a pricing-manager key)`,
+    `  Health   ${base}/health   ${base}/ready`,
+    `  Metrics  ${base}/metrics  (admin key)`,
+    '',
+  ].join('\n');
+}
