@@ -17,6 +17,8 @@ test('a server URL that is not one is refused naming its variable, without repea
   for (const [name, value] of [['DATABASE_URL', 'notaurl'], ['DATABASE_URL', 'http://u:secret@db/spirit'], ['CLICKHOUSE_URL', 'ch-server:8123'], ['REDIS_URL', 'cache-host:6379']]) {
     assert.throws(() => loadConfig({ [name]: value }), (err: unknown) => err instanceof InputError && err.field === name && err.message.startsWith(`${name} must be a URL`) && !err.message.includes(value), `${name}=${value}`);
   }
+  // A password straight from `openssl rand -base64` often holds a /, which ends the URL's authority early.
+  assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://spirit:Qx7/Zp+k=@db:5432/spirit' }), /percent-encoded, e\.g\. \/ as %2F/);
   const ok = loadConfig({ DATABASE_URL: 'postgresql://spirit:pw@db:5432/spirit', CLICKHOUSE_URL: 'https://ch.example:8443', REDIS_URL: 'rediss://cache:6380/0' });
   assert.deepEqual([ok.databaseUrl, ok.clickhouseUrl, ok.redisUrl], ['postgresql://spirit:pw@db:5432/spirit', 'https://ch.example:8443', 'rediss://cache:6380/0']);
 });

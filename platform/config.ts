@@ -74,7 +74,11 @@ function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: readonly stri
     scheme = undefined;
   }
   if (scheme === undefined || !schemes.includes(scheme)) {
-    throw new InputError(`${name} must be a URL such as ${example} (${schemes.join(' or ')}); the value set is not one (not shown: it may hold a password)`, name);
+    throw new InputError(
+      `${name} must be a URL such as ${example} (${schemes.join(' or ')}); the value set is not one (not shown: it may hold a password; ` +
+        'a / @ # or ? in a user name or password must be percent-encoded, e.g. / as %2F)',
+      name,
+    );
   }
   return value;
 }
