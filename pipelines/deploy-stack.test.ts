@@ -42,7 +42,7 @@ function configVariables(): string[] {
   const source = fs.readFileSync(new URL('../platform/config.ts', import.meta.url), 'utf8');
   const names = new Set<string>();
   for (const m of source.matchAll(/env\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]);
-  for (const m of source.matchAll(/intSetting\(env, '([A-Z][A-Z0-9_]*)'/g)) names.add(m[1]);
+  for (const m of source.matchAll(/(?:intSetting|urlSetting)\(env, '([A-Z][A-Z0-9_]*)'/g)) names.add(m[1]);
   return [...names].sort();
 }
 
