@@ -51,25 +51,43 @@ function toMarkdown(results: Record<string, { title: string; figures: Record<str
   return lines.join('\n');
 }
 
+function usage(known: string[]): string {
+  return `Usage: npm run bench [-- NAME... [--scale small|full] [--data DIR] [--out DIR]]\nBenchmarks: ${known.join(', ')}\n`;
+}
+
 async function main() {
-  const { values, positionals } = parseArgs({
-    options: { scale: { type: 'string', default: 'full' }, data: { type: 'string' }, out: { type: 'string', default: 'bench/results' } },
-    allowPositionals: true,
-  });
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const known = readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace(/\.bench\.ts$/, ''))
+    .sort();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: { scale: { type: 'string', default: 'full' }, data: { type: 'string' }, out: { type: 'string', default: 'bench/results' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    // An unknown or malformed option is a usage error (exit 2), not a stack trace.
+    console.error(`bench: ${(err as Error).message.split('. ')[0]}\n${usage(known)}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage(known));
+    process.exit(0);
+  }
   if (values.scale !== 'small' && values.scale !== 'full') {
     console.error(`bench: --scale must be small or full, got "${values.scale}"`);
     process.exit(2);
   }
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const names = readdirSync(here)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .map((f) => f.replace(/\.bench\.ts$/, ''))
-    .filter((n) => positionals.length === 0 || positionals.includes(n))
-    .sort();
-  if (names.length === 0) {
-    console.error(`bench: no benchmark matches ${positionals.join(' ')}`);
+  // Every name given must be a benchmark: a misspelt one is not silently left out while the others run.
+  const unknown = positionals.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    console.error(`bench: no benchmark named ${unknown.join(', ')}\n${usage(known)}`);
     process.exit(2);
   }
+  const names = known.filter((n) => positionals.length === 0 || positionals.includes(n));
   const ctx: BenchContext = { scale: values.scale, dataDir: values.data, log: (m) => console.error(`[bench] ${m}`) };
   const host = machine();
   const results: Record<string, { title: string; figures: Record<string, unknown> }> = {};
