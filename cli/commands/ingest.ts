@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { choiceArg, intArg } from '../command.ts';
 import { openStores } from '../stores.ts';
+import { UsageError } from '../../platform/errors.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
 import { DEFAULT_BATCH_ROWS, ingest, IngestIncomplete } from '../../pipelines/ingest/ingest.ts';
 import { INGEST_TABLES } from '../../pipelines/ingest/ingest-tables.ts';
@@ -24,8 +25,15 @@ export const command: Command = {
     'Prints a JSON report (path, rows, seconds, rows/s per table). Safe to repeat or to kill: the next run resumes. ' +
     'A table that cannot be copied (a value ClickHouse cannot store) is named in `failed`, with the row to correct; the other tables are copied and the command exits 1.',
   async run(args, { config, log, out }) {
+    const tables = (args.values.table as string[] | undefined) ?? [];
+    // Checked before any store is opened: a mistyped name is a usage error naming --table, even while npm start
+    // holds the embedded ClickHouse (which would otherwise be the only thing said).
+    const known = INGEST_TABLES.map((t) => t.name);
+    for (const name of tables) {
+      if (!known.includes(name)) throw new UsageError(`--table: unknown table "${name}"; known: ${known.join(', ')}`, 'table');
+    }
     const options = {
-      tables: (args.values.table as string[] | undefined) ?? [],
+      tables,
       full: args.values.full === true,
       batchRows: intArg(args, 'batch-rows', { min: 1, max: 10_000_000 }),
       concurrency: args.values.concurrency === undefined ? undefined : intArg(args, 'concurrency', { min: 1, max: 16 }),
