@@ -26,6 +26,7 @@ import { clickHousePublisher } from '../../pipelines/outbox/clickhouse-events.ts
 import { tuneV8ForServing } from '../../platform/serving-v8.ts';
 import { onStopSignal } from '../../platform/stopping.ts';
 import { refreshMarts } from '../../pipelines/warehouse/marts.ts';
+import { familiesToTrain, unservedFamilies } from '../start-models.ts';
 
 const ROLES = ['admin', 'pricing-manager', 'quotation-engine', 'analyst'] as const;
 
@@ -40,7 +41,7 @@ export const command: Command = {
     customers: { type: 'string', description: 'Customers in the generated sample world (first run only)', default: '3000' },
     years: { type: 'string', description: 'Years of history in the sample world (first run only)', default: '3' },
     seed: { type: 'string', description: "Seed of the sample world and of the review desk's sample quotations", default: '42' },
-    retrain: { type: 'boolean', description: 'Run the model steps even when every family already has a champion' },
+    retrain: { type: 'boolean', description: 'Run the model steps even when every family already has a judged model (champion or challenger)' },
     'no-serve': { type: 'boolean', description: 'Stop after the pipeline instead of starting the API' },
     'ingest-every': { type: 'string', description: 'Minutes between ingests while serving (0 = only at start)', default: '15' },
   },
@@ -79,11 +80,11 @@ export const command: Command = {
         say(`reusing the booking system in place (${Number(rows[0].n).toLocaleString('en-US')} customers)`);
       }
 
-      const missing = await championsMissing(registry);
+      const missing = await familiesToTrain(registry, FAMILIES);
       const graph = await loadPipelineGraph();
       const train = args.values.retrain === true || missing.length > 0;
       const selection = train ? {} : { only: ['ingest'] };
-      say(train ? `pipeline: ${graph.map((s) => s.name).join(' → ')}` : 'every model family has a champion: ingest only (--retrain to train again)');
+      say(train ? `pipeline: ${graph.map((s) => s.name).join(' → ')}` : 'every model family has a trained model: ingest only (--retrain to train again)');
       const services = await openStepServices(config, log, { pg: stores.pg, clickhouse: stores.clickhouse, registry });
       // The models train with the pipeline's defaults, as the nightly runs do: a seed of its own would make their
       // holdouts another kind (the seed fixes the held-out sample), so no later version could replace these champions.
@@ -93,6 +94,7 @@ export const command: Command = {
       for (const run of runs) say(`  ${run.step.padEnd(20)} ${run.status.padEnd(9)} ${run.seconds.toFixed(1).padStart(6)} s  ${run.error ?? summarise(run.outputs)}`);
       const failed = runs.filter((r) => r.status !== 'succeeded');
       if (failed.length > 0) say(`${failed.length} step(s) did not succeed; the API serves what is available (families without a model answer 503)`);
+      for (const line of await unservedFamilies(registry, FAMILIES)) say(line);
 
       // Written before --no-serve stops: the README and the sql and notebook commands send people to this file.
       const keys = await ensureApiKeys(stores.pg, config.dataDir);
@@ -144,15 +146,6 @@ export const command: Command = {
     }
   },
 };
-
-async function championsMissing(registry: ModelRegistry): Promise<string[]> {
-  const missing: string[] = [];
-  for (const family of FAMILIES) {
-    const aliases = await registry.aliases(family).catch(() => undefined);
-    if (!aliases?.champion) missing.push(family);
-  }
-  return missing;
-}
 
 /** One key per role on the first run, kept (readable by this user only) so the next start shows the same. */
 async function ensureApiKeys(pool: Parameters<typeof createApiKey>[0], dataDir: string): Promise<{ file: string; keys: Record<string, string> }> {
