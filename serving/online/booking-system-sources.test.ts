@@ -13,10 +13,12 @@ import { addDays } from '../http/date-window.ts';
  */
 let db: TestDatabase;
 let queries = 0;
+// Departures a month ahead (Lima's day): one that has left is never offered, so fixed dates would stop answering.
+const day = (n: number) => addDays(limaToday(), 30 + n);
 before(async () => {
   db = await freshDatabase(await embeddedPostgresUrl(), 'booking_system_reads');
   await db.pool.query(`CREATE TABLE departures (id bigint PRIMARY KEY, itinerary_id bigint NOT NULL, departure_date date NOT NULL, status text NOT NULL, seats_sold int NOT NULL, capacity int NOT NULL)`);
-  await db.pool.query(`INSERT INTO departures VALUES (1, 7, '2027-07-12', 'scheduled', 4, 12), (2, 8, '2027-07-12', 'scheduled', 12, 12), (3, 9, '2027-07-13', 'cancelled', 0, 12)`);
+  await db.pool.query(`INSERT INTO departures VALUES (1, 7, $1, 'scheduled', 4, 12), (2, 8, $1, 'scheduled', 12, 12), (3, 9, $2, 'cancelled', 0, 12)`, [day(2), day(3)]);
   // The real pool, its queries counted.
   const query = db.pool.query.bind(db.pool);
   db.pool.query = ((...args: Parameters<typeof query>) => {
@@ -29,12 +31,12 @@ after(async () => db?.drop());
 test('requests asking for the same seats at once share one query, and a later one asks again', async () => {
   const sources = bookingSystemSources(db.pool, createApiMetrics(), quietLog);
   queries = 0;
-  const answers = await Promise.all(Array.from({ length: 8 }, () => sources.availableItineraries('2027-07-10', '2027-07-14')));
+  const answers = await Promise.all(Array.from({ length: 8 }, () => sources.availableItineraries(day(0), day(4))));
   assert.equal(queries, 1);
   for (const answer of answers) assert.deepEqual(answer, ['7']);
-  assert.deepEqual(await sources.availableItineraries('2027-07-10', '2027-07-14'), ['7']);
+  assert.deepEqual(await sources.availableItineraries(day(0), day(4)), ['7']);
   assert.equal(queries, 2, 'nothing is remembered once answered: the booking system is read as it is now');
-  await Promise.all([sources.availableItineraries('2027-07-10', '2027-07-14'), sources.availableItineraries('2027-07-12', '2027-07-12')]);
+  await Promise.all([sources.availableItineraries(day(0), day(4)), sources.availableItineraries(day(2), day(2))]);
   assert.equal(queries, 4, 'another window is another query');
 });
 

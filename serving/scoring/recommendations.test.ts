@@ -12,11 +12,18 @@ import { addDays } from '../http/date-window.ts';
 const { interactions, items, model } = await servedRecommender({ customers: 300, itineraries: 60, eventsPerCustomer: 8, seed: 4 });
 const customer = Number(interactions[0].userId);
 
-/** The catalogue in memory for the world: one departure a week in 2027, a seat left every other one. */
+/**
+ * Days from a month ahead (Lima's day): serving offers no departure that has left, so fixed dates would stop being
+ * offered once the calendar passed them.
+ */
+const DAY0 = addDays(limaToday(), 30);
+const day = (n: number) => addDays(DAY0, n);
+
+/** The catalogue in memory for the world: one departure a week from DAY0, a seat left every other one. */
 const catalogue = await itineraryCatalogue(items, {
   departures: () =>
     items.flatMap((i) =>
-      Array.from({ length: 6 }, (_, w) => ({ id: Number(i.itemId) * 100 + w, itineraryId: Number(i.itemId), date: new Date(Date.UTC(2027, 0, 1 + 7 * w)).toISOString().slice(0, 10), capacity: 12, seatsSold: w % 2 === 0 ? 12 : 9, status: 'scheduled' })),
+      Array.from({ length: 6 }, (_, w) => ({ id: Number(i.itemId) * 100 + w, itineraryId: Number(i.itemId), date: day(7 * w), capacity: 12, seatsSold: w % 2 === 0 ? 12 : 9, status: 'scheduled' })),
     ),
 });
 
@@ -36,7 +43,7 @@ test('leaves out what the customer took, offers another length of it as such; ev
   let twins = 0;
   for (const id of customers) {
     const taken = new Set(model.interactedItems(String(id)));
-    const { answer } = await recommendItineraries(ctx, { customerId: id, k: 10, from: '2027-01-01', to: '2027-06-30' });
+    const { answer } = await recommendItineraries(ctx, { customerId: id, k: 10, from: DAY0, to: day(180) });
     assert.equal(answer.items.length, 10);
     for (const item of answer.items) assert.ok(!taken.has(String(item.itineraryId)), `customer ${id} is offered ${item.itineraryId}, which they took`);
     for (const item of answer.items) {
@@ -56,11 +63,11 @@ test('leaves out what the customer took, offers another length of it as such; ev
   }
   assert.ok(twins > 0, 'some customer was offered another length of a trip they took');
 
-  const { answer } = await recommendItineraries(ctx, { customerId: customers[0], k: 3, from: '2027-01-10', to: '2027-06-30' });
+  const { answer } = await recommendItineraries(ctx, { customerId: customers[0], k: 3, from: day(9), to: day(180) });
   const item = answer.items[0];
   const described = items.find((i) => Number(i.itemId) === item.itineraryId)!;
   assert.deepEqual([item.name, item.days, item.serviceLevel, item.destination.code, item.priceFrom], [described.name, described.durationDays, described.serviceLevel, described.destination, described.price ?? null]);
-  assert.deepEqual(item.nextDepartures.map((d) => [d.date, d.seatsLeft]), [['2027-01-22', 3], ['2027-02-05', 3]], 'the next departures with seats left, from the window');
+  assert.deepEqual(item.nextDepartures.map((d) => [d.date, d.seatsLeft]), [[day(21), 3], [day(35), 3]], 'the next departures with seats left, from the window');
 });
 
 test('a repeated read with every input cached is the remembered answer; new inputs make a new one', async () => {
@@ -79,7 +86,7 @@ test('a repeated read with every input cached is the remembered answer; new inpu
     () => now,
     async () => [...booked],
   );
-  const query = { customerId: customer, k: 5, from: '2027-01-01', to: '2027-06-30' };
+  const query = { customerId: customer, k: 5, from: DAY0, to: day(180) };
   const first = await recommendItineraries(ctx, query);
   const again = await recommendItineraries(ctx, query);
   assert.equal(first.answer.personal, true, 'a customer the model knows');
@@ -117,7 +124,7 @@ test('the remembered answer outlives its inputs\' time-to-live while refreshes b
     () => now,
     async () => [],
   );
-  const query = { customerId: customer, k: 5, from: '2027-01-01', to: '2027-06-30' };
+  const query = { customerId: customer, k: 5, from: DAY0, to: day(180) };
   const first = await recommendItineraries(ctx, query);
   for (let cycle = 0; cycle < 3; cycle++) {
     now += REFRESH_AFTER * FEATURE_TTL_MS.availability;
@@ -134,12 +141,12 @@ test('a remembered answer is not served past a catalogue load: its cards show th
   // One departure in the window for every itinerary; seats are sold between two loads of the catalogue.
   let seatsSold = 3;
   const selling = await itineraryCatalogue(items, {
-    departures: () => items.map((i) => ({ id: Number(i.itemId), itineraryId: Number(i.itemId), date: '2027-03-10', capacity: 12, seatsSold, status: 'scheduled' })),
+    departures: () => items.map((i) => ({ id: Number(i.itemId), itineraryId: Number(i.itemId), date: day(68), capacity: 12, seatsSold, status: 'scheduled' })),
   });
   const available = items.map((i) => i.itemId);
   // The warehouse's lists are the same objects on every read, as the cache keeps them while they do not change.
   const ctx = { ...context({ availableItineraries: async () => available, bookedItineraries: async () => [], customerCountry: async () => 'DE' }, () => 1_000_000), catalogue: selling } as ServingContext;
-  const query = { customerId: customer, k: 3, from: '2027-03-01', to: '2027-03-31' };
+  const query = { customerId: customer, k: 3, from: day(59), to: day(89) };
   const first = await recommendItineraries(ctx, query);
   assert.equal(first.answer.items[0].nextDepartures[0].seatsLeft, 9);
   assert.equal(await recommendItineraries(ctx, query), first, 'the same load: the remembered answer');
