@@ -63,6 +63,7 @@ export class OnlineCatalogue {
   private loading: Promise<void> | undefined;
   private closed = false;
   private loads = 0;
+  private todayMemo = { minute: -1, day: '' };
 
   constructor(
     private readonly sources: ServingSources,
@@ -136,13 +137,23 @@ export class OnlineCatalogue {
   }
 
   /**
+   * Today where the tours run (Lima's day) by this catalogue's clock: departures before it have left. Recommendations
+   * and itinerary cards take it from here, so one clock decides, and a test can hold it still. Computed once a minute.
+   */
+  today(): string {
+    const minute = Math.floor(this.now() / 60_000);
+    if (minute !== this.todayMemo.minute) this.todayMemo = { minute, day: limaToday(new Date(this.now())) };
+    return this.todayMemo.day;
+  }
+
+  /**
    * Itineraries (ids as text) with a scheduled departure with free seats in [from, to] (YYYY-MM-DD), as the
    * warehouse's availableItineraries answers, with the seats sold of the last load: what recommendations filter on
    * when the warehouse does not answer in time, rather than on nothing. The catalogue holds departures from a week
    * ago on (for the competition feature), but one that has left (before Lima's today) has no seat to offer.
    */
   itinerariesWithSeats(from: string, to: string): string[] {
-    const today = limaToday(new Date(this.now()));
+    const today = this.today();
     const start = from < today ? today : from;
     const ids: string[] = [];
     for (const it of this.held?.itineraries.values() ?? []) {

@@ -3,7 +3,6 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
-import { today } from '../http/date-window.ts';
 import { errorResponses } from '../../contract/common.ts';
 import { ItineraryCardSchema, ItineraryList, ItineraryListQuery, ItineraryParams, ItineraryQuery } from '../../contract/itineraries.ts';
 import { itineraryCard } from '../scoring/itinerary-cards.ts';
@@ -35,8 +34,8 @@ export const itineraryRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         .itineraries()
         .filter((it) => (destination === undefined || it.destinationCode === destination) && (serviceLevel === undefined || it.serviceLevel === serviceLevel) && (!active || it.active))
         .sort((a, b) => a.itineraryId - b.itineraryId);
-      const from = today();
-      return { total: matching.length, items: matching.slice(offset, offset + limit).map((it) => itineraryCard(it, from)) };
+      const from = ctx.catalogue.today();
+      return { total: matching.length, items: matching.slice(offset, offset + limit).map((it) => itineraryCard(it, from, from)) };
     },
   );
 
@@ -56,7 +55,7 @@ export const itineraryRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       loaded();
       const it = ctx.catalogue.itinerary(request.params.id);
       if (!it) throw new NotFoundError(`itinerary ${request.params.id} is not in the catalogue`, 'id');
-      return itineraryCard(it, today(), request.query.departures ?? 5);
+      return itineraryCard(it, ctx.catalogue.today(), ctx.catalogue.today(), request.query.departures ?? 5);
     },
   );
 };

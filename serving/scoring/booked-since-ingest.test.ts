@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { embeddedPostgresUrl, freshDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import { BEFORE_JULY_2027, itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import type { OnlineCatalogue } from '../online/catalogue.ts';
 import { recommendItineraries } from './recommendations.ts';
 
@@ -24,7 +24,7 @@ const warehouse = { availableItineraries: async () => items.map((i) => i.itemId)
 before(async () => {
   db = await freshDatabase(await embeddedPostgresUrl(), 'booked_since_ingest');
   await db.pool.query('CREATE TABLE bookings (id bigint PRIMARY KEY, customer_id bigint NOT NULL, itinerary_id bigint, status text NOT NULL)');
-  catalogue = await itineraryCatalogue(items);
+  catalogue = await itineraryCatalogue(items, { now: BEFORE_JULY_2027 });
 });
 after(async () => db?.drop());
 

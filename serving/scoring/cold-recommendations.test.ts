@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import type { BookingSystemSources } from '../online/booking-system-sources.ts';
-import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import { BEFORE_JULY_2027, itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import { FALLBACK_WAIT_MS, recommendItineraries } from './recommendations.ts';
 
 /**
@@ -19,6 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every other itinerary departs on 12 July with seats; the rest are full that day or depart in August only. */
 const withSeats = new Set(items.filter((_, n) => n % 2 === 0).map((i) => i.itemId));
 const catalogue = await itineraryCatalogue(items, {
+  now: BEFORE_JULY_2027,
   departures: () =>
     items.map((i, n) => ({
       id: n + 1, itineraryId: Number(i.itemId), date: n % 4 === 3 ? '2027-08-02' : '2027-07-12', capacity: 12, seatsSold: withSeats.has(i.itemId) ? 4 : 12, status: 'scheduled',

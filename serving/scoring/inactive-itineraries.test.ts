@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
-import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import { BEFORE_JULY_2027, itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import { recommendItineraries } from './recommendations.ts';
 import { similarItineraries } from './similar-itineraries.ts';
 
@@ -16,7 +16,7 @@ const customer = interactions[0].userId;
 const liked = model.interactedItems(customer)[0];
 const inactive = new Set([...model.recommend(customer, 2, SERVED_RULES).map((r) => r.itemId), ...model.similarItems(liked, 2).map((s) => s.itemId)]);
 
-const catalogue = await itineraryCatalogue(items, { active: (itemId) => !inactive.has(itemId) });
+const catalogue = await itineraryCatalogue(items, { active: (itemId) => !inactive.has(itemId), now: BEFORE_JULY_2027 });
 const ctx = recommendationContext(model, catalogue, { availableItineraries: async () => items.map((i) => i.itemId), bookedItineraries: async () => [], customerCountry: async () => 'DE' });
 
 test('recommendations leave out inactive itineraries', async () => {

@@ -1,5 +1,4 @@
 import type { CatalogueItinerary } from '../online/catalogue.ts';
-import { today } from '../http/date-window.ts';
 
 /**
  * An itinerary as a sales agent offers it: what it is, where, how long, at what level, from what price, and the
@@ -23,11 +22,10 @@ export const NEXT_DEPARTURES = 3;
 
 /**
  * The card of an itinerary, with its next scheduled departures with free seats on or after `from` (YYYY-MM-DD) and
- * never before today (Lima's day): the catalogue holds the past week's departures, which have left.
+ * never before `today` (Lima's day, the catalogue's `today()`): the catalogue holds the past week's departures, which have left.
  */
-export function itineraryCard(it: CatalogueItinerary, from: string, departures = NEXT_DEPARTURES): ItineraryCard {
-  const day = today();
-  const start = from < day ? day : from;
+export function itineraryCard(it: CatalogueItinerary, from: string, today: string, departures = NEXT_DEPARTURES): ItineraryCard {
+  const start = from < today ? today : from;
   const next: ItineraryCard['nextDepartures'] = [];
   for (const d of it.departures) {
     if (next.length >= departures) break;

@@ -7,7 +7,6 @@ import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 import { customerCountryKey } from '../online/customer-profile-keys.ts';
 import { firstAnswer } from './first-answer.ts';
-import { today } from '../http/date-window.ts';
 
 /**
  * Itineraries for a customer from the served recommender, with the rules that change by the minute applied at
@@ -121,7 +120,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
   // Departures that have left are not offered: a window reaching into the past starts today (Lima's day), so its
   // cached availability is keyed by the day too, and one wholly past (a quotation's alternatives for a past
   // departure) finds nothing. The route refuses the latter.
-  const day = today();
+  const day = ctx.catalogue.today();
   const from = query.from < day ? day : query.from;
 
   const loadAvailable = () => ctx.sources.availableItineraries(from, query.to);
@@ -220,7 +219,7 @@ export async function recommendItineraries(ctx: ServingContext, query: Recommend
       window: { from, to: query.to },
       personal: known,
       items: items.map(({ r, it }) => ({
-        ...itineraryCard(it, from),
+        ...itineraryCard(it, from, day),
         score: Number(r.score.toFixed(6)),
         explanation: r.explanation,
         basedOn: r.basedOn === undefined ? null : Number(r.basedOn),

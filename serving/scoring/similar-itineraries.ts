@@ -2,7 +2,6 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { ModelStateError } from '../../models/contract.ts';
 import { ModelUnavailableError, StoreUnavailableError } from '../../platform/http/api-errors.ts';
 import type { ServingContext } from '../context.ts';
-import { today } from '../http/date-window.ts';
 import { featureSnapshotId } from '../request-log/feature-snapshot.ts';
 import { itineraryCard, type ItineraryCard } from './itinerary-cards.ts';
 
@@ -32,11 +31,11 @@ export function similarItineraries(ctx: ServingContext, itineraryId: number, k: 
     throw err;
   }
   const features = { itineraryId, k, inactive: ctx.catalogue.inactiveItineraries() };
-  const from = today();
+  const from = ctx.catalogue.today();
   return {
     answer: {
       itineraryId,
-      items: similar.map((s) => ({ ...itineraryCard(ctx.catalogue.itinerary(Number(s.itemId))!, from), similarity: Number(s.similarity.toFixed(6)) })),
+      items: similar.map((s) => ({ ...itineraryCard(ctx.catalogue.itinerary(Number(s.itemId))!, from, from), similarity: Number(s.similarity.toFixed(6)) })),
       modelVersion: served.version,
       featureSnapshotId: featureSnapshotId(features),
       defaultedFeatures: [],

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../platform/errors.ts';
 import { embeddedPostgresUrl, freshDatabase, type TestDatabase } from '../../test/support/services.ts';
-import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import { BEFORE_JULY_2027, itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import type { ServingContext } from '../context.ts';
 import { recommendItineraries } from './recommendations.ts';
 
@@ -28,7 +28,7 @@ before(async () => {
   await db.pool.query('CREATE TABLE bookings (id bigint PRIMARY KEY, customer_id bigint NOT NULL, itinerary_id bigint, status text NOT NULL)');
   ctx = recommendationContext(
     model,
-    await itineraryCatalogue(items),
+    await itineraryCatalogue(items, { now: BEFORE_JULY_2027 }),
     {
       availableItineraries: async () => items.map((i) => i.itemId),
       bookedItineraries: async () => [],
@@ -55,7 +55,7 @@ test('a customer the booking system has gets the cold-start list of their home m
 test('a customer created since the last ingest is found in the booking system when the warehouse answers in time that it does not know them', async () => {
   const warm = recommendationContext(
     model,
-    await itineraryCatalogue(items),
+    await itineraryCatalogue(items, { now: BEFORE_JULY_2027 }),
     { availableItineraries: async () => items.map((i) => i.itemId), bookedItineraries: async () => [], customerCountry: async () => null },
     { timeoutMs: 50, pg: db.pool },
   );

@@ -5,7 +5,7 @@ import { SERVED_RULES } from '../../models/recommender/evaluation.ts';
 import { migrateWarehouse } from '../../pipelines/warehouse/migrate.ts';
 import { insertRows, rows } from '../../test/worlds/warehouse-rows.ts';
 import { quietLog, testClickHouse, useClickHouseDatabase } from '../../test/support/services.ts';
-import { itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
+import { BEFORE_JULY_2027, itineraryCatalogue, recommendationContext, servedRecommender } from '../../test/worlds/recommendation-serving.ts';
 import type { OnlineCatalogue } from '../online/catalogue.ts';
 import { warehouseSources } from '../online/warehouse-sources.ts';
 import { recommendItineraries } from './recommendations.ts';
@@ -34,7 +34,7 @@ before(async () => {
   const { profile: _profile, ...customer } = rows.customer(CUSTOMER);
   await insertRows(clickhouse, 'customers', [customer]);
   await insertRows(clickhouse, 'bookings', popularBooked.map((itemId, n) => rows.booking({ id: n + 1, customer: CUSTOMER, itinerary: Number(itemId), destination: 1, bookedAt: '2027-01-05', departure: '2027-09-20', party: 2, price: 1 })));
-  catalogue = await itineraryCatalogue(items);
+  catalogue = await itineraryCatalogue(items, { now: BEFORE_JULY_2027 });
 });
 
 test('a customer without consent is not offered the trips they booked, whatever their departure date', async () => {

@@ -39,9 +39,15 @@ export interface CatalogueDeparture {
 }
 
 /** The catalogue in memory over the world's itineraries, started; `departures` is read again on every load. */
+/**
+ * A clock held on 1 July 2027 (noon in Lima), for worlds whose departures and windows are set in July 2027: what has
+ * left is judged by the catalogue's clock, so with it the fixtures stay ahead of "today" whatever the date of the run.
+ */
+export const BEFORE_JULY_2027 = (): number => Date.parse('2027-07-01T17:00:00Z');
+
 export async function itineraryCatalogue(
   items: readonly Item[],
-  options: { active?: (itemId: string) => boolean; departures?: () => CatalogueDeparture[] } = {},
+  options: { active?: (itemId: string) => boolean; departures?: () => CatalogueDeparture[]; now?: () => number } = {},
 ): Promise<OnlineCatalogue> {
   const destinations = [...new Set(items.map((i) => i.destination!))];
   const catalogue = new OnlineCatalogue(
@@ -58,6 +64,7 @@ export async function itineraryCatalogue(
     } as unknown as ServingSources,
     quietLog,
     0,
+    options.now,
   );
   await catalogue.start();
   return catalogue;
