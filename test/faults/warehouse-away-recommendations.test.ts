@@ -50,9 +50,19 @@ describe('recommendations while ClickHouse is away', () => {
     const registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
     const chosen = new Set(['ingest', 'build-features', 'train-recommender', 'evaluate']);
     const steps: Step[] = [ingestStep, ...NIGHTLY_STEPS].filter((s) => chosen.has(s.name)).map((s) => ({ ...s, after: s.after.filter((n) => chosen.has(n)) }));
-    const runs = await runInProcess(steps, { config, log: quietLog, pg: db.pool, clickhouse, registry, runId: `away-${Date.now()}`, params: { seed: 1, ingestLagSeconds: 0 } });
-    const failed = runs.find((r) => r.status !== 'succeeded');
-    if (failed) throw new Error(`step ${failed.step} ${failed.status}: ${failed.error}`);
+    const run = async (only: Step[], tag: string) => {
+      const runs = await runInProcess(only, { config, log: quietLog, pg: db.pool, clickhouse, registry, runId: `away-${tag}-${Date.now()}`, params: { seed: 1, ingestLagSeconds: 0 } });
+      const failed = runs.find((r) => r.status !== 'succeeded');
+      if (failed) throw new Error(`step ${failed.step} ${failed.status}: ${failed.error}`);
+    };
+    await run(steps, 'train');
+    // The world ends today, so it differs by the day: its first recommender has scored within 1% of popularity on
+    // either side, and one worse than its baseline is left challenger by evaluate. The faults here need a served one,
+    // so it is promoted by hand as a person would; evaluate again points the batch readers at it.
+    if ((await registry.aliases('recommender')).champion === null) {
+      await registry.promote('recommender', 'challenger', 'warehouse-away test: a recommender to serve');
+      await run(steps.filter((s) => s.name === 'evaluate').map((s) => ({ ...s, after: [] })), 'evaluate');
+    }
 
     // Customers the recommender knows (they booked before the training), in a stable order.
     const { rows } = await db.pool.query<{ id: string }>(
