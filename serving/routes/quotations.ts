@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InputError, SpiritError } from '../../platform/errors.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 import { ACCESS } from '../../platform/http/roles.ts';
 import type { RouteOptions } from '../context.ts';
 import { ModelUnavailableError, StoreUnavailableError } from '../../platform/http/api-errors.ts';
@@ -69,7 +70,7 @@ export const quotationRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         quotation.customerId !== undefined && alternativesWanted > 0
           ? optional<ScoredRecommendations>('recommender', unavailable, async () => {
               const from = addDays(quotation.departureDate, -ALTERNATIVE_DAYS);
-              const quoteDay = priced.quotation.quotedAt.toISOString().slice(0, 10);
+              const quoteDay = limaToday(priced.quotation.quotedAt);
               return recommendItineraries(ctx, {
                 customerId: quotation.customerId!,
                 k: alternativesWanted,

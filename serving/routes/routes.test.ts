@@ -120,6 +120,17 @@ describe('scoring API routes on a small booking world', () => {
       assert.equal(guarded.modelPrice, plain.modelPrice);
     });
 
+    it("prices a departure on the quote's own day in Lima, though UTC's day is already the next", async () => {
+      // 20:00 in Lima is 01:00 UTC the next day: a departure that evening's day has not left.
+      const departureDate = inDays(40);
+      const quotedAt = `${inDays(41)}T01:00:00Z`;
+      const response = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ departureDate, quotedAt }) } });
+      assert.equal(response.status, 200, response.text.slice(0, 300));
+      const before = await http.call('POST', '/v1/prices/suggest', { key: keys['quotation-engine'], body: { quotation: quote({ departureDate: inDays(39), quotedAt }) } });
+      assert.deepEqual([before.status, before.body.field], [400, 'quotation.departureDate'], before.text.slice(0, 300));
+      assert.match(before.body.message, new RegExp(`before the quote \\(${departureDate} in Lima\\)`));
+    });
+
     it('refuses an unknown itinerary, a departure before the quote, and both or neither of quotation/quotations, naming the field', async () => {
       const cases: Array<[unknown, string]> = [
         [{ quotations: [quote(), quote({ departureDate: inDays(-3) })] }, 'quotations[1].departureDate'],

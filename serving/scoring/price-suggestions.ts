@@ -1,4 +1,5 @@
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { limaToday } from '../../platform/calendar/lima-today.ts';
 import type { GuardrailPolicy } from '../../models/price/guardrail-policy.ts';
 import { applyGuardrails, type GuardrailName } from '../../models/price/guardrails.ts';
 import type { Describe, ReasonCode } from '../../models/price/reason-codes.ts';
@@ -157,8 +158,10 @@ async function suggestOne(
     if (day > LAST_DAY) throw new InputError(`${where}${field} must be on or before ${LAST_DAY}, the warehouse calendar's last day; got ${day}`, `${where}${field}`);
     if (day < FIRST_DAY) throw new InputError(`${where}${field} must be on or after ${FIRST_DAY}, the warehouse calendar's first day; got ${day}`, `${where}${field}`);
   }
-  if (request.departureDate < quotedAt.toISOString().slice(0, 10)) {
-    throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quotedAt.toISOString().slice(0, 10)})`, `${where}departureDate`);
+  // The quote's day is Lima's, where the tours leave: from 19:00 there UTC's day is already tomorrow.
+  const quoteDay = limaToday(quotedAt);
+  if (request.departureDate < quoteDay) {
+    throw new InputError(`${where}departureDate ${request.departureDate} is before the quote (${quoteDay} in Lima)`, `${where}departureDate`);
   }
   // A feature the model does not have would be dropped without a word, and a what-if answered as if not asked.
   const featureNames = priced.model.price.featureNames;
