@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command, OptionSpec, ParsedArgs } from '../command.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../platform/log.ts';
@@ -192,8 +194,11 @@ export const schedulesCommand: Command = {
     const { pipelineSchedules, upsertSchedules, crontabLines } = await import('../../pipelines/runner/schedules.ts');
     const schedules = pipelineSchedules();
     if (!ctx.config.redisUrl) {
-      ctx.out('# No REDIS_URL: nothing holds the schedules; install these lines in a crontab instead.\n');
-      ctx.out(crontabLines(schedules).join('\n') + '\n');
+      if (args.values.apply) throw new UsageError('--apply registers the schedules on Redis, and REDIS_URL is not set: set it, or install the crontab lines printed without --apply', 'apply');
+      ctx.out('# No REDIS_URL: nothing holds the schedules; install these lines in a crontab instead (`crontab -e`).\n');
+      ctx.out('# cron starts them without your shell: this checkout, its data directory and node are named in full; set any\n');
+      ctx.out('# server variables this deployment uses (DATABASE_URL, CLICKHOUSE_URL…) above them.\n');
+      ctx.out(crontabLines(schedules, cronCommand(ctx.config.dataDir)).join('\n') + '\n');
       return;
     }
     if (args.values.apply) {
@@ -206,6 +211,20 @@ export const schedulesCommand: Command = {
     if (registered.length === 0) ctx.out(`none registered${args.values.apply ? '' : ' (use --apply, or start a worker serving the runs queue)'}\n`);
   },
 };
+
+/** A shell word in single quotes: paths with spaces or quotes stay one word in a crontab line. */
+const shellWord = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `spirit-ml pipeline run` as cron can run it: cron has neither this shell's PATH nor its directory, so the line names
+ * node, this checkout's entry point and the data directory in full (a bare `spirit-ml` was not found, and would have
+ * used ./.spirit-ml of the crontab's home).
+ */
+function cronCommand(dataDir: string): string {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const entry = path.join(root, 'bin', 'spirit-ml.js');
+  return `cd ${shellWord(root)} && SPIRIT_DATA_DIR=${shellWord(dataDir)} ${shellWord(process.execPath)} --no-memory-reducer ${shellWord(entry)} pipeline run`;
+}
 
 /** How long a queued run may wait for a worker before the one waiting is told that none may be serving. */
 const NO_WORKER_WARNING_MS = 30_000;

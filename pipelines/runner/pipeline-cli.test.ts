@@ -132,6 +132,27 @@ for (const target of await postgresTargets()) {
   });
 }
 
+describe('spirit-ml pipeline schedules without Redis', () => {
+  it('prints crontab lines that run from cron\'s bare environment, and refuses --apply naming REDIS_URL', async () => {
+    const dataDir = tempDir("schedules data's dir");
+    const { code, stdout } = await cli(['pipeline', 'schedules'], { SPIRIT_DATA_DIR: dataDir });
+    assert.equal(code, 0);
+    const lines = stdout.split('\n').filter((l) => /^[*0-9]/.test(l));
+    assert.equal(lines.length, 2, stdout);
+    const nightly = lines.find((l) => l.startsWith('0 2 * * * '))!;
+    assert.ok(nightly, stdout);
+    // The command as cron runs it (sh, no PATH of ours, another directory), asking for the graph instead of a run.
+    const command = nightly.slice('0 2 * * * '.length).replace(/ pipeline run.*$/, ' pipeline graph');
+    const { stdout: graph } = await promisify(execFile)('/bin/sh', ['-c', command], { cwd: '/', env: { PATH: '/usr/bin:/bin', HOME: dataDir } });
+    assert.match(graph, /^train-recommender/m);
+    assert.ok(nightly.includes(`SPIRIT_DATA_DIR='${dataDir.replace(/'/g, `'\\''`)}'`), nightly);
+
+    const apply = await cli(['pipeline', 'schedules', '--apply'], { SPIRIT_DATA_DIR: dataDir });
+    assert.equal(apply.code, 2, apply.stderr);
+    assert.match(apply.stderr, /--apply registers the schedules on Redis, and REDIS_URL is not set/);
+  });
+});
+
 describe('spirit-ml worker on embedded stores', () => {
   it('refuses pipeline queues without DATABASE_URL, and sandboxed ClickHouse steps without CLICKHOUSE_URL, before connecting to anything', async () => {
     const base = { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: '', CLICKHOUSE_URL: '', SPIRIT_DATA_DIR: tempDir('worker-embedded') };
