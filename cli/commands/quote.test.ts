@@ -43,6 +43,13 @@ describe('spirit-ml quote', () => {
     const missing = await spiritMl(env, 'create', '--itinerary', '1', '--date', '2031-01-01', '--pax', '2', '--key', 'k');
     assert.equal(missing.code, 2);
     assert.match(missing.err, /--customer is required/);
+    // With nothing given, the first thing asked for is what the quotation is, not the key.
+    const nothing = await spiritMl({ ...env, SPIRIT_API_KEY: '' }, 'create');
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.err, /--customer is required/);
+    const noKey = await spiritMl({ ...env, SPIRIT_API_KEY: '' }, 'create', '--customer', '1', '--itinerary', '1', '--date', '2031-01-01', '--pax', '2');
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.err, /--key \(or SPIRIT_API_KEY\) is required/);
     const badDate = await spiritMl(env, 'create', '--customer', '1', '--itinerary', '1', '--date', '2031-02-30', '--pax', '2', '--key', 'k');
     assert.equal(badDate.code, 2);
     // Named as the option the person typed, not as the request field behind it.

@@ -78,8 +78,7 @@ export const createCommand: Command = {
   },
   details: 'When the API does not answer, the quotation is still made at cost-plus and says so.',
   async run(args, ctx) {
-    const key = stringArg(args, 'key', process.env.SPIRIT_API_KEY ?? '');
-    if (!key) throw new UsageError('--key (or SPIRIT_API_KEY) is required: an API key with the quotation-engine role', 'key');
+    // What the quotation is comes first: the key is asked for once the request itself is right.
     const request = await checked(() => checkQuotationRequest({
       customerId: intArg(args, 'customer', { min: 1 }),
       itineraryId: intArg(args, 'itinerary', { min: 1 }),
@@ -89,6 +88,8 @@ export const createCommand: Command = {
       ...(args.values.language ? { language: String(args.values.language) } : {}),
       bands: [...DEFAULT_BANDS],
     }));
+    const key = stringArg(args, 'key', process.env.SPIRIT_API_KEY ?? '');
+    if (!key) throw new UsageError('--key (or SPIRIT_API_KEY) is required: an API key with the quotation-engine role', 'key');
     const baseUrl = stringArg(args, 'api', `http://${ctx.config.host}:${ctx.config.port}`);
     const actor = stringArg(args, 'by', `cli:${os.userInfo().username}`);
     const view = await withPostgres(ctx.config, ctx.log, async (pool) => {
