@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { quoteIdentifier } from '../../platform/clickhouse.ts';
+import { queryRows } from '../../features/warehouse-query.ts';
 
 /**
  * The tables that an insert into a copy also writes: the tables of the materialized views that fire on its inserts
@@ -15,7 +16,7 @@ import { quoteIdentifier } from '../../platform/clickhouse.ts';
  * Each result is a qualified name, quoted, ready for a statement.
  */
 export async function tablesFedBy(clickhouse: ClickHouseClient, table: string): Promise<string[]> {
-  const [{ database }] = await rows<{ database: string }>(clickhouse, 'SELECT currentDatabase() AS database', {});
+  const [{ database }] = await queryRows<{ database: string }>(clickhouse, 'SELECT currentDatabase() AS database', {});
   const fed: string[] = [];
   const seen = new Set<string>();
   const visit = async (at: QualifiedName) => {
@@ -41,13 +42,9 @@ function qualified(table: QualifiedName): string {
   return `${quoteIdentifier(table.database)}.${quoteIdentifier(table.name)}`;
 }
 
-async function rows<T>(clickhouse: ClickHouseClient, query: string, params: Record<string, string>): Promise<T[]> {
-  return (await clickhouse.query({ query, format: 'JSONEachRow', query_params: params })).json<T>();
-}
-
 /** The materialized views that an insert into `table` runs. */
 async function viewsFiringOn(clickhouse: ClickHouseClient, table: QualifiedName): Promise<QualifiedName[]> {
-  const found = await rows<{ databases: string[]; names: string[] }>(
+  const found = await queryRows<{ databases: string[]; names: string[] }>(
     clickhouse,
     'SELECT dependencies_database AS databases, dependencies_table AS names FROM system.tables WHERE database = {database:String} AND name = {name:String}',
     { database: table.database, name: table.name },
@@ -61,7 +58,7 @@ const TO_TABLE = new RegExp(`^CREATE MATERIALIZED VIEW\\s+${NAME}(?:\\.${NAME})?
 
 /** The table a materialized view writes to, when it names one (TO); undefined when it keeps its own. */
 async function targetOf(clickhouse: ClickHouseClient, view: QualifiedName): Promise<QualifiedName | undefined> {
-  const [found] = await rows<{ create: string }>(
+  const [found] = await queryRows<{ create: string }>(
     clickhouse,
     "SELECT create_table_query AS create FROM system.tables WHERE database = {database:String} AND name = {name:String} AND engine = 'MaterializedView'",
     { database: view.database, name: view.name },

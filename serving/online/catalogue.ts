@@ -2,10 +2,9 @@ import type { DepartureFeatureTable } from '../../features/departure-features-on
 import type { Logger } from '../../platform/log.ts';
 import type { CatalogueRows, ItineraryFacts, ServingSources } from './sources.ts';
 import { logConnectionLoss } from '../../platform/stopping.ts';
-import { limaToday } from '../../platform/calendar/lima-today.ts';
+import { addDays, today as limaDayAt } from '../http/date-window.ts';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /**
  * How many days before today the catalogue keeps departures: enough for the competition feature's window around
  * any departure from today on (a quote is never for a departure before its day).
@@ -63,7 +62,6 @@ export class OnlineCatalogue {
   private loading: Promise<void> | undefined;
   private closed = false;
   private loads = 0;
-  private todayMemo = { minute: -1, day: '' };
 
   constructor(
     private readonly sources: ServingSources,
@@ -108,7 +106,7 @@ export class OnlineCatalogue {
     try {
       // The features are as of the hour's start, like every quote of that hour: computed again only when the hour changes.
       const sameHour = this.held?.features.asOf.getTime() === asOf.getTime() ? this.held.features : undefined;
-      const departuresFrom = new Date(Date.parse(`${limaToday(new Date(startedAt))}T00:00:00Z`) - PAST_DAYS_HELD * DAY_MS).toISOString().slice(0, 10);
+      const departuresFrom = addDays(limaDayAt(startedAt), -PAST_DAYS_HELD);
       const [rows, features] = await Promise.all([this.sources.catalogue(departuresFrom), sameHour ?? this.sources.departureFeatures(asOf)]);
       this.held = { loadedAt: startedAt, departuresFrom, ...index(rows), features };
       this.loads++;
@@ -138,12 +136,10 @@ export class OnlineCatalogue {
 
   /**
    * Today where the tours run (Lima's day) by this catalogue's clock: departures before it have left. Recommendations
-   * and itinerary cards take it from here, so one clock decides, and a test can hold it still. Computed once a minute.
+   * and itinerary cards take it from here, so one clock decides, and a test can hold it still.
    */
   today(): string {
-    const minute = Math.floor(this.now() / 60_000);
-    if (minute !== this.todayMemo.minute) this.todayMemo = { minute, day: limaToday(new Date(this.now())) };
-    return this.todayMemo.day;
+    return limaDayAt(this.now());
   }
 
   /**
