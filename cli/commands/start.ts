@@ -157,7 +157,6 @@ async function ensureApiKeys(pool: Parameters<typeof createApiKey>[0], dataDir: 
   return { file, keys };
 }
 
-/** Keys are shown whole once, in the file; elsewhere only by the prefix that `keys list` shows too. */
 /**
  * What `npm start` prints once it serves: every URL in it answers (the API's routes are under /v1, which itself is
  * no route, so the docs page is given for them), and the README section it points to exists.
@@ -180,6 +179,7 @@ export function runningBanner(o: { base: string; seconds: number; keysFile: stri
   ].join('\n');
 }
 
+/** Keys are shown whole once, in the file; elsewhere only by the prefix that `keys list` shows too. */
 function keyPrefixes(keys: Record<string, string>): string {
   return Object.entries(keys)
     .map(([role, key]) => `${role} ${key.slice(0, 10)}…`)

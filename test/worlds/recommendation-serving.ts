@@ -38,12 +38,13 @@ export interface CatalogueDeparture {
   status: string;
 }
 
-/** The catalogue in memory over the world's itineraries, started; `departures` is read again on every load. */
 /**
  * A clock held on 1 July 2027 (noon in Lima), for worlds whose departures and windows are set in July 2027: what has
  * left is judged by the catalogue's clock, so with it the fixtures stay ahead of "today" whatever the date of the run.
  */
 export const BEFORE_JULY_2027 = (): number => Date.parse('2027-07-01T17:00:00Z');
+
+/** The catalogue in memory over the world's itineraries, started; `departures` is read again on every load. */
 
 export async function itineraryCatalogue(
   items: readonly Item[],
