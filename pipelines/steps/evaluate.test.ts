@@ -16,30 +16,40 @@ import { evaluateStep } from './evaluate.ts';
  * Promotion decisions on registered demand versions whose metrics and holdouts are set by the test: the artefacts
  * are never loaded by evaluate, so they are empty forecaster states.
  */
+/** A warehouse, a booking database and a registry of one describe block's own, and the step's context over them. */
+async function openEvaluateWorld(name: string): Promise<{ client: ClickHouseClient; registry: ModelRegistry; db: TestDatabase; ctx: StepContext }> {
+  const { client } = await testClickHouse();
+  await useClickHouseDatabase(client, name);
+  await migrateWarehouse(client, quietLog);
+  const registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
+  const db = await bookingDatabase(name);
+  return { client, registry, db, ctx: { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} } };
+}
+
+/** A demand version with the holdout and figures the test sets. */
+const registerDemand = (registry: ModelRegistry, holdoutId: string, mase: number, naive: number) =>
+  registry.register({
+    artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
+    dataWindow: { from: '2023-01-01', to: '2025-07-01' },
+    featuresVersion: 'demand-series-v1',
+    metrics: { mase, seasonal_naive_mase: naive },
+    holdoutId,
+  });
+
+/** A batch of n forecast rows of one series. */
+const forecastRows = (n: number) => [Array.from({ length: n }, (_, i) => ({ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: `2025-07-${String(i + 1).padStart(2, '0')}`, mean: n, lo80: 0, hi80: 2 * n, lo95: 0, hi95: 3 * n }))];
+
 describe('evaluate step', () => {
   let client: ClickHouseClient;
   let registry: ModelRegistry;
   let ctx: StepContext;
   let db: TestDatabase;
-  const register = (holdoutId: string, mase: number, naive: number) =>
-    registry.register({
-      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
-      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
-      featuresVersion: 'demand-series-v1',
-      metrics: { mase, seasonal_naive_mase: naive },
-      holdoutId,
-    });
-  const forecastRows = (n: number) => [Array.from({ length: n }, (_, i) => ({ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: `2025-07-${String(i + 1).padStart(2, '0')}`, mean: n, lo80: 0, hi80: 2 * n, lo95: 0, hi95: 3 * n }))];
+  const register = (holdoutId: string, mase: number, naive: number) => registerDemand(registry, holdoutId, mase, naive);
   const currentRows = async () => Number((await queryRows<{ n: string }>(client, `SELECT count() AS n FROM demand_forecasts_current`))[0].n);
   const last = async () => (await registry.decisions('demand')).at(-1)!;
 
   before(async () => {
-    ({ client } = await testClickHouse());
-    await useClickHouseDatabase(client, 'evaluate_step');
-    await migrateWarehouse(client, quietLog);
-    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
-    db = await bookingDatabase('evaluate_step');
-    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
+    ({ client, registry, db, ctx } = await openEvaluateWorld('evaluate_step'));
   });
   after(async () => db?.drop());
 
@@ -104,15 +114,7 @@ describe('evaluate step after a rollback', () => {
   let registry: ModelRegistry;
   let ctx: StepContext;
   let db: TestDatabase;
-  const register = (mase: number) =>
-    registry.register({
-      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
-      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
-      featuresVersion: 'demand-series-v1',
-      metrics: { mase, seasonal_naive_mase: 1.2 },
-      holdoutId: 'demand:A',
-    });
-  const forecastRows = (n: number) => [Array.from({ length: n }, (_, i) => ({ series_id: 'destination/cusco/travellers', entity_code: 'cusco', measure: 'travellers', date: `2025-07-${String(i + 1).padStart(2, '0')}`, mean: n, lo80: 0, hi80: 2 * n, lo95: 0, hi95: 3 * n }))];
+  const register = (mase: number) => registerDemand(registry, 'demand:A', mase, 1.2);
   const written = async (rows: number) => {
     const version = await register(rows === 4 ? 0.9 : rows === 5 ? 0.95 : 1.0);
     await writeBatch(client, 'demand_forecasts', version.version, 'run', forecastRows(rows), await registry.aliases('demand'));
@@ -124,12 +126,7 @@ describe('evaluate step after a rollback', () => {
   });
 
   before(async () => {
-    ({ client } = await testClickHouse());
-    await useClickHouseDatabase(client, 'evaluate_rollback');
-    await migrateWarehouse(client, quietLog);
-    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
-    db = await bookingDatabase('evaluate_rollback');
-    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
+    ({ client, registry, db, ctx } = await openEvaluateWorld('evaluate_rollback'));
   });
   after(async () => db?.drop());
 
@@ -162,22 +159,10 @@ describe('evaluate step on a first version worse than its baseline', () => {
   let registry: ModelRegistry;
   let ctx: StepContext;
   let db: TestDatabase;
-  const register = (mase: number, naive: number) =>
-    registry.register({
-      artifact: { family: 'demand', formatVersion: 1, params: {}, state: {} },
-      dataWindow: { from: '2023-01-01', to: '2025-07-01' },
-      featuresVersion: 'demand-series-v1',
-      metrics: { mase, seasonal_naive_mase: naive },
-      holdoutId: 'demand:2025-04-01..2025-07-01',
-    });
+  const register = (mase: number, naive: number) => registerDemand(registry, 'demand:2025-04-01..2025-07-01', mase, naive);
 
   before(async () => {
-    ({ client } = await testClickHouse());
-    await useClickHouseDatabase(client, 'evaluate_first_version');
-    await migrateWarehouse(client, quietLog);
-    registry = ModelRegistry.open(pathToFileURL(tempDir('registry')).href);
-    db = await bookingDatabase('evaluate_first_version');
-    ctx = { config: testConfig(), log: quietLog, pg: db.pool, clickhouse: client, registry, runId: 'run', params: {} };
+    ({ client, registry, db, ctx } = await openEvaluateWorld('evaluate_first_version'));
   });
   after(async () => db?.drop());
 
